@@ -29,13 +29,8 @@ export const ATTR = {
   DELETE_HORIZON: 0x40,
 } as const;
 
-export const enum Compression {
-  None = 0,
-  Gzip = 1,
-  Snappy = 2,
-  Lz4 = 3,
-  Zstd = 4,
-}
+export const COMPRESSION = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
+export type CompressionName = keyof typeof COMPRESSION;
 
 /** Header fields of one v2 batch that starts at `pos` in `buf` (no bounds or CRC check). */
 export interface BatchHeader {
