@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { runKts } from '../helpers/kts.js';
+import { COMMANDS } from '../../src/cli/registry.js';
+
+describe('bin/kts', () => {
+  it('lists every registered command in --help and exits 0', async () => {
+    const r = await runKts(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
+  });
+
+  it('prints the package version', async () => {
+    const r = await runKts(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('rejects an unknown command with one line on stderr and exit 2', async () => {
+    const r = await runKts(['no-such-command']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain("unknown command 'no-such-command'");
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    const r = await runKts(['completion', '--no-such-option']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--no-such-option');
+  });
+
+  it('prints a bash completion script naming the commands', async () => {
+    const r = await runKts(['completion', 'bash']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('complete -F _kts kts');
+    expect(r.stdout).toContain('completion');
+  });
+
+  it('asks for a shell when none is given (usage error)', async () => {
+    const r = await runKts(['completion']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('kts completion: name a shell: bash, zsh or fish');
+  });
+});
