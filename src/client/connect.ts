@@ -1,0 +1,60 @@
+import { Kafka, Partitioners, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
+import { CliError } from '../cli/errors.js';
+import { parseBootstrapServers, type BrokerAddress } from './bootstrap.js';
+import { clientConfig } from './config.js';
+import { describeConnectionError, isConnectionFailure } from './connection-error.js';
+import { kafkaLogging } from './logging.js';
+import { seedBrokers } from './seed-brokers.js';
+
+export { describeConnectionError } from './connection-error.js';
+
+export interface ConnectOptions {
+  /** The `--bootstrap-server` value; without it `bootstrap.servers` from the properties, then the env default. */
+  bootstrapServer?: string;
+  /** Client properties (from `--command-config` and friends). */
+  properties?: ReadonlyMap<string, string>;
+  /** Properties the calling tool handles itself, so they are not reported as unknown. */
+  consumedKeys?: Iterable<string>;
+  verbose?: boolean;
+}
+
+/**
+ * kafkajs 2's DefaultPartitioner is the Java client's: murmur2 of the key, positive, modulo the
+ * partition count. Passing it explicitly also keeps kafkajs from warning about its default.
+ */
+export const JAVA_COMPATIBLE_PARTITIONER = Partitioners.DefaultPartitioner;
+
+export function createKafka(options: ConnectOptions = {}): Kafka {
+  return connection(options).kafka;
+}
+
+export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
+  return kafka.producer({ createPartitioner: JAVA_COMPATIBLE_PARTITIONER, ...config });
+}
+
+/** Connects an admin client, runs `fn`, always disconnects; unreachable clusters become a one-line CliError. */
+export async function withAdmin<T>(options: ConnectOptions, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const { kafka, brokers } = connection(options);
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return await fn(admin);
+  } catch (err) {
+    if (isConnectionFailure(err)) throw new CliError(describeConnectionError(err, brokers));
+    throw err;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function connection(options: ConnectOptions): { kafka: Kafka; brokers: BrokerAddress[] } {
+  const properties = options.properties ?? new Map<string, string>();
+  const brokers = parseBootstrapServers(options.bootstrapServer ?? (properties.get('bootstrap.servers') || undefined));
+  const settings = clientConfig(properties, { consumedKeys: options.consumedKeys });
+  const kafka = new Kafka({
+    ...settings,
+    ...seedBrokers(brokers),
+    ...kafkaLogging(options.verbose ?? false),
+  });
+  return { kafka, brokers };
+}

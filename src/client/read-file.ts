@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { CliError } from '../cli/errors.js';
+
+/** Reads a UTF-8 file the user named; failure is a one-line error naming what the file was for. */
+export function readUserFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`Error: could not read ${what} '${path}': ${readFailure(err)}`);
+  }
+}
+
+function readFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ?? String(err);
+  }
+}

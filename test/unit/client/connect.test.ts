@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CliError } from '../../../src/cli/errors.js';
+import {
+  JAVA_COMPATIBLE_PARTITIONER,
+  createKafka,
+  createProducer,
+  describeConnectionError,
+  withAdmin,
+  type ConnectOptions,
+} from '../../../src/client/connect.js';
+import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
+
+/** Short enough that every failure below settles in well under the test timeout. */
+const FAST = new Map([['request.timeout.ms', '1500']]);
+
+async function listen<S extends Server | TlsServer>(server: S, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+const close = (server: Server | TlsServer) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await close(server);
+  return port;
+}
+
+/** Runs withAdmin expecting a CliError; returns its message. */
+async function failure(options: ConnectOptions, fn = (admin: { listTopics(): Promise<string[]> }) => admin.listTopics()) {
+  const err = await withAdmin(options, fn).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(CliError);
+  expect((err as CliError).exitCode).toBe(1);
+  return (err as CliError).message;
+}
+
+function captureOutput() {
+  const written: string[] = [];
+  const capture = (chunk: unknown) => written.push(String(chunk)) > 0;
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  return written;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('withAdmin', () => {
+  it('fails fast on a closed port with one line, and kafkajs prints nothing', async () => {
+    const port = await closedPort();
+    const written = captureOutput();
+    let called = false;
+    const message = await failure({ bootstrapServer: `127.0.0.1:${port}`, properties: FAST }, async () => {
+      called = true;
+    });
+    vi.restoreAllMocks();
+    expect(message).toBe(`Error: could not connect to any broker at 127.0.0.1:${port} (connection refused)`);
+    expect(called).toBe(false);
+    expect(written).toEqual([]);
+  });
+
+  it('names every address tried, using bootstrap.servers from the properties when no flag is given', async () => {
+    const [a, b] = [await closedPort(), await closedPort()];
+    const properties = new Map([...FAST, ['bootstrap.servers', `127.0.0.1:${a}, [::1]:${b}`]]);
+    expect(await failure({ properties })).toBe(
+      `Error: could not connect to any broker at 127.0.0.1:${a},[::1]:${b} (connection refused)`,
+    );
+  });
+
+  it('reports a broker that accepts connections but never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    const port = await listen(silent);
+    try {
+      expect(await failure({ bootstrapServer: `127.0.0.1:${port}`, properties: FAST })).toBe(
+        `Error: could not connect to any broker at 127.0.0.1:${port} (no response from the broker)`,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await close(silent);
+    }
+  });
+
+  it('logs kafkajs activity to stderr only with verbose', async () => {
+    const port = await closedPort();
+    const written = captureOutput();
+    await failure({ bootstrapServer: `127.0.0.1:${port}`, properties: FAST, verbose: true });
+    vi.restoreAllMocks();
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((line) => line.startsWith('[kafkajs ') && line.endsWith('\n'))).toBe(true);
+    expect(written.join('')).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+  });
+});
+
+describe('withAdmin over TLS (real handshakes with a local TLS server)', () => {
+  let dir: string;
+  let cert: TlsFixture;
+  let server: TlsServer;
+  let port: number;
+  let handshakes = 0;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kts-connect-'));
+    cert = makeSelfSignedCert(dir);
+    // Completes the handshake, then hangs up: enough to prove which TLS settings reached the socket.
+    server = createTlsServer({ cert: cert.cert, key: cert.key }, (socket) => {
+      handshakes++;
+      socket.destroy();
+    });
+    server.on('tlsClientError', () => {});
+    port = await listen(server, '::1');
+  });
+  afterAll(async () => {
+    await close(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ssl = (entries: [string, string][]) => new Map([...FAST, ['security.protocol', 'SSL'], ...entries]);
+
+  it('rejects an untrusted certificate with a TLS error', async () => {
+    expect(await failure({ bootstrapServer: `[::1]:${port}`, properties: ssl([]) })).toBe(
+      `Error: could not connect to any broker at [::1]:${port} (TLS error: self-signed certificate)`,
+    );
+  });
+
+  it('trusts the PEM truststore and reaches an IPv6 seed broker', async () => {
+    const before = handshakes;
+    expect(
+      await failure({ bootstrapServer: `[::1]:${port}`, properties: ssl([['ssl.truststore.location', cert.certPath]]) }),
+    ).toBe(`Error: could not connect to any broker at [::1]:${port} (connection closed by the broker)`);
+    expect(handshakes).toBeGreaterThan(before);
+  });
+
+  it('verifies the host name unless ssl.endpoint.identification.algorithm is empty', async () => {
+    const other = makeSelfSignedCert(dir, 'elsewhere.example', 'DNS:elsewhere.example');
+    const wrongName = createTlsServer({ cert: other.cert, key: other.key }, (socket) => socket.destroy());
+    wrongName.on('tlsClientError', () => {});
+    const otherPort = await listen(wrongName);
+    const trusting = [['ssl.truststore.location', other.certPath]] as [string, string][];
+    try {
+      expect(await failure({ bootstrapServer: `localhost:${otherPort}`, properties: ssl(trusting) })).toBe(
+        `Error: could not connect to any broker at localhost:${otherPort} (TLS error: Hostname/IP does not match ` +
+          "certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:elsewhere.example)",
+      );
+      const unverified = ssl([...trusting, ['ssl.endpoint.identification.algorithm', '']]);
+      expect(await failure({ bootstrapServer: `localhost:${otherPort}`, properties: unverified })).toBe(
+        `Error: could not connect to any broker at localhost:${otherPort} (connection closed by the broker)`,
+      );
+    } finally {
+      await close(wrongName);
+    }
+  });
+});
+
+describe('describeConnectionError', () => {
+  const brokers = [
+    { host: 'a', port: 1 },
+    { host: '::1', port: 2 },
+  ];
+  const wrapped = (cause: Error) => Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', cause });
+
+  it.each([
+    [Object.assign(new Error('Connection error: getaddrinfo ENOTFOUND a'), { code: 'ENOTFOUND' }), 'unknown host'],
+    [Object.assign(new Error('Connection timeout'), { name: 'KafkaJSConnectionError' }), 'timed out'],
+    [Object.assign(new Error('SASL PLAIN authentication failed: bad'), { name: 'KafkaJSSASLAuthenticationError' }), 'SASL authentication failed'],
+    [
+      Object.assign(new Error('Connection error: 80EC:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:x.c:350:\n'), {
+        code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+      }),
+      'TLS error: wrong version number',
+    ],
+    [new Error('Connection error: something odd\nsecond line'), 'something odd'],
+  ])('explains %s', (cause, reason) => {
+    expect(describeConnectionError(wrapped(cause), brokers)).toBe(
+      `Error: could not connect to any broker at a:1,[::1]:2 (${reason})`,
+    );
+  });
+});
+
+describe('producers', () => {
+  it('use the Java-compatible partitioner and print no kafkajs partitioner warning', () => {
+    const written = captureOutput();
+    createProducer(createKafka({ bootstrapServer: '127.0.0.1:1', verbose: true }));
+    vi.restoreAllMocks();
+    expect(written).toEqual([]);
+  });
+
+  it('place keys as the Java client does: murmur2 (Kafka UtilsTest vectors) & 0x7fffffff mod partitions', () => {
+    const partition = JAVA_COMPATIBLE_PARTITIONER();
+    const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({ partitionId, leader: 0 }));
+    const javaMurmur2: [string, number][] = [
+      ['21', -973932308],
+      ['foobar', -790332482],
+      ['a-little-bit-long-string', -985981536],
+      ['a-little-bit-longer-string', -1486304829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+      ['abc', 479470107],
+    ];
+    for (const [key, hash] of javaMurmur2) {
+      const got = partition({ topic: 't', partitionMetadata, message: { key, value: null } });
+      expect(got).toBe((hash & 0x7fffffff) % 7);
+    }
+  });
+});
