@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../../src/protocol/framing.js';
+import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
+import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { requestHeaderVersion, responseHeaderVersion, UnsupportedRequestError } from '../../../src/protocol/header.js';
+import { ProtocolError } from '../../../src/protocol/primitives/protocol-error.js';
+import { Writer } from '../../../src/protocol/primitives/writer.js';
+import { SCHEMAS_DIR } from './schemas.js';
+
+const frameBody = (chunks: Buffer[]) => Buffer.concat(chunks).subarray(4);
+
+describe('header versions', () => {
+  it('match the README table for every API and version', () => {
+    const readme = readFileSync(join(SCHEMAS_DIR, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d+) \| \w+ \|[^|\n]*\|[^|\n]*\|[^|\n]*\| (v[^|\n]+) \|/gm)];
+    expect(rows.length).toBe(88);
+    for (const [, key, spec] of rows) {
+      for (const part of spec!.split(';')) {
+        const m = /v(\d+)(?:-(\d+))?: (\d)\/(\d)/.exec(part)!;
+        for (let v = Number(m[1]); v <= Number(m[2] ?? m[1]); v++) {
+          expect([requestHeaderVersion(Number(key), v), responseHeaderVersion(Number(key), v)], `key ${key} v${v}`).toEqual([
+            Number(m[3]),
+            Number(m[4]),
+          ]);
+        }
+      }
+    }
+  });
+});
+
+describe('request and response frames', () => {
+  it('round-trips a request through encodeRequest/decodeRequest', () => {
+    const body = { ...defaultMetadataRequest(), topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 't' }] };
+    const chunks = encodeRequest(ApiKey.Metadata, 12, 42, 'kts', body);
+    const frame = Buffer.concat(chunks);
+    expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+    const req = decodeRequest(frame.subarray(4));
+    expect(req.apiKey).toBe(ApiKey.Metadata);
+    expect(req.header).toEqual({ requestApiKey: 3, requestApiVersion: 12, correlationId: 42, clientId: 'kts' });
+    if (req.apiKey !== ApiKey.Metadata) throw new Error('narrowing');
+    expect(req.body).toEqual(body);
+  });
+
+  it('keeps the header of a too-new ApiVersions request so the broker can answer with v0', () => {
+    const w = new Writer();
+    // ApiVersions v9 (unknown) with header v2: key, version, correlation id, client id, no tags; then junk.
+    w.int16(18);
+    w.int16(9);
+    w.int32(7);
+    w.string('future-client');
+    w.uvarint(0);
+    w.int32(-12345);
+    let caught: unknown;
+    try {
+      decodeRequest(w.toBuffer());
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UnsupportedRequestError);
+    const err = caught as UnsupportedRequestError;
+    expect(err.code).toBe('UNSUPPORTED_VERSION');
+    expect(err.header).toMatchObject({ requestApiKey: 18, requestApiVersion: 9, correlationId: 7, clientId: 'future-client' });
+  });
+
+  it('reports unknown API keys with their correlation id', () => {
+    const w = new Writer();
+    w.int16(999);
+    w.int16(0);
+    w.int32(5);
+    w.string('c');
+    expect(() => decodeRequest(w.toBuffer())).toThrow(UnsupportedRequestError);
+  });
+
+  it('writes ApiVersions responses with header v0 even when the body is flexible', () => {
+    const body = { ...defaultApiVersionsResponse(), errorCode: 35 };
+    const bytes = frameBody(encodeResponse(ApiKey.ApiVersions, 3, 9, body));
+    // correlation id, then directly the body (int16 error code): no header tagged-field byte.
+    expect(bytes.readInt32BE(0)).toBe(9);
+    expect(bytes.readInt16BE(4)).toBe(35);
+    expect(decodeResponse(ApiKey.ApiVersions, 3, bytes)).toEqual({ correlationId: 9, body });
+  });
+
+  it('refuses to encode a version the API does not have', () => {
+    expect(() => encodeResponse(ApiKey.ApiVersions, 5, 1, defaultApiVersionsResponse())).toThrow(ProtocolError);
+  });
+});
+
+describe('FrameSplitter', () => {
+  const frame = (payload: number[]) => {
+    const b = Buffer.alloc(4 + payload.length);
+    b.writeInt32BE(payload.length, 0);
+    Buffer.from(payload).copy(b, 4);
+    return b;
+  };
+
+  it('reassembles frames split at every possible byte boundary', () => {
+    const stream = Buffer.concat([frame([1, 2, 3]), frame([]), frame([4, 5, 6, 7, 8])]);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const s = new FrameSplitter(100);
+      const frames = [...s.push(stream.subarray(0, cut)), ...s.push(stream.subarray(cut))];
+      expect(frames.map((f) => [...f])).toEqual([[1, 2, 3], [], [4, 5, 6, 7, 8]]);
+      expect(s.buffered).toBe(0);
+    }
+  });
+
+  it('returns a frame inside one chunk as a view of it', () => {
+    const chunk = frame([9, 9]);
+    const [f] = new FrameSplitter(100).push(chunk);
+    expect(f!.buffer).toBe(chunk.buffer);
+  });
+
+  it('rejects negative and oversized frame sizes as soon as the prefix arrives', () => {
+    expect(() => new FrameSplitter(100).push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toThrow(
+      expect.objectContaining({ code: 'INVALID_FRAME_SIZE' }),
+    );
+    expect(() => new FrameSplitter(100).push(Buffer.from([0, 0, 0, 101]))).toThrow(
+      expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
+    );
+  });
+});
