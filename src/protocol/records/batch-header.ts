@@ -1,3 +1,5 @@
+import { crc32c } from './crc.js';
+
 /**
  * Byte layout of a magic v2 record batch header (61 bytes), read in place so the broker
  * can validate and re-stamp a batch without decompressing or copying it.
@@ -65,4 +67,11 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
     baseSequence: buf.readInt32BE(pos + BATCH.BASE_SEQUENCE),
     recordsCount: buf.readInt32BE(pos + BATCH.RECORDS_COUNT),
   };
+}
+
+export const MAGIC_V2 = 2;
+
+/** The CRC-32C a v2 batch of `size` bytes at `pos` should carry (it covers attributes onwards). */
+export function computeBatchCrc(buf: Buffer, pos: number, size: number): number {
+  return crc32c(buf.subarray(pos + BATCH.ATTRIBUTES, pos + size));
 }
