@@ -1,0 +1,184 @@
+import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { fsyncInBackground, readAt, writeAt } from './file-io.js';
+
+/**
+ * A sparse index file of fixed-size big-endian entries (OffsetIndex, TimeIndex). Kafka preallocates
+ * and mmaps these files and trims them on close; we keep the entries in memory and append only
+ * the new ones to the file once per log append, so the file always holds whole entries and no
+ * trimming is needed. Entries load lazily: a broker holds many segments whose indexes are never read.
+ */
+export abstract class IndexFile {
+  #path: string;
+  readonly baseOffset: bigint;
+  readonly #entrySize: number;
+  /** Loaded entries, or undefined until first needed. */
+  #buf: Buffer | undefined;
+  #entries = 0;
+  /** Entries already in the file. */
+  #written = 0;
+  #fd: number | undefined;
+
+  protected constructor(path: string, baseOffset: bigint, entrySize: number, fresh: boolean) {
+    this.#path = path;
+    this.baseOffset = baseOffset;
+    this.#entrySize = entrySize;
+    if (fresh) {
+      this.#fd = openSync(path, 'w');
+      this.#buf = Buffer.alloc(0);
+    }
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  get entries(): number {
+    this.#load();
+    return this.#entries;
+  }
+
+  isFull(maxIndexBytes: number): boolean {
+    return this.entries >= Math.floor(maxIndexBytes / this.#entrySize);
+  }
+
+  /** The bytes of entry `slot` (valid until the next append), loading the file if needed. */
+  protected entry(slot: number): { buf: Buffer; at: number } {
+    return { buf: this.#load(), at: slot * this.#entrySize };
+  }
+
+  /** The last entry's bytes without loading the whole file, or undefined when empty. */
+  protected lastEntry(): Buffer | undefined {
+    if (this.#buf) {
+      if (this.#entries === 0) return undefined;
+      const at = (this.#entries - 1) * this.#entrySize;
+      return this.#buf.subarray(at, at + this.#entrySize);
+    }
+    const size = this.#fileSize();
+    if (size < this.#entrySize) return undefined;
+    const fd = openSync(this.#path, 'r');
+    try {
+      const out = Buffer.allocUnsafe(this.#entrySize);
+      readAt(fd, out, size - (size % this.#entrySize) - this.#entrySize);
+      return out;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Whether the file holds whole entries only; a missing file counts as broken. */
+  protected fileIsWhole(): boolean {
+    try {
+      return this.#fileSize() % this.#entrySize === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Binary search: the largest slot whose key is <= target, or -1. Keys must not decrease. */
+  protected largestSlotAtMost(target: number, keyAt: (buf: Buffer, at: number) => number): number {
+    const buf = this.#load();
+    let lo = 0;
+    let hi = this.#entries - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keyAt(buf, mid * this.#entrySize) <= target) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** Appends one entry in memory; `write` fills its bytes. The file catches up in writePending(). */
+  protected appendEntry(write: (buf: Buffer, at: number) => void): void {
+    let buf = this.#load();
+    const at = this.#entries * this.#entrySize;
+    if (at + this.#entrySize > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#entrySize * 64, buf.length * 2));
+      buf.copy(grown, 0, 0, at);
+      this.#buf = buf = grown;
+    }
+    write(buf, at);
+    this.#entries++;
+  }
+
+  /** Writes the entries appended since the last call: one syscall, whatever their number. */
+  writePending(): void {
+    if (this.#written === this.#entries) return;
+    const from = this.#written * this.#entrySize;
+    writeAt(this.#handle(), this.#buf!.subarray(from, this.#entries * this.#entrySize), from);
+    this.#written = this.#entries;
+  }
+
+  /** Keeps the first `count` entries, in memory and in the file. */
+  truncateToEntries(count: number): void {
+    this.#load();
+    if (count >= this.#entries) return;
+    this.#entries = count;
+    this.#written = Math.min(this.#written, count);
+    ftruncateSync(this.#handle(), count * this.#entrySize);
+  }
+
+  flush(): void {
+    this.writePending();
+    if (this.#fd !== undefined) fsyncSync(this.#fd);
+  }
+
+  /** writePending + fsync on the thread pool (see fsyncInBackground). */
+  flushAsync(): Promise<void> {
+    this.writePending();
+    return this.#fd === undefined ? Promise.resolve() : fsyncInBackground(this.#fd);
+  }
+
+  /** Releases the file handle; a later append reopens it. Used when the segment stops being active. */
+  closeHandle(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  rename(path: string): void {
+    renameSync(this.#path, path);
+    this.#path = path;
+  }
+
+  /** Closes and unlinks; a missing file is fine (it may never have been written). */
+  delete(): void {
+    this.closeHandle();
+    this.#buf = Buffer.alloc(0);
+    this.#entries = this.#written = 0;
+    try {
+      unlinkSync(this.#path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  #load(): Buffer {
+    if (this.#buf) return this.#buf;
+    let data: Buffer;
+    try {
+      data = readFileSync(this.#path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      data = Buffer.alloc(0);
+    }
+    this.#entries = this.#written = Math.floor(data.length / this.#entrySize);
+    this.#buf = data;
+    // A trailing partial entry would misalign later appends.
+    if (data.length % this.#entrySize !== 0) ftruncateSync(this.#handle(), this.#entries * this.#entrySize);
+    return data;
+  }
+
+  #handle(): number {
+    this.#fd ??= openSync(this.#path, constants.O_RDWR | constants.O_CREAT);
+    return this.#fd;
+  }
+
+  #fileSize(): number {
+    return statSync(this.#path).size;
+  }
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+
+/** On-disk names, as Kafka's LogFileUtils and UnifiedLog spell them. */
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+/** A segment file waiting for asynchronous removal. */
+export const DELETED_SUFFIX = '.deleted';
+/** A partition directory waiting for asynchronous removal. */
+export const DELETE_DIR_SUFFIX = '-delete';
+
+export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
+export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+export const CLEAN_SHUTDOWN_MARKER = '.kafka_cleanshutdown';
+export const META_PROPERTIES = 'meta.properties';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** The key a partition is known by in maps and checkpoints: its directory name. */
+export function topicPartitionKey(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}
+
+/** Zero-padded to 20 digits so that `ls` sorts segments by offset. */
+export function filenamePrefixFromOffset(offset: bigint): string {
+  return offset.toString().padStart(20, '0');
+}
+
+const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex)$/;
+
+/** Base offset and suffix of a segment file name; undefined for any other file. */
+export function parseSegmentFileName(name: string): { baseOffset: bigint; suffix: string } | undefined {
+  const m = SEGMENT_FILE.exec(name);
+  return m ? { baseOffset: BigInt(m[1]!), suffix: m[2]! } : undefined;
+}
+
+/** Kafka's legal topic names (Topic.validate): up to 249 of `[a-zA-Z0-9._-]`, but not `.` or `..`. */
+const TOPIC = /^(?!\.\.?$)[a-zA-Z0-9._-]{1,249}$/;
+const PARTITION_DIR = /^(.+)-(0|[1-9]\d{0,9})$/;
+
+/** `<topic>-<partition>` → its parts; undefined for anything else (including `-delete` dirs). */
+export function parseTopicPartitionDir(name: string): TopicPartition | undefined {
+  const m = PARTITION_DIR.exec(name);
+  if (!m || !TOPIC.test(m[1]!)) return undefined;
+  const partition = Number(m[2]);
+  return partition <= 0x7fffffff ? { topic: m[1]!, partition } : undefined;
+}
+
+/**
+ * `<topic>-<partition>.<uuid>-delete`, with the topic cut so the name stays within 255 bytes, as
+ * Kafka's UnifiedLog.logDeleteDirName does.
+ */
+export function deleteDirName(tp: TopicPartition): string {
+  const suffix = `-${tp.partition}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`;
+  return tp.topic.slice(0, 255 - suffix.length) + suffix;
+}

@@ -1,0 +1,275 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
+import { fsyncDir } from './file-io.js';
+import { DEFAULT_LOG_CONFIG, LONG_MAX, type LogConfig } from './log-config.js';
+import { LogError } from './log-error.js';
+import {
+  CLEAN_SHUTDOWN_MARKER,
+  DELETE_DIR_SUFFIX,
+  LOG_START_OFFSET_CHECKPOINT,
+  RECOVERY_POINT_CHECKPOINT,
+  deleteDirName,
+  parseTopicPartitionDir,
+  topicPartitionKey,
+  type TopicPartition,
+} from './log-file-names.js';
+import { Log } from './log.js';
+import { ensureMetaProperties } from './meta-properties.js';
+
+export interface LogManagerOptions {
+  /** log.dirs: each gets meta.properties, checkpoints and partition directories. */
+  logDirs: readonly string[];
+  brokerId: number;
+  /** From ZooKeeper; when absent the stored one is kept, or a new one made. */
+  clusterId?: string;
+  /** Config of a topic's logs when they are loaded at start-up; default DEFAULT_LOG_CONFIG. */
+  configFor?: (topic: string) => LogConfig;
+  /** log.retention.check.interval.ms */
+  retentionCheckIntervalMs?: number;
+  /** log.flush.offset.checkpoint.interval.ms */
+  recoveryPointCheckpointIntervalMs?: number;
+  /** log.flush.start.offset.checkpoint.interval.ms */
+  logStartOffsetCheckpointIntervalMs?: number;
+  /** log.flush.scheduler.interval.ms: how often flush.ms is checked; Kafka's default never. */
+  flushCheckIntervalMs?: number;
+  now?: () => number;
+  /** Failures of timer-driven work (retention, checkpoints, background deletes); default: stderr. */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * All partition logs of a broker (Kafka's LogManager): loads the log dirs, places new partitions
+ * in the dir holding the fewest, deletes logs asynchronously, and runs retention, flush.ms and
+ * checkpoint timers. A clean close() leaves `.kafka_cleanshutdown` so the next start skips recovery.
+ */
+export class LogManager {
+  readonly clusterId: string;
+  readonly logDirs: readonly string[];
+  readonly #logs = new Map<string, Log>();
+  readonly #deletions = new Set<Promise<void>>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #now: () => number;
+  readonly #onError: (err: Error) => void;
+  #closed = false;
+
+  private constructor(options: LogManagerOptions) {
+    this.logDirs = options.logDirs.map((dir) => resolve(dir));
+    if (this.logDirs.length === 0) throw new LogError('INVALID_CONFIG', 'log.dirs must name at least one directory');
+    this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? ((err) => process.stderr.write(`[log-manager] ${err.message}\n`));
+    this.clusterId = ensureMetaProperties(this.logDirs, options.brokerId, options.clusterId);
+    for (const dir of this.logDirs) this.#loadDir(dir, options.configFor ?? (() => DEFAULT_LOG_CONFIG));
+    this.#every(options.retentionCheckIntervalMs ?? 300_000, () => this.cleanupLogs());
+    this.#every(options.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints());
+    this.#every(options.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets());
+    this.#every(options.flushCheckIntervalMs ?? LONG_MAX, () => this.flushDirtyLogs());
+  }
+
+  static open(options: LogManagerOptions): LogManager {
+    return new LogManager(options);
+  }
+
+  getLog(tp: TopicPartition): Log | undefined {
+    return this.#logs.get(topicPartitionKey(tp));
+  }
+
+  get logs(): Log[] {
+    return [...this.#logs.values()];
+  }
+
+  /** The log dir a log lives in. */
+  logDirOf(log: Log): string {
+    return dirname(log.dir);
+  }
+
+  /** The partition's log, created empty in the log dir with the fewest partitions if it does not exist. */
+  getOrCreateLog(tp: TopicPartition, config: LogConfig): Log {
+    this.#ensureOpen();
+    const key = topicPartitionKey(tp);
+    const existing = this.#logs.get(key);
+    if (existing) return existing;
+    const parsed = parseTopicPartitionDir(key);
+    if (parsed?.topic !== tp.topic || parsed.partition !== tp.partition) {
+      throw new LogError('INVALID_TOPIC_EXCEPTION', `Invalid topic partition for a log directory: ${key}`);
+    }
+    const logDir = this.#leastLoadedDir();
+    const dir = join(logDir, key);
+    mkdirSync(dir);
+    fsyncDir(logDir);
+    const log = Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, now: this.#now, onError: this.#onError });
+    this.#logs.set(key, log);
+    return log;
+  }
+
+  /** Applies changed topic configs (AlterConfigs) to every log of the topic at once. */
+  updateTopicConfig(topic: string, config: LogConfig): void {
+    for (const log of this.#logs.values()) if (log.topicPartition.topic === topic) log.config = config;
+  }
+
+  /**
+   * Removes a partition's log: closed at once (reads from then on fail with LOG_CLOSED), its
+   * directory renamed to `<topic>-<partition>.<uuid>-delete` and removed in the background.
+   * Returns false when there was no such log.
+   */
+  deleteLog(tp: TopicPartition): boolean {
+    const key = topicPartitionKey(tp);
+    const log = this.#logs.get(key);
+    if (!log) return false;
+    this.#logs.delete(key);
+    log.close();
+    const logDir = dirname(log.dir);
+    const renamed = join(logDir, deleteDirName(tp));
+    renameSync(log.dir, renamed);
+    fsyncDir(logDir);
+    this.#track(log.settled().then(() => rm(renamed, { recursive: true, force: true })));
+    return true;
+  }
+
+  /** One retention pass over every log (the log.retention.check.interval.ms timer runs this). */
+  cleanupLogs(): number {
+    let deleted = 0;
+    for (const log of this.#logs.values()) {
+      this.#attempt(() => {
+        deleted += log.deleteOldSegments();
+      });
+    }
+    return deleted;
+  }
+
+  /** fsyncs the logs whose flush.ms has passed since their last flush. */
+  flushDirtyLogs(): void {
+    const now = this.#now();
+    for (const log of this.#logs.values()) {
+      if (now - log.lastFlushTime >= log.config['flush.ms']) this.#attempt(() => log.flush());
+    }
+  }
+
+  checkpointRecoveryPoints(): void {
+    this.#checkpoint(RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+  }
+
+  checkpointLogStartOffsets(): void {
+    this.#checkpoint(LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
+  }
+
+  /**
+   * Stops the timers, fsyncs and closes every log, writes the checkpoints and, in each dir where
+   * all of that worked, the clean-shutdown marker; then waits for background deletions.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    const failedDirs = new Set<string>();
+    for (const log of this.#logs.values()) {
+      if (!this.#attempt(() => log.flush())) failedDirs.add(this.logDirOf(log));
+    }
+    this.checkpointRecoveryPoints();
+    this.checkpointLogStartOffsets();
+    for (const log of this.#logs.values()) {
+      if (!this.#attempt(() => log.close())) failedDirs.add(this.logDirOf(log));
+    }
+    for (const dir of this.logDirs) {
+      if (!failedDirs.has(dir)) this.#attempt(() => writeFileSync(join(dir, CLEAN_SHUTDOWN_MARKER), ''));
+    }
+    await Promise.all([...this.#logs.values()].map((log) => log.settled()));
+    while (this.#deletions.size > 0) await Promise.all(this.#deletions);
+    this.#logs.clear();
+  }
+
+  #loadDir(dir: string, configFor: (topic: string) => LogConfig): void {
+    const marker = join(dir, CLEAN_SHUTDOWN_MARKER);
+    const hadCleanShutdown = existsSync(marker);
+    const recoveryPoints = this.#readCheckpoint(join(dir, RECOVERY_POINT_CHECKPOINT));
+    const logStartOffsets = this.#readCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT));
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path = join(dir, entry.name);
+      if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
+        this.#track(rm(path, { recursive: true, force: true }));
+        continue;
+      }
+      const tp = parseTopicPartitionDir(entry.name);
+      if (!tp) continue;
+      const key = topicPartitionKey(tp);
+      const other = this.#logs.get(key);
+      if (other) {
+        throw new LogError('KAFKA_STORAGE_ERROR', `Duplicate log directories for ${key} are found in both ${other.dir} and ${path}`);
+      }
+      const log = Log.open({
+        dir: path,
+        topicPartition: tp,
+        config: configFor(tp.topic),
+        logStartOffset: logStartOffsets.get(key),
+        recoveryPoint: recoveryPoints.get(key),
+        hadCleanShutdown,
+        now: this.#now,
+        onError: this.#onError,
+      });
+      this.#logs.set(key, log);
+    }
+    // From here on a crash must not look clean.
+    if (hadCleanShutdown) unlinkSync(marker);
+  }
+
+  /** As Kafka: an unreadable checkpoint resets to "unknown" (full recovery, start from the first segment). */
+  #readCheckpoint(path: string): Map<string, bigint> {
+    try {
+      return readOffsetCheckpoint(path);
+    } catch (err) {
+      this.#onError(err as Error);
+      return new Map();
+    }
+  }
+
+  #checkpoint(file: string, offsetOf: (log: Log) => bigint): void {
+    for (const dir of this.logDirs) {
+      const logs = [...this.#logs.values()].filter((log) => this.logDirOf(log) === dir);
+      this.#attempt(() =>
+        writeOffsetCheckpoint(
+          join(dir, file),
+          logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
+        ),
+      );
+    }
+  }
+
+  #leastLoadedDir(): string {
+    const counts = new Map(this.logDirs.map((dir) => [dir, 0]));
+    for (const log of this.#logs.values()) {
+      const dir = this.logDirOf(log);
+      counts.set(dir, (counts.get(dir) ?? 0) + 1);
+    }
+    return this.logDirs.reduce((best, dir) => (counts.get(dir)! < counts.get(best)! ? dir : best));
+  }
+
+  #every(intervalMs: number, work: () => void): void {
+    if (intervalMs >= LONG_MAX || intervalMs <= 0) return;
+    const timer = setInterval(() => this.#attempt(work), Math.min(intervalMs, 0x7fffffff));
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  /** Runs `work`, reporting a failure instead of throwing it; false on failure. */
+  #attempt(work: () => void): boolean {
+    try {
+      work();
+      return true;
+    } catch (err) {
+      this.#onError(err instanceof Error ? err : new Error(String(err)));
+      return false;
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch((err: unknown) => this.#onError(err instanceof Error ? err : new Error(String(err))));
+    this.#deletions.add(tracked);
+    void tracked.finally(() => this.#deletions.delete(tracked));
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new LogError('LOG_CLOSED', 'The log manager is closed');
+  }
+}

@@ -1,0 +1,443 @@
+import { unlink } from 'node:fs/promises';
+import { ATTR, BATCH, readBatchHeader, type BatchHeader } from '../../protocol/records/batch-header.js';
+import { crc32c } from '../../protocol/records/crc.js';
+import type { LogConfig } from './log-config.js';
+import { LogError } from './log-error.js';
+import { topicPartitionKey, type TopicPartition } from './log-file-names.js';
+import { floorIndex, loadLog } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import { segmentsBelowLogStart, segmentsToDelete } from './retention.js';
+import { batchLastOffset, batchMaxTimestamp } from './stored-batch.js';
+
+export interface LogOptions {
+  /** The partition directory, `<log dir>/<topic>-<partition>`; it must exist. */
+  dir: string;
+  topicPartition: TopicPartition;
+  config: LogConfig;
+  /** From the log dir's checkpoints; default 0. */
+  logStartOffset?: bigint;
+  recoveryPoint?: bigint;
+  /** Skip the recovery scan (the log dir had `.kafka_cleanshutdown`, or the directory is new). */
+  hadCleanShutdown?: boolean;
+  now?: () => number;
+  /** Failures of background work (asynchronous fsync, file removal): nobody awaits them. */
+  onError?: (err: Error) => void;
+}
+
+/** A leader assigns offsets and stamps its epoch; a follower appends the leader's batches as they are. */
+export type AppendOptions = { leaderEpoch: number } | { asFollower: true };
+
+/** What Produce answers with (Kafka's LogAppendInfo, the parts the broker needs). */
+export interface LogAppendInfo {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** The stamped append time with message.timestamp.type=LogAppendTime, else -1. */
+  logAppendTime: number;
+  logStartOffset: bigint;
+}
+
+export interface ReadOptions {
+  /** Only batches ending below this offset (high watermark, last stable offset). */
+  maxOffset?: bigint;
+  /** Return the first batch even when it exceeds maxBytes (KIP-74); default true. */
+  minOneBatch?: boolean;
+}
+
+/** A whole stored batch and its header: ListOffsets refines the record inside it. */
+export interface FoundBatch {
+  batch: Buffer;
+  header: BatchHeader;
+}
+
+/** One stored batch's header, as producer-state rebuilding reads it. */
+export interface LogBatch extends BatchHeader {
+  lastOffset: bigint;
+  /** -1 without idempotence; wraps past 2^31-1 as Kafka's sequences do. */
+  lastSequence: number;
+  isTransactional: boolean;
+  isControl: boolean;
+}
+
+const NO_SEQUENCE = -1;
+const INT32_MAX = 0x7fffffff;
+
+/**
+ * One partition's log (Kafka's UnifiedLog + LocalLog): an ordered list of segments, the last one
+ * active. Appends are opaque batches: only their 61-byte headers are read and stamped.
+ * All file access is synchronous, so no other operation (truncation, retention, deletion) can
+ * interleave with a read; a read on a closed log is a LOG_CLOSED LogError.
+ */
+export class Log {
+  readonly topicPartition: TopicPartition;
+  readonly dir: string;
+  config: LogConfig;
+  #segments: LogSegment[];
+  #logStartOffset: bigint;
+  #logEndOffset: bigint;
+  #recoveryPoint: bigint;
+  #lastFlushTime: number;
+  /** Bumped by truncations: a background flush that began before one must not move the recovery point. */
+  #truncations = 0;
+  #closed = false;
+  readonly #pending = new Set<Promise<void>>();
+  readonly #now: () => number;
+  readonly #onError: (err: Error) => void;
+
+  private constructor(options: LogOptions) {
+    this.topicPartition = options.topicPartition;
+    this.dir = options.dir;
+    this.config = options.config;
+    this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? (() => {});
+    const loaded = loadLog({
+      dir: options.dir,
+      config: options.config,
+      logStartOffset: options.logStartOffset ?? 0n,
+      recoveryPoint: options.recoveryPoint ?? 0n,
+      hadCleanShutdown: options.hadCleanShutdown ?? false,
+      now: this.#now(),
+      rollJitterMs: () => this.#rollJitterMs(),
+    });
+    this.#segments = loaded.segments;
+    this.#logStartOffset = loaded.logStartOffset;
+    this.#logEndOffset = loaded.logEndOffset;
+    this.#recoveryPoint = loaded.recoveryPoint;
+    this.#lastFlushTime = this.#now();
+  }
+
+  static open(options: LogOptions): Log {
+    return new Log(options);
+  }
+
+  get name(): string {
+    return topicPartitionKey(this.topicPartition);
+  }
+
+  get logStartOffset(): bigint {
+    return this.#logStartOffset;
+  }
+
+  /** The offset the next appended record gets. */
+  get logEndOffset(): bigint {
+    return this.#logEndOffset;
+  }
+
+  /** Offsets below this are fsynced; recovery after a crash starts from its segment. */
+  get recoveryPoint(): bigint {
+    return this.#recoveryPoint;
+  }
+
+  get lastFlushTime(): number {
+    return this.#lastFlushTime;
+  }
+
+  get size(): number {
+    return this.#segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  get segmentBaseOffsets(): bigint[] {
+    return this.#segments.map((s) => s.baseOffset);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Appends one or more whole v2 batches, already validated. A leader's batches get their offsets
+   * (and with LogAppendTime their timestamps) written into the caller's buffer in place, then the
+   * buffer goes to the active segment in one write.
+   */
+  append(records: Buffer, options: AppendOptions): LogAppendInfo {
+    this.#ensureOpen();
+    const config = this.config;
+    if (records.length > config['segment.bytes']) {
+      throw new LogError(
+        'RECORD_BATCH_TOO_LARGE',
+        `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${config['segment.bytes']}.`,
+      );
+    }
+    const now = this.#now();
+    const asLeader = 'leaderEpoch' in options;
+    const logAppendTime = asLeader && config['message.timestamp.type'] === 'LogAppendTime' ? now : -1;
+    let next = this.#logEndOffset;
+    let firstOffset: bigint | undefined;
+    let maxTimestamp = -1;
+    for (let at = 0; at < records.length; ) {
+      const size = at + BATCH.HEADER_SIZE <= records.length ? records.readInt32BE(at + BATCH.LENGTH) + BATCH.LOG_OVERHEAD : 0;
+      if (size < BATCH.HEADER_SIZE || at + size > records.length || records[at + BATCH.MAGIC] !== 2) {
+        throw new LogError('CORRUPT_MESSAGE', `Append to ${this.name}: record data is not whole v2 batches`);
+      }
+      if (asLeader) {
+        records.writeBigInt64BE(next, at + BATCH.BASE_OFFSET);
+        records.writeInt32BE(options.leaderEpoch, at + BATCH.PARTITION_LEADER_EPOCH);
+        if (logAppendTime >= 0) stampLogAppendTime(records, at, size, logAppendTime);
+      } else {
+        const base = records.readBigInt64BE(at + BATCH.BASE_OFFSET);
+        if (base < next) {
+          throw new LogError(
+            'UNEXPECTED_APPEND_OFFSET',
+            `Unexpected offset in append to ${this.name}: first offset ${base} is below the log end offset ${next}`,
+          );
+        }
+        next = base;
+      }
+      firstOffset ??= next;
+      next = batchLastOffset(records, at) + 1n;
+      maxTimestamp = Math.max(maxTimestamp, batchMaxTimestamp(records, at));
+      at += size;
+    }
+    const info = (baseOffset: bigint): LogAppendInfo => ({
+      baseOffset,
+      lastOffset: next - 1n,
+      logAppendTime,
+      logStartOffset: this.#logStartOffset,
+    });
+    if (firstOffset === undefined) return info(this.#logEndOffset);
+
+    let active = this.#active;
+    if (active.shouldRoll(config, records.length, maxTimestamp, next - 1n, now)) {
+      active = this.#roll(asLeader ? this.#logEndOffset : firstOffset);
+    }
+    active.append(records, config['index.interval.bytes']);
+    this.#logEndOffset = next;
+    if (Number(this.#logEndOffset - this.#recoveryPoint) >= config['flush.messages']) this.flush();
+    return info(firstOffset);
+  }
+
+  /**
+   * Whole batches from the one holding `offset` (which may start before it), up to `maxBytes`.
+   * An offset below the log start or above the log end is OFFSET_OUT_OF_RANGE; at the end, empty.
+   */
+  read(offset: bigint, maxBytes: number, options: ReadOptions = {}): Buffer {
+    this.#ensureOpen();
+    if (offset < this.#logStartOffset || offset > this.#logEndOffset) {
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Received request for offset ${offset} for partition ${this.name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.#logEndOffset}.`,
+      );
+    }
+    const minOneBatch = options.minOneBatch ?? true;
+    for (let i = Math.max(0, floorIndex(this.#segments, offset)); i < this.#segments.length; i++) {
+      const data = this.#segments[i]!.read(offset, Math.max(0, maxBytes), options.maxOffset);
+      if (data === undefined) continue;
+      return minOneBatch || data.length <= maxBytes ? data : Buffer.alloc(0);
+    }
+    return Buffer.alloc(0);
+  }
+
+  /**
+   * The first batch (from the log start) whose max timestamp is >= `timestamp`, via the time index
+   * (ListOffsets by timestamp). The answer is a record inside it: the caller finds the first
+   * record at or after `timestamp`, which needs the records decoded.
+   */
+  offsetForTimestamp(timestamp: number): FoundBatch | undefined {
+    this.#ensureOpen();
+    for (const segment of this.#segments) {
+      if (segment.maxTimestamp < timestamp) continue;
+      const found = segment.findByTimestamp(timestamp, this.#logStartOffset);
+      if (found) return toFoundBatch(segment.readBatch(found));
+    }
+    return undefined;
+  }
+
+  /** The batch holding the log's largest timestamp (ListOffsets MAX_TIMESTAMP), or undefined when empty. */
+  batchWithMaxTimestamp(): FoundBatch | undefined {
+    this.#ensureOpen();
+    let best: LogSegment | undefined;
+    for (const segment of this.#segments) {
+      if (segment.maxTimestamp >= 0 && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
+    }
+    const found = best?.translateOffset(best.offsetOfMaxTimestamp);
+    return found && toFoundBatch(best!.readBatch(found));
+  }
+
+  /** Visits the header of every batch ending at or after `fromOffset`, in order, until `visit` returns false. */
+  forEachBatch(fromOffset: bigint, visit: (batch: LogBatch) => boolean | void): void {
+    this.#ensureOpen();
+    for (let i = Math.max(0, floorIndex(this.#segments, fromOffset)); i < this.#segments.length; i++) {
+      const more = this.#segments[i]!.forEachBatch(fromOffset, (buf, at) => {
+        const lastOffset = batchLastOffset(buf, at);
+        return lastOffset < fromOffset || visit(toLogBatch(readBatchHeader(buf, at), lastOffset));
+      });
+      if (!more) return;
+    }
+  }
+
+  /**
+   * Drops everything at and above `offset` (replication: a follower's divergent tail). The batch
+   * holding `offset` goes whole. Returns false when there was nothing to drop.
+   */
+  truncateTo(offset: bigint): boolean {
+    this.#ensureOpen();
+    if (offset < 0n) throw new LogError('OFFSET_OUT_OF_RANGE', `Cannot truncate ${this.name} to a negative offset ${offset}`);
+    if (offset >= this.#logEndOffset) return false;
+    if (offset < this.#segments[0]!.baseOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return true;
+    }
+    this.#truncations++;
+    const keep = floorIndex(this.#segments, offset) + 1;
+    this.#deleteSegments(this.#segments.splice(keep));
+    this.#active.truncateTo(offset, this.#now());
+    this.#logEndOffset = offset;
+    if (this.#recoveryPoint > offset) this.#recoveryPoint = offset;
+    if (this.#logStartOffset > offset) this.#logStartOffset = offset;
+    return true;
+  }
+
+  /** Deletes every segment and starts empty at `offset` (a follower far behind the leader's log start). */
+  truncateFullyAndStartAt(offset: bigint): void {
+    this.#ensureOpen();
+    this.#truncations++;
+    this.#deleteSegments(this.#segments.splice(0));
+    this.#segments.push(LogSegment.create(this.dir, offset, this.#now(), this.#rollJitterMs()));
+    this.#logStartOffset = this.#logEndOffset = this.#recoveryPoint = offset;
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to `offset` and deletes the segments wholly below
+   * it. Returns the new log start offset.
+   */
+  deleteRecordsBefore(offset: bigint): bigint {
+    this.#ensureOpen();
+    if (offset > this.#logEndOffset) {
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot increment the log start offset to ${offset} of partition ${this.name} since it is larger than the log end offset ${this.#logEndOffset}`,
+      );
+    }
+    if (offset > this.#logStartOffset) {
+      this.#logStartOffset = offset;
+      this.#deleteSegments(this.#segments.splice(0, segmentsBelowLogStart(this.#segments, offset)));
+    }
+    return this.#logStartOffset;
+  }
+
+  /** Retention (retention.ms, retention.bytes) and segments below the log start. Returns segments deleted. */
+  deleteOldSegments(): number {
+    this.#ensureOpen();
+    const count = segmentsToDelete(this.#segments, this.config, this.#logStartOffset, this.#now());
+    if (count === 0) return 0;
+    if (count === this.#segments.length) this.roll();
+    this.#deleteSegments(this.#segments.splice(0, count));
+    const firstBase = this.#segments[0]!.baseOffset;
+    if (firstBase > this.#logStartOffset) this.#logStartOffset = firstBase;
+    return count;
+  }
+
+  /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
+  roll(): void {
+    this.#ensureOpen();
+    this.#roll(this.#logEndOffset);
+  }
+
+  /** fsyncs every segment at or above the recovery point, which then moves to the log end. */
+  flush(): void {
+    this.#ensureOpen();
+    for (const segment of this.#segmentsFrom(this.#recoveryPoint)) segment.flush();
+    this.#recoveryPoint = this.#logEndOffset;
+    this.#lastFlushTime = this.#now();
+  }
+
+  /** Closes the files. Further calls fail with LOG_CLOSED; background work still settles (see settled()). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const segment of this.#segments) segment.close();
+  }
+
+  /** Resolves when background fsyncs and file removals started so far are done. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
+  get #active(): LogSegment {
+    return this.#segments.at(-1)!;
+  }
+
+  #roll(baseOffset: bigint): LogSegment {
+    const previous = this.#active;
+    if (previous.size === 0) {
+      if (previous.baseOffset === baseOffset) return previous;
+      this.#deleteSegments(this.#segments.splice(-1));
+    } else {
+      previous.onBecomeInactive();
+    }
+    const segment = LogSegment.create(this.dir, baseOffset, this.#now(), this.#rollJitterMs());
+    this.#segments.push(segment);
+    if (previous.size > 0) this.#flushInBackground(baseOffset);
+    return segment;
+  }
+
+  /** Kafka flushes a rolled segment on its scheduler thread; here the thread pool does the fsync. */
+  #flushInBackground(upTo: bigint): void {
+    const truncations = this.#truncations;
+    const segments = this.#segmentsFrom(this.#recoveryPoint).filter((s) => s.baseOffset < upTo);
+    this.#track(
+      Promise.all(segments.map((s) => s.flushAsync())).then(() => {
+        if (this.#closed || truncations !== this.#truncations) return;
+        if (upTo > this.#recoveryPoint) this.#recoveryPoint = upTo;
+        for (const segment of segments) if (segment !== this.#active) segment.releaseIndexHandles();
+      }),
+    );
+  }
+
+  #segmentsFrom(offset: bigint): LogSegment[] {
+    return this.#segments.slice(Math.max(0, floorIndex(this.#segments, offset)));
+  }
+
+  /** Closes, renames to `.deleted` now, unlinks in the background (Kafka's asynchronous segment delete). */
+  #deleteSegments(segments: LogSegment[]): void {
+    for (const segment of segments) {
+      for (const path of segment.closeAndMarkDeleted()) {
+        this.#track(unlink(path).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        }));
+      }
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch((err: unknown) => this.#onError(err instanceof Error ? err : new Error(String(err))));
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  #rollJitterMs(): number {
+    const jitter = Math.min(this.config['segment.jitter.ms'], this.config['segment.ms']);
+    return jitter > 0 ? Math.floor(Math.random() * jitter) : 0;
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new LogError('LOG_CLOSED', `The log of ${this.name} in ${this.dir} is closed`);
+  }
+}
+
+/** LogAppendTime: the timestamp type bit and maxTimestamp are under the CRC, so it is recomputed. */
+function stampLogAppendTime(records: Buffer, at: number, size: number, now: number): void {
+  records.writeInt16BE(records.readInt16BE(at + BATCH.ATTRIBUTES) | ATTR.TIMESTAMP_LOG_APPEND, at + BATCH.ATTRIBUTES);
+  records.writeBigInt64BE(BigInt(now), at + BATCH.MAX_TIMESTAMP);
+  records.writeUInt32BE(crc32c(records.subarray(at + BATCH.ATTRIBUTES, at + size)), at + BATCH.CRC);
+}
+
+function toFoundBatch(batch: Buffer): FoundBatch {
+  return { batch, header: readBatchHeader(batch) };
+}
+
+function toLogBatch(header: BatchHeader, lastOffset: bigint): LogBatch {
+  const { baseSequence, lastOffsetDelta } = header;
+  const lastSequence =
+    baseSequence === NO_SEQUENCE
+      ? NO_SEQUENCE
+      : baseSequence > INT32_MAX - lastOffsetDelta
+        ? lastOffsetDelta - (INT32_MAX - baseSequence) - 1
+        : baseSequence + lastOffsetDelta;
+  return {
+    ...header,
+    lastOffset,
+    lastSequence,
+    isTransactional: (header.attributes & ATTR.TRANSACTIONAL) !== 0,
+    isControl: (header.attributes & ATTR.CONTROL) !== 0,
+  };
+}
