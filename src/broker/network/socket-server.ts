@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:net';
+import { Connection, type ConnectionOptions } from './connection.js';
+
+export interface ListenerSpec {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface BoundListener extends ListenerSpec {
+  /** The port actually bound (differs from `port` when that was 0). */
+  boundPort: number;
+}
+
+/** The broker's TCP listeners and the connections they accepted. */
+export class SocketServer {
+  private readonly servers: Server[] = [];
+  private readonly connections = new Set<Connection>();
+  private nextConnectionId = 0;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Binds every listener; rejects with a one-line reason (e.g. address in use) and binds none on failure. */
+  async listen(listeners: ListenerSpec[]): Promise<BoundListener[]> {
+    const bound: BoundListener[] = [];
+    try {
+      for (const spec of listeners) bound.push({ ...spec, boundPort: await this.bind(spec) });
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    return bound;
+  }
+
+  private bind(spec: ListenerSpec): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = createServer({ noDelay: true }, (socket) => {
+        const connection = new Connection(socket, this.nextConnectionId++, spec.name, this.options);
+        this.connections.add(connection);
+        socket.on('close', () => this.connections.delete(connection));
+      });
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const where = `${spec.host || '0.0.0.0'}:${spec.port}`;
+        const reason = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+        reject(new Error(`cannot listen on ${where} (${spec.name}): ${reason}`));
+      });
+      server.listen({ host: spec.host || undefined, port: spec.port }, () => {
+        this.servers.push(server);
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : spec.port);
+      });
+    });
+  }
+
+  /** Stops accepting; open connections finish the requests already read, then close. */
+  async close(): Promise<void> {
+    const closing = this.servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const c of this.connections) c.end();
+    await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    for (const c of this.connections) c.close();
+  }
+}
