@@ -25,6 +25,30 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: [],
     load: () => import('./commands/completion.js'),
   },
+  {
+    name: 'zookeeper-start',
+    summary: 'Start the bundled ZooKeeper-compatible server (foreground, or -daemon)',
+    kafkaScripts: ['zookeeper-server-start.sh'],
+    load: () => import('./commands/zookeeper-start.js'),
+  },
+  {
+    name: 'zookeeper-stop',
+    summary: 'Stop the running kts ZooKeeper server(s)',
+    kafkaScripts: ['zookeeper-server-stop.sh'],
+    load: () => import('./commands/zookeeper-stop.js'),
+  },
+  {
+    name: 'topics',
+    summary: 'Create, list, describe, alter and delete topics',
+    kafkaScripts: ['kafka-topics.sh'],
+    load: () => import('./commands/topics.js'),
+  },
+  {
+    name: 'console-producer',
+    summary: 'Send lines from standard input or a file to a topic',
+    kafkaScripts: ['kafka-console-producer.sh'],
+    load: () => import('./commands/console-producer.js'),
+  },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
