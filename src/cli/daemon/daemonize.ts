@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../errors.js';
+import { logDir } from './paths.js';
+import { runningServers, type ServerEntry, type ServerKind } from './server-registry.js';
+
+const KTS_BIN = fileURLToPath(new URL('../../../bin/kts', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * `-daemon`: runs `kts <args>` detached with output appended to `<log dir>/<logName>`, and returns
+ * once it has registered and accepts TCP connections. If it exits first, its last output line
+ * becomes the error.
+ */
+export async function startDaemon(kind: ServerKind, args: string[], logName: string): Promise<{ entry: ServerEntry; log: string }> {
+  mkdirSync(logDir(), { recursive: true });
+  const log = join(logDir(), logName);
+  const fd = openSync(log, 'a');
+  const child = spawn(process.execPath, [KTS_BIN, ...args], { detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  child.unref();
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited) throw new CliError(lastLine(log) ?? `${kind} exited during start-up; see ${log}`);
+    const entry = runningServers(kind).find((e) => e.pid === child.pid);
+    if (entry && (await accepts(entry.host, entry.ports[0]!))) return { entry, log };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new CliError(`${kind} did not start within ${START_TIMEOUT_MS / 1000} s; see ${log}`);
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host === '0.0.0.0' ? '127.0.0.1' : host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function lastLine(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').pop()?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { tempDir, waitFor } from './helpers.js';
+
+const ZK_SERVER = '/usr/share/zookeeper/bin/zkServer.sh';
+
+export const apacheAvailable = existsSync(ZK_SERVER) && existsSync('/usr/bin/java');
+
+export interface ApacheZooKeeper {
+  port: number;
+  connectString: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Debian's Apache ZooKeeper 3.8 in the foreground with its own temp config (never /etc/zookeeper). */
+export async function startApacheZooKeeper(extra: Record<string, string> = {}): Promise<ApacheZooKeeper> {
+  const dir = tempDir('apache');
+  const port = await freePort();
+  const cfg = join(dir, 'zoo.cfg');
+  const settings = {
+    tickTime: '2000',
+    dataDir: join(dir, 'data'),
+    clientPort: String(port),
+    clientPortAddress: '127.0.0.1',
+    maxClientCnxns: '0',
+    'admin.enableServer': 'false',
+    '4lw.commands.whitelist': '*',
+    ...extra,
+  };
+  writeFileSync(cfg, Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=WARN, CONSOLE\nlog4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\nlog4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout\n');
+  const child: ChildProcess = spawn(ZK_SERVER, ['start-foreground', cfg], {
+    env: { ...process.env, ZOOCFGDIR: dir, ZOO_LOG_DIR: dir, JMXDISABLE: 'true' },
+    stdio: 'ignore',
+    detached: true,
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      process.kill(-child.pid!, 'SIGTERM');
+      await waitFor('Apache ZooKeeper to exit', () => child.exitCode !== null || child.signalCode !== null, 15_000);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('Apache ZooKeeper to answer ruok', () => ruok(port), 30_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { port, connectString: `127.0.0.1:${port}`, stop };
+}
+
+/** Sends a four-letter word and returns the whole answer. */
+export function fourLetterWord(port: number, word: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    import('node:net').then(({ connect }) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => socket.write(word));
+      const chunks: Buffer[] = [];
+      socket.on('data', (d: Buffer) => chunks.push(d));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+      socket.on('error', reject);
+      socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${word}`)));
+    }, reject);
+  });
+}
+
+async function ruok(port: number): Promise<boolean> {
+  try {
+    return (await fourLetterWord(port, 'ruok')) === 'imok';
+  } catch {
+    return false;
+  }
+}
