@@ -49,6 +49,18 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: ['kafka-console-producer.sh'],
     load: () => import('./commands/console-producer.js'),
   },
+  {
+    name: 'console-consumer',
+    summary: 'Print records of topics to standard output',
+    kafkaScripts: ['kafka-console-consumer.sh'],
+    load: () => import('./commands/console-consumer.js'),
+  },
+  {
+    name: 'get-offsets',
+    summary: 'Print the offsets of topic partitions (latest, earliest or at a time)',
+    kafkaScripts: ['kafka-get-offsets.sh'],
+    load: () => import('./commands/get-offsets.js'),
+  },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

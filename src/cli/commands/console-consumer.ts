@@ -1,0 +1,94 @@
+import { Option, type Command } from 'commander';
+import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
+import { collect, intOption } from '../../tools/common/option-parsers.js';
+import { consume } from '../../tools/console-consumer/consume.js';
+import { validateConsumerFlags, type ConsumerFlags } from '../../tools/console-consumer/consumer-options.js';
+import { CONSUMER_KEYS, consumerTuning } from '../../tools/console-consumer/consumer-settings.js';
+import { defaultFormatter, defaultFormatterConfig } from '../../tools/console-consumer/default-formatter.js';
+import { jsonFormatter } from '../../tools/console-consumer/json-format.js';
+import { kcatFormatter } from '../../tools/console-consumer/kcat-format.js';
+import type { RecordFormatter } from '../../tools/console-consumer/output-chunks.js';
+import { UsageError } from '../errors.js';
+import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
+import { addOutputOption, type OutputFormat } from '../output.js';
+
+interface Flags extends ConsumerFlags {
+  bootstrapServer?: string;
+  whitelist?: string;
+  property?: string[];
+  formatterProperty?: string[];
+  formatterConfig?: string;
+  format?: string;
+  consumerProperty?: string[];
+  'consumer.config'?: string;
+  output: OutputFormat;
+  verbose?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  kts console-consumer --topic orders --from-beginning --max-messages 10
+  kts console-consumer --topic orders --from-beginning --property print.key=true --property print.timestamp=true
+  kts console-consumer --include 'orders|payments' --from-beginning --format '%t [%p] @%o: %k=%s\\n'
+  kts console-consumer --topic orders --partition 0 --offset 42 --exit-at-end
+  kts console-consumer --topic orders --from-beginning --output json --exit-at-end > orders.jsonl
+  kts console-consumer --topic orders --group billing --timeout-ms 5000`;
+
+export function configure(cmd: Command): void {
+  addBootstrapOption(cmd);
+  cmd
+    .option('--topic <topic>', 'topic to read')
+    .option('--include <regex>', 'read every topic this regex fully matches (instead of --topic)')
+    .addOption(new Option('--whitelist <regex>', 'deprecated alias of --include').hideHelp())
+    .option('--partition <n>', 'read only this partition (starts at the end unless --offset/--from-beginning)', intOption(0))
+    .option('--offset <offset>', 'with --partition: earliest, latest or an offset (default: latest)')
+    .option('--from-beginning', 'start at the earliest offset when there is no committed one')
+    .option('--group <id>', 'consumer group (default: a generated one that commits nothing and is deleted at exit)')
+    .option('--max-messages <n>', 'exit after this many messages', intOption(0))
+    .option('--timeout-ms <ms>', 'exit when no message arrives for this long', intOption())
+    .option('--exit-at-end', 'exit once every partition is read up to the end it had at start')
+    .option('--isolation-level <level>', 'read_committed or read_uncommitted (default)')
+    .option('--skip-message-on-error', 'skip a message that cannot be formatted instead of stopping')
+    .option(
+      '--property <key=value>',
+      'formatter property: print.timestamp, print.partition, print.offset, print.headers, print.key, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable)',
+      collect,
+    )
+    .addOption(new Option('--formatter-property <key=value>', 'alias of --property (Kafka 4)').argParser(collect).hideHelp())
+    .option('--formatter-config <file>', 'formatter properties file (--property wins)')
+    .option('--format <format>', "kcat-style format: %t %p %o %k %s %T %h %K %S %R %%, escapes \\n \\t \\xHH")
+    .option('--consumer-property <key=value>', 'consumer property (repeatable; wins over --consumer.config)', collect);
+  addCommandConfigOption(cmd, '--consumer.config');
+  addOutputOption(cmd);
+  addVerboseOption(cmd);
+  cmd.addHelpText('after', EXAMPLES).action(run);
+}
+
+async function run(flags: Flags): Promise<void> {
+  const properties = new Map([
+    ...(flags['consumer.config'] ? readPropertiesFile(flags['consumer.config']) : []),
+    ...parsePropertyArgs(flags.consumerProperty ?? []),
+  ]);
+  if (!properties.has('client.id')) properties.set('client.id', 'console-consumer');
+  const request = validateConsumerFlags({ ...flags, include: flags.include ?? flags.whitelist }, properties);
+  await consume({
+    request,
+    formatter: formatter(flags),
+    tuning: consumerTuning(properties),
+    connect: { bootstrapServer: flags.bootstrapServer, properties, consumedKeys: CONSUMER_KEYS, verbose: flags.verbose },
+    output: process.stdout,
+  });
+}
+
+function formatter(flags: Flags): RecordFormatter {
+  if (flags.format !== undefined && flags.output === 'json') {
+    throw new UsageError('Error: --format and --output json cannot be used together');
+  }
+  if (flags.output === 'json') return jsonFormatter;
+  if (flags.format !== undefined) return kcatFormatter(flags.format);
+  const props = new Map([
+    ...(flags.formatterConfig ? readPropertiesFile(flags.formatterConfig) : []),
+    ...parsePropertyArgs([...(flags.property ?? []), ...(flags.formatterProperty ?? [])]),
+  ]);
+  return defaultFormatter(defaultFormatterConfig(props));
+}

@@ -1,0 +1,120 @@
+import { createReadStream, openSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { Option, type Command } from 'commander';
+import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
+import { collect, intOption } from '../../tools/common/option-parsers.js';
+import { produce } from '../../tools/console-producer/produce.js';
+import { PRODUCER_KEYS, producerSettings, type ProducerFlags } from '../../tools/console-producer/producer-settings.js';
+import { readerConfig } from '../../tools/console-producer/reader-properties.js';
+import { INPUT_FORMATS, recordParser, type InputFormat } from '../../tools/console-producer/record-input.js';
+import { CliError } from '../errors.js';
+import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
+
+interface Flags extends ProducerFlags {
+  topic: string;
+  bootstrapServer?: string;
+  brokerList?: string;
+  partition?: number;
+  file?: string;
+  inputFormat: InputFormat;
+  property?: string[];
+  readerProperty?: string[];
+  readerConfig?: string;
+  producerProperty?: string[];
+  'producer.config'?: string;
+  verbose?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  echo hello | kts console-producer --topic orders
+  kts console-producer --topic orders --property parse.key=true --property key.separator=:
+  kts console-producer --topic orders --compression-codec zstd --file events.txt
+  kts console-consumer --topic a --from-beginning --output json --exit-at-end |
+    kts console-producer --topic b --input-format json`;
+
+const READ_CHUNK_BYTES = 1 << 20;
+
+export function configure(cmd: Command): void {
+  cmd.requiredOption('--topic <topic>', 'topic to produce to');
+  addBootstrapOption(cmd);
+  cmd
+    .addOption(new Option('--broker-list <list>', 'deprecated alias of --bootstrap-server').hideHelp())
+    .option('--partition <n>', 'send every record to this partition (default: by key, Java-compatible)', intOption(0))
+    .option('--file <path>', 'read records from a file instead of standard input')
+    .addOption(
+      new Option('--input-format <format>', 'line: Kafka line reader; json: JSON lines as console-consumer --output json writes')
+        .choices(INPUT_FORMATS)
+        .default('line'),
+    )
+    .option('--property <key=value>', 'line reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)', collect)
+    .addOption(new Option('--reader-property <key=value>', 'alias of --property (Kafka 4)').argParser(collect).hideHelp())
+    .option('--reader-config <file>', 'line reader properties file (--property wins)')
+    .option('--request-required-acks <acks>', 'acks: all/-1, 0 or 1 (default: -1)')
+    .option('--compression-codec [codec]', 'none, gzip, snappy, lz4 or zstd; without a value: gzip (default: none)')
+    .option('--sync', 'send records one at a time, each acknowledged before the next')
+    .option('--batch-size <bytes>', 'bytes gathered into one produce request (default: 524288)', intOption(1))
+    .option('--max-partition-memory-bytes <bytes>', 'same as --batch-size, which it overrides', intOption(1))
+    .option('--timeout <ms>', 'linger: how long a partly filled batch waits for more records (default: 1000)', intOption(0))
+    .option('--message-send-max-retries <n>', 'retries of a failed send (default: 3)', intOption(0))
+    .option('--retry-backoff-ms <ms>', 'wait before the first retry (default: 100)', intOption(0))
+    .option('--request-timeout-ms <ms>', 'how long the broker may wait for acknowledgements (default: 1500)', intOption(1))
+    .option('--max-block-ms <ms>', 'how long to wait for the cluster at start (default: 60000)', intOption(1))
+    .option('--metadata-expiry-ms <ms>', 'refresh topic metadata this often (default: 300000)', intOption(1))
+    .option('--max-memory-bytes <bytes>', 'bytes read but not yet acknowledged before reading pauses (default: 33554432)', intOption(1))
+    .option('--producer-property <key=value>', 'producer property (repeatable; wins over --producer.config)', collect);
+  addCommandConfigOption(cmd, '--producer.config');
+  addVerboseOption(cmd);
+  cmd.addHelpText('after', EXAMPLES).action(run);
+}
+
+async function run(flags: Flags): Promise<void> {
+  const properties = new Map([
+    ...(flags['producer.config'] ? readPropertiesFile(flags['producer.config']) : []),
+    ...parsePropertyArgs(flags.producerProperty ?? []),
+  ]);
+  if (!properties.has('client.id')) properties.set('client.id', 'console-producer');
+  const readerProps = new Map([
+    ...(flags.readerConfig ? readPropertiesFile(flags.readerConfig) : []),
+    ...parsePropertyArgs([...(flags.property ?? []), ...(flags.readerProperty ?? [])]),
+  ]);
+  const settings = producerSettings(flags, properties);
+  let warned = false;
+  const onNullHeader = (): void => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write('Warning: kafkajs cannot send null header values; they are sent empty\n');
+  };
+  const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition, onNullHeader);
+  const interactive = flags.file === undefined && process.stdin.isTTY === true;
+  await produce({
+    topic: flags.topic,
+    input: openInput(flags.file),
+    prompt: interactive && process.stdout.isTTY === true,
+    parse,
+    settings,
+    connect: {
+      bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
+      properties,
+      consumedKeys: PRODUCER_KEYS,
+      verbose: flags.verbose,
+    },
+  });
+}
+
+/**
+ * A file is read in big chunks. Standard input goes through process.stdin, which copes with
+ * terminals and with pipes another process made non-blocking (plain fd reads fail with EAGAIN).
+ */
+function openInput(file: string | undefined): Readable {
+  if (file === undefined) return process.stdin.setEncoding('utf8');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
+    throw new CliError(`Error: could not read input file '${file}': ${why}`);
+  }
+  return createReadStream('', { fd, encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { withAdmin } from '../../client/connect.js';
+import { readPropertiesFile } from '../../client/properties.js';
+import { fetchOffsets } from '../../tools/get-offsets/get-offsets.js';
+import { parseOffsetSpec } from '../../tools/get-offsets/offset-spec.js';
+import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../tools/get-offsets/partition-filter.js';
+import { offsetLines } from '../../tools/get-offsets/partition-offsets.js';
+import { UsageError } from '../errors.js';
+import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
+import { addOutputOption, printJson, type OutputFormat } from '../output.js';
+
+interface Flags {
+  bootstrapServer?: string;
+  commandConfig?: string;
+  topic?: string;
+  partitions?: string;
+  topicPartitions?: string;
+  time: string;
+  excludeInternalTopics?: boolean;
+  output: OutputFormat;
+  verbose?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  kts get-offsets --topic orders
+  kts get-offsets --topic orders --time earliest
+  kts get-offsets --topic-partitions 'orders:0-3,payments' --time 1700000000000
+  kts get-offsets --exclude-internal-topics --output json`;
+
+export function configure(cmd: Command): void {
+  addBootstrapOption(cmd);
+  addCommandConfigOption(cmd);
+  cmd
+    .option('--topic <regex>', 'topics to look up, a full-match regex (default: all)')
+    .option('--partitions <ids>', 'comma-separated partition ids (default: all)')
+    .option('--topic-partitions <rules>', "rules like 'topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3' (not with --topic/--partitions)")
+    .option('--time <time>', 'latest/-1, earliest/-2, or a timestamp in ms: the first offset at or after it', 'latest')
+    .option('--exclude-internal-topics', 'leave out internal topics');
+  addOutputOption(cmd);
+  addVerboseOption(cmd);
+  cmd.addHelpText('after', EXAMPLES).action(run);
+}
+
+async function run(flags: Flags): Promise<void> {
+  if (flags.topicPartitions !== undefined && (flags.topic !== undefined || flags.partitions !== undefined)) {
+    throw new UsageError('Error occurred: --topic-partitions cannot be used with --topic or --partitions');
+  }
+  const spec = parseOffsetSpec(flags.time);
+  const filter =
+    flags.topicPartitions !== undefined
+      ? topicPartitionsFilter(flags.topicPartitions)
+      : topicAndPartitionsFilter(flags.topic, flags.partitions);
+  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const offsets = await withAdmin({ bootstrapServer: flags.bootstrapServer, properties, verbose: flags.verbose }, (admin) =>
+    fetchOffsets(admin, spec, filter, flags.excludeInternalTopics === true),
+  );
+  if (flags.output === 'json') printJson(offsets.map((o) => ({ ...o, offset: Number(o.offset) })));
+  else process.stdout.write(offsetLines(offsets));
+}

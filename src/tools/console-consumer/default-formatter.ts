@@ -1,0 +1,96 @@
+import type { ConsumedRecord, TimestampType } from '../common/consumed-record.js';
+import type { OutputChunks, RecordFormatter } from './output-chunks.js';
+
+/** DefaultMessageFormatter's properties with Kafka's defaults. */
+export interface DefaultFormatterConfig {
+  printTimestamp: boolean;
+  printPartition: boolean;
+  printOffset: boolean;
+  printHeaders: boolean;
+  printKey: boolean;
+  printValue: boolean;
+  keySeparator: string;
+  lineSeparator: string;
+  headersSeparator: string;
+  nullLiteral: string;
+}
+
+export const FORMATTER_KEYS = [
+  'print.timestamp',
+  'print.partition',
+  'print.offset',
+  'print.headers',
+  'print.key',
+  'print.value',
+  'key.separator',
+  'line.separator',
+  'headers.separator',
+  'null.literal',
+] as const;
+
+/** Reads `--property` values as DefaultMessageFormatter.configure does; unknown keys are ignored. */
+export function defaultFormatterConfig(props: ReadonlyMap<string, string>): DefaultFormatterConfig {
+  const bool = (key: string, fallback: boolean): boolean => {
+    const v = props.get(key);
+    return v === undefined ? fallback : v.trim().toLowerCase() === 'true';
+  };
+  return {
+    printTimestamp: bool('print.timestamp', false),
+    printPartition: bool('print.partition', false),
+    printOffset: bool('print.offset', false),
+    printHeaders: bool('print.headers', false),
+    printKey: bool('print.key', false),
+    printValue: bool('print.value', true),
+    keySeparator: props.get('key.separator') ?? '\t',
+    lineSeparator: props.get('line.separator') ?? '\n',
+    headersSeparator: props.get('headers.separator') ?? ',',
+    nullLiteral: props.get('null.literal') ?? 'null',
+  };
+}
+
+const TIMESTAMP_LABEL: Record<TimestampType, string | undefined> = {
+  CreateTime: 'CreateTime',
+  LogAppendTime: 'LogAppendTime',
+  NoTimestampType: undefined,
+};
+
+/**
+ * DefaultMessageFormatter: fields in Kafka's fixed order (timestamp, partition, offset, headers,
+ * key, value), each followed by `key.separator` when a later field is printed, the last one by
+ * `line.separator`.
+ */
+export function defaultFormatter(c: DefaultFormatterConfig): RecordFormatter {
+  type Field = (r: ConsumedRecord, out: OutputChunks) => void;
+  const fields: Field[] = [];
+  if (c.printTimestamp) {
+    fields.push((r, out) => {
+      const label = TIMESTAMP_LABEL[r.timestampType];
+      out.text(label === undefined ? 'NO_TIMESTAMP' : `${label}:${r.timestamp}`);
+    });
+  }
+  if (c.printPartition) fields.push((r, out) => out.text(`Partition:${r.partition}`));
+  if (c.printOffset) fields.push((r, out) => out.text(`Offset:${r.offset}`));
+  if (c.printHeaders) {
+    fields.push((r, out) => {
+      if (r.headers.length === 0) return out.text('NO_HEADERS');
+      r.headers.forEach((h, i) => {
+        out.text(`${i === 0 ? '' : c.headersSeparator}${h.key}:`);
+        writeNullable(h.value, c.nullLiteral, out);
+      });
+    });
+  }
+  if (c.printKey) fields.push((r, out) => writeNullable(r.key, c.nullLiteral, out));
+  if (c.printValue) fields.push((r, out) => writeNullable(r.value, c.nullLiteral, out));
+  const last = fields.length - 1;
+  return (record, out) => {
+    for (let i = 0; i < fields.length; i++) {
+      fields[i]!(record, out);
+      out.text(i === last ? c.lineSeparator : c.keySeparator);
+    }
+  };
+}
+
+function writeNullable(bytes: Buffer | null, nullLiteral: string, out: OutputChunks): void {
+  if (bytes === null) out.text(nullLiteral);
+  else out.bytes(bytes);
+}

@@ -1,0 +1,50 @@
+import type { ConfigEntry, PartitionInfo, TopicDescription } from './topic-description.js';
+
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/**
+ * The summary line of `kafka-topics.sh --describe` (TopicCommand.TopicDescription), without the
+ * newline. The replication factor is the first partition's, minus replicas being added.
+ */
+export function topicLine(topic: TopicDescription): string {
+  const first = sortedPartitions(topic)[0];
+  let line = `Topic: ${topic.name}`;
+  if (topic.topicId !== undefined && topic.topicId !== ZERO_UUID) line += `\tTopicId: ${topic.topicId}`;
+  line += `\tPartitionCount: ${topic.partitions.length}`;
+  line += `\tReplicationFactor: ${first === undefined ? 0 : replicationFactor(first)}`;
+  line += `\tConfigs: ${overrides(topic.configs)
+    .map((c) => `${c.name}=${c.value}`)
+    .join(',')}`;
+  return line;
+}
+
+/**
+ * One partition line (TopicCommand.PartitionDescription). kafkajs reads partitions with the
+ * Metadata API, which carries no ELR, so both ELR fields print `N/A` as Kafka's fallback does.
+ */
+export function partitionLine(topic: string, p: PartitionInfo): string {
+  let line = `\tTopic: ${topic}\tPartition: ${p.partition}\tLeader: ${hasLeader(p) ? p.leader : 'none'}`;
+  line += `\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}`;
+  if (p.reassignment !== undefined) {
+    line += `\tAdding Replicas: ${p.reassignment.addingReplicas.join(',')}`;
+    line += `\tRemoving Replicas: ${p.reassignment.removingReplicas.join(',')}`;
+  }
+  return `${line}\tElr: N/A\tLastKnownElr: N/A`;
+}
+
+export function sortedPartitions(topic: TopicDescription): PartitionInfo[] {
+  return [...topic.partitions].sort((a, b) => a.partition - b.partition);
+}
+
+export function overrides(configs: readonly ConfigEntry[]): ConfigEntry[] {
+  return configs.filter((c) => !c.isDefault);
+}
+
+export function hasLeader(p: PartitionInfo): p is PartitionInfo & { leader: number } {
+  return p.leader !== null && p.leader >= 0;
+}
+
+/** Kafka counts a partition under reassignment by its target replicas minus those being added. */
+export function replicationFactor(p: PartitionInfo): number {
+  return p.replicas.length - (p.reassignment?.addingReplicas.length ?? 0);
+}

@@ -1,0 +1,151 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKts } from '../../helpers/kts.js';
+
+/** The embedded broker is built by others; these tests run once it exists. */
+const BROKER_MODULE = new URL('../../../src/broker/index.ts', import.meta.url);
+const hasBroker = existsSync(BROKER_MODULE);
+const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+
+interface RunningBroker {
+  bootstrapServers: string;
+  stop(): Promise<void>;
+}
+type StartBroker = (options: { logDirs?: string[]; port: number }) => Promise<RunningBroker>;
+
+describe.skipIf(!hasBroker)('everyday tools against the embedded broker', () => {
+  let broker: RunningBroker;
+  let dir: string;
+  const kts = (args: string[], input?: string | Buffer) =>
+    runKts([...args, '--bootstrap-server', broker.bootstrapServers], { input, timeoutMs: 30_000 });
+  const consume = (topic: string, ...extra: string[]) =>
+    kts(['console-consumer', '--topic', topic, '--from-beginning', '--exit-at-end', ...extra]);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kts-tools-'));
+    const { startBroker } = (await import(BROKER_MODULE.href)) as { startBroker: StartBroker };
+    broker = await startBroker({ logDirs: [dir], port: 0 });
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('topics: create, list, describe, alter, delete with Kafka messages', async () => {
+    const created = await kts(['topics', '--create', '--topic', 'orders', '--partitions', '2', '--config', 'retention.ms=60000']);
+    expect(created).toMatchObject({ code: 0, stdout: 'Created topic orders.\n' });
+
+    const again = await kts(['topics', '--create', '--topic', 'orders']);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe("Error while executing topic command : Topic 'orders' already exists.");
+    expect((await kts(['topics', '--create', '--topic', 'orders', '--if-not-exists'])).code).toBe(0);
+
+    expect((await kts(['topics', '--create', '--topic', 'alpha'])).code).toBe(0);
+    const list = await kts(['topics', '--list', '--exclude-internal']);
+    expect(list.stdout).toBe('alpha\norders\n');
+
+    const describe = await kts(['topics', '--describe', '--topic', 'orders']);
+    expect(describe.code).toBe(0);
+    const lines = describe.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Topic: orders\t(TopicId: \S+\t)?PartitionCount: 2\tReplicationFactor: 1\tConfigs: (.*,)?retention\.ms=60000(,.*)?$/);
+    expect(lines[1]).toMatch(/^\tTopic: orders\tPartition: 0\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N\/A\tLastKnownElr: N\/A$/);
+    expect(lines[2]).toMatch(/^\tTopic: orders\tPartition: 1\t/);
+
+    const rf = await kts(['topics', '--create', '--topic', 'wide', '--replication-factor', '3']);
+    expect(rf.code).toBe(1);
+    expect(rf.stderr.trim()).toBe(
+      'Error while executing topic command : Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.',
+    );
+
+    expect((await kts(['topics', '--alter', '--topic', 'orders', '--partitions', '3'])).code).toBe(0);
+    const shrink = await kts(['topics', '--alter', '--topic', 'orders', '--partitions', '2']);
+    expect(shrink.stderr.trim()).toBe(
+      'Error while executing topic command : The topic orders currently has 3 partition(s); 2 would not be an increase.',
+    );
+    const json = JSON.parse((await kts(['topics', '--describe', '--topic', 'orders', '--output', 'json'])).stdout);
+    expect(json[0]).toMatchObject({ name: 'orders', partitionCount: 3, configs: { 'retention.ms': '60000' } });
+
+    expect(await kts(['topics', '--delete', '--topic', 'alpha'])).toMatchObject({ code: 0, stdout: '' });
+    const missing = await kts(['topics', '--describe', '--topic', 'alpha']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("Error while executing topic command : Topic 'alpha' does not exist as expected");
+    expect((await kts(['topics', '--delete', '--topic', 'alpha', '--if-exists'])).code).toBe(0);
+  });
+
+  it('console-producer lines with keys and headers come back through console-consumer in Kafka format', async () => {
+    expect((await kts(['topics', '--create', '--topic', 'lines', '--partitions', '1'])).code).toBe(0);
+    const input = 'h1:v1,h2:v2\tk1\tone\nh3:x\tk2\tNULL\n';
+    const produced = await kts(
+      ['console-producer', '--topic', 'lines', '--property', 'parse.key=true', '--property', 'parse.headers=true', '--property', 'null.marker=NULL'],
+      input,
+    );
+    expect(produced).toMatchObject({ code: 0, stdout: '' });
+
+    const props = ['print.key', 'print.offset', 'print.partition', 'print.headers'].flatMap((p) => ['--property', `${p}=true`]);
+    const consumed = await consume('lines', ...props);
+    expect(consumed.code).toBe(0);
+    expect(consumed.stdout).toBe('Partition:0\tOffset:0\th1:v1,h2:v2\tk1\tone\nPartition:0\tOffset:1\th3:x\tk2\tnull\n');
+    expect(consumed.stderr).toBe('Processed a total of 2 messages\n');
+
+    const offsets = await kts(['get-offsets', '--topic', 'lines']);
+    expect(offsets.stdout).toBe('lines:0:2\n');
+    expect((await kts(['get-offsets', '--topic', 'lines', '--time', 'earliest'])).stdout).toBe('lines:0:0\n');
+  });
+
+  it('reports a rejected line after sending the lines before it, with exit 1', async () => {
+    const r = await kts(['console-producer', '--topic', 'strict', '--property', 'parse.key=true'], 'a\tb\nno-separator\nc\td\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("Error: No key separator found on line number 2: 'no-separator'");
+    expect((await kts(['get-offsets', '--topic', 'strict'])).stdout).toBe('strict:0:1\n');
+  });
+
+  it('JSON lines round-trip binary values, null keys and headers between topics', async () => {
+    const records = [
+      { key: null, value: 'AP8B', valueEncoding: 'base64', headers: [{ key: 'h', value: 'x' }] },
+      { key: 'k', value: null, headers: [] },
+      { key: '', value: 'plain', headers: [] },
+    ];
+    const input = `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
+    expect((await kts(['console-producer', '--topic', 'json-a', '--input-format', 'json'], input)).code).toBe(0);
+    const first = await consume('json-a', '--output', 'json');
+    expect((await kts(['console-producer', '--topic', 'json-b', '--input-format', 'json'], first.stdout)).code).toBe(0);
+    const second = await consume('json-b', '--output', 'json');
+    const strip = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const { topic: _t, timestamp: _ts, ...rest } = JSON.parse(l);
+          return rest;
+        });
+    expect(strip(second.stdout)).toEqual(strip(first.stdout));
+    expect(strip(first.stdout)).toMatchObject([
+      { key: null, value: 'AP8B', valueEncoding: 'base64', headers: [{ key: 'h', value: 'x' }] },
+      { key: 'k', value: null },
+      { key: '', value: 'plain' },
+    ]);
+  });
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'])('produces and consumes %s-compressed batches', async (codec) => {
+    const topic = `codec-${codec}`;
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i} ${'x'.repeat(i)}`);
+    const produced = await kts(['console-producer', '--topic', topic, '--compression-codec', codec], `${lines.join('\n')}\n`);
+    expect(produced.code).toBe(0);
+    const consumed = await consume(topic, '--format', '%s\\n');
+    expect(consumed.stdout).toBe(`${lines.join('\n')}\n`);
+    if (hasKcat) {
+      const k = spawnSync('kcat', ['-b', broker.bootstrapServers, '-C', '-t', topic, '-e', '-q', '-f', '%s\n'], { timeout: 20_000 });
+      expect(k.stdout.toString()).toBe(`${lines.join('\n')}\n`);
+    }
+  });
+
+  it('console-consumer --partition --offset and --max-messages', async () => {
+    await kts(['console-producer', '--topic', 'pick'], 'a\nb\nc\nd\n');
+    const r = await kts(['console-consumer', '--topic', 'pick', '--partition', '0', '--offset', '1', '--max-messages', '2']);
+    expect(r).toMatchObject({ code: 0, stdout: 'b\nc\n', stderr: 'Processed a total of 2 messages\n' });
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../../src/cli/errors.js';
+import { javaSplit } from '../../../../src/tools/console-producer/java-split.js';
+import { LineError, parseLine } from '../../../../src/tools/console-producer/line-parser.js';
+import { LineSplitter } from '../../../../src/tools/console-producer/line-splitter.js';
+import { readerConfig } from '../../../../src/tools/console-producer/reader-properties.js';
+
+const reader = (props: Record<string, string> = {}) => readerConfig(new Map(Object.entries(props)));
+const noNulls = (): void => {
+  throw new Error('unexpected null header value');
+};
+const parse = (line: string, props: Record<string, string> = {}, onNull = noNulls) => parseLine(line, 7, reader(props), onNull);
+
+describe('LineMessageReader grammar', () => {
+  it('defaults to the whole line as the value, no key, no headers; an empty line is an empty value', () => {
+    expect(parse('a\tb:c')).toEqual({ key: null, value: 'a\tb:c' });
+    expect(parse('')).toEqual({ key: null, value: '' });
+  });
+
+  it('parse.key splits at the first key.separator (tab by default); booleans are trimmed, case-insensitive', () => {
+    expect(parse('k\tv\tw', { 'parse.key': ' TRUE ' })).toEqual({ key: 'k', value: 'v\tw' });
+    expect(parse('k::v', { 'parse.key': 'true', 'key.separator': '::' })).toEqual({ key: 'k', value: 'v' });
+    expect(parse('k\tv', { 'parse.key': 'yes' })).toEqual({ key: null, value: 'k\tv' });
+  });
+
+  it('parse.headers reads headers.separator-separated key:value pairs before headers.delimiter', () => {
+    const m = parse('h1:v1,h2:v:2\tk\tval', { 'parse.headers': 'true', 'parse.key': 'true' });
+    expect(m.key).toBe('k');
+    expect(m.value).toBe('val');
+    expect(m.headers).toEqual({ h1: Buffer.from('v1'), h2: Buffer.from('v:2') });
+  });
+
+  it('keeps repeated header keys, honours custom delimiters and a regex headers.separator', () => {
+    const m = parse('a=1;;a=2  |x', {
+      'parse.headers': 'true',
+      'headers.delimiter': '|',
+      'headers.separator': ';+',
+      'headers.key.separator': '=',
+    });
+    expect(m.headers).toEqual({ a: [Buffer.from('1'), Buffer.from('2  ')] });
+    expect(m.value).toBe('x');
+  });
+
+  it('null.marker turns key, value and the whole headers field into null', () => {
+    const props = { 'parse.key': 'true', 'parse.headers': 'true', 'null.marker': 'NULL' };
+    expect(parse('NULL\tNULL\tNULL', props)).toEqual({ key: null, value: null });
+    expect(parse('h:1\tk\tNULL', props)).toMatchObject({ key: 'k', value: null });
+  });
+
+  it('a header value equal to null.marker is null (sent empty by kafkajs, reported once)', () => {
+    let reported = 0;
+    const m = parse('h:NULL\tv', { 'parse.headers': 'true', 'null.marker': 'NULL' }, () => reported++);
+    expect(m.headers).toEqual({ h: Buffer.alloc(0) });
+    expect(reported).toBe(1);
+  });
+
+  it("reports Kafka's errors for missing separators, with the 1-based line number", () => {
+    expect(() => parse('novalue', { 'parse.key': 'true' })).toThrow(new LineError("No key separator found on line number 7: 'novalue'"));
+    expect(() => parse('novalue', { 'parse.headers': 'true' })).toThrow(
+      new LineError("No headers delimiter found on line number 7: 'novalue'"),
+    );
+    expect(() => parse('h1\tv', { 'parse.headers': 'true' })).toThrow(
+      new LineError("No header key separator found in pair 'h1' on line number 7"),
+    );
+    expect(() => parse('N:v\tx', { 'parse.headers': 'true', 'null.marker': 'N' })).toThrow(
+      new LineError("Header keys should not be equal to the null marker 'N' as they can't be null"),
+    );
+  });
+
+  it('ignore.error: a missing key separator means no key; a pair without separator is a null header', () => {
+    expect(parse('novalue', { 'parse.key': 'true', 'ignore.error': 'true' })).toEqual({ key: null, value: 'novalue' });
+    let nulls = 0;
+    const m = parse('flag\tv', { 'parse.headers': 'true', 'ignore.error': 'true' }, () => nulls++);
+    expect(m.headers).toEqual({ flag: Buffer.alloc(0) });
+    expect(nulls).toBe(1);
+  });
+});
+
+describe('reader property validation (LineMessageReader.configure)', () => {
+  const invalid = (props: Record<string, string>) => {
+    try {
+      reader(props);
+    } catch (err) {
+      expect(err).toBeInstanceOf(UsageError);
+      return (err as Error).message;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('rejects equal separators with Kafka messages', () => {
+    expect(invalid({ 'headers.delimiter': ',' })).toBe('Error: headers.delimiter and headers.separator may not be equal');
+    expect(invalid({ 'headers.key.separator': '\t' })).toBe('Error: headers.delimiter and headers.key.separator may not be equal');
+    expect(invalid({ 'headers.separator': ':' })).toBe('Error: headers.separator and headers.key.separator may not be equal');
+    expect(invalid({ 'null.marker': '\t', 'headers.delimiter': '|' })).toBe('Error: null.marker and key.separator may not be equal');
+    expect(invalid({ 'null.marker': ',' })).toBe('Error: null.marker and headers.separator may not be equal');
+    expect(invalid({ 'null.marker': '|', 'key.separator': ';', 'headers.delimiter': '|' })).toBe(
+      'Error: null.marker and headers.delimiter may not be equal',
+    );
+    expect(invalid({ 'null.marker': ':' })).toBe('Error: null.marker and headers.key.separator may not be equal');
+    expect(invalid({ 'headers.separator': '(' })).toContain('not a valid regular expression');
+  });
+});
+
+describe('javaSplit (Pattern.split)', () => {
+  it('drops trailing empty strings and keeps leading ones from a non-empty match', () => {
+    expect(javaSplit(/,/, 'a,b,,')).toEqual(['a', 'b']);
+    expect(javaSplit(/,/, ',a')).toEqual(['', 'a']);
+    expect(javaSplit(/,/, 'abc')).toEqual(['abc']);
+    expect(javaSplit(/,/, '')).toEqual(['']);
+    expect(javaSplit(/(?=b)/, 'abab')).toEqual(['a', 'ba', 'b']);
+  });
+});
+
+describe('LineSplitter (BufferedReader.readLine)', () => {
+  it('splits on \\n, \\r and \\r\\n across chunk boundaries and keeps an unterminated last line', () => {
+    const s = new LineSplitter();
+    const lines = [...s.push('a\nb\r'), ...s.push('\nc\rd'), ...s.push('e\n\n'), ...s.push('tail'), ...s.end()];
+    expect(lines).toEqual(['a', 'b', 'c', 'de', '', 'tail']);
+  });
+
+  it('produces no extra line after a final terminator', () => {
+    const s = new LineSplitter();
+    expect([...s.push('x\r\n'), ...s.end()]).toEqual(['x']);
+  });
+});
