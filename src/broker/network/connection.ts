@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameSplitter } from '../../protocol/frame-splitter.js';
 import { decodeRequest, encodeResponse, type DecodedRequest } from '../../protocol/framing.js';
 import { UnsupportedRequestError } from '../../protocol/header.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey, APIS } from '../../protocol/generated/apis.js';
 import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
 import { ResponseQueue } from './response-queue.js';
 
@@ -10,6 +10,8 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly listenerName: string;
+  /** Drops the connection; `reason` goes to the server's error callback. */
+  close(reason?: string): void;
 }
 
 /** Answers one decoded request; resolves to the response body, or null when none is sent (acks=0). */
@@ -103,13 +105,15 @@ export class Connection implements ConnectionInfo {
     }
     const { apiKey, apiVersion, header } = request;
     const reply = this.responses.reserve();
-    this.options.dispatch(request, this).then(
-      (body) => reply(body === null ? null : encodeResponse(apiKey, apiVersion, header.correlationId, body as never)),
-      (err: unknown) => {
+    // Encoding runs inside the promise chain too, so a response the codec refuses closes this
+    // connection instead of escaping as an unhandled rejection.
+    this.options
+      .dispatch(request, this)
+      .then((body) => reply(body === null ? null : encodeResponse(apiKey, apiVersion, header.correlationId, body as never)))
+      .catch((err: unknown) => {
         reply(null);
-        this.close(`${request.apiKey}v${apiVersion} handler failed: ${err instanceof Error ? err.message : String(err)}`);
-      },
-    );
+        this.close(`${APIS[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
   }
 
   /** ApiVersions of a version we don't know gets a v0 answer (KIP-511); anything else undecodable closes. */

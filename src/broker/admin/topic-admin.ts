@@ -1,0 +1,164 @@
+import { ApiError } from '../api-error.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { ConfigError, configApiError } from '../config/config-error.js';
+import { validateTopicConfigs } from '../config/topic-config.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import { newTopicId } from '../metadata/topic-id.js';
+import { checkTopicCollision, validateTopicName } from '../metadata/topic-name.js';
+import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
+import type { ReplicaManager } from '../partition/replica-manager.js';
+import { assignReplicas, checkManualAssignment } from './replica-assignment.js';
+
+/** CreateTopics' "use the broker default" for partitions and replication factor. */
+const USE_DEFAULT = -1;
+
+export interface NewTopic {
+  name: string;
+  /** -1: num.partitions. */
+  numPartitions: number;
+  /** -1: default.replication.factor. */
+  replicationFactor: number;
+  /** Manual placement, partition index → broker ids; exclusive with the two counts. */
+  assignments: readonly { partitionIndex: number; brokerIds: readonly number[] }[];
+  configs: readonly (readonly [string, string | null])[];
+}
+
+export interface TopicAdminOptions {
+  store: MetadataStore;
+  cache: MetadataCache;
+  replicaManager: ReplicaManager;
+  config: () => BrokerConfig;
+  /** Brokers that can hold replicas: this one. */
+  liveBrokers: () => readonly number[];
+}
+
+/**
+ * Topic creation, deletion and partition growth (Kafka's ZkAdminManager and AdminZkClient): checks
+ * requests with Kafka's rules and wording, writes the metadata store, then updates the cache and
+ * the partitions this broker hosts. Operations run one at a time, so two requests cannot race on
+ * the same name.
+ */
+export class TopicAdmin {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: TopicAdminOptions) {}
+
+  /** Checks and (unless `validateOnly`) creates a topic; the record says what it got. Refusals are ApiErrors. */
+  createTopic(request: NewTopic, validateOnly: boolean): Promise<TopicRecord> {
+    return this.#serially(async () => {
+      const topic = this.#newTopicRecord(request);
+      if (!validateOnly) await this.#create(topic);
+      return topic;
+    });
+  }
+
+  /** Deletes a topic, its partitions and their logs. */
+  deleteTopic(name: string): Promise<TopicRecord> {
+    return this.#serially(async () => {
+      const topic = this.options.cache.topic(name);
+      if (!topic) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
+      await this.options.store.deleteTopic(name);
+      this.options.cache.remove(name);
+      this.options.replicaManager.deletePartitions(topic);
+      return topic;
+    });
+  }
+
+  /** Grows a topic to `count` partitions; `assignments` places the new ones (null: automatic). */
+  createPartitions(name: string, count: number, assignments: readonly (readonly number[])[] | null, validateOnly: boolean): Promise<void> {
+    return this.#serially(async () => {
+      const topic = this.options.cache.topic(name);
+      if (!topic) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
+      const current = topic.partitions.length;
+      if (count < current) {
+        throw new ApiError('INVALID_PARTITIONS', `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
+      }
+      if (count === current) throw new ApiError('INVALID_PARTITIONS', `Topic already has ${current} partitions.`);
+      const brokers = this.options.liveBrokers();
+      const added = count - current;
+      let replicaLists: number[][];
+      if (assignments) {
+        if (assignments.length !== added) {
+          throw new ApiError(
+            'INVALID_REPLICA_ASSIGNMENT',
+            `Increasing the number of partitions by ${added} but ${assignments.length} assignments provided.`,
+          );
+        }
+        checkManualAssignment([topic.partitions[0]!.replicas, ...assignments], brokers);
+        replicaLists = assignments.map((a) => [...a]);
+      } else {
+        replicaLists = assignReplicas(brokers, added, topic.partitions[0]!.replicas.length, current);
+      }
+      if (validateOnly) return;
+      const newPartitions = replicaLists.map((replicas, i) => this.#partitionState(current + i, replicas));
+      const grown = { ...topic, partitions: [...topic.partitions, ...newPartitions] };
+      await this.options.store.putTopic(grown);
+      this.options.cache.put(grown);
+      this.options.replicaManager.createPartitions(grown, newPartitions);
+    });
+  }
+
+  #newTopicRecord(request: NewTopic): TopicRecord {
+    const { name } = request;
+    const { cache } = this.options;
+    if (cache.topic(name)) throw new ApiError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
+    validateTopicName(name);
+    checkTopicCollision(name, cache.names());
+    const brokers = this.options.liveBrokers();
+    let replicaLists: number[][];
+    if (request.assignments.length > 0) {
+      if (request.numPartitions !== USE_DEFAULT || request.replicationFactor !== USE_DEFAULT) {
+        throw new ApiError(
+          'INVALID_REQUEST',
+          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+        );
+      }
+      const sorted = [...request.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
+      if (sorted.some((a, i) => a.partitionIndex !== i)) {
+        throw new ApiError('INVALID_REPLICA_ASSIGNMENT', 'partitions should be a consecutive 0-based integer sequence');
+      }
+      replicaLists = sorted.map((a) => [...a.brokerIds]);
+      checkManualAssignment(replicaLists, brokers);
+    } else {
+      const values = this.options.config().values;
+      const partitions = request.numPartitions === USE_DEFAULT ? values['num.partitions'] : request.numPartitions;
+      const replicationFactor = request.replicationFactor === USE_DEFAULT ? values['default.replication.factor'] : request.replicationFactor;
+      if (partitions <= 0) throw new ApiError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
+      replicaLists = assignReplicas(brokers, partitions, replicationFactor);
+    }
+    let configs: Map<string, string>;
+    try {
+      configs = validateTopicConfigs(request.configs);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      const { code, message } = configApiError(err, 'CreateTopics', { type: 'TOPIC', name });
+      throw new ApiError(code, message);
+    }
+    return {
+      name,
+      topicId: newTopicId(),
+      partitions: replicaLists.map((replicas, i) => this.#partitionState(i, replicas)),
+      configs: Object.fromEntries(configs),
+    };
+  }
+
+  async #create(topic: TopicRecord): Promise<void> {
+    await this.options.store.putTopic(topic);
+    this.options.cache.put(topic);
+    this.options.replicaManager.createPartitions(topic, topic.partitions);
+  }
+
+  /** A new partition is led by its first live replica, at epoch 0, with the live replicas in sync. */
+  #partitionState(partition: number, replicas: readonly number[]): PartitionState {
+    const live = new Set(this.options.liveBrokers());
+    const isr = replicas.filter((id) => live.has(id));
+    return { partition, replicas, leader: isr[0] ?? -1, leaderEpoch: 0, isr };
+  }
+
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+}

@@ -1,0 +1,32 @@
+import { ErrorCode, errorName, type ErrorName } from '../protocol/errors.js';
+import { RecordsError } from '../protocol/records/errors.js';
+import { LogError } from './log/log-error.js';
+
+/** A refusal the broker answers with a Kafka error code and, where the response has room, a message. */
+export class ApiError extends Error {
+  readonly code: number;
+
+  constructor(
+    readonly errorName: ErrorName,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = ErrorCode[errorName];
+  }
+}
+
+/**
+ * Any thrown value as the error a response carries: ApiError as it is, a record validation error
+ * by its code, a LogError by its Kafka name (a closed log is a replica that went away:
+ * NOT_LEADER_OR_FOLLOWER), anything else UNKNOWN_SERVER_ERROR.
+ */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof RecordsError) return new ApiError(errorName(err.errorCode) ?? 'CORRUPT_MESSAGE', err.message);
+  if (err instanceof LogError) {
+    const name = err.code === 'LOG_CLOSED' ? 'NOT_LEADER_OR_FOLLOWER' : err.code;
+    return Object.hasOwn(ErrorCode, name) ? new ApiError(name as ErrorName, err.message) : new ApiError('KAFKA_STORAGE_ERROR', err.message);
+  }
+  return new ApiError('UNKNOWN_SERVER_ERROR', err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,29 @@
+import type { TopicAdmin } from '../admin/topic-admin.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { Endpoint } from '../config/listeners.js';
+import type { ProducerIdManager } from '../coordinator/producer-id-manager.js';
+import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
+import type { FetchSessionCache } from '../fetch/fetch-session.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { GroupLog } from '../group/group-log.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { ReplicaManager } from '../partition/replica-manager.js';
+
+/** What request handlers see of the broker. */
+export interface BrokerContext {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  /** Read on every request: dynamic configs may have changed it. */
+  config(): BrokerConfig;
+  /** This broker's address for clients that came in on `listenerName` (Kafka answers per listener). */
+  advertisedEndpoint(listenerName: string): Endpoint;
+  readonly metadata: MetadataCache;
+  readonly topicAdmin: TopicAdmin;
+  readonly replicaManager: ReplicaManager;
+  readonly fetchSessions: FetchSessionCache;
+  readonly fetchPurgatory: FetchPurgatory;
+  readonly producerIds: ProducerIdManager;
+  readonly groupCoordinator: GroupCoordinator;
+  /** `__consumer_offsets`, created by FindCoordinator on first use. */
+  readonly groupLog: GroupLog;
+}

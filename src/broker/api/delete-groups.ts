@@ -1,0 +1,12 @@
+// DeleteGroups v0-2: only Empty groups (NON_EMPTY_GROUP otherwise); their offsets go with them.
+import type { ApiKey } from '../../protocol/generated/apis.js';
+import { defaultDeleteGroupsResponse } from '../../protocol/generated/apis/delete-groups.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { Handler } from './handler.js';
+
+export function deleteGroupsHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.DeleteGroups> {
+  return (request) => ({
+    ...defaultDeleteGroupsResponse(),
+    results: request.groupsNames.map((groupId) => ({ groupId, errorCode: coordinator.admin.delete(groupId) })),
+  });
+}

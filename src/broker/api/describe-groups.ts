@@ -1,0 +1,21 @@
+// DescribeGroups v0-5. v3: authorized operations (no authorizer: every group operation). v4:
+// group.instance.id of members. Unknown groups are described as Dead without an error, as Kafka does.
+import type { ApiKey } from '../../protocol/generated/apis.js';
+import { defaultDescribeGroupsResponse } from '../../protocol/generated/apis/describe-groups.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { Handler } from './handler.js';
+
+/** AclOperation codes that apply to groups: READ (3), DELETE (6), DESCRIBE (8). */
+const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+/** Kafka's "not requested" value of authorized_operations. */
+const OPERATIONS_NOT_REQUESTED = -2147483648;
+
+export function describeGroupsHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.DescribeGroups> {
+  return (request) => ({
+    ...defaultDescribeGroupsResponse(),
+    groups: request.groups.map((groupId) => ({
+      ...coordinator.admin.describe(groupId),
+      authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
+    })),
+  });
+}

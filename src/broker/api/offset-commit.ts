@@ -1,0 +1,29 @@
+// OffsetCommit v0-9. v1: generation, member id, a commit timestamp per partition. v2-4: retention
+// time. v6: leader epoch. v7: group.instance.id. v9's member epoch is the classic generation here.
+import type { ApiKey } from '../../protocol/generated/apis.js';
+import { defaultOffsetCommitResponse } from '../../protocol/generated/apis/offset-commit.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { Handler } from './handler.js';
+
+export function offsetCommitHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetCommit> {
+  return async (request) => {
+    const topics = await coordinator.offsets.commit({
+      groupId: request.groupId,
+      generationId: request.generationIdOrMemberEpoch,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      retentionTimeMs: Number(request.retentionTimeMs),
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          committedOffset: p.committedOffset,
+          committedLeaderEpoch: p.committedLeaderEpoch,
+          committedMetadata: p.committedMetadata,
+          commitTimestamp: Number(p.commitTimestamp),
+        })),
+      })),
+    });
+    return { ...defaultOffsetCommitResponse(), topics };
+  };
+}

@@ -1,0 +1,9 @@
+// OffsetDelete v0 (KIP-496): offsets of topics the group is not subscribed to.
+import type { ApiKey } from '../../protocol/generated/apis.js';
+import { defaultOffsetDeleteResponse } from '../../protocol/generated/apis/offset-delete.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { Handler } from './handler.js';
+
+export function offsetDeleteHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetDelete> {
+  return (request) => ({ ...defaultOffsetDeleteResponse(), ...coordinator.offsets.deleteOffsets(request.groupId, request.topics) });
+}

@@ -1,0 +1,157 @@
+import { TopicAdmin } from './admin/topic-admin.js';
+import type { BrokerContext } from './api/broker-context.js';
+import { createDispatcher } from './api/dispatcher.js';
+import { brokerHandlers } from './api/handlers.js';
+import { unsupportedApiVersionsResponse } from './api/api-versions.js';
+import type { BrokerConfig } from './config/broker-config.js';
+import { resolveAdvertisedEndpoints, type Endpoint } from './config/listeners.js';
+import { topicLogConfig } from './config/topic-config.js';
+import { ProducerIdManager } from './coordinator/producer-id-manager.js';
+import { FetchPurgatory } from './fetch/fetch-purgatory.js';
+import { FetchSessionCache } from './fetch/fetch-session.js';
+import type { GroupCoordinator } from './group/group-coordinator.js';
+import { startGroupCoordinator } from './group/group-coordinator-setup.js';
+import type { GroupLog } from './group/group-log.js';
+import { LogManager } from './log/log-manager.js';
+import { LocalMetadataStore } from './metadata/local-metadata-store.js';
+import { MetadataCache } from './metadata/metadata-cache.js';
+import type { MetadataStore } from './metadata/metadata-store.js';
+import { SocketServer } from './network/socket-server.js';
+import { ReplicaManager } from './partition/replica-manager.js';
+
+export type BrokerLogLevel = 'info' | 'warn' | 'error';
+export type BrokerLogger = (level: BrokerLogLevel, message: string) => void;
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  /** Default: warnings and errors to stderr. */
+  log?: BrokerLogger;
+  /** Default: a LocalMetadataStore in the first log dir. */
+  metadataStore?: MetadataStore;
+}
+
+/** Requests one connection may have read but not yet answered before reading from it pauses. */
+const MAX_IN_FLIGHT_PER_CONNECTION = 100;
+
+const stderrLogger: BrokerLogger = (level, message) => {
+  if (level !== 'info') process.stderr.write(`[kts broker] ${level.toUpperCase()} ${message}\n`);
+};
+
+/**
+ * A single-node Kafka broker: configuration, metadata, logs, partitions, request handlers and
+ * listeners put together. `start` binds the listeners (port 0 gets a free port, advertised as
+ * bound); `stop` stops accepting, answers what was already read (waiting fetches at once),
+ * then flushes, checkpoints and closes the logs.
+ */
+export class Broker implements BrokerContext {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  readonly metadata: MetadataCache;
+  readonly topicAdmin: TopicAdmin;
+  readonly replicaManager: ReplicaManager;
+  readonly fetchSessions = new FetchSessionCache();
+  readonly fetchPurgatory: FetchPurgatory;
+  readonly producerIds: ProducerIdManager;
+  readonly groupCoordinator: GroupCoordinator;
+  readonly groupLog: GroupLog;
+  #config: BrokerConfig;
+  #endpoints: readonly Endpoint[] = [];
+  #stopping: Promise<void> | undefined;
+  readonly #logManager: LogManager;
+  readonly #store: MetadataStore;
+  readonly #socketServer: SocketServer;
+
+  private constructor(config: BrokerConfig, store: MetadataStore, metadata: MetadataCache, logManager: LogManager, log: BrokerLogger) {
+    this.#config = config;
+    this.#store = store;
+    this.#logManager = logManager;
+    this.brokerId = config.values['broker.id'];
+    this.clusterId = logManager.clusterId;
+    this.metadata = metadata;
+    this.replicaManager = new ReplicaManager({ logManager, config: () => this.#config.values, warn: (m) => log('warn', m) });
+    this.replicaManager.load(metadata.topics());
+    this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
+    this.producerIds = new ProducerIdManager(store);
+    this.topicAdmin = new TopicAdmin({
+      store,
+      cache: metadata,
+      replicaManager: this.replicaManager,
+      config: () => this.#config,
+      liveBrokers: () => [this.brokerId],
+    });
+    ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
+      cache: metadata,
+      replicaManager: this.replicaManager,
+      topicAdmin: this.topicAdmin,
+      config: () => this.#config.values,
+      warn: (m) => log('warn', m),
+    }));
+    const values = config.values;
+    this.#socketServer = new SocketServer({
+      maxRequestBytes: values['socket.request.max.bytes'],
+      idleTimeoutMs: values['connections.max.idle.ms'],
+      maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
+      dispatch: createDispatcher(brokerHandlers(this)),
+      apiVersionsFallback: unsupportedApiVersionsResponse,
+      onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
+    });
+  }
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const { config } = options;
+    const log = options.log ?? stderrLogger;
+    const store = options.metadataStore ?? new LocalMetadataStore(config.logDirs[0]!);
+    let logManager: LogManager | undefined;
+    try {
+      const metadata = new MetadataCache((await store.load()).topics);
+      const values = config.values;
+      logManager = LogManager.open({
+        logDirs: config.logDirs,
+        brokerId: values['broker.id'],
+        configFor: (topic) => topicLogConfig(values, new Map(Object.entries(metadata.topic(topic)?.configs ?? {}))),
+        retentionCheckIntervalMs: values['log.retention.check.interval.ms'],
+        flushCheckIntervalMs: values['log.flush.scheduler.interval.ms'],
+        onError: (err) => log('error', err.message),
+      });
+      const broker = new Broker(config, store, metadata, logManager, log);
+      await broker.#listen();
+      return broker;
+    } catch (err) {
+      await logManager?.close();
+      await store.close();
+      throw err;
+    }
+  }
+
+  config(): BrokerConfig {
+    return this.#config;
+  }
+
+  /** Where clients reach this broker, per listener (wildcard hosts and port 0 resolved). */
+  get endpoints(): readonly Endpoint[] {
+    return this.#endpoints;
+  }
+
+  advertisedEndpoint(listenerName: string): Endpoint {
+    return this.#endpoints.find((e) => e.listenerName === listenerName) ?? this.#endpoints[0]!;
+  }
+
+  /** Idempotent; resolves once the logs are closed. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.fetchPurgatory.close();
+      this.groupCoordinator.close();
+      await this.#socketServer.close();
+      await this.#logManager.close();
+      await this.#store.close();
+    })();
+    return this.#stopping;
+  }
+
+  async #listen(): Promise<void> {
+    const bound = await this.#socketServer.listen(
+      this.#config.listeners.map((e) => ({ name: e.listenerName, host: e.host, port: e.port })),
+    );
+    this.#endpoints = resolveAdvertisedEndpoints(this.#config.advertisedListeners, new Map(bound.map((b) => [b.name, b.boundPort])));
+  }
+}

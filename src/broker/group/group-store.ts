@@ -1,0 +1,165 @@
+import { ClassicGroup } from './classic-group.js';
+import { coordinatorPartition } from './coordinator-partition.js';
+import {
+  decodeCoordinatorRecord,
+  groupMetadataKey,
+  groupMetadataRecord,
+  offsetCommitKey,
+  offsetCommitRecord,
+  type CoordinatorRecord,
+  type GroupMetadataValue,
+} from './coordinator-records.js';
+import type { GroupLog } from './group-log.js';
+import type { CommittedOffset, TopicPartitionRef } from './group-offsets.js';
+import { memberMetadataFor, type GroupMember } from './member.js';
+
+/**
+ * The coordinator's groups and their persistence in `__consumer_offsets` (Kafka's
+ * GroupMetadataManager): every change is appended to the group's partition before it is applied.
+ */
+export class GroupStore {
+  readonly #groups = new Map<string, ClassicGroup>();
+
+  constructor(
+    readonly log: GroupLog,
+    private readonly onWarning: (message: string) => void,
+  ) {}
+
+  get(groupId: string): ClassicGroup | undefined {
+    return this.#groups.get(groupId);
+  }
+
+  getOrCreate(groupId: string, now: number): ClassicGroup {
+    let group = this.#groups.get(groupId);
+    if (!group) {
+      group = new ClassicGroup(groupId, now);
+      this.#groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  groups(): IterableIterator<ClassicGroup> {
+    return this.#groups.values();
+  }
+
+  /** Forgets a group that became Dead. */
+  evict(group: ClassicGroup): void {
+    if (this.#groups.get(group.groupId) === group) this.#groups.delete(group.groupId);
+  }
+
+  partitionOf(groupId: string): number {
+    return coordinatorPartition(groupId, this.log.partitionCount());
+  }
+
+  /** Persists the group's membership and current assignment (after a sync, or when it empties). */
+  storeGroup(group: ClassicGroup, now: number): void {
+    this.#append(group.groupId, [groupMetadataRecord(group.groupId, groupMetadataValue(group, now))]);
+  }
+
+  storeOffsets(group: ClassicGroup, offsets: readonly (TopicPartitionRef & { committed: CommittedOffset })[]): void {
+    if (offsets.length === 0) return;
+    this.#append(
+      group.groupId,
+      offsets.map((o) => offsetCommitRecord(group.groupId, o.topic, o.partition, o.committed)),
+    );
+    for (const o of offsets) group.offsets.set(o.topic, o.partition, o.committed);
+  }
+
+  /** Writes tombstones for the offsets, then forgets them. */
+  deleteOffsets(group: ClassicGroup, partitions: readonly TopicPartitionRef[], withGroup = false): void {
+    const tombstones: CoordinatorRecord[] = partitions.map((p) => ({ key: offsetCommitKey(group.groupId, p.topic, p.partition), value: null }));
+    if (withGroup) tombstones.push({ key: groupMetadataKey(group.groupId), value: null });
+    if (tombstones.length === 0) return;
+    this.#append(group.groupId, tombstones);
+    for (const p of partitions) group.offsets.delete(p.topic, p.partition);
+  }
+
+  /**
+   * Rebuilds every group from the stored records: the latest value of each key wins, tombstones
+   * remove. Groups with members come back Stable (their members expire unless they heartbeat).
+   */
+  load(now: number): ClassicGroup[] {
+    const metadata = new Map<string, GroupMetadataValue | null>();
+    const offsets = new Map<string, Map<string, TopicPartitionRef & { committed: CommittedOffset | null }>>();
+    const partitions = this.log.partitionCount();
+    for (let partition = 0; partition < partitions; partition++) {
+      this.log.replay(partition, (record) => {
+        let decoded;
+        try {
+          decoded = decodeCoordinatorRecord(record);
+        } catch (err) {
+          this.onWarning(`__consumer_offsets-${partition}: skipping an unreadable record: ${(err as Error).message}`);
+          return;
+        }
+        if (decoded.type === 'group') metadata.set(decoded.group, decoded.value);
+        else if (decoded.type === 'offset') {
+          let byPartition = offsets.get(decoded.group);
+          if (!byPartition) offsets.set(decoded.group, (byPartition = new Map()));
+          byPartition.set(`${decoded.partition}:${decoded.topic}`, { topic: decoded.topic, partition: decoded.partition, committed: decoded.value });
+        }
+      });
+    }
+    const loaded: ClassicGroup[] = [];
+    for (const groupId of new Set([...metadata.keys(), ...offsets.keys()])) {
+      const value = metadata.get(groupId);
+      const live = [...(offsets.get(groupId)?.values() ?? [])].filter((o) => o.committed !== null);
+      if (!value && live.length === 0) continue;
+      const group = value ? groupFromMetadata(groupId, value, now) : new ClassicGroup(groupId, now);
+      for (const o of live) group.offsets.set(o.topic, o.partition, o.committed!);
+      this.#groups.set(groupId, group);
+      loaded.push(group);
+    }
+    return loaded;
+  }
+
+  #append(groupId: string, records: CoordinatorRecord[]): void {
+    this.log.append(this.partitionOf(groupId), records);
+  }
+}
+
+function groupMetadataValue(group: ClassicGroup, now: number): GroupMetadataValue {
+  return {
+    protocolType: group.protocolType ?? '',
+    generation: group.generationId,
+    protocol: group.protocolName,
+    leader: group.leaderId,
+    currentStateTimestamp: BigInt(now),
+    members: [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      rebalanceTimeout: m.rebalanceTimeoutMs,
+      sessionTimeout: m.sessionTimeoutMs,
+      subscription: memberMetadataFor(m, group.protocolName),
+      assignment: m.assignment,
+    })),
+  };
+}
+
+function groupFromMetadata(groupId: string, value: GroupMetadataValue, now: number): ClassicGroup {
+  const group = new ClassicGroup(groupId, value.currentStateTimestamp >= 0n ? Number(value.currentStateTimestamp) : now);
+  group.generationId = value.generation;
+  group.protocolType = value.protocolType === '' ? null : value.protocolType;
+  group.protocolName = value.protocol;
+  for (const m of value.members) {
+    const member: GroupMember = {
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      sessionTimeoutMs: m.sessionTimeout,
+      rebalanceTimeoutMs: m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
+      protocolType: value.protocolType,
+      protocols: value.protocol === null ? [] : [{ name: value.protocol, metadata: m.subscription }],
+      assignment: m.assignment,
+      isNew: false,
+      supportsSkipAssignment: false,
+    };
+    group.add(member);
+  }
+  group.leaderId = value.leader !== null && group.members.has(value.leader) ? value.leader : group.leaderId;
+  // Loaded groups skip the rebalance states: Stable with members (as persisted after a sync), else Empty.
+  if (group.members.size > 0) group.state = 'Stable';
+  return group;
+}

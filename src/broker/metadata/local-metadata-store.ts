@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isUuid } from '../../protocol/primitives/uuid.js';
+import { writeFileAtomically } from '../log/file-io.js';
+import type { MetadataStore, StoredMetadata } from './metadata-store.js';
+import type { PartitionState, TopicRecord } from './topic-record.js';
+
+export const LOCAL_METADATA_FILE = 'kts-metadata.json';
+
+interface FileContent {
+  version: 1;
+  /** A string: producer ids are int64. */
+  nextProducerId: string;
+  topics: TopicRecord[];
+}
+
+/**
+ * Metadata of a broker without ZooKeeper, kept as one JSON file in the first log dir and
+ * replaced atomically (write, fsync, rename) on every change, so a crash leaves the old or the
+ * new state.
+ */
+export class LocalMetadataStore implements MetadataStore {
+  readonly path: string;
+  #topics = new Map<string, TopicRecord>();
+  #nextProducerId = 0n;
+
+  constructor(logDir: string) {
+    this.path = join(logDir, LOCAL_METADATA_FILE);
+  }
+
+  async load(): Promise<StoredMetadata> {
+    const content = this.#read();
+    if (content) {
+      this.#topics = new Map(content.topics.map((t) => [t.name, t]));
+      this.#nextProducerId = BigInt(content.nextProducerId);
+    }
+    return { topics: [...this.#topics.values()] };
+  }
+
+  async putTopic(topic: TopicRecord): Promise<void> {
+    this.#topics.set(topic.name, topic);
+    this.#write();
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    if (this.#topics.delete(name)) this.#write();
+  }
+
+  async allocateProducerIds(count: number): Promise<bigint> {
+    const first = this.#nextProducerId;
+    this.#nextProducerId += BigInt(count);
+    this.#write();
+    return first;
+  }
+
+  async close(): Promise<void> {}
+
+  #write(): void {
+    const content: FileContent = { version: 1, nextProducerId: this.#nextProducerId.toString(), topics: [...this.#topics.values()] };
+    writeFileAtomically(this.path, `${JSON.stringify(content, null, 1)}\n`);
+  }
+
+  #read(): FileContent | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(`Cannot read ${this.path}: ${(err as Error).message}`);
+    }
+    try {
+      return checkContent(JSON.parse(text));
+    } catch (err) {
+      throw new Error(`Cannot read ${this.path}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function checkContent(value: unknown): FileContent {
+  const file = value as Partial<FileContent> | null;
+  if (file?.version !== 1) throw new Error('unknown format version');
+  if (typeof file.nextProducerId !== 'string' || !/^\d+$/.test(file.nextProducerId)) throw new Error('bad nextProducerId');
+  if (!Array.isArray(file.topics)) throw new Error('bad topics');
+  for (const topic of file.topics) checkTopic(topic);
+  return file as FileContent;
+}
+
+function checkTopic(topic: TopicRecord): void {
+  const ok =
+    typeof topic?.name === 'string' &&
+    typeof topic.topicId === 'string' &&
+    isUuid(topic.topicId) &&
+    Array.isArray(topic.partitions) &&
+    topic.partitions.every((p, i) => p.partition === i && isPartitionState(p)) &&
+    typeof topic.configs === 'object' &&
+    topic.configs !== null &&
+    Object.values(topic.configs).every((v) => typeof v === 'string');
+  if (!ok) throw new Error(`bad entry for topic ${JSON.stringify(topic?.name)}`);
+}
+
+function isPartitionState(p: PartitionState): boolean {
+  const ids = (a: unknown) => Array.isArray(a) && a.every(Number.isInteger);
+  return ids(p.replicas) && ids(p.isr) && Number.isInteger(p.leader) && Number.isInteger(p.leaderEpoch);
+}

@@ -1,0 +1,21 @@
+import type { TopicRecord } from './topic-record.js';
+
+/** What a broker reads from its metadata store at start-up. */
+export interface StoredMetadata {
+  topics: TopicRecord[];
+}
+
+/**
+ * Where cluster metadata persists: topics with their partitions and config overrides, and the
+ * producer-id counter. Asynchronous because the ZooKeeper-backed store talks to a server; the
+ * broker keeps its own in-memory view (MetadataCache) and writes through this.
+ */
+export interface MetadataStore {
+  load(): Promise<StoredMetadata>;
+  /** Creates the topic or replaces what is stored under its name. */
+  putTopic(topic: TopicRecord): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  /** Reserves `count` consecutive producer ids never handed out before; resolves to the first. */
+  allocateProducerIds(count: number): Promise<bigint>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../../src/protocol/generated/apis/fetch.js';
+import { defaultProduceRequest, type ProduceResponsePartitionProduceResponse } from '../../../src/protocol/generated/apis/produce.js';
+import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
+import { decodeBatch, encodeBatch, type BatchInput } from '../../../src/protocol/records/record-batch.js';
+import type { DecodedRecord } from '../../../src/protocol/records/record.js';
+import type { StartedBroker } from '../../../src/broker/index.js';
+
+export function connect(broker: StartedBroker): Promise<RawKafkaConnection> {
+  return RawKafkaConnection.open(broker.host, broker.port, { clientId: 'broker-test' });
+}
+
+/** Produces one batch with the latest Produce version; returns the partition's answer. */
+export async function produce(
+  conn: RawKafkaConnection,
+  topic: string,
+  partition: number,
+  batch: BatchInput | Buffer,
+  acks = -1,
+): Promise<ProduceResponsePartitionProduceResponse> {
+  const records = Buffer.isBuffer(batch) ? batch : encodeBatch(batch);
+  const response = await conn.request(ApiKey.Produce, 11, {
+    ...defaultProduceRequest(),
+    acks,
+    timeoutMs: 5000,
+    topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
+  });
+  return response.responses[0]!.partitionResponses[0]!;
+}
+
+/** Every record of a partition from `from` on, read with plain Fetch v12 requests (no session). */
+export async function fetchAll(conn: RawKafkaConnection, topic: string, partition: number, from = 0n): Promise<DecodedRecord[]> {
+  const records: DecodedRecord[] = [];
+  for (let offset = from, rounds = 0; rounds < 10_000; rounds++) {
+    const response = await conn.request(ApiKey.Fetch, 12, {
+      ...defaultFetchRequest(),
+      maxBytes: 1 << 20,
+      topics: [fetchTopic(topic, [{ partition, fetchOffset: offset }])],
+    });
+    const data = response.responses[0]!.partitions[0]!;
+    if (data.errorCode !== 0) throw new Error(`fetch error ${data.errorCode}`);
+    for (const entry of iterateBatches(data.records ?? Buffer.alloc(0))) {
+      for (const record of decodeBatch(entry, { maxDecompressedBytes: 1 << 26 }).records) {
+        if (record.offset >= offset) records.push(record);
+      }
+    }
+    const next = records.length > 0 ? records.at(-1)!.offset + 1n : offset;
+    if (next >= data.highWatermark) return records;
+    offset = next;
+  }
+  throw new Error('fetchAll did not reach the high watermark');
+}
+
+/** A Fetch request topic with partitions at the given offsets (1 MiB each). */
+export function fetchTopic(topic: string, partitions: { partition: number; fetchOffset: bigint }[], topicId?: string) {
+  return {
+    ...defaultFetchRequestFetchTopic(),
+    topic,
+    ...(topicId ? { topicId } : {}),
+    partitions: partitions.map((p) => ({ ...defaultFetchRequestFetchPartition(), partitionMaxBytes: 1 << 20, ...p })),
+  };
+}
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs a third-party client as its own process, bounded by `timeoutMs`. */
+export function runProcess(command: string, args: string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} did not finish within ${timeoutMs} ms: ${Buffer.concat(err).toString()}`));
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}

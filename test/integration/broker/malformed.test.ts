@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { connect as tcpConnect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
+import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
+import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
+import { defaultDescribeQuorumRequest } from '../../../src/protocol/generated/apis/describe-quorum.js';
+import { encodeRequest } from '../../../src/protocol/framing.js';
+import { connect, produce } from './helpers.js';
+
+function frame(body: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
+
+/** Writes `bytes` on a fresh connection; resolves true once the broker closes it (false if it stays open 5 s). */
+function closesAfter(broker: StartedBroker, bytes: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host: broker.host, port: broker.port }, () => socket.write(bytes));
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(false);
+    }, 5_000);
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+describe('hostile input', () => {
+  let broker: StartedBroker;
+  let healthy: RawKafkaConnection;
+
+  beforeAll(async () => {
+    broker = await startBroker({ config: { 'socket.request.max.bytes': '1048576' } });
+    healthy = await connect(broker);
+  });
+
+  afterAll(async () => {
+    healthy?.close();
+    await broker?.stop();
+  });
+
+  const produceFrame = encodeRequest(ApiKey.Produce, 9, 1, 'x', {
+    ...defaultProduceRequest(),
+    acks: 1,
+    topicData: [{ name: 't', partitionData: [{ index: 0, records: Buffer.alloc(100) }] }],
+  });
+  const produceBytes = Buffer.concat(produceFrame);
+
+  it.each([
+    ['random bytes', frame(randomBytes(64))],
+    ['a size above socket.request.max.bytes', Buffer.from([0x7f, 0xff, 0xff, 0xff, 0, 0])],
+    ['a negative size', Buffer.from([0xff, 0xff, 0xff, 0xfe, 0, 0])],
+    ['an unknown API key', frame(Buffer.from([0x03, 0xe7, 0, 0, 0, 0, 0, 1, 0xff, 0xff]))],
+    ['a body cut short', frame(produceBytes.subarray(4, produceBytes.length - 60))],
+    ['an array count far beyond the body', frame(Buffer.concat([produceBytes.subarray(4, 20), Buffer.from([0x7f, 0xff, 0xff, 0xff])]))],
+    ['an API the broker does not serve', Buffer.concat(encodeRequest(ApiKey.DescribeQuorum, 1, 1, 'x', defaultDescribeQuorumRequest()))],
+  ])('closes the connection on %s and keeps serving others', async (_, bytes) => {
+    expect(await closesAfter(broker, bytes)).toBe(true);
+    const versions = await healthy.request(ApiKey.ApiVersions, 3, { ...defaultApiVersionsRequest(), clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    expect(versions.errorCode).toBe(0);
+    expect((await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [] })).brokers).toHaveLength(1);
+  });
+
+  it('answers corrupt records in a well-formed request with CORRUPT_MESSAGE, keeping the connection', async () => {
+    await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: 'victim', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] });
+    const garbage = Buffer.concat([Buffer.alloc(8), Buffer.from([0, 0, 0, 80]), randomBytes(80)]);
+    garbage[16] = 2;
+    expect((await produce(healthy, 'victim', 0, garbage)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect((await produce(healthy, 'victim', 0, { records: [{ value: Buffer.from('fine') }] })).errorCode).toBe(0);
+  });
+
+  it('does not advertise APIs it does not serve', async () => {
+    const versions = await healthy.request(ApiKey.ApiVersions, 3, { ...defaultApiVersionsRequest(), clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    const keys = versions.apiKeys.map((k) => k.apiKey);
+    expect(keys).toEqual(expect.arrayContaining([ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets, ApiKey.Metadata, ApiKey.ApiVersions]));
+    // A KRaft controller API: a ZooKeeper-mode broker never serves it.
+    expect(keys).not.toContain(ApiKey.DescribeQuorum);
+  });
+});
