@@ -5,13 +5,14 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "completion console-consumer console-producer get-offsets topics zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "completion console-consumer console-producer consumer-groups get-offsets server-start server-stop topics zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
   case "$cmd:$prev" in
     console-consumer:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-producer:--input-format) COMPREPLY=($(compgen -W "line json" -- "$cur")); return ;;
+    consumer-groups:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     get-offsets:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     topics:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
   esac
@@ -19,7 +20,10 @@ _kts() {
     completion) opts="-h --help" ;;
     console-consumer) opts="--bootstrap-server --topic --include --whitelist --partition --offset --from-beginning --group --max-messages --timeout-ms --exit-at-end --isolation-level --skip-message-on-error --property --formatter-property --formatter-config --format --consumer-property --consumer.config -o --output --verbose -h --help" ;;
     console-producer) opts="--topic --bootstrap-server --broker-list --partition --file --input-format --property --reader-property --reader-config --request-required-acks --compression-codec --sync --batch-size --max-partition-memory-bytes --timeout --message-send-max-retries --retry-backoff-ms --request-timeout-ms --max-block-ms --metadata-expiry-ms --max-memory-bytes --producer-property --producer.config --verbose -h --help" ;;
+    consumer-groups) opts="--bootstrap-server --command-config --list --describe --delete --reset-offsets --delete-offsets --group --all-groups --topic --all-topics --offsets --members --state --verbose --timeout --dry-run --execute --export --to-earliest --to-latest --to-current --to-offset --shift-by --to-datetime --by-duration --from-file --watch --time-lag -o --output -h --help" ;;
     get-offsets) opts="--bootstrap-server --command-config --topic --partitions --topic-partitions --time --exclude-internal-topics -o --output --verbose -h --help" ;;
+    server-start) opts="--override --daemon -h --help" ;;
+    server-stop) opts="--pid -h --help" ;;
     topics) opts="--bootstrap-server --command-config --create --list --describe --alter --delete --topic --partitions --replication-factor --replica-assignment --config --if-exists --if-not-exists --exclude-internal --under-replicated-partitions --unavailable-partitions --under-min-isr-partitions --at-min-isr-partitions --topics-with-overrides -o --output --verbose -h --help" ;;
     zookeeper-start) opts="--daemon -h --help" ;;
     zookeeper-stop) opts="-h --help" ;;

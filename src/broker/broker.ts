@@ -1,9 +1,11 @@
+import { ConfigAdmin, storedDynamicConfigs } from './admin/config-admin.js';
 import { TopicAdmin } from './admin/topic-admin.js';
 import type { BrokerContext } from './api/broker-context.js';
 import { createDispatcher } from './api/dispatcher.js';
 import { brokerHandlers } from './api/handlers.js';
 import { unsupportedApiVersionsResponse } from './api/api-versions.js';
-import type { BrokerConfig } from './config/broker-config.js';
+import { type BrokerConfig, withDynamicConfigs } from './config/broker-config.js';
+import { ConfigError } from './config/config-error.js';
 import { resolveAdvertisedEndpoints, type Endpoint } from './config/listeners.js';
 import { topicLogConfig } from './config/topic-config.js';
 import { ProducerIdManager } from './coordinator/producer-id-manager.js';
@@ -15,7 +17,7 @@ import type { GroupLog } from './group/group-log.js';
 import { LogManager } from './log/log-manager.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
-import type { MetadataStore } from './metadata/metadata-store.js';
+import type { BrokerConfigRecords, MetadataStore } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 
@@ -33,6 +35,17 @@ export interface BrokerOptions {
 /** Requests one connection may have read but not yet answered before reading from it pauses. */
 const MAX_IN_FLIGHT_PER_CONNECTION = 100;
 
+/** Dynamic configs persisted by AlterConfigs; a value that no longer parses is reported and the static configuration used. */
+function withStoredDynamicConfigs(config: BrokerConfig, records: BrokerConfigRecords, log: BrokerLogger): BrokerConfig {
+  try {
+    return withDynamicConfigs(config, storedDynamicConfigs(records, config.values['broker.id']));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log('warn', `Ignoring the stored dynamic broker configs: ${err.message}`);
+    return config;
+  }
+}
+
 const stderrLogger: BrokerLogger = (level, message) => {
   if (level !== 'info') process.stderr.write(`[kts broker] ${level.toUpperCase()} ${message}\n`);
 };
@@ -48,7 +61,9 @@ export class Broker implements BrokerContext {
   readonly clusterId: string;
   readonly metadata: MetadataCache;
   readonly topicAdmin: TopicAdmin;
+  readonly configAdmin: ConfigAdmin;
   readonly replicaManager: ReplicaManager;
+  readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
   readonly fetchPurgatory: FetchPurgatory;
   readonly producerIds: ProducerIdManager;
@@ -57,14 +72,13 @@ export class Broker implements BrokerContext {
   #config: BrokerConfig;
   #endpoints: readonly Endpoint[] = [];
   #stopping: Promise<void> | undefined;
-  readonly #logManager: LogManager;
   readonly #store: MetadataStore;
   readonly #socketServer: SocketServer;
 
   private constructor(config: BrokerConfig, store: MetadataStore, metadata: MetadataCache, logManager: LogManager, log: BrokerLogger) {
     this.#config = config;
     this.#store = store;
-    this.#logManager = logManager;
+    this.logManager = logManager;
     this.brokerId = config.values['broker.id'];
     this.clusterId = logManager.clusterId;
     this.metadata = metadata;
@@ -78,6 +92,17 @@ export class Broker implements BrokerContext {
       replicaManager: this.replicaManager,
       config: () => this.#config,
       liveBrokers: () => [this.brokerId],
+    });
+    this.configAdmin = new ConfigAdmin({
+      brokerId: this.brokerId,
+      store,
+      cache: metadata,
+      topicAdmin: this.topicAdmin,
+      config: () => this.#config,
+      applyBrokerConfig: (updated) => {
+        this.#config = updated;
+        for (const topic of metadata.topics()) this.replicaManager.updateLogConfig(topic);
+      },
     });
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
       cache: metadata,
@@ -98,12 +123,13 @@ export class Broker implements BrokerContext {
   }
 
   static async start(options: BrokerOptions): Promise<Broker> {
-    const { config } = options;
     const log = options.log ?? stderrLogger;
-    const store = options.metadataStore ?? new LocalMetadataStore(config.logDirs[0]!);
+    const store = options.metadataStore ?? new LocalMetadataStore(options.config.logDirs[0]!);
     let logManager: LogManager | undefined;
     try {
-      const metadata = new MetadataCache((await store.load()).topics);
+      const stored = await store.load();
+      const config = withStoredDynamicConfigs(options.config, stored.brokerConfigs, log);
+      const metadata = new MetadataCache(stored.topics);
       const values = config.values;
       logManager = LogManager.open({
         logDirs: config.logDirs,
@@ -142,7 +168,7 @@ export class Broker implements BrokerContext {
       this.fetchPurgatory.close();
       this.groupCoordinator.close();
       await this.#socketServer.close();
-      await this.#logManager.close();
+      await this.logManager.close();
       await this.#store.close();
     })();
     return this.#stopping;

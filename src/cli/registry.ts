@@ -20,6 +20,18 @@ export interface CommandSpec {
  */
 export const COMMANDS: CommandSpec[] = [
   {
+    name: 'server-start',
+    summary: 'Start the embedded Kafka broker (foreground, or -daemon)',
+    kafkaScripts: ['kafka-server-start.sh'],
+    load: () => import('./commands/server-start.js'),
+  },
+  {
+    name: 'server-stop',
+    summary: 'Stop the Kafka broker(s) kts started on this machine',
+    kafkaScripts: ['kafka-server-stop.sh'],
+    load: () => import('./commands/server-stop.js'),
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script (bash, zsh or fish)',
     kafkaScripts: [],
@@ -60,6 +72,12 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Print the offsets of topic partitions (latest, earliest or at a time)',
     kafkaScripts: ['kafka-get-offsets.sh'],
     load: () => import('./commands/get-offsets.js'),
+  },
+  {
+    name: 'consumer-groups',
+    summary: 'List, describe, delete consumer groups and reset or delete their offsets',
+    kafkaScripts: ['kafka-consumer-groups.sh'],
+    load: () => import('./commands/consumer-groups.js'),
   },
 ];
 

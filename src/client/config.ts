@@ -1,14 +1,15 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { KafkaConfig } from 'kafkajs';
 import { UsageError } from '../cli/errors.js';
 import { SASL_KEYS, saslOptions } from './sasl.js';
+import type { SaslCredentials } from './sasl-authenticate.js';
 import type { ClientProperties } from './properties.js';
 import { SSL_KEYS, sslOptions } from './ssl.js';
 
 /** What client properties decide about a connection; brokers and logging are added by connect.ts. */
 export type ClientSettings = Required<
   Pick<KafkaConfig, 'clientId' | 'requestTimeout' | 'connectionTimeout' | 'retry'>
-> &
-  Pick<KafkaConfig, 'ssl' | 'sasl'>;
+> & { ssl?: ConnectionOptions; sasl?: SaslCredentials };
 
 export interface ClientConfigOptions {
   /** Properties the calling tool handles itself (producer/consumer settings): not reported as unknown. */

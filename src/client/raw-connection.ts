@@ -1,9 +1,26 @@
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { FrameSplitter } from '../protocol/frame-splitter.js';
 import { decodeResponse, encodeRequest } from '../protocol/framing.js';
 import type { ApiKey, ApiMessages } from '../protocol/generated/apis.js';
+import { fetchBrokerVersions, type BrokerVersions } from './api-versions.js';
+import { saslAuthenticate, type SaslCredentials } from './sasl-authenticate.js';
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+export interface OpenOptions {
+  clientId?: string;
+  /** Bounds connecting, the TLS handshake and SASL authentication together. */
+  timeoutMs?: number;
+  /** Connect with TLS (security.protocol SSL or SASL_SSL) using these options. */
+  tls?: ConnectionOptions;
+  /** Authenticate after connecting (SASL_PLAINTEXT or SASL_SSL). */
+  sasl?: SaslCredentials;
+  /** Ask the broker for its API versions (done anyway for SASL); they end up in `versions`. */
+  negotiateVersions?: boolean;
+  /** Sent in ApiVersions v3 (KIP-511). */
+  softwareVersion?: string;
+}
 
 interface Pending {
   resolve(frame: Buffer): void;
@@ -11,15 +28,18 @@ interface Pending {
 }
 
 /**
- * One connection speaking Kafka's protocol through kts's own codecs, for what kafkajs does not
- * expose (ApiVersions listings, exact request versions) and for benchmarks and tests. Requests
- * may be pipelined; responses arrive in request order.
+ * One connection speaking Kafka's protocol through kts's own codecs: the native producer's
+ * transport, and what kafkajs does not expose (ApiVersions listings, exact request versions).
+ * Plain TCP or TLS, optionally SASL-authenticated. Requests may be pipelined; responses arrive
+ * in request order.
  */
 export class RawKafkaConnection {
   private readonly frames = new FrameSplitter(MAX_RESPONSE_BYTES);
   private readonly pending: Pending[] = [];
   private correlationId = 0;
+  private unwritten = 0;
   private failure: Error | null = null;
+  private readonly failureListeners: Array<(err: Error) => void> = [];
 
   private constructor(
     private readonly socket: Socket,
@@ -30,29 +50,47 @@ export class RawKafkaConnection {
         for (const frame of this.frames.push(data)) this.pending.shift()?.resolve(frame);
       } catch (err) {
         this.fail(err as Error);
+        socket.destroy();
       }
     });
     socket.on('error', (err) => this.fail(err));
     socket.on('close', () => this.fail(new Error('connection closed by the broker')));
   }
 
-  static open(host: string, port: number, options: { clientId?: string; timeoutMs?: number } = {}): Promise<RawKafkaConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host, port, noDelay: true });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`timed out connecting to ${host}:${port}`));
-      }, options.timeoutMs ?? 10_000);
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(new RawKafkaConnection(socket, options.clientId ?? 'kts'));
-      });
-    });
+  /** What the broker listed in ApiVersions, when `negotiateVersions` or `sasl` asked for it. */
+  versions: BrokerVersions | null = null;
+
+  /**
+   * Connects, over TLS when asked, then negotiates versions and authenticates as asked. Whatever
+   * fails, the socket is closed and the promise rejects with the underlying error.
+   */
+  static async open(host: string, port: number, options: OpenOptions = {}): Promise<RawKafkaConnection> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const socket = await connectSocket(host, port, options.tls, timeoutMs);
+    const conn = new RawKafkaConnection(socket, options.clientId ?? 'kts');
+    const timer = setTimeout(() => conn.fail(new Error(`timed out connecting to ${host}:${port}`)), timeoutMs);
+    try {
+      if (options.negotiateVersions || options.sasl) {
+        conn.versions = await fetchBrokerVersions(conn, options.softwareVersion ?? '0');
+      }
+      if (options.sasl) await saslAuthenticate(conn, conn.versions!, options.sasl);
+      return conn;
+    } catch (err) {
+      conn.close();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** True once the connection failed or was closed: every request from then on rejects. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Requests sent and not yet answered, or (without a response) not yet written. */
+  get inFlight(): number {
+    return this.pending.length + this.unwritten;
   }
 
   /** Sends one request and resolves to its decoded response body. */
@@ -66,13 +104,42 @@ export class RawKafkaConnection {
     return response.body;
   }
 
-  /** Sends a request that gets no response (Produce with acks=0). */
-  sendOnly<K extends ApiKey>(apiKey: K, version: number, body: ApiMessages[K]['request']): void {
-    for (const chunk of encodeRequest(apiKey, version, this.correlationId++, this.clientId, body)) this.socket.write(chunk);
+  /**
+   * Sends a request that gets no response (Produce with acks=0). `onWritten` runs once the socket
+   * has written it (or failed to), which is when Kafka's producer considers such records sent.
+   */
+  sendOnly<K extends ApiKey>(
+    apiKey: K,
+    version: number,
+    body: ApiMessages[K]['request'],
+    onWritten?: (err: Error | null) => void,
+  ): void {
+    if (this.failure) {
+      onWritten?.(this.failure);
+      return;
+    }
+    const chunks = encodeRequest(apiKey, version, this.correlationId++, this.clientId, body);
+    this.unwritten++;
+    const written = (err: Error | null | undefined): void => {
+      this.unwritten--;
+      onWritten?.(err ? (this.failure ?? err) : null);
+    };
+    this.socket.cork();
+    for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]!);
+    this.socket.write(chunks[chunks.length - 1]!, written);
+    this.socket.uncork();
   }
 
-  close(): void {
+  /** Closes the socket; requests still waiting reject with `reason`. */
+  close(reason = new Error('connection closed')): void {
+    this.fail(reason);
     this.socket.destroy();
+  }
+
+  /** Calls `listener` once, when the connection fails or closes. */
+  onFailure(listener: (err: Error) => void): void {
+    if (this.failure) listener(this.failure);
+    else this.failureListeners.push(listener);
   }
 
   private send(chunks: Buffer[]): Promise<Buffer> {
@@ -86,7 +153,33 @@ export class RawKafkaConnection {
   }
 
   private fail(err: Error): void {
-    this.failure ??= err;
+    if (this.failure === null) {
+      this.failure = err;
+      for (const listener of this.failureListeners.splice(0)) listener(err);
+    }
     for (const p of this.pending.splice(0)) p.reject(this.failure);
   }
+}
+
+/** A TCP or TLS socket, connected (TLS: handshake done) within `timeoutMs`. */
+function connectSocket(host: string, port: number, tls: ConnectionOptions | undefined, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tls
+      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
+      : connect({ host, port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(Object.assign(new Error(`timed out connecting to ${host}:${port}`), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
 }

@@ -1,7 +1,7 @@
-import type { SASLOptions } from 'kafkajs';
 import { UsageError } from '../cli/errors.js';
 import { parseJaasConfig } from './jaas.js';
 import type { ClientProperties } from './properties.js';
+import type { SaslCredentials } from './sasl-authenticate.js';
 
 export const SASL_KEYS = ['sasl.mechanism', 'sasl.jaas.config'] as const;
 
@@ -16,8 +16,8 @@ const LOGIN_MODULES = new Set([
   'org.apache.kafka.common.security.scram.ScramLoginModule',
 ]);
 
-/** kafkajs SASL options from `sasl.mechanism` and the username/password of `sasl.jaas.config`. */
-export function saslOptions(props: ClientProperties): SASLOptions {
+/** SASL options (kafkajs's shape) from `sasl.mechanism` and the username/password of `sasl.jaas.config`. */
+export function saslOptions(props: ClientProperties): SaslCredentials {
   // Kafka's default mechanism is GSSAPI (Kerberos), which kafkajs cannot do.
   const name = (props.get('sasl.mechanism') || 'GSSAPI').toUpperCase();
   const mechanism = MECHANISMS[name as keyof typeof MECHANISMS];

@@ -9,6 +9,7 @@ import { checkTopicCollision, validateTopicName } from '../metadata/topic-name.j
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import { assignReplicas, checkManualAssignment } from './replica-assignment.js';
+import { SerialQueue } from './serial-queue.js';
 
 /** CreateTopics' "use the broker default" for partitions and replication factor. */
 const USE_DEFAULT = -1;
@@ -34,19 +35,19 @@ export interface TopicAdminOptions {
 }
 
 /**
- * Topic creation, deletion and partition growth (Kafka's ZkAdminManager and AdminZkClient): checks
+ * Topic creation, deletion, partition growth and config overrides (Kafka's ZkAdminManager and AdminZkClient): checks
  * requests with Kafka's rules and wording, writes the metadata store, then updates the cache and
  * the partitions this broker hosts. Operations run one at a time, so two requests cannot race on
  * the same name.
  */
 export class TopicAdmin {
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(private readonly options: TopicAdminOptions) {}
 
   /** Checks and (unless `validateOnly`) creates a topic; the record says what it got. Refusals are ApiErrors. */
   createTopic(request: NewTopic, validateOnly: boolean): Promise<TopicRecord> {
-    return this.#serially(async () => {
+    return this.#queue.run(async () => {
       const topic = this.#newTopicRecord(request);
       if (!validateOnly) await this.#create(topic);
       return topic;
@@ -55,7 +56,7 @@ export class TopicAdmin {
 
   /** Deletes a topic, its partitions and their logs. */
   deleteTopic(name: string): Promise<TopicRecord> {
-    return this.#serially(async () => {
+    return this.#queue.run(async () => {
       const topic = this.options.cache.topic(name);
       if (!topic) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
       await this.options.store.deleteTopic(name);
@@ -67,7 +68,7 @@ export class TopicAdmin {
 
   /** Grows a topic to `count` partitions; `assignments` places the new ones (null: automatic). */
   createPartitions(name: string, count: number, assignments: readonly (readonly number[])[] | null, validateOnly: boolean): Promise<void> {
-    return this.#serially(async () => {
+    return this.#queue.run(async () => {
       const topic = this.options.cache.topic(name);
       if (!topic) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
       const current = topic.partitions.length;
@@ -96,6 +97,27 @@ export class TopicAdmin {
       await this.options.store.putTopic(grown);
       this.options.cache.put(grown);
       this.options.replicaManager.createPartitions(grown, newPartitions);
+    });
+  }
+
+  /**
+   * Replaces a topic's config overrides with what `change` makes of the current ones (it throws a
+   * ConfigError to refuse), then applies them to the topic's logs at once.
+   */
+  changeTopicConfig(
+    name: string,
+    change: (current: ReadonlyMap<string, string>) => ReadonlyMap<string, string>,
+    validateOnly: boolean,
+  ): Promise<void> {
+    return this.#queue.run(async () => {
+      const topic = this.options.cache.topic(name);
+      if (!topic) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
+      const configs = change(new Map(Object.entries(topic.configs)));
+      if (validateOnly) return;
+      const updated = { ...topic, configs: Object.fromEntries(configs) };
+      await this.options.store.putTopic(updated);
+      this.options.cache.put(updated);
+      this.options.replicaManager.updateLogConfig(updated);
     });
   }
 
@@ -154,11 +176,5 @@ export class TopicAdmin {
     const live = new Set(this.options.liveBrokers());
     const isr = replicas.filter((id) => live.has(id));
     return { partition, replicas, leader: isr[0] ?? -1, leaderEpoch: 0, isr };
-  }
-
-  #serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(work);
-    this.#queue = result.catch(() => {});
-    return result;
   }
 }

@@ -1,3 +1,4 @@
+import type { ConfigAdmin } from '../admin/config-admin.js';
 import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Endpoint } from '../config/listeners.js';
@@ -6,6 +7,7 @@ import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import type { FetchSessionCache } from '../fetch/fetch-session.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { GroupLog } from '../group/group-log.js';
+import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 
@@ -19,6 +21,9 @@ export interface BrokerContext {
   advertisedEndpoint(listenerName: string): Endpoint;
   readonly metadata: MetadataCache;
   readonly topicAdmin: TopicAdmin;
+  readonly configAdmin: ConfigAdmin;
+  /** The log dirs and the logs in them (DescribeLogDirs). */
+  readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;
   readonly fetchSessions: FetchSessionCache;
   readonly fetchPurgatory: FetchPurgatory;

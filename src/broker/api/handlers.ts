@@ -1,15 +1,21 @@
 import { ApiKey } from '../../protocol/generated/apis.js';
+import { alterConfigsHandler } from './alter-configs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
+import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClusterHandler } from './describe-cluster.js';
+import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
+import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import type { HandlerTable } from './handler.js';
 import { heartbeatHandler } from './heartbeat.js';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 import { initProducerIdHandler } from './init-producer-id.js';
 import { joinGroupHandler } from './join-group.js';
 import { leaveGroupHandler } from './leave-group.js';
@@ -19,6 +25,7 @@ import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { syncGroupHandler } from './sync-group.js';
 
@@ -33,6 +40,13 @@ export function brokerHandlers(broker: BrokerContext): HandlerTable {
     [ApiKey.DeleteTopics]: deleteTopicsHandler(broker),
     [ApiKey.InitProducerId]: initProducerIdHandler(broker),
     [ApiKey.CreatePartitions]: createPartitionsHandler(broker),
+    [ApiKey.DeleteRecords]: deleteRecordsHandler(broker),
+    [ApiKey.OffsetForLeaderEpoch]: offsetForLeaderEpochHandler(broker),
+    [ApiKey.DescribeConfigs]: describeConfigsHandler(broker),
+    [ApiKey.AlterConfigs]: alterConfigsHandler(broker),
+    [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigsHandler(broker),
+    [ApiKey.DescribeLogDirs]: describeLogDirsHandler(broker),
+    [ApiKey.DescribeCluster]: describeClusterHandler(broker),
     [ApiKey.FindCoordinator]: findCoordinatorHandler(broker.groupLog, (ctx) => ({
       nodeId: broker.brokerId,
       ...broker.advertisedEndpoint(ctx.connection.listenerName),

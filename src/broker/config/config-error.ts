@@ -2,7 +2,7 @@
  * Why a configuration was refused. The kind decides the protocol error (see `configApiError`);
  * the message is one line in Kafka's wording.
  */
-export type ConfigErrorKind = 'unknown-name' | 'invalid-value' | 'null-value' | 'not-dynamic' | 'invalid-op';
+export type ConfigErrorKind = 'unknown-name' | 'invalid-value' | 'null-value' | 'not-dynamic' | 'invalid-op' | 'not-list';
 
 export class ConfigError extends Error {
   constructor(
@@ -29,19 +29,21 @@ export interface ConfigApiError {
 
 /**
  * CreateTopics reports every config problem as INVALID_CONFIG. AlterConfigs and
- * IncrementalAlterConfigs report an unknown topic config as INVALID_CONFIG too and a misused
- * operation as INVALID_REQUEST, but wrap bad values and non-dynamic keys in INVALID_REQUEST naming
- * the resource the way Java's ConfigResource prints.
+ * IncrementalAlterConfigs (Kafka 3.9, ZooKeeper mode) report an unknown topic config and a list
+ * operation on a non-list key as INVALID_CONFIG, malformed requests (duplicate keys, nulls) as
+ * INVALID_REQUEST, and a refused value as INVALID_CONFIG naming the resource the way Java's
+ * ConfigResource prints — except on broker resources, whose validation Kafka turns into
+ * INVALID_REQUEST with the message as is (KAFKA-13609).
  */
 export function configApiError(
   err: ConfigError,
   api: 'CreateTopics' | 'AlterConfigs',
   resource: { type: ConfigResourceType; name: string },
 ): ConfigApiError {
-  if (api === 'CreateTopics' || err.kind === 'unknown-name') return { code: 'INVALID_CONFIG', message: err.message };
-  if (err.kind === 'invalid-op') return { code: 'INVALID_REQUEST', message: err.message };
+  if (api === 'CreateTopics' || err.kind === 'unknown-name' || err.kind === 'not-list') return { code: 'INVALID_CONFIG', message: err.message };
+  if (err.kind === 'invalid-op' || err.kind === 'null-value' || resource.type === 'BROKER') return { code: 'INVALID_REQUEST', message: err.message };
   return {
-    code: 'INVALID_REQUEST',
+    code: 'INVALID_CONFIG',
     message: `Invalid config value for resource ConfigResource(type=${resource.type}, name='${resource.name}'): ${err.message}`,
   };
 }

@@ -45,7 +45,7 @@ export function applyIncrementalOps(
     // Kafka says "topic" here for broker keys too.
     if (shape === undefined) throw new ConfigError('unknown-name', `Unknown topic config name: ${name}`);
     if (shape.type !== 'LIST') {
-      throw new ConfigError('invalid-op', `Config value ${op === 'APPEND' ? 'append' : 'subtract'} is not allowed for config key: ${name}`);
+      throw new ConfigError('not-list', `Config value ${op === 'APPEND' ? 'append' : 'subtract'} is not allowed for config key: ${name}`);
     }
     const items = value.split(',');
     if (op === 'APPEND') {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { makeDirectory } from '../../util/make-directory.js';
 import { join } from 'node:path';
 import { parseProperties } from '../../client/properties.js';
 import { uuidFromBytes } from '../../protocol/primitives/uuid.js';
@@ -16,7 +17,7 @@ import { META_PROPERTIES } from './log-file-names.js';
 export function ensureMetaProperties(logDirs: readonly string[], brokerId: number, clusterId?: string): string {
   const stored = new Map<string, string | undefined>();
   for (const dir of logDirs) {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir, 'log directory');
     const props = readMeta(join(dir, META_PROPERTIES));
     if (!props) continue;
     const version = props.get('version');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
-import type { MetadataStore, StoredMetadata } from './metadata-store.js';
+import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metadata-store.js';
 import type { PartitionState, TopicRecord } from './topic-record.js';
 
 export const LOCAL_METADATA_FILE = 'kts-metadata.json';
@@ -12,6 +12,8 @@ interface FileContent {
   /** A string: producer ids are int64. */
   nextProducerId: string;
   topics: TopicRecord[];
+  /** Absent in files written before dynamic broker configs existed. */
+  brokerConfigs?: BrokerConfigRecords;
 }
 
 /**
@@ -23,6 +25,7 @@ export class LocalMetadataStore implements MetadataStore {
   readonly path: string;
   #topics = new Map<string, TopicRecord>();
   #nextProducerId = 0n;
+  #brokerConfigs: BrokerConfigRecords = {};
 
   constructor(logDir: string) {
     this.path = join(logDir, LOCAL_METADATA_FILE);
@@ -33,8 +36,9 @@ export class LocalMetadataStore implements MetadataStore {
     if (content) {
       this.#topics = new Map(content.topics.map((t) => [t.name, t]));
       this.#nextProducerId = BigInt(content.nextProducerId);
+      this.#brokerConfigs = content.brokerConfigs ?? {};
     }
-    return { topics: [...this.#topics.values()] };
+    return { topics: [...this.#topics.values()], brokerConfigs: structuredClone(this.#brokerConfigs) };
   }
 
   async putTopic(topic: TopicRecord): Promise<void> {
@@ -44,6 +48,12 @@ export class LocalMetadataStore implements MetadataStore {
 
   async deleteTopic(name: string): Promise<void> {
     if (this.#topics.delete(name)) this.#write();
+  }
+
+  async putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    if (Object.keys(configs).length > 0) this.#brokerConfigs[entity] = { ...configs };
+    else delete this.#brokerConfigs[entity];
+    this.#write();
   }
 
   async allocateProducerIds(count: number): Promise<bigint> {
@@ -56,7 +66,12 @@ export class LocalMetadataStore implements MetadataStore {
   async close(): Promise<void> {}
 
   #write(): void {
-    const content: FileContent = { version: 1, nextProducerId: this.#nextProducerId.toString(), topics: [...this.#topics.values()] };
+    const content: FileContent = {
+      version: 1,
+      nextProducerId: this.#nextProducerId.toString(),
+      topics: [...this.#topics.values()],
+      brokerConfigs: this.#brokerConfigs,
+    };
     writeFileAtomically(this.path, `${JSON.stringify(content, null, 1)}\n`);
   }
 
@@ -82,6 +97,7 @@ function checkContent(value: unknown): FileContent {
   if (typeof file.nextProducerId !== 'string' || !/^\d+$/.test(file.nextProducerId)) throw new Error('bad nextProducerId');
   if (!Array.isArray(file.topics)) throw new Error('bad topics');
   for (const topic of file.topics) checkTopic(topic);
+  if (file.brokerConfigs !== undefined && !isBrokerConfigRecords(file.brokerConfigs)) throw new Error('bad brokerConfigs');
   return file as FileContent;
 }
 
@@ -96,6 +112,14 @@ function checkTopic(topic: TopicRecord): void {
     topic.configs !== null &&
     Object.values(topic.configs).every((v) => typeof v === 'string');
   if (!ok) throw new Error(`bad entry for topic ${JSON.stringify(topic?.name)}`);
+}
+
+function isBrokerConfigRecords(value: unknown): value is BrokerConfigRecords {
+  return isStringRecordOf(value, (configs) => isStringRecordOf(configs, (v) => typeof v === 'string'));
+}
+
+function isStringRecordOf(value: unknown, ok: (v: unknown) => boolean): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(ok);
 }
 
 function isPartitionState(p: PartitionState): boolean {

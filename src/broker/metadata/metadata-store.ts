@@ -1,13 +1,20 @@
 import type { TopicRecord } from './topic-record.js';
 
+/**
+ * Dynamic broker configs by entity, as Kafka keeps them under `/config/brokers/<entity>`: a broker
+ * id, or `''` for the cluster default.
+ */
+export type BrokerConfigRecords = Record<string, Record<string, string>>;
+
 /** What a broker reads from its metadata store at start-up. */
 export interface StoredMetadata {
   topics: TopicRecord[];
+  brokerConfigs: BrokerConfigRecords;
 }
 
 /**
- * Where cluster metadata persists: topics with their partitions and config overrides, and the
- * producer-id counter. Asynchronous because the ZooKeeper-backed store talks to a server; the
+ * Where cluster metadata persists: topics with their partitions and config overrides, dynamic
+ * broker configs, and the producer-id counter. Asynchronous because the ZooKeeper-backed store talks to a server; the
  * broker keeps its own in-memory view (MetadataCache) and writes through this.
  */
 export interface MetadataStore {
@@ -15,6 +22,8 @@ export interface MetadataStore {
   /** Creates the topic or replaces what is stored under its name. */
   putTopic(topic: TopicRecord): Promise<void>;
   deleteTopic(name: string): Promise<void>;
+  /** Replaces the dynamic configs of a broker entity (an id, or `''`); empty removes the entity. */
+  putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void>;
   /** Reserves `count` consecutive producer ids never handed out before; resolves to the first. */
   allocateProducerIds(count: number): Promise<bigint>;
   close(): Promise<void>;

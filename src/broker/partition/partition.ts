@@ -4,6 +4,7 @@ import { ApiError } from '../api-error.js';
 import type { TopicPartition } from '../log/log-file-names.js';
 import type { Log } from '../log/log.js';
 import type { PartitionState } from '../metadata/topic-record.js';
+import { type EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache.js';
 import { ProducerStateManager } from './producer-state.js';
 
 /** Fetch's isolation_level. */
@@ -37,6 +38,8 @@ export class Partition {
   #highWatermark: bigint;
   /** Built on first use: rebuilding reads every batch header of the log. */
   #producers: ProducerStateManager | undefined;
+  /** Built on first use (OffsetForLeaderEpoch), from the batch headers. */
+  #epochs: LeaderEpochCache | undefined;
 
   constructor(log: Log, state: PartitionState) {
     this.log = log;
@@ -100,6 +103,7 @@ export class Partition {
       if (duplicate) return { baseOffset: duplicate.firstOffset, logAppendTime: -1n, logStartOffset: this.log.logStartOffset };
     }
     const info = this.log.append(records, { leaderEpoch: this.leaderEpoch });
+    this.#epochs?.assign(this.leaderEpoch, info.baseOffset);
     if (idempotent) {
       const timestamp = records.readBigInt64BE(BATCH.MAX_TIMESTAMP);
       this.#producers!.onAppended(batch, info.baseOffset, info.lastOffset, timestamp);
@@ -117,6 +121,33 @@ export class Partition {
     const maxOffset = isolation === IsolationLevel.READ_COMMITTED ? lastStableOffset : this.#highWatermark;
     const records = this.log.read(offset, maxBytes, { maxOffset, minOneBatch });
     return { records, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset: this.log.logStartOffset };
+  }
+
+  /** OffsetForLeaderEpoch: where `leaderEpoch` ended in this log (the log end for the current epoch). */
+  endOffsetForEpoch(leaderEpoch: number): EpochEndOffset {
+    this.#epochs ??= new LeaderEpochCache(this.log, this.leaderEpoch);
+    return this.#epochs.endOffsetFor(leaderEpoch, this.log.logStartOffset, this.log.logEndOffset);
+  }
+
+  /**
+   * DeleteRecords (Kafka's deleteRecordsOnLeader): moves the log start offset up to `offset`
+   * (-1: the high watermark), never past the high watermark, on topics whose cleanup policy
+   * deletes. Returns the new log start offset (the low watermark).
+   */
+  deleteRecords(offset: bigint): bigint {
+    const name = this.log.name;
+    if (!this.log.config['cleanup.policy'].split(',').includes('delete')) {
+      throw new ApiError('POLICY_VIOLATION', `Records of partition ${name} can not be deleted due to the configured policy`);
+    }
+    const target = offset === -1n ? this.#highWatermark : offset;
+    if (target < 0n) throw new ApiError('OFFSET_OUT_OF_RANGE', `The offset ${target} for partition ${name} is not valid`);
+    if (target > this.#highWatermark) {
+      throw new ApiError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot increment the log start offset to ${target} of partition ${name} since it is larger than the high watermark ${this.#highWatermark}`,
+      );
+    }
+    return this.log.deleteRecordsBefore(target);
   }
 
   /** message.timestamp.before/after.max.ms, checked on the batch's first and largest timestamps (records stay compressed). */

@@ -95,6 +95,11 @@ export class ReplicaManager {
     }
   }
 
+  /** Applies the topic's overrides over the broker's current settings to its logs (after AlterConfigs of either). */
+  updateLogConfig(topic: TopicRecord): void {
+    this.#logManager.updateTopicConfig(topic.name, topicLogConfig(this.#config(), new Map(Object.entries(topic.configs))));
+  }
+
   /** Deletes every partition of `topic`; fetches waiting on them wake up and see the error. */
   deletePartitions(topic: TopicRecord): void {
     for (const { partition } of topic.partitions) {

@@ -79,13 +79,7 @@ async function run(flags: Flags): Promise<void> {
     ...parsePropertyArgs([...(flags.property ?? []), ...(flags.readerProperty ?? [])]),
   ]);
   const settings = producerSettings(flags, properties);
-  let warned = false;
-  const onNullHeader = (): void => {
-    if (warned) return;
-    warned = true;
-    process.stderr.write('Warning: kafkajs cannot send null header values; they are sent empty\n');
-  };
-  const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition, onNullHeader);
+  const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition);
   const interactive = flags.file === undefined && process.stdin.isTTY === true;
   await produce({
     topic: flags.topic,
@@ -107,7 +101,7 @@ async function run(flags: Flags): Promise<void> {
  * terminals and with pipes another process made non-blocking (plain fd reads fail with EAGAIN).
  */
 function openInput(file: string | undefined): Readable {
-  if (file === undefined) return process.stdin.setEncoding('utf8');
+  if (file === undefined) return process.stdin;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -116,5 +110,5 @@ function openInput(file: string | undefined): Readable {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
     throw new CliError(`Error: could not read input file '${file}': ${why}`);
   }
-  return createReadStream('', { fd, encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+  return createReadStream('', { fd, highWaterMark: READ_CHUNK_BYTES });
 }

@@ -1,8 +1,7 @@
-import type { Message } from 'kafkajs';
-import { headersToKafkajs } from '../common/record-headers.js';
-import type { RecordHeader } from '../common/consumed-record.js';
+import type { ProducerHeader } from '../../client/producer/producer-record.js';
 import { javaSplit } from './java-split.js';
 import type { ReaderConfig } from './reader-properties.js';
+import type { ParsedRecord } from './record-input.js';
 
 /** A line the reader rejects; the message is Kafka's. */
 export class LineError extends Error {}
@@ -12,20 +11,18 @@ export class LineError extends Error {}
  * only when enabled; `null.marker` turns a key, value, header value or the whole header field
  * into null. `lineNumber` is 1-based, as in Kafka's messages.
  */
-export function parseLine(line: string, lineNumber: number, config: ReaderConfig, onNullHeader: () => void): Message {
+export function parseLine(line: string, lineNumber: number, config: ReaderConfig): ParsedRecord {
   const headers = part(config.parseHeaders, line, 0, config.headersDelimiter, 'headers delimiter', lineNumber, config);
   const headerOffset = headers === null ? 0 : headers.length + config.headersDelimiter.length;
   const key = part(config.parseKey, line, headerOffset, config.keySeparator, 'key separator', lineNumber, config);
   const keyOffset = key === null ? 0 : key.length + config.keySeparator.length;
   const value = line.slice(headerOffset + keyOffset);
-  const message: Message = {
+  const record: ParsedRecord = {
     key: key === null || key === config.nullMarker ? null : key,
     value: value === config.nullMarker ? null : value,
   };
-  if (headers !== null && headers !== config.nullMarker) {
-    message.headers = headersToKafkajs(splitHeaders(headers, lineNumber, config), onNullHeader);
-  }
-  return message;
+  if (headers !== null && headers !== config.nullMarker) record.headers = splitHeaders(headers, lineNumber, config);
+  return record;
 }
 
 function part(
@@ -44,7 +41,7 @@ function part(
   throw new LineError(`No ${name} found on line number ${lineNumber}: '${line}'`);
 }
 
-function splitHeaders(text: string, lineNumber: number, config: ReaderConfig): RecordHeader[] {
+function splitHeaders(text: string, lineNumber: number, config: ReaderConfig): ProducerHeader[] {
   return javaSplit(config.headersSeparator, text).map((pair) => {
     const i = pair.indexOf(config.headersKeySeparator);
     if (i < 0) {
@@ -56,6 +53,6 @@ function splitHeaders(text: string, lineNumber: number, config: ReaderConfig): R
       throw new LineError(`Header keys should not be equal to the null marker '${config.nullMarker}' as they can't be null`);
     }
     const value = pair.slice(i + config.headersKeySeparator.length);
-    return { key, value: value === config.nullMarker ? null : Buffer.from(value) };
+    return { key, value: value === config.nullMarker ? null : value };
   });
 }

@@ -1,19 +1,16 @@
 import type { Readable } from 'node:stream';
 import { CliError, oneLine } from '../../cli/errors.js';
-import { createKafka, createProducer, type ConnectOptions } from '../../client/connect.js';
-import { COMPRESSION } from '../../protocol/records/batch-header.js';
-import { connectClient, explainConnectionFailure } from '../common/connect-client.js';
-import { registerCompressionCodecs } from '../common/kafkajs-codecs.js';
+import { parseBootstrapServers, type BrokerAddress } from '../../client/bootstrap.js';
+import { clientConfig } from '../../client/config.js';
+import type { ConnectOptions } from '../../client/connect.js';
+import { describeConnectionError } from '../../client/connection-error.js';
+import { loadPartitioner } from '../../client/producer/custom-partitioner.js';
+import { createNativeProducer, type NativeProducer } from '../../client/producer/producer.js';
+import { BrokerConnectionError } from '../../client/producer/producer-errors.js';
+import type { DeliveryCallback, ProducerRecord } from '../../client/producer/producer-record.js';
 import { LineSplitter } from './line-splitter.js';
-import { InputError, messageBytes, type RecordParser } from './record-input.js';
+import { InputError, type RecordParser } from './record-input.js';
 import type { ProducerSettings } from './producer-settings.js';
-import { SendPipeline, type SendOutcome } from './send-pipeline.js';
-
-/**
- * kafkajs groups a send's records per partition by copying the partition's array for every
- * record (quadratic), so sends stay this small even when the byte limit would allow more.
- */
-const MAX_RECORDS_PER_SEND = 1000;
 
 export interface ProduceJob {
   topic: string;
@@ -25,65 +22,103 @@ export interface ProduceJob {
   connect: ConnectOptions;
 }
 
+/** Every record's outcome; the first failure usually explains the others. */
+interface Outcome {
+  acknowledged: number;
+  failed: number;
+  firstError?: Error;
+}
+
 /**
- * Reads records line by line and sends them in batches. At end of input (or on SIGINT/SIGTERM)
- * everything read is flushed; unlike Kafka, any record not acknowledged makes this fail.
+ * Reads records line by line and hands them to the native producer, pausing while its buffer
+ * is full. At end of input (or on SIGINT/SIGTERM) everything read is flushed; unlike Kafka, any
+ * record not acknowledged makes this fail.
  */
 export async function produce(job: ProduceJob): Promise<void> {
-  registerCompressionCodecs();
-  const { settings } = job;
-  const producer = createProducer(createKafka(job.connect), {
-    idempotent: settings.idempotent,
-    allowAutoTopicCreation: true,
-    metadataMaxAge: settings.metadataMaxAgeMs,
-    retry: { retries: settings.retries, initialRetryTime: settings.retryBackoffMs },
+  const { settings, connect } = job;
+  const properties = connect.properties ?? new Map<string, string>();
+  const brokers = parseBootstrapServers(connect.bootstrapServer ?? (properties.get('bootstrap.servers') || undefined));
+  const client = clientConfig(properties, { consumedKeys: connect.consumedKeys });
+  const partitioner = settings.partitionerClass ? await loadPartitioner(settings.partitionerClass) : null;
+  const opening = createNativeProducer({
+    bootstrap: brokers,
+    clientId: client.clientId,
+    connectionTimeoutMs: client.connectionTimeout,
+    ...(client.ssl ? { tls: client.ssl } : {}),
+    ...(client.sasl ? { sasl: client.sasl } : {}),
+    acks: settings.acks,
+    idempotence: settings.idempotent,
+    compression: settings.compression,
+    batchSize: settings.batchBytes,
+    lingerMs: settings.lingerMs,
+    bufferMemory: settings.bufferMemory,
+    maxBlockMs: settings.maxBlockMs,
+    maxRequestSize: settings.maxRequestSize,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    deliveryTimeoutMs: settings.deliveryTimeoutMs,
+    retries: settings.retries,
+    retryBackoffMs: settings.retryBackoffMs,
+    maxInFlight: settings.maxInFlight,
+    metadataMaxAgeMs: settings.metadataMaxAgeMs,
+    partitioner,
+    ignoreKeys: settings.ignoreKeys,
+    ...(connect.verbose ? { log: (line: string) => process.stderr.write(`[kts producer] ${line}\n`) } : {}),
   });
-  await withTimeout(connectClient(producer, job.connect), settings.maxBlockMs);
+  let producer: NativeProducer;
+  try {
+    producer = await withTimeout(opening, settings.maxBlockMs);
+  } catch (err) {
+    if (err instanceof BrokerConnectionError) throw new CliError(describeConnectionError(err, brokers));
+    throw err;
+  }
 
-  const pipeline = new SendPipeline(
-    (messages) =>
-      producer.send({
-        topic: job.topic,
-        messages,
-        acks: settings.acks,
-        timeout: settings.requestTimeoutMs,
-        compression: COMPRESSION[settings.compression],
-      }),
-    { ...settings, batchRecords: MAX_RECORDS_PER_SEND },
-  );
-  let inputError: string | undefined;
+  const outcome: Outcome = { acknowledged: 0, failed: 0 };
+  const onDelivery: DeliveryCallback = (err) => {
+    if (err === null) outcome.acknowledged++;
+    else {
+      outcome.failed++;
+      outcome.firstError ??= err;
+    }
+  };
   const stop = (): void => {
     job.input.destroy();
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
+  let inputError: string | undefined;
   try {
-    inputError = await readInto(job, pipeline);
+    inputError = await readInto(job, producer, onDelivery);
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
+    await producer.close();
   }
-  const outcome = await pipeline.close();
-  await producer.disconnect().catch(() => {});
-  const lost = notAcknowledged(outcome, job.connect);
+  const lost = notAcknowledged(outcome, brokers);
   if (inputError !== undefined) throw new CliError(`Error: ${inputError}${lost ? ` (also ${lost})` : ''}`);
   if (lost) throw new CliError(`Error: ${lost}`);
 }
 
-/** Feeds every complete line to the pipeline; returns the reason reading stopped early, if any. */
-async function readInto(job: ProduceJob, pipeline: SendPipeline): Promise<string | undefined> {
+/**
+ * Sends every complete line; returns the reason reading stopped early, if any. Lines of a chunk
+ * are sent synchronously: awaiting happens only when the producer asks to wait (or with --sync).
+ */
+async function readInto(job: ProduceJob, producer: NativeProducer, onDelivery: DeliveryCallback): Promise<string | undefined> {
   const splitter = new LineSplitter();
+  const { topic, prompt, parse } = job;
+  const sync = job.settings.sync;
   let lineNumber = 0;
-  const handle = async (line: string): Promise<void> => {
-    const message = job.parse(line, ++lineNumber);
-    pipeline.add(message, messageBytes(message));
-    if (pipeline.needsRoom) await pipeline.waitForRoom();
-    if (job.prompt) process.stdout.write('>');
-  };
-  if (job.prompt) process.stdout.write('>');
-  try {
-    for await (const chunk of job.input) {
-      for (const line of splitter.push(chunk as string)) await handle(line);
+  const handle = async (lines: Buffer[]): Promise<void> => {
+    const utf8 = splitter.utf8;
+    for (const line of lines) {
+      const record = parse(line, ++lineNumber, utf8) as ProducerRecord;
+      record.topic = topic;
+      if (!producer.send(record, onDelivery)) await producer.ready();
+      if (sync) await producer.flush();
+      if (prompt) process.stdout.write('>');
     }
-    for (const line of splitter.end()) await handle(line);
+  };
+  if (prompt) process.stdout.write('>');
+  try {
+    for await (const chunk of job.input) await handle(splitter.push(chunk as Buffer));
+    await handle(splitter.end());
   } catch (err) {
     if (err instanceof InputError) return err.message;
     // A signal destroys the input mid-read: what was read is still sent.
@@ -93,10 +128,11 @@ async function readInto(job: ProduceJob, pipeline: SendPipeline): Promise<string
 }
 
 /** `N of M messages were not acknowledged: why`, or undefined when all were. */
-function notAcknowledged(outcome: SendOutcome, connect: ConnectOptions): string | undefined {
+function notAcknowledged(outcome: Outcome, brokers: readonly BrokerAddress[]): string | undefined {
   if (outcome.failed === 0) return undefined;
   const total = outcome.failed + outcome.acknowledged;
-  const why = oneLine(explainConnectionFailure(outcome.firstError, connect)).replace(/^Error: /, '');
+  const err = outcome.firstError;
+  const why = oneLine(err instanceof BrokerConnectionError ? describeConnectionError(err, brokers) : err).replace(/^Error: /, '');
   return `${outcome.failed} of ${total} messages were not acknowledged: ${why}`;
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../../cli/errors.js';
+import { resolveIdempotence, type Acks } from '../../client/producer/producer-config.js';
 import type { CompressionName } from '../../protocol/records/batch-header.js';
 
 /** The console producer's own flags (commander camelCase); absent means "not given". */
@@ -18,16 +19,14 @@ export interface ProducerFlags {
   maxMemoryBytes?: number;
 }
 
-export type Acks = -1 | 0 | 1;
-
 export interface ProducerSettings {
   acks: Acks;
   compression: CompressionName;
   idempotent: boolean;
-  /** Bytes of records gathered into one `producer.send` (kafkajs makes one batch per partition of it). */
+  /** batch.size: bytes per partition batch. */
   batchBytes: number;
   lingerMs: number;
-  /** Sends in flight at once; kafkajs's idempotent producer tracks sequences only for one. */
+  /** max.in.flight.requests.per.connection. */
   maxInFlight: number;
   sync: boolean;
   retries: number;
@@ -36,8 +35,14 @@ export interface ProducerSettings {
   requestTimeoutMs: number;
   maxBlockMs: number;
   metadataMaxAgeMs: number;
-  /** Bytes read but not yet acknowledged before reading pauses. */
+  /** buffer.memory: bytes of batches not yet acknowledged before reading pauses. */
   bufferMemory: number;
+  deliveryTimeoutMs?: number;
+  maxRequestSize?: number;
+  /** partitioner.class: a JavaScript module path or Kafka's RoundRobinPartitioner. */
+  partitionerClass?: string;
+  /** partitioner.ignore.keys. */
+  ignoreKeys: boolean;
 }
 
 /** Producer properties these settings consume (so they are not reported as unknown). */
@@ -52,6 +57,10 @@ export const PRODUCER_KEYS = [
   'metadata.max.age.ms',
   'max.block.ms',
   'buffer.memory',
+  'delivery.timeout.ms',
+  'max.request.size',
+  'partitioner.class',
+  'partitioner.ignore.keys',
   'key.serializer',
   'value.serializer',
 ] as const;
@@ -59,9 +68,9 @@ export const PRODUCER_KEYS = [
 const CODECS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /**
- * kafkajs has no byte-sized batches: records are gathered per send instead. Kafka's 16 KiB
- * default would mean one round trip per ~150 lines, so without an explicit size kts gathers
- * this much, which stays under the broker's default 1 MiB batch limit.
+ * Kafka's console producer uses 16 KiB batches: one Produce round trip per ~150 lines on a
+ * one-partition topic. kts batches bigger by default, still under the broker's default 1 MiB
+ * batch limit.
  */
 const DEFAULT_BATCH_BYTES = 512 * 1024;
 
@@ -72,15 +81,10 @@ const DEFAULT_BATCH_BYTES = 512 * 1024;
 export function producerSettings(flags: ProducerFlags, props: ReadonlyMap<string, string>): ProducerSettings {
   const acks = parseAcks(flags.requestRequiredAcks ?? props.get('acks') ?? '-1');
   const retries = flags.messageSendMaxRetries ?? intProp(props, 'retries') ?? 3;
-  const maxInFlight = intProp(props, 'max.in.flight.requests.per.connection') ?? 5;
+  const maxInFlight = Math.max(1, intProp(props, 'max.in.flight.requests.per.connection') ?? 5);
   const idempotence = props.get('enable.idempotence')?.trim().toLowerCase();
-  if (idempotence === 'true' && acks !== -1) {
-    throw new UsageError(
-      'Error: Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.',
-    );
-  }
-  // Kafka 3.x turns idempotence on by default unless other settings conflict with it.
-  const idempotent = idempotence === undefined ? acks === -1 && retries > 0 && maxInFlight <= 5 : idempotence === 'true';
+  const idempotent = resolveIdempotence(idempotence === undefined ? undefined : idempotence === 'true', acks, retries, maxInFlight);
+  const partitionerClass = props.get('partitioner.class')?.trim();
   const explicitBatch = flags.maxPartitionMemoryBytes ?? flags.batchSize ?? intProp(props, 'batch.size');
   return {
     acks,
@@ -88,7 +92,7 @@ export function producerSettings(flags: ProducerFlags, props: ReadonlyMap<string
     idempotent,
     batchBytes: explicitBatch ?? DEFAULT_BATCH_BYTES,
     lingerMs: flags.timeout ?? intProp(props, 'linger.ms') ?? 1000,
-    maxInFlight: idempotent ? 1 : Math.max(1, maxInFlight),
+    maxInFlight,
     sync: flags.sync === true,
     retries,
     retryBackoffMs: flags.retryBackoffMs ?? intProp(props, 'retry.backoff.ms') ?? 100,
@@ -96,6 +100,10 @@ export function producerSettings(flags: ProducerFlags, props: ReadonlyMap<string
     maxBlockMs: flags.maxBlockMs ?? intProp(props, 'max.block.ms') ?? 60_000,
     metadataMaxAgeMs: flags.metadataExpiryMs ?? intProp(props, 'metadata.max.age.ms') ?? 300_000,
     bufferMemory: flags.maxMemoryBytes ?? intProp(props, 'buffer.memory') ?? 32 * 1024 * 1024,
+    deliveryTimeoutMs: intProp(props, 'delivery.timeout.ms'),
+    maxRequestSize: intProp(props, 'max.request.size'),
+    ...(partitionerClass ? { partitionerClass } : {}),
+    ignoreKeys: props.get('partitioner.ignore.keys')?.trim().toLowerCase() === 'true',
   };
 }
 

@@ -1,5 +1,5 @@
-import type { Message } from 'kafkajs';
-import { headersToKafkajs } from '../common/record-headers.js';
+import { isUtf8 } from 'node:buffer';
+import type { ProducerRecord } from '../../client/producer/producer-record.js';
 import { JsonRecordError, parseJsonRecord } from '../common/record-json.js';
 import { LineError, parseLine } from './line-parser.js';
 import type { ReaderConfig } from './reader-properties.js';
@@ -10,27 +10,39 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 /** A line that cannot become a record; the message says which line and why. */
 export class InputError extends Error {}
 
-export type RecordParser = (line: string, lineNumber: number) => Message;
+/** A record read from input; the topic comes from the command line. */
+export type ParsedRecord = Omit<ProducerRecord, 'topic'>;
+
+/** `utf8`: the line is known to be valid UTF-8 (else it is checked when that matters). */
+export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => ParsedRecord;
 
 /**
- * Turns input lines into kafkajs messages: Kafka's LineMessageReader grammar, or the JSON lines
+ * Turns input lines into records: Kafka's LineMessageReader grammar, or the JSON lines
  * `console-consumer --output json` writes. `--partition` pins every record; otherwise a JSON
- * record's own partition is kept.
+ * record's own partition is kept. Lines are bytes; when the whole line is the value, its bytes
+ * are the value as they are (Kafka decodes and re-encodes UTF-8, which changes only invalid
+ * input: that is decoded with replacement characters here too).
  */
 export function recordParser(
   format: InputFormat,
   reader: ReaderConfig,
   partition: number | undefined,
-  onNullHeader: () => void,
 ): RecordParser {
-  const pin = (m: Message): Message => {
+  const pin = (m: ParsedRecord): ParsedRecord => {
     if (partition !== undefined) m.partition = partition;
     return m;
   };
+  if (format === 'line' && !reader.parseKey && !reader.parseHeaders) {
+    const nullMarker = reader.nullMarker === undefined ? null : Buffer.from(reader.nullMarker);
+    return (line, _, utf8) => {
+      const isNull = nullMarker !== null && line.length === nullMarker.length && line.equals(nullMarker);
+      return pin({ value: isNull ? null : utf8 || isUtf8(line) ? line : Buffer.from(line.toString()) });
+    };
+  }
   if (format === 'line') {
     return (line, lineNumber) => {
       try {
-        return pin(parseLine(line, lineNumber, reader, onNullHeader));
+        return pin(parseLine(line.toString(), lineNumber, reader));
       } catch (err) {
         if (err instanceof LineError) throw new InputError(err.message);
         throw err;
@@ -39,32 +51,17 @@ export function recordParser(
   }
   return (line, lineNumber) => {
     try {
-      const r = parseJsonRecord(line);
+      const r = parseJsonRecord(line.toString());
       return pin({
         key: r.key,
         value: r.value,
-        ...(r.headers.length > 0 ? { headers: headersToKafkajs(r.headers, onNullHeader) } : {}),
+        ...(r.headers.length > 0 ? { headers: r.headers } : {}),
         ...(r.partition !== undefined ? { partition: r.partition } : {}),
-        ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+        ...(r.timestamp !== undefined ? { timestamp: Number(r.timestamp) } : {}),
       });
     } catch (err) {
       if (err instanceof JsonRecordError) throw new InputError(`invalid JSON record on line number ${lineNumber}: ${err.message}`);
       throw err;
     }
   };
-}
-
-/** Approximate record size for batching: payload lengths plus Kafka's per-record overhead. */
-export function messageBytes(m: Message): number {
-  let bytes = 16 + length(m.key) + length(m.value);
-  if (m.headers !== undefined) {
-    for (const [key, value] of Object.entries(m.headers)) {
-      for (const v of Array.isArray(value) ? value : [value]) bytes += key.length + length(v) + 4;
-    }
-  }
-  return bytes;
-}
-
-function length(v: Buffer | string | null | undefined): number {
-  return v === null || v === undefined ? 0 : v.length;
 }

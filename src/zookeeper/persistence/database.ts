@@ -1,5 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { makeDirectory } from '../../util/make-directory.js';
 import type { DataTree, TreeEvent } from '../tree/data-tree.js';
 import type { Txn, TxnBody } from '../txn/txn.js';
 import { VERSION_DIR } from './file-names.js';
@@ -39,7 +39,7 @@ export class Database {
   static open(opts: DatabaseOptions): Database {
     const snapDir = join(opts.dataDir, VERSION_DIR);
     const logDir = join(opts.dataLogDir, VERSION_DIR);
-    for (const dir of [snapDir, logDir]) makeDirectory(dir);
+    for (const dir of [snapDir, logDir]) makeDirectory(dir, 'data directory');
     const tree = loadNewestSnapshot(snapDir);
     for (const txn of readLogs(logDir, tree.lastZxid)) tree.apply(txn);
     return new Database(tree, opts);
@@ -75,23 +75,5 @@ export class Database {
     this.snapshotting = writeSnapshot(this.snapDir, zxid, image)
       .catch((err: Error) => this.opts.onFailure(err))
       .finally(() => (this.snapshotting = undefined));
-  }
-}
-
-/**
- * mkdir -p one level at a time: Node's recursive mkdir spins forever on some paths (under /proc),
- * and every failure must become one line.
- */
-function makeDirectory(dir: string, createParent = true): void {
-  try {
-    mkdirSync(dir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
-    if (code === 'ENOENT' && createParent && dirname(dir) !== dir) {
-      makeDirectory(dirname(dir));
-      return makeDirectory(dir, false);
-    }
-    throw new Error(`cannot create data directory ${dir}: ${code ?? String(err)}`);
   }
 }

@@ -68,7 +68,7 @@ describe('validateTopicConfigs', () => {
     const bad = refusal([['retention.ms', 'abc']]);
     expect(configApiError(bad, 'CreateTopics', { type: 'TOPIC', name: 't' })).toEqual({ code: 'INVALID_CONFIG', message: bad.message });
     expect(configApiError(bad, 'AlterConfigs', { type: 'TOPIC', name: 't' })).toEqual({
-      code: 'INVALID_REQUEST',
+      code: 'INVALID_CONFIG',
       message: "Invalid config value for resource ConfigResource(type=TOPIC, name='t'): Invalid value abc for configuration retention.ms: Not a number of type LONG",
     });
     const unknown = refusal([['foo', '1']]);

@@ -5,12 +5,12 @@ import { producerSettings } from '../../../../src/tools/console-producer/produce
 const props = (o: Record<string, string> = {}) => new Map(Object.entries(o));
 
 describe('console producer settings', () => {
-  it("uses Kafka's console defaults, idempotence on (acks=all), one send in flight", () => {
+  it("uses Kafka's console defaults, idempotence on (acks=all), five requests in flight", () => {
     expect(producerSettings({}, props())).toMatchObject({
       acks: -1,
       compression: 'none',
       idempotent: true,
-      maxInFlight: 1,
+      maxInFlight: 5,
       lingerMs: 1000,
       retries: 3,
       retryBackoffMs: 100,
@@ -44,6 +44,10 @@ describe('console producer settings', () => {
     expect(producerSettings({ messageSendMaxRetries: 0 }, props()).idempotent).toBe(false);
     expect(producerSettings({}, props({ 'enable.idempotence': 'false' })).idempotent).toBe(false);
     expect(() => producerSettings({ requestRequiredAcks: '1' }, props({ 'enable.idempotence': 'true' }))).toThrow(UsageError);
+    expect(() => producerSettings({}, props({ 'enable.idempotence': 'true', 'max.in.flight.requests.per.connection': '6' }))).toThrow(
+      'Error: Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.',
+    );
+    expect(producerSettings({}, props({ 'max.in.flight.requests.per.connection': '6' }))).toMatchObject({ idempotent: false, maxInFlight: 6 });
     expect(() => producerSettings({ requestRequiredAcks: 'most' }, props())).toThrow("Error: invalid acks 'most' (use all, -1, 0 or 1)");
     expect(() => producerSettings({}, props({ 'linger.ms': 'soon' }))).toThrow("Error: invalid value for linger.ms: 'soon'");
   });

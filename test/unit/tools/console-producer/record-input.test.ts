@@ -1,32 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, messageBytes, recordParser } from '../../../../src/tools/console-producer/record-input.js';
+import { InputError, recordParser } from '../../../../src/tools/console-producer/record-input.js';
 import { readerConfig } from '../../../../src/tools/console-producer/reader-properties.js';
 
 const reader = readerConfig(new Map([['parse.key', 'true']]));
-const ignore = (): void => {};
+const line = (text: string) => Buffer.from(text);
 
 describe('record parsers', () => {
   it('line format: Kafka grammar, --partition pins every record', () => {
-    expect(recordParser('line', reader, undefined, ignore)('k\tv', 1)).toEqual({ key: 'k', value: 'v' });
-    expect(recordParser('line', reader, 3, ignore)('k\tv', 1)).toEqual({ key: 'k', value: 'v', partition: 3 });
-    expect(() => recordParser('line', reader, undefined, ignore)('x', 4)).toThrow(new InputError("No key separator found on line number 4: 'x'"));
+    expect(recordParser('line', reader, undefined)(line('k\tv'), 1, true)).toEqual({ key: 'k', value: 'v' });
+    expect(recordParser('line', reader, 3)(line('k\tv'), 1, true)).toEqual({ key: 'k', value: 'v', partition: 3 });
+    expect(() => recordParser('line', reader, undefined)(line('x'), 4, true)).toThrow(new InputError("No key separator found on line number 4: 'x'"));
+  });
+
+  it('line format without key or headers: the line bytes are the value, invalid UTF-8 decoded as Kafka would', () => {
+    const plain = recordParser('line', readerConfig(new Map([['null.marker', 'N']])), undefined);
+    const bytes = line('v€');
+    expect(plain(bytes, 1, true).value).toBe(bytes);
+    expect(plain(line('N'), 1, true)).toEqual({ value: null });
+    expect(plain(Buffer.from([0x61, 0xff]), 1, false).value).toEqual(Buffer.from('a\ufffd'));
   });
 
   it('json format: keeps the record partition and timestamp unless --partition pins it', () => {
-    const line = '{"partition":1,"timestamp":5,"key":null,"value":"AAE=","valueEncoding":"base64","headers":[{"key":"h","value":"v"}]}';
-    expect(recordParser('json', reader, undefined, ignore)(line, 1)).toEqual({
+    const json = '{"partition":1,"timestamp":5,"key":null,"value":"AAE=","valueEncoding":"base64","headers":[{"key":"h","value":"v"}]}';
+    expect(recordParser('json', reader, undefined)(Buffer.from(json), 1, true)).toEqual({
       key: null,
       value: Buffer.from([0, 1]),
-      headers: { h: Buffer.from('v') },
+      headers: [{ key: 'h', value: Buffer.from('v') }],
       partition: 1,
-      timestamp: '5',
+      timestamp: 5,
     });
-    expect(recordParser('json', reader, 0, ignore)(line, 1).partition).toBe(0);
-    expect(() => recordParser('json', reader, undefined, ignore)('{', 9)).toThrow(/^invalid JSON record on line number 9: not JSON/);
-  });
-
-  it('estimates record size from payload and headers', () => {
-    expect(messageBytes({ key: 'ab', value: Buffer.alloc(10) })).toBe(16 + 2 + 10);
-    expect(messageBytes({ value: null, headers: { h: [Buffer.alloc(3), Buffer.alloc(1)] } })).toBe(16 + (1 + 3 + 4) + (1 + 1 + 4));
+    expect(recordParser('json', reader, 0)(Buffer.from(json), 1, true).partition).toBe(0);
+    expect(() => recordParser('json', reader, undefined)(line('{'), 9, true)).toThrow(/^invalid JSON record on line number 9: not JSON/);
   });
 });

@@ -1,0 +1,146 @@
+// `kts console-producer` (the native producer) against `kcat -P`, same input, same broker, same run:
+// COUNT lines of SIZE bytes from a file, each tool with its default producer settings (kts: acks=all,
+// idempotent; kcat: librdkafka's defaults, acks=all, not idempotent). Wall clock around each process,
+// start-up included; every run is checked against the topic's end offsets.
+// Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
+// broker (in this process; the clients are separate processes).
+// Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RawKafkaConnection } from '../dist/client/raw-connection.js';
+import { ApiKey } from '../dist/protocol/generated/apis.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const shared = process.env.SHARED ?? join(root, '../shared');
+const COUNT = Number(process.env.COUNT ?? 1_000_000);
+const SIZE = Number(process.env.SIZE ?? 100);
+const REPEAT = Number(process.env.REPEAT ?? 3);
+const PARTITIONS = Number(process.env.PARTITIONS ?? 32);
+
+const work = mkdtempSync(join(tmpdir(), 'kts-bench-producer-'));
+const input = join(work, 'lines.txt');
+writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
+
+function buildMock() {
+  const dir = join(tmpdir(), 'kts-bench');
+  mkdirSync(dir, { recursive: true });
+  const bin = join(dir, 'mockcluster');
+  if (!existsSync(bin)) {
+    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', bin, join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('could not build the mock cluster (needs gcc and librdkafka-dev)');
+  }
+  return bin;
+}
+
+const topics = (prefix) => Array.from({ length: REPEAT }, (_, r) => [`${prefix}-kts-${r}`, `${prefix}-kcat-${r}`]).flat();
+
+async function startMock(prefix) {
+  const child = spawn(buildMock(), [...topics(prefix).flatMap((t) => ['-t', `${t}:${PARTITIONS}`]), '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bootstrap = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d).split('\n')[0].trim()));
+    child.once('exit', (code) => reject(new Error(`mockcluster exited ${code}`)));
+  });
+  return {
+    bootstrap,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function startKtsBroker() {
+  const module = join(root, 'dist/broker/index.js');
+  if (!existsSync(module)) return null;
+  const { startBroker } = await import(module);
+  const broker = await startBroker({ config: { 'num.partitions': String(PARTITIONS) }, log: () => {} });
+  return { bootstrap: broker.bootstrapServers, stop: () => broker.stop() };
+}
+
+/** Runs a client to completion without blocking this process (the kts broker may live here). */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${command} exited ${code}: ${stderr.trim()}`));
+      else resolve(performance.now() - t0);
+    });
+  });
+}
+
+async function endOffsetSum(bootstrap, topic) {
+  const [host, port] = bootstrap.split(',')[0].split(':');
+  const conn = await RawKafkaConnection.open(host, Number(port));
+  try {
+    const response = await conn.request(ApiKey.ListOffsets, 1, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: topic, partitions: Array.from({ length: PARTITIONS }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 })) }],
+    });
+    return response.topics[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
+  } finally {
+    conn.close();
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(name, target, prefix) {
+  const times = { kts: [], kcat: [] };
+  for (let r = 0; r < REPEAT; r++) {
+    const runs = {
+      kts: () => run(process.execPath, [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', target.bootstrap, '--topic', `${prefix}-kts-${r}`, '--file', input]),
+      kcat: () => run('kcat', ['-P', '-b', target.bootstrap, '-t', `${prefix}-kcat-${r}`, '-l', input]),
+    };
+    // Alternate which tool goes first, so neither always gets the warmer broker.
+    for (const tool of r % 2 === 0 ? ['kts', 'kcat'] : ['kcat', 'kts']) {
+      const ms = await runs[tool]();
+      const landed = await endOffsetSum(target.bootstrap, `${prefix}-${tool}-${r}`);
+      if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} messages landed`);
+      times[tool].push(ms);
+      console.log(`${name} ${tool} run ${r + 1}: ${ms.toFixed(0)} ms (${Math.round(COUNT / (ms / 1000))} msgs/s)`);
+    }
+  }
+  const kts = median(times.kts);
+  const kcat = median(times.kcat);
+  return { name, kts, kcat };
+}
+
+console.log(`# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`);
+const results = [];
+try {
+  const mockPrefix = `cp-mock-${Date.now()}`;
+  const mock = await startMock(mockPrefix);
+  try {
+    results.push(await measure('mock cluster', mock, mockPrefix));
+  } finally {
+    await mock.stop();
+  }
+  const kts = await startKtsBroker();
+  if (kts) {
+    try {
+      results.push(await measure('kts broker', kts, `cp-kts-${Date.now()}`));
+    } finally {
+      await kts.stop();
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log('\n| broker | kts console-producer | kcat -P | kts / kcat (msgs/s) |');
+console.log('|---|---:|---:|---:|');
+for (const r of results) {
+  const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
+  console.log(`| ${r.name} | ${rate(r.kts)} | ${rate(r.kcat)} | ${(r.kcat / r.kts).toFixed(2)} |`);
+}

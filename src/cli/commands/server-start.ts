@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Argument, type Command } from 'commander';
+import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
+import { Broker, type BrokerLogger } from '../../broker/broker.js';
+import { loadBrokerConfig, type BrokerConfig } from '../../broker/config/broker-config.js';
+import { startDaemon } from '../daemon/daemonize.js';
+import { serveUntilSignal } from '../daemon/foreground.js';
+import { CliError, oneLine, UsageError } from '../errors.js';
+
+const BUNDLED_CONFIG = fileURLToPath(new URL('../../../config/server.properties', import.meta.url));
+
+interface Options {
+  daemon?: boolean;
+  override: string[];
+}
+
+export function configure(cmd: Command): void {
+  cmd
+    .usage('[-daemon] [server.properties] [--override property=value]*')
+    .addArgument(new Argument('[config]', 'server.properties file (default: the bundled config/server.properties)'))
+    .option('--override <property=value>', 'a server.properties setting that wins over the file (repeatable)', collect, [])
+    .option('--daemon', 'run in the background; output goes to $LOG_DIR/kafkaServer.out')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kts server-start                                   # localhost:9092, data in /tmp/kts-logs
+  kts server-start -daemon config/server.properties  # background; stop with kts server-stop
+  kts server-start --override broker.id=1 --override listeners=PLAINTEXT://:9093`,
+    )
+    .action(async (config: string | undefined, opts: Options) => {
+      const path = resolve(config ?? BUNDLED_CONFIG);
+      const overrides = parseOverrides(opts.override);
+      if (opts.daemon) {
+        const args = ['server-start', path, ...opts.override.flatMap((o) => ['--override', o])];
+        const { entry, log } = await startDaemon('kafka', args, 'kafkaServer.out');
+        process.stdout.write(`Started kafka (pid ${entry.pid}, port ${entry.ports.join(', ')}); output in ${log}\n`);
+        return;
+      }
+      await runForeground(path, overrides);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseOverrides(overrides: string[]): Map<string, string> {
+  for (const o of overrides) {
+    if (!o.includes('=')) throw new UsageError(`Error: invalid --override '${o}': expected property=value`);
+  }
+  return parsePropertyArgs(overrides);
+}
+
+/** Kafka's log4j layout, so people and scripts that grep broker output feel at home. */
+const log: BrokerLogger = (level, message) => {
+  const stamp = new Date().toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+  const line = `[${stamp}] ${level.toUpperCase()} ${message}\n`;
+  (level === 'info' ? process.stdout : process.stderr).write(line);
+};
+
+function loadConfig(path: string, overrides: Map<string, string>): BrokerConfig {
+  try {
+    const { config, unknownKeys } = loadBrokerConfig(readPropertiesFile(path), overrides);
+    if (unknownKeys.length > 0) log('warn', `Ignoring unknown configuration keys: ${unknownKeys.join(', ')}`);
+    return config;
+  } catch (err) {
+    throw new CliError(err instanceof CliError ? err.message : `Error: ${oneLine(err)}`);
+  }
+}
+
+async function runForeground(path: string, overrides: Map<string, string>): Promise<void> {
+  const config = loadConfig(path, overrides);
+  let broker: Broker;
+  try {
+    broker = await Broker.start({ config, log });
+  } catch (err) {
+    throw new CliError(`Error: cannot start the broker: ${oneLine(err)}`);
+  }
+  const endpoints = broker.endpoints;
+  log('info', `[KafkaServer id=${broker.brokerId}] started (cluster ${broker.clusterId}, log.dirs ${config.logDirs.join(',')}, config ${path})`);
+  for (const e of endpoints) log('info', `Listening on ${e.listenerName}://${e.host}:${e.port}`);
+  await serveUntilSignal(
+    { kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path },
+    () => broker.stop(),
+  );
+  log('info', `[KafkaServer id=${broker.brokerId}] shut down completed`);
+}

@@ -1,0 +1,202 @@
+import { BATCH, type CompressionName } from '../../protocol/records/batch-header.js';
+import { CompressionRatios, ESTIMATION_FACTOR } from './compression-ratio.js';
+import type { ClusterMetadata } from './metadata.js';
+import { ProducerBatch } from './producer-batch.js';
+import type { DeliveryCallback, ProducerHeader } from './producer-record.js';
+
+/** One partition's batches, oldest first. Only the last one is ever open for appends. */
+export interface PartitionQueue {
+  readonly topic: string;
+  readonly partition: number;
+  readonly batches: ProducerBatch[];
+  /** With max.in.flight.requests.per.connection=1: a batch is in flight, keep the rest back. */
+  muted: boolean;
+}
+
+export interface AccumulatorConfig {
+  batchSize: number;
+  bufferMemory: number;
+  lingerMs: number;
+  compression: CompressionName;
+  compressionLevel?: number;
+  deliveryTimeoutMs: number;
+}
+
+/** `append` could not get buffer memory for a new batch: the record must wait. */
+export const NEEDS_MEMORY = -1;
+
+export interface Readiness {
+  /** Leaders with at least one batch to send now. */
+  nodes: Set<number>;
+  /** When the next batch becomes sendable by lingering or backoff (Infinity: none waits). */
+  nextDelayMs: number;
+  /** Some batch waits for a partition without a known leader. */
+  unknownLeader: boolean;
+}
+
+/**
+ * Kafka's RecordAccumulator: records are appended to their partition's open batch; a batch
+ * becomes sendable when full, when it lingered `linger.ms` (or sat out its retry backoff), on
+ * flush, or when senders wait for memory. Batches are charged to `buffer.memory` from creation
+ * until their outcome is known.
+ */
+export class RecordAccumulator {
+  private readonly queues = new Map<string, PartitionQueue[]>();
+  private readonly ratios = new CompressionRatios();
+  private usedMemory = 0;
+  private incompleteBatches = 0;
+  private drainIndex = 0;
+  /** While positive, every batch is sendable at once. */
+  flushing = 0;
+
+  constructor(private readonly config: AccumulatorConfig) {}
+
+  queue(topic: string, partition: number): PartitionQueue {
+    let partitions = this.queues.get(topic);
+    if (partitions === undefined) this.queues.set(topic, (partitions = []));
+    let q = partitions[partition];
+    if (q === undefined) partitions[partition] = q = { topic, partition, batches: [], muted: false };
+    return q;
+  }
+
+  /** Appends a record; returns the bytes it took (batch header included when it opened one) or NEEDS_MEMORY. */
+  append(
+    q: PartitionQueue,
+    timestamp: number,
+    key: Buffer | null,
+    value: Buffer | string | null,
+    headers: readonly ProducerHeader[] | undefined,
+    callback: DeliveryCallback,
+    sizeUpperBound: number,
+    nowMs: number,
+  ): number {
+    const last = q.batches[q.batches.length - 1];
+    if (last !== undefined && !last.full && !last.closed) {
+      const appended = last.tryAppend(timestamp, key, value, headers, callback);
+      if (appended >= 0) return appended;
+    }
+    const size = Math.max(this.config.batchSize, sizeUpperBound);
+    if (this.usedMemory + size > this.config.bufferMemory) return NEEDS_MEMORY;
+    this.usedMemory += size;
+    this.incompleteBatches++;
+    const { compression } = this.config;
+    const factor = compression === 'none' ? 1 : this.ratios.estimate(q.topic, compression) * ESTIMATION_FACTOR;
+    const batch = new ProducerBatch(q.topic, q.partition, size, nowMs, this.config.batchSize, factor);
+    q.batches.push(batch);
+    return BATCH.HEADER_SIZE + batch.tryAppend(timestamp, key, value, headers, callback);
+  }
+
+  /** No open batch is left in the partition: its last one is full or gone (see StickyPartitioner). */
+  noOpenBatch(q: PartitionQueue): boolean {
+    const last = q.batches[q.batches.length - 1];
+    return last === undefined || last.full || last.closed;
+  }
+
+  /** A batch's outcome is known: its memory returns to the pool. */
+  deallocate(batch: ProducerBatch): void {
+    this.usedMemory -= batch.allocated;
+    this.incompleteBatches--;
+  }
+
+  /** Batches appended to and not yet acknowledged or failed. */
+  get incomplete(): number {
+    return this.incompleteBatches;
+  }
+
+  ready(metadata: ClusterMetadata, nowMs: number, memoryWaiting: boolean): Readiness {
+    const nodes = new Set<number>();
+    let nextDelayMs = Infinity;
+    let unknownLeader = false;
+    const urgent = memoryWaiting || this.flushing > 0;
+    for (const partitions of this.queues.values()) {
+      for (const q of partitions) {
+        const first = q?.batches[0];
+        if (first === undefined || q!.muted) continue;
+        const leader = metadata.leader(q!.topic, q!.partition);
+        if (leader < 0) {
+          unknownLeader = true;
+          continue;
+        }
+        if (nodes.has(leader)) continue;
+        const backingOff = first.attempts > 0 && nowMs < first.retryAtMs;
+        if (backingOff) {
+          nextDelayMs = Math.min(nextDelayMs, first.retryAtMs - nowMs);
+          continue;
+        }
+        const lingerLeft = first.createdMs + this.config.lingerMs - nowMs;
+        if (urgent || first.attempts > 0 || q!.batches.length > 1 || first.full || first.closed || lingerLeft <= 0) nodes.add(leader);
+        else nextDelayMs = Math.min(nextDelayMs, lingerLeft);
+      }
+    }
+    return { nodes, nextDelayMs, unknownLeader };
+  }
+
+  /**
+   * Takes the first batch of each partition led by `node`, up to `maxSize` bytes (at least one
+   * batch), closing each. Partitions take turns at going first. `canDrain` may hold a partition
+   * back (idempotence ordering); `onDrain` sees each batch once it is closed.
+   */
+  drain(
+    metadata: ClusterMetadata,
+    node: number,
+    maxSize: number,
+    nowMs: number,
+    canDrain: (q: PartitionQueue, batch: ProducerBatch) => boolean,
+    onDrain: (q: PartitionQueue, batch: ProducerBatch) => void,
+  ): ProducerBatch[] {
+    const candidates: PartitionQueue[] = [];
+    for (const partitions of this.queues.values()) {
+      for (const q of partitions) {
+        if (q !== undefined && q.batches.length > 0 && !q.muted && metadata.leader(q.topic, q.partition) === node) candidates.push(q);
+      }
+    }
+    const out: ProducerBatch[] = [];
+    let size = 0;
+    const start = this.drainIndex++ % Math.max(1, candidates.length);
+    for (let i = 0; i < candidates.length; i++) {
+      const q = candidates[(start + i) % candidates.length]!;
+      const batch = q.batches[0]!;
+      if (batch.attempts > 0 && nowMs < batch.retryAtMs) continue;
+      if (out.length > 0 && size + batch.estimatedSize > maxSize) break;
+      if (!canDrain(q, batch)) continue;
+      q.batches.shift();
+      if (!batch.closed) {
+        batch.close(this.config.compression, this.config.compressionLevel);
+        this.ratios.observe(q.topic, this.config.compression, batch.recordsBytes, batch.encoded!.length - BATCH.HEADER_SIZE);
+      }
+      onDrain(q, batch);
+      size += batch.encoded!.length;
+      out.push(batch);
+    }
+    return out;
+  }
+
+  /** Puts a batch back for a retry after `backoffMs`, ahead of newer batches and in sequence order. */
+  reenqueue(batch: ProducerBatch, nowMs: number, backoffMs: number): void {
+    batch.attempts++;
+    batch.retryAtMs = nowMs + backoffMs;
+    const q = this.queue(batch.topic, batch.partition);
+    let i = 0;
+    while (i < q.batches.length && q.batches[i]!.closed && q.batches[i]!.baseSequence >= 0 && q.batches[i]!.baseSequence < batch.baseSequence) i++;
+    q.batches.splice(i, 0, batch);
+  }
+
+  /** Removes and returns the waiting batches older than delivery.timeout.ms. */
+  expire(nowMs: number): ProducerBatch[] {
+    const expired: ProducerBatch[] = [];
+    for (const partitions of this.queues.values()) {
+      for (const q of partitions) {
+        if (q === undefined) continue;
+        while (q.batches.length > 0 && nowMs - q.batches[0]!.createdMs >= this.config.deliveryTimeoutMs) expired.push(q.batches.shift()!);
+      }
+    }
+    return expired;
+  }
+
+  /** Removes and returns every waiting batch (the producer is being torn down). */
+  abortAll(): ProducerBatch[] {
+    const all: ProducerBatch[] = [];
+    for (const partitions of this.queues.values()) for (const q of partitions) if (q !== undefined) all.push(...q.batches.splice(0));
+    return all;
+  }
+}

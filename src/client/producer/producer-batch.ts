@@ -1,0 +1,198 @@
+import { ATTR, BATCH, MAGIC_V2, computeBatchCrc, type CompressionName } from '../../protocol/records/batch-header.js';
+import { compress, compressionCode } from '../../protocol/records/compression.js';
+import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../protocol/records/varint.js';
+import type { DeliveryCallback, ProducerHeader } from './producer-record.js';
+
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
+function sizeOfTimestampDelta(delta: number): number {
+  return delta >= INT32_MIN && delta <= INT32_MAX ? sizeOfVarint(delta) : sizeOfVarlong(BigInt(delta));
+}
+
+function writeTimestampDelta(buf: Buffer, pos: number, delta: number): number {
+  return delta >= INT32_MIN && delta <= INT32_MAX ? writeVarint(buf, pos, delta) : writeVarlong(buf, pos, BigInt(delta));
+}
+
+function byteLength(v: Buffer | string): number {
+  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+}
+
+function writeBytes(buf: Buffer, pos: number, v: Buffer | string | null, length: number): number {
+  if (v === null) return writeVarint(buf, pos, -1);
+  pos = writeVarint(buf, pos, length);
+  if (typeof v === 'string') return pos + buf.write(v, pos, 'utf8');
+  // TypedArray#set skips Buffer#copy's argument handling, which shows with small values.
+  buf.set(v, pos);
+  return pos + length;
+}
+
+function headersSize(headers: readonly ProducerHeader[]): number {
+  let size = sizeOfVarint(headers.length);
+  for (const h of headers) {
+    const keyLength = Buffer.byteLength(h.key);
+    size += sizeOfVarint(keyLength) + keyLength;
+    if (h.value === null) size += 1;
+    else {
+      const valueLength = byteLength(h.value);
+      size += sizeOfVarint(valueLength) + valueLength;
+    }
+  }
+  return size;
+}
+
+/** Upper bound of one record in its own batch (Kafka's estimateSizeInBytesUpperBound), for size checks. */
+export function recordSizeUpperBound(key: Buffer | null, value: Buffer | string | null, headers: readonly ProducerHeader[] | undefined): number {
+  const keyLength = key === null ? 0 : key.length;
+  const valueLength = value === null ? 0 : byteLength(value);
+  // length, attributes, timestamp and offset deltas at their widest, key and value lengths.
+  return BATCH.HEADER_SIZE + 5 + 1 + 10 + 5 + 5 + keyLength + 5 + valueLength + (headers ? headersSize(headers) : 1);
+}
+
+/**
+ * One partition's batch being filled: records are encoded straight into `buf` behind room for the
+ * v2 header, so appending allocates nothing per record. `close` compresses and fills the header;
+ * `stamp` writes the producer id, epoch and sequence (again after an epoch bump) and the CRC.
+ */
+export class ProducerBatch {
+  private buf: Buffer;
+  private pos: number = BATCH.HEADER_SIZE;
+  count = 0;
+  private baseTimestamp = 0;
+  private maxTimestamp = -1;
+  /** Set once no further record fits. */
+  full = false;
+  readonly callbacks: DeliveryCallback[] = [];
+  /** Each record's timestamp, for its RecordMetadata. */
+  readonly timestamps: number[] = [];
+  /** The finished batch bytes once closed (drained). */
+  encoded: Buffer | null = null;
+  attempts = 0;
+  /** When a retry may go out. */
+  retryAtMs = 0;
+  producerId = -1n;
+  producerEpoch = -1;
+  baseSequence = -1;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    /** Bytes charged against buffer.memory. */
+    readonly allocated: number,
+    readonly createdMs: number,
+    /** batch.size: the write limit. */
+    private readonly writeLimit: number,
+    /** Expected compressed/uncompressed size, margin included (1 without compression). */
+    private readonly sizeFactor: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(allocated);
+  }
+
+  get closed(): boolean {
+    return this.encoded !== null;
+  }
+
+  /** Records bytes written so far (uncompressed). */
+  get recordsBytes(): number {
+    return this.pos - BATCH.HEADER_SIZE;
+  }
+
+  /** What the batch will take on the wire, estimated before compression. */
+  get estimatedSize(): number {
+    return this.encoded !== null ? this.encoded.length : BATCH.HEADER_SIZE + Math.ceil(this.recordsBytes * this.sizeFactor);
+  }
+
+  /**
+   * Appends one record, or returns -1 when it does not fit (the batch is then full). Returns the
+   * bytes the record took. The first record always fits: the batch was sized for it.
+   */
+  tryAppend(
+    timestamp: number,
+    key: Buffer | null,
+    value: Buffer | string | null,
+    headers: readonly ProducerHeader[] | undefined,
+    callback: DeliveryCallback,
+  ): number {
+    const count = this.count;
+    if (count === 0) this.baseTimestamp = timestamp;
+    const timestampDelta = timestamp - this.baseTimestamp;
+    const keyLength = key === null ? -1 : key.length;
+    const valueLength = value === null ? -1 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    const body =
+      1 +
+      sizeOfTimestampDelta(timestampDelta) +
+      sizeOfVarint(count) +
+      (keyLength < 0 ? 1 : sizeOfVarint(keyLength) + keyLength) +
+      (valueLength < 0 ? 1 : sizeOfVarint(valueLength) + valueLength) +
+      (headers === undefined ? 1 : headersSize(headers));
+    const size = sizeOfVarint(body) + body;
+    if (count > 0 && BATCH.HEADER_SIZE + (this.recordsBytes + size) * this.sizeFactor > this.writeLimit) {
+      this.full = true;
+      return -1;
+    }
+    if (this.pos + size > this.buf.length) this.grow(this.pos + size);
+    const buf = this.buf;
+    let pos = writeVarint(buf, this.pos, body);
+    buf[pos++] = 0;
+    pos = writeTimestampDelta(buf, pos, timestampDelta);
+    pos = writeVarint(buf, pos, count);
+    pos = writeBytes(buf, pos, key, keyLength);
+    pos = writeBytes(buf, pos, value, valueLength);
+    if (headers === undefined) buf[pos++] = 0;
+    else {
+      pos = writeVarint(buf, pos, headers.length);
+      for (const h of headers) {
+        pos = writeBytes(buf, pos, h.key, Buffer.byteLength(h.key));
+        pos = writeBytes(buf, pos, h.value, h.value === null ? -1 : byteLength(h.value));
+      }
+    }
+    this.pos = pos;
+    this.count = count + 1;
+    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    this.callbacks.push(callback);
+    this.timestamps.push(timestamp);
+    return size;
+  }
+
+  /** Compressed batches collect uncompressed records past their first buffer; Kafka's stream grows too. */
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** Finishes the records (compressed as asked) and the header, except producer fields and CRC. */
+  close(compression: CompressionName, level: number | undefined): void {
+    let out: Buffer;
+    if (compression === 'none') out = this.buf.subarray(0, this.pos);
+    else {
+      const body = compress(compression, this.buf.subarray(BATCH.HEADER_SIZE, this.pos), { level });
+      out = Buffer.allocUnsafe(BATCH.HEADER_SIZE + body.length);
+      body.copy(out, BATCH.HEADER_SIZE);
+    }
+    out.writeBigInt64BE(0n, BATCH.BASE_OFFSET);
+    out.writeInt32BE(out.length - BATCH.LOG_OVERHEAD, BATCH.LENGTH);
+    out.writeInt32BE(-1, BATCH.PARTITION_LEADER_EPOCH);
+    out.writeInt8(MAGIC_V2, BATCH.MAGIC);
+    out.writeInt16BE(compressionCode(compression) & ATTR.COMPRESSION_MASK, BATCH.ATTRIBUTES);
+    out.writeInt32BE(this.count - 1, BATCH.LAST_OFFSET_DELTA);
+    out.writeBigInt64BE(BigInt(this.baseTimestamp), BATCH.BASE_TIMESTAMP);
+    out.writeBigInt64BE(BigInt(this.maxTimestamp), BATCH.MAX_TIMESTAMP);
+    out.writeInt32BE(this.count, BATCH.RECORDS_COUNT);
+    this.encoded = out;
+    this.stamp(this.producerId, this.producerEpoch, this.baseSequence);
+  }
+
+  /** Sets the idempotence fields and recomputes the CRC (it covers them). */
+  stamp(producerId: bigint, producerEpoch: number, baseSequence: number): void {
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
+    const out = this.encoded;
+    if (out === null) return;
+    out.writeBigInt64BE(producerId, BATCH.PRODUCER_ID);
+    out.writeInt16BE(producerEpoch, BATCH.PRODUCER_EPOCH);
+    out.writeInt32BE(baseSequence, BATCH.BASE_SEQUENCE);
+    out.writeUInt32BE(computeBatchCrc(out, 0, out.length), BATCH.CRC);
+  }
+}

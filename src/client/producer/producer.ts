@@ -1,0 +1,280 @@
+import type { RecordHeader } from '../../protocol/records/record.js';
+import { packageVersion } from '../../cli/version.js';
+import { formatBroker, formatBrokers } from '../bootstrap.js';
+import { NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
+import { BrokerConnections } from './connections.js';
+import { IdempotenceState } from './idempotence.js';
+import { ClusterMetadata } from './metadata.js';
+import {
+  StickyPartitioner,
+  checkCustomPartition,
+  checkExplicitPartition,
+  partitionForKey,
+  type TopicPartitions,
+} from './partitioner.js';
+import { recordSizeUpperBound } from './producer-batch.js';
+import { resolveProducerConfig, type NativeProducerConfig, type ProducerOptions } from './producer-config.js';
+import { BrokerConnectionError, ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
+import type { DeliveryCallback, ProducerHeader, ProducerRecord, RecordMetadata } from './producer-record.js';
+import { Sender } from './sender.js';
+
+export interface NativeProducer {
+  /**
+   * Hands a record to the producer; `callback` runs once with its outcome. Never throws for a
+   * bad record: that record's callback gets the error. Returns false when the record has to wait
+   * (for buffer memory or topic metadata): send more only after `ready()` resolves.
+   */
+  send(record: ProducerRecord, callback: DeliveryCallback): boolean;
+  /** `send` as a promise: convenient, and one Promise per record. */
+  sendAsync(record: ProducerRecord): Promise<RecordMetadata>;
+  /** Resolves when no record is waiting, so `send` accepts records at once again. */
+  ready(): Promise<void>;
+  /** Sends everything now (ignoring linger.ms); resolves when every record so far has an outcome. */
+  flush(): Promise<void>;
+  /** Flushes, then closes the connections. Later sends fail. */
+  close(): Promise<void>;
+}
+
+/** Attempts at reaching the bootstrap servers before giving up (kts tools fail fast, unlike Kafka's). */
+const BOOTSTRAP_ROUNDS = 3;
+
+/**
+ * A Kafka producer on kts's own protocol layer, with the Java producer's semantics: its
+ * partitioner, batching (batch.size, linger.ms, buffer.memory), acks, retries and idempotence.
+ * Resolves once a bootstrap server answered; rejects with a BrokerConnectionError when none did.
+ */
+export async function createNativeProducer(options: ProducerOptions): Promise<NativeProducer> {
+  const config = resolveProducerConfig(options);
+  const connections = new BrokerConnections({
+    clientId: config.clientId,
+    timeoutMs: config.connectionTimeoutMs,
+    softwareVersion: packageVersion(),
+    ...(config.tls ? { tls: config.tls } : {}),
+    ...(config.sasl ? { sasl: config.sasl } : {}),
+  });
+  await reachBootstrap(connections, config);
+  return new Producer(config, connections);
+}
+
+async function reachBootstrap(connections: BrokerConnections, config: NativeProducerConfig): Promise<void> {
+  const { bootstrap, retryBackoffMs: backoffMs } = config;
+  let lastError: Error | undefined;
+  for (let round = 0; round < BOOTSTRAP_ROUNDS; round++) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (round - 1)));
+    for (const address of bootstrap) {
+      try {
+        await connections.connect(address);
+        return;
+      } catch (err) {
+        lastError = err as Error;
+        config.log?.(`could not connect to ${formatBroker(address)}: ${lastError.message}`);
+        if (lastError.name === 'SaslAuthenticationError') break;
+      }
+    }
+    if (lastError?.name === 'SaslAuthenticationError') break;
+  }
+  connections.closeAll();
+  throw new BrokerConnectionError(`could not connect to any broker at ${formatBrokers(bootstrap)}`, { cause: lastError });
+}
+
+interface Waiting {
+  record: ProducerRecord;
+  callback: DeliveryCallback;
+  deadlineMs: number;
+}
+
+function toBytes(v: Buffer | string | null | undefined): Buffer | null {
+  return v === undefined || v === null ? null : typeof v === 'string' ? Buffer.from(v) : v;
+}
+
+class Producer implements NativeProducer {
+  private readonly metadata: ClusterMetadata;
+  private readonly accumulator: RecordAccumulator;
+  private readonly sender: Sender;
+  private readonly sticky = new Map<string, StickyPartitioner>();
+  private readonly waiting: Waiting[] = [];
+  private waitingTimer: NodeJS.Timeout | undefined;
+  private waiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly config: NativeProducerConfig,
+    private readonly connections: BrokerConnections,
+  ) {
+    this.metadata = new ClusterMetadata(config.metadataMaxAgeMs, config.retryBackoffMs);
+    this.accumulator = new RecordAccumulator(config);
+    this.sender = new Sender({
+      config,
+      metadata: this.metadata,
+      accumulator: this.accumulator,
+      connections,
+      bootstrap: config.bootstrap,
+      idempotence: config.idempotent ? new IdempotenceState() : null,
+      memoryWaiting: () => this.waiting.length > 0,
+      onProgress: () => this.progress(),
+    });
+    this.sender.wakeup();
+  }
+
+  send(record: ProducerRecord, callback: DeliveryCallback): boolean {
+    const refused = this.closed ? new ProducerError('Cannot perform operation after producer has been closed') : this.sender.fatalError;
+    if (refused !== null) {
+      callback(refused, null);
+      return true;
+    }
+    if (this.waiting.length === 0 && this.append(record, callback, Date.now())) return true;
+    this.waiting.push({ record, callback, deadlineMs: Date.now() + this.config.maxBlockMs });
+    this.armWaitingTimer();
+    return false;
+  }
+
+  sendAsync(record: ProducerRecord): Promise<RecordMetadata> {
+    return new Promise((resolve, reject) => {
+      this.send(record, (err, metadata) => (err ? reject(err) : resolve(metadata!)));
+    });
+  }
+
+  ready(): Promise<void> {
+    return this.until(() => this.waiting.length === 0);
+  }
+
+  async flush(): Promise<void> {
+    this.accumulator.flushing++;
+    this.sender.wakeup();
+    try {
+      await this.until(() => this.waiting.length === 0 && this.accumulator.incomplete === 0);
+    } finally {
+      this.accumulator.flushing--;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    clearTimeout(this.waitingTimer);
+    this.sender.stop();
+    this.connections.closeAll();
+  }
+
+  /** Appends the record, or fails it through its callback; false when it has to wait. */
+  private append(record: ProducerRecord, callback: DeliveryCallback, nowMs: number): boolean {
+    const topic = this.metadata.topic(record.topic);
+    if (topic === undefined) {
+      const code = this.metadata.topicError(record.topic);
+      if (code !== undefined) {
+        callback(brokerError(code, record.topic, record.partition ?? -1), null);
+        return true;
+      }
+      this.metadata.want(record.topic);
+      this.sender.wakeup();
+      return false;
+    }
+    const key = toBytes(record.key);
+    const value = record.value ?? null;
+    const headers = record.headers;
+    const size = recordSizeUpperBound(key, value, headers);
+    const tooLarge =
+      size > this.config.maxRequestSize
+        ? `${this.config.maxRequestSize}, which is the value of the max.request.size configuration.`
+        : size > this.config.bufferMemory
+          ? 'the total memory buffer you have configured with the buffer.memory configuration.'
+          : undefined;
+    if (tooLarge !== undefined) {
+      callback(new ProducerError(`The message is ${size} bytes when serialized which is larger than ${tooLarge}`), null);
+      return true;
+    }
+    let partition: number;
+    let sticky: StickyPartitioner | undefined;
+    try {
+      partition = this.partition(record, topic, key, value, headers);
+      if (partition < 0) {
+        sticky = this.stickyFor(record.topic);
+        partition = sticky.partition(topic);
+      }
+    } catch (err) {
+      callback(err as Error, null);
+      return true;
+    }
+    const q = this.accumulator.queue(record.topic, partition);
+    const batches = q.batches.length;
+    const appended = this.accumulator.append(q, record.timestamp ?? nowMs, key, value, headers, callback, size, nowMs);
+    if (appended === NEEDS_MEMORY) return false;
+    sticky?.appended(appended, topic, this.accumulator.noOpenBatch(q));
+    // A new batch means the previous one filled up, or a linger timer is needed.
+    if (q.batches.length !== batches) this.sender.wakeup();
+    return true;
+  }
+
+  /** An explicit, custom-partitioner or key-hash partition; -1 leaves it to the sticky partitioner. */
+  private partition(
+    record: ProducerRecord,
+    topic: TopicPartitions,
+    key: Buffer | null,
+    value: Buffer | string | null,
+    headers: readonly ProducerHeader[] | undefined,
+  ): number {
+    if (record.partition !== undefined) return checkExplicitPartition(record.partition, topic.count);
+    const custom = this.config.partitioner;
+    if (custom !== null) {
+      const chosen = custom(
+        { topic: record.topic, key, value: toBytes(value), headers: (headers ?? []).map(headerBytes) },
+        { partitions: topic.count, availablePartitions: topic.available },
+      );
+      return checkCustomPartition(chosen, topic.count);
+    }
+    if (key !== null && !this.config.ignoreKeys) return partitionForKey(key, topic.count);
+    return -1;
+  }
+
+  private stickyFor(topic: string): StickyPartitioner {
+    let sticky = this.sticky.get(topic);
+    if (sticky === undefined) this.sticky.set(topic, (sticky = new StickyPartitioner(this.config.batchSize)));
+    return sticky;
+  }
+
+  /** Metadata arrived or memory was freed: let waiting records in, wake whoever waits. */
+  private progress(): void {
+    const now = Date.now();
+    const fatal = this.sender.fatalError;
+    if (fatal !== null) for (const w of this.waiting.splice(0)) w.callback(fatal, null);
+    while (this.waiting.length > 0) {
+      const head = this.waiting[0]!;
+      if (!this.append(head.record, head.callback, now)) break;
+      this.waiting.shift();
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Fails waiting records whose max.block.ms ran out, as Kafka's send would throw. */
+  private armWaitingTimer(): void {
+    if (this.waitingTimer !== undefined || this.waiting.length === 0) return;
+    this.waitingTimer = setTimeout(() => {
+      this.waitingTimer = undefined;
+      const now = Date.now();
+      while (this.waiting.length > 0 && this.waiting[0]!.deadlineMs <= now) {
+        const { record, callback } = this.waiting.shift()!;
+        const why =
+          this.metadata.topic(record.topic) === undefined
+            ? `Topic ${record.topic} not present in metadata after ${this.config.maxBlockMs} ms.`
+            : `Failed to allocate memory within the configured max blocking time ${this.config.maxBlockMs} ms.`;
+        callback(new ProducerTimeoutError(why), null);
+      }
+      this.progress();
+      this.armWaitingTimer();
+    }, Math.max(1, this.waiting[0]!.deadlineMs - Date.now()));
+  }
+
+  /** Resolves once `done()` holds, checked whenever something progresses. */
+  private async until(done: () => boolean): Promise<void> {
+    while (!done() && this.sender.fatalError === null) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+}
+
+function headerBytes(h: ProducerHeader): RecordHeader {
+  return { key: h.key, value: toBytes(h.value) };
+}

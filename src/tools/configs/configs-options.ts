@@ -1,0 +1,103 @@
+import { UsageError } from '../../cli/errors.js';
+
+/** The entity types kts configs handles (Kafka's ConfigType names). */
+export const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+export interface ConfigsFlags {
+  describe?: boolean;
+  alter?: boolean;
+  all?: boolean;
+  entityType?: string[];
+  entityName?: string[];
+  entityDefault?: boolean;
+  topic?: string;
+  broker?: string;
+  brokerDefaults?: boolean;
+  user?: string;
+  userDefaults?: boolean;
+  client?: string;
+  clientDefaults?: boolean;
+  addConfig?: string;
+  addConfigFile?: string;
+  deleteConfig?: string[];
+}
+
+export interface ConfigsRequest {
+  action: 'describe' | 'alter';
+  /** One type, or users and clients together. */
+  entityTypes: EntityType[];
+  /** In the order given; `''` is the default entity (`--entity-default`, `--*-defaults`). */
+  entityNames: string[];
+  describeAll: boolean;
+}
+
+/** Shorthand entity flags and the type each stands for, in Kafka's order. */
+const ENTITY_FLAGS = [
+  ['topic', 'topics'],
+  ['client', 'clients'],
+  ['user', 'users'],
+  ['broker', 'brokers'],
+] as const;
+const DEFAULTS_FLAGS = [
+  ['clientDefaults', 'clients'],
+  ['userDefaults', 'users'],
+  ['brokerDefaults', 'brokers'],
+] as const;
+
+/**
+ * ConfigCommandOptions.checkArgs with Kafka's wording: one action, one entity type (or users with
+ * clients), names where --alter needs them, broker ids that are integers, and something to change.
+ * All are usage errors (exit 2).
+ */
+export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
+  if ((flags.describe === true) === (flags.alter === true)) throw new UsageError('Command must include exactly one action: --describe, --alter');
+  const action = flags.describe ? 'describe' : 'alter';
+  if (action === 'describe') {
+    const invalid = flags.addConfig !== undefined ? 'add-config' : flags.deleteConfig !== undefined ? 'delete-config' : undefined;
+    if (invalid) throw new UsageError(`Option "[describe]" can't be used with option "[${invalid}]"`);
+  }
+
+  const shorthand = ENTITY_FLAGS.filter(([flag]) => flags[flag] !== undefined);
+  const defaults = DEFAULTS_FLAGS.filter(([flag]) => flags[flag] === true);
+  const generic = flags.entityType !== undefined || flags.entityName !== undefined || flags.entityDefault === true;
+  const types = [...(flags.entityType ?? []), ...shorthand.map(([, type]) => type), ...defaults.map(([, type]) => type)];
+  const duplicates = types.filter((t, i) => types.indexOf(t) !== i);
+  if (duplicates.length > 0) throw new UsageError(`Duplicate entity type(s) specified: ${[...new Set(duplicates)].join(',')}`);
+  for (const type of types) {
+    if (!(ENTITY_TYPES as readonly string[]).includes(type)) {
+      throw new UsageError(`Invalid entity type ${type}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server argument`);
+    }
+  }
+  if (types.length === 0) throw new UsageError('At least one entity type must be specified');
+  if (types.length > 1 && !(types.length === 2 && types.includes('users') && types.includes('clients'))) {
+    throw new UsageError("Only 'users' and 'clients' entity types may be specified together");
+  }
+  if (generic && (shorthand.length > 0 || defaults.length > 0)) {
+    throw new UsageError('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
+  }
+  const entityTypes = types as EntityType[];
+  const entityNames = [
+    ...(flags.entityName ?? []),
+    ...(flags.entityDefault ? [''] : []),
+    ...shorthand.map(([flag]) => flags[flag]!),
+    ...defaults.map(() => ''),
+  ];
+
+  if (entityTypes.includes('brokers')) {
+    const id = entityNames.find((name) => name !== '' && !/^[+-]?\d{1,10}$/.test(name));
+    if (id !== undefined) throw new UsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${id}`);
+  }
+  if (action === 'alter') {
+    if (entityTypes[0] === 'topics' && !entityNames.some((n) => n !== '')) {
+      throw new UsageError('an entity name must be specified with --alter of topics');
+    }
+    if (entityNames.length === 0) throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
+    if (flags.addConfig !== undefined && flags.addConfigFile !== undefined) throw new UsageError('Only one of --add-config or --add-config-file must be specified');
+    if (flags.addConfig === undefined && flags.addConfigFile === undefined && flags.deleteConfig === undefined) {
+      throw new UsageError('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
+    }
+    if (entityTypes.length !== entityNames.length) throw new UsageError('An entity name must be specified for every entity type');
+  }
+  return { action, entityTypes, entityNames, describeAll: flags.all === true };
+}

@@ -1,0 +1,98 @@
+import { CliError } from '../../cli/errors.js';
+import type { BrokerAddress } from '../../client/bootstrap.js';
+import { ApiKey } from '../../protocol/generated/apis.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { kafkaErrorMessage } from './kafka-errors.js';
+import type { PlannedOffset } from './reset-plan.js';
+import { partitionKey, type TopicPartition } from './topic-partitions.js';
+import { withConnection, type RawOptions, type VersionedConnection } from './versioned-connection.js';
+
+export interface Coordinator extends BrokerAddress {
+  id: number;
+}
+
+/** FindCoordinator keeps a group id in `key` up to v3; v4 batches keys in another field. */
+const FIND_COORDINATOR_MAX_VERSION = 3;
+const COORDINATOR_RETRIES = 10;
+const RETRY_BACKOFF_MS = 200;
+const RETRIABLE_COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.NOT_COORDINATOR,
+]);
+
+/**
+ * Group requests kafkajs has no call for (OffsetDelete), or makes the wrong way (its setOffsets
+ * joins the group as a member to commit), sent to the group's coordinator over a raw connection.
+ */
+export class CoordinatorRequests {
+  constructor(
+    private readonly anyBroker: () => Promise<BrokerAddress>,
+    private readonly options: RawOptions,
+  ) {}
+
+  async coordinator(group: string): Promise<Coordinator> {
+    return withConnection(await this.anyBroker(), this.options, async (c) => {
+      for (let attempt = 0; ; attempt++) {
+        const r = await c.request(ApiKey.FindCoordinator, { key: group, keyType: 0, coordinatorKeys: [] }, FIND_COORDINATOR_MAX_VERSION);
+        if (r.errorCode === ErrorCode.NONE) return { id: r.nodeId, host: r.host, port: r.port };
+        if (!RETRIABLE_COORDINATOR_ERRORS.has(r.errorCode) || attempt >= COORDINATOR_RETRIES) {
+          throw new CliError(`Error: could not find the coordinator of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
+        }
+        await sleep(RETRY_BACKOFF_MS);
+      }
+    });
+  }
+
+  /** A commit outside any generation, as Admin.alterConsumerGroupOffsets sends it; the group must be empty. */
+  async commit(group: string, offsets: readonly PlannedOffset[]): Promise<void> {
+    const errors = await this.onCoordinator(group, async (c) => {
+      const r = await c.request(ApiKey.OffsetCommit, {
+        groupId: group,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        groupInstanceId: null,
+        retentionTimeMs: -1n,
+        topics: byTopic(offsets).map(([name, partitions]) => ({
+          name,
+          partitions: partitions.map((p) => ({
+            partitionIndex: p.partition,
+            committedOffset: BigInt(p.offset),
+            committedLeaderEpoch: -1,
+            commitTimestamp: -1n,
+            committedMetadata: '',
+          })),
+        })),
+      });
+      return r.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => p.errorCode));
+    });
+    if (errors.length > 0) throw new CliError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(errors[0]!)}`);
+  }
+
+  /** OffsetDelete (KIP-496): a group-level error code and one per partition. */
+  async deleteOffsets(group: string, partitions: readonly TopicPartition[]): Promise<{ errorCode: number; partitions: Map<string, number> }> {
+    return this.onCoordinator(group, async (c) => {
+      const r = await c.request(ApiKey.OffsetDelete, {
+        groupId: group,
+        topics: byTopic(partitions).map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition })) })),
+      });
+      const codes = new Map<string, number>();
+      for (const t of r.topics) for (const p of t.partitions) codes.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.errorCode);
+      return { errorCode: r.errorCode, partitions: codes };
+    });
+  }
+
+  private async onCoordinator<T>(group: string, fn: (c: VersionedConnection) => Promise<T>): Promise<T> {
+    return withConnection(await this.coordinator(group), this.options, fn);
+  }
+}
+
+function byTopic<T extends TopicPartition>(partitions: readonly T[]): Array<[string, T[]]> {
+  const out = new Map<string, T[]>();
+  for (const p of partitions) out.set(p.topic, [...(out.get(p.topic) ?? []), p]);
+  return [...out];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

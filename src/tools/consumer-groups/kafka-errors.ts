@@ -1,0 +1,44 @@
+import { CliError } from '../../cli/errors.js';
+import { ErrorCode, errorName } from '../../protocol/errors.js';
+
+/** Kafka's messages (Errors.java) for the codes group commands meet; others print their name. */
+const MESSAGES: ReadonlyMap<number, string> = new Map([
+  [ErrorCode.UNKNOWN_SERVER_ERROR, 'The server experienced an unexpected error when processing the request.'],
+  [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'],
+  [ErrorCode.OFFSET_METADATA_TOO_LARGE, 'The metadata field of the offset request was too large.'],
+  [ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, "The coordinator is loading and hence can't process requests."],
+  [ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.'],
+  [ErrorCode.NOT_COORDINATOR, 'This is not the correct coordinator.'],
+  [ErrorCode.ILLEGAL_GENERATION, 'Specified group generation id is not valid.'],
+  [ErrorCode.INVALID_GROUP_ID, 'The configured groupId is invalid.'],
+  [ErrorCode.UNKNOWN_MEMBER_ID, 'The coordinator is not aware of this member.'],
+  [ErrorCode.REBALANCE_IN_PROGRESS, 'The group is rebalancing, so a rejoin is needed.'],
+  [ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.'],
+  [ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Group authorization failed.'],
+  [ErrorCode.NON_EMPTY_GROUP, 'The group is not empty.'],
+  [ErrorCode.GROUP_ID_NOT_FOUND, 'The group id does not exist.'],
+  [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, 'Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'],
+]);
+
+export function kafkaErrorMessage(code: number): string {
+  return MESSAGES.get(code) ?? errorName(code) ?? `error code ${code}`;
+}
+
+/** kafkajs errors carry the Kafka error name in `type`; Kafka's own message reads better. */
+export function messageOfKafkajsError(err: unknown): string {
+  const e = err as { type?: unknown; message?: unknown };
+  const code = typeof e.type === 'string' ? (ErrorCode as Record<string, number>)[e.type] : undefined;
+  if (code !== undefined) return kafkaErrorMessage(code);
+  return typeof e.message === 'string' ? e.message : String(err);
+}
+
+/**
+ * Kafka's runtime failure line, `Error: Executing consumer group command failed due to <msg>`,
+ * for anything but connection failures and errors already worded for users.
+ */
+export function asConsumerGroupsError(err: unknown): unknown {
+  if (err instanceof CliError || !(err instanceof Error) || err.name.startsWith('KafkaJSConnection')) return err;
+  const nested = (err as { errors?: unknown }).errors;
+  const first = Array.isArray(nested) && nested[0] instanceof Error ? nested[0] : err;
+  return new CliError(`Error: Executing consumer group command failed due to ${messageOfKafkajsError(first)}`);
+}

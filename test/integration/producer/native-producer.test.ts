@@ -1,0 +1,211 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { createNativeProducer, type NativeProducer } from '../../../src/client/producer/producer.js';
+import type { ProducerOptions } from '../../../src/client/producer/producer-config.js';
+import type { RecordMetadata } from '../../../src/client/producer/producer-record.js';
+import { runKts } from '../../helpers/kts.js';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+
+const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+const PARTITIONS = 5;
+
+interface ReadRecord {
+  partition: number;
+  key: string;
+  value: string;
+}
+
+/**
+ * Every record of `topic`, read by kcat (a librdkafka client). Spawned asynchronously: the proxy
+ * in front of the broker runs in this process.
+ */
+function kcatRecords(bootstrap: string, topic: string): Promise<ReadRecord[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', ['-b', bootstrap, '-C', '-t', topic, '-e', '-q', '-f', '%p\t%k\t%s\n']);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`kcat failed: ${Buffer.concat(err).toString()}`));
+      const lines = Buffer.concat(out).toString().split('\n').filter((l) => l !== '');
+      resolve(
+        lines.map((l) => {
+          const [partition, key, value] = l.split('\t');
+          return { partition: Number(partition), key: key!, value: value! };
+        }),
+      );
+    });
+  });
+}
+
+/** A port that was free a moment ago (the broker must listen on a known port behind the proxy). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
+  let broker: StartedBroker;
+  /** A proxy in front of the broker, which the broker advertises as its address. */
+  let proxy: TcpProxy;
+  let dir: string;
+  const producers: NativeProducer[] = [];
+  const open = async (options: Partial<ProducerOptions> = {}) => {
+    const p = await createNativeProducer({ bootstrap: [{ host: '127.0.0.1', port: proxy.port }], ...options });
+    producers.push(p);
+    return p;
+  };
+  const read = (topic: string) => kcatRecords(broker.bootstrapServers, topic);
+  const kts = (args: string[], input: string) => runKts([...args, '--bootstrap-server', broker.bootstrapServers], { input });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kts-native-producer-'));
+    proxy = await startTcpProxy();
+    const port = await freePort();
+    broker = await startBroker({
+      logDir: join(dir, 'logs'),
+      config: {
+        'num.partitions': String(PARTITIONS),
+        listeners: `PLAINTEXT://127.0.0.1:${port}`,
+        'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}`,
+      },
+    });
+    proxy.forwardTo('127.0.0.1', port);
+  });
+
+  afterAll(async () => {
+    proxy?.resume();
+    await Promise.all(producers.map((p) => p.close().catch(() => {})));
+    await proxy?.close();
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("puts keyed lines from console-producer where kafkajs's Java-compatible partitioner does", async () => {
+    const keys = Array.from({ length: 300 }, (_, i) => `key-${i * 7919}`);
+    const r = await kts(['console-producer', '--topic', 'keyed', '--property', 'parse.key=true'], keys.map((k, i) => `${k}\tvalue-${i}\n`).join(''));
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const kafkajs = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: PARTITIONS }, (_, i) => ({ partitionId: i, leader: 0 }));
+    const records = await read('keyed');
+    expect(records).toHaveLength(keys.length);
+    for (const { partition, key } of records) {
+      expect(partition).toBe(kafkajs({ topic: 'keyed', partitionMetadata, message: { key, value: null } }));
+    }
+    expect(new Set(records.map((x) => x.partition)).size).toBe(PARTITIONS);
+  });
+
+  it.each(['0', '1', 'all'])('console-producer delivers every line with acks=%s', async (acks) => {
+    const topic = `acks-${acks}`;
+    const lines = Array.from({ length: 2000 }, (_, i) => `line-${i}`);
+    const r = await kts(['console-producer', '--topic', topic, '--request-required-acks', acks], `${lines.join('\n')}\n`);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect((await read(topic)).map((x) => x.value).sort()).toEqual([...lines].sort());
+  });
+
+  it('routes with a partitioner.class module given to console-producer', async () => {
+    const module = join(dir, 'x-first.mjs');
+    writeFileSync(module, "export default (record, cluster) => (record.value.includes('X') ? 0 : cluster.partitions - 1);\n");
+    const r = await kts(['console-producer', '--topic', 'custom', '--producer-property', `partitioner.class=${module}`], 'aXa\nbbb\nXcc\nddd\n');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const placed = (await read('custom')).map((x) => `${x.partition}:${x.value}`);
+    expect(placed.sort()).toEqual(['0:Xcc', '0:aXa', `${PARTITIONS - 1}:bbb`, `${PARTITIONS - 1}:ddd`]);
+  });
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)('sends %s batches that kcat reads back', async (compression) => {
+    const topic = `native-${compression}`;
+    const p = await open({ compression, lingerMs: 20 });
+    const values = Array.from({ length: 500 }, (_, i) => `${compression} record ${i} ${'z'.repeat(i % 50)}`);
+    const acked = await Promise.all(values.map((value, i) => p.sendAsync({ topic, key: `k${i % 10}`, value })));
+    expect(acked.every((m) => m.offset >= 0n)).toBe(true);
+    const records = await read(topic);
+    expect(records.map((x) => x.value).sort()).toEqual([...values].sort());
+    // Records of one key keep their order within their partition.
+    for (let k = 0; k < 10; k++) {
+      const mine = records.filter((x) => x.key === `k${k}`).map((x) => Number(x.value.split(' ')[2]));
+      expect(mine).toEqual([...mine].sort((a, b) => a - b));
+    }
+  });
+
+  it('reports offsets and partitions in RecordMetadata, -1 with acks=0', async () => {
+    const p = await open();
+    const first = await p.sendAsync({ topic: 'meta', partition: 2, value: 'a' });
+    const second = await p.sendAsync({ topic: 'meta', partition: 2, value: 'b', timestamp: 1234 });
+    expect([first.partition, second.partition, second.offset - first.offset, second.timestamp]).toEqual([2, 2, 1n, 1234]);
+    const fireAndForget = await open({ acks: 0 });
+    expect((await fireAndForget.sendAsync({ topic: 'meta', value: 'c' })).offset).toBe(-1n);
+    await expect(p.sendAsync({ topic: 'meta', partition: PARTITIONS, value: 'x' })).rejects.toThrow(
+      `Invalid partition given with record: ${PARTITIONS} is not in the range [0...${PARTITIONS}].`,
+    );
+  });
+
+  const RECORDS = 3000;
+  const valueOf = (i: number) => `r${i}`.padEnd(30, '.');
+
+  /**
+   * Cuts every connection just as a Produce response comes back, so the broker appended a batch
+   * whose acknowledgement is lost; the producer reconnects and sends it again.
+   */
+  async function produceThroughCut(topic: string, idempotence: boolean): Promise<string[]> {
+    const p = await open({ idempotence, lingerMs: 0, batchSize: 2048, maxInFlight: 5, retryBackoffMs: 10 });
+    await p.sendAsync({ topic, partition: 0, value: 'warm-up' });
+    const cutsBefore = proxy.cuts;
+    proxy.cutAfterServerBytes(500);
+    const sends = Array.from({ length: RECORDS }, (_, i) => p.sendAsync({ topic, partition: 0, value: valueOf(i) }));
+    const results = await Promise.allSettled(sends);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(proxy.cuts).toBe(cutsBefore + 1);
+    const offsets = results.map((r) => (r as PromiseFulfilledResult<RecordMetadata>).value.offset);
+    expect(new Set(offsets).size).toBe(RECORDS);
+    return (await read(topic)).map((x) => x.value).filter((v) => v !== 'warm-up');
+  }
+
+  it('idempotence: a connection cut mid-flight is retried without duplicates, in order', async () => {
+    expect(await produceThroughCut('idempotent', true)).toEqual(Array.from({ length: RECORDS }, (_, i) => valueOf(i)));
+  });
+
+  it('without idempotence the same cut duplicates records (the cut really loses an acknowledgement)', async () => {
+    const values = await produceThroughCut('not-idempotent', false);
+    expect(values.length).toBeGreaterThan(RECORDS);
+    expect(new Set(values).size).toBe(RECORDS);
+  });
+
+  it('buffer.memory: send asks the caller to wait while the broker does not answer; max.block.ms fails what waits too long', async () => {
+    const p = await open({ bufferMemory: 64 * 1024, batchSize: 16 * 1024, lingerMs: 0 });
+    const blocked = await open({ bufferMemory: 32 * 1024, batchSize: 16 * 1024, lingerMs: 0, maxBlockMs: 200 });
+    await p.sendAsync({ topic: 'pressure', value: 'warm-up' });
+    await blocked.sendAsync({ topic: 'pressure', value: 'warm-up' });
+    proxy.pause();
+    const value = Buffer.alloc(1000, 'v');
+    const outcomes: Array<Error | null> = [];
+    let accepted = 0;
+    while (p.send({ topic: 'pressure', value }, (err) => outcomes.push(err))) accepted++;
+    expect(accepted).toBeGreaterThan(30);
+    expect(accepted).toBeLessThan(64);
+    const stillWaiting = await Promise.race([p.ready().then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
+    expect(stillWaiting).toBe(true);
+
+    const timedOut: Array<Error | null> = [];
+    while (blocked.send({ topic: 'pressure', value }, (err) => timedOut.push(err)));
+    await blocked.ready();
+    expect(timedOut.at(-1)?.message).toBe('Failed to allocate memory within the configured max blocking time 200 ms.');
+
+    proxy.resume();
+    await p.flush();
+    expect(outcomes).toHaveLength(accepted + 1);
+    expect(outcomes.every((e) => e === null)).toBe(true);
+  });
+});
