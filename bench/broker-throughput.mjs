@@ -115,7 +115,7 @@ function peakRssMb(pid) {
 
 function throughput(bootstrap, prefix) {
   const r = spawnSync('bash', [throughputScript, bootstrap], {
-    env: { ...process.env, TOPIC_PREFIX: prefix, REPEAT: String(REPEAT) },
+    env: { ...process.env, TOPIC_PREFIX: prefix, REPEAT: String(REPEAT), SKIP_PY: '1' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
