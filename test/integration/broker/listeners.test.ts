@@ -1,0 +1,51 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `listeners` is where the broker binds; `advertised.listeners` is what Metadata tells clients. */
+describe('listeners and advertised.listeners', () => {
+  let broker: StartedBroker;
+  let externalPort: number;
+  let internalPort: number;
+
+  beforeAll(async () => {
+    [externalPort, internalPort] = [await freePort(), await freePort()];
+    broker = await startBroker({
+      config: {
+        listeners: `PLAINTEXT://127.0.0.1:${externalPort},INTERNAL://127.0.0.1:${internalPort}`,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT',
+        'advertised.listeners': 'PLAINTEXT://kafka.example.com:19092,INTERNAL://internal.example:29092',
+      },
+    });
+  });
+
+  afterAll(() => broker.stop());
+
+  async function advertisedVia(port: number): Promise<string[]> {
+    const conn = await RawKafkaConnection.open('127.0.0.1', port);
+    try {
+      const response = await conn.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [] });
+      return response.brokers.map((b) => `${b.host}:${b.port}`);
+    } finally {
+      conn.close();
+    }
+  }
+
+  it('binds every listener and answers Metadata with the advertised address of the listener connected to', async () => {
+    expect(await advertisedVia(externalPort)).toEqual(['kafka.example.com:19092']);
+    expect(await advertisedVia(internalPort)).toEqual(['internal.example:29092']);
+    expect(broker.bootstrapServers).toBe('kafka.example.com:19092');
+  });
+});
