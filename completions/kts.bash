@@ -5,22 +5,28 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "completion console-consumer console-producer consumer-groups get-offsets server-start server-stop topics zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups delete-records get-offsets server-start server-stop topics zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
   case "$cmd:$prev" in
+    broker-api-versions:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    configs:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-consumer:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-producer:--input-format) COMPREPLY=($(compgen -W "line json" -- "$cur")); return ;;
     consumer-groups:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
-    get-offsets:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    delete-records:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    get-offsets:--output) COMPREPLY=($(compgen -W "text json table" -- "$cur")); return ;;
     topics:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
   esac
   case "$cmd" in
+    broker-api-versions) opts="--bootstrap-server --command-config -o --output -h --help" ;;
     completion) opts="-h --help" ;;
+    configs) opts="--bootstrap-server --command-config --describe --alter --all --entity-type --entity-name --entity-default --topic --broker --broker-defaults --user --user-defaults --client --client-defaults --add-config --add-config-file --delete-config --force -o --output -h --help" ;;
     console-consumer) opts="--bootstrap-server --topic --include --whitelist --partition --offset --from-beginning --group --max-messages --timeout-ms --exit-at-end --isolation-level --skip-message-on-error --property --formatter-property --formatter-config --format --consumer-property --consumer.config -o --output --verbose -h --help" ;;
     console-producer) opts="--topic --bootstrap-server --broker-list --partition --file --input-format --property --reader-property --reader-config --request-required-acks --compression-codec --sync --batch-size --max-partition-memory-bytes --timeout --message-send-max-retries --retry-backoff-ms --request-timeout-ms --max-block-ms --metadata-expiry-ms --max-memory-bytes --producer-property --producer.config --verbose -h --help" ;;
     consumer-groups) opts="--bootstrap-server --command-config --list --describe --delete --reset-offsets --delete-offsets --group --all-groups --topic --all-topics --offsets --members --state --verbose --timeout --dry-run --execute --export --to-earliest --to-latest --to-current --to-offset --shift-by --to-datetime --by-duration --from-file --watch --time-lag -o --output -h --help" ;;
+    delete-records) opts="--bootstrap-server --command-config --offset-json-file -o --output -h --help" ;;
     get-offsets) opts="--bootstrap-server --command-config --topic --partitions --topic-partitions --time --exclude-internal-topics -o --output --verbose -h --help" ;;
     server-start) opts="--override --daemon -h --help" ;;
     server-stop) opts="--pid -h --help" ;;

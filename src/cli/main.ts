@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { normaliseArgv } from './argv.js';
 import { CliError, EXIT_RUNTIME, EXIT_USAGE, oneLine } from './errors.js';
+import { colours } from './output.js';
 import { buildProgram } from './program.js';
 import { findCommand } from './registry.js';
 
@@ -24,11 +25,12 @@ function exitCodeFor(err: unknown): number {
     if (err.exitCode === 0) return 0;
     return EXIT_USAGE;
   }
+  const red = colours(process.stderr).red;
   if (err instanceof CliError) {
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(`${red(err.message)}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`kts: ${oneLine(err)}\n`);
+  process.stderr.write(`${red(`kts: ${oneLine(err)}`)}\n`);
   if (process.env.KTS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return EXIT_RUNTIME;
 }

@@ -1,7 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
 
-export type OutputFormat = 'text' | 'json';
+/** text: Kafka's own layout (what scripts parse); json: structured; table: for people at a terminal. */
+export type OutputFormat = 'text' | 'json' | 'table';
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -13,11 +15,22 @@ export function colours(stream: NodeJS.WriteStream = process.stdout): ChalkInsta
   return new Chalk({ level: colourEnabled(stream) ? 1 : 0 });
 }
 
-/** Adds the shared `--output text|json` option. */
-export function addOutputOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
-  );
+/** Adds the shared `--output` option; `table` only where the command has tabular data. */
+export function addOutputOption(cmd: Command, formats: readonly OutputFormat[] = ['text', 'json']): Command {
+  const help = formats.includes('table') ? "output format: Kafka's text, json, or a table" : 'output format';
+  return cmd.addOption(new Option('-o, --output <format>', help).choices(formats).default('text'));
+}
+
+/** A boxed table with a highlighted header (colour only on a terminal). */
+export function renderTable(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const c = colours();
+  const table = new Table({
+    head: head.map((h) => c.bold.cyan(h)),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  table.push(...rows.map((r) => r.map(String)));
+  return `${table.toString()}\n`;
 }
 
 /** Structured data on stdout as JSON: one document, or one object per line with `lines`. */

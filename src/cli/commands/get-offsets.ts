@@ -7,7 +7,7 @@ import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../tools/get
 import { offsetLines } from '../../tools/get-offsets/partition-offsets.js';
 import { UsageError } from '../errors.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
-import { addOutputOption, printJson, type OutputFormat } from '../output.js';
+import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
 
 interface Flags {
   bootstrapServer?: string;
@@ -37,7 +37,7 @@ export function configure(cmd: Command): void {
     .option('--topic-partitions <rules>', "rules like 'topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3' (not with --topic/--partitions)")
     .option('--time <time>', 'latest/-1, earliest/-2, or a timestamp in ms: the first offset at or after it', 'latest')
     .option('--exclude-internal-topics', 'leave out internal topics');
-  addOutputOption(cmd);
+  addOutputOption(cmd, ['text', 'json', 'table']);
   addVerboseOption(cmd);
   cmd.addHelpText('after', EXAMPLES).action(run);
 }
@@ -56,5 +56,6 @@ async function run(flags: Flags): Promise<void> {
     fetchOffsets(admin, spec, filter, flags.excludeInternalTopics === true),
   );
   if (flags.output === 'json') printJson(offsets.map((o) => ({ ...o, offset: Number(o.offset) })));
+  else if (flags.output === 'table') process.stdout.write(renderTable(['TOPIC', 'PARTITION', 'OFFSET'], offsets.map((o) => [o.topic, o.partition, String(o.offset)])));
   else process.stdout.write(offsetLines(offsets));
 }
