@@ -79,6 +79,24 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: ['kafka-consumer-groups.sh'],
     load: () => import('./commands/consumer-groups.js'),
   },
+  {
+    name: 'configs',
+    summary: 'Describe and change topic and broker configs',
+    kafkaScripts: ['kafka-configs.sh'],
+    load: () => import('./commands/configs.js'),
+  },
+  {
+    name: 'delete-records',
+    summary: 'Delete the records of partitions below given offsets',
+    kafkaScripts: ['kafka-delete-records.sh'],
+    load: () => import('./commands/delete-records.js'),
+  },
+  {
+    name: 'broker-api-versions',
+    summary: 'List the API versions each broker of the cluster supports',
+    kafkaScripts: ['kafka-broker-api-versions.sh'],
+    load: () => import('./commands/broker-api-versions.js'),
+  },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
