@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { normaliseArgv } from './argv.js';
 import { CliError, EXIT_RUNTIME, EXIT_USAGE, oneLine } from './errors.js';
-import { colours } from './output.js';
+import { colours } from './colour.js';
 import { buildProgram } from './program.js';
 import { findCommand } from './registry.js';
 

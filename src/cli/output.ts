@@ -1,19 +1,9 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
+import { colours } from './colour.js';
 
 /** text: Kafka's own layout (what scripts parse); json: structured; table: for people at a terminal. */
 export type OutputFormat = 'text' | 'json' | 'table';
-
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  return stream.isTTY === true;
-}
-
-export function colours(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
-  return new Chalk({ level: colourEnabled(stream) ? 1 : 0 });
-}
 
 /** Adds the shared `--output` option; `table` only where the command has tabular data. */
 export function addOutputOption(cmd: Command, formats: readonly OutputFormat[] = ['text', 'json']): Command {
