@@ -1,7 +1,6 @@
 import { CommanderError } from 'commander';
 import { normaliseArgv } from './argv.js';
 import { CliError, EXIT_RUNTIME, EXIT_USAGE, oneLine } from './errors.js';
-import { colours } from './colour.js';
 import { buildProgram } from './program.js';
 import { findCommand } from './registry.js';
 
@@ -15,17 +14,18 @@ export async function main(rawArgv: string[]): Promise<void> {
     const program = await buildProgram(target && findCommand(target) ? target : undefined);
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    process.exitCode = exitCodeFor(err);
+    process.exitCode = await exitCodeFor(err);
   }
 }
 
-function exitCodeFor(err: unknown): number {
+async function exitCodeFor(err: unknown): Promise<number> {
   if (err instanceof CommanderError) {
     // Commander already printed its message (help, version, or a one-line usage error).
     if (err.exitCode === 0) return 0;
     return EXIT_USAGE;
   }
-  const red = colours(process.stderr).red;
+  // Loaded only on failure: chalk is not needed on the success path's start-up.
+  const red = (await import('./colour.js')).colours(process.stderr).red;
   if (err instanceof CliError) {
     process.stderr.write(`${red(err.message)}\n`);
     return err.exitCode;
