@@ -1,6 +1,6 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { kafkaErrorTypes, topicCommandError } from './topic-errors.js';
-import { validateTopicName } from './topic-name.js';
+import { collidingTopics, hasCollisionChars, validateTopicName } from './topic-name.js';
 import type { TopicsRequest } from './topics-options.js';
 
 export type CreateOutcome = 'created' | 'exists';
@@ -31,7 +31,7 @@ export async function createTopic(admin: Admin, req: TopicsRequest & { topic: st
   throw topicCommandError(`Topic '${req.topic}' already exists.`);
 }
 
-async function explain(admin: Admin, req: TopicsRequest, err: unknown): Promise<unknown> {
+async function explain(admin: Admin, req: TopicsRequest & { topic: string }, err: unknown): Promise<unknown> {
   const types = kafkaErrorTypes(err);
   if (types.includes('INVALID_REPLICATION_FACTOR') && req.replicationFactor !== undefined) {
     const brokers = (await admin.describeCluster()).brokers.length;
@@ -42,6 +42,10 @@ async function explain(admin: Admin, req: TopicsRequest, err: unknown): Promise<
   }
   if (types.includes('INVALID_PARTITIONS')) {
     return topicCommandError('Number of partitions was set to an invalid non-positive value.');
+  }
+  if (types.includes('INVALID_TOPIC_EXCEPTION') && hasCollisionChars(req.topic)) {
+    const colliding = collidingTopics(req.topic, await admin.listTopics());
+    if (colliding.length > 0) return topicCommandError(`Topic '${req.topic}' collides with existing topics: ${colliding.join(', ')}`);
   }
   return err;
 }

@@ -24,6 +24,12 @@ export function hasCollisionChars(name: string): boolean {
   return name.includes('.') || name.includes('_');
 }
 
+/** The existing topics the broker refuses `name` for: equal once `.` and `_` are unified. */
+export function collidingTopics(name: string, existing: readonly string[]): string[] {
+  const unified = name.replaceAll('.', '_');
+  return existing.filter((other) => other !== name && other.replaceAll('.', '_') === unified);
+}
+
 export const COLLISION_WARNING =
   "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. " +
   'To avoid issues it is best to use either, but not both.';

@@ -1,34 +1,25 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { runKts } from '../../helpers/kts.js';
-import { runProcess } from '../broker/helpers.js';
-
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+import { hasKcat, toolsAgainst, type Tools } from './tools-harness.js';
 
 describe('everyday tools against the embedded broker', () => {
   let broker: StartedBroker;
-  const kts = (args: string[], input?: string | Buffer) =>
-    runKts([...args, '--bootstrap-server', broker.bootstrapServers], { input, timeoutMs: 30_000 });
-  const consume = (topic: string, ...extra: string[]) =>
-    kts(['console-consumer', '--topic', topic, '--from-beginning', '--exit-at-end', ...extra]);
+  let kts: Tools['kts'];
+  let consume: Tools['consume'];
+  let kcat: Tools['kcat'];
 
   beforeAll(async () => {
     broker = await startBroker();
+    ({ kts, consume, kcat } = toolsAgainst(broker));
   });
 
   afterAll(async () => {
     await broker?.stop();
   });
 
-  it('topics: create, list, describe, alter, delete with Kafka messages', async () => {
+  it('topics: create, list, describe, alter, delete (errors: text-layouts.test.ts)', async () => {
     const created = await kts(['topics', '--create', '--topic', 'orders', '--partitions', '2', '--config', 'retention.ms=60000']);
     expect(created).toMatchObject({ code: 0, stdout: 'Created topic orders.\n' });
-
-    const again = await kts(['topics', '--create', '--topic', 'orders']);
-    expect(again.code).toBe(1);
-    expect(again.stderr.trim()).toBe("Error while executing topic command : Topic 'orders' already exists.");
-    expect((await kts(['topics', '--create', '--topic', 'orders', '--if-not-exists'])).code).toBe(0);
 
     expect((await kts(['topics', '--create', '--topic', 'alpha'])).code).toBe(0);
     const list = await kts(['topics', '--list', '--exclude-internal']);
@@ -41,25 +32,12 @@ describe('everyday tools against the embedded broker', () => {
     expect(lines[1]).toMatch(/^\tTopic: orders\tPartition: 0\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N\/A\tLastKnownElr: N\/A$/);
     expect(lines[2]).toMatch(/^\tTopic: orders\tPartition: 1\t/);
 
-    const rf = await kts(['topics', '--create', '--topic', 'wide', '--replication-factor', '3']);
-    expect(rf.code).toBe(1);
-    expect(rf.stderr.trim()).toBe(
-      'Error while executing topic command : Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.',
-    );
-
     expect((await kts(['topics', '--alter', '--topic', 'orders', '--partitions', '3'])).code).toBe(0);
-    const shrink = await kts(['topics', '--alter', '--topic', 'orders', '--partitions', '2']);
-    expect(shrink.stderr.trim()).toBe(
-      'Error while executing topic command : The topic orders currently has 3 partition(s); 2 would not be an increase.',
-    );
     const json = JSON.parse((await kts(['topics', '--describe', '--topic', 'orders', '--output', 'json'])).stdout);
     expect(json[0]).toMatchObject({ name: 'orders', partitionCount: 3, configs: { 'retention.ms': '60000' } });
 
     expect(await kts(['topics', '--delete', '--topic', 'alpha'])).toMatchObject({ code: 0, stdout: '' });
-    const missing = await kts(['topics', '--describe', '--topic', 'alpha']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toBe("Error while executing topic command : Topic 'alpha' does not exist as expected");
-    expect((await kts(['topics', '--delete', '--topic', 'alpha', '--if-exists'])).code).toBe(0);
+    expect((await kts(['topics', '--list', '--exclude-internal'])).stdout).toBe('orders\n');
   });
 
   it('console-producer lines with keys and headers come back through console-consumer in Kafka format', async () => {
@@ -124,8 +102,7 @@ describe('everyday tools against the embedded broker', () => {
     const consumed = await consume(topic, '--format', '%s\\n');
     expect(consumed.stdout).toBe(`${lines.join('\n')}\n`);
     if (hasKcat) {
-      // Asynchronously: the broker runs in this process, and a synchronous spawn would stop it from answering kcat.
-      const k = await runProcess('kcat', ['-b', broker.bootstrapServers, '-C', '-t', topic, '-e', '-q', '-f', '%s\n']);
+      const k = await kcat(['-C', '-t', topic, '-e', '-q', '-f', '%s\n']);
       expect(k.stdout.toString()).toBe(`${lines.join('\n')}\n`);
     }
   });

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { KTS_BIN } from '../../helpers/kts.js';
+import { runProcess } from '../broker/helpers.js';
+import { toolsAgainst, type Tools } from './tools-harness.js';
+
+const PYTHON = '/usr/bin/python3';
+const hasKafkaPython = spawnSync(PYTHON, ['-c', 'import kafka']).status === 0;
+
+/** A group's committed offsets and the cluster's groups, as kafka-python's admin client sees them. */
+const GROUP_STATE = `
+import json, sys
+from kafka import KafkaAdminClient
+admin = KafkaAdminClient(bootstrap_servers=sys.argv[1])
+offsets = admin.list_consumer_group_offsets(sys.argv[2])
+print(json.dumps({
+  'offsets': {f'{tp.topic}:{tp.partition}': meta.offset for tp, meta in offsets.items()},
+  'groups': sorted(g for g, _ in admin.list_consumer_groups()),
+}))
+admin.close()
+`;
+
+const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${from + i}\n`).join('');
+
+describe('console-consumer runs against the embedded broker', () => {
+  let broker: StartedBroker;
+  let tools: Tools;
+  const produce = async (topic: string, input: string, ...extra: string[]) =>
+    expect((await tools.kts(['console-producer', '--topic', topic, ...extra], input)).code).toBe(0);
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    tools = toolsAgainst(broker);
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('--group commits what was printed: the next run with the group continues after it', async () => {
+    await produce('grouped', lines(1, 10));
+    const run = (...extra: string[]) =>
+      tools.kts(['console-consumer', '--topic', 'grouped', '--group', 'billing', '--from-beginning', ...extra]);
+    expect(await run('--max-messages', '3')).toMatchObject({ code: 0, stdout: lines(1, 3), stderr: 'Processed a total of 3 messages\n' });
+    expect(await run('--max-messages', '3')).toMatchObject({ code: 0, stdout: lines(4, 6) });
+    expect(await run('--exit-at-end')).toMatchObject({ code: 0, stdout: lines(7, 10), stderr: 'Processed a total of 4 messages\n' });
+    expect(await run('--exit-at-end')).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
+    await produce('grouped', lines(11, 12));
+    expect(await run('--exit-at-end')).toMatchObject({ code: 0, stdout: lines(11, 12) });
+
+    if (hasKafkaPython) {
+      const state = await runProcess(PYTHON, ['-c', GROUP_STATE, broker.bootstrapServers, 'billing']);
+      expect(state.code, state.stderr).toBe(0);
+      // Runs without --group use a generated group that commits nothing and is deleted at exit.
+      expect(JSON.parse(state.stdout.toString())).toEqual({ offsets: { 'grouped:0': 12 }, groups: ['billing'] });
+    }
+  });
+
+  it('--include reads every matching topic and never internal ones', async () => {
+    await produce('inc-a', 'a1\na2\n');
+    await produce('inc-b', 'b1\n');
+    await produce('other', 'o1\n');
+    // The group run above created __consumer_offsets, which the pattern below would match.
+    expect((await tools.kts(['topics', '--list'])).stdout).toContain('__consumer_offsets\n');
+    const r = await tools.kts(['console-consumer', '--include', 'inc-.*|__.*', '--from-beginning', '--exit-at-end', '--format', '%t:%s\\n']);
+    expect(r).toMatchObject({ code: 0, stderr: 'Processed a total of 3 messages\n' });
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['inc-a:a1', 'inc-a:a2', 'inc-b:b1']);
+  });
+
+  it('--exit-at-end stops at the end each partition had at start, empty partitions included', async () => {
+    expect((await tools.kts(['topics', '--create', '--topic', 'sparse', '--partitions', '3'])).code).toBe(0);
+    expect(await tools.consume('sparse')).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
+    const records = [0, 2].map((partition) => JSON.stringify({ key: null, value: `p${partition}`, headers: [], partition }));
+    await produce('sparse', `${records.join('\n')}\n`, '--input-format', 'json');
+    const r = await tools.consume('sparse', '--property', 'print.partition=true');
+    expect(r).toMatchObject({ code: 0, stderr: 'Processed a total of 2 messages\n' });
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['Partition:0\tp0', 'Partition:2\tp2']);
+  });
+
+  it('| head: a closed stdout ends an unbounded run quietly with exit 0', async () => {
+    await produce('long', lines(1, 20_000));
+    const consumer = [KTS_BIN, 'console-consumer', '--topic', 'long', '--from-beginning', '--bootstrap-server', broker.bootstrapServers];
+    const quoted = consumer.map((a) => `'${a}'`).join(' ');
+    // pipefail: the pipeline's status is the consumer's, not head's.
+    const r = await runProcess('bash', ['-c', `set -o pipefail; '${process.execPath}' ${quoted} | head -n 2`]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout.toString()).toBe('1\n2\n');
+  });
+});
