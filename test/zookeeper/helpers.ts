@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess, type RunOptions } from '../helpers/process.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,25 +34,10 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Runs a program to completion, killed after `timeoutMs`. */
-export function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 20_000} ms`));
-    }, opts.timeoutMs ?? 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
+/** Runs a program to completion (text output), killed after `timeoutMs`. */
+export async function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
+  const r = await runProcess(cmd, args, opts);
+  return { ...r, stdout: r.stdout.toString() };
 }
 
 /** Debian's python3 has kazoo; a venv `python3` on PATH may not. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ApiKey } from '../../../src/protocol/generated/apis.js';
 import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../../src/protocol/generated/apis/fetch.js';
@@ -63,33 +62,4 @@ export function fetchTopic(topic: string, partitions: { partition: number; fetch
   };
 }
 
-export interface ProcessResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** Runs a third-party client as its own process, bounded by `timeoutMs`. */
-export function runProcess(command: string, args: string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timeoutMs = options.timeoutMs ?? 20_000;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} did not finish within ${timeoutMs} ms: ${Buffer.concat(err).toString()}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
+export { runProcess, type ProcessResult } from '../../helpers/process.js';
