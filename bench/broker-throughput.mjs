@@ -5,7 +5,7 @@
 // Needs kcat, gcc and librdkafka-dev (for the mock). Env: COUNT, SIZE, REPEAT (passed to throughput.sh),
 // LATENCY_REQUESTS (default 5000), SHARED (default ../shared next to the checkout).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { RawKafkaConnection } from '../dist/client/raw-connection.js';
 import { ApiKey } from '../dist/protocol/generated/apis.js';
 import { encodeBatch } from '../dist/protocol/records/record-batch.js';
+import { shared, startMockCluster, stopChild } from './lib/mock-cluster.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const shared = process.env.SHARED ?? join(root, '../shared');
 const throughputScript = join(shared, 'tools/bench/throughput.sh');
 const PARTITIONS = 32;
 const REPEAT = Number(process.env.REPEAT ?? 3);
@@ -43,31 +43,10 @@ async function waitForPort(port, deadlineMs) {
   }
 }
 
-function buildMock() {
-  const dir = join(tmpdir(), 'kts-bench');
-  mkdirSync(dir, { recursive: true });
-  const bin = join(dir, 'mockcluster');
-  if (!existsSync(bin)) {
-    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', bin, join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('could not build the mock cluster (needs gcc and librdkafka-dev)');
-  }
-  return bin;
-}
-
 function topicNames(prefix) {
   const names = [];
   for (let r = 1; r <= REPEAT; r++) names.push(`${prefix}-kcat-all-${r}`, `${prefix}-kcat-1-${r}`, `${prefix}-py-all-${r}`);
   return names;
-}
-
-async function startMock(prefix) {
-  const args = topicNames(prefix).flatMap((t) => ['-t', `${t}:${PARTITIONS}`]);
-  const child = spawn(buildMock(), [...args, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const bootstrap = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(String(d).split('\n')[0].trim()));
-    child.once('exit', (code) => reject(new Error(`mockcluster exited ${code}`)));
-  });
-  return { bootstrap, pid: child.pid, stop: () => stopChild(child) };
 }
 
 async function startKts() {
@@ -93,15 +72,6 @@ async function startKts() {
       rmSync(logDir, { recursive: true, force: true });
     },
   };
-}
-
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => (clearTimeout(timer), resolve()));
-    child.kill('SIGTERM');
-  });
 }
 
 function peakRssMb(pid) {
@@ -159,7 +129,7 @@ const stamp = Date.now();
 console.log(`# broker throughput, ${new Date().toISOString()}, ${REPEAT} runs per step, ${PARTITIONS} partitions`);
 
 const mockPrefix = `mock-${stamp}`;
-const mock = await startMock(mockPrefix);
+const mock = await startMockCluster(topicNames(mockPrefix), PARTITIONS);
 const mockResults = throughput(mock.bootstrap, mockPrefix);
 const mockLatency = await produceLatency(mock.bootstrap, `${mockPrefix}-kcat-1-1`);
 const mockRss = peakRssMb(mock.pid);

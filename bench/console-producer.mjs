@@ -5,16 +5,16 @@
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
 // broker (in this process; the clients are separate processes).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawKafkaConnection } from '../dist/client/raw-connection.js';
 import { ApiKey } from '../dist/protocol/generated/apis.js';
+import { startMockCluster } from './lib/mock-cluster.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const shared = process.env.SHARED ?? join(root, '../shared');
 const COUNT = Number(process.env.COUNT ?? 1_000_000);
 const SIZE = Number(process.env.SIZE ?? 100);
 const REPEAT = Number(process.env.REPEAT ?? 3);
@@ -24,34 +24,7 @@ const work = mkdtempSync(join(tmpdir(), 'kts-bench-producer-'));
 const input = join(work, 'lines.txt');
 writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
 
-function buildMock() {
-  const dir = join(tmpdir(), 'kts-bench');
-  mkdirSync(dir, { recursive: true });
-  const bin = join(dir, 'mockcluster');
-  if (!existsSync(bin)) {
-    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', bin, join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('could not build the mock cluster (needs gcc and librdkafka-dev)');
-  }
-  return bin;
-}
-
 const topics = (prefix) => Array.from({ length: REPEAT }, (_, r) => [`${prefix}-kts-${r}`, `${prefix}-kcat-${r}`]).flat();
-
-async function startMock(prefix) {
-  const child = spawn(buildMock(), [...topics(prefix).flatMap((t) => ['-t', `${t}:${PARTITIONS}`]), '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const bootstrap = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(String(d).split('\n')[0].trim()));
-    child.once('exit', (code) => reject(new Error(`mockcluster exited ${code}`)));
-  });
-  return {
-    bootstrap,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 async function startKtsBroker() {
   const module = join(root, 'dist/broker/index.js');
@@ -120,7 +93,7 @@ console.log(`# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT
 const results = [];
 try {
   const mockPrefix = `cp-mock-${Date.now()}`;
-  const mock = await startMock(mockPrefix);
+  const mock = await startMockCluster(topics(mockPrefix), PARTITIONS);
   try {
     results.push(await measure('mock cluster', mock, mockPrefix));
   } finally {

@@ -47,7 +47,7 @@ complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l whitelist -
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l partition -d 'read only this partition (starts at the end unless --offset/--from-beginning)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l offset -d 'with --partition: earliest, latest or an offset (default: latest)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l from-beginning -d 'start at the earliest offset when there is no committed one'
-complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l group -d 'consumer group (default: a generated one that commits nothing and is deleted at exit)'
+complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l group -d 'consumer group to join (default: none, read every partition without a group)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l max-messages -d 'exit after this many messages'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l timeout-ms -d 'exit when no message arrives for this long'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l exit-at-end -d 'exit once every partition is read up to the end it had at start'

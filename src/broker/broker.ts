@@ -137,6 +137,11 @@ export class Broker implements BrokerContext {
         configFor: (topic) => topicLogConfig(values, new Map(Object.entries(metadata.topic(topic)?.configs ?? {}))),
         retentionCheckIntervalMs: values['log.retention.check.interval.ms'],
         flushCheckIntervalMs: values['log.flush.scheduler.interval.ms'],
+        cleaner: {
+          enable: values['log.cleaner.enable'],
+          backoffMs: values['log.cleaner.backoff.ms'],
+          dedupeBufferSize: values['log.cleaner.dedupe.buffer.size'],
+        },
         onError: (err) => log('error', err.message),
       });
       const broker = new Broker(config, store, metadata, logManager, log);

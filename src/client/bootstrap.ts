@@ -39,6 +39,11 @@ export function parseBootstrapServers(
   return out;
 }
 
+/** The brokers a tool starts from: `--bootstrap-server`, else `bootstrap.servers` from the client properties. */
+export function bootstrapBrokers(options: { bootstrapServer?: string; properties?: ReadonlyMap<string, string> }): BrokerAddress[] {
+  return parseBootstrapServers(options.bootstrapServer ?? (options.properties?.get('bootstrap.servers') || undefined));
+}
+
 /** `host:port`, with IPv6 hosts in brackets: the form Kafka prints and accepts. */
 export function formatBroker({ host, port }: BrokerAddress): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;

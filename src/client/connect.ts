@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
 import { CliError } from '../cli/errors.js';
-import { parseBootstrapServers, type BrokerAddress } from './bootstrap.js';
+import { bootstrapBrokers, type BrokerAddress } from './bootstrap.js';
 import { clientConfig } from './config.js';
 import { describeConnectionError, isConnectionFailure } from './connection-error.js';
 import { kafkaLogging } from './logging.js';
@@ -49,7 +49,7 @@ export async function withAdmin<T>(options: ConnectOptions, fn: (admin: Admin) =
 
 function connection(options: ConnectOptions): { kafka: Kafka; brokers: BrokerAddress[] } {
   const properties = options.properties ?? new Map<string, string>();
-  const brokers = parseBootstrapServers(options.bootstrapServer ?? (properties.get('bootstrap.servers') || undefined));
+  const brokers = bootstrapBrokers(options);
   const settings = clientConfig(properties, { consumedKeys: options.consumedKeys });
   const kafka = new Kafka({
     ...settings,

@@ -37,3 +37,15 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     child.stdin.end(options.input ?? '');
   });
 }
+
+export interface TextResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `runProcess`, with the output as text. */
+export async function runText(command: string, args: string[], options: RunOptions = {}): Promise<TextResult> {
+  const r = await runProcess(command, args, options);
+  return { ...r, stdout: r.stdout.toString() };
+}

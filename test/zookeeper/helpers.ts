@@ -1,4 +1,3 @@
-import { runProcess, type RunOptions } from '../helpers/process.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,18 +25,6 @@ export async function tempServer(opts: Partial<StartOptions> = {}): Promise<Temp
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export interface ProcessResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program to completion (text output), killed after `timeoutMs`. */
-export async function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
-  const r = await runProcess(cmd, args, opts);
-  return { ...r, stdout: r.stdout.toString() };
 }
 
 /** Debian's python3 has kazoo; a venv `python3` on PATH may not. */

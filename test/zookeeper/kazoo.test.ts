@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheAvailable, startApacheZooKeeper } from './apache-zookeeper.js';
-import { clientScript, PYTHON, run, tempServer, type TempServer } from './helpers.js';
+import { runText } from '../helpers/process.js';
+import { clientScript, PYTHON, tempServer, type TempServer } from './helpers.js';
 
 async function scenario(connectString: string): Promise<Record<string, unknown>> {
-  const res = await run(PYTHON, [clientScript('kazoo_scenario.py'), connectString], { timeoutMs: 30_000 });
+  const res = await runText(PYTHON, [clientScript('kazoo_scenario.py'), connectString], { timeoutMs: 30_000 });
   expect(res.code, res.stderr).toBe(0);
   return JSON.parse(res.stdout) as Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourLetterWord } from './apache-zookeeper.js';
-import { PYTHON, run, tempServer, waitFor, type TempServer } from './helpers.js';
+import { runText } from '../helpers/process.js';
+import { PYTHON, tempServer, waitFor, type TempServer } from './helpers.js';
 import { connectZk } from './node-client.js';
 
 function rawSocket(port: number): Promise<Socket> {
@@ -88,7 +89,7 @@ describe('robustness', () => {
       "zk.create('/orphan', ephemeral=True)",
       'os._exit(0)',
     ].join('\n');
-    const res = await run(PYTHON, ['-c', script, zk.connectString], { timeoutMs: 20_000 });
+    const res = await runText(PYTHON, ['-c', script, zk.connectString], { timeoutMs: 20_000 });
     expect(res.code, res.stderr).toBe(0);
     expect(await watcher.exists('/orphan')).toBe(true);
     await waitFor('the session to expire', async () => !(await watcher.exists('/orphan')), 10_000);

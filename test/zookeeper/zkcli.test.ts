@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, tempServer, ZKCLI, type TempServer } from './helpers.js';
+import { runText } from '../helpers/process.js';
+import { tempServer, ZKCLI, type TempServer } from './helpers.js';
 
 /** Debian's Apache ZooKeeper CLI (a JVM, so all commands go through one invocation). */
 describe.skipIf(!existsSync(ZKCLI))('zkCli.sh', () => {
@@ -26,7 +27,7 @@ describe.skipIf(!existsSync(ZKCLI))('zkCli.sh', () => {
       'get /locked',
       'quit',
     ].join('\n');
-    const res = await run(ZKCLI, ['-server', zk.connectString], { input: `${script}\n`, timeoutMs: 30_000 });
+    const res = await runText(ZKCLI, ['-server', zk.connectString], { input: `${script}\n`, timeoutMs: 30_000 });
     const out = res.stdout + res.stderr;
     expect(out).toContain('Created /cli\n');
     expect(out).toContain('hello\n');

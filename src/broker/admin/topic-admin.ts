@@ -1,10 +1,10 @@
+import { randomUuid } from '../../protocol/primitives/uuid.js';
 import { ApiError } from '../api-error.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { ConfigError, configApiError } from '../config/config-error.js';
 import { validateTopicConfigs } from '../config/topic-config.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
-import { newTopicId } from '../metadata/topic-id.js';
 import { checkTopicCollision, validateTopicName } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
@@ -159,7 +159,7 @@ export class TopicAdmin {
     }
     return {
       name,
-      topicId: newTopicId(),
+      topicId: randomUuid(),
       partitions: replicaLists.map((replicas, i) => this.#partitionState(i, replicas)),
       configs: Object.fromEntries(configs),
     };

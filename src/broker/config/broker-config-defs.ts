@@ -75,6 +75,12 @@ export const BROKER_CONFIG_DEFS = {
   'log.retention.bytes': long({ default: -1, dynamic: true, doc: 'Size a partition log may keep before old segments are deleted (-1: unlimited)' }),
   'log.retention.check.interval.ms': long({ default: 300_000, min: 1, doc: 'How often retention is enforced' }),
   'log.cleanup.policy': list({ default: ['delete'], oneOf: ['compact', 'delete'], dynamic: true, doc: 'What to do with old segments: delete and/or compact' }),
+  'log.cleaner.enable': boolean({ default: true, doc: 'Run the log cleaner, which compacts topics whose cleanup.policy has compact' }),
+  'log.cleaner.backoff.ms': long({ default: 15_000, min: 0, doc: 'How long the log cleaner waits when no log needs cleaning (kts: read at start-up)' }),
+  'log.cleaner.dedupe.buffer.size': long({
+    default: 134_217_728,
+    doc: 'Memory for the key-to-offset map of one cleaning pass, 24 bytes per key as Kafka counts (kts: read at start-up)',
+  }),
   'log.cleaner.delete.retention.ms': long({ default: 86_400_000, min: 0, dynamic: true, doc: 'How long tombstones are kept in compacted topics' }),
   'log.cleaner.min.compaction.lag.ms': long({ default: 0, min: 0, dynamic: true, doc: 'Least age of a record before it can be compacted' }),
   'log.cleaner.max.compaction.lag.ms': long({ default: LONG_MAX, min: 1, dynamic: true, doc: 'Most age of a record before it must be compacted' }),

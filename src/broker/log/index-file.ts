@@ -37,6 +37,11 @@ export abstract class IndexFile {
     return this.#entries;
   }
 
+  /** The entries' bytes, what segment.index.bytes limits. */
+  get sizeInBytes(): number {
+    return this.entries * this.#entrySize;
+  }
+
   isFull(maxIndexBytes: number): boolean {
     return this.entries >= Math.floor(maxIndexBytes / this.#entrySize);
   }

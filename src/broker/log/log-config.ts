@@ -96,6 +96,11 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze(
   Object.fromEntries(LOG_CONFIG_NAMES.map((name) => [name, SPECS[name].default])) as unknown as LogConfig,
 );
 
+/** cleanup.policy `compact` or `compact,delete`: the log cleaner keeps each key's latest record. */
+export function isCompacted(config: LogConfig): boolean {
+  return config['cleanup.policy'].split(',').includes('compact');
+}
+
 export function isLogConfigName(name: string): name is LogConfigName {
   return Object.hasOwn(SPECS, name);
 }

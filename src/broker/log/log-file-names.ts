@@ -6,11 +6,17 @@ export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
 /** A segment file waiting for asynchronous removal. */
 export const DELETED_SUFFIX = '.deleted';
+/** A segment the log cleaner is still writing (Kafka's CleanedFileSuffix): discarded by recovery. */
+export const CLEANED_SUFFIX = '.cleaned';
+/** A finished cleaned segment about to replace the old ones (Kafka's SwapFileSuffix): recovery completes the swap. */
+export const SWAP_SUFFIX = '.swap';
 /** A partition directory waiting for asynchronous removal. */
 export const DELETE_DIR_SUFFIX = '-delete';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+/** Per partition, the first offset the log cleaner has not cleaned yet. */
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
 export const CLEAN_SHUTDOWN_MARKER = '.kafka_cleanshutdown';
 export const META_PROPERTIES = 'meta.properties';
 

@@ -1,5 +1,6 @@
-import { readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { completeInterruptedSwaps } from './cleaner/swap-recovery.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX, LOG_SUFFIX, parseSegmentFileName } from './log-file-names.js';
 import { LogSegment } from './log-segment.js';
@@ -25,18 +26,20 @@ export interface LoadedLog {
 }
 
 /**
- * Opens a partition directory as Kafka's LogLoader does: drops leftovers (`.deleted` files, indexes
- * without a log), recovers the segments from the recovery point on after an unclean shutdown
+ * Opens a partition directory as Kafka's LogLoader does: completes or discards an interrupted
+ * cleaner swap, drops leftovers (`.deleted` files, indexes without a log), recovers the segments from the recovery point on after an unclean shutdown
  * (cutting at the first bad batch and dropping every later segment), rebuilds any index that is
  * missing or fails its sanity check, and settles the start and end offsets.
  */
 export function loadLog(params: LoadParams): LoadedLog {
   const { dir, config, now } = params;
   const interval = config['index.interval.bytes'];
+  completeInterruptedSwaps(dir);
   const bases = new Set<bigint>();
   const orphans: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (name.endsWith(DELETED_SUFFIX)) unlinkSync(join(dir, name));
+    // force: a background delete of the previous instance may remove it first.
+    if (name.endsWith(DELETED_SUFFIX)) rmSync(join(dir, name), { force: true });
     const parsed = parseSegmentFileName(name);
     if (parsed?.suffix === LOG_SUFFIX) bases.add(parsed.baseOffset);
     else if (parsed) orphans.push(name);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSy
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
+import { LogCleaner } from './cleaner/log-cleaner.js';
 import { fsyncDir } from './file-io.js';
 import { DEFAULT_LOG_CONFIG, LONG_MAX, type LogConfig } from './log-config.js';
 import { LogError } from './log-error.js';
@@ -34,15 +35,29 @@ export interface LogManagerOptions {
   logStartOffsetCheckpointIntervalMs?: number;
   /** log.flush.scheduler.interval.ms: how often flush.ms is checked; Kafka's default never. */
   flushCheckIntervalMs?: number;
+  /** log.cleaner.*: compaction of logs whose cleanup.policy has `compact`; default Kafka's (on, 15 s, 128 MiB). */
+  cleaner?: LogCleanerSettings;
   now?: () => number;
   /** Failures of timer-driven work (retention, checkpoints, background deletes); default: stderr. */
   onError?: (err: Error) => void;
 }
 
+export interface LogCleanerSettings {
+  /** log.cleaner.enable */
+  enable: boolean;
+  /** log.cleaner.backoff.ms */
+  backoffMs: number;
+  /** log.cleaner.dedupe.buffer.size */
+  dedupeBufferSize: number;
+}
+
+const DEFAULT_CLEANER: LogCleanerSettings = { enable: true, backoffMs: 15_000, dedupeBufferSize: 128 * 1024 * 1024 };
+
 /**
  * All partition logs of a broker (Kafka's LogManager): loads the log dirs, places new partitions
  * in the dir holding the fewest, deletes logs asynchronously, and runs retention, flush.ms and
- * checkpoint timers. A clean close() leaves `.kafka_cleanshutdown` so the next start skips recovery.
+ * checkpoint timers and the log cleaner. A clean close() leaves `.kafka_cleanshutdown` so the next
+ * start skips recovery.
  */
 export class LogManager {
   readonly clusterId: string;
@@ -52,6 +67,7 @@ export class LogManager {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #now: () => number;
   readonly #onError: (err: Error) => void;
+  readonly #cleaner: LogCleaner | undefined;
   #closed = false;
 
   private constructor(options: LogManagerOptions) {
@@ -65,6 +81,18 @@ export class LogManager {
     this.#every(options.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints());
     this.#every(options.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets());
     this.#every(options.flushCheckIntervalMs ?? LONG_MAX, () => this.flushDirtyLogs());
+    const cleaner = options.cleaner ?? DEFAULT_CLEANER;
+    if (cleaner.enable) {
+      this.#cleaner = new LogCleaner({
+        logDirs: this.logDirs,
+        logs: () => this.#logs.values(),
+        backoffMs: cleaner.backoffMs,
+        dedupeBufferSize: cleaner.dedupeBufferSize,
+        now: this.#now,
+        onError: this.#onError,
+      });
+      this.#cleaner.start();
+    }
   }
 
   static open(options: LogManagerOptions): LogManager {
@@ -73,6 +101,11 @@ export class LogManager {
 
   getLog(tp: TopicPartition): Log | undefined {
     return this.#logs.get(topicPartitionKey(tp));
+  }
+
+  /** Undefined with log.cleaner.enable=false. */
+  get cleaner(): LogCleaner | undefined {
+    return this.#cleaner;
   }
 
   get logs(): Log[] {
@@ -118,6 +151,7 @@ export class LogManager {
     const log = this.#logs.get(key);
     if (!log) return false;
     this.#logs.delete(key);
+    this.#cleaner?.forget(tp);
     log.close();
     const logDir = dirname(log.dir);
     const renamed = join(logDir, deleteDirName(tp));
@@ -162,6 +196,7 @@ export class LogManager {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    this.#cleaner?.close();
     const failedDirs = new Set<string>();
     for (const log of this.#logs.values()) {
       if (!this.#attempt(() => log.flush())) failedDirs.add(this.logDirOf(log));

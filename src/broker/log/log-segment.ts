@@ -39,22 +39,23 @@ export class LogSegment {
   #rollingBasedTimestamp: number | undefined;
   #bytesSinceLastIndexEntry = 0;
 
-  private constructor(dir: string, baseOffset: bigint, fresh: boolean, now: number, rollJitterMs: number) {
+  private constructor(dir: string, baseOffset: bigint, fresh: boolean, now: number, rollJitterMs: number, fileSuffix = '') {
     const prefix = join(dir, filenamePrefixFromOffset(baseOffset));
     this.baseOffset = baseOffset;
     this.rollJitterMs = rollJitterMs;
-    this.#logPath = prefix + LOG_SUFFIX;
+    this.#logPath = prefix + LOG_SUFFIX + fileSuffix;
     this.#fd = openSync(this.#logPath, fresh ? 'wx+' : 'r+');
-    this.offsetIndex = new OffsetIndex(prefix + INDEX_SUFFIX, baseOffset, fresh);
-    this.timeIndex = new TimeIndex(prefix + TIME_INDEX_SUFFIX, baseOffset, fresh);
+    this.offsetIndex = new OffsetIndex(prefix + INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
+    this.timeIndex = new TimeIndex(prefix + TIME_INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
     this.#size = fresh ? 0 : fstatSync(this.#fd).size;
     this.#created = now;
     this.#offsetOfMaxTimestamp = baseOffset;
     if (fresh) this.#maxTimestamp = -1;
   }
 
-  static create(dir: string, baseOffset: bigint, now: number, rollJitterMs: number): LogSegment {
-    return new LogSegment(dir, baseOffset, true, now, rollJitterMs);
+  /** A new empty segment; `fileSuffix` (`.cleaned`) names the files of one the cleaner is still writing. */
+  static create(dir: string, baseOffset: bigint, now: number, rollJitterMs: number, fileSuffix = ''): LogSegment {
+    return new LogSegment(dir, baseOffset, true, now, rollJitterMs, fileSuffix);
   }
 
   static open(dir: string, baseOffset: bigint, now: number, rollJitterMs: number): LogSegment {
@@ -73,6 +74,17 @@ export class LogSegment {
   get offsetOfMaxTimestamp(): bigint {
     this.#loadMaxTimestamp();
     return this.#offsetOfMaxTimestamp;
+  }
+
+  /** Max timestamp of the first batch (what max.compaction.lag.ms counts from); undefined when empty. */
+  get firstBatchTimestamp(): number | undefined {
+    if (this.#rollingBasedTimestamp === undefined && this.#size > 0) {
+      walkBatches(this.#fd, 0, this.#size, (buf, at) => {
+        this.#rollingBasedTimestamp = batchMaxTimestamp(buf, at);
+        return false;
+      });
+    }
+    return this.#rollingBasedTimestamp;
   }
 
   /** What time retention goes by: the max timestamp, or the file's mtime when no batch has one. */
@@ -153,6 +165,14 @@ export class LogSegment {
   /** Visits the header of every batch from the one holding `offset`. Returns false if the visitor stopped. */
   forEachBatch(offset: bigint, visit: (header: Buffer, at: number) => boolean | void): boolean {
     return walkBatches(this.#fd, this.offsetIndex.lookup(offset), this.#size, visit).end !== 'stopped';
+  }
+
+  /**
+   * Visits every whole batch in file order until `visit` returns false. The buffer is reused:
+   * copy what must outlive the visit.
+   */
+  forEachWholeBatch(visit: (buf: Buffer, at: number, size: number) => boolean | void): void {
+    walkBatches(this.#fd, 0, this.#size, (buf, at, _position, size) => visit(buf, at, size), true);
   }
 
   /** Offset after the last batch (base offset when empty), read via the last index entry. */
@@ -248,6 +268,16 @@ export class LogSegment {
     this.#fd = -1;
   }
 
+  /** Renames the three files from `<name><oldSuffix>` to `<name><newSuffix>`, the `.log` last. */
+  changeFileSuffixes(oldSuffix: string, newSuffix: string): void {
+    const renamed = (path: string) => path.slice(0, path.length - oldSuffix.length) + newSuffix;
+    this.offsetIndex.rename(renamed(this.offsetIndex.path));
+    this.timeIndex.rename(renamed(this.timeIndex.path));
+    const logPath = renamed(this.#logPath);
+    renameSync(this.#logPath, logPath);
+    this.#logPath = logPath;
+  }
+
   /** Closes and renames the files to `.deleted`; returns those paths for asynchronous removal. */
   closeAndMarkDeleted(): string[] {
     this.close();
@@ -292,13 +322,7 @@ export class LogSegment {
   }
 
   #timeWaitedForRoll(now: number, messageTimestamp: number): number {
-    if (this.#rollingBasedTimestamp === undefined && this.#size > 0) {
-      walkBatches(this.#fd, 0, this.#size, (buf, at) => {
-        this.#rollingBasedTimestamp = batchMaxTimestamp(buf, at);
-        return false;
-      });
-    }
-    const first = this.#rollingBasedTimestamp ?? -1;
+    const first = this.firstBatchTimestamp ?? -1;
     return first >= 0 ? messageTimestamp - first : now - this.#created;
   }
 

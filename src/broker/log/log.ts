@@ -1,9 +1,10 @@
 import { unlink } from 'node:fs/promises';
-import { ATTR, BATCH, readBatchHeader, type BatchHeader } from '../../protocol/records/batch-header.js';
+import { ATTR, BATCH, lastSequence, readBatchHeader, type BatchHeader } from '../../protocol/records/batch-header.js';
 import { crc32c } from '../../protocol/records/crc.js';
+import { fsyncDir } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { LogError } from './log-error.js';
-import { topicPartitionKey, type TopicPartition } from './log-file-names.js';
+import { SWAP_SUFFIX, topicPartitionKey, type TopicPartition } from './log-file-names.js';
 import { floorIndex, loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import { segmentsBelowLogStart, segmentsToDelete } from './retention.js';
@@ -57,9 +58,6 @@ export interface LogBatch extends BatchHeader {
   isTransactional: boolean;
   isControl: boolean;
 }
-
-const NO_SEQUENCE = -1;
-const INT32_MAX = 0x7fffffff;
 
 /**
  * One partition's log (Kafka's UnifiedLog + LocalLog): an ordered list of segments, the last one
@@ -137,6 +135,11 @@ export class Log {
 
   get segmentBaseOffsets(): bigint[] {
     return this.#segments.map((s) => s.baseOffset);
+  }
+
+  /** Oldest first, the last one active. For the log cleaner, which reads the inactive ones. */
+  get segments(): readonly LogSegment[] {
+    return this.#segments;
   }
 
   get closed(): boolean {
@@ -326,6 +329,24 @@ export class Log {
     return count;
   }
 
+  /**
+   * The log cleaner's swap (Kafka's replaceSegments): `cleaned`, whose files carry the `.swap`
+   * suffix, takes the place of `old`, a run of inactive segments starting at its base offset. The
+   * old files become `.deleted`, then the swap files get their final names: a crash in between
+   * leaves the `.swap` files, which loading completes. Synchronous, so no read sees a half swap.
+   */
+  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): void {
+    this.#ensureOpen();
+    const first = this.#segments.indexOf(old[0]!);
+    const inPlace = first >= 0 && first + old.length < this.#segments.length && old.every((s, i) => this.#segments[first + i] === s);
+    if (!inPlace || cleaned.baseOffset !== old[0]!.baseOffset) {
+      throw new LogError('KAFKA_STORAGE_ERROR', `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`);
+    }
+    this.#deleteSegments(this.#segments.splice(first, old.length, cleaned));
+    cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
+    fsyncDir(this.dir);
+  }
+
   /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
   roll(): void {
     this.#ensureOpen();
@@ -426,17 +447,10 @@ function toFoundBatch(batch: Buffer): FoundBatch {
 }
 
 function toLogBatch(header: BatchHeader, lastOffset: bigint): LogBatch {
-  const { baseSequence, lastOffsetDelta } = header;
-  const lastSequence =
-    baseSequence === NO_SEQUENCE
-      ? NO_SEQUENCE
-      : baseSequence > INT32_MAX - lastOffsetDelta
-        ? lastOffsetDelta - (INT32_MAX - baseSequence) - 1
-        : baseSequence + lastOffsetDelta;
   return {
     ...header,
     lastOffset,
-    lastSequence,
+    lastSequence: lastSequence(header),
     isTransactional: (header.attributes & ATTR.TRANSACTIONAL) !== 0,
     isControl: (header.attributes & ATTR.CONTROL) !== 0,
   };

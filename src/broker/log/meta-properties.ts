@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { makeDirectory } from '../../util/make-directory.js';
 import { join } from 'node:path';
 import { parseProperties } from '../../client/properties.js';
-import { uuidFromBytes } from '../../protocol/primitives/uuid.js';
+import { randomUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from './file-io.js';
 import { LogError } from './log-error.js';
 import { META_PROPERTIES } from './log-file-names.js';
@@ -36,7 +35,7 @@ export function ensureMetaProperties(logDirs: readonly string[], brokerId: numbe
     }
     stored.set(dir, props.get('cluster.id'));
   }
-  const expected = clusterId ?? [...stored.values()].find((id) => id !== undefined) ?? newClusterId();
+  const expected = clusterId ?? [...stored.values()].find((id) => id !== undefined) ?? randomUuid();
   for (const [dir, id] of stored) {
     if (id !== undefined && id !== expected) {
       throw new LogError(
@@ -61,13 +60,5 @@ function readMeta(path: string): Map<string, string> | undefined {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new LogError('KAFKA_STORAGE_ERROR', `Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-/** Kafka's Uuid.randomUuid text form; like Kafka, never one starting with '-' (it reads as an option). */
-function newClusterId(): string {
-  for (;;) {
-    const id = uuidFromBytes(randomBytes(16));
-    if (!id.startsWith('-')) return id;
   }
 }

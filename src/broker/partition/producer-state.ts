@@ -1,3 +1,4 @@
+import { incrementSequence } from '../../protocol/records/batch-header.js';
 import { ApiError } from '../api-error.js';
 import type { Log } from '../log/log.js';
 
@@ -59,7 +60,7 @@ export class ProducerStateManager {
     const entry = this.#producers.get(batch.producerId);
     if (!entry) return undefined;
     const { producerId, producerEpoch, baseSequence } = batch;
-    const lastSeq = lastSequence(batch);
+    const lastSeq = incrementSequence(baseSequence, batch.lastOffsetDelta);
     if (producerEpoch === entry.epoch) {
       const duplicate = entry.batches.find((b) => b.firstSeq === baseSequence && b.lastSeq === lastSeq);
       if (duplicate) return duplicate;
@@ -96,15 +97,9 @@ export class ProducerStateManager {
       entry = { epoch: batch.producerEpoch, batches: [] };
       this.#producers.set(batch.producerId, entry);
     }
-    entry.batches.push({ firstSeq: batch.baseSequence, lastSeq: lastSequence(batch), firstOffset, lastOffset, timestamp });
+    entry.batches.push({ firstSeq: batch.baseSequence, lastSeq: incrementSequence(batch.baseSequence, batch.lastOffsetDelta), firstOffset, lastOffset, timestamp });
     if (entry.batches.length > BATCHES_TO_RETAIN) entry.batches.shift();
   }
-}
-
-/** Sequences wrap from Int32.MAX_VALUE to 0, as Kafka's DefaultRecordBatch.incrementSequence does. */
-function lastSequence(batch: ProducerBatch): number {
-  const { baseSequence, lastOffsetDelta } = batch;
-  return baseSequence > INT32_MAX - lastOffsetDelta ? lastOffsetDelta - (INT32_MAX - baseSequence) - 1 : baseSequence + lastOffsetDelta;
 }
 
 function inSequence(lastSeq: number, nextSeq: number): boolean {

@@ -3,7 +3,7 @@ import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.j
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { consume } from '../../tools/console-consumer/consume.js';
 import { validateConsumerFlags, type ConsumerFlags } from '../../tools/console-consumer/consumer-options.js';
-import { CONSUMER_KEYS, consumerTuning } from '../../tools/console-consumer/consumer-settings.js';
+import { CONSUMER_KEYS, consumerTuning, fetchSettings } from '../../tools/console-consumer/consumer-settings.js';
 import { defaultFormatter, defaultFormatterConfig } from '../../tools/console-consumer/default-formatter.js';
 import { jsonFormatter } from '../../tools/console-consumer/json-format.js';
 import { kcatFormatter } from '../../tools/console-consumer/kcat-format.js';
@@ -43,7 +43,7 @@ export function configure(cmd: Command): void {
     .option('--partition <n>', 'read only this partition (starts at the end unless --offset/--from-beginning)', intOption(0))
     .option('--offset <offset>', 'with --partition: earliest, latest or an offset (default: latest)')
     .option('--from-beginning', 'start at the earliest offset when there is no committed one')
-    .option('--group <id>', 'consumer group (default: a generated one that commits nothing and is deleted at exit)')
+    .option('--group <id>', 'consumer group to join (default: none, read every partition without a group)')
     .option('--max-messages <n>', 'exit after this many messages', intOption(0))
     .option('--timeout-ms <ms>', 'exit when no message arrives for this long', intOption())
     .option('--exit-at-end', 'exit once every partition is read up to the end it had at start')
@@ -75,6 +75,7 @@ async function run(flags: Flags): Promise<void> {
     request,
     formatter: formatter(flags),
     tuning: consumerTuning(properties),
+    fetch: fetchSettings(properties),
     connect: { bootstrapServer: flags.bootstrapServer, properties, consumedKeys: CONSUMER_KEYS, verbose: flags.verbose },
     output: process.stdout,
   });

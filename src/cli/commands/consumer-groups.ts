@@ -3,6 +3,7 @@ import { clientConfig } from '../../client/config.js';
 import { withAdmin } from '../../client/connect.js';
 import { readPropertiesFile } from '../../client/properties.js';
 import { readUserFile } from '../../client/read-file.js';
+import { versionedConnectionOptions } from '../../client/versioned-connection.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { runAction } from '../../tools/consumer-groups/actions.js';
 import { validateConsumerGroupsFlags, type ConsumerGroupsFlags } from '../../tools/consumer-groups/consumer-groups-options.js';
@@ -76,13 +77,7 @@ async function run(flags: Flags): Promise<void> {
   const properties = new Map(flags.commandConfig ? readPropertiesFile(flags.commandConfig) : []);
   if (flags.timeout !== undefined && !properties.has('request.timeout.ms')) properties.set('request.timeout.ms', String(flags.timeout));
   // withAdmin reports unknown properties; the raw client needs the same settings, quietly.
-  const settings = clientConfig(properties, { warn: () => {} });
-  const raw = {
-    clientId: settings.clientId,
-    timeoutMs: settings.requestTimeout,
-    ...(settings.ssl ? { tls: settings.ssl } : {}),
-    ...(settings.sasl ? { sasl: settings.sasl } : {}),
-  };
+  const raw = versionedConnectionOptions(clientConfig(properties, { warn: () => {} }));
   const stop = new AbortController();
   const abort = () => stop.abort();
   // Only --watch runs until interrupted; it stops cleanly (exit 0) on Ctrl-C.

@@ -1,6 +1,6 @@
 import { BATCH, type CompressionName } from '../../protocol/records/batch-header.js';
 import { CompressionRatios, ESTIMATION_FACTOR } from './compression-ratio.js';
-import type { ClusterMetadata } from './metadata.js';
+import type { ClusterMetadata } from '../cluster-metadata.js';
 import { ProducerBatch } from './producer-batch.js';
 import type { DeliveryCallback, ProducerHeader } from './producer-record.js';
 

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
+import { incrementSequence } from '../../protocol/records/batch-header.js';
 import type { PartitionQueue } from './accumulator.js';
 import type { ProducerBatch } from './producer-batch.js';
 
@@ -9,13 +10,7 @@ interface Sequences {
   lastAckedOffset: bigint;
 }
 
-const INT32_MAX = 0x7fffffff;
 const MAX_EPOCH = 0x7fff;
-
-/** DefaultRecordBatch.incrementSequence: sequences wrap from Integer.MAX_VALUE to 0. */
-function incrementSequence(sequence: number, increment: number): number {
-  return sequence > INT32_MAX - increment ? increment - (INT32_MAX - sequence) - 1 : sequence + increment;
-}
 
 /** What to do with a batch the broker answered with an error. */
 export type IdempotentVerdict = 'retry' | 'fail';

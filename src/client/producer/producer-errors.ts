@@ -21,11 +21,6 @@ export class ProducerTimeoutError extends ProducerError {
   override name = 'ProducerTimeoutError';
 }
 
-/** No broker could be reached (or none accepted our TLS/SASL); `cause` is the last socket error. */
-export class BrokerConnectionError extends Error {
-  override name = 'BrokerConnectionError';
-}
-
 /** A partition-level error code from a Produce response, as a one-line error. */
 export function brokerError(code: number, topic: string, partition: number, detail: string | null = null): ProducerError {
   const name = errorName(code) ?? `error code ${code}`;

@@ -1,10 +1,9 @@
 import type { RecordHeader } from '../../protocol/records/record.js';
 import { packageVersion } from '../../cli/version.js';
-import { formatBroker, formatBrokers } from '../bootstrap.js';
+import { BrokerConnections, reachBootstrap } from '../broker-connections.js';
+import { ClusterMetadata } from '../cluster-metadata.js';
 import { NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
-import { BrokerConnections } from './connections.js';
 import { IdempotenceState } from './idempotence.js';
-import { ClusterMetadata } from './metadata.js';
 import {
   StickyPartitioner,
   checkCustomPartition,
@@ -14,7 +13,7 @@ import {
 } from './partitioner.js';
 import { recordSizeUpperBound } from './producer-batch.js';
 import { resolveProducerConfig, type NativeProducerConfig, type ProducerOptions } from './producer-config.js';
-import { BrokerConnectionError, ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
+import { ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
 import type { DeliveryCallback, ProducerHeader, ProducerRecord, RecordMetadata } from './producer-record.js';
 import { Sender } from './sender.js';
 
@@ -35,9 +34,6 @@ export interface NativeProducer {
   close(): Promise<void>;
 }
 
-/** Attempts at reaching the bootstrap servers before giving up (kts tools fail fast, unlike Kafka's). */
-const BOOTSTRAP_ROUNDS = 3;
-
 /**
  * A Kafka producer on kts's own protocol layer, with the Java producer's semantics: its
  * partitioner, batching (batch.size, linger.ms, buffer.memory), acks, retries and idempotence.
@@ -52,29 +48,8 @@ export async function createNativeProducer(options: ProducerOptions): Promise<Na
     ...(config.tls ? { tls: config.tls } : {}),
     ...(config.sasl ? { sasl: config.sasl } : {}),
   });
-  await reachBootstrap(connections, config);
+  await reachBootstrap(connections, config.bootstrap, config.retryBackoffMs, config.log);
   return new Producer(config, connections);
-}
-
-async function reachBootstrap(connections: BrokerConnections, config: NativeProducerConfig): Promise<void> {
-  const { bootstrap, retryBackoffMs: backoffMs } = config;
-  let lastError: Error | undefined;
-  for (let round = 0; round < BOOTSTRAP_ROUNDS; round++) {
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (round - 1)));
-    for (const address of bootstrap) {
-      try {
-        await connections.connect(address);
-        return;
-      } catch (err) {
-        lastError = err as Error;
-        config.log?.(`could not connect to ${formatBroker(address)}: ${lastError.message}`);
-        if (lastError.name === 'SaslAuthenticationError') break;
-      }
-    }
-    if (lastError?.name === 'SaslAuthenticationError') break;
-  }
-  connections.closeAll();
-  throw new BrokerConnectionError(`could not connect to any broker at ${formatBrokers(bootstrap)}`, { cause: lastError });
 }
 
 interface Waiting {
@@ -101,7 +76,7 @@ class Producer implements NativeProducer {
     private readonly config: NativeProducerConfig,
     private readonly connections: BrokerConnections,
   ) {
-    this.metadata = new ClusterMetadata(config.metadataMaxAgeMs, config.retryBackoffMs);
+    this.metadata = new ClusterMetadata(config.metadataMaxAgeMs, config.retryBackoffMs, true);
     this.accumulator = new RecordAccumulator(config);
     this.sender = new Sender({
       config,

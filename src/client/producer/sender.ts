@@ -3,32 +3,21 @@ import { ApiKey } from '../../protocol/generated/apis.js';
 import type { ProduceRequestPartitionProduceData, ProduceResponse } from '../../protocol/generated/apis/produce.js';
 import { commonVersion } from '../api-versions.js';
 import { formatBroker, type BrokerAddress } from '../bootstrap.js';
+import { BrokerConnectionError, type BrokerConnections } from '../broker-connections.js';
+import { STALE_METADATA, type ClusterMetadata } from '../cluster-metadata.js';
+import { MetadataUpdater } from '../metadata-updater.js';
 import type { RawKafkaConnection } from '../raw-connection.js';
 import type { PartitionQueue, RecordAccumulator } from './accumulator.js';
-import type { BrokerConnections } from './connections.js';
 import type { IdempotenceState } from './idempotence.js';
-import type { ClusterMetadata } from './metadata.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { NativeProducerConfig } from './producer-config.js';
-import { BrokerConnectionError, ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
+import { ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
 import { RecordMetadata } from './producer-record.js';
 
 /** Produce v3 is the first with magic v2 record batches, the only format kts writes. */
 const MIN_PRODUCE_VERSION = 3;
 /** The Java producer's idempotent InitProducerId asks for no transaction timeout. */
 const NO_TRANSACTION_TIMEOUT = 0x7fffffff;
-
-/** Errors after which the leader may have moved (Kafka's InvalidMetadataException family). */
-const STALE_METADATA: ReadonlySet<number> = new Set([
-  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-  ErrorCode.LEADER_NOT_AVAILABLE,
-  ErrorCode.NOT_LEADER_OR_FOLLOWER,
-  ErrorCode.NETWORK_EXCEPTION,
-  ErrorCode.KAFKA_STORAGE_ERROR,
-  ErrorCode.FENCED_LEADER_EPOCH,
-  ErrorCode.UNKNOWN_LEADER_EPOCH,
-  ErrorCode.REPLICA_NOT_AVAILABLE,
-]);
 
 export type SenderConfig = Pick<
   NativeProducerConfig,
@@ -66,14 +55,22 @@ export interface SenderParts {
 export class Sender {
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
-  private metadataInFlight = false;
+  private readonly metadataUpdater: MetadataUpdater;
   private producerIdInFlight = false;
   private inFlightBatches = 0;
-  private bootstrapIndex = 0;
   private fatal: Error | null = null;
   private stopped = false;
 
-  constructor(private readonly parts: SenderParts) {}
+  constructor(private readonly parts: SenderParts) {
+    this.metadataUpdater = new MetadataUpdater(parts.metadata, parts.connections, parts.bootstrap, {
+      connect: (address) => this.connect(address),
+      finished: (updated) => {
+        if (updated) parts.onProgress();
+        this.wakeup();
+      },
+      unsupported: (message) => this.failAll(new ProducerError(message)),
+    });
+  }
 
   /** Set once the producer can no longer send (e.g. not authorized for idempotence). */
   get fatalError(): Error | null {
@@ -105,7 +102,7 @@ export class Sender {
       q.muted = false;
       this.fail(batch, new ProducerTimeoutError(`Expiring ${batch.count} record(s) for ${batch.topic}-${batch.partition}:${now - batch.createdMs} ms has passed since batch creation`));
     }
-    let delay = this.maybeUpdateMetadata(now);
+    let delay = this.metadataUpdater.maybeUpdate(now);
     if (idempotence !== null && !idempotence.ready) this.maybeInitProducerId();
     const ready = accumulator.ready(metadata, now, this.parts.memoryWaiting());
     if (ready.unknownLeader) {
@@ -151,40 +148,6 @@ export class Sender {
         this.wakeup();
       },
     );
-  }
-
-  /** Sends a Metadata request when one is due; returns how long until the next is due. */
-  private maybeUpdateMetadata(now: number): number {
-    const { metadata, connections } = this.parts;
-    const wait = metadata.timeToUpdate(now);
-    if (this.metadataInFlight) return Infinity;
-    if (wait > 0) return wait;
-    const conn = connections.any();
-    if (conn === undefined) {
-      const candidates = [...metadata.knownBrokers(), ...this.parts.bootstrap];
-      const address = candidates[this.bootstrapIndex++ % candidates.length]!;
-      if (connections.canConnect(address, now)) this.connect(address);
-      return Math.max(1, connections.backoffLeft(address, now));
-    }
-    const version = commonVersion(conn.versions!, ApiKey.Metadata);
-    if (version === undefined) {
-      this.failAll(new ProducerError('the broker does not support a Metadata version kts speaks'));
-      return Infinity;
-    }
-    this.metadataInFlight = true;
-    conn.request(ApiKey.Metadata, version, metadata.request(now)).then(
-      (response) => {
-        this.metadataInFlight = false;
-        metadata.update(response, Date.now());
-        this.parts.onProgress();
-        this.wakeup();
-      },
-      () => {
-        this.metadataInFlight = false;
-        this.wakeup();
-      },
-    );
-    return Infinity;
   }
 
   /** InitProducerId: the first one, or an epoch bump once no batch is in flight (KIP-360). */

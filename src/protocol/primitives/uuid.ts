@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * UUIDs travel as 16 bytes; in memory we keep Kafka's own text form (`Uuid.toString()`: URL-safe
  * base64, no padding, 22 characters), which is what every Kafka tool prints as a topic id.
@@ -11,6 +13,16 @@ export function isUuid(text: string): boolean {
   return UUID_TEXT.test(text);
 }
 
-export function uuidFromBytes(bytes: Buffer): string {
-  return bytes.toString('base64url');
+/** Kafka's reserved Uuid.METADATA_TOPIC_ID (the KRaft `__cluster_metadata` topic). */
+const METADATA_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
+
+/**
+ * A new id as Kafka's Uuid.randomUuid makes topic and cluster ids: never a reserved id, never
+ * starting with '-' (it would read as a command-line option).
+ */
+export function randomUuid(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (id !== ZERO_UUID && id !== METADATA_TOPIC_ID && !id.startsWith('-')) return id;
+  }
 }

@@ -71,6 +71,21 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
 
 export const MAGIC_V2 = 2;
 
+/** The baseSequence of a batch from a producer without idempotence (RecordBatch.NO_SEQUENCE). */
+export const NO_SEQUENCE = -1;
+
+const INT32_MAX = 0x7fffffff;
+
+/** DefaultRecordBatch.incrementSequence: sequences wrap from Int32.MAX_VALUE to 0. */
+export function incrementSequence(sequence: number, increment: number): number {
+  return sequence > INT32_MAX - increment ? increment - (INT32_MAX - sequence) - 1 : sequence + increment;
+}
+
+/** DefaultRecordBatch.lastSequence: the sequence of a batch's last record, NO_SEQUENCE without idempotence. */
+export function lastSequence({ baseSequence, lastOffsetDelta }: Pick<BatchHeader, 'baseSequence' | 'lastOffsetDelta'>): number {
+  return baseSequence === NO_SEQUENCE ? NO_SEQUENCE : incrementSequence(baseSequence, lastOffsetDelta);
+}
+
 /** The CRC-32C a v2 batch of `size` bytes at `pos` should carry (it covers attributes onwards). */
 export function computeBatchCrc(buf: Buffer, pos: number, size: number): number {
   return crc32c(buf.subarray(pos + BATCH.ATTRIBUTES, pos + size));

@@ -137,8 +137,21 @@ export function decodeBatch(batch: Buffer, options: DecodeOptions): DecodedBatch
     }
   });
   if (cursor.pos !== cursor.end) throw corrupt(`bytes left over after ${header.recordsCount} records`);
+  // Listed field by field: a spread of the header costs ~10 µs a batch (compaction, replay, ListOffsets decode many).
   return {
-    ...header,
+    baseOffset: header.baseOffset,
+    batchLength: header.batchLength,
+    partitionLeaderEpoch: header.partitionLeaderEpoch,
+    magic: header.magic,
+    crc: header.crc,
+    attributes,
+    lastOffsetDelta: header.lastOffsetDelta,
+    baseTimestamp: header.baseTimestamp,
+    maxTimestamp: header.maxTimestamp,
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    baseSequence: header.baseSequence,
+    recordsCount: header.recordsCount,
     compression,
     timestampType,
     isTransactional: (attributes & ATTR.TRANSACTIONAL) !== 0,

@@ -1,7 +1,7 @@
 import type { ConnectOptions } from '../../client/connect.js';
+import { openBootstrap, VersionedConnection } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
 import { defaultMetadataRequest } from '../../protocol/generated/apis/metadata.js';
-import { AdminConnection, adminConnector } from '../common/admin-connection.js';
 import { apiVersionEntries, type ApiVersionEntry } from './api-versions-text.js';
 
 export interface BrokerNode {
@@ -20,8 +20,7 @@ export function nodeText(node: BrokerNode): string {
 
 /** Every broker of the cluster (from Metadata, by id) with the API versions it advertises. */
 export async function brokerApiVersions(options: ConnectOptions): Promise<BrokerApiVersions[]> {
-  const connect = adminConnector(options);
-  const bootstrap = await AdminConnection.open(options, connect);
+  const { bootstrap, options: connection } = await openBootstrap(options);
   let nodes: BrokerNode[];
   try {
     const metadata = await bootstrap.request(ApiKey.Metadata, { ...defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false });
@@ -32,7 +31,7 @@ export async function brokerApiVersions(options: ConnectOptions): Promise<Broker
   return Promise.all(
     nodes.map(async (node): Promise<BrokerApiVersions> => {
       try {
-        const conn = await connect(node);
+        const conn = await VersionedConnection.open(node, connection);
         conn.close();
         return { node, apis: apiVersionEntries(conn.versions) };
       } catch (err) {

@@ -1,9 +1,7 @@
-import { CliError } from '../../cli/errors.js';
-import { formatBroker } from '../../client/bootstrap.js';
 import type { ConnectOptions } from '../../client/connect.js';
+import { openBootstrap, VersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
 import { defaultMetadataRequest, type MetadataResponse } from '../../protocol/generated/apis/metadata.js';
-import { AdminConnection, adminConnector } from '../common/admin-connection.js';
 
 /**
  * The connections kts configs needs: the bootstrap broker for topics and cluster defaults, and
@@ -11,17 +9,17 @@ import { AdminConnection, adminConnector } from '../common/admin-connection.js';
  * client sends broker resources to that broker).
  */
 export class ConfigCluster {
-  readonly #connections = new Map<number, AdminConnection>();
+  readonly #connections = new Map<number, VersionedConnection>();
   #metadata: Promise<MetadataResponse> | undefined;
 
   private constructor(
-    readonly bootstrap: AdminConnection,
-    private readonly connect: ReturnType<typeof adminConnector>,
+    readonly bootstrap: VersionedConnection,
+    private readonly options: VersionedConnectionOptions,
   ) {}
 
   static async open(options: ConnectOptions): Promise<ConfigCluster> {
-    const connect = adminConnector(options);
-    return new ConfigCluster(await AdminConnection.open(options, connect), connect);
+    const { bootstrap, options: connection } = await openBootstrap(options);
+    return new ConfigCluster(bootstrap, connection);
   }
 
   /** Every topic, internal ones included, sorted. */
@@ -35,14 +33,12 @@ export class ConfigCluster {
   }
 
   /** The connection to broker `id`, or the bootstrap one when that broker is not in the metadata. */
-  async broker(id: number): Promise<AdminConnection> {
+  async broker(id: number): Promise<VersionedConnection> {
     const existing = this.#connections.get(id);
     if (existing) return existing;
     const node = (await this.#brokers()).brokers.find((b) => b.nodeId === id);
     if (node === undefined || (node.host === this.bootstrap.address.host && node.port === this.bootstrap.address.port)) return this.bootstrap;
-    const conn = await this.connect(node).catch((err: Error) => {
-      throw new CliError(`Error: could not connect to broker ${formatBroker(node)} (${err.message})`);
-    });
+    const conn = await VersionedConnection.reach(node, this.options);
     this.#connections.set(id, conn);
     return conn;
   }

@@ -23,6 +23,8 @@ export interface ConsumeRequest {
   source: { topic: string } | { include: RegExp };
   partition?: number;
   start: StartPosition;
+  /** auto.offset.reset: where a partition restarts when its position is out of range. */
+  offsetReset: 'earliest' | 'latest';
   /** The group to join; generated (console-consumer-N) when none was given. */
   groupId: string;
   groupGenerated: boolean;
@@ -90,6 +92,7 @@ export function validateConsumerFlags(
     source: flags.topic !== undefined ? { topic: flags.topic } : { include: topicPattern(flags.include!) },
     ...(flags.partition !== undefined ? { partition: flags.partition } : {}),
     start: startPosition(flags, reset),
+    offsetReset: flags.fromBeginning || reset === 'earliest' ? 'earliest' : 'latest',
     groupId: groupIds[0] ?? `console-consumer-${Math.floor(random() * 100_000)}`,
     groupGenerated,
     autoCommit,

@@ -4,21 +4,20 @@ import { partitionKey } from './end-tracker.js';
 import type { ConsumeRequest } from './consumer-options.js';
 
 /**
- * Per partition of `topics`: where this consumer will start (committed offset, else the start
- * rule) and the high watermark now. Used by `--exit-at-end` to know when everything was read.
+ * Per partition of `topics`: where the group member will start (the group's committed offset,
+ * else the start rule) and the high watermark now. Used by `--exit-at-end` to know when
+ * everything was read.
  */
 export async function partitionRanges(admin: Admin, req: ConsumeRequest, topics: readonly string[]): Promise<Map<string, PartitionRange>> {
   const committed = new Map<string, string>();
-  if (!req.groupGenerated) {
-    for (const t of await admin.fetchOffsets({ groupId: req.groupId, topics: [...topics] })) {
-      for (const p of t.partitions) if (BigInt(p.offset) >= 0n) committed.set(partitionKey(t.topic, p.partition), p.offset);
-    }
+  for (const t of await admin.fetchOffsets({ groupId: req.groupId, topics: [...topics] })) {
+    for (const p of t.partitions) if (BigInt(p.offset) >= 0n) committed.set(partitionKey(t.topic, p.partition), p.offset);
   }
   const ranges = new Map<string, PartitionRange>();
   for (const topic of topics) {
     for (const p of await admin.fetchTopicOffsets(topic)) {
       const key = partitionKey(topic, p.partition);
-      const rule = req.start.kind === 'offset' ? req.start.offset : req.start.kind === 'earliest' ? p.low : p.high;
+      const rule = req.start.kind === 'earliest' ? p.low : p.high;
       ranges.set(key, { start: committed.get(key) ?? rule, end: p.high });
     }
   }

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import { CliError, oneLine } from '../../cli/errors.js';
 import { parseBootstrapServers, type BrokerAddress } from '../../client/bootstrap.js';
+import { BrokerConnectionError } from '../../client/broker-connections.js';
 import { clientConfig } from '../../client/config.js';
 import type { ConnectOptions } from '../../client/connect.js';
 import { describeConnectionError } from '../../client/connection-error.js';
 import { loadPartitioner } from '../../client/producer/custom-partitioner.js';
 import { createNativeProducer, type NativeProducer } from '../../client/producer/producer.js';
-import { BrokerConnectionError } from '../../client/producer/producer-errors.js';
 import type { DeliveryCallback, ProducerRecord } from '../../client/producer/producer-record.js';
 import { LineSplitter } from './line-splitter.js';
 import { InputError, type RecordParser } from './record-input.js';

@@ -1,11 +1,11 @@
 import { CliError } from '../../cli/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
+import { withVersionedConnection, type VersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { kafkaErrorMessage } from './kafka-errors.js';
 import type { PlannedOffset } from './reset-plan.js';
 import { partitionKey, type TopicPartition } from './topic-partitions.js';
-import { withConnection, type RawOptions, type VersionedConnection } from './versioned-connection.js';
 
 export interface Coordinator extends BrokerAddress {
   id: number;
@@ -28,11 +28,11 @@ const RETRIABLE_COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
 export class CoordinatorRequests {
   constructor(
     private readonly anyBroker: () => Promise<BrokerAddress>,
-    private readonly options: RawOptions,
+    private readonly options: VersionedConnectionOptions,
   ) {}
 
   async coordinator(group: string): Promise<Coordinator> {
-    return withConnection(await this.anyBroker(), this.options, async (c) => {
+    return withVersionedConnection(await this.anyBroker(), this.options, async (c) => {
       for (let attempt = 0; ; attempt++) {
         const r = await c.request(ApiKey.FindCoordinator, { key: group, keyType: 0, coordinatorKeys: [] }, FIND_COORDINATOR_MAX_VERSION);
         if (r.errorCode === ErrorCode.NONE) return { id: r.nodeId, host: r.host, port: r.port };
@@ -83,7 +83,7 @@ export class CoordinatorRequests {
   }
 
   private async onCoordinator<T>(group: string, fn: (c: VersionedConnection) => Promise<T>): Promise<T> {
-    return withConnection(await this.coordinator(group), this.options, fn);
+    return withVersionedConnection(await this.coordinator(group), this.options, fn);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { CliError } from '../../cli/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
+import type { VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { decodeConsumerProtocolAssignment } from '../../protocol/generated/data/consumer-protocol-assignment.js';
 import { Reader } from '../../protocol/primitives/reader.js';
 import { CoordinatorRequests, type Coordinator } from './coordinator-requests.js';
@@ -9,7 +10,6 @@ import { kafkaErrorMessage } from './kafka-errors.js';
 import { nextRecordTimestamps } from './next-record-time.js';
 import type { PlannedOffset } from './reset-plan.js';
 import { partitionKey, type TopicPartition } from './topic-partitions.js';
-import type { RawOptions } from './versioned-connection.js';
 
 export interface MemberDescription {
   consumerId: string;
@@ -44,7 +44,7 @@ export class GroupCluster {
 
   constructor(
     private readonly admin: Admin,
-    private readonly options: RawOptions,
+    private readonly options: VersionedConnectionOptions,
   ) {
     this.coordinators = new CoordinatorRequests(() => this.anyBroker(), options);
   }

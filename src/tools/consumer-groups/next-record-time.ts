@@ -1,4 +1,5 @@
 import type { BrokerAddress } from '../../client/bootstrap.js';
+import { withVersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
 import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../protocol/generated/apis/fetch.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -6,7 +7,6 @@ import { ATTR, MAGIC_V2, readBatchHeader } from '../../protocol/records/batch-he
 import { iterateBatches } from '../../protocol/records/batch-iterator.js';
 import { decodeBatch } from '../../protocol/records/record-batch.js';
 import { partitionKey, type TopicPartition } from './topic-partitions.js';
-import { withConnection, type RawOptions } from './versioned-connection.js';
 
 export interface NextRecordProbe extends TopicPartition {
   /** The group's committed offset: the next record it will consume. */
@@ -25,7 +25,7 @@ const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
  * reading only the first batch that holds the offset. Partitions whose record cannot be read
  * (deleted, legacy format, fetch error) are left out.
  */
-export async function nextRecordTimestamps(probes: readonly NextRecordProbe[], options: RawOptions): Promise<Map<string, number>> {
+export async function nextRecordTimestamps(probes: readonly NextRecordProbe[], options: VersionedConnectionOptions): Promise<Map<string, number>> {
   const byLeader = new Map<string, NextRecordProbe[]>();
   for (const p of probes) {
     const key = `${p.leader.host}:${p.leader.port}`;
@@ -42,7 +42,7 @@ export async function nextRecordTimestamps(probes: readonly NextRecordProbe[], o
           .filter((p) => p.topic === topic)
           .map((p) => ({ ...defaultFetchRequestFetchPartition(), partition: p.partition, fetchOffset: BigInt(p.offset), partitionMaxBytes: PARTITION_MAX_BYTES })),
       }));
-      const response = await withConnection(group[0]!.leader, options, (c) =>
+      const response = await withVersionedConnection(group[0]!.leader, options, (c) =>
         c.request(ApiKey.Fetch, { ...defaultFetchRequest(), topics }, FETCH_MAX_VERSION),
       ).catch(() => undefined);
       // An unreachable leader only leaves its partitions' time lag unknown.

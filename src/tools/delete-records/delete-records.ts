@@ -1,9 +1,9 @@
 import type { ConnectOptions } from '../../client/connect.js';
+import { openBootstrap, VersionedConnection } from '../../client/versioned-connection.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
 import { defaultMetadataRequest } from '../../protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
-import { AdminConnection, adminConnector } from '../common/admin-connection.js';
 import type { RecordsToDelete } from './offset-json.js';
 
 export type DeleteOutcome = { topic: string; partition: number } & ({ lowWatermark: bigint } | { errorCode: number });
@@ -13,8 +13,7 @@ export type DeleteOutcome = { topic: string; partition: number } & ({ lowWaterma
  * Admin.deleteRecords does; outcomes sorted by topic and partition.
  */
 export async function deleteRecords(options: ConnectOptions, wanted: readonly RecordsToDelete[]): Promise<DeleteOutcome[]> {
-  const connect = adminConnector(options);
-  const bootstrap = await AdminConnection.open(options, connect);
+  const { bootstrap, options: connection } = await openBootstrap(options);
   const outcomes: DeleteOutcome[] = [];
   try {
     const topics = [...new Set(wanted.map((w) => w.topic))];
@@ -38,7 +37,7 @@ export async function deleteRecords(options: ConnectOptions, wanted: readonly Re
         for (const e of entries) outcomes.push({ topic: e.topic, partition: e.partition, errorCode: ErrorCode.LEADER_NOT_AVAILABLE });
         continue;
       }
-      const conn = node.host === bootstrap.address.host && node.port === bootstrap.address.port ? bootstrap : await connect(node);
+      const conn = node.host === bootstrap.address.host && node.port === bootstrap.address.port ? bootstrap : await VersionedConnection.open(node, connection);
       try {
         outcomes.push(...(await deleteOn(conn, entries)));
       } finally {
@@ -51,7 +50,7 @@ export async function deleteRecords(options: ConnectOptions, wanted: readonly Re
   return outcomes.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
-async function deleteOn(conn: AdminConnection, entries: readonly RecordsToDelete[]): Promise<DeleteOutcome[]> {
+async function deleteOn(conn: VersionedConnection, entries: readonly RecordsToDelete[]): Promise<DeleteOutcome[]> {
   const topics = [...new Set(entries.map((e) => e.topic))];
   const response = await conn.request(ApiKey.DeleteRecords, {
     timeoutMs: 30_000,

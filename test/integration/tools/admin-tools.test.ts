@@ -85,7 +85,11 @@ describe('configs, delete-records and broker-api-versions against the embedded b
   });
 
   it('delete-records: Kafka’s JSON in, Kafka’s report out', async () => {
-    const produced = await runKts(['console-producer', '--topic', 'orders', '--bootstrap-server', broker.bootstrapServers], { input: 'a\nb\nc\nd\n' });
+    // 'orders' is compacted by now (cleanup.policy=[delete,compact] above): its records need keys.
+    const produced = await runKts(
+      ['console-producer', '--topic', 'orders', '--property', 'parse.key=true', '--property', 'key.separator=:', '--bootstrap-server', broker.bootstrapServers],
+      { input: 'k1:a\nk2:b\nk3:c\nk4:d\n' },
+    );
     expect(produced.code).toBe(0);
     const hw = broker.broker.replicaManager.partition('orders', 0)!.highWatermark + broker.broker.replicaManager.partition('orders', 1)!.highWatermark;
     expect(hw).toBe(4n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/errors.js';
-import { formatBroker, formatBrokers, parseBootstrapServers } from '../../../src/client/bootstrap.js';
+import { bootstrapBrokers, formatBroker, formatBrokers, parseBootstrapServers } from '../../../src/client/bootstrap.js';
 
 const parse = (value: string | undefined, env: NodeJS.ProcessEnv = {}) => parseBootstrapServers(value, env);
 const hosts = (value: string) => formatBrokers(parse(value));
@@ -94,5 +94,21 @@ describe('formatBroker', () => {
     expect(formatBroker({ host: '::1', port: 9092 })).toBe('[::1]:9092');
     expect(formatBroker({ host: '127.0.0.1', port: 1 })).toBe('127.0.0.1:1');
     expect(formatBroker({ host: 'kafka', port: 2 })).toBe('kafka:2');
+  });
+});
+
+describe('bootstrapBrokers', () => {
+  it('takes --bootstrap-server over bootstrap.servers, and an empty property as unset', () => {
+    const properties = new Map([['bootstrap.servers', 'props:1']]);
+    expect(bootstrapBrokers({ bootstrapServer: 'flag:2', properties })).toEqual([{ host: 'flag', port: 2 }]);
+    expect(bootstrapBrokers({ properties })).toEqual([{ host: 'props', port: 1 }]);
+    const env = process.env.KTS_BOOTSTRAP_SERVER;
+    process.env.KTS_BOOTSTRAP_SERVER = 'env:3';
+    try {
+      expect(bootstrapBrokers({ properties: new Map([['bootstrap.servers', '']]) })).toEqual([{ host: 'env', port: 3 }]);
+    } finally {
+      if (env === undefined) delete process.env.KTS_BOOTSTRAP_SERVER;
+      else process.env.KTS_BOOTSTRAP_SERVER = env;
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   withAdmin,
   type ConnectOptions,
 } from '../../../src/client/connect.js';
+import { KAFKA_MURMUR2_VECTORS } from './murmur2-vectors.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
 /** Short enough that every failure below settles in well under the test timeout. */
@@ -198,15 +199,7 @@ describe('producers', () => {
   it('place keys as the Java client does: murmur2 (Kafka UtilsTest vectors) & 0x7fffffff mod partitions', () => {
     const partition = JAVA_COMPATIBLE_PARTITIONER();
     const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({ partitionId, leader: 0 }));
-    const javaMurmur2: [string, number][] = [
-      ['21', -973932308],
-      ['foobar', -790332482],
-      ['a-little-bit-long-string', -985981536],
-      ['a-little-bit-longer-string', -1486304829],
-      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-      ['abc', 479470107],
-    ];
-    for (const [key, hash] of javaMurmur2) {
+    for (const [key, hash] of KAFKA_MURMUR2_VECTORS) {
       const got = partition({ topic: 't', partitionMetadata, message: { key, value: null } });
       expect(got).toBe((hash & 0x7fffffff) % 7);
     }

@@ -9,7 +9,7 @@ import { defaultMetadataRequest, encodeMetadataRequest } from '../../../src/prot
 import { defaultProduceRequest, encodeProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
 import { ProtocolError, type ProtocolErrorCode } from '../../../src/protocol/primitives/protocol-error.js';
 import { Reader, readInt32 } from '../../../src/protocol/primitives/reader.js';
-import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
+import { isUuid, randomUuid, ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
 import { Writer } from '../../../src/protocol/primitives/writer.js';
 
 function fails(code: ProtocolErrorCode, fn: () => unknown): void {
@@ -107,6 +107,15 @@ describe('Writer', () => {
     const r = new Reader(w.toBuffer());
     expect([0, 1, 2, 3, 4, 5, 6].map(() => r.uvarint())).toEqual([0, 1, 127, 128, 300, 2 ** 31, 0xffffffff]);
     expect([r.uuid(), r.uuid()]).toEqual([ZERO_UUID, 'AQIDBAUGBwgJCgsMDQ4PEA']);
+  });
+
+  it('makes random ids in the wire form, distinct and never taken for an option', () => {
+    const ids = Array.from({ length: 200 }, randomUuid);
+    expect(new Set(ids).size).toBe(200);
+    for (const id of ids) {
+      expect(isUuid(id)).toBe(true);
+      expect(id.startsWith('-')).toBe(false);
+    }
   });
 
   it('rejects values the wire cannot carry', () => {

@@ -4,7 +4,6 @@ import { endTxnMarkerBatch } from '../../../../src/protocol/records/control-reco
 import { compress } from '../../../../src/protocol/records/compression.js';
 import { crc32 } from '../../../../src/protocol/records/crc.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
-import { RecordsError } from '../../../../src/protocol/records/errors.js';
 import { downConvert, upConvert } from '../../../../src/protocol/records/legacy-conversion.js';
 import {
   type LegacyMagic,
@@ -14,6 +13,7 @@ import {
 import { decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
 import { validateBatches } from '../../../../src/protocol/records/validate.js';
 import { KafkajsDecoder, MessageSet, decodeKafkajsMessageSet, gzipCodec } from './kafkajs.js';
+import { errorCodeOf } from './records-error.js';
 
 const T0 = 1_700_000_000_000n;
 const LIMIT = { maxDecompressedBytes: 1 << 20 };
@@ -36,16 +36,6 @@ function withAttributes(entry: Buffer, attributes: number): Buffer {
 
 const simplify = (ms: ReturnType<typeof decodeMessageSet>) =>
   ms.map((m) => [m.offset, m.timestamp, m.key?.toString() ?? null, m.value?.toString() ?? null]);
-
-function errorCodeOf(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RecordsError);
-    return (err as RecordsError).errorCode;
-  }
-  return expect.fail('no error thrown');
-}
 
 describe('legacy message sets', () => {
   for (const magic of [0, 1] as LegacyMagic[]) {

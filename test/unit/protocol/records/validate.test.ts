@@ -2,28 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { ATTR, BATCH, computeBatchCrc } from '../../../../src/protocol/records/batch-header.js';
 import { endTxnMarkerBatch } from '../../../../src/protocol/records/control-record.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
-import { RecordsError } from '../../../../src/protocol/records/errors.js';
 import { encodeMessageSet } from '../../../../src/protocol/records/legacy-message-set.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
 import { stampBatch } from '../../../../src/protocol/records/restamp.js';
 import { type BatchOrigin, validateBatches, validateProduceRecords } from '../../../../src/protocol/records/validate.js';
 import { writeVarint } from '../../../../src/protocol/records/varint.js';
+import { errorCodeOf } from './records-error.js';
 
 const T0 = 1_700_000_000_000n;
 const LIMIT = { maxDecompressedBytes: 1 << 20 };
 
 function records(n: number) {
   return Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(50, i), timestamp: T0 + BigInt(i) }));
-}
-
-function errorCodeOf(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RecordsError);
-    return (err as RecordsError).errorCode;
-  }
-  return expect.fail('no error thrown');
 }
 
 /** Rewrites a header field and fixes the CRC, so only the field itself is wrong. */

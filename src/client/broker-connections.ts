@@ -1,5 +1,5 @@
-import { formatBroker, type BrokerAddress } from '../bootstrap.js';
-import { RawKafkaConnection, type OpenOptions } from '../raw-connection.js';
+import { formatBroker, formatBrokers, type BrokerAddress } from './bootstrap.js';
+import { RawKafkaConnection, type OpenOptions } from './raw-connection.js';
 
 /** Kafka's reconnect.backoff.ms and reconnect.backoff.max.ms defaults. */
 const RECONNECT_BACKOFF_MS = 50;
@@ -76,4 +76,42 @@ export class BrokerConnections {
     for (const conn of this.open.values()) conn.close();
     this.open.clear();
   }
+}
+
+/** No broker could be reached (or none accepted our TLS/SASL); `cause` is the last socket error. */
+export class BrokerConnectionError extends Error {
+  override name = 'BrokerConnectionError';
+}
+
+/** Attempts at reaching the bootstrap servers before giving up (kts tools fail fast, unlike Kafka's). */
+const BOOTSTRAP_ROUNDS = 3;
+
+/**
+ * Connects to the first bootstrap server that answers, trying the list a few times with backoff
+ * (not again after a SASL failure). When none answers, closes `connections` and rejects with a
+ * BrokerConnectionError.
+ */
+export async function reachBootstrap(
+  connections: BrokerConnections,
+  bootstrap: readonly BrokerAddress[],
+  backoffMs: number,
+  log?: (line: string) => void,
+): Promise<void> {
+  let lastError: Error | undefined;
+  for (let round = 0; round < BOOTSTRAP_ROUNDS; round++) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (round - 1)));
+    for (const address of bootstrap) {
+      try {
+        await connections.connect(address);
+        return;
+      } catch (err) {
+        lastError = err as Error;
+        log?.(`could not connect to ${formatBroker(address)}: ${lastError.message}`);
+        if (lastError.name === 'SaslAuthenticationError') break;
+      }
+    }
+    if (lastError?.name === 'SaslAuthenticationError') break;
+  }
+  connections.closeAll();
+  throw new BrokerConnectionError(`could not connect to any broker at ${formatBrokers(bootstrap)}`, { cause: lastError });
 }

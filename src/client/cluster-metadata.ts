@@ -1,28 +1,44 @@
-import { ErrorCode } from '../../protocol/errors.js';
-import type { MetadataRequest, MetadataResponse } from '../../protocol/generated/apis/metadata.js';
-import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
-import type { BrokerAddress } from '../bootstrap.js';
-import type { TopicPartitions } from './partitioner.js';
+import { ErrorCode } from '../protocol/errors.js';
+import type { MetadataRequest, MetadataResponse } from '../protocol/generated/apis/metadata.js';
+import { ZERO_UUID } from '../protocol/primitives/uuid.js';
+import type { BrokerAddress } from './bootstrap.js';
 
-/** A topic as the producer routes records to it. */
-export interface TopicMetadata extends TopicPartitions {
+/** A topic as clients route requests for it. */
+export interface TopicMetadata {
   readonly name: string;
+  /** ZERO_UUID from brokers older than Metadata v10. */
+  readonly id: string;
+  readonly count: number;
+  /** Partitions with a known leader. */
+  readonly available: readonly number[];
   /** Leader broker id per partition; -1 while a partition has none. */
   readonly leaders: Int32Array;
 }
 
-/** Topic errors a metadata retry cannot fix: records for the topic fail at once. */
+/** Errors after which a partition's leader may have moved (Kafka's InvalidMetadataException family). */
+export const STALE_METADATA: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+]);
+
+/** Topic errors a metadata retry cannot fix: requests for the topic fail at once. */
 const FATAL_TOPIC_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.INVALID_TOPIC_EXCEPTION,
   ErrorCode.TOPIC_AUTHORIZATION_FAILED,
 ]);
 
 /**
- * The producer's view of the cluster: brokers and, for the topics it sends to, partition
- * leaders. It asks for an update when a topic is new or unknown, a leader is missing or moved
- * (the sender reports NOT_LEADER_OR_FOLLOWER and friends), and every metadata.max.age.ms. Like
- * the Java producer it asks with allowAutoTopicCreation, so brokers with auto.create.topics.enable
- * create topics on first use.
+ * A client's view of the cluster: brokers and, for the topics it uses, partition leaders. It
+ * asks for an update when a topic is new or unknown, a leader is missing or moved (the caller
+ * reports NOT_LEADER_OR_FOLLOWER and friends), and every metadata.max.age.ms. The Java producer
+ * always asks with allowAutoTopicCreation (brokers with auto.create.topics.enable create topics
+ * on first use); the consumer does when allow.auto.create.topics is true.
  */
 export class ClusterMetadata {
   private readonly brokers = new Map<number, BrokerAddress>();
@@ -36,6 +52,7 @@ export class ClusterMetadata {
   constructor(
     private readonly maxAgeMs: number,
     private readonly retryBackoffMs: number,
+    private readonly allowAutoTopicCreation: boolean,
   ) {}
 
   /** Starts tracking `topic`; unknown topics trigger an update. */
@@ -62,7 +79,7 @@ export class ClusterMetadata {
     this.lastAttemptMs = nowMs;
     return {
       topics: [...this.wanted].map((name) => ({ topicId: ZERO_UUID, name })),
-      allowAutoTopicCreation: true,
+      allowAutoTopicCreation: this.allowAutoTopicCreation,
       includeClusterAuthorizedOperations: false,
       includeTopicAuthorizedOperations: false,
     };
@@ -94,7 +111,7 @@ export class ClusterMetadata {
       const available: number[] = [];
       for (let i = 0; i < count; i++) if (leaders[i]! >= 0) available.push(i);
       if (available.length < count) this.updateRequested = true;
-      this.topics.set(t.name, { name: t.name, count, leaders, available });
+      this.topics.set(t.name, { name: t.name, id: t.topicId, count, leaders, available });
     }
     for (const name of this.wanted) {
       if (!this.topics.has(name) && !this.fatal.has(name)) this.updateRequested = true;

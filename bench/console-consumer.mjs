@@ -1,0 +1,99 @@
+// `kts console-consumer` (no --group: the native fetcher) against `kcat -C`, same topic, same broker,
+// same run: COUNT messages of SIZE bytes, produced once with `kcat -P`, then read from the beginning
+// with output to /dev/null:
+//   kts console-consumer --from-beginning --max-messages COUNT > /dev/null
+//   kcat -C -e -o beginning -q > /dev/null
+// Wall clock around each process, start-up included; median of REPEAT alternating runs. With
+// KAFKAJS=1 the kafkajs path (`--group`, a fresh group per run) is measured too.
+// Brokers: the embedded kts broker (in this process; the clients are separate processes) and
+// librdkafka's mock cluster (built with gcc + librdkafka-dev), which serves fetches faster than kts's
+// broker and so shows the clients' own speed better.
+// Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), KAFKAJS (unset), SHARED (../shared).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBroker } from '../dist/broker/index.js';
+import { startMockCluster } from './lib/mock-cluster.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const COUNT = Number(process.env.COUNT ?? 1_000_000);
+const SIZE = Number(process.env.SIZE ?? 100);
+const REPEAT = Number(process.env.REPEAT ?? 3);
+const PARTITIONS = Number(process.env.PARTITIONS ?? 32);
+const TOPIC = 'bench-consume';
+const kts = join(root, 'bin/kts');
+
+/** Runs a client to completion without blocking this process (the kts broker may live here); resolves to ms. */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+      else resolve({ ms: performance.now() - t0, stderr });
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
+
+/** Fills the topic once, then times each tool REPEAT times, alternating the order. */
+async function measure(name, server, input) {
+  await run('kcat', ['-P', '-b', server, '-t', TOPIC, '-l', input]);
+  const consumer = ['console-consumer', '--bootstrap-server', server, '--topic', TOPIC, '--from-beginning', '--max-messages', String(COUNT)];
+  let group = 0;
+  const tools = {
+    kts: () => run(process.execPath, [kts, ...consumer]),
+    kcat: () => run('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q']),
+    ...(process.env.KAFKAJS ? { 'kts --group (kafkajs)': () => run(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]) } : {}),
+  };
+  const times = Object.fromEntries(Object.keys(tools).map((t) => [t, []]));
+  for (let r = 0; r < REPEAT; r++) {
+    const order = r % 2 === 0 ? Object.keys(tools) : Object.keys(tools).reverse();
+    for (const tool of order) {
+      const { ms, stderr } = await tools[tool]();
+      if (tool.startsWith('kts') && !stderr.includes(`Processed a total of ${COUNT} messages`)) {
+        console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${stderr.trim()}`);
+      }
+      times[tool].push(ms);
+      console.log(`${name} ${tool} run ${r + 1}: ${rate(ms)}`);
+    }
+  }
+  return { name, medians: Object.fromEntries(Object.entries(times).map(([t, xs]) => [t, median(xs)])) };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'kts-bench-consumer-'));
+const results = [];
+console.log(`# console-consumer vs kcat -C, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`);
+try {
+  const input = join(work, 'lines.txt');
+  writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
+  const broker = await startBroker({ config: { 'num.partitions': String(PARTITIONS) }, log: () => {} });
+  try {
+    results.push(await measure('kts broker', broker.bootstrapServers, input));
+  } finally {
+    await broker.stop();
+  }
+  const mock = await startMockCluster([TOPIC], PARTITIONS);
+  try {
+    results.push(await measure('mock cluster', mock.bootstrap, input));
+  } finally {
+    await mock.stop();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log('\n| broker | tool | median | kcat / tool (time) |');
+console.log('|---|---|---:|---:|');
+for (const { name, medians } of results) {
+  for (const [tool, ms] of Object.entries(medians)) console.log(`| ${name} | ${tool} | ${rate(ms)} | ${(medians.kcat / ms).toFixed(2)} |`);
+}

@@ -1,0 +1,79 @@
+import { CliError, oneLine } from '../../cli/errors.js';
+import type { ConsumedRecord } from '../common/consumed-record.js';
+import type { ConsumeRequest } from './consumer-options.js';
+import type { OutputChunks, RecordFormatter } from './output-chunks.js';
+
+/**
+ * What both consume paths (native fetcher, kafkajs group) share: formatting with
+ * `--skip-message-on-error`, the `--max-messages` count, the `--timeout-ms` idle timer, SIGINT and
+ * SIGTERM, and writing with backpressure. `finished` resolves once consuming should end, with
+ * the error that ended it or undefined.
+ */
+export class ConsumeSession {
+  readonly finished: Promise<unknown>;
+  processed = 0;
+  stopping = false;
+  private finish!: (failure?: unknown) => void;
+  private remaining: number;
+  private idle: NodeJS.Timeout | undefined;
+  private readonly onSignal = (): void => this.stop();
+
+  constructor(
+    private readonly request: ConsumeRequest,
+    private readonly formatter: RecordFormatter,
+    private readonly output: NodeJS.WritableStream,
+  ) {
+    this.finished = new Promise((resolve) => (this.finish = resolve));
+    this.remaining = request.maxMessages ?? Infinity;
+    process.once('SIGINT', this.onSignal).once('SIGTERM', this.onSignal);
+  }
+
+  stop(failure?: unknown): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.finish(failure);
+  }
+
+  /** Data arrived: restarts the `--timeout-ms` idle timer. */
+  touch(): void {
+    if (this.request.timeoutMs === undefined) return;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop(), this.request.timeoutMs);
+  }
+
+  /**
+   * Formats one record into `out` and counts it; false when it could not be formatted and that
+   * ends consuming. Stops the session once `--max-messages` records were processed.
+   */
+  format(record: ConsumedRecord, out: OutputChunks): boolean {
+    try {
+      this.formatter(record, out);
+    } catch (err) {
+      if (!this.request.skipMessageOnError) {
+        this.stop(new CliError(`Error processing message, terminating consumer process: ${oneLine(err)}`));
+        return false;
+      }
+      process.stderr.write(`Error processing message, skipping this message: ${oneLine(err)}\n`);
+    }
+    this.processed++;
+    if (--this.remaining <= 0) this.stop();
+    return true;
+  }
+
+  /** Writes what `out` holds, resolving once the output can take more. */
+  write(out: OutputChunks): Promise<void> {
+    if (out.empty) return Promise.resolve();
+    const data = out.take();
+    return new Promise((resolve) => {
+      if (this.output.write(data)) resolve();
+      else this.output.once('drain', resolve);
+    });
+  }
+
+  /** Stops the timer and signal handlers; prints Kafka's `Processed a total of N messages`. */
+  close(): void {
+    clearTimeout(this.idle);
+    process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
+    process.stderr.write(`Processed a total of ${this.processed} messages\n`);
+  }
+}
