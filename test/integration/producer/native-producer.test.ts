@@ -194,7 +194,8 @@ describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
     let accepted = 0;
     while (p.send({ topic: 'pressure', value }, (err) => outcomes.push(err))) accepted++;
     expect(accepted).toBeGreaterThan(30);
-    expect(accepted).toBeLessThan(64);
+    // 64 KiB of 1000-byte records: at most 64 fit (four full 16 KiB batches), whatever the timing.
+    expect(accepted).toBeLessThanOrEqual(64);
     const stillWaiting = await Promise.race([p.ready().then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
     expect(stillWaiting).toBe(true);
 
