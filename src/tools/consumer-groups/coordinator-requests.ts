@@ -2,6 +2,7 @@ import { CliError } from '../../cli/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { withVersionedConnection, type VersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
+import type { DescribeGroupsResponseDescribedGroup } from '../../protocol/generated/apis/describe-groups.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { kafkaErrorMessage } from './kafka-errors.js';
 import type { PlannedOffset } from './reset-plan.js';
@@ -9,6 +10,12 @@ import { partitionKey, type TopicPartition } from './topic-partitions.js';
 
 export interface Coordinator extends BrokerAddress {
   id: number;
+}
+
+/** A group as its coordinator described it. */
+export interface DescribedGroup {
+  coordinator: Coordinator;
+  group: DescribeGroupsResponseDescribedGroup;
 }
 
 /** FindCoordinator keeps a group id in `key` up to v3; v4 batches keys in another field. */
@@ -22,8 +29,9 @@ const RETRIABLE_COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Group requests kafkajs has no call for (OffsetDelete), or makes the wrong way (its setOffsets
- * joins the group as a member to commit), sent to the group's coordinator over a raw connection.
+ * Group requests kafkajs has no call for (OffsetDelete), makes the wrong way (its setOffsets joins
+ * the group as a member to commit) or at too old a version (its DescribeGroups v2 predates static
+ * members), sent to the group's coordinator over a raw connection.
  */
 export class CoordinatorRequests {
   constructor(
@@ -32,16 +40,46 @@ export class CoordinatorRequests {
   ) {}
 
   async coordinator(group: string): Promise<Coordinator> {
-    return withVersionedConnection(await this.anyBroker(), this.options, async (c) => {
-      for (let attempt = 0; ; attempt++) {
-        const r = await c.request(ApiKey.FindCoordinator, { key: group, keyType: 0, coordinatorKeys: [] }, FIND_COORDINATOR_MAX_VERSION);
-        if (r.errorCode === ErrorCode.NONE) return { id: r.nodeId, host: r.host, port: r.port };
-        if (!RETRIABLE_COORDINATOR_ERRORS.has(r.errorCode) || attempt >= COORDINATOR_RETRIES) {
-          throw new CliError(`Error: could not find the coordinator of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
+    return withVersionedConnection(await this.anyBroker(), this.options, (c) => findCoordinator(c, group));
+  }
+
+  /**
+   * DescribeGroups at the highest version both sides speak (v4+ names static members), one request
+   * per coordinator, as Admin.describeConsumerGroups batches it; groups whose coordinator moved or
+   * is loading are looked up and asked again.
+   */
+  async describe(groups: readonly string[]): Promise<DescribedGroup[]> {
+    const described: DescribedGroup[] = [];
+    let pending = [...new Set(groups)];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(RETRY_BACKOFF_MS);
+      const retry: string[] = [];
+      for (const { coordinator, groups: ids } of await this.byCoordinator(pending)) {
+        const r = await withVersionedConnection(coordinator, this.options, (c) =>
+          c.request(ApiKey.DescribeGroups, { groups: ids, includeAuthorizedOperations: false }),
+        );
+        for (const group of r.groups) {
+          if (group.errorCode === ErrorCode.NONE) described.push({ coordinator, group });
+          else if (RETRIABLE_COORDINATOR_ERRORS.has(group.errorCode) && attempt < COORDINATOR_RETRIES) retry.push(group.groupId);
+          else throw new CliError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(group.errorCode)}`);
         }
-        await sleep(RETRY_BACKOFF_MS);
+      }
+      pending = retry;
+    }
+    return described;
+  }
+
+  private async byCoordinator(groups: readonly string[]): Promise<Array<{ coordinator: Coordinator; groups: string[] }>> {
+    const out = new Map<number, { coordinator: Coordinator; groups: string[] }>();
+    await withVersionedConnection(await this.anyBroker(), this.options, async (c) => {
+      for (const group of groups) {
+        const coordinator = await findCoordinator(c, group);
+        const entry = out.get(coordinator.id) ?? { coordinator, groups: [] };
+        entry.groups.push(group);
+        out.set(coordinator.id, entry);
       }
     });
+    return [...out.values()];
   }
 
   /** A commit outside any generation, as Admin.alterConsumerGroupOffsets sends it; the group must be empty. */
@@ -84,6 +122,17 @@ export class CoordinatorRequests {
 
   private async onCoordinator<T>(group: string, fn: (c: VersionedConnection) => Promise<T>): Promise<T> {
     return withVersionedConnection(await this.coordinator(group), this.options, fn);
+  }
+}
+
+async function findCoordinator(c: VersionedConnection, group: string): Promise<Coordinator> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await c.request(ApiKey.FindCoordinator, { key: group, keyType: 0, coordinatorKeys: [] }, FIND_COORDINATOR_MAX_VERSION);
+    if (r.errorCode === ErrorCode.NONE) return { id: r.nodeId, host: r.host, port: r.port };
+    if (!RETRIABLE_COORDINATOR_ERRORS.has(r.errorCode) || attempt >= COORDINATOR_RETRIES) {
+      throw new CliError(`Error: could not find the coordinator of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
+    }
+    await sleep(RETRY_BACKOFF_MS);
   }
 }
 

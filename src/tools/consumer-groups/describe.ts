@@ -83,17 +83,13 @@ export async function describeMembers(cluster: GroupCluster, ids: readonly strin
   }));
 }
 
-/** ConsumerGroupService.collectGroupsState, with the coordinator looked up per group. */
+/** ConsumerGroupService.collectGroupsState. */
 export async function describeStates(cluster: GroupCluster, ids: readonly string[]): Promise<Array<GroupReport<StateRow>>> {
-  const reports: Array<GroupReport<StateRow>> = [];
-  for (const d of await cluster.describe(ids)) {
-    const coordinator = d.state === 'Dead' ? undefined : await cluster.coordinator(d.group);
-    const rows: StateRow[] = coordinator
-      ? [{ group: d.group, coordinator, assignmentStrategy: d.assignmentStrategy, state: d.state, members: d.members.length }]
-      : [];
-    reports.push({ group: d.group, state: d.state, rows });
-  }
-  return reports;
+  return (await cluster.describe(ids)).map((d) => ({
+    group: d.group,
+    state: d.state,
+    rows: d.state === 'Dead' ? [] : [{ group: d.group, coordinator: d.coordinator, assignmentStrategy: d.assignmentStrategy, state: d.state, members: d.members.length }],
+  }));
 }
 
 export interface GroupNotice {

@@ -13,7 +13,7 @@ import { partitionKey, type TopicPartition } from './topic-partitions.js';
 
 export interface MemberDescription {
   consumerId: string;
-  /** Empty for dynamic members (kafkajs reads DescribeGroups v2, before static membership). */
+  /** Empty for dynamic members, and from brokers older than DescribeGroups v4 (Kafka 2.4). */
   groupInstanceId: string;
   clientId: string;
   host: string;
@@ -25,6 +25,7 @@ export interface GroupDescription {
   state: GroupState;
   /** The chosen assignor (`range`, `RoundRobinAssigner`, ...); empty without members. */
   assignmentStrategy: string;
+  coordinator: Coordinator;
   members: MemberDescription[];
 }
 
@@ -58,16 +59,15 @@ export class GroupCluster {
 
   /** Descriptions sorted by group id; an unknown group comes back Dead, as the broker reports it. */
   async describe(ids: readonly string[]): Promise<GroupDescription[]> {
-    if (ids.length === 0) return [];
-    const { groups } = await this.admin.describeGroups([...new Set(ids)]);
-    return groups
-      .map((g) => ({
+    return (await this.coordinators.describe(ids))
+      .map(({ coordinator, group: g }) => ({
         group: g.groupId,
-        state: parseGroupState(g.state),
-        assignmentStrategy: g.protocol,
+        state: parseGroupState(g.groupState),
+        assignmentStrategy: g.protocolData,
+        coordinator,
         members: g.members.map((m) => ({
           consumerId: m.memberId,
-          groupInstanceId: '',
+          groupInstanceId: m.groupInstanceId ?? '',
           clientId: m.clientId,
           host: m.clientHost,
           assignment: g.protocolType === 'consumer' ? decodeAssignment(m.memberAssignment) : [],
@@ -135,10 +135,6 @@ export class GroupCluster {
       for (const g of failed) out.set(g.groupId, kafkaErrorMessage(g.errorCode));
     }
     return out;
-  }
-
-  async coordinator(group: string): Promise<Coordinator> {
-    return this.coordinators.coordinator(group);
   }
 
   async commit(group: string, offsets: readonly PlannedOffset[]): Promise<void> {

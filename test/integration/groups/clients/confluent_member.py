@@ -3,6 +3,7 @@
 argv: bootstrap group topic strategy [options], options a comma list of:
   commit-on-revoke  commit what was consumed, synchronously, before giving partitions up
   latest            auto.offset.reset=latest (default earliest)
+  instance=<id>     join as a static member with this group.instance.id
 Prints {"event":"assignment","partitions":[...]} after every change, {"event":"message",...} per record.
 SIGTERM closes the consumer (LeaveGroup) and exits; SIGKILL is a crash.
 """
@@ -15,6 +16,7 @@ from confluent_kafka import Consumer
 bootstrap, group, topic, strategy = sys.argv[1:5]
 options = sys.argv[5].split(',') if len(sys.argv) > 5 else []
 commit_on_revoke = 'commit-on-revoke' in options
+instance = next((o.split('=', 1)[1] for o in options if o.startswith('instance=')), None)
 running = True
 
 
@@ -40,6 +42,7 @@ consumer = Consumer({
     'auto.offset.reset': 'latest' if 'latest' in options else 'earliest',
     'enable.auto.commit': False,
     'topic.metadata.refresh.interval.ms': 1000,
+    **({'group.instance.id': instance} if instance else {}),
 })
 current = set()
 cooperative = strategy == 'cooperative-sticky'
