@@ -21,7 +21,7 @@ export interface ConsumeJob {
  * (`--group` or group.id) through kafkajs as a group member; without one, with kts's own fetcher.
  */
 export async function consume(job: ConsumeJob): Promise<void> {
-  if (job.request.groupGenerated) return consumeAssigned(job);
+  if (job.request.group === null) return consumeAssigned(job);
   // kafkajs takes a while to load: only the group path pays for it.
   const { consumeInGroup } = await import('./group-consume.js');
   return consumeInGroup(job);

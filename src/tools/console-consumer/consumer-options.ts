@@ -25,10 +25,8 @@ export interface ConsumeRequest {
   start: StartPosition;
   /** auto.offset.reset: where a partition restarts when its position is out of range. */
   offsetReset: 'earliest' | 'latest';
-  /** The group to join; generated (console-consumer-N) when none was given. */
-  groupId: string;
-  groupGenerated: boolean;
-  autoCommit: boolean;
+  /** The group to join (`--group` or group.id); without one, partitions are read directly and nothing is committed. */
+  group: { id: string; autoCommit: boolean } | null;
   maxMessages?: number;
   timeoutMs?: number;
   readCommitted: boolean;
@@ -39,12 +37,11 @@ export interface ConsumeRequest {
 /**
  * ConsoleConsumerOptions' checks and defaults, with Kafka's messages: one of --topic/--include,
  * --partition needs --topic, --offset needs --partition, one group id, auto.offset.reset vs
- * --from-beginning. `random` picks the generated group's number (Kafka: 0-99999).
+ * --from-beginning.
  */
 export function validateConsumerFlags(
   flags: ConsumerFlags,
   props: ReadonlyMap<string, string>,
-  random: () => number = Math.random,
 ): ConsumeRequest {
   if ((flags.topic === undefined) === (flags.include === undefined)) {
     throw new UsageError('Exactly one of --include/--topic is required.');
@@ -84,18 +81,14 @@ export function validateConsumerFlags(
     throw new UsageError(`Error: invalid isolation level '${isolation}' (use read_committed or read_uncommitted)`);
   }
 
-  const groupGenerated = groupIds.length === 0;
   const autoCommitProp = props.get('enable.auto.commit');
-  // Kafka turns auto-commit off for a generated group: nobody will resume from its offsets.
-  const autoCommit = autoCommitProp === undefined ? !groupGenerated : autoCommitProp.trim().toLowerCase() === 'true';
+  const autoCommit = autoCommitProp === undefined || autoCommitProp.trim().toLowerCase() === 'true';
   return {
     source: flags.topic !== undefined ? { topic: flags.topic } : { include: topicPattern(flags.include!) },
     ...(flags.partition !== undefined ? { partition: flags.partition } : {}),
     start: startPosition(flags, reset),
     offsetReset: flags.fromBeginning || reset === 'earliest' ? 'earliest' : 'latest',
-    groupId: groupIds[0] ?? `console-consumer-${Math.floor(random() * 100_000)}`,
-    groupGenerated,
-    autoCommit,
+    group: groupIds[0] === undefined ? null : { id: groupIds[0], autoCommit },
     ...(flags.maxMessages !== undefined ? { maxMessages: flags.maxMessages } : {}),
     ...(flags.timeoutMs !== undefined && flags.timeoutMs >= 0 ? { timeoutMs: flags.timeoutMs } : {}),
     readCommitted: isolation === 'read_committed',

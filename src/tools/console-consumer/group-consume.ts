@@ -20,7 +20,7 @@ export async function consumeInGroup(job: ConsumeJob): Promise<void> {
   registerCompressionCodecs();
   await withAdmin(job.connect, async (admin) => {
     const topics = await subscribedTopics(admin, job.request);
-    const tracker = job.request.exitAtEnd ? new EndTracker(await partitionRanges(admin, job.request, topics)) : undefined;
+    const tracker = job.request.exitAtEnd ? new EndTracker(await partitionRanges(admin, job.request, group(job).id, topics)) : undefined;
     const consumer = createConsumer(job);
     const session = new ConsumeSession(job.request, job.formatter, job.output);
     let failure: unknown;
@@ -47,7 +47,7 @@ function createConsumer(job: ConsumeJob): Consumer {
   const { request: req } = job;
   return createKafka(job.connect).consumer({
     ...job.tuning,
-    groupId: req.groupId,
+    groupId: group(job).id,
     readUncommitted: !req.readCommitted,
     // A CLI reports a failure and exits instead of restarting forever.
     retry: { restartOnFailure: async () => false },
@@ -92,7 +92,13 @@ async function runUntilDone(
   if (req.maxMessages === 0) return undefined;
   await connectClient(consumer, job.connect);
   await consumer.subscribe({ topics, fromBeginning: req.start.kind === 'earliest' });
-  await consumer.run({ autoCommit: req.autoCommit, eachBatchAutoResolve: false, eachBatch });
+  await consumer.run({ autoCommit: group(job).autoCommit, eachBatchAutoResolve: false, eachBatch });
   session.touch();
   return await session.finished;
+}
+
+/** This path runs only for a request with a group (see consume.ts). */
+function group(job: ConsumeJob): { id: string; autoCommit: boolean } {
+  if (job.request.group === null) throw new Error('group consumption without a group');
+  return job.request.group;
 }

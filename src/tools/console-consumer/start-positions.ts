@@ -8,9 +8,14 @@ import type { ConsumeRequest } from './consumer-options.js';
  * else the start rule) and the high watermark now. Used by `--exit-at-end` to know when
  * everything was read.
  */
-export async function partitionRanges(admin: Admin, req: ConsumeRequest, topics: readonly string[]): Promise<Map<string, PartitionRange>> {
+export async function partitionRanges(
+  admin: Admin,
+  req: ConsumeRequest,
+  groupId: string,
+  topics: readonly string[],
+): Promise<Map<string, PartitionRange>> {
   const committed = new Map<string, string>();
-  for (const t of await admin.fetchOffsets({ groupId: req.groupId, topics: [...topics] })) {
+  for (const t of await admin.fetchOffsets({ groupId, topics: [...topics] })) {
     for (const p of t.partitions) if (BigInt(p.offset) >= 0n) committed.set(partitionKey(t.topic, p.partition), p.offset);
   }
   const ranges = new Map<string, PartitionRange>();

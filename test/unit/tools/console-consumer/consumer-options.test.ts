@@ -4,11 +4,10 @@ import { validateConsumerFlags, type ConsumerFlags } from '../../../../src/tools
 import { EndTracker } from '../../../../src/tools/console-consumer/end-tracker.js';
 
 const props = (o: Record<string, string> = {}) => new Map(Object.entries(o));
-const fixed = () => 0.123456;
 
 function usage(flags: ConsumerFlags, p = props()): string {
   try {
-    validateConsumerFlags(flags, p, fixed);
+    validateConsumerFlags(flags, p);
   } catch (err) {
     expect(err).toBeInstanceOf(UsageError);
     return (err as Error).message;
@@ -40,23 +39,22 @@ describe('console consumer options (ConsoleConsumerOptions)', () => {
     expect(usage({ topic: 'a', isolationLevel: 'serializable' })).toContain("invalid isolation level 'serializable'");
   });
 
-  it('generates a console-consumer-N group that does not commit unless told to', () => {
-    const req = validateConsumerFlags({ topic: 'a' }, props(), fixed);
-    expect(req).toMatchObject({ groupId: 'console-consumer-12345', groupGenerated: true, autoCommit: false, start: { kind: 'latest' } });
-    expect(validateConsumerFlags({ topic: 'a' }, props({ 'enable.auto.commit': 'true' }), fixed).autoCommit).toBe(true);
+  it('reads without a group when none is named', () => {
+    expect(validateConsumerFlags({ topic: 'a' }, props())).toMatchObject({ group: null, start: { kind: 'latest' } });
   });
 
   it('commits for a named group (from --group or group.id) unless auto-commit is off', () => {
-    expect(validateConsumerFlags({ topic: 'a', group: 'g' }, props({ 'group.id': 'g' }), fixed)).toMatchObject({
-      groupId: 'g',
-      groupGenerated: false,
-      autoCommit: true,
+    expect(validateConsumerFlags({ topic: 'a', group: 'g' }, props({ 'group.id': 'g' }))).toMatchObject({
+      group: { id: 'g', autoCommit: true },
     });
-    expect(validateConsumerFlags({ topic: 'a' }, props({ 'group.id': 'g', 'enable.auto.commit': 'false' }), fixed).autoCommit).toBe(false);
+    expect(validateConsumerFlags({ topic: 'a' }, props({ 'group.id': 'g', 'enable.auto.commit': 'false' })).group).toEqual({
+      id: 'g',
+      autoCommit: false,
+    });
   });
 
   it('resolves the start position', () => {
-    const start = (flags: ConsumerFlags, p = props()) => validateConsumerFlags({ topic: 'a', ...flags }, p, fixed).start;
+    const start = (flags: ConsumerFlags, p = props()) => validateConsumerFlags({ topic: 'a', ...flags }, p).start;
     expect(start({ fromBeginning: true })).toEqual({ kind: 'earliest' });
     expect(start({}, props({ 'auto.offset.reset': 'earliest' }))).toEqual({ kind: 'earliest' });
     expect(start({ partition: 1 })).toEqual({ kind: 'latest' });
@@ -65,7 +63,7 @@ describe('console consumer options (ConsoleConsumerOptions)', () => {
   });
 
   it('compiles --include as a full-match regex', () => {
-    const req = validateConsumerFlags({ include: 'a.*,b' }, props(), fixed);
+    const req = validateConsumerFlags({ include: 'a.*,b' }, props());
     const source = req.source as { include: RegExp };
     expect(['a1', 'b', 'xb', 'ab'].filter((t) => source.include.test(t))).toEqual(['a1', 'b', 'ab']);
   });
