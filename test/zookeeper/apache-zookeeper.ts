@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tempDir, waitFor } from './helpers.js';
+import { freePort } from '../helpers/free-port.js';
 
 const ZK_SERVER = '/usr/share/zookeeper/bin/zkServer.sh';
 
@@ -14,13 +14,6 @@ export interface ApacheZooKeeper {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Debian's Apache ZooKeeper 3.8 in the foreground with its own temp config (never /etc/zookeeper). */
 export async function startApacheZooKeeper(extra: Record<string, string> = {}): Promise<ApacheZooKeeper> {

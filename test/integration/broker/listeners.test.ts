@@ -1,18 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ApiKey } from '../../../src/protocol/generated/apis.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+import { freePort } from '../../helpers/free-port.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `listeners` is where the broker binds; `advertised.listeners` is what Metadata tells clients. */
 describe('listeners and advertised.listeners', () => {

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
@@ -11,6 +10,7 @@ import type { ProducerOptions } from '../../../src/client/producer/producer-conf
 import type { RecordMetadata } from '../../../src/client/producer/producer-record.js';
 import { runKts } from '../../helpers/kts.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 const PARTITIONS = 5;
@@ -48,14 +48,6 @@ function kcatRecords(bootstrap: string, topic: string): Promise<ReadRecord[]> {
   });
 }
 
-/** A port that was free a moment ago (the broker must listen on a known port behind the proxy). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
   let broker: StartedBroker;
