@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import type { Admin } from 'kafkajs';
 import { readPropertiesFile } from '../../client/properties.js';
-import { withAdmin } from '../../client/connect.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { alterTopics } from '../../tools/topics/alter.js';
 import { createTopic } from '../../tools/topics/create.js';
@@ -9,16 +7,15 @@ import { deleteTopics } from '../../tools/topics/delete.js';
 import { describeTopics } from '../../tools/topics/describe.js';
 import { reportJson, reportText, selectReports } from '../../tools/topics/describe-report.js';
 import { matchingTopics } from '../../tools/topics/matching-topics.js';
-import { asTopicCommandError } from '../../tools/topics/topic-errors.js';
 import { COLLISION_WARNING, hasCollisionChars } from '../../tools/topics/topic-name.js';
-import { validateTopicsFlags, type TopicsFlags, type TopicsRequest } from '../../tools/topics/topics-options.js';
-import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
+import { withTopicsCluster, type TopicsCluster } from '../../tools/topics/topics-cluster.js';
+import { TOPIC_ID_WINS, validateTopicsFlags, type TopicsFlags, type TopicsRequest } from '../../tools/topics/topics-options.js';
+import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
 interface Flags extends TopicsFlags {
   bootstrapServer?: string;
   commandConfig?: string;
-  verbose?: boolean;
   output: OutputFormat;
 }
 
@@ -27,6 +24,7 @@ Examples:
   kts topics --create --topic orders --partitions 3 --config retention.ms=86400000
   kts topics --list --exclude-internal
   kts topics --describe --topic 'orders|payments'
+  kts topics --describe --topic-id 3wXG7l0YSzOQ2cAzbn4x5g
   kts topics --describe --under-replicated-partitions
   kts topics --alter --topic orders --partitions 6
   kts topics --delete --topic 'test-.*'`;
@@ -41,6 +39,7 @@ export function configure(cmd: Command): void {
     .option('--alter', 'increase the number of partitions (topic configs: kts configs)')
     .option('--delete', 'delete the matching topics')
     .option('--topic <topic>', 'topic to act on; a full-match regex except with --create (commas mean "or")')
+    .option('--topic-id <id>', 'describe/delete: the topic with this id (as --describe prints it); wins over --topic')
     .option('--partitions <n>', 'create: partition count (default: broker num.partitions); alter: new total', intOption())
     .option('--replication-factor <n>', 'create: replicas per partition (default: broker setting)', intOption())
     .option('--replica-assignment <list>', 'broker ids per partition: 1:2,2:3 (partitions by commas, replicas by colons)')
@@ -54,24 +53,22 @@ export function configure(cmd: Command): void {
     .option('--at-min-isr-partitions', 'describe: only partitions whose ISR equals min.insync.replicas')
     .option('--topics-with-overrides', 'describe: only topics with non-default configs, without partitions');
   addOutputOption(cmd);
-  addVerboseOption(cmd);
   cmd.addHelpText('after', EXAMPLES).action(run);
 }
 
 async function run(flags: Flags): Promise<void> {
   const req = validateTopicsFlags(flags);
+  if (req.topicId !== undefined && flags.topic !== undefined) process.stderr.write(`${TOPIC_ID_WINS}\n`);
   const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
-  const connect = { bootstrapServer: flags.bootstrapServer, properties, verbose: flags.verbose };
-  await withAdmin(connect, (admin) => act(admin, req, flags.output)).catch((err: unknown) => {
-    throw asTopicCommandError(err);
-  });
+  const connect = { bootstrapServer: flags.bootstrapServer, properties };
+  await withTopicsCluster(connect, (cluster) => act(cluster, req, flags.output));
 }
 
-async function act(admin: Admin, req: TopicsRequest, output: OutputFormat): Promise<void> {
+async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFormat): Promise<void> {
   const json = output === 'json';
   switch (req.action) {
     case 'list': {
-      const topics = await matchingTopics(admin, req.topic, req.excludeInternal);
+      const topics = matchingTopics(await cluster.metadata(), req.topic, req.excludeInternal).map((t) => t.name);
       // Kafka prints the joined names with println, so an empty list is one empty line.
       if (json) printJson(topics);
       else process.stdout.write(`${topics.join('\n')}\n`);
@@ -80,21 +77,21 @@ async function act(admin: Admin, req: TopicsRequest, output: OutputFormat): Prom
     case 'create': {
       const topic = req.topic!;
       if (hasCollisionChars(topic)) process.stderr.write(`${COLLISION_WARNING}\n`);
-      const outcome = await createTopic(admin, { ...req, topic });
+      const outcome = await createTopic(cluster, { ...req, topic });
       if (json) printJson({ topic, created: outcome === 'created' });
       else if (outcome === 'created') process.stdout.write(`Created topic ${topic}.\n`);
       return;
     }
     case 'alter':
-      await alterTopics(admin, { ...req, partitions: req.partitions! });
+      await alterTopics(cluster, { ...req, partitions: req.partitions! });
       return;
     case 'delete': {
-      const deleted = await deleteTopics(admin, req);
+      const deleted = await deleteTopics(cluster, req);
       if (json) printJson({ deleted });
       return;
     }
     case 'describe': {
-      const { topics, liveBrokers } = await describeTopics(admin, req);
+      const { topics, liveBrokers } = await describeTopics(cluster, req);
       const reports = selectReports(topics, { ...req, liveBrokers });
       if (json) printJson(reportJson(reports));
       else process.stdout.write(reportText(reports));

@@ -1,6 +1,5 @@
+import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import type { ConfigEntry, PartitionInfo, TopicDescription } from './topic-description.js';
-
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /**
  * The summary line of `kafka-topics.sh --describe` (TopicCommand.TopicDescription), without the
@@ -9,7 +8,7 @@ const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 export function topicLine(topic: TopicDescription): string {
   const first = sortedPartitions(topic)[0];
   let line = `Topic: ${topic.name}`;
-  if (topic.topicId !== undefined && topic.topicId !== ZERO_UUID) line += `\tTopicId: ${topic.topicId}`;
+  if (topic.topicId !== ZERO_UUID) line += `\tTopicId: ${topic.topicId}`;
   line += `\tPartitionCount: ${topic.partitions.length}`;
   line += `\tReplicationFactor: ${first === undefined ? 0 : replicationFactor(first)}`;
   line += `\tConfigs: ${overrides(topic.configs)
@@ -19,8 +18,8 @@ export function topicLine(topic: TopicDescription): string {
 }
 
 /**
- * One partition line (TopicCommand.PartitionDescription). kafkajs reads partitions with the
- * Metadata API, which carries no ELR, so both ELR fields print `N/A` as Kafka's fallback does.
+ * One partition line (TopicCommand.PartitionDescription). Partitions come from the Metadata API,
+ * which carries no ELR, so both ELR fields print `N/A` as Kafka's fallback does.
  */
 export function partitionLine(topic: string, p: PartitionInfo): string {
   let line = `\tTopic: ${topic}\tPartition: ${p.partition}\tLeader: ${hasLeader(p) ? p.leader : 'none'}`;

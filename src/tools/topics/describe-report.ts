@@ -51,6 +51,7 @@ export function reportJson(reports: readonly TopicReport[]): unknown[] {
       name: topic.name,
       ...(showSummary
         ? {
+            topicId: topic.topicId,
             partitionCount: topic.partitions.length,
             replicationFactor: first === undefined ? 0 : replicationFactor(first),
             configs: Object.fromEntries(overrides(topic.configs).map((c) => [c.name, c.value])),

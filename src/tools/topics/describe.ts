@@ -1,6 +1,10 @@
-import kafkajs, { type Admin } from 'kafkajs';
-import { ensureFound, matchingTopics } from './matching-topics.js';
+import type { VersionedConnection } from '../../client/versioned-connection.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { ApiKey } from '../../protocol/generated/apis.js';
+import { selectTopics } from './matching-topics.js';
 import type { ConfigEntry, PartitionInfo, TopicDescription } from './topic-description.js';
+import { throwIfFailed } from './topic-errors.js';
+import type { TopicsCluster } from './topics-cluster.js';
 import type { TopicsRequest } from './topics-options.js';
 
 export interface DescribeResult {
@@ -8,77 +12,74 @@ export interface DescribeResult {
   liveBrokers: Set<number>;
 }
 
-/** Gathers what TopicCommand.describeTopic prints: partitions, configs, live brokers, reassignments. */
-export async function describeTopics(admin: Admin, req: TopicsRequest): Promise<DescribeResult> {
-  const names = await matchingTopics(admin, req.topic, req.excludeInternal);
-  ensureFound(names, req.topic, req.ifExists);
-  const cluster = await admin.describeCluster();
-  const liveBrokers = new Set(cluster.brokers.map((b) => b.nodeId));
-  if (names.length === 0) return { topics: [], liveBrokers };
-
-  const [{ topics: metadata }, configs, reassignments] = await Promise.all([
-    admin.fetchTopicMetadata({ topics: names }),
-    admin.describeConfigs({
-      resources: names.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })),
-      includeSynonyms: false,
-    }),
-    reassignmentsOf(admin),
-  ]);
-  const configsByTopic = new Map(
-    configs.resources.map((r) => [
-      r.resourceName,
-      r.configEntries.map((e): ConfigEntry => ({ name: e.configName, value: e.configValue, isDefault: e.isDefault })),
-    ]),
-  );
-  const byName = new Map(metadata.map((t) => [t.name, t]));
-  const topics = names.flatMap((name): TopicDescription[] => {
-    const t = byName.get(name);
-    if (t === undefined) return [];
-    const partitions = t.partitions.map(
-      (p): PartitionInfo => ({
-        partition: p.partitionId,
-        leader: p.leader,
-        replicas: p.replicas,
-        isr: p.isr,
-        ...withReassignment(reassignments.get(`${name}:${p.partitionId}`)),
-      }),
-    );
-    return [{ name, partitions, configs: configsByTopic.get(name) ?? [] }];
-  });
-  return { topics, liveBrokers };
-}
+const TOPIC_RESOURCE = 2;
+/** DescribeConfigs v1+ source code of a value nobody set. */
+const DEFAULT_CONFIG_SOURCE = 5;
+/** Errors after which Kafka shows no reassignments rather than failing (older broker, no permission). */
+const NO_REASSIGNMENTS: ReadonlySet<number> = new Set([ErrorCode.UNSUPPORTED_VERSION, ErrorCode.CLUSTER_AUTHORIZATION_FAILED]);
 
 type Reassignment = NonNullable<PartitionInfo['reassignment']>;
 
-function withReassignment(r: Reassignment | undefined): { reassignment?: Reassignment } {
-  return r === undefined ? {} : { reassignment: r };
+/** Gathers what TopicCommand.describeTopic prints: ids, partitions, configs, live brokers, reassignments. */
+export async function describeTopics(cluster: TopicsCluster, req: TopicsRequest): Promise<DescribeResult> {
+  const metadata = await cluster.metadata();
+  const selected = selectTopics(metadata, req);
+  const liveBrokers = new Set(metadata.brokers.map((b) => b.nodeId));
+  if (selected.length === 0) return { topics: [], liveBrokers };
+
+  const [configs, reassignments] = await Promise.all([
+    topicConfigs(cluster.bootstrap, selected.map((t) => t.name)),
+    cluster.controller(metadata).then((controller) => reassignmentsOn(controller, cluster.requestTimeoutMs)),
+  ]);
+  const topics = selected.map(
+    (t): TopicDescription => ({
+      name: t.name,
+      topicId: t.topicId,
+      partitions: t.partitions.map((p): PartitionInfo => {
+        const reassignment = reassignments.get(`${t.name}:${p.partitionIndex}`);
+        return {
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          ...(reassignment ? { reassignment } : {}),
+        };
+      }),
+      configs: configs.get(t.name) ?? [],
+    }),
+  );
+  return { topics, liveBrokers };
 }
 
-/**
- * Reassignments in progress, keyed `topic:partition`. Like Kafka, a cluster that cannot answer
- * (older broker, no permission) just means none are shown.
- */
-async function reassignmentsOf(admin: Admin): Promise<Map<string, Reassignment>> {
-  const out = new Map<string, Reassignment>();
-  try {
-    const { topics } = await admin.listPartitionReassignments({});
-    for (const t of topics) {
-      for (const p of t.partitions) {
-        out.set(`${t.topic}:${p.partitionIndex}`, { addingReplicas: p.addingReplicas ?? [], removingReplicas: p.removingReplicas ?? [] });
-      }
-    }
-  } catch (err) {
-    if (!isUnsupported(err)) throw err;
+async function topicConfigs(conn: VersionedConnection, names: readonly string[]): Promise<Map<string, ConfigEntry[]>> {
+  const response = await conn.request(ApiKey.DescribeConfigs, {
+    resources: names.map((resourceName) => ({ resourceType: TOPIC_RESOURCE, resourceName, configurationKeys: null })),
+    includeSynonyms: false,
+    includeDocumentation: false,
+  });
+  const out = new Map<string, ConfigEntry[]>();
+  for (const r of response.results) {
+    throwIfFailed(r);
+    out.set(
+      r.resourceName,
+      r.configs.map((c) => ({ name: c.name, value: c.value, isDefault: c.isDefault || c.configSource === DEFAULT_CONFIG_SOURCE })),
+    );
   }
   return out;
 }
 
-function isUnsupported(err: unknown): boolean {
-  const e = err as { type?: string; name?: string };
-  return (
-    e.type === 'UNSUPPORTED_VERSION' ||
-    e.type === 'CLUSTER_AUTHORIZATION_FAILED' ||
-    e.name === 'KafkaJSNotImplemented' ||
-    e.name === 'KafkaJSServerDoesNotSupportApiKey'
-  );
+/**
+ * Reassignments in progress, keyed `topic:partition`, from the controller. Like Kafka, a cluster
+ * that cannot answer (older broker, no permission) just means none are shown.
+ */
+async function reassignmentsOn(controller: VersionedConnection, timeoutMs: number): Promise<Map<string, Reassignment>> {
+  const out = new Map<string, Reassignment>();
+  if (!controller.supports(ApiKey.ListPartitionReassignments)) return out;
+  const response = await controller.request(ApiKey.ListPartitionReassignments, { timeoutMs, topics: null });
+  if (NO_REASSIGNMENTS.has(response.errorCode)) return out;
+  throwIfFailed(response);
+  for (const t of response.topics) {
+    for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, { addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas });
+  }
+  return out;
 }

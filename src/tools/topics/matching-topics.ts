@@ -1,16 +1,33 @@
-import type { Admin } from 'kafkajs';
-import { filterTopics, topicPattern } from '../common/topic-filter.js';
+import type { MetadataResponse, MetadataResponseTopic } from '../../protocol/generated/apis/metadata.js';
+import { filterTopics, isInternalTopic, topicPattern } from '../common/topic-filter.js';
 import { topicCommandError } from './topic-errors.js';
+import type { TopicsRequest } from './topics-options.js';
 
-/** TopicCommand.getTopics: all topics, sorted, filtered by the `--topic` regex and `--exclude-internal`. */
-export async function matchingTopics(admin: Admin, topic: string | undefined, excludeInternal: boolean): Promise<string[]> {
-  const all = (await admin.listTopics()).sort();
-  return filterTopics(all, topic === undefined ? undefined : topicPattern(topic), excludeInternal);
+/** A topic as Metadata describes it, its name known. */
+export type ClusterTopic = MetadataResponseTopic & { name: string };
+
+/** TopicCommand.getTopics: all topics, sorted by name, filtered by the `--topic` regex and `--exclude-internal`. */
+export function matchingTopics(metadata: MetadataResponse, topic: string | undefined, excludeInternal: boolean): ClusterTopic[] {
+  const byName = new Map(metadata.topics.filter((t): t is ClusterTopic => t.name !== null).map((t) => [t.name, t]));
+  const names = filterTopics([...byName.keys()].sort(), topic === undefined ? undefined : topicPattern(topic), excludeInternal);
+  return names.map((name) => byName.get(name)!);
 }
 
-/** TopicCommand.ensureTopicExists: a named topic that matched nothing is an error unless `--if-exists`. */
-export function ensureFound(found: readonly string[], topic: string | undefined, ifExists: boolean): void {
-  if (topic !== undefined && topic !== '' && !ifExists && found.length === 0) {
-    throw topicCommandError(`Topic '${topic}' does not exist as expected`);
+/**
+ * The topics `--describe` and `--delete` act on: the one with `--topic-id` (which wins over
+ * `--topic`, as in Kafka), else those `--topic` matches. Nothing found is an error unless `--if-exists`.
+ */
+export function selectTopics(metadata: MetadataResponse, req: TopicsRequest): ClusterTopic[] {
+  if (req.topicId === undefined) {
+    const found = matchingTopics(metadata, req.topic, req.excludeInternal);
+    if (req.topic !== undefined && req.topic !== '' && !req.ifExists && found.length === 0) {
+      throw topicCommandError(`Topic '${req.topic}' does not exist as expected`);
+    }
+    return found;
   }
+  const found = metadata.topics.filter(
+    (t): t is ClusterTopic => t.name !== null && t.topicId === req.topicId && !(req.excludeInternal && isInternalTopic(t.name)),
+  );
+  if (!req.ifExists && found.length === 0) throw topicCommandError(`TopicId '${req.topicId}' does not exist as expected`);
+  return found;
 }

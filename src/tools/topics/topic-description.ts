@@ -17,8 +17,8 @@ export interface ConfigEntry {
 
 export interface TopicDescription {
   name: string;
-  /** Undefined when the client cannot learn it (kafkajs speaks Metadata v6, before topic ids). */
-  topicId?: string;
+  /** ZERO_UUID from brokers older than Metadata v10. */
+  topicId: string;
   partitions: PartitionInfo[];
   configs: ConfigEntry[];
 }

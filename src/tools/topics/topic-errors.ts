@@ -1,4 +1,6 @@
 import { CliError } from '../../cli/errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { kafkaExceptionText } from '../common/kafka-exceptions.js';
 
 /** Kafka's prefix for every runtime failure of kafka-topics.sh. */
 export const TOPIC_COMMAND_ERROR = 'Error while executing topic command : ';
@@ -7,19 +9,7 @@ export function topicCommandError(message: string): CliError {
   return new CliError(`${TOPIC_COMMAND_ERROR}${message}`);
 }
 
-/** The Kafka error types (`TOPIC_ALREADY_EXISTS`, ...) inside a kafkajs error or aggregate. */
-export function kafkaErrorTypes(err: unknown): string[] {
-  if (typeof err !== 'object' || err === null) return [];
-  const e = err as { type?: unknown; errors?: unknown };
-  const own = typeof e.type === 'string' ? [e.type] : [];
-  const nested = Array.isArray(e.errors) ? e.errors.flatMap(kafkaErrorTypes) : [];
-  return [...own, ...nested];
-}
-
-/** Non-connection failures become Kafka's one-line topic command error. */
-export function asTopicCommandError(err: unknown): unknown {
-  if (err instanceof CliError || !(err instanceof Error) || err.name.startsWith('KafkaJSConnection')) return err;
-  const nested = (err as { errors?: unknown }).errors;
-  const first = Array.isArray(nested) && nested[0] instanceof Error ? nested[0] : err;
-  return topicCommandError(first.message);
+/** A topic result the broker refused fails with the broker's own message (the error's text when it sent none). */
+export function throwIfFailed(result: { errorCode: number; errorMessage: string | null }): void {
+  if (result.errorCode !== ErrorCode.NONE) throw topicCommandError(result.errorMessage ?? kafkaExceptionText(result.errorCode));
 }

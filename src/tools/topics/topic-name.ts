@@ -4,8 +4,8 @@ const MAX_NAME_LENGTH = 249;
 const LEGAL = /^[A-Za-z0-9._-]+$/;
 
 /**
- * The broker's topic name rules, checked before sending because kafkajs drops the broker's
- * error message. Wording as Kafka's controller reports it.
+ * The topic name rules, checked before sending: a KRaft controller's wording (`Topic name is
+ * invalid: ...`), whichever broker answers.
  */
 export function validateTopicName(name: string): void {
   const fail = (why: string): never => {
@@ -22,12 +22,6 @@ export function validateTopicName(name: string): void {
 /** Kafka warns because `.` and `_` both become `_` in metric names. */
 export function hasCollisionChars(name: string): boolean {
   return name.includes('.') || name.includes('_');
-}
-
-/** The existing topics the broker refuses `name` for: equal once `.` and `_` are unified. */
-export function collidingTopics(name: string, existing: readonly string[]): string[] {
-  const unified = name.replaceAll('.', '_');
-  return existing.filter((other) => other !== name && other.replaceAll('.', '_') === unified);
 }
 
 export const COLLISION_WARNING =

@@ -1,4 +1,5 @@
 import { UsageError } from '../../cli/errors.js';
+import { isUuid, ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { parseTopicConfigs } from './config-args.js';
 import type { HealthFilter } from './partition-health.js';
 import { parseReplicaAssignment } from './replica-assignment.js';
@@ -14,6 +15,7 @@ export interface TopicsFlags {
   describe?: boolean;
   delete?: boolean;
   topic?: string;
+  topicId?: string;
   partitions?: number;
   replicationFactor?: number;
   replicaAssignment?: string;
@@ -31,6 +33,8 @@ export interface TopicsFlags {
 export interface TopicsRequest {
   action: TopicsAction;
   topic?: string;
+  /** `--topic-id`, never the zero id (Kafka then goes by `--topic`). */
+  topicId?: string;
   partitions?: number;
   replicationFactor?: number;
   /** Index i is partition i's replica list. */
@@ -52,6 +56,7 @@ const FLAG_NAMES: Record<Flag, string> = {
   describe: 'describe',
   delete: 'delete',
   topic: 'topic',
+  topicId: 'topic-id',
   partitions: 'partitions',
   replicationFactor: 'replication-factor',
   replicaAssignment: 'replica-assignment',
@@ -92,7 +97,13 @@ export function validateTopicsFlags(flags: TopicsFlags): TopicsRequest {
     }
   };
 
-  if (action !== 'list' && action !== 'describe' && !has('topic')) {
+  const topicId = parseTopicId(flags.topicId);
+  onlyWith('topicId', ['describe', 'delete']);
+  if (action === 'describe' && has('ifExists') && !has('topic') && !has('topicId')) {
+    throw new UsageError('--topic or --topic-id is required to describe a topic');
+  }
+  // Kafka deletes by name only; kts also takes the id --describe prints.
+  if (action !== 'list' && action !== 'describe' && !has('topic') && !(action === 'delete' && topicId !== undefined)) {
     throw new UsageError('Missing required argument "[topic]"');
   }
   if (action === 'alter') {
@@ -128,6 +139,7 @@ export function validateTopicsFlags(flags: TopicsFlags): TopicsRequest {
   return {
     action,
     ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
+    ...(topicId !== undefined ? { topicId } : {}),
     ...(flags.partitions !== undefined ? { partitions: flags.partitions } : {}),
     ...(flags.replicationFactor !== undefined ? { replicationFactor: flags.replicationFactor } : {}),
     ...(flags.replicaAssignment ? { replicaAssignment: parseReplicaAssignment(flags.replicaAssignment) } : {}),
@@ -138,4 +150,15 @@ export function validateTopicsFlags(flags: TopicsFlags): TopicsRequest {
     healthFilters: HEALTH_FLAGS.filter(([flag]) => has(flag)).map(([, filter]) => filter),
     topicsWithOverrides: has('topicsWithOverrides'),
   };
+}
+
+/** Kafka's note when both name and id are given: the id decides. */
+export const TOPIC_ID_WINS = 'Only topic id will be used when both --topic and --topic-id are specified and topicId is not Uuid.ZERO_UUID';
+
+/** A `--topic-id` in the form `--describe` prints it; the zero id means none, as in Kafka. */
+function parseTopicId(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const id = text.trim();
+  if (!isUuid(id)) throw new UsageError(`Error: invalid --topic-id '${text}': expected a topic id as --describe prints it (22 characters of URL-safe base64)`);
+  return id === ZERO_UUID ? undefined : id;
 }

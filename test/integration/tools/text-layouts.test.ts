@@ -78,7 +78,8 @@ describe("kafka-topics' messages and console-consumer's text layouts, against th
     const describe = async (topic: string) => {
       const r = await tools.kts(['topics', '--describe', '--topic', topic]);
       expect(r).toMatchObject({ code: 0, stderr: '' });
-      // Kafka also prints `TopicId: <id>` after the name; kts prints it only when its client knows the id.
+      // Kafka prints the broker's topic id after the name: required, then set aside to compare the rest.
+      expect(r.stdout).toMatch(/^Topic: \S+\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: /);
       return r.stdout.replace(/\tTopicId: [A-Za-z0-9_-]{22}\t/, '\t');
     };
     const partition = (topic: string, p: number) => `\tTopic: ${topic}\tPartition: ${p}\tLeader: 0\tReplicas: 0\tIsr: 0\tElr: N/A\tLastKnownElr: N/A\n`;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { partitionLine, topicLine } from '../../../../src/tools/topics/describe-format.js';
 import { reportJson, reportText, selectReports } from '../../../../src/tools/topics/describe-report.js';
+import { ZERO_UUID } from '../../../../src/protocol/primitives/uuid.js';
 import type { TopicDescription } from '../../../../src/tools/topics/topic-description.js';
 
 const first: TopicDescription = {
   name: 'first',
+  topicId: ZERO_UUID,
   partitions: [2, 0, 1].map((partition) => ({ partition, leader: 1, replicas: [1], isr: [1] })),
   configs: [
     { name: 'retention.ms', value: '60000', isDefault: false },
@@ -26,7 +28,7 @@ describe('kafka-topics --describe layout', () => {
   it('ends with "Configs: " when every config is a default, and shows a topic id unless it is zero', () => {
     const plain = { ...first, configs: [], topicId: '3wXG7l0YSzOQ2cAzbn4x5g' };
     expect(topicLine(plain)).toBe('Topic: first\tTopicId: 3wXG7l0YSzOQ2cAzbn4x5g\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ');
-    expect(topicLine({ ...plain, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' })).toBe(
+    expect(topicLine({ ...plain, topicId: ZERO_UUID })).toBe(
       'Topic: first\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ',
     );
   });
@@ -40,13 +42,14 @@ describe('kafka-topics --describe layout', () => {
       '\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2\tAdding Replicas: 3\tRemoving Replicas: 2\tElr: N/A\tLastKnownElr: N/A',
     );
     // The replication factor does not count replicas still being added.
-    expect(topicLine({ name: 't', partitions: [moving], configs: [] })).toContain('ReplicationFactor: 2\t');
+    expect(topicLine({ name: 't', topicId: ZERO_UUID, partitions: [moving], configs: [] })).toContain('ReplicationFactor: 2\t');
   });
 });
 
 describe('--describe filters', () => {
   const health: TopicDescription = {
     name: 'h',
+    topicId: ZERO_UUID,
     partitions: [
       { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3] },
       { partition: 1, leader: 1, replicas: [1, 2, 3], isr: [1, 2] },
@@ -73,7 +76,7 @@ describe('--describe filters', () => {
     const reports = selectReports([first, plain], { healthFilters: [], topicsWithOverrides: true, liveBrokers: live });
     expect(reportText(reports)).toBe('Topic: first\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: retention.ms=60000\n');
     expect(reportJson(reports)).toEqual([
-      { name: 'first', partitionCount: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' }, partitions: [] },
+      { name: 'first', topicId: ZERO_UUID, partitionCount: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' }, partitions: [] },
     ]);
   });
 });

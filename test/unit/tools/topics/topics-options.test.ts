@@ -32,6 +32,16 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
     expect(validateTopicsFlags({ describe: true }).action).toBe('describe');
   });
 
+  it('--topic-id: describe and delete only, a well-formed id, the zero id meaning none', () => {
+    const id = '3wXG7l0YSzOQ2cAzbn4x5g';
+    expect(validateTopicsFlags({ delete: true, topicId: id })).toMatchObject({ action: 'delete', topicId: id });
+    expect(validateTopicsFlags({ describe: true, topic: 't', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }).topicId).toBeUndefined();
+    expect(check({ delete: true, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' })).toBe('Missing required argument "[topic]"');
+    expect(check({ describe: true, topicId: '3wXG7l0YSzOQ2cAzbn4x5' })).toMatch(/^Error: invalid --topic-id '3wXG7l0YSzOQ2cAzbn4x5'/);
+    expect(check({ alter: true, topic: 't', partitions: 2, topicId: id })).toBe('Option "[topic-id]" can\'t be used with option "[alter]"');
+    expect(check({ describe: true, ifExists: true })).toBe('--topic or --topic-id is required to describe a topic');
+  });
+
   it('rejects --alter --config and needs --partitions for --alter', () => {
     expect(check({ alter: true, topic: 't', config: ['a=b'] })).toBe(
       'Option combination "[bootstrap-server, config]" can\'t be used with option "[alter]" (the kafka-configs CLI supports altering topic configs with a --bootstrap-server option)',
