@@ -10,12 +10,12 @@
 // while a million messages go in), and its ListOffsets v4+ answers misplace every partition after
 // the first (an int64 leader epoch), so neither a full read nor kts's start positions can be checked.
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), KAFKAJS (unset).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker } from '../dist/broker/index.js';
+import { median, timedRun } from './lib/timed-run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const COUNT = Number(process.env.COUNT ?? 1_000_000);
@@ -25,38 +25,21 @@ const PARTITIONS = Number(process.env.PARTITIONS ?? 32);
 const TOPIC = 'bench-consume';
 const kts = join(root, 'bin/kts');
 
-/** Runs a client to completion without blocking this process (the broker lives here); resolves to ms. */
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
-      else resolve({ ms: performance.now() - t0, stderr });
-    });
-  });
-}
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
 
 /** Fills the topic once, then times each tool REPEAT times, alternating the order. */
 async function measure(name, server, input) {
-  await run('kcat', ['-P', '-b', server, '-t', TOPIC, '-l', input]);
+  await timedRun('kcat', ['-P', '-b', server, '-t', TOPIC, '-l', input]);
   const consumer = ['console-consumer', '--bootstrap-server', server, '--topic', TOPIC, '--from-beginning', '--max-messages', String(COUNT)];
   let group = 0;
   const tools = {
-    kts: () => run(process.execPath, [kts, ...consumer]),
-    kcat: () => run('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q']),
+    kts: () => timedRun(process.execPath, [kts, ...consumer]),
+    kcat: () => timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q']),
     // kcat -e learns a partition's end from a fetch that finds nothing new, which the broker holds
     // for fetch.wait.max.ms (500 ms): this variant shows kcat without most of that idle time.
-    'kcat -X fetch.wait.max.ms=5': () => run('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q', '-X', 'fetch.wait.max.ms=5']),
-    ...(process.env.KAFKAJS ? { 'kts --group (kafkajs)': () => run(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]) } : {}),
+    'kcat -X fetch.wait.max.ms=5': () => timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q', '-X', 'fetch.wait.max.ms=5']),
+    ...(process.env.KAFKAJS ? { 'kts --group (kafkajs)': () => timedRun(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]) } : {}),
   };
   const times = Object.fromEntries(Object.keys(tools).map((t) => [t, []]));
   for (let r = 0; r < REPEAT; r++) {

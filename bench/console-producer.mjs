@@ -5,7 +5,6 @@
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
 // broker (in this process; the clients are separate processes).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { RawKafkaConnection } from '../dist/client/raw-connection.js';
 import { ApiKey } from '../dist/protocol/generated/apis.js';
 import { startMockCluster } from './lib/mock-cluster.mjs';
+import { median, timedRun } from './lib/timed-run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const COUNT = Number(process.env.COUNT ?? 1_000_000);
@@ -34,22 +34,6 @@ async function startKtsBroker() {
   return { bootstrap: broker.bootstrapServers, stop: () => broker.stop() };
 }
 
-/** Runs a client to completion without blocking this process (the kts broker may live here). */
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`${command} exited ${code}: ${stderr.trim()}`));
-      else resolve(performance.now() - t0);
-    });
-  });
-}
 
 async function endOffsetSum(bootstrap, topic) {
   const [host, port] = bootstrap.split(',')[0].split(':');
@@ -66,18 +50,17 @@ async function endOffsetSum(bootstrap, topic) {
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(name, target, prefix) {
   const times = { kts: [], kcat: [] };
   for (let r = 0; r < REPEAT; r++) {
     const runs = {
-      kts: () => run(process.execPath, [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', target.bootstrap, '--topic', `${prefix}-kts-${r}`, '--file', input]),
-      kcat: () => run('kcat', ['-P', '-b', target.bootstrap, '-t', `${prefix}-kcat-${r}`, '-l', input]),
+      kts: () => timedRun(process.execPath, [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', target.bootstrap, '--topic', `${prefix}-kts-${r}`, '--file', input]),
+      kcat: () => timedRun('kcat', ['-P', '-b', target.bootstrap, '-t', `${prefix}-kcat-${r}`, '-l', input]),
     };
     // Alternate which tool goes first, so neither always gets the warmer broker.
     for (const tool of r % 2 === 0 ? ['kts', 'kcat'] : ['kcat', 'kts']) {
-      const ms = await runs[tool]();
+      const { ms } = await runs[tool]();
       const landed = await endOffsetSum(target.bootstrap, `${prefix}-${tool}-${r}`);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} messages landed`);
       times[tool].push(ms);

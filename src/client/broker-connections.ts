@@ -1,5 +1,8 @@
+import type { ConnectionOptions } from 'node:tls';
+import { packageVersion } from '../cli/version.js';
 import { formatBroker, formatBrokers, type BrokerAddress } from './bootstrap.js';
 import { RawKafkaConnection, type OpenOptions } from './raw-connection.js';
+import type { SaslCredentials } from './sasl-authenticate.js';
 
 /** Kafka's reconnect.backoff.ms and reconnect.backoff.max.ms defaults. */
 const RECONNECT_BACKOFF_MS = 50;
@@ -114,4 +117,28 @@ export async function reachBootstrap(
   }
   connections.closeAll();
   throw new BrokerConnectionError(`could not connect to any broker at ${formatBrokers(bootstrap)}`, { cause: lastError });
+}
+
+/** What the native clients (producer, consumer) share about reaching a cluster. */
+export interface ClusterClientConfig {
+  bootstrap: readonly BrokerAddress[];
+  clientId: string;
+  tls?: ConnectionOptions;
+  sasl?: SaslCredentials;
+  connectionTimeoutMs: number;
+  retryBackoffMs: number;
+  log?: (line: string) => void;
+}
+
+/** Connections for a native client, with one bootstrap server already answering (else a BrokerConnectionError). */
+export async function connectToCluster(config: ClusterClientConfig): Promise<BrokerConnections> {
+  const connections = new BrokerConnections({
+    clientId: config.clientId,
+    timeoutMs: config.connectionTimeoutMs,
+    softwareVersion: packageVersion(),
+    ...(config.tls ? { tls: config.tls } : {}),
+    ...(config.sasl ? { sasl: config.sasl } : {}),
+  });
+  await reachBootstrap(connections, config.bootstrap, config.retryBackoffMs, config.log);
+  return connections;
 }

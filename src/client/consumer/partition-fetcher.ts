@@ -1,4 +1,3 @@
-import { packageVersion } from '../../cli/version.js';
 import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
 import type { FetchResponse } from '../../protocol/generated/apis/fetch.js';
@@ -6,7 +5,7 @@ import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { commonVersion } from '../api-versions.js';
 import { formatBroker, type BrokerAddress } from '../bootstrap.js';
-import { BrokerConnections, reachBootstrap } from '../broker-connections.js';
+import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
 import { ClusterMetadata, STALE_METADATA } from '../cluster-metadata.js';
 import { MetadataUpdater } from '../metadata-updater.js';
 import type { RawKafkaConnection } from '../raw-connection.js';
@@ -85,14 +84,7 @@ export class PartitionFetcher {
   /** Connects to a bootstrap server; rejects with a BrokerConnectionError when none answers. */
   static async open(options: FetcherOptions): Promise<PartitionFetcher> {
     const config = resolveFetcherConfig(options);
-    const connections = new BrokerConnections({
-      clientId: config.clientId,
-      timeoutMs: config.connectionTimeoutMs,
-      softwareVersion: packageVersion(),
-      ...(config.tls ? { tls: config.tls } : {}),
-      ...(config.sasl ? { sasl: config.sasl } : {}),
-    });
-    await reachBootstrap(connections, config.bootstrap, config.retryBackoffMs, config.log);
+    const connections = await connectToCluster(config);
     return new PartitionFetcher(config, connections);
   }
 

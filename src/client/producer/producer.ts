@@ -1,6 +1,5 @@
 import type { RecordHeader } from '../../protocol/records/record.js';
-import { packageVersion } from '../../cli/version.js';
-import { BrokerConnections, reachBootstrap } from '../broker-connections.js';
+import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
 import { ClusterMetadata } from '../cluster-metadata.js';
 import { NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
 import { IdempotenceState } from './idempotence.js';
@@ -41,14 +40,7 @@ export interface NativeProducer {
  */
 export async function createNativeProducer(options: ProducerOptions): Promise<NativeProducer> {
   const config = resolveProducerConfig(options);
-  const connections = new BrokerConnections({
-    clientId: config.clientId,
-    timeoutMs: config.connectionTimeoutMs,
-    softwareVersion: packageVersion(),
-    ...(config.tls ? { tls: config.tls } : {}),
-    ...(config.sasl ? { sasl: config.sasl } : {}),
-  });
-  await reachBootstrap(connections, config.bootstrap, config.retryBackoffMs, config.log);
+  const connections = await connectToCluster(config);
   return new Producer(config, connections);
 }
 
