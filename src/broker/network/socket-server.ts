@@ -48,7 +48,7 @@ export class SocketServer {
         const reason = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
         reject(new Error(`cannot listen on ${where} (${spec.name}): ${reason}`));
       });
-      server.listen({ host: spec.host || undefined, port: spec.port }, () => {
+      server.listen({ host: bindHost(spec.host), port: spec.port }, () => {
         this.servers.push(server);
         const address = server.address();
         resolve(typeof address === 'object' && address ? address.port : spec.port);
@@ -63,4 +63,14 @@ export class SocketServer {
     await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 5_000).unref())]);
     for (const c of this.connections) c.close();
   }
+}
+
+/**
+ * `localhost` binds IPv4 loopback, as Kafka's JVM does: Node would take whichever address the
+ * resolver lists first (often ::1), and clients given `127.0.0.1:9092` would be refused. Clients
+ * given `localhost` still connect, trying both families. An empty host binds every interface.
+ */
+function bindHost(host: string): string | undefined {
+  if (host === '') return undefined;
+  return host === 'localhost' ? '127.0.0.1' : host;
 }

@@ -41,3 +41,20 @@ describe('listeners and advertised.listeners', () => {
     expect(broker.bootstrapServers).toBe('kafka.example.com:19092');
   });
 });
+
+describe('a localhost listener', () => {
+  it('accepts clients at 127.0.0.1 as well as at localhost', async () => {
+    const port = await freePort();
+    const broker = await startBroker({ config: { listeners: `PLAINTEXT://localhost:${port}` } });
+    try {
+      for (const host of ['127.0.0.1', 'localhost']) {
+        const conn = await RawKafkaConnection.open(host, port);
+        const response = await conn.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [] });
+        conn.close();
+        expect(response.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([`localhost:${port}`]);
+      }
+    } finally {
+      await broker.stop();
+    }
+  });
+});
