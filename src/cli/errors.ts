@@ -1,5 +1,4 @@
 /** Exit-code contract shared by every kts tool: 0 ok, 1 runtime error, 2 usage error. */
-export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
 

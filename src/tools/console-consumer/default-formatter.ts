@@ -15,19 +15,6 @@ export interface DefaultFormatterConfig {
   nullLiteral: string;
 }
 
-export const FORMATTER_KEYS = [
-  'print.timestamp',
-  'print.partition',
-  'print.offset',
-  'print.headers',
-  'print.key',
-  'print.value',
-  'key.separator',
-  'line.separator',
-  'headers.separator',
-  'null.literal',
-] as const;
-
 /** Reads `--property` values as DefaultMessageFormatter.configure does; unknown keys are ignored. */
 export function defaultFormatterConfig(props: ReadonlyMap<string, string>): DefaultFormatterConfig {
   const bool = (key: string, fallback: boolean): boolean => {

@@ -13,17 +13,6 @@ export interface ReaderConfig {
   nullMarker?: string;
 }
 
-export const READER_KEYS = [
-  'parse.key',
-  'key.separator',
-  'parse.headers',
-  'headers.delimiter',
-  'headers.separator',
-  'headers.key.separator',
-  'ignore.error',
-  'null.marker',
-] as const;
-
 /** LineMessageReader.configure: Kafka's defaults, boolean parsing and equality checks, with its messages. */
 export function readerConfig(props: ReadonlyMap<string, string>): ReaderConfig {
   const bool = (key: string): boolean => props.get(key)?.trim().toLowerCase() === 'true';
