@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { withAdmin } from '../../client/connect.js';
 import { readPropertiesFile } from '../../client/properties.js';
+import { withVersionedCluster } from '../../client/versioned-cluster.js';
 import { fetchOffsets } from '../../tools/get-offsets/get-offsets.js';
 import { parseOffsetSpec } from '../../tools/get-offsets/offset-spec.js';
 import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../tools/get-offsets/partition-filter.js';
-import { offsetLines } from '../../tools/get-offsets/partition-offsets.js';
+import { offsetLines, skipLines } from '../../tools/get-offsets/partition-offsets.js';
 import { UsageError } from '../errors.js';
-import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
+import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
 
 interface Flags {
@@ -25,6 +25,7 @@ const EXAMPLES = `
 Examples:
   kts get-offsets --topic orders
   kts get-offsets --topic orders --time earliest
+  kts get-offsets --topic orders --time max-timestamp
   kts get-offsets --topic-partitions 'orders:0-3,payments' --time 1700000000000
   kts get-offsets --exclude-internal-topics --output json`;
 
@@ -35,10 +36,15 @@ export function configure(cmd: Command): void {
     .option('--topic <regex>', 'topics to look up, a full-match regex (default: all)')
     .option('--partitions <ids>', 'comma-separated partition ids (default: all)')
     .option('--topic-partitions <rules>', "rules like 'topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3' (not with --topic/--partitions)")
-    .option('--time <time>', 'latest/-1, earliest/-2, or a timestamp in ms: the first offset at or after it', 'latest')
+    .option(
+      '--time <time>',
+      'latest/-1, earliest/-2, max-timestamp/-3 (the record with the largest timestamp), earliest-local/-4, ' +
+        'latest-tiered/-5, or a timestamp in ms: the first offset at or after it',
+      'latest',
+    )
     .option('--exclude-internal-topics', 'leave out internal topics');
   addOutputOption(cmd, ['text', 'json', 'table']);
-  addVerboseOption(cmd);
+  cmd.option('--verbose', 'log requests and retries to stderr');
   cmd.addHelpText('after', EXAMPLES).action(run);
 }
 
@@ -52,10 +58,12 @@ async function run(flags: Flags): Promise<void> {
       ? topicPartitionsFilter(flags.topicPartitions)
       : topicAndPartitionsFilter(flags.topic, flags.partitions);
   const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
-  const offsets = await withAdmin({ bootstrapServer: flags.bootstrapServer, properties, verbose: flags.verbose }, (admin) =>
-    fetchOffsets(admin, spec, filter, flags.excludeInternalTopics === true),
+  const log = flags.verbose ? (line: string) => process.stderr.write(`[kts get-offsets] ${line}\n`) : undefined;
+  const { offsets, failures } = await withVersionedCluster({ bootstrapServer: flags.bootstrapServer, properties }, (cluster) =>
+    fetchOffsets(cluster, spec, filter, flags.excludeInternalTopics === true, log),
   );
+  process.stderr.write(skipLines(failures));
   if (flags.output === 'json') printJson(offsets.map((o) => ({ ...o, offset: Number(o.offset) })));
-  else if (flags.output === 'table') process.stdout.write(renderTable(['TOPIC', 'PARTITION', 'OFFSET'], offsets.map((o) => [o.topic, o.partition, String(o.offset)])));
+  else if (flags.output === 'table') process.stdout.write(renderTable(['TOPIC', 'PARTITION', 'OFFSET'], offsets.map((o) => [o.topic, o.partition, o.offset])));
   else process.stdout.write(offsetLines(offsets));
 }

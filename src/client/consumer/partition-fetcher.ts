@@ -13,7 +13,7 @@ import { resolveFetcherConfig, type FetcherConfig, type FetcherOptions } from '.
 import { ConsumerError, CorruptRecordsError, partitionError } from './consumer-errors.js';
 import { MIN_FETCH_VERSION, fetchRequest, fetchVersion, type FetchTarget } from './fetch-request.js';
 import { FetchedPartition, nextOffsetAfter } from './fetched-partition.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type OffsetAnswer, type OffsetQuery } from './list-offsets.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, rawListOffsetsTarget, type OffsetAnswer, type OffsetQuery } from './list-offsets.js';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -324,7 +324,7 @@ export class PartitionFetcher {
 
   private sendListOffsets(conn: RawKafkaConnection, address: BrokerAddress, lookups: Lookup[]): void {
     for (const lookup of lookups) lookup.inFlight = true;
-    listOffsets(conn, this.config.readCommitted, lookups).then(
+    listOffsets(rawListOffsetsTarget(conn), this.config.readCommitted, lookups).then(
       (answers) => {
         for (const answer of answers) this.handleOffset(answer);
         this.lookups = this.lookups.filter((l) => !l.settled);

@@ -1,44 +1,74 @@
-import type { Admin } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../../cli/errors.js';
-import { filterTopics } from '../common/topic-filter.js';
-import type { OffsetSpec } from './offset-spec.js';
+import { formatBroker } from '../../client/bootstrap.js';
+import { listOffsets, UnsupportedListOffsetsVersion, versionedListOffsetsTarget, type OffsetAnswer } from '../../client/consumer/list-offsets.js';
+import type { VersionedCluster } from '../../client/versioned-cluster.js';
+import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
+import { matchingPartitions, routeToLeaders, type LeaderRoute } from './leader-routes.js';
+import { describeOffsetSpec, listOffsetsTimestamp, type OffsetSpec } from './offset-spec.js';
 import type { TopicPartitionFilter } from './partition-filter.js';
-import { sortLikeKafka, type PartitionOffset } from './partition-offsets.js';
+import { sortLikeKafka, type PartitionFailure, type PartitionOffset } from './partition-offsets.js';
+
+/** Kafka's retry.backoff.ms and retry.backoff.max.ms defaults. */
+const RETRY_BACKOFF_MS = 100;
+const RETRY_BACKOFF_MAX_MS = 1000;
+
+export interface OffsetsResult {
+  /** Sorted as Kafka sorts them; partitions without such an offset are left out. */
+  offsets: PartitionOffset[];
+  /** Partitions whose lookup failed, sorted the same way. */
+  failures: PartitionFailure[];
+}
 
 /**
- * GetOffsetShell.fetchOffsets: the offset `spec` names for every matching partition, sorted as
- * Kafka sorts them. Partitions without such an offset (a timestamp after the last record) are
- * left out, as Kafka does.
+ * GetOffsetShell.fetchOffsets: the offset `spec` names for every matching partition, asked of
+ * each partition's leader. Errors that mean the metadata is stale or the leader is not ready yet
+ * (just after a topic is created or a leader moves) are retried with backoff on fresh metadata,
+ * for as long as one request may take (request.timeout.ms); then they count as failures.
  */
 export async function fetchOffsets(
-  admin: Admin,
+  cluster: VersionedCluster,
   spec: OffsetSpec,
   filter: TopicPartitionFilter,
   excludeInternal: boolean,
-): Promise<PartitionOffset[]> {
-  if (spec.kind !== 'latest' && spec.kind !== 'earliest' && spec.kind !== 'timestamp') {
-    // These need ListOffsets v7+ (KIP-734, KIP-405); kafkajs stops at v3.
-    throw new CliError(`Error occurred: --time ${spec.kind} is not supported by kts's Kafka client (kafkajs)`);
-  }
-  const topics = filterTopics(await admin.listTopics(), undefined, excludeInternal).filter((t) => filter.topicAllowed(t));
-  const out: PartitionOffset[] = [];
-  let matched = 0;
-  for (const topic of topics) {
-    const ranges = await admin.fetchTopicOffsets(topic);
-    const wanted = ranges.filter((r) => filter.partitionAllowed(topic, r.partition));
-    matched += wanted.length;
-    if (wanted.length === 0) continue;
-    if (spec.kind === 'timestamp') {
-      const found = await admin.fetchTopicOffsetsByTimestamp(topic, spec.ms);
-      for (const r of wanted) {
-        const offset = found.find((f) => f.partition === r.partition)?.offset;
-        // kafkajs reports "no such offset" as the high watermark; Kafka leaves the partition out.
-        if (offset !== undefined && offset !== r.high) out.push({ topic, partition: r.partition, offset });
-      }
-    } else {
-      for (const r of wanted) out.push({ topic, partition: r.partition, offset: spec.kind === 'latest' ? r.high : r.low });
+  log?: (line: string) => void,
+): Promise<OffsetsResult> {
+  let metadata = await cluster.metadata(null);
+  const partitions = matchingPartitions(metadata, filter, excludeInternal);
+  if (partitions.length === 0) throw new CliError('Error occurred: Could not match any topic-partitions with the specified filters');
+  const offsets: PartitionOffset[] = [];
+  const failures: PartitionFailure[] = [];
+  let pending = partitions;
+  const deadline = Date.now() + cluster.requestTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    const { routes, unrouted: retry } = routeToLeaders(metadata, pending);
+    const answers = (await Promise.all(routes.map((route) => offsetsFrom(cluster, route, spec, log)))).flat();
+    for (const { query: { topic, partition }, errorCode, offset } of answers) {
+      if (errorCode !== ErrorCode.NONE) (isRetriable(errorCode) ? retry : failures).push({ topic, partition, errorCode });
+      else if (offset !== -1n) offsets.push({ topic, partition, offset: offset.toString() });
     }
+    const delay = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** (attempt - 1));
+    if (retry.length === 0 || Date.now() + delay >= deadline) {
+      failures.push(...retry);
+      break;
+    }
+    for (const r of retry) log?.(`${errorName(r.errorCode) ?? r.errorCode} for ${r.topic}-${r.partition}: retrying in ${delay} ms`);
+    await sleep(delay);
+    metadata = await cluster.metadata([...new Set(retry.map((r) => r.topic))]);
+    pending = retry.map(({ topic, partition }) => ({ topic, partition }));
   }
-  if (matched === 0) throw new CliError('Error occurred: Could not match any topic-partitions with the specified filters');
-  return sortLikeKafka(out);
+  return { offsets: sortLikeKafka(offsets), failures: sortLikeKafka(failures) };
+}
+
+/** One ListOffsets to `route`'s leader; a broker too old for `spec` is a one-line error. */
+async function offsetsFrom(cluster: VersionedCluster, route: LeaderRoute, spec: OffsetSpec, log?: (line: string) => void): Promise<OffsetAnswer[]> {
+  const timestamp = listOffsetsTimestamp(spec);
+  log?.(`ListOffsets to ${formatBroker(route.leader)} for ${route.partitions.length} partition(s)`);
+  const conn = await cluster.connection(route.leader);
+  try {
+    return await listOffsets(versionedListOffsetsTarget(conn), false, route.partitions.map((tp) => ({ ...tp, timestamp })));
+  } catch (err) {
+    if (!(err instanceof UnsupportedListOffsetsVersion)) throw err;
+    throw new CliError(`Error occurred: --time ${describeOffsetSpec(spec)} needs ListOffsets v${err.needed}, which the broker does not support`);
+  }
 }

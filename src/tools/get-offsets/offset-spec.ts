@@ -1,22 +1,29 @@
 import { CliError } from '../../cli/errors.js';
+import {
+  EARLIEST_LOCAL_TIMESTAMP,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIERED_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  MAX_TIMESTAMP,
+} from '../../client/consumer/list-offsets.js';
 
 /** What `--time` asks for (GetOffsetShell.parseOffsetSpec). */
 export type OffsetSpec =
   | { kind: 'latest' | 'earliest' | 'max-timestamp' | 'earliest-local' | 'latest-tiered' }
-  | { kind: 'timestamp'; ms: number };
+  | { kind: 'timestamp'; ms: bigint };
 
 type Named = Exclude<OffsetSpec['kind'], 'timestamp'>;
 
-const NAMES: readonly Named[] = ['latest', 'earliest', 'max-timestamp', 'earliest-local', 'latest-tiered'];
-
-/** Kafka's ListOffsetsRequest sentinels: -1 latest, -2 earliest, -3 max-timestamp, ... */
-const BY_NUMBER: Record<string, Named> = {
-  '-1': 'latest',
-  '-2': 'earliest',
-  '-3': 'max-timestamp',
-  '-4': 'earliest-local',
-  '-5': 'latest-tiered',
+/** Each name's ListOffsets timestamp; `--time` accepts either. */
+const SENTINELS: Readonly<Record<Named, bigint>> = {
+  latest: LATEST_TIMESTAMP,
+  earliest: EARLIEST_TIMESTAMP,
+  'max-timestamp': MAX_TIMESTAMP,
+  'earliest-local': EARLIEST_LOCAL_TIMESTAMP,
+  'latest-tiered': LATEST_TIERED_TIMESTAMP,
 };
+
+const NAMES = Object.keys(SENTINELS) as Named[];
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -28,8 +35,8 @@ export function parseOffsetSpec(text: string): OffsetSpec {
   if (/^[+-]?\d+$/.test(text)) {
     const value = BigInt(text);
     if (value >= INT64_MIN && value <= INT64_MAX) {
-      const sentinel = BY_NUMBER[value.toString()];
-      return sentinel !== undefined ? { kind: sentinel } : { kind: 'timestamp', ms: Number(value) };
+      const sentinel = NAMES.find((n) => SENTINELS[n] === value);
+      return sentinel !== undefined ? { kind: sentinel } : { kind: 'timestamp', ms: value };
     }
   }
   throw new CliError(
@@ -37,4 +44,14 @@ export function parseOffsetSpec(text: string): OffsetSpec {
       '-4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp',
     2,
   );
+}
+
+/** The timestamp ListOffsets carries for `spec`. */
+export function listOffsetsTimestamp(spec: OffsetSpec): bigint {
+  return spec.kind === 'timestamp' ? spec.ms : SENTINELS[spec.kind];
+}
+
+/** `--time` as the user meant it, for messages: the name, or the timestamp. */
+export function describeOffsetSpec(spec: OffsetSpec): string {
+  return spec.kind === 'timestamp' ? spec.ms.toString() : spec.kind;
 }

@@ -1,0 +1,67 @@
+import { ApiKey } from '../protocol/generated/apis.js';
+import { defaultMetadataRequest, type MetadataResponse } from '../protocol/generated/apis/metadata.js';
+import { ZERO_UUID } from '../protocol/primitives/uuid.js';
+import { formatBroker, type BrokerAddress } from './bootstrap.js';
+import type { ConnectOptions } from './connect.js';
+import { openBootstrap, VersionedConnection, type VersionedConnectionOptions } from './versioned-connection.js';
+
+/**
+ * A tool's connections to a cluster through kts's own client, for requests that must reach
+ * particular brokers (partition leaders): Metadata goes to the bootstrap broker, and each other
+ * broker gets one connection, opened when first needed.
+ */
+export class VersionedCluster {
+  readonly #connections = new Map<string, Promise<VersionedConnection>>();
+
+  private constructor(
+    readonly bootstrap: VersionedConnection,
+    private readonly options: VersionedConnectionOptions,
+  ) {
+    this.#connections.set(formatBroker(bootstrap.address), Promise.resolve(bootstrap));
+  }
+
+  static async open(options: ConnectOptions): Promise<VersionedCluster> {
+    const { bootstrap, options: connection } = await openBootstrap(options);
+    return new VersionedCluster(bootstrap, connection);
+  }
+
+  /** Brokers and the named topics (null: every topic, internal ones included), never creating one. */
+  metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
+    return this.bootstrap.request(ApiKey.Metadata, {
+      ...defaultMetadataRequest(),
+      topics: topics === null ? null : topics.map((name) => ({ name, topicId: ZERO_UUID })),
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /** The connection to `broker`; one that cannot be reached is a one-line CliError. */
+  connection(broker: BrokerAddress): Promise<VersionedConnection> {
+    const key = formatBroker(broker);
+    let conn = this.#connections.get(key);
+    if (conn === undefined) {
+      conn = VersionedConnection.reach(broker, this.options);
+      this.#connections.set(key, conn);
+    }
+    return conn;
+  }
+
+  /** request.timeout.ms: what one request may take, and what a tool may spend retrying one. */
+  get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs;
+  }
+
+  close(): void {
+    // A connection still opening closes once it is open.
+    for (const conn of this.#connections.values()) conn.then((c) => c.close(), () => {});
+  }
+}
+
+/** Opens the cluster's bootstrap connection, runs `fn`, always closes every connection. */
+export async function withVersionedCluster<T>(options: ConnectOptions, fn: (cluster: VersionedCluster) => Promise<T>): Promise<T> {
+  const cluster = await VersionedCluster.open(options);
+  try {
+    return await fn(cluster);
+  } finally {
+    cluster.close();
+  }
+}
