@@ -12,12 +12,8 @@ import { INTERNAL_TOPICS, validateTopicName } from '../metadata/topic-name.js';
 import type { TopicRecord } from '../metadata/topic-record.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
+import { ALL_TOPIC_OPERATIONS, partitionView, topicView } from './topic-view.js';
 
-/**
- * What an absent authorizer allows (Kafka lists every operation of the resource type): topic READ,
- * WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS as bits of AclOperation codes.
- */
-const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
 /** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE_TOKENS, DESCRIBE_TOKENS. */
 export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12, 13, 14].reduce((bits, op) => bits | (1 << op), 0);
 
@@ -81,18 +77,11 @@ async function lookUp(broker: BrokerContext, wanted: MetadataRequestTopic, autoC
 function describeTopic(topic: TopicRecord): MetadataResponseTopic {
   return {
     ...defaultMetadataResponseTopic(),
-    name: topic.name,
-    topicId: topic.topicId,
-    isInternal: INTERNAL_TOPICS.has(topic.name),
+    ...topicView(topic),
     partitions: topic.partitions.map(
       (p): MetadataResponsePartition => ({
         errorCode: p.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-        partitionIndex: p.partition,
-        leaderId: p.leader,
-        leaderEpoch: p.leaderEpoch,
-        replicaNodes: [...p.replicas],
-        isrNodes: [...p.isr],
-        offlineReplicas: [],
+        ...partitionView(p),
       }),
     ),
   };

@@ -18,8 +18,8 @@ export function topicLine(topic: TopicDescription): string {
 }
 
 /**
- * One partition line (TopicCommand.PartitionDescription). Partitions come from the Metadata API,
- * which carries no ELR, so both ELR fields print `N/A` as Kafka's fallback does.
+ * One partition line (TopicCommand.PartitionDescription). The ELR lists print `N/A` when the
+ * partitions came from Metadata, which does not carry them.
  */
 export function partitionLine(topic: string, p: PartitionInfo): string {
   let line = `\tTopic: ${topic}\tPartition: ${p.partition}\tLeader: ${hasLeader(p) ? p.leader : 'none'}`;
@@ -28,7 +28,11 @@ export function partitionLine(topic: string, p: PartitionInfo): string {
     line += `\tAdding Replicas: ${p.reassignment.addingReplicas.join(',')}`;
     line += `\tRemoving Replicas: ${p.reassignment.removingReplicas.join(',')}`;
   }
-  return `${line}\tElr: N/A\tLastKnownElr: N/A`;
+  return `${line}\tElr: ${elrText(p.elr)}\tLastKnownElr: ${elrText(p.lastKnownElr)}`;
+}
+
+function elrText(ids: readonly number[] | null): string {
+  return ids === null ? 'N/A' : ids.join(',');
 }
 
 export function sortedPartitions(topic: TopicDescription): PartitionInfo[] {

@@ -62,6 +62,8 @@ export function reportJson(reports: readonly TopicReport[]): unknown[] {
         leader: hasLeader(p) ? p.leader : null,
         replicas: p.replicas,
         isr: p.isr,
+        elr: p.elr,
+        lastKnownElr: p.lastKnownElr,
         ...(p.reassignment ? p.reassignment : {}),
       })),
       };

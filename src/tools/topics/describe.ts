@@ -1,7 +1,8 @@
 import type { VersionedConnection } from '../../client/versioned-connection.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
-import { selectTopics } from './matching-topics.js';
+import { describesWithTopicPartitions, describeTopicPartitions } from './describe-topic-partitions.js';
+import { selectTopics, type ClusterTopic } from './matching-topics.js';
 import type { ConfigEntry, PartitionInfo, TopicDescription } from './topic-description.js';
 import { throwIfFailed } from './topic-errors.js';
 import type { TopicsCluster } from './topics-cluster.js';
@@ -20,14 +21,29 @@ const NO_REASSIGNMENTS: ReadonlySet<number> = new Set([ErrorCode.UNSUPPORTED_VER
 
 type Reassignment = NonNullable<PartitionInfo['reassignment']>;
 
-/** Gathers what TopicCommand.describeTopic prints: ids, partitions, configs, live brokers, reassignments. */
+/** A partition as either source describes it; the ELR lists only DescribeTopicPartitions has. */
+interface SourcePartition {
+  partitionIndex: number;
+  leaderId: number;
+  replicaNodes: number[];
+  isrNodes: number[];
+  eligibleLeaderReplicas?: number[] | null;
+  lastKnownElr?: number[] | null;
+}
+
+/**
+ * Gathers what TopicCommand.describeTopic prints: ids, partitions, configs, live brokers,
+ * reassignments. Topics are chosen from Metadata; their partitions come from DescribeTopicPartitions
+ * where Kafka's admin client would use it.
+ */
 export async function describeTopics(cluster: TopicsCluster, req: TopicsRequest): Promise<DescribeResult> {
   const metadata = await cluster.metadata();
   const selected = selectTopics(metadata, req);
   const liveBrokers = new Set(metadata.brokers.map((b) => b.nodeId));
   if (selected.length === 0) return { topics: [], liveBrokers };
 
-  const [configs, reassignments] = await Promise.all([
+  const [partitions, configs, reassignments] = await Promise.all([
+    partitionsOf(cluster.bootstrap, selected, req),
     topicConfigs(cluster.bootstrap, selected.map((t) => t.name)),
     cluster.controller(metadata).then((controller) => reassignmentsOn(controller, cluster.requestTimeoutMs)),
   ]);
@@ -35,13 +51,15 @@ export async function describeTopics(cluster: TopicsCluster, req: TopicsRequest)
     (t): TopicDescription => ({
       name: t.name,
       topicId: t.topicId,
-      partitions: t.partitions.map((p): PartitionInfo => {
+      partitions: partitions.get(t.name)!.map((p): PartitionInfo => {
         const reassignment = reassignments.get(`${t.name}:${p.partitionIndex}`);
         return {
           partition: p.partitionIndex,
           leader: p.leaderId,
           replicas: p.replicaNodes,
           isr: p.isrNodes,
+          elr: p.eligibleLeaderReplicas ?? null,
+          lastKnownElr: p.lastKnownElr ?? null,
           ...(reassignment ? { reassignment } : {}),
         };
       }),
@@ -49,6 +67,13 @@ export async function describeTopics(cluster: TopicsCluster, req: TopicsRequest)
     }),
   );
   return { topics, liveBrokers };
+}
+
+async function partitionsOf(conn: VersionedConnection, selected: readonly ClusterTopic[], req: TopicsRequest): Promise<Map<string, SourcePartition[]>> {
+  if (describesWithTopicPartitions(conn.versions, req.topicId !== undefined)) {
+    return describeTopicPartitions(conn, selected.map((t) => t.name), req.partitionSizeLimitPerResponse);
+  }
+  return new Map(selected.map((t) => [t.name, t.partitions]));
 }
 
 async function topicConfigs(conn: VersionedConnection, names: readonly string[]): Promise<Map<string, ConfigEntry[]>> {

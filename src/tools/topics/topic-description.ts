@@ -5,6 +5,9 @@ export interface PartitionInfo {
   leader: number | null;
   replicas: number[];
   isr: number[];
+  /** Eligible leader replicas (KIP-966); null when read through Metadata, which does not carry them. */
+  elr: number[] | null;
+  lastKnownElr: number[] | null;
   /** Present only while a reassignment is in progress. */
   reassignment?: { addingReplicas: number[]; removingReplicas: number[] };
 }

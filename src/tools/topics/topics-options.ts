@@ -1,6 +1,7 @@
 import { UsageError } from '../../cli/errors.js';
 import { isUuid, ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { parseTopicConfigs } from './config-args.js';
+import { DEFAULT_PARTITIONS_PER_RESPONSE } from './describe-topic-partitions.js';
 import type { HealthFilter } from './partition-health.js';
 import { parseReplicaAssignment } from './replica-assignment.js';
 
@@ -28,6 +29,7 @@ export interface TopicsFlags {
   underMinIsrPartitions?: boolean;
   atMinIsrPartitions?: boolean;
   topicsWithOverrides?: boolean;
+  partitionSizeLimitPerResponse?: number;
 }
 
 export interface TopicsRequest {
@@ -45,6 +47,8 @@ export interface TopicsRequest {
   excludeInternal: boolean;
   healthFilters: HealthFilter[];
   topicsWithOverrides: boolean;
+  /** Partitions per DescribeTopicPartitions response while describing. */
+  partitionSizeLimitPerResponse: number;
 }
 
 type Flag = keyof TopicsFlags;
@@ -69,6 +73,7 @@ const FLAG_NAMES: Record<Flag, string> = {
   underMinIsrPartitions: 'under-min-isr-partitions',
   atMinIsrPartitions: 'at-min-isr-partitions',
   topicsWithOverrides: 'topics-with-overrides',
+  partitionSizeLimitPerResponse: 'partition-size-limit-per-response',
 };
 
 const HEALTH_FLAGS: ReadonlyArray<[Flag, HealthFilter]> = [
@@ -149,6 +154,7 @@ export function validateTopicsFlags(flags: TopicsFlags): TopicsRequest {
     excludeInternal: has('excludeInternal'),
     healthFilters: HEALTH_FLAGS.filter(([flag]) => has(flag)).map(([, filter]) => filter),
     topicsWithOverrides: has('topicsWithOverrides'),
+    partitionSizeLimitPerResponse: flags.partitionSizeLimitPerResponse ?? DEFAULT_PARTITIONS_PER_RESPONSE,
   };
 }
 

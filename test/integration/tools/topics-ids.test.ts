@@ -29,13 +29,16 @@ describe('kts topics: topic ids and the broker\'s own error texts, against the e
     expect((await tools.kts(['topics', '--create', '--topic', 'ids', '--partitions', '2'])).code).toBe(0);
     expect((await tools.kts(['topics', '--create', '--topic', 'ids-other'])).code).toBe(0);
     const id = idOf('ids');
-    const partition = (p: number) => `\tTopic: ids\tPartition: ${p}\tLeader: 0\tReplicas: 0\tIsr: 0\tElr: N/A\tLastKnownElr: N/A\n`;
-    const expected = `Topic: ids\tTopicId: ${id}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: \n${partition(0)}${partition(1)}`;
+    // By name through DescribeTopicPartitions (empty ELR lists); by id through Metadata (N/A), as Kafka's admin client.
+    const partition = (p: number, elr: string) => `\tTopic: ids\tPartition: ${p}\tLeader: 0\tReplicas: 0\tIsr: 0\tElr: ${elr}\tLastKnownElr: ${elr}\n`;
+    const summary = `Topic: ids\tTopicId: ${id}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: \n`;
+    const byName = `${summary}${partition(0, '')}${partition(1, '')}`;
+    const expected = `${summary}${partition(0, 'N/A')}${partition(1, 'N/A')}`;
 
-    expect(await tools.kts(['topics', '--describe', '--topic', 'ids'])).toMatchObject({ code: 0, stdout: expected, stderr: '' });
+    expect(await tools.kts(['topics', '--describe', '--topic', 'ids'])).toMatchObject({ code: 0, stdout: byName, stderr: '' });
     expect(await tools.kts(['topics', '--describe', '--topic-id', id])).toMatchObject({ code: 0, stdout: expected, stderr: '' });
     const json = JSON.parse((await tools.kts(['topics', '--describe', '--topic-id', id, '--output', 'json'])).stdout);
-    expect(json).toMatchObject([{ name: 'ids', topicId: id, partitionCount: 2 }]);
+    expect(json).toMatchObject([{ name: 'ids', topicId: id, partitionCount: 2, partitions: [{ elr: null, lastKnownElr: null }, { elr: null, lastKnownElr: null }] }]);
 
     // The id wins over --topic, with Kafka's note.
     expect(await tools.kts(['topics', '--describe', '--topic', 'ids-other', '--topic-id', id])).toMatchObject({

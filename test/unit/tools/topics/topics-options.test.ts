@@ -94,6 +94,9 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
     ]);
     const d = validateTopicsFlags({ describe: true, unavailablePartitions: true, atMinIsrPartitions: true });
     expect(d.healthFilters).toEqual(['unavailable', 'at-min-isr']);
+    // Kafka's DescribeTopicsOptions default page size unless --partition-size-limit-per-response.
+    expect(d.partitionSizeLimitPerResponse).toBe(2000);
+    expect(validateTopicsFlags({ describe: true, partitionSizeLimitPerResponse: 5 }).partitionSizeLimitPerResponse).toBe(5);
   });
 });
 

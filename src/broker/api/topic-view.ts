@@ -1,0 +1,34 @@
+import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
+import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
+
+/**
+ * What an absent authorizer allows (Kafka lists every operation of the resource type): topic READ,
+ * WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS as bits of AclOperation codes.
+ */
+export const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
+
+/** A topic's identity as Metadata and DescribeTopicPartitions answer it. */
+export function topicView(topic: TopicRecord): { name: string; topicId: string; isInternal: boolean } {
+  return { name: topic.name, topicId: topic.topicId, isInternal: INTERNAL_TOPICS.has(topic.name) };
+}
+
+export interface PartitionView {
+  partitionIndex: number;
+  leaderId: number;
+  leaderEpoch: number;
+  replicaNodes: number[];
+  isrNodes: number[];
+  offlineReplicas: number[];
+}
+
+/** A partition's leadership and replicas as Metadata and DescribeTopicPartitions answer them (no replica is ever offline here). */
+export function partitionView(p: PartitionState): PartitionView {
+  return {
+    partitionIndex: p.partition,
+    leaderId: p.leader,
+    leaderEpoch: p.leaderEpoch,
+    replicaNodes: [...p.replicas],
+    isrNodes: [...p.isr],
+    offlineReplicas: [],
+  };
+}
