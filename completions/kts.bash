@@ -30,7 +30,7 @@ _kts() {
     get-offsets) opts="--bootstrap-server --command-config --topic --partitions --topic-partitions --time --exclude-internal-topics -o --output --verbose -h --help" ;;
     server-start) opts="--override --daemon -h --help" ;;
     server-stop) opts="--pid -h --help" ;;
-    topics) opts="--bootstrap-server --command-config --create --list --describe --alter --delete --topic --topic-id --partitions --replication-factor --replica-assignment --config --if-exists --if-not-exists --exclude-internal --under-replicated-partitions --unavailable-partitions --under-min-isr-partitions --at-min-isr-partitions --topics-with-overrides -o --output -h --help" ;;
+    topics) opts="--bootstrap-server --command-config --create --list --describe --alter --delete --topic --topic-id --partitions --replication-factor --replica-assignment --config --if-exists --if-not-exists --exclude-internal --under-replicated-partitions --unavailable-partitions --under-min-isr-partitions --at-min-isr-partitions --topics-with-overrides --partition-size-limit-per-response -o --output -h --help" ;;
     zookeeper-start) opts="--daemon -h --help" ;;
     zookeeper-stop) opts="-h --help" ;;
     *) opts="" ;;

@@ -1,3 +1,4 @@
+import { ClientQuotaAdmin } from './admin/client-quota-admin.js';
 import { ConfigAdmin, storedDynamicConfigs } from './admin/config-admin.js';
 import { TopicAdmin } from './admin/topic-admin.js';
 import type { BrokerContext } from './api/broker-context.js';
@@ -17,7 +18,7 @@ import type { GroupLog } from './group/group-log.js';
 import { LogManager } from './log/log-manager.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
-import type { BrokerConfigRecords, MetadataStore } from './metadata/metadata-store.js';
+import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 
@@ -62,6 +63,7 @@ export class Broker implements BrokerContext {
   readonly metadata: MetadataCache;
   readonly topicAdmin: TopicAdmin;
   readonly configAdmin: ConfigAdmin;
+  readonly clientQuotas: ClientQuotaAdmin;
   readonly replicaManager: ReplicaManager;
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
@@ -75,7 +77,14 @@ export class Broker implements BrokerContext {
   readonly #store: MetadataStore;
   readonly #socketServer: SocketServer;
 
-  private constructor(config: BrokerConfig, store: MetadataStore, metadata: MetadataCache, logManager: LogManager, log: BrokerLogger) {
+  private constructor(
+    config: BrokerConfig,
+    store: MetadataStore,
+    stored: StoredMetadata,
+    metadata: MetadataCache,
+    logManager: LogManager,
+    log: BrokerLogger,
+  ) {
     this.#config = config;
     this.#store = store;
     this.logManager = logManager;
@@ -104,6 +113,7 @@ export class Broker implements BrokerContext {
         for (const topic of metadata.topics()) this.replicaManager.updateLogConfig(topic);
       },
     });
+    this.clientQuotas = new ClientQuotaAdmin(store, stored.clientQuotas, (m) => log('warn', m));
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
       cache: metadata,
       replicaManager: this.replicaManager,
@@ -144,7 +154,7 @@ export class Broker implements BrokerContext {
         },
         onError: (err) => log('error', err.message),
       });
-      const broker = new Broker(config, store, metadata, logManager, log);
+      const broker = new Broker(config, store, stored, metadata, logManager, log);
       await broker.#listen();
       return broker;
     } catch (err) {

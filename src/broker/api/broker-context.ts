@@ -1,3 +1,4 @@
+import type { ClientQuotaAdmin } from '../admin/client-quota-admin.js';
 import type { ConfigAdmin } from '../admin/config-admin.js';
 import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -22,6 +23,8 @@ export interface BrokerContext {
   readonly metadata: MetadataCache;
   readonly topicAdmin: TopicAdmin;
   readonly configAdmin: ConfigAdmin;
+  /** User and client-id quotas (DescribeClientQuotas, AlterClientQuotas). */
+  readonly clientQuotas: ClientQuotaAdmin;
   /** The log dirs and the logs in them (DescribeLogDirs). */
   readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;

@@ -1,4 +1,5 @@
 import { ApiKey } from '../../protocol/generated/apis.js';
+import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
@@ -7,10 +8,12 @@ import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClientQuotasHandler } from './describe-client-quotas.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import type { HandlerTable } from './handler.js';
@@ -47,6 +50,9 @@ export function brokerHandlers(broker: BrokerContext): HandlerTable {
     [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigsHandler(broker),
     [ApiKey.DescribeLogDirs]: describeLogDirsHandler(broker),
     [ApiKey.DescribeCluster]: describeClusterHandler(broker),
+    [ApiKey.DescribeClientQuotas]: describeClientQuotasHandler(broker),
+    [ApiKey.AlterClientQuotas]: alterClientQuotasHandler(broker),
+    [ApiKey.DescribeTopicPartitions]: describeTopicPartitionsHandler(broker),
     [ApiKey.FindCoordinator]: findCoordinatorHandler(broker.groupLog, (ctx) => ({
       nodeId: broker.brokerId,
       ...broker.advertisedEndpoint(ctx.connection.listenerName),

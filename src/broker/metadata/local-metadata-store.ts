@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
-import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metadata-store.js';
+import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from './metadata-store.js';
 import type { PartitionState, TopicRecord } from './topic-record.js';
 
 export const LOCAL_METADATA_FILE = 'kts-metadata.json';
@@ -14,6 +14,8 @@ interface FileContent {
   topics: TopicRecord[];
   /** Absent in files written before dynamic broker configs existed. */
   brokerConfigs?: BrokerConfigRecords;
+  /** Absent in files written before client quotas existed. */
+  clientQuotas?: ClientQuotaRecords;
 }
 
 /**
@@ -26,6 +28,7 @@ export class LocalMetadataStore implements MetadataStore {
   #topics = new Map<string, TopicRecord>();
   #nextProducerId = 0n;
   #brokerConfigs: BrokerConfigRecords = {};
+  #clientQuotas: ClientQuotaRecords = {};
 
   constructor(logDir: string) {
     this.path = join(logDir, LOCAL_METADATA_FILE);
@@ -37,8 +40,13 @@ export class LocalMetadataStore implements MetadataStore {
       this.#topics = new Map(content.topics.map((t) => [t.name, t]));
       this.#nextProducerId = BigInt(content.nextProducerId);
       this.#brokerConfigs = content.brokerConfigs ?? {};
+      this.#clientQuotas = content.clientQuotas ?? {};
     }
-    return { topics: [...this.#topics.values()], brokerConfigs: structuredClone(this.#brokerConfigs) };
+    return {
+      topics: [...this.#topics.values()],
+      brokerConfigs: structuredClone(this.#brokerConfigs),
+      clientQuotas: structuredClone(this.#clientQuotas),
+    };
   }
 
   async putTopic(topic: TopicRecord): Promise<void> {
@@ -51,8 +59,12 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void> {
-    if (Object.keys(configs).length > 0) this.#brokerConfigs[entity] = { ...configs };
-    else delete this.#brokerConfigs[entity];
+    putEntity(this.#brokerConfigs, entity, configs);
+    this.#write();
+  }
+
+  async putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void> {
+    putEntity(this.#clientQuotas, entity, quotas);
     this.#write();
   }
 
@@ -71,6 +83,7 @@ export class LocalMetadataStore implements MetadataStore {
       nextProducerId: this.#nextProducerId.toString(),
       topics: [...this.#topics.values()],
       brokerConfigs: this.#brokerConfigs,
+      clientQuotas: this.#clientQuotas,
     };
     writeFileAtomically(this.path, `${JSON.stringify(content, null, 1)}\n`);
   }
@@ -91,13 +104,20 @@ export class LocalMetadataStore implements MetadataStore {
   }
 }
 
+/** An entity's map replaced; an empty one removed, as Kafka drops an entity's last setting. */
+function putEntity(records: Record<string, Record<string, string>>, entity: string, entries: Readonly<Record<string, string>>): void {
+  if (Object.keys(entries).length > 0) records[entity] = { ...entries };
+  else delete records[entity];
+}
+
 function checkContent(value: unknown): FileContent {
   const file = value as Partial<FileContent> | null;
   if (file?.version !== 1) throw new Error('unknown format version');
   if (typeof file.nextProducerId !== 'string' || !/^\d+$/.test(file.nextProducerId)) throw new Error('bad nextProducerId');
   if (!Array.isArray(file.topics)) throw new Error('bad topics');
   for (const topic of file.topics) checkTopic(topic);
-  if (file.brokerConfigs !== undefined && !isBrokerConfigRecords(file.brokerConfigs)) throw new Error('bad brokerConfigs');
+  if (file.brokerConfigs !== undefined && !isEntityRecords(file.brokerConfigs)) throw new Error('bad brokerConfigs');
+  if (file.clientQuotas !== undefined && !isEntityRecords(file.clientQuotas)) throw new Error('bad clientQuotas');
   return file as FileContent;
 }
 
@@ -114,7 +134,8 @@ function checkTopic(topic: TopicRecord): void {
   if (!ok) throw new Error(`bad entry for topic ${JSON.stringify(topic?.name)}`);
 }
 
-function isBrokerConfigRecords(value: unknown): value is BrokerConfigRecords {
+/** Text maps by entity: the shape of both broker configs and client quotas. */
+function isEntityRecords(value: unknown): value is Record<string, Record<string, string>> {
   return isStringRecordOf(value, (configs) => isStringRecordOf(configs, (v) => typeof v === 'string'));
 }
 

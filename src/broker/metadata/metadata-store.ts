@@ -6,15 +6,23 @@ import type { TopicRecord } from './topic-record.js';
  */
 export type BrokerConfigRecords = Record<string, Record<string, string>>;
 
+/**
+ * Client quotas by entity path, as Kafka keeps them under `/config/users/<user>`,
+ * `/config/clients/<client-id>` and `/config/users/<user>/clients/<client-id>` (`<default>` for
+ * the default entity): key → value as text.
+ */
+export type ClientQuotaRecords = Record<string, Record<string, string>>;
+
 /** What a broker reads from its metadata store at start-up. */
 export interface StoredMetadata {
   topics: TopicRecord[];
   brokerConfigs: BrokerConfigRecords;
+  clientQuotas: ClientQuotaRecords;
 }
 
 /**
  * Where cluster metadata persists: topics with their partitions and config overrides, dynamic
- * broker configs, and the producer-id counter. Asynchronous because the ZooKeeper-backed store talks to a server; the
+ * broker configs, client quotas, and the producer-id counter. Asynchronous because the ZooKeeper-backed store talks to a server; the
  * broker keeps its own in-memory view (MetadataCache) and writes through this.
  */
 export interface MetadataStore {
@@ -24,6 +32,8 @@ export interface MetadataStore {
   deleteTopic(name: string): Promise<void>;
   /** Replaces the dynamic configs of a broker entity (an id, or `''`); empty removes the entity. */
   putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void>;
+  /** Replaces the quotas of a client quota entity path; empty removes the entity. */
+  putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void>;
   /** Reserves `count` consecutive producer ids never handed out before; resolves to the first. */
   allocateProducerIds(count: number): Promise<bigint>;
   close(): Promise<void>;

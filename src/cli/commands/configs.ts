@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { formatBroker } from '../../client/bootstrap.js';
 import { readPropertiesFile } from '../../client/properties.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
 import { collect } from '../../tools/common/option-parsers.js';
 import { parseConfigsToAdd, parseConfigsToDelete } from '../../tools/configs/add-config.js';
-import { alterResourceConfigs, completedLine } from '../../tools/configs/alter-configs.js';
+import { alterResourceConfigs, completedLine, type ConfigChanges } from '../../tools/configs/alter-configs.js';
+import { alterClientQuotas, describeClientQuotas, quotaEntity, type QuotaEntityEntry } from '../../tools/configs/client-quotas.js';
 import { ConfigCluster } from '../../tools/configs/config-cluster.js';
 import { validateConfigsFlags, type ConfigsFlags, type ConfigsRequest } from '../../tools/configs/configs-options.js';
 import { describeHeader, entryLine, resourceConfigs, type ResourceEntityType } from '../../tools/configs/describe-configs.js';
-import { CliError } from '../errors.js';
+import { quotaChanges, type QuotaChanges, type QuotaEntityType } from '../../tools/configs/quota-changes.js';
+import { orderedQuotas, quotaLines } from '../../tools/configs/quota-text.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -26,13 +26,16 @@ Examples:
   kts configs --alter --topic orders --add-config 'retention.ms=86400000,cleanup.policy=[delete,compact]'
   kts configs --alter --topic orders --delete-config retention.ms
   kts configs --alter --broker-defaults --add-config log.retention.hours=72
-  kts configs --describe --entity-type brokers --entity-default`;
+  kts configs --describe --entity-type brokers --entity-default
+  kts configs --alter --user alice --client c1 --add-config 'producer_byte_rate=1024,consumer_byte_rate=2048'
+  kts configs --alter --client-defaults --delete-config request_percentage
+  kts configs --describe --entity-type users`;
 
 export function configure(cmd: Command): void {
   addBootstrapOption(cmd);
   addCommandConfigOption(cmd);
   cmd
-    .option('--describe', 'list the configs of the given entity (all topics or brokers without a name)')
+    .option('--describe', 'list the configs of the given entity (without a name: every topic, broker, user or client)')
     .option('--alter', 'change the configs of the given entity')
     .option('--all', 'describe: every config, not only the dynamic ones (defaults and static broker configs too)')
     .option('--entity-type <type>', 'topics, brokers, users or clients (users and clients may go together)', collect)
@@ -49,6 +52,8 @@ export function configure(cmd: Command): void {
     .option('--add-config-file <file>', 'properties file of configs to set')
     .option('--delete-config <k,...>', 'config keys to remove (repeatable)', collect)
     .option('--force', 'accepted for compatibility (kts never prompts here)');
+  // Kafka pairs names with types in command-line order, defaults included: keep --entity-default's place.
+  cmd.on('option:entity-default', () => cmd.setOptionValue('entityName', collect('', cmd.getOptionValue('entityName') as string[] | undefined)));
   addOutputOption(cmd);
   cmd.addHelpText('after', EXAMPLES).action(run);
 }
@@ -56,13 +61,20 @@ export function configure(cmd: Command): void {
 async function run(flags: Flags): Promise<void> {
   const req = validateConfigsFlags(flags);
   const changes = req.action === 'alter' ? { add: parseConfigsToAdd(flags.addConfig, flags.addConfigFile), delete: parseConfigsToDelete(flags.deleteConfig) } : null;
+  const [type] = req.entityTypes;
+  const quotaTypes = type === 'users' || type === 'clients' ? (req.entityTypes as QuotaEntityType[]) : null;
+  const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes) : null;
   const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
   const cluster = await ConfigCluster.open({ bootstrapServer: flags.bootstrapServer, properties });
   try {
-    const [type] = req.entityTypes;
-    if (type === 'users' || type === 'clients') throw quotasUnavailable(cluster);
-    if (changes === null) await describe(cluster, req, type!, flags.output);
-    else await alter(cluster, type!, req.entityNames[0]!, changes, flags.output);
+    if (quotaTypes !== null) {
+      if (quotas === null) await describeQuotas(cluster, quotaTypes, req.entityNames, flags.output);
+      else await alterQuotas(cluster, quotaTypes, req.entityNames, quotas, flags.output);
+    } else if (changes === null) {
+      await describe(cluster, req, type as ResourceEntityType, flags.output);
+    } else {
+      await alter(cluster, type as ResourceEntityType, req.entityNames[0]!, changes, flags.output);
+    }
   } finally {
     cluster.close();
   }
@@ -84,7 +96,7 @@ async function alter(
   cluster: ConfigCluster,
   type: ResourceEntityType,
   name: string,
-  changes: { add: ReadonlyMap<string, string>; delete: readonly string[] },
+  changes: ConfigChanges,
   output: OutputFormat,
 ): Promise<void> {
   await alterResourceConfigs(cluster, type, name, changes);
@@ -92,11 +104,19 @@ async function alter(
   else process.stdout.write(`${completedLine(type, name)}\n`);
 }
 
-/** Quotas need DescribeClientQuotas/AlterClientQuotas, which kts does not speak yet: say which, rather than pretend. */
-function quotasUnavailable(cluster: ConfigCluster): CliError {
-  const address = formatBroker(cluster.bootstrap.address);
-  if (!cluster.bootstrap.supports(ApiKey.DescribeClientQuotas)) {
-    return new CliError(`Error: the broker at ${address} does not support DescribeClientQuotas, so user and client quota configs cannot be read or changed`);
-  }
-  return new CliError('Error: user and client quota configs (DescribeClientQuotas/AlterClientQuotas) are not implemented by kts configs yet');
+async function describeQuotas(cluster: ConfigCluster, types: QuotaEntityType[], names: string[], output: OutputFormat): Promise<void> {
+  const entries = await describeClientQuotas(cluster.bootstrap, types, names);
+  if (output === 'json') printJson(orderedQuotas(entries).map((e) => ({ entity: entityJson(e.entity), configs: Object.fromEntries(e.values.map((v) => [v.key, v.value])) })));
+  else process.stdout.write(quotaLines(entries).map((l) => `${l}\n`).join(''));
+}
+
+async function alterQuotas(cluster: ConfigCluster, types: QuotaEntityType[], names: string[], changes: QuotaChanges, output: OutputFormat): Promise<void> {
+  await alterClientQuotas(cluster.bootstrap, types, names, changes);
+  if (output === 'json') printJson({ entity: entityJson(quotaEntity(types, names)), set: Object.fromEntries(changes.set), deleted: changes.delete });
+  else process.stdout.write(`${completedLine(types[0]!, names[0]!)}\n`);
+}
+
+/** `{ "user": "alice", "client-id": null }`: Kafka's entity types, null for a default. */
+function entityJson(entity: QuotaEntityEntry['entity']): Record<string, string | null> {
+  return Object.fromEntries(entity.map((c) => [c.entityType, c.entityName]));
 }

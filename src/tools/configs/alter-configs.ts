@@ -1,7 +1,7 @@
 import { CliError } from '../../cli/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
-import { kafkaExceptionText } from '../common/kafka-exceptions.js';
+import { commandFailure } from './command-failure.js';
 import type { ConfigCluster } from './config-cluster.js';
 import { resourceConfigs, type ResourceEntityType } from './describe-configs.js';
 
@@ -56,9 +56,7 @@ export async function alterResourceConfigs(cluster: ConfigCluster, type: Resourc
 
 function check(result: { errorCode: number; errorMessage: string | null } | undefined): void {
   if (result === undefined) throw new CliError('Error while executing config command: the broker did not answer for the entity');
-  if (result.errorCode !== ErrorCode.NONE) {
-    throw new CliError(`Error while executing config command: ${result.errorMessage ?? kafkaExceptionText(result.errorCode)}`);
-  }
+  if (result.errorCode !== ErrorCode.NONE) throw commandFailure(result.errorCode, result.errorMessage);
 }
 
 /** `Completed updating config for topic t.` / `Completed updating default config for brokers in the cluster.` */

@@ -9,6 +9,7 @@ export interface ConfigsFlags {
   alter?: boolean;
   all?: boolean;
   entityType?: string[];
+  /** In command-line order; the CLI puts a `''` where each --entity-default was (without one, the default goes last). */
   entityName?: string[];
   entityDefault?: boolean;
   topic?: string;
@@ -79,7 +80,7 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
   const entityTypes = types as EntityType[];
   const entityNames = [
     ...(flags.entityName ?? []),
-    ...(flags.entityDefault ? [''] : []),
+    ...(flags.entityDefault && !flags.entityName?.includes('') ? [''] : []),
     ...shorthand.map(([flag]) => flags[flag]!),
     ...defaults.map(() => ''),
   ];
@@ -87,6 +88,9 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
   if (entityTypes.includes('brokers')) {
     const id = entityNames.find((name) => name !== '' && !/^[+-]?\d{1,10}$/.test(name));
     if (id !== undefined) throw new UsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${id}`);
+  }
+  if (action === 'describe' && (entityTypes[0] === 'users' || entityTypes[0] === 'clients') && entityNames.length > entityTypes.length) {
+    throw new UsageError('More entity names specified than entity types');
   }
   if (action === 'alter') {
     if (entityTypes[0] === 'topics' && !entityNames.some((n) => n !== '')) {

@@ -1,7 +1,7 @@
 import { CliError } from '../../cli/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/apis.js';
-import { kafkaExceptionText } from '../common/kafka-exceptions.js';
+import { commandFailure } from './command-failure.js';
 import type { ConfigCluster } from './config-cluster.js';
 
 /** Java's ConfigEntry.ConfigSource names, by DescribeConfigs wire code (TOPIC_CONFIG reads DYNAMIC_TOPIC_CONFIG there). */
@@ -52,9 +52,7 @@ export async function resourceConfigs(cluster: ConfigCluster, type: ResourceEnti
   });
   const result = response.results[0];
   if (result === undefined) throw new CliError(`Error while executing config command: no answer for ${name}`);
-  if (result.errorCode !== ErrorCode.NONE) {
-    throw new CliError(`Error while executing config command: ${result.errorMessage ?? kafkaExceptionText(result.errorCode)}`);
-  }
+  if (result.errorCode !== ErrorCode.NONE) throw commandFailure(result.errorCode, result.errorMessage);
   const wanted = all ? null : dynamicSource(type, name);
   return result.configs
     .map((c) => ({

@@ -77,9 +77,6 @@ describe('configs, delete-records and broker-api-versions against the embedded b
       1,
       "Error while executing config command: Invalid config value for resource ConfigResource(type=TOPIC, name='orders'): Invalid value soon for configuration retention.ms: Not a number of type LONG",
     ]);
-    const quotas = await kts(['configs', '--describe', '--entity-type', 'users', '--entity-name', 'alice']);
-    expect(quotas.code).toBe(1);
-    expect(quotas.stderr).toMatch(/^Error: the broker at \S+ does not support DescribeClientQuotas, so user and client quota configs cannot be read or changed\n$/);
     const format = await kts(['configs', '--alter', '--topic', 'orders', '--add-config', 'a=b=c']);
     expect([format.code, format.stderr.trim()]).toEqual([2, 'Invalid entity config: all configs to be added must be in the format "key=val".']);
   });

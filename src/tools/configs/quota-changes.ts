@@ -1,0 +1,49 @@
+import { CliError, UsageError } from '../../cli/errors.js';
+import { isClientQuotaKey } from '../../protocol/client-quotas.js';
+import type { ConfigChanges } from './alter-configs.js';
+import { parseJavaDouble } from './java-double-text.js';
+
+export type QuotaEntityType = 'users' | 'clients';
+
+export interface QuotaChanges {
+  set: ReadonlyMap<string, number>;
+  delete: readonly string[];
+}
+
+const SCRAM_MECHANISMS: ReadonlySet<string> = new Set(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
+
+/**
+ * ConfigCommand.alterConfig's checks for users and clients, in its words (Scala's `Set(…)` and
+ * `ArrayBuffer(…)` included): only quota keys for clients (or a user's client), quota or SCRAM
+ * keys for users, and values that Java reads as doubles. SCRAM credentials are not something kts
+ * manages, so those keys are refused in one line.
+ */
+export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigChanges): QuotaChanges {
+  const isScram = (key: string) => SCRAM_MECHANISMS.has(key);
+  const unknown = (key: string) => !isScram(key) && !isClientQuotaKey(key);
+  const added = [...changes.add.keys()];
+  if (types[0] === 'clients' || types.length === 2) {
+    const badAdds = [...added.filter(unknown), ...added.filter(isScram)];
+    if (badAdds.length > 0) throw onlyQuotas('added', 'clients', 'Only quota configs', `Set(${badAdds.join(', ')})`);
+    const badDeletes = [...changes.delete.filter(unknown), ...changes.delete.filter(isScram)];
+    if (badDeletes.length > 0) throw onlyQuotas('deleted', 'clients', 'Only quota configs', `ArrayBuffer(${badDeletes.join(', ')})`);
+  } else {
+    const badAdds = added.filter(unknown);
+    if (badAdds.length > 0) throw onlyQuotas('added', 'users', 'Only quota and SCRAM credential configs', `Set(${badAdds.join(', ')})`);
+    const badDeletes = changes.delete.filter(unknown);
+    if (badDeletes.length > 0) throw onlyQuotas('deleted', 'users', 'Only quota and SCRAM credential configs', `ArrayBuffer(${badDeletes.join(', ')})`);
+    const scram = [...added, ...changes.delete].filter(isScram);
+    if (scram.length > 0) throw new CliError(`SCRAM credentials (${[...new Set(scram)].join(', ')}) are not supported by kts configs; only quota configs are`);
+  }
+  const set = new Map<string, number>();
+  for (const [key, text] of changes.add) {
+    const value = parseJavaDouble(text);
+    if (value === undefined) throw new UsageError(`Cannot parse quota configuration value for ${key}: ${text}`);
+    set.set(key, value);
+  }
+  return { set, delete: changes.delete };
+}
+
+function onlyQuotas(verb: string, type: QuotaEntityType, allowed: string, names: string): UsageError {
+  return new UsageError(`${allowed} can be ${verb} for '${type}' using --bootstrap-server. Unexpected config names: ${names}`);
+}
