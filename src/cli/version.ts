@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { packagePath } from '../util/package-path.js';
 
-/** The package version, read once from package.json next to dist/. */
+/** The package version, from kts's package.json. */
 export function packageVersion(): string {
-  const url = new URL('../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 }

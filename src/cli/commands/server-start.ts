@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Argument, type Command } from 'commander';
 import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
 import { Broker, type BrokerLogger } from '../../broker/broker.js';
@@ -7,8 +6,7 @@ import { loadBrokerConfig, type BrokerConfig } from '../../broker/config/broker-
 import { startDaemon } from '../daemon/daemonize.js';
 import { serveUntilSignal } from '../daemon/foreground.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
-
-const BUNDLED_CONFIG = fileURLToPath(new URL('../../../config/server.properties', import.meta.url));
+import { packagePath } from '../../util/package-path.js';
 
 interface Options {
   daemon?: boolean;
@@ -30,7 +28,7 @@ Examples:
   kts server-start --override broker.id=1 --override listeners=PLAINTEXT://:9093`,
     )
     .action(async (config: string | undefined, opts: Options) => {
-      const path = resolve(config ?? BUNDLED_CONFIG);
+      const path = resolve(config ?? packagePath('config', 'server.properties'));
       const overrides = parseOverrides(opts.override);
       if (opts.daemon) {
         const args = ['server-start', path, ...opts.override.flatMap((o) => ['--override', o])];

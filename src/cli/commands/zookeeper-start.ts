@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Argument, type Command } from 'commander';
 import { readPropertiesFile } from '../../client/properties.js';
 import { parseConfig } from '../../zookeeper/config.js';
@@ -7,8 +6,7 @@ import { startZooKeeper } from '../../zookeeper/server.js';
 import { startDaemon } from '../daemon/daemonize.js';
 import { serveUntilSignal } from '../daemon/foreground.js';
 import { CliError, oneLine } from '../errors.js';
-
-const BUNDLED_CONFIG = fileURLToPath(new URL('../../../config/zookeeper.properties', import.meta.url));
+import { packagePath } from '../../util/package-path.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -17,7 +15,7 @@ export function configure(cmd: Command): void {
     .option('--daemon', 'run in the background; output goes to $LOG_DIR/zookeeper.out')
     .addHelpText('after', '\nStops with `kts zookeeper-stop`. A replicated ensemble (server.N) is not supported.')
     .action(async (config: string | undefined, opts: { daemon?: boolean }) => {
-      const path = resolve(config ?? BUNDLED_CONFIG);
+      const path = resolve(config ?? packagePath('config', 'zookeeper.properties'));
       if (opts.daemon) {
         const { entry, log } = await startDaemon('zookeeper', ['zookeeper-start', path], 'zookeeper.out');
         process.stdout.write(`Started zookeeper (pid ${entry.pid}, port ${entry.ports[0]}); output in ${log}\n`);

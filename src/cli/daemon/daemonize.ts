@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.js';
 import { logDir } from './paths.js';
 import { runningServers, type ServerEntry, type ServerKind } from './server-registry.js';
+import { packagePath } from '../../util/package-path.js';
 
-const KTS_BIN = fileURLToPath(new URL('../../../bin/kts', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
 /**
@@ -19,7 +18,7 @@ export async function startDaemon(kind: ServerKind, args: string[], logName: str
   mkdirSync(logDir(), { recursive: true });
   const log = join(logDir(), logName);
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [KTS_BIN, ...args], { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [packagePath('bin', 'kts'), ...args], { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exited = false;
   child.on('exit', () => (exited = true));
