@@ -1,17 +1,23 @@
 /**
- * The native compression libraries, each loaded on first use: the broker's produce path only
- * validates batches and never needs them, and CLI start-up should not pay for three addons.
+ * The native compression and checksum libraries, each loaded on first use: the broker's produce
+ * path never needs the codecs, and start-up should not pay for loading four addons.
  */
 import { createRequire } from 'node:module';
 
+type Crc32 = typeof import('@node-rs/crc32');
 type Snappy = typeof import('snappy');
 type Lz4 = typeof import('lz4-napi');
 type Zstd = typeof import('zstd-napi/binding.js');
 
 const require = createRequire(import.meta.url);
+let crc: Crc32 | undefined;
 let snappy: Snappy | undefined;
 let lz4: Lz4 | undefined;
 let zstd: Zstd | undefined;
+
+export function crc32Lib(): Crc32 {
+  return (crc ??= require('@node-rs/crc32') as Crc32);
+}
 
 export function snappyLib(): Snappy {
   return (snappy ??= require('snappy') as Snappy);
