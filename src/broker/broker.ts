@@ -2,7 +2,7 @@ import { ClientQuotaAdmin } from './admin/client-quota-admin.js';
 import { ConfigAdmin, storedDynamicConfigs } from './admin/config-admin.js';
 import { TopicAdmin } from './admin/topic-admin.js';
 import type { BrokerContext } from './api/broker-context.js';
-import { createDispatcher } from './api/dispatcher.js';
+import { createRouter } from './api/dispatcher.js';
 import { brokerHandlers } from './api/handlers.js';
 import { unsupportedApiVersionsResponse } from './api/api-versions.js';
 import { type BrokerConfig, withDynamicConfigs } from './config/broker-config.js';
@@ -126,7 +126,7 @@ export class Broker implements BrokerContext {
       maxRequestBytes: values['socket.request.max.bytes'],
       idleTimeoutMs: values['connections.max.idle.ms'],
       maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
-      dispatch: createDispatcher(brokerHandlers(this)),
+      router: createRouter(brokerHandlers(this)),
       apiVersionsFallback: unsupportedApiVersionsResponse,
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
     });

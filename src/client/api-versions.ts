@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/errors.js';
-import { APIS, ApiKey } from '../protocol/generated/apis.js';
+import { API_INFO, ApiKey } from '../protocol/generated/api-info.js';
 import type { RawKafkaConnection } from './raw-connection.js';
 
 /** The version range a broker supports for each API key it listed. */
@@ -31,7 +31,7 @@ export async function fetchBrokerVersions(conn: RawKafkaConnection, softwareVers
 /** The highest version of `apiKey` both sides speak, or undefined when the ranges do not meet. */
 export function commonVersion(versions: BrokerVersions, apiKey: ApiKey): number | undefined {
   const theirs = versions.get(apiKey);
-  const ours = APIS[apiKey];
+  const ours = API_INFO[apiKey];
   if (theirs === undefined) return undefined;
   const version = Math.min(theirs.max, ours.maxVersion);
   return version >= Math.max(theirs.min, ours.minVersion) ? version : undefined;

@@ -1,4 +1,4 @@
-import { ApiKey } from '../protocol/generated/apis.js';
+import { ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion } from './api-versions.js';
 import type { BrokerAddress } from './bootstrap.js';
 import type { BrokerConnections } from './broker-connections.js';

@@ -2,7 +2,8 @@ import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { FrameSplitter } from '../protocol/frame-splitter.js';
 import { decodeResponse, encodeRequest } from '../protocol/framing.js';
-import type { ApiKey, ApiMessages } from '../protocol/generated/apis.js';
+import type { ApiMessages } from '../protocol/generated/apis.js';
+import type { ApiKey } from '../protocol/generated/api-info.js';
 import { fetchBrokerVersions, type BrokerVersions } from './api-versions.js';
 import { saslAuthenticate, type SaslCredentials } from './sasl-authenticate.js';
 

@@ -1,6 +1,6 @@
 import type { SASLOptions } from 'kafkajs';
 import { ErrorCode, errorName } from '../protocol/errors.js';
-import { ApiKey } from '../protocol/generated/apis.js';
+import { ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
 import type { RawKafkaConnection } from './raw-connection.js';
 import { ScramClient, type ScramMechanism } from './scram.js';

@@ -1,4 +1,4 @@
-import { ApiKey } from '../protocol/generated/apis.js';
+import { ApiKey } from '../protocol/generated/api-info.js';
 import { defaultMetadataRequest, type MetadataResponse } from '../protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import { formatBroker, type BrokerAddress } from './bootstrap.js';

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { CliError } from '../cli/errors.js';
-import { APIS, type ApiKey, type ApiMessages } from '../protocol/generated/apis.js';
+import type { ApiMessages } from '../protocol/generated/apis.js';
+import { API_INFO, type ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
 import { bootstrapBrokers, formatBroker, type BrokerAddress } from './bootstrap.js';
 import { clientConfig, type ClientSettings } from './config.js';
@@ -84,7 +85,7 @@ export class VersionedConnection {
     const version = common === undefined ? undefined : Math.min(common, maxVersion);
     const address = formatBroker(this.address);
     if (version === undefined || version < this.versions.get(apiKey)!.min) {
-      throw new CliError(`Error: the broker at ${address} does not support the ${APIS[apiKey].name} versions kts speaks`);
+      throw new CliError(`Error: the broker at ${address} does not support the ${API_INFO[apiKey].name} versions kts speaks`);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

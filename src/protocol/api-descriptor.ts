@@ -1,12 +1,12 @@
-import { APIS, type ApiKey } from './generated/apis.js';
+import { API_INFO, type ApiKey } from './generated/api-info.js';
 import type { Reader } from './primitives/reader.js';
 import type { Writer } from './primitives/writer.js';
 
 /** Server roles that accept an API (`listeners` in the request schema). */
 export type Listener = 'zkBroker' | 'broker' | 'controller';
 
-/** One API key: its version range and the generated codecs of its request and response bodies. */
-export interface ApiDescriptor<Req = unknown, Res = unknown> {
+/** What the schemas say about one API key, without its codecs. */
+export interface ApiInfo {
   readonly apiKey: number;
   readonly name: string;
   readonly minVersion: number;
@@ -16,17 +16,26 @@ export interface ApiDescriptor<Req = unknown, Res = unknown> {
   /** The highest version is still in development (left out of ApiVersions by default). */
   readonly latestVersionUnstable: boolean;
   readonly listeners: readonly Listener[];
+}
+
+/**
+ * The generated codecs of one API's request and response bodies. Each API module exports its own,
+ * so a program that serves a few APIs (the broker) loads only their code.
+ */
+export interface ApiCodec<Req = unknown, Res = unknown> {
   encodeRequest(w: Writer, m: Req, v: number): void;
   decodeRequest(r: Reader, v: number): Req;
   encodeResponse(w: Writer, m: Res, v: number): void;
   decodeResponse(r: Reader, v: number): Res;
 }
 
+export type ApiDescriptor<Req = unknown, Res = unknown> = ApiInfo & ApiCodec<Req, Res>;
+
 export function isApiKey(apiKey: number): apiKey is ApiKey {
-  return Object.hasOwn(APIS, apiKey);
+  return Object.hasOwn(API_INFO, apiKey);
 }
 
-/** The descriptor for a key read off the wire, or undefined when no such API exists. */
-export function apiDescriptor(apiKey: number): ApiDescriptor | undefined {
-  return isApiKey(apiKey) ? (APIS[apiKey] as ApiDescriptor) : undefined;
+/** What the schemas say about a key read off the wire, or undefined when no such API exists. */
+export function apiInfo(apiKey: number): ApiInfo | undefined {
+  return isApiKey(apiKey) ? API_INFO[apiKey] : undefined;
 }

@@ -1,5 +1,5 @@
-import { apiDescriptor } from './api-descriptor.js';
-import { ApiKey } from './generated/apis.js';
+import { apiInfo } from './api-descriptor.js';
+import { ApiKey } from './generated/api-info.js';
 import type { RequestHeader } from './generated/headers.js';
 import { ProtocolError, type ProtocolErrorCode } from './primitives/protocol-error.js';
 
@@ -14,14 +14,14 @@ export type ResponseHeaderVersion = 0 | 1;
  */
 export function requestHeaderVersion(apiKey: number, apiVersion: number): RequestHeaderVersion {
   if (apiKey === ApiKey.ControlledShutdown && apiVersion === 0) return 0;
-  const flexibleFrom = apiDescriptor(apiKey)?.flexibleFrom ?? null;
+  const flexibleFrom = apiInfo(apiKey)?.flexibleFrom ?? null;
   return flexibleFrom !== null && apiVersion >= flexibleFrom ? 2 : 1;
 }
 
 /** Flexible responses use header v1, except ApiVersions, always v0 so any client can read it (KIP-511). */
 export function responseHeaderVersion(apiKey: number, apiVersion: number): ResponseHeaderVersion {
   if (apiKey === ApiKey.ApiVersions) return 0;
-  const flexibleFrom = apiDescriptor(apiKey)?.flexibleFrom ?? null;
+  const flexibleFrom = apiInfo(apiKey)?.flexibleFrom ?? null;
   return flexibleFrom !== null && apiVersion >= flexibleFrom ? 1 : 0;
 }
 

@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultAlterClientQuotasResponse } from '../../protocol/generated/apis/alter-client-quotas.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { BrokerContext } from './broker-context.js';

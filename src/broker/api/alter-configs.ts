@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultAlterConfigsResponse } from '../../protocol/generated/apis/alter-configs.js';
 import type { BrokerContext } from './broker-context.js';
 import { alterEach } from './config-resources.js';

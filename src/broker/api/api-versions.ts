@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
-import { APIS, ApiKey } from '../../protocol/generated/apis.js';
+import { API_INFO, ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultApiVersionsResponse,
   type ApiVersionsResponse,
@@ -16,7 +16,7 @@ export function advertisedApiVersions(handlers: HandlerTable, unstableEnabled: b
     .map(Number)
     .sort((a, b) => a - b)
     .map((key) => {
-      const api = APIS[key as ApiKey];
+      const api = API_INFO[key as ApiKey];
       const maxVersion = api.latestVersionUnstable && !unstableEnabled ? api.maxVersion - 1 : api.maxVersion;
       return { apiKey: key, minVersion: api.minVersion, maxVersion };
     });
@@ -28,7 +28,7 @@ export function apiVersionsHandler(advertised: () => ApiVersionsResponseApiVersi
 
 /** The v0 answer to an ApiVersions request of a version we don't know: the client retries lower (KIP-511). */
 export function unsupportedApiVersionsResponse(): ApiVersionsResponse {
-  const api = APIS[ApiKey.ApiVersions];
+  const api = API_INFO[ApiKey.ApiVersions];
   return {
     ...defaultApiVersionsResponse(),
     errorCode: ErrorCode.UNSUPPORTED_VERSION,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultCreatePartitionsResponse } from '../../protocol/generated/apis/create-partitions.js';
 import { toApiError } from '../api-error.js';
 import type { BrokerContext } from './broker-context.js';

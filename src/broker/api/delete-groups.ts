@@ -1,5 +1,5 @@
 // DeleteGroups v0-2: only Empty groups (NON_EMPTY_GROUP otherwise); their offsets go with them.
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultDeleteGroupsResponse } from '../../protocol/generated/apis/delete-groups.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

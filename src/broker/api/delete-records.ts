@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultDeleteRecordsResponse, type DeleteRecordsResponseDeleteRecordsPartitionResult } from '../../protocol/generated/apis/delete-records.js';
 import { ApiError, toApiError } from '../api-error.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';

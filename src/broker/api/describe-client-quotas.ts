@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultDescribeClientQuotasResponse } from '../../protocol/generated/apis/describe-client-quotas.js';
 import { toApiError } from '../api-error.js';
 import { entityComponents } from '../quota/client-quota-entity.js';

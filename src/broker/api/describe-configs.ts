@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultDescribeConfigsResponse,
   defaultDescribeConfigsResponseDescribeConfigsResult,

@@ -1,6 +1,6 @@
 // DescribeGroups v0-5. v3: authorized operations (no authorizer: every group operation). v4:
 // group.instance.id of members. Unknown groups are described as Dead without an error, as Kafka does.
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultDescribeGroupsResponse } from '../../protocol/generated/apis/describe-groups.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

@@ -1,6 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultDescribeLogDirsResponse,
   defaultDescribeLogDirsResponseDescribeLogDirsResult,

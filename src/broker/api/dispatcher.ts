@@ -1,12 +1,14 @@
-import { APIS } from '../../protocol/generated/apis.js';
-import type { RequestDispatcher } from '../network/connection.js';
+import type { ApiCodec } from '../../protocol/api-descriptor.js';
+import type { RequestRouter } from '../network/connection.js';
 import type { Handler, HandlerTable } from './handler.js';
 
-/** Routes decoded requests to their handler; an API without one closes the connection, as Kafka does. */
-export function createDispatcher(handlers: HandlerTable): RequestDispatcher {
-  return async (request, connection) => {
-    const handler = handlers[request.apiKey] as Handler<typeof request.apiKey> | undefined;
-    if (!handler) throw new Error(`${APIS[request.apiKey].name} is not supported by this broker`);
-    return handler(request.body as never, { apiVersion: request.apiVersion, header: request.header, connection });
+/** Routes decoded requests to their handler; requests of other APIs never decode (the connection closes, as Kafka does). */
+export function createRouter(handlers: HandlerTable): RequestRouter {
+  return {
+    codecOf: (apiKey) => handlers[apiKey]?.codec as ApiCodec | undefined,
+    dispatch: async (request, connection) => {
+      const handle = handlers[request.apiKey]!.handle as Handler<typeof request.apiKey>;
+      return handle(request.body as never, { apiVersion: request.apiVersion, header: request.header, connection });
+    },
   };
 }

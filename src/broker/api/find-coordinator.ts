@@ -2,7 +2,7 @@
 // coordinated by this broker, the leader of every __consumer_offsets partition. Transaction
 // coordinators are not served yet (COORDINATOR_NOT_AVAILABLE with a message).
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultFindCoordinatorResponse,
   type FindCoordinatorResponseCoordinator,

@@ -1,4 +1,6 @@
-import type { ApiKey, ApiMessages } from '../../protocol/generated/apis.js';
+import type { ApiCodec } from '../../protocol/api-descriptor.js';
+import type { ApiMessages } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import type { RequestHeader } from '../../protocol/generated/headers.js';
 import type { ConnectionInfo } from '../network/connection.js';
 
@@ -16,5 +18,11 @@ export type Handler<K extends ApiKey> = (
   ctx: RequestContext,
 ) => Promise<Response<K> | null> | Response<K> | null;
 
-/** The APIs the broker serves; only these are advertised in ApiVersions. */
-export type HandlerTable = { [K in ApiKey]?: Handler<K> };
+/** One API the broker answers: the codecs its requests and responses need, and what answers them. */
+export interface ServedApi<K extends ApiKey> {
+  readonly codec: ApiCodec<ApiMessages[K]['request'], Response<K>>;
+  readonly handle: Handler<K>;
+}
+
+/** The APIs the broker serves; only these are advertised in ApiVersions, and only their codecs are loaded. */
+export type HandlerTable = { [K in ApiKey]?: ServedApi<K> };

@@ -1,4 +1,34 @@
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
+import { alterClientQuotasCodec } from '../../protocol/generated/apis/alter-client-quotas.js';
+import { alterConfigsCodec } from '../../protocol/generated/apis/alter-configs.js';
+import { apiVersionsCodec } from '../../protocol/generated/apis/api-versions.js';
+import { createPartitionsCodec } from '../../protocol/generated/apis/create-partitions.js';
+import { createTopicsCodec } from '../../protocol/generated/apis/create-topics.js';
+import { deleteGroupsCodec } from '../../protocol/generated/apis/delete-groups.js';
+import { deleteRecordsCodec } from '../../protocol/generated/apis/delete-records.js';
+import { deleteTopicsCodec } from '../../protocol/generated/apis/delete-topics.js';
+import { describeClientQuotasCodec } from '../../protocol/generated/apis/describe-client-quotas.js';
+import { describeClusterCodec } from '../../protocol/generated/apis/describe-cluster.js';
+import { describeConfigsCodec } from '../../protocol/generated/apis/describe-configs.js';
+import { describeGroupsCodec } from '../../protocol/generated/apis/describe-groups.js';
+import { describeLogDirsCodec } from '../../protocol/generated/apis/describe-log-dirs.js';
+import { describeTopicPartitionsCodec } from '../../protocol/generated/apis/describe-topic-partitions.js';
+import { fetchCodec } from '../../protocol/generated/apis/fetch.js';
+import { findCoordinatorCodec } from '../../protocol/generated/apis/find-coordinator.js';
+import { heartbeatCodec } from '../../protocol/generated/apis/heartbeat.js';
+import { incrementalAlterConfigsCodec } from '../../protocol/generated/apis/incremental-alter-configs.js';
+import { initProducerIdCodec } from '../../protocol/generated/apis/init-producer-id.js';
+import { joinGroupCodec } from '../../protocol/generated/apis/join-group.js';
+import { leaveGroupCodec } from '../../protocol/generated/apis/leave-group.js';
+import { listGroupsCodec } from '../../protocol/generated/apis/list-groups.js';
+import { listOffsetsCodec } from '../../protocol/generated/apis/list-offsets.js';
+import { metadataCodec } from '../../protocol/generated/apis/metadata.js';
+import { offsetCommitCodec } from '../../protocol/generated/apis/offset-commit.js';
+import { offsetDeleteCodec } from '../../protocol/generated/apis/offset-delete.js';
+import { offsetFetchCodec } from '../../protocol/generated/apis/offset-fetch.js';
+import { offsetForLeaderEpochCodec } from '../../protocol/generated/apis/offset-for-leader-epoch.js';
+import { produceCodec } from '../../protocol/generated/apis/produce.js';
+import { syncGroupCodec } from '../../protocol/generated/apis/sync-group.js';
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
@@ -35,41 +65,45 @@ import { syncGroupHandler } from './sync-group.js';
 /** Every API the broker serves, one line each; ApiVersions advertises exactly these. */
 export function brokerHandlers(broker: BrokerContext): HandlerTable {
   const table: HandlerTable = {
-    [ApiKey.Produce]: produceHandler(broker),
-    [ApiKey.Fetch]: fetchHandler(broker),
-    [ApiKey.ListOffsets]: listOffsetsHandler(broker),
-    [ApiKey.Metadata]: metadataHandler(broker),
-    [ApiKey.CreateTopics]: createTopicsHandler(broker),
-    [ApiKey.DeleteTopics]: deleteTopicsHandler(broker),
-    [ApiKey.InitProducerId]: initProducerIdHandler(broker),
-    [ApiKey.CreatePartitions]: createPartitionsHandler(broker),
-    [ApiKey.DeleteRecords]: deleteRecordsHandler(broker),
-    [ApiKey.OffsetForLeaderEpoch]: offsetForLeaderEpochHandler(broker),
-    [ApiKey.DescribeConfigs]: describeConfigsHandler(broker),
-    [ApiKey.AlterConfigs]: alterConfigsHandler(broker),
-    [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigsHandler(broker),
-    [ApiKey.DescribeLogDirs]: describeLogDirsHandler(broker),
-    [ApiKey.DescribeCluster]: describeClusterHandler(broker),
-    [ApiKey.DescribeClientQuotas]: describeClientQuotasHandler(broker),
-    [ApiKey.AlterClientQuotas]: alterClientQuotasHandler(broker),
-    [ApiKey.DescribeTopicPartitions]: describeTopicPartitionsHandler(broker),
-    [ApiKey.FindCoordinator]: findCoordinatorHandler(broker.groupLog, (ctx) => ({
-      nodeId: broker.brokerId,
-      ...broker.advertisedEndpoint(ctx.connection.listenerName),
-    })),
-    [ApiKey.JoinGroup]: joinGroupHandler(broker.groupCoordinator),
-    [ApiKey.SyncGroup]: syncGroupHandler(broker.groupCoordinator),
-    [ApiKey.Heartbeat]: heartbeatHandler(broker.groupCoordinator),
-    [ApiKey.LeaveGroup]: leaveGroupHandler(broker.groupCoordinator),
-    [ApiKey.OffsetCommit]: offsetCommitHandler(broker.groupCoordinator),
-    [ApiKey.OffsetFetch]: offsetFetchHandler(broker.groupCoordinator),
-    [ApiKey.ListGroups]: listGroupsHandler(broker.groupCoordinator),
-    [ApiKey.DescribeGroups]: describeGroupsHandler(broker.groupCoordinator),
-    [ApiKey.DeleteGroups]: deleteGroupsHandler(broker.groupCoordinator),
-    [ApiKey.OffsetDelete]: offsetDeleteHandler(broker.groupCoordinator),
+    [ApiKey.Produce]: { codec: produceCodec, handle: produceHandler(broker) },
+    [ApiKey.Fetch]: { codec: fetchCodec, handle: fetchHandler(broker) },
+    [ApiKey.ListOffsets]: { codec: listOffsetsCodec, handle: listOffsetsHandler(broker) },
+    [ApiKey.Metadata]: { codec: metadataCodec, handle: metadataHandler(broker) },
+    [ApiKey.CreateTopics]: { codec: createTopicsCodec, handle: createTopicsHandler(broker) },
+    [ApiKey.DeleteTopics]: { codec: deleteTopicsCodec, handle: deleteTopicsHandler(broker) },
+    [ApiKey.InitProducerId]: { codec: initProducerIdCodec, handle: initProducerIdHandler(broker) },
+    [ApiKey.CreatePartitions]: { codec: createPartitionsCodec, handle: createPartitionsHandler(broker) },
+    [ApiKey.DeleteRecords]: { codec: deleteRecordsCodec, handle: deleteRecordsHandler(broker) },
+    [ApiKey.OffsetForLeaderEpoch]: { codec: offsetForLeaderEpochCodec, handle: offsetForLeaderEpochHandler(broker) },
+    [ApiKey.DescribeConfigs]: { codec: describeConfigsCodec, handle: describeConfigsHandler(broker) },
+    [ApiKey.AlterConfigs]: { codec: alterConfigsCodec, handle: alterConfigsHandler(broker) },
+    [ApiKey.IncrementalAlterConfigs]: { codec: incrementalAlterConfigsCodec, handle: incrementalAlterConfigsHandler(broker) },
+    [ApiKey.DescribeLogDirs]: { codec: describeLogDirsCodec, handle: describeLogDirsHandler(broker) },
+    [ApiKey.DescribeCluster]: { codec: describeClusterCodec, handle: describeClusterHandler(broker) },
+    [ApiKey.DescribeClientQuotas]: { codec: describeClientQuotasCodec, handle: describeClientQuotasHandler(broker) },
+    [ApiKey.AlterClientQuotas]: { codec: alterClientQuotasCodec, handle: alterClientQuotasHandler(broker) },
+    [ApiKey.DescribeTopicPartitions]: { codec: describeTopicPartitionsCodec, handle: describeTopicPartitionsHandler(broker) },
+    [ApiKey.FindCoordinator]: {
+      codec: findCoordinatorCodec,
+      handle: findCoordinatorHandler(broker.groupLog, (ctx) => ({
+        nodeId: broker.brokerId,
+        ...broker.advertisedEndpoint(ctx.connection.listenerName),
+      })),
+    },
+    [ApiKey.JoinGroup]: { codec: joinGroupCodec, handle: joinGroupHandler(broker.groupCoordinator) },
+    [ApiKey.SyncGroup]: { codec: syncGroupCodec, handle: syncGroupHandler(broker.groupCoordinator) },
+    [ApiKey.Heartbeat]: { codec: heartbeatCodec, handle: heartbeatHandler(broker.groupCoordinator) },
+    [ApiKey.LeaveGroup]: { codec: leaveGroupCodec, handle: leaveGroupHandler(broker.groupCoordinator) },
+    [ApiKey.OffsetCommit]: { codec: offsetCommitCodec, handle: offsetCommitHandler(broker.groupCoordinator) },
+    [ApiKey.OffsetFetch]: { codec: offsetFetchCodec, handle: offsetFetchHandler(broker.groupCoordinator) },
+    [ApiKey.ListGroups]: { codec: listGroupsCodec, handle: listGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.DescribeGroups]: { codec: describeGroupsCodec, handle: describeGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.DeleteGroups]: { codec: deleteGroupsCodec, handle: deleteGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.OffsetDelete]: { codec: offsetDeleteCodec, handle: offsetDeleteHandler(broker.groupCoordinator) },
   };
-  table[ApiKey.ApiVersions] = apiVersionsHandler(() =>
-    advertisedApiVersions(table, broker.config().values['unstable.api.versions.enable']),
-  );
+  table[ApiKey.ApiVersions] = {
+    codec: apiVersionsCodec,
+    handle: apiVersionsHandler(() => advertisedApiVersions(table, broker.config().values['unstable.api.versions.enable'])),
+  };
   return table;
 }

@@ -1,5 +1,5 @@
 // Heartbeat v0-4. v3: group.instance.id.
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultHeartbeatResponse } from '../../protocol/generated/apis/heartbeat.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

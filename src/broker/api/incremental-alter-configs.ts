@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultIncrementalAlterConfigsResponse } from '../../protocol/generated/apis/incremental-alter-configs.js';
 import { ApiError } from '../api-error.js';
 import { ALTER_CONFIG_OPS } from '../config/incremental-alter.js';

@@ -1,7 +1,7 @@
 // JoinGroup v0-9. v1: rebalance timeout (v0 uses the session timeout). v4: MEMBER_ID_REQUIRED
 // for new members (KIP-394). v5: group.instance.id (KIP-345). v7: protocol type in the response.
 // v8: reason (not used). v9: skipAssignment (KIP-814).
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultJoinGroupResponse } from '../../protocol/generated/apis/join-group.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

@@ -1,7 +1,7 @@
 // LeaveGroup v0-5. v0-2: one member id, one error. v3: a batch of members, by member id or
 // group.instance.id (KIP-345). v5: a reason per member (not used).
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultLeaveGroupResponse } from '../../protocol/generated/apis/leave-group.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

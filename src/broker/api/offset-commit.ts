@@ -1,6 +1,6 @@
 // OffsetCommit v0-9. v1: generation, member id, a commit timestamp per partition. v2-4: retention
 // time. v6: leader epoch. v7: group.instance.id. v9's member epoch is the classic generation here.
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultOffsetCommitResponse } from '../../protocol/generated/apis/offset-commit.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

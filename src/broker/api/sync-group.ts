@@ -1,5 +1,5 @@
 // SyncGroup v0-5. v3: group.instance.id. v5: protocol type and name, checked against the group's.
-import type { ApiKey } from '../../protocol/generated/apis.js';
+import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultSyncGroupResponse } from '../../protocol/generated/apis/sync-group.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';

@@ -1,4 +1,4 @@
-import { ApiKey, APIS } from '../../protocol/generated/apis.js';
+import { API_INFO, ApiKey } from '../../protocol/generated/api-info.js';
 import { BATCH } from '../../protocol/records/batch-header.js';
 import { iterateBatches } from '../../protocol/records/batch-iterator.js';
 import { decodeBatch, encodeBatch } from '../../protocol/records/record-batch.js';
@@ -15,7 +15,7 @@ import { CoordinatorUnavailableError, type GroupLog } from './group-log.js';
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
 const READ_CHUNK_BYTES = 1 << 20;
-const PRODUCE_VERSION = APIS[ApiKey.Produce].maxVersion;
+const PRODUCE_VERSION = API_INFO[ApiKey.Produce].maxVersion;
 
 export interface OffsetsTopicLogOptions {
   cache: MetadataCache;

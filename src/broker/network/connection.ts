@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { FrameSplitter } from '../../protocol/frame-splitter.js';
-import { decodeRequest, encodeResponse, type DecodedRequest } from '../../protocol/framing.js';
 import { UnsupportedRequestError } from '../../protocol/header.js';
-import { ApiKey, APIS } from '../../protocol/generated/apis.js';
+import { API_INFO, ApiKey } from '../../protocol/generated/api-info.js';
 import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
+import { decodeServedRequest, encodeServedResponse, type CodecLookup, type DecodedRequest } from '../../protocol/server-framing.js';
 import { ResponseQueue } from './response-queue.js';
 
 export interface ConnectionInfo {
@@ -14,8 +14,12 @@ export interface ConnectionInfo {
   close(reason?: string): void;
 }
 
-/** Answers one decoded request; resolves to the response body, or null when none is sent (acks=0). */
-export type RequestDispatcher = (request: DecodedRequest, connection: ConnectionInfo) => Promise<unknown | null>;
+/** What connections need from the server: the codecs of the APIs it answers, and the answers. */
+export interface RequestRouter {
+  readonly codecOf: CodecLookup;
+  /** Resolves to the response body, or null when none is sent (acks=0). */
+  dispatch(request: DecodedRequest, connection: ConnectionInfo): Promise<unknown | null>;
+}
 
 /** Answers an ApiVersions request of a version we don't know (the client retries lower). */
 export type UnsupportedApiVersionsReply = () => unknown;
@@ -25,7 +29,7 @@ export interface ConnectionOptions {
   idleTimeoutMs: number;
   /** Requests read but not yet answered before reading pauses (backpressure on pipelining clients). */
   maxInFlight: number;
-  dispatch: RequestDispatcher;
+  router: RequestRouter;
   apiVersionsFallback: UnsupportedApiVersionsReply;
   onError(connection: ConnectionInfo, reason: string): void;
 }
@@ -98,7 +102,7 @@ export class Connection implements ConnectionInfo {
     if (this.closed) return;
     let request: DecodedRequest;
     try {
-      request = decodeRequest(frame);
+      request = decodeServedRequest(frame, this.options.router.codecOf);
     } catch (err) {
       this.onUndecodable(err);
       return;
@@ -107,20 +111,23 @@ export class Connection implements ConnectionInfo {
     const reply = this.responses.reserve();
     // Encoding runs inside the promise chain too, so a response the codec refuses closes this
     // connection instead of escaping as an unhandled rejection.
-    this.options
+    const { router } = this.options;
+    const codec = router.codecOf(apiKey)!;
+    router
       .dispatch(request, this)
-      .then((body) => reply(body === null ? null : encodeResponse(apiKey, apiVersion, header.correlationId, body as never)))
+      .then((body) => reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body)))
       .catch((err: unknown) => {
         reply(null);
-        this.close(`${APIS[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.close(`${API_INFO[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
       });
   }
 
   /** ApiVersions of a version we don't know gets a v0 answer (KIP-511); anything else undecodable closes. */
   private onUndecodable(err: unknown): void {
-    if (err instanceof UnsupportedRequestError && err.header.requestApiKey === ApiKey.ApiVersions) {
+    const apiVersions = this.options.router.codecOf(ApiKey.ApiVersions);
+    if (err instanceof UnsupportedRequestError && err.header.requestApiKey === ApiKey.ApiVersions && apiVersions) {
       const reply = this.responses.reserve();
-      reply(encodeResponse(ApiKey.ApiVersions, 0, err.header.correlationId, this.options.apiVersionsFallback() as never));
+      reply(encodeServedResponse(apiVersions, ApiKey.ApiVersions, 0, err.header.correlationId, this.options.apiVersionsFallback()));
       return;
     }
     this.close(err instanceof ProtocolError || err instanceof Error ? err.message : String(err));

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/generated/apis/list-offsets.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from '../api-versions.js';
 import type { RawKafkaConnection } from '../raw-connection.js';
 import type { VersionedConnection } from '../versioned-connection.js';

@@ -1,5 +1,5 @@
 import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { FetchResponse } from '../../protocol/generated/apis/fetch.js';
 import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';

@@ -1,5 +1,5 @@
 import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { ProduceRequestPartitionProduceData, ProduceResponse } from '../../protocol/generated/apis/produce.js';
 import { commonVersion } from '../api-versions.js';
 import { formatBroker, type BrokerAddress } from '../bootstrap.js';

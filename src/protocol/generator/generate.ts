@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { emitMessagesFile } from './emit-file.js';
-import { emitApiIndex, type ApiPair } from './emit-index.js';
+import { emitApiCodec, emitApiIndex, emitApiInfo, type ApiPair } from './emit-index.js';
 import { apiName, fileName } from './naming.js';
 import { loadMessage, type MessageSpec } from './schema.js';
 
@@ -42,8 +42,9 @@ export function generate(schemasDir: string): Map<string, string> {
     });
   for (const api of apis) {
     const sources = [`${api.request.name}.json`, `${api.response.name}.json`];
-    out.set(`apis/${api.file}.ts`, emitMessagesFile([api.request, api.response], sources, '../../primitives'));
+    out.set(`apis/${api.file}.ts`, emitMessagesFile([api.request, api.response], sources, '../../primitives', emitApiCodec(api)));
   }
+  out.set('api-info.ts', emitApiInfo(apis));
   out.set('apis.ts', emitApiIndex(apis));
   out.set('headers.ts', emitMessagesFile(headers, headers.map((h) => `${h.name}.json`), '../primitives'));
 

@@ -1,5 +1,5 @@
-import { apiDescriptor } from '../../protocol/api-descriptor.js';
-import { APIS } from '../../protocol/generated/apis.js';
+import { apiInfo } from '../../protocol/api-descriptor.js';
+import { API_INFO } from '../../protocol/generated/api-info.js';
 
 export interface VersionRange {
   readonly min: number;
@@ -24,11 +24,11 @@ export interface ApiVersionEntry {
  */
 export function apiVersionEntries(versions: ReadonlyMap<number, VersionRange>): ApiVersionEntry[] {
   const keys = new Set(versions.keys());
-  for (const api of Object.values(APIS)) if (api.listeners.some((l) => l === 'zkBroker' || l === 'broker')) keys.add(api.apiKey);
+  for (const api of Object.values(API_INFO)) if (api.listeners.some((l) => l === 'zkBroker' || l === 'broker')) keys.add(api.apiKey);
   return [...keys]
     .sort((a, b) => a - b)
     .map((apiKey) => {
-      const ours = apiDescriptor(apiKey);
+      const ours = apiInfo(apiKey);
       const broker = versions.get(apiKey) ?? null;
       const entry = { apiKey, name: ours?.name ?? 'UNKNOWN', broker, usable: null, unusable: null };
       if (ours === undefined || broker === null) return entry;

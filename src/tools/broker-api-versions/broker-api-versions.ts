@@ -1,6 +1,6 @@
 import type { ConnectOptions } from '../../client/connect.js';
 import { openBootstrap, VersionedConnection } from '../../client/versioned-connection.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultMetadataRequest } from '../../protocol/generated/apis/metadata.js';
 import { apiVersionEntries, type ApiVersionEntry } from './api-versions-text.js';
 

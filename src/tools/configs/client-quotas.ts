@@ -2,7 +2,7 @@ import { CliError } from '../../cli/errors.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
 import { CLIENT_ID, MATCH_DEFAULT, MATCH_EXACT, MATCH_SPECIFIED, USER } from '../../protocol/client-quotas.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commandFailure } from './command-failure.js';
 import type { QuotaChanges, QuotaEntityType } from './quota-changes.js';
 

@@ -1,6 +1,6 @@
 import { CliError } from '../../cli/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commandFailure } from './command-failure.js';
 import type { ConfigCluster } from './config-cluster.js';
 

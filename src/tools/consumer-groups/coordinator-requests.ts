@@ -1,7 +1,7 @@
 import { CliError } from '../../cli/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { withVersionedConnection, type VersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { DescribeGroupsResponseDescribedGroup } from '../../protocol/generated/apis/describe-groups.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { kafkaErrorMessage } from './kafka-errors.js';

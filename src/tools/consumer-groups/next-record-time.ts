@@ -1,6 +1,6 @@
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { withVersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../protocol/generated/apis/fetch.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ATTR, MAGIC_V2, readBatchHeader } from '../../protocol/records/batch-header.js';

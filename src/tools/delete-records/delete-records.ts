@@ -1,7 +1,7 @@
 import type { ConnectOptions } from '../../client/connect.js';
 import { openBootstrap, VersionedConnection } from '../../client/versioned-connection.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultMetadataRequest } from '../../protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import type { RecordsToDelete } from './offset-json.js';

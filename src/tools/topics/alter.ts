@@ -1,4 +1,4 @@
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { selectTopics } from './matching-topics.js';
 import { throwIfFailed, topicCommandError } from './topic-errors.js';
 import type { TopicsCluster } from './topics-cluster.js';

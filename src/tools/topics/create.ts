@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { throwIfFailed, topicCommandError } from './topic-errors.js';
 import { validateTopicName } from './topic-name.js';
 import type { TopicsCluster } from './topics-cluster.js';

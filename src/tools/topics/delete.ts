@@ -1,5 +1,5 @@
 import { commonVersion } from '../../client/api-versions.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { selectTopics } from './matching-topics.js';
 import { throwIfFailed } from './topic-errors.js';

@@ -1,6 +1,6 @@
 import { commonVersion, type BrokerVersions } from '../../client/api-versions.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import type {
   DescribeTopicPartitionsRequestCursor,
   DescribeTopicPartitionsResponse,

@@ -1,6 +1,6 @@
 import type { VersionedConnection } from '../../client/versioned-connection.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { describesWithTopicPartitions, describeTopicPartitions } from './describe-topic-partitions.js';
 import { selectTopics, type ClusterTopic } from './matching-topics.js';
 import type { ConfigEntry, PartitionInfo, TopicDescription } from './topic-description.js';

@@ -1,6 +1,6 @@
 import type { ConnectOptions } from '../../client/connect.js';
 import { openBootstrap, VersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
-import { ApiKey } from '../../protocol/generated/apis.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultMetadataRequest, type MetadataResponse } from '../../protocol/generated/apis/metadata.js';
 
 /**

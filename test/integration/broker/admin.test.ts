@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDeleteTopicsRequest } from '../../../src/protocol/generated/apis/delete-topics.js';

@@ -6,7 +6,7 @@ import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { LOCAL_METADATA_FILE } from '../../../src/broker/metadata/local-metadata-store.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 
 const [EXACT, DEFAULT, SPECIFIED] = [0, 1, 2];
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/apis/describe-configs.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { connect, produce } from './helpers.js';

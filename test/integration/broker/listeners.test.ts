@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { freePort } from '../../helpers/free-port.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { connect, fetchAll } from './helpers.js';
 
 describe('DeleteRecords, OffsetForLeaderEpoch, DescribeLogDirs, DescribeCluster', () => {

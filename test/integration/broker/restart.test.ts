@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { connect, fetchAll, produce } from './helpers.js';

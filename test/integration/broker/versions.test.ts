@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
-import { APIS, ApiKey } from '../../../src/protocol/generated/apis.js';
+import { APIS } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';

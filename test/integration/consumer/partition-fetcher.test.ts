@@ -7,7 +7,7 @@ import type { FetcherOptions } from '../../../src/client/consumer/consumer-confi
 import { PartitionFetcher } from '../../../src/client/consumer/partition-fetcher.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import type { DecodedRequest } from '../../../src/protocol/framing.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultFetchResponse, defaultFetchResponsePartitionData } from '../../../src/protocol/generated/apis/fetch.js';
 import {
   defaultListOffsetsResponse,

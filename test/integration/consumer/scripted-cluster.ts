@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, encodeResponse, type DecodedRequest } from '../../../src/protocol/framing.js';
-import { APIS, ApiKey, type ApiMessages } from '../../../src/protocol/generated/apis.js';
+import { APIS, type ApiMessages } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
 
 /** What a scripted node answers: the response body, or undefined to leave the request unanswered. */

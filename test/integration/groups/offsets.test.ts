@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultFindCoordinatorRequest } from '../../../src/protocol/generated/apis/find-coordinator.js';
 import { defaultListGroupsRequest } from '../../../src/protocol/generated/apis/list-groups.js';
 import { defaultOffsetCommitRequest } from '../../../src/protocol/generated/apis/offset-commit.js';

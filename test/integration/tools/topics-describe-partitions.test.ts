@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultFindCoordinatorRequest } from '../../../src/protocol/generated/apis/find-coordinator.js';
 import { connect } from '../broker/helpers.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';

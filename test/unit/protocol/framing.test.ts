@@ -5,7 +5,7 @@ import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../../src/protocol/framing.js';
 import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { requestHeaderVersion, responseHeaderVersion, UnsupportedRequestError } from '../../../src/protocol/header.js';
 import { ProtocolError } from '../../../src/protocol/primitives/protocol-error.js';
 import { Writer } from '../../../src/protocol/primitives/writer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiDescriptor } from '../../../src/protocol/api-descriptor.js';
+import { APIS } from '../../../src/protocol/generated/apis.js';
 import { decodeRequest } from '../../../src/protocol/framing.js';
 import { ProtocolError } from '../../../src/protocol/primitives/protocol-error.js';
 import { Reader } from '../../../src/protocol/primitives/reader.js';
@@ -21,7 +21,7 @@ function targets(): Target[] {
   const next = rng(4242);
   for (const spec of loadSchemas('messages')) {
     if (spec.type !== 'request' && spec.type !== 'response') continue;
-    const api = apiDescriptor(spec.apiKey!)!;
+    const api = APIS[spec.apiKey as keyof typeof APIS];
     const [encode, decode] =
       spec.type === 'request' ? [api.encodeRequest, api.decodeRequest] : [api.encodeResponse, api.decodeResponse];
     for (const v of versionsOf(spec)) {

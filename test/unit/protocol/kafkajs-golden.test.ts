@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { decodeRequest, encodeRequest, encodeResponse } from '../../../src/protocol/framing.js';
-import { ApiKey } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import type { MessageSpec } from '../../../src/protocol/generator/schema.js';
 import { atVersion } from './schema-values.js';
 import { loadSchemas } from './schemas.js';

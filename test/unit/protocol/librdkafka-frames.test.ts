@@ -5,7 +5,8 @@ import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, encodeRequest, encodeResponse, type DecodedRequest } from '../../../src/protocol/framing.js';
 import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
 import { defaultMetadataResponse } from '../../../src/protocol/generated/apis/metadata.js';
-import { APIS, ApiKey } from '../../../src/protocol/generated/apis.js';
+import { APIS } from '../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 
 /** Every request frame (size prefix included) that librdkafka sent, with its decoding. */
 const received: { frame: Buffer; request: DecodedRequest }[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrokerVersions } from '../../../../src/client/api-versions.js';
 import { listOffsets, minListOffsetsVersion, UnsupportedListOffsetsVersion } from '../../../../src/client/consumer/list-offsets.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
-import { ApiKey } from '../../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../../src/protocol/generated/api-info.js';
 import {
   defaultListOffsetsResponse,
   defaultListOffsetsResponseListOffsetsPartitionResponse,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiKey } from '../../../../src/protocol/generated/apis.js';
+import { ApiKey } from '../../../../src/protocol/generated/api-info.js';
 import { partitionLine, topicLine } from '../../../../src/tools/topics/describe-format.js';
 import { describesWithTopicPartitions } from '../../../../src/tools/topics/describe-topic-partitions.js';
 import { reportJson, reportText, selectReports } from '../../../../src/tools/topics/describe-report.js';
