@@ -1,7 +1,7 @@
 // The embedded broker against librdkafka's mock cluster, in the same run:
 //  - kcat produce (acks=all, acks=1) and consume of COUNT x SIZE messages (../shared/tools/bench/throughput.sh)
 //  - produce latency p50/p99: one-record Produce requests, acks=1, one at a time, over kts's raw client
-//  - the broker's start-up time to accepting connections and its peak RSS
+//  - the broker's peak RSS (start-up time: bench/broker-startup.mjs)
 // Needs kcat, gcc and librdkafka-dev (for the mock). Env: COUNT, SIZE, REPEAT (passed to throughput.sh),
 // LATENCY_REQUESTS (default 5000), SHARED (default ../shared next to the checkout).
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,7 +52,6 @@ function topicNames(prefix) {
 async function startKts() {
   const port = await freePort();
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-logs-'));
-  const t0 = performance.now();
   const child = spawn(
     process.execPath,
     [join(root, 'bin/kts'), 'server-start',
@@ -62,11 +61,9 @@ async function startKts() {
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   await waitForPort(port, 10_000);
-  const startupMs = performance.now() - t0;
   return {
     bootstrap: `127.0.0.1:${port}`,
     pid: child.pid,
-    startupMs,
     stop: async () => {
       await stopChild(child);
       rmSync(logDir, { recursive: true, force: true });
@@ -151,4 +148,3 @@ for (const key of Object.keys(mockResults)) {
 }
 console.log(`| produce latency p50 / p99 (µs, acks=1) | ${mockLatency.p50.toFixed(0)} / ${mockLatency.p99.toFixed(0)} | ${ktsLatency.p50.toFixed(0)} / ${ktsLatency.p99.toFixed(0)} | |`);
 console.log(`| peak RSS (MB) | ${mockRss.toFixed(0)} | ${ktsRss.toFixed(0)} | |`);
-console.log(`| start-up to accepting connections (ms) | | ${kts.startupMs.toFixed(0)} | |`);

@@ -1,0 +1,100 @@
+// Start-up to accepting connections, median of alternating runs in the same session:
+//  - `kts server-start` (spawn → first TCP connect accepted), fresh log dir each run
+//  - Node itself: a script that only listens on a port (the floor any Node broker pays)
+//  - librdkafka's mock cluster (spawn → bootstrap address printed, i.e. listening)
+//  - in process: `import('kts')` + `startBroker()` in a fresh Node (the test-suite use)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMockCluster } from './lib/mock-cluster.mjs';
+import { median } from './lib/timed-run.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.RUNS ?? 21);
+const DEADLINE_MS = 10_000;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const accepts = (port) =>
+  new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+/** Spawns `args`, resolves to ms until `port` accepts a connection, then stops the process. */
+async function timeToAccept(args, port) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!(await accepts(port))) {
+    if (exited || Date.now() > deadline) throw new Error(`${args.join(' ')} did not accept on ${port}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const ms = performance.now() - t0;
+  await new Promise((resolve) => {
+    if (exited) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+  return ms;
+}
+
+async function kts() {
+  const port = await freePort();
+  const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-startup-'));
+  try {
+    const args = [join(root, 'bin/kts'), 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`];
+    return await timeToAccept(args, port);
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+async function nodeFloor() {
+  const port = await freePort();
+  const script = `require('net').createServer().listen(${port}, '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
+  return timeToAccept(['-e', script], port);
+}
+
+async function mock() {
+  const t0 = performance.now();
+  const cluster = await startMockCluster(['t'], 1);
+  const ms = performance.now() - t0;
+  await cluster.stop();
+  return ms;
+}
+
+/** A fresh Node that imports the package and starts a broker; reports the time from its own start. */
+async function inProcess() {
+  const script = `
+    const { startBroker } = await import(${JSON.stringify(join(root, 'dist/bundle/index.js'))});
+    const broker = await startBroker();
+    process.stdout.write(String(performance.now()));
+    await broker.stop();`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`)))));
+  return Number(out);
+}
+
+const cases = { 'kts server-start': kts, 'node (listen only)': nodeFloor, 'librdkafka mock cluster': mock, 'in-process startBroker (from node start)': inProcess };
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(cases)) samples[name].push(await run());
+
+console.log(`| process | median (ms) | min (ms) |`);
+console.log('|---|---:|---:|');
+for (const [name, xs] of Object.entries(samples)) console.log(`| ${name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`);
