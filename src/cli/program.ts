@@ -1,13 +1,13 @@
 import { Command } from 'commander';
-import { COMMANDS, type CommandSpec } from './registry.js';
+import type { CommandSpec } from './registry.js';
 import { packageVersion } from './version.js';
 
 /**
- * Builds the `kts` command tree. Only the commands named in `configure` get their options
- * and actions (their modules are imported); the others are listed by name and summary so
+ * Builds the `kts` command tree of `commands`. Only the commands named in `configure` get their
+ * options and actions (their modules are imported); the others are listed by name and summary so
  * `kts --help` needs no imports.
  */
-export async function buildProgram(configure: 'all' | string | undefined): Promise<Command> {
+export async function buildProgram(commands: readonly CommandSpec[], configure: 'all' | string | undefined): Promise<Command> {
   const program = new Command('kts')
     .description("Kafka's command-line tools, an embedded Kafka-protocol broker and ZooKeeper, in one fast CLI")
     .version(packageVersion(), '-V, --version')
@@ -15,10 +15,10 @@ export async function buildProgram(configure: 'all' | string | undefined): Promi
     .helpCommand('help [command]', 'Show help for a command')
     .showSuggestionAfterError(true)
     .exitOverride();
-  const wanted = COMMANDS.filter((c) => configure === 'all' || c.name === configure);
+  const wanted = commands.filter((c) => configure === 'all' || c.name === configure);
   const modules = new Map<CommandSpec, Awaited<ReturnType<CommandSpec['load']>>>();
   await Promise.all(wanted.map(async (spec) => modules.set(spec, await spec.load())));
-  for (const spec of COMMANDS) {
+  for (const spec of commands) {
     const cmd = program.command(spec.name).description(spec.summary).exitOverride();
     modules.get(spec)?.configure(cmd);
   }

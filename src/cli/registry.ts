@@ -18,13 +18,15 @@ export interface CommandSpec {
  * The one declarative list of subcommands. Modules are imported only when their command
  * runs (or when completions are generated), so `kts --help` stays fast.
  */
+export const SERVER_START: CommandSpec = {
+  name: 'server-start',
+  summary: 'Start the embedded Kafka broker (foreground, or -daemon)',
+  kafkaScripts: ['kafka-server-start.sh'],
+  load: () => import('./commands/server-start.js'),
+};
+
 export const COMMANDS: CommandSpec[] = [
-  {
-    name: 'server-start',
-    summary: 'Start the embedded Kafka broker (foreground, or -daemon)',
-    kafkaScripts: ['kafka-server-start.sh'],
-    load: () => import('./commands/server-start.js'),
-  },
+  SERVER_START,
   {
     name: 'server-stop',
     summary: 'Stop the Kafka broker(s) kts started on this machine',
@@ -98,7 +100,3 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/broker-api-versions.js'),
   },
 ];
-
-export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((c) => c.name === name);
-}

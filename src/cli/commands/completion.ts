@@ -2,10 +2,11 @@ import { Argument, type Command } from 'commander';
 import { completionTree } from '../completion/tree.js';
 import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
 import { buildProgram } from '../program.js';
+import { COMMANDS } from '../registry.js';
 import { UsageError } from '../errors.js';
 
 export async function generateCompletion(shell: Shell): Promise<string> {
-  return completionScript(shell, completionTree(await buildProgram('all')));
+  return completionScript(shell, completionTree(await buildProgram(COMMANDS, 'all')));
 }
 
 export function configure(cmd: Command): void {
