@@ -124,7 +124,10 @@ function chain(layers: BrokerConfigLayers, names: readonly string[], perBroker: 
     const value = defaultText(name);
     if (value !== null) out.push({ name, value: sensitive ? null : value, source: 'DEFAULT_CONFIG' });
   }
-  return out;
+  // Kafka (ConfigHelper.configSynonyms) drops every synonym before the first named like the config
+  // itself: a topic's retention.ms under log.retention.hours alone is a default.
+  const own = out.findIndex((s) => s.name === names[0]);
+  return own < 0 ? [] : out.slice(own);
 }
 
 function defaultText(name: BrokerConfigName): string | null {

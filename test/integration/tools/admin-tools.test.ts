@@ -34,7 +34,7 @@ describe('configs, delete-records and broker-api-versions against the embedded b
       code: 0,
       stdout:
         'Dynamic configs for topic orders are:\n' +
-        '  retention.ms=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1000, DEFAULT_CONFIG:log.retention.hours=168}\n',
+        '  retention.ms=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1000}\n',
     });
     const altered = await kts(['configs', '--alter', '--entity-type', 'topics', '--entity-name', 'orders', '--add-config', 'cleanup.policy=[delete,compact], max.message.bytes = 5000']);
     expect(altered).toMatchObject({ code: 0, stdout: 'Completed updating config for topic orders.\n' });

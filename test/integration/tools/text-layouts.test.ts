@@ -14,7 +14,8 @@ describe("kafka-topics' messages and console-consumer's text layouts, against th
   };
 
   beforeAll(async () => {
-    broker = await startBroker();
+    // As the bundled server.properties: retention set in hours is still no topic override.
+    broker = await startBroker({ config: { 'log.retention.hours': '168' } });
     tools = toolsAgainst(broker);
   });
 
@@ -90,6 +91,11 @@ describe("kafka-topics' messages and console-consumer's text layouts, against th
         partition('described', 1),
     );
     expect(await describe('plain')).toBe(`Topic: plain\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: \n${partition('plain', 0)}`);
+    expect((await tools.kts(['topics', '--describe', '--topics-with-overrides', '--topic', 'plain|described'])).stdout).toMatch(/^Topic: described\t[^\n]*\n$/);
+    // Kafka's own lines for a retention nobody set on the topic.
+    const all = (await tools.kts(['configs', '--describe', '--all', '--topic', 'plain'])).stdout.split('\n');
+    expect(all).toContain('  retention.ms=604800000 sensitive=false synonyms={}');
+    expect(all).toContain('  segment.ms=604800000 sensitive=false synonyms={}');
   });
 
   it("console-consumer's DefaultMessageFormatter layout, field by field", async () => {
