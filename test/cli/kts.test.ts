@@ -9,6 +9,17 @@ describe('bin/kts', () => {
     for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
   });
 
+  it.each(['topics', 'console-producer', 'console-consumer', 'get-offsets', 'configs', 'broker-api-versions', 'delete-records'])(
+    '%s --help: its options, then examples of itself, exit 0',
+    async (tool) => {
+      const r = await runKts([tool, '--help']);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: kts ${tool} \\[options\\]\n`));
+      const examples = r.stdout.split('\nExamples:\n')[1] ?? '';
+      expect(examples).toContain(`kts ${tool} --`);
+    },
+  );
+
   it('prints the package version', async () => {
     const r = await runKts(['--version']);
     expect(r.code).toBe(0);

@@ -1,4 +1,4 @@
-import { createReadStream, openSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
@@ -102,13 +102,18 @@ async function run(flags: Flags): Promise<void> {
  */
 function openInput(file: string | undefined): Readable {
   if (file === undefined) return process.stdin;
+  const unreadable = (why: string): CliError => new CliError(`Error: could not read input file '${file}': ${why}`);
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
-    throw new CliError(`Error: could not read input file '${file}': ${why}`);
+    throw unreadable(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err)));
+  }
+  // Linux opens a directory for reading; only the first read would fail.
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw unreadable('is a directory');
   }
   return createReadStream('', { fd, highWaterMark: READ_CHUNK_BYTES });
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../../cli/errors.js';
 import { readPropertiesFile } from '../../client/properties.js';
+import { javaSplit } from '../common/java-split.js';
 
 /** A comma or `=` outside square brackets: Kafka's `(?=[^\]]*(?:\[|$))` lookahead. */
 const OUTSIDE_BRACKETS = String.raw`(?=[^\]]*(?:\[|$))`;
@@ -15,7 +16,8 @@ const VALID_KEY = /^[a-zA-Z0-9._-]*$/;
 export function parseConfigsToAdd(addConfig: string | undefined, addConfigFile: string | undefined): Map<string, string> {
   const configs = new Map<string, string>(addConfigFile === undefined ? [] : readPropertiesFile(addConfigFile));
   if (addConfig !== undefined) {
-    for (const entry of addConfig.split(ENTRY_SEPARATOR)) {
+    // Java's split: a trailing comma adds no empty entry.
+    for (const entry of javaSplit(ENTRY_SEPARATOR, addConfig)) {
       const parts = entry.split(KEY_VALUE_SEPARATOR);
       if (parts.length !== 2) throw new UsageError('Invalid entity config: all configs to be added must be in the format "key=val".');
       configs.set(parts[0]!.trim(), parts[1]!.replace(/[[\]]/g, '').trim());

@@ -1,5 +1,5 @@
 import type { ProducerHeader } from '../../client/producer/producer-record.js';
-import { javaSplit } from './java-split.js';
+import { javaSplit } from '../common/java-split.js';
 import type { ReaderConfig } from './reader-properties.js';
 import type { ParsedRecord } from './record-input.js';
 

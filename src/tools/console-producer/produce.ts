@@ -80,13 +80,15 @@ export async function produce(job: ProduceJob): Promise<void> {
       outcome.firstError ??= err;
     }
   };
+  const interrupted = { bySignal: false };
   const stop = (): void => {
+    interrupted.bySignal = true;
     job.input.destroy();
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
   let inputError: string | undefined;
   try {
-    inputError = await readInto(job, producer, onDelivery);
+    inputError = await readInto(job, producer, onDelivery, interrupted);
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
     await producer.close();
@@ -100,7 +102,12 @@ export async function produce(job: ProduceJob): Promise<void> {
  * Sends every complete line; returns the reason reading stopped early, if any. Lines of a chunk
  * are sent synchronously: awaiting happens only when the producer asks to wait (or with --sync).
  */
-async function readInto(job: ProduceJob, producer: NativeProducer, onDelivery: DeliveryCallback): Promise<string | undefined> {
+async function readInto(
+  job: ProduceJob,
+  producer: NativeProducer,
+  onDelivery: DeliveryCallback,
+  interrupted: { readonly bySignal: boolean },
+): Promise<string | undefined> {
   const splitter = new LineSplitter();
   const { topic, prompt, parse } = job;
   const sync = job.settings.sync;
@@ -121,8 +128,10 @@ async function readInto(job: ProduceJob, producer: NativeProducer, onDelivery: D
     await handle(splitter.end());
   } catch (err) {
     if (err instanceof InputError) return err.message;
-    // A signal destroys the input mid-read: what was read is still sent.
-    if (!job.input.destroyed) throw err;
+    // A signal destroys the input mid-read: what was read is still sent. A failed read (EIO, a
+    // directory) destroys it too, and is an error.
+    if (interrupted.bySignal) return undefined;
+    return `could not read the input: ${oneLine(err)}`;
   }
   return undefined;
 }

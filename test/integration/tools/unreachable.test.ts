@@ -23,6 +23,8 @@ describe('everyday tools against an unreachable cluster', () => {
     ['console-producer', ['console-producer', '--topic', 't']],
     ['console-consumer', ['console-consumer', '--topic', 't']],
     ['get-offsets', ['get-offsets']],
+    ['configs --describe', ['configs', '--describe', '--topic', 't']],
+    ['broker-api-versions', ['broker-api-versions']],
   ];
 
   it.each(cases)('%s: one line on stderr, exit 1', async (_, args) => {

@@ -13,6 +13,11 @@ describe('--add-config, as Kafka’s ConfigCommand splits it', () => {
     expect(parseConfigsToDelete(['a,b', ' c '])).toEqual(['a', 'b', 'c']);
   });
 
+  it('ignores trailing commas as Java’s split does, but not an empty entry between two', () => {
+    expect([...parseConfigsToAdd('retention.ms=1000,,', undefined)]).toEqual([['retention.ms', '1000']]);
+    expect(() => parseConfigsToAdd('a=1,,b=2', undefined)).toThrow('Invalid entity config');
+  });
+
   it('refuses entries that are not key=value and keys with other characters', () => {
     expect(() => parseConfigsToAdd('a=b=c', undefined)).toThrow('Invalid entity config: all configs to be added must be in the format "key=val".');
     expect(() => parseConfigsToAdd('novalue', undefined)).toThrow('Invalid entity config');

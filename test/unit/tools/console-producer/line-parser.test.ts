@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/cli/errors.js';
-import { javaSplit } from '../../../../src/tools/console-producer/java-split.js';
+import { javaSplit } from '../../../../src/tools/common/java-split.js';
 import { LineError, parseLine } from '../../../../src/tools/console-producer/line-parser.js';
 import { LineSplitter } from '../../../../src/tools/console-producer/line-splitter.js';
 import { readerConfig } from '../../../../src/tools/console-producer/reader-properties.js';
