@@ -15,6 +15,7 @@ export function makeDirectory(dir: string, what = 'directory', createParent = tr
       makeDirectory(dirname(dir), what);
       return makeDirectory(dir, what, false);
     }
-    throw new Error(`cannot create ${what} ${dir}: ${code ?? String(err)}`);
+    // EEXIST here means a file stands where the directory should be.
+    throw new Error(`cannot create ${what} ${dir}: ${code === 'EEXIST' ? 'ENOTDIR' : (code ?? String(err))}`);
   }
 }

@@ -46,10 +46,14 @@ export function ensureMetaProperties(logDirs: readonly string[], brokerId: numbe
   }
   for (const dir of logDirs) {
     if (stored.get(dir) === expected) continue;
-    writeFileAtomically(
-      join(dir, META_PROPERTIES),
-      `#\n#${new Date().toString()}\ncluster.id=${expected}\nversion=0\nbroker.id=${brokerId}\n`,
-    );
+    try {
+      writeFileAtomically(
+        join(dir, META_PROPERTIES),
+        `#\n#${new Date().toString()}\ncluster.id=${expected}\nversion=0\nbroker.id=${brokerId}\n`,
+      );
+    } catch (err) {
+      throw new LogError('KAFKA_STORAGE_ERROR', `cannot write to log directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
   }
   return expected;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { makeDirectory } from '../../util/make-directory.js';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
 import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from './metadata-store.js';
@@ -35,6 +36,8 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async load(): Promise<StoredMetadata> {
+    // Before the first read, so a log dir that cannot be one is reported as such, not as an unreadable file.
+    makeDirectory(dirname(this.path), 'log directory');
     const content = this.#read();
     if (content) {
       this.#topics = new Map(content.topics.map((t) => [t.name, t]));

@@ -6,9 +6,10 @@ import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDeleteTopicsRequest } from '../../../src/protocol/generated/apis/delete-topics.js';
+import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
-import { connect, produce } from './helpers.js';
+import { connect, fetchAll, fetchTopic, produce } from './helpers.js';
 
 type NewTopic = Partial<ReturnType<typeof defaultCreateTopicsRequestCreatableTopic>> & { name: string };
 
@@ -123,6 +124,33 @@ describe('topic administration, answered as Kafka answers', () => {
     expect(response.responses[1]!.topicId).toBe(id);
     expect(broker.broker.metadata.topic('by-name')).toBeUndefined();
     expect(broker.broker.metadata.topic('by-id')).toBeUndefined();
+  });
+
+  it('deletes a topic while clients write to it and wait on it, and serves them on', async () => {
+    await createTopic({ name: 'busy', numPartitions: 1 });
+    const [writer, reader] = [await connect(broker), await connect(broker)];
+    try {
+      const waiting = reader.request(ApiKey.Fetch, 12, {
+        ...defaultFetchRequest(),
+        maxWaitMs: 30_000,
+        minBytes: 1 << 20,
+        topics: [fetchTopic('busy', [{ partition: 0, fetchOffset: 0n }])],
+      });
+      const writes = Array.from({ length: 200 }, (_, i) => produce(writer, 'busy', 0, { records: [{ value: Buffer.from(`w${i}`) }] }, 1));
+      const deleted = await conn.request(ApiKey.DeleteTopics, 6, { ...defaultDeleteTopicsRequest(), topics: [{ name: 'busy', topicId: ZERO_UUID }] });
+      expect(deleted.responses[0]!.errorCode).toBe(0);
+      // Every write is answered: appended before the deletion, or refused after it.
+      const codes = new Set((await Promise.all(writes)).map((r) => r.errorCode));
+      expect([...codes].every((code) => code === 0 || code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)).toBe(true);
+      const fetched = (await waiting).responses[0]!.partitions[0]!;
+      expect([0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NOT_LEADER_OR_FOLLOWER]).toContain(fetched.errorCode);
+      expect((await produce(writer, 'busy', 0, { records: [{ value: Buffer.from('late') }] }, 1)).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      await createTopic({ name: 'busy', numPartitions: 1 });
+      expect(await fetchAll(reader, 'busy', 0)).toEqual([]);
+    } finally {
+      writer.close();
+      reader.close();
+    }
   });
 
   it('auto-creates topics through Metadata only when both broker and request allow it', async () => {

@@ -40,12 +40,15 @@ export async function fetchAll(conn: RawKafkaConnection, topic: string, partitio
     });
     const data = response.responses[0]!.partitions[0]!;
     if (data.errorCode !== 0) throw new Error(`fetch error ${data.errorCode}`);
+    // A compacted log may hold batches emptied by the cleaner: the next offset follows the batch, not its records.
+    let next = offset;
     for (const entry of iterateBatches(data.records ?? Buffer.alloc(0))) {
-      for (const record of decodeBatch(entry, { maxDecompressedBytes: 1 << 26 }).records) {
+      const batch = decodeBatch(entry, { maxDecompressedBytes: 1 << 26 });
+      for (const record of batch.records) {
         if (record.offset >= offset) records.push(record);
       }
+      next = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
     }
-    const next = records.length > 0 ? records.at(-1)!.offset + 1n : offset;
     if (next >= data.highWatermark) return records;
     offset = next;
   }

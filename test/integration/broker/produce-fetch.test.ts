@@ -72,6 +72,25 @@ describe('produce and fetch over the wire', () => {
     expect(transactional.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
   });
 
+  it('answers each partition of a produce request on its own', async () => {
+    await createTopic('mixed');
+    const records = () => encodeBatch({ records: [value('x')] });
+    const response = await conn.request(ApiKey.Produce, 11, {
+      ...defaultProduceRequest(),
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [
+        { name: 'mixed', partitionData: [0, 9].map((index) => ({ index, records: records() })) },
+        { name: 'absent', partitionData: [{ index: 0, records: records() }] },
+      ],
+    });
+    expect(response.responses.map((t) => [t.name, t.partitionResponses.map((p) => [p.index, p.errorCode])])).toEqual([
+      ['mixed', [[0, 0], [9, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+      ['absent', [[0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+    ]);
+    expect((await fetchAll(conn, 'mixed', 0)).map((r) => r.value!.toString())).toEqual(['x']);
+  });
+
   it('takes acks=0 without answering', async () => {
     await createTopic('fire-and-forget');
     conn.sendOnly(ApiKey.Produce, 9, {
@@ -174,6 +193,60 @@ describe('produce and fetch over the wire', () => {
     });
     expect(outOfRange.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
+
+  it('bounds partitions by partition_max_bytes and the response by max_bytes, with log start, high watermark and LSO', async () => {
+    await createTopic('sized', 2);
+    for (const partition of [0, 1]) {
+      for (let i = 0; i < 3; i++) await produce(conn, 'sized', partition, { records: [{ value: Buffer.alloc(1000, i) }] });
+    }
+    await conn.request(ApiKey.DeleteRecords, 2, { timeoutMs: 1000, topics: [{ name: 'sized', partitions: [{ partitionIndex: 0, offset: 1n }] }] });
+    const fetch = async (maxBytes: number, partitionMaxBytes: number) => {
+      const topic = fetchTopic('sized', [
+        { partition: 0, fetchOffset: 1n },
+        { partition: 1, fetchOffset: 0n },
+      ]);
+      for (const p of topic.partitions) p.partitionMaxBytes = partitionMaxBytes;
+      const response = await conn.request(ApiKey.Fetch, 12, { ...defaultFetchRequest(), maxBytes, topics: [topic] });
+      return response.responses[0]!.partitions.map((p) => ({
+        batches: [...iterateBatches(p.records ?? Buffer.alloc(0))].map((b) => b.readBigInt64BE(0)),
+        logStartOffset: p.logStartOffset,
+        highWatermark: p.highWatermark,
+        lastStableOffset: p.lastStableOffset,
+      }));
+    };
+    // About 1070 bytes a batch: 1500 per partition lets one through each.
+    expect(await fetch(1 << 20, 1500)).toEqual([
+      { batches: [1n], logStartOffset: 1n, highWatermark: 3n, lastStableOffset: 3n },
+      { batches: [0n], logStartOffset: 0n, highWatermark: 3n, lastStableOffset: 3n },
+    ]);
+    // max_bytes for the whole response: the first batch still comes whole (KIP-74), nothing after it.
+    expect((await fetch(1500, 1 << 20)).map((p) => p.batches)).toEqual([[1n], []]);
+    expect((await fetch(1 << 20, 1 << 20)).map((p) => p.batches)).toEqual([
+      [1n, 2n],
+      [0n, 1n, 2n],
+    ]);
+  });
+
+  it('holds a fetch until min_bytes have arrived', async () => {
+    await createTopic('min-bytes');
+    for (let i = 0; i < 3; i++) await produce(conn, 'min-bytes', 0, { records: [{ value: Buffer.alloc(1000, i) }] });
+    const waiting = await connect(broker);
+    try {
+      // Three batches (~3200 bytes) are there; 4000 are asked for, so the answer waits for a fourth.
+      const pending = waiting.request(ApiKey.Fetch, 12, {
+        ...defaultFetchRequest(),
+        maxWaitMs: 30_000,
+        minBytes: 4000,
+        topics: [fetchTopic('min-bytes', [{ partition: 0, fetchOffset: 0n }])],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await produce(conn, 'min-bytes', 0, { records: [{ value: Buffer.alloc(1000, 3) }] });
+      const data = (await pending).responses[0]!.partitions[0]!;
+      expect([...iterateBatches(data.records!)].map((b) => b.readBigInt64BE(0))).toEqual([0n, 1n, 2n, 3n]);
+    } finally {
+      waiting.close();
+    }
+  }, 10_000);
 
   it('up-converts old produce requests and down-converts for old fetchers', async () => {
     await createTopic('legacy');

@@ -7,6 +7,8 @@ import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDeleteTopicsRequest } from '../../../src/protocol/generated/apis/delete-topics.js';
+import { defaultDescribeClusterRequest } from '../../../src/protocol/generated/apis/describe-cluster.js';
+import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/apis/describe-configs.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
 import { defaultListOffsetsRequest, defaultListOffsetsRequestListOffsetsPartition } from '../../../src/protocol/generated/apis/list-offsets.js';
@@ -18,6 +20,8 @@ import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { connect, fetchTopic } from './helpers.js';
 
 const TOPIC = 'every-version';
+const TOPIC_RESOURCE = { resourceType: 2, resourceName: TOPIC };
+const BROKER_RESOURCE = { resourceType: 4, resourceName: '0' };
 
 /** A meaningful request of each served API at version `v` (names, not ids, where a version has both). */
 function request(apiKey: number, v: number, topicId: string): unknown {
@@ -42,6 +46,20 @@ function request(apiKey: number, v: number, topicId: string): unknown {
       return { ...defaultCreatePartitionsRequest(), topics: [{ name: TOPIC, count: 2 + v, assignments: null }] };
     case ApiKey.InitProducerId:
       return { ...defaultInitProducerIdRequest(), transactionalId: null };
+    case ApiKey.DeleteRecords:
+      return { timeoutMs: 1000, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, offset: -1n }] }] };
+    case ApiKey.OffsetForLeaderEpoch:
+      return { replicaId: -1, topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] };
+    case ApiKey.DescribeConfigs:
+      return { ...defaultDescribeConfigsRequest(), resources: [TOPIC_RESOURCE, BROKER_RESOURCE].map((r) => ({ ...r, configurationKeys: null })) };
+    case ApiKey.AlterConfigs:
+      return { validateOnly: false, resources: [{ ...TOPIC_RESOURCE, configs: [{ name: 'retention.ms', value: String(3_600_000 + v) }] }] };
+    case ApiKey.IncrementalAlterConfigs:
+      return { validateOnly: false, resources: [{ ...TOPIC_RESOURCE, configs: [{ name: 'retention.ms', configOperation: 0, value: String(7_200_000 + v) }] }] };
+    case ApiKey.DescribeLogDirs:
+      return { topics: [{ topic: TOPIC, partitions: [0] }] };
+    case ApiKey.DescribeCluster:
+      return defaultDescribeClusterRequest();
     default:
       throw new Error(`no sample request for api key ${apiKey}`);
   }
@@ -58,9 +76,16 @@ const CORE_APIS = [
   ApiKey.DeleteTopics,
   ApiKey.CreatePartitions,
   ApiKey.InitProducerId,
+  ApiKey.DeleteRecords,
+  ApiKey.OffsetForLeaderEpoch,
+  ApiKey.DescribeConfigs,
+  ApiKey.AlterConfigs,
+  ApiKey.IncrementalAlterConfigs,
+  ApiKey.DescribeLogDirs,
+  ApiKey.DescribeCluster,
 ];
 
-describe('every version of the core APIs', () => {
+describe('every version of the broker issue’s APIs', () => {
   let broker: StartedBroker;
   let conn: RawKafkaConnection;
 
@@ -87,6 +112,11 @@ describe('every version of the core APIs', () => {
         );
         const errors = [...response.matchAll(/"errorCode":(-?\d+)/g)].map((m) => Number(m[1]));
         expect(errors.filter((code) => code !== 0), `${api.name} v${v}: ${response}`).toEqual([]);
+        const retentionMs = broker.broker.metadata.topic(TOPIC)?.configs['retention.ms'];
+        if (apiKey === ApiKey.AlterConfigs) expect(retentionMs, `${api.name} v${v}`).toBe(String(3_600_000 + v));
+        if (apiKey === ApiKey.IncrementalAlterConfigs) expect(retentionMs, `${api.name} v${v}`).toBe(String(7_200_000 + v));
+        if (apiKey === ApiKey.DescribeConfigs) expect(response, `${api.name} v${v}`).toContain('"name":"retention.ms"');
+        if (apiKey === ApiKey.DescribeLogDirs) expect(response, `${api.name} v${v}`).toContain(`"name":"${TOPIC}"`);
       }
     }
   });

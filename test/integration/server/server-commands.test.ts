@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,9 @@ describe('kts server-start and server-stop', () => {
     const stop = await runKts(['server-stop'], { env });
     expect(stop.code).toBe(0);
     expect(stop.stdout).toBe(`Stopped kafka (pid ${first.pid}, port ${first.port})\n`);
+    // SIGTERM was a graceful shutdown: checkpoints written, the next start skips recovery.
+    expect(existsSync(join(dataDir, '.kafka_cleanshutdown'))).toBe(true);
+    expect(readFileSync(join(dataDir, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\nkept 0 1\n');
 
     const again = await runKts(['server-stop'], { env });
     expect(again.code).toBe(1);
@@ -114,15 +117,31 @@ describe('kts server-start and server-stop', () => {
       const r = await runKts(['server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dataDir}`], { env });
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`Error: cannot start the broker: cannot listen on 127.0.0.1:${port} (PLAINTEXT): address already in use\n`);
+      // -daemon waits for the broker, and passes on why it could not start.
+      const daemon = await runKts(['server-start', '-daemon', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dataDir}`], { env });
+      expect(daemon.code).toBe(1);
+      expect(daemon.stderr).toBe(r.stderr);
     } finally {
       holder.close();
     }
   });
 
   it('refuses an unusable log dir and a bad property value with one line and exit 1', async () => {
-    const dir = await runKts(['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', 'log.dirs=/proc/kts-nope'], { env });
+    const logDirs = async (dirs: string) => runKts(['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dirs}`], { env });
+    const dir = await logDirs('/proc/kts-nope');
     expect(dir.code).toBe(1);
     expect(dir.stderr).toBe('Error: cannot start the broker: cannot create log directory /proc/kts-nope: ENOENT\n');
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    for (const dirs of [file, `${dataDir}-second,${file}`]) {
+      const notDir = await logDirs(dirs);
+      expect(notDir.code).toBe(1);
+      expect(notDir.stderr).toBe(`Error: cannot start the broker: cannot create log directory ${file}: ENOTDIR\n`);
+    }
+    // A directory that exists but takes no files (as root too: sysfs refuses them).
+    const unwritable = await logDirs('/sys/kernel');
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/^Error: cannot start the broker: cannot write to log directory \/sys\/kernel: (EACCES|EROFS|EPERM)\n$/);
 
     const value = await runKts(['server-start', '--override', 'num.partitions=many'], { env });
     expect(value.code).toBe(1);
@@ -132,11 +151,23 @@ describe('kts server-start and server-stop', () => {
     expect(usage.code).toBe(2);
   });
 
+  it('stops only the broker started with a given server.properties', async () => {
+    const properties = join(root, 'other.properties');
+    writeFileSync(properties, `listeners=PLAINTEXT://127.0.0.1:0\nlog.dirs=${join(root, 'other-data')}\n`);
+    const other = await runKts(['server-start', '-daemon', properties], { env });
+    expect(other.code, other.stderr).toBe(0);
+    const otherPid = Number(/pid (\d+)/.exec(other.stdout)![1]);
+    const main = await startDaemon();
+    const stopped = await runKts(['server-stop', properties], { env });
+    expect(stopped.stdout).toMatch(new RegExp(`^Stopped kafka \\(pid ${otherPid}, port \\d+\\)\n$`));
+    const rest = await runKts(['server-stop'], { env });
+    expect(rest.stdout).toBe(`Stopped kafka (pid ${main.pid}, port ${main.port})\n`);
+  });
+
   it('names unknown keys in one warning line and still starts', async () => {
     const r = await runKts(startArgs('--override', 'no.such.key=1', '--override', 'another.unknown=2'), { env });
     expect(r.code).toBe(0);
     await runKts(['server-stop'], { env });
-    const { readFileSync } = await import('node:fs');
     const out = readFileSync(join(root, 'logs', 'kafkaServer.out'), 'utf8');
     expect(out).toMatch(/WARN Ignoring unknown configuration keys: no.such.key, another.unknown\n/);
   });

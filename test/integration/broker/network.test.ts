@@ -1,0 +1,226 @@
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
+import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
+import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
+import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
+import { encodeRequest } from '../../../src/protocol/framing.js';
+import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
+import { connect, fetchTopic, produce } from './helpers.js';
+
+/** A client socket that writes request frames as given and collects the correlation ids of the responses, in arrival order. */
+interface RawClient {
+  socket: Socket;
+  correlationIds: number[];
+  closed: Promise<void>;
+  /** Resolves once `count` responses came (rejects if the socket closes first or after `timeoutMs`). */
+  responses(count: number, timeoutMs?: number): Promise<number[]>;
+}
+
+async function rawClient(broker: StartedBroker, { reading = true } = {}): Promise<RawClient> {
+  const socket = tcpConnect({ host: broker.host, port: broker.port });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  if (!reading) socket.pause();
+  const correlationIds: number[] = [];
+  let pending = Buffer.alloc(0);
+  const waiters = new Set<() => void>();
+  socket.on('data', (data: Buffer) => {
+    pending = Buffer.concat([pending, data]);
+    while (pending.length >= 8 && pending.length >= 4 + pending.readInt32BE(0)) {
+      correlationIds.push(pending.readInt32BE(4));
+      pending = pending.subarray(4 + pending.readInt32BE(0));
+    }
+    for (const wake of waiters) wake();
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return {
+    socket,
+    correlationIds,
+    closed,
+    responses: (count, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`${correlationIds.length} of ${count} responses within ${timeoutMs} ms`)), timeoutMs);
+        const check = () => correlationIds.length >= count && done();
+        const done = (err?: Error) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (err) reject(err);
+          else resolve(correlationIds.slice(0, count));
+        };
+        waiters.add(check);
+        void closed.then(() => correlationIds.length < count && done(new Error('connection closed')));
+        check();
+      }),
+  };
+}
+
+const apiVersions = (correlationId: number) =>
+  encodeRequest(ApiKey.ApiVersions, 3, correlationId, 'net', { ...defaultApiVersionsRequest(), clientSoftwareName: 'net', clientSoftwareVersion: '1' });
+
+const longPoll = (correlationId: number, topic: string, maxWaitMs: number) =>
+  encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', {
+    ...defaultFetchRequest(),
+    maxWaitMs,
+    minBytes: 1,
+    topics: [fetchTopic(topic, [{ partition: 0, fetchOffset: 0n }])],
+  });
+
+/** Waits, bounded, for `condition`. */
+async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (condition()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return condition();
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the network layer', () => {
+  let broker: StartedBroker;
+
+  const createTopic = async (name: string) => {
+    const conn = await connect(broker);
+    try {
+      await conn.request(ApiKey.CreateTopics, 7, {
+        ...defaultCreateTopicsRequest(),
+        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name, numPartitions: 1, replicationFactor: 1 }],
+      });
+    } finally {
+      conn.close();
+    }
+  };
+
+  beforeAll(async () => {
+    broker = await startBroker({ config: { 'socket.request.max.bytes': '4096', 'connections.max.idle.ms': '500' }, log: () => {} });
+  });
+
+  afterAll(() => broker?.stop());
+
+  it('answers pipelined requests in request order, a slow one holding back the fast ones after it', async () => {
+    await createTopic('quiet');
+    const client = await rawClient(broker);
+    // The fetch waits 300 ms for data that never comes; the others could be answered at once.
+    client.socket.write(Buffer.concat([...longPoll(1, 'quiet', 300), ...apiVersions(2), ...apiVersions(3)]));
+    expect(await client.responses(3)).toEqual([1, 2, 3]);
+    client.socket.destroy();
+  });
+
+  it('caps request frames at socket.request.max.bytes', async () => {
+    await createTopic('capped');
+    const request = (valueBytes: number) =>
+      Buffer.concat(
+        encodeRequest(ApiKey.Produce, 9, 7, 'net', {
+          ...defaultProduceRequest(),
+          acks: 1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'capped', partitionData: [{ index: 0, records: encodeBatch({ records: [{ value: Buffer.alloc(valueBytes) }] }) }] }],
+        }),
+      );
+    const fits = await rawClient(broker);
+    fits.socket.write(request(3000));
+    expect(await fits.responses(1)).toEqual([7]);
+    fits.socket.destroy();
+
+    const tooBig = await rawClient(broker);
+    tooBig.socket.write(request(5000));
+    await tooBig.closed;
+    expect(tooBig.correlationIds).toEqual([]);
+  });
+
+  it('closes connections idle past connections.max.idle.ms, and only those', async () => {
+    const idle = await rawClient(broker);
+    const busy = await rawClient(broker);
+    // Busy: a request every 50 ms for twice the idle limit.
+    for (let i = 0; i < 20; i++) {
+      busy.socket.write(Buffer.concat(apiVersions(i)));
+      await pause(50);
+    }
+    expect(await busy.responses(20)).toHaveLength(20);
+    expect(busy.socket.destroyed).toBe(false);
+    await idle.closed;
+    busy.socket.destroy();
+  });
+});
+
+describe('backpressure', () => {
+  let broker: StartedBroker;
+
+  beforeAll(async () => {
+    broker = await startBroker({ log: () => {} });
+  });
+
+  afterAll(() => broker?.stop());
+
+  it('stops reading a connection whose client does not read its responses, and resumes once it does', async () => {
+    const conn = await connect(broker);
+    for (const name of ['bulk', 'marker']) {
+      await conn.request(ApiKey.CreateTopics, 7, {
+        ...defaultCreateTopicsRequest(),
+        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name, numPartitions: 1, replicationFactor: 1 }],
+      });
+    }
+    for (let i = 0; i < 8; i++) expect((await produce(conn, 'bulk', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
+    conn.close();
+    const marker = () => broker.broker.logManager.getLog({ topic: 'marker', partition: 0 })!.logEndOffset;
+
+    const client = await rawClient(broker, { reading: false });
+    // 10 fetches of all 8 MB: 80 MB of responses, more than the socket buffers on both sides hold.
+    const topic = fetchTopic('bulk', [{ partition: 0, fetchOffset: 0n }]);
+    topic.partitions[0]!.partitionMaxBytes = 16 << 20;
+    const bulkFetch = (correlationId: number) => encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', { ...defaultFetchRequest(), maxBytes: 16 << 20, topics: [topic] });
+    client.socket.write(Buffer.concat(Array.from({ length: 10 }, (_, i) => Buffer.concat(bulkFetch(i)))));
+    await pause(500);
+    // Sent once the broker's writes are stuck: it must stay unread.
+    client.socket.write(
+      Buffer.concat(
+        encodeRequest(ApiKey.Produce, 9, 10, 'net', {
+          ...defaultProduceRequest(),
+          acks: 1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'marker', partitionData: [{ index: 0, records: encodeBatch({ records: [{ value: Buffer.from('after') }] }) }] }],
+        }),
+      ),
+    );
+    await pause(500);
+    expect(marker()).toBe(0n);
+
+    client.socket.resume();
+    expect(await client.responses(11, 30_000)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(marker()).toBe(1n);
+    client.socket.destroy();
+  }, 40_000);
+});
+
+describe('shutdown', () => {
+  it('answers a waiting fetch, then closes the connection and stops listening', async () => {
+    const broker = await startBroker({ log: () => {} });
+    let conn;
+    try {
+      conn = await connect(broker);
+      await conn.request(ApiKey.CreateTopics, 7, {
+        ...defaultCreateTopicsRequest(),
+        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: 'waiting', numPartitions: 1, replicationFactor: 1 }],
+      });
+      const waiting = conn.request(ApiKey.Fetch, 12, {
+        ...defaultFetchRequest(),
+        maxWaitMs: 60_000,
+        minBytes: 1,
+        topics: [fetchTopic('waiting', [{ partition: 0, fetchOffset: 0n }])],
+      });
+      await pause(100);
+      const stopped = broker.stop();
+      const answer = await waiting;
+      expect(answer.responses[0]!.partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0n });
+      await stopped;
+      expect(await eventually(() => conn!.failed)).toBe(true);
+      await expect(connect(broker)).rejects.toThrow();
+    } finally {
+      conn?.close();
+      await broker.stop();
+    }
+  }, 15_000);
+});
