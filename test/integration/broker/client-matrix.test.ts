@@ -212,8 +212,8 @@ function kafkajsClient(): Client {
 const CLIENTS: Client[] = [
   kafkajsClient(),
   KCAT,
-  // Debian's python3-kafka has gzip only: snappy, lz4 and zstd need python3-snappy, python3-lz4, python3-zstandard.
-  pythonClient('kafka-python', 'kafka_python_client.py', ['none', 'gzip']),
+  // kafka-python's snappy, lz4 and zstd come from python3-snappy, python3-lz4 and python3-zstandard (.ci/run).
+  pythonClient('kafka-python', 'kafka_python_client.py', ALL_CODECS),
   pythonClient('confluent-kafka', 'confluent_client.py', ALL_CODECS),
 ];
 
