@@ -76,6 +76,7 @@ export const BROKER_CONFIG_DEFS = {
   'log.retention.check.interval.ms': long({ default: 300_000, min: 1, doc: 'How often retention is enforced' }),
   'log.cleanup.policy': list({ default: ['delete'], oneOf: ['compact', 'delete'], dynamic: true, doc: 'What to do with old segments: delete and/or compact' }),
   'log.cleaner.enable': boolean({ default: true, doc: 'Run the log cleaner, which compacts topics whose cleanup.policy has compact' }),
+  'log.cleaner.threads': int({ default: 1, min: 0, dynamic: true, doc: 'Log cleaner threads (kts: accepted; cleaning runs on the event loop, one log at a time)' }),
   'log.cleaner.backoff.ms': long({ default: 15_000, min: 0, doc: 'How long the log cleaner waits when no log needs cleaning (kts: read at start-up)' }),
   'log.cleaner.dedupe.buffer.size': long({
     default: 134_217_728,
