@@ -1,15 +1,16 @@
-// `kts console-consumer` (no --group: the native fetcher) against `kcat -C`, same topic, same broker,
-// same run: COUNT messages of SIZE bytes, produced once with `kcat -P`, then read from the beginning
-// with output to /dev/null (plus kcat with a short fetch.wait.max.ms, see below):
+// `kts console-consumer` against `kcat -C`, same topic, same broker, same run: COUNT messages of SIZE
+// bytes, produced once with `kcat -P`, then read from the beginning with output to /dev/null (plus
+// kcat with a short fetch.wait.max.ms, see below):
 //   kts console-consumer --from-beginning --max-messages COUNT > /dev/null
+//   kts console-consumer --from-beginning --max-messages COUNT --group <fresh group> > /dev/null
 //   kcat -C -e -o beginning -q > /dev/null
-// Wall clock around each process, start-up included; median of REPEAT alternating runs. With
-// KAFKAJS=1 the kafkajs path (`--group`, a fresh group per run) is measured too.
+// Wall clock around each process, start-up included (for --group: joining the group, and the final
+// commit and LeaveGroup); median of REPEAT alternating runs.
 // Broker: the embedded kts broker, in this process (the clients are separate processes). Not
 // librdkafka's mock cluster: it drops old message sets of a partition (earliest offsets move past 0
 // while a million messages go in), and its ListOffsets v4+ answers misplace every partition after
 // the first (an int64 leader epoch), so neither a full read nor kts's start positions can be checked.
-// Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), KAFKAJS (unset).
+// Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,8 @@ async function measure(name, server, input) {
     // kcat -e learns a partition's end from a fetch that finds nothing new, which the broker holds
     // for fetch.wait.max.ms (500 ms): this variant shows kcat without most of that idle time.
     'kcat -X fetch.wait.max.ms=5': () => timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q', '-X', 'fetch.wait.max.ms=5']),
-    ...(process.env.KAFKAJS ? { 'kts --group (kafkajs)': () => timedRun(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]) } : {}),
+    // A fresh group each run: no committed offsets, so it reads from the beginning too.
+    'kts --group': () => timedRun(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]),
   };
   const times = Object.fromEntries(Object.keys(tools).map((t) => [t, []]));
   for (let r = 0; r < REPEAT; r++) {
@@ -62,7 +64,9 @@ console.log(`# console-consumer vs kcat -C, ${new Date().toISOString()}, ${COUNT
 try {
   const input = join(work, 'lines.txt');
   writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
-  const broker = await startBroker({ config: { 'num.partitions': String(PARTITIONS) }, log: () => {} });
+  // No initial rebalance delay (3 s by default): the --group runs measure consuming, not that wait.
+  const config = { 'num.partitions': String(PARTITIONS), 'group.initial.rebalance.delay.ms': '0' };
+  const broker = await startBroker({ config, log: () => {} });
   try {
     results.push(await measure('kts broker', broker.bootstrapServers, input));
   } finally {

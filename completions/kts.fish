@@ -53,7 +53,7 @@ complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l timeout-ms 
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l exit-at-end -d 'exit once every partition is read up to the end it had at start'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l isolation-level -d 'read_committed or read_uncommitted (default)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l skip-message-on-error -d 'skip a message that cannot be formatted instead of stopping'
-complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l property -d 'formatter property: print.timestamp, print.partition, print.offset, print.headers, print.key, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable)'
+complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l property -d 'formatter property: print.topic, print.timestamp, print.partition, print.offset, print.headers, print.key, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l formatter-property -d 'alias of --property (Kafka 4)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l formatter-config -d 'formatter properties file (--property wins)'
 complete -c kts -n '__fish_seen_subcommand_from console-consumer' -l format -d 'kcat-style format: %t %p %o %k %s %T %h %K %S %R %%, escapes \\n \\t \\xHH'

@@ -130,15 +130,20 @@ export interface ClusterClientConfig {
   log?: (line: string) => void;
 }
 
-/** Connections for a native client, with one bootstrap server already answering (else a BrokerConnectionError). */
-export async function connectToCluster(config: ClusterClientConfig): Promise<BrokerConnections> {
-  const connections = new BrokerConnections({
+/** An empty connection pool for a native client: each connection opened with its TLS/SASL settings. */
+export function clusterConnections(config: ClusterClientConfig): BrokerConnections {
+  return new BrokerConnections({
     clientId: config.clientId,
     timeoutMs: config.connectionTimeoutMs,
     softwareVersion: packageVersion(),
     ...(config.tls ? { tls: config.tls } : {}),
     ...(config.sasl ? { sasl: config.sasl } : {}),
   });
+}
+
+/** Connections for a native client, with one bootstrap server already answering (else a BrokerConnectionError). */
+export async function connectToCluster(config: ClusterClientConfig): Promise<BrokerConnections> {
+  const connections = clusterConnections(config);
   await reachBootstrap(connections, config.bootstrap, config.retryBackoffMs, config.log);
   return connections;
 }

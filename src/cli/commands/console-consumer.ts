@@ -3,7 +3,7 @@ import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.j
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { consume } from '../../tools/console-consumer/consume.js';
 import { validateConsumerFlags, type ConsumerFlags } from '../../tools/console-consumer/consumer-options.js';
-import { CONSUMER_KEYS, consumerTuning, fetchSettings } from '../../tools/console-consumer/consumer-settings.js';
+import { CONSUMER_KEYS, fetchSettings, groupSettings } from '../../tools/console-consumer/consumer-settings.js';
 import { defaultFormatter, defaultFormatterConfig } from '../../tools/console-consumer/default-formatter.js';
 import { jsonFormatter } from '../../tools/console-consumer/json-format.js';
 import { kcatFormatter } from '../../tools/console-consumer/kcat-format.js';
@@ -51,7 +51,7 @@ export function configure(cmd: Command): void {
     .option('--skip-message-on-error', 'skip a message that cannot be formatted instead of stopping')
     .option(
       '--property <key=value>',
-      'formatter property: print.timestamp, print.partition, print.offset, print.headers, print.key, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable)',
+      'formatter property: print.topic, print.timestamp, print.partition, print.offset, print.headers, print.key, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable)',
       collect,
     )
     .addOption(new Option('--formatter-property <key=value>', 'alias of --property (Kafka 4)').argParser(collect).hideHelp())
@@ -74,8 +74,8 @@ async function run(flags: Flags): Promise<void> {
   await consume({
     request,
     formatter: formatter(flags),
-    tuning: consumerTuning(properties),
     fetch: fetchSettings(properties),
+    group: groupSettings(properties),
     connect: { bootstrapServer: flags.bootstrapServer, properties, consumedKeys: CONSUMER_KEYS, verbose: flags.verbose },
     output: process.stdout,
   });

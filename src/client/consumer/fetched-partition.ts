@@ -65,6 +65,21 @@ export class FetchedPartition {
   }
 
   /**
+   * The partition leader epoch of the batch holding `offset` (what a commit after that record
+   * carries), from batch headers only; -1 for legacy data or an offset outside this data.
+   */
+  leaderEpochAt(offset: bigint): number {
+    const records = this.records;
+    for (let pos = 0, size = batchSizeAt(records, 0); size > 0; pos += size, size = batchSizeAt(records, pos)) {
+      if (records[pos + BATCH.MAGIC] !== MAGIC_V2) continue;
+      const base = records.readBigInt64BE(pos + BATCH.BASE_OFFSET);
+      const last = base + BigInt(records.readInt32BE(pos + BATCH.LAST_OFFSET_DELTA));
+      if (offset >= base && offset <= last) return records.readInt32BE(pos + BATCH.PARTITION_LEADER_EPOCH);
+    }
+    return -1;
+  }
+
+  /**
    * Hands each record to `visit` in offset order; returns false when `visit` returned false.
    * Throws a CorruptRecordsError for data that cannot be read (bad CRC, bad compression...).
    */

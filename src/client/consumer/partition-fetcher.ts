@@ -36,6 +36,8 @@ interface PartitionState extends TopicPartition {
 
 /** A pending ListOffsets query: for a position, or for a caller of `offsets()`. */
 interface Lookup extends OffsetQuery {
+  /** The partition whose position it decides; absent for `offsets()`. */
+  state?: PartitionState;
   inFlight: boolean;
   retryAtMs: number;
   settled: boolean;
@@ -105,16 +107,29 @@ export class PartitionFetcher {
 
   /** Every topic in the cluster. */
   async listTopics(): Promise<string[]> {
+    return [...(await this.topicPartitionCounts(null)).keys()];
+  }
+
+  /**
+   * One Metadata request now: the partition count of each of `topics` (null: of every topic) that
+   * the cluster knows without error. Named topics are created where allow.auto.create.topics lets
+   * the broker do so.
+   */
+  async topicPartitionCounts(topics: readonly string[] | null): Promise<Map<string, number>> {
     const conn = this.connections.any() ?? (await this.connections.connect(this.config.bootstrap[0]!));
     const version = commonVersion(conn.versions!, ApiKey.Metadata);
     if (version === undefined) throw new ConsumerError('the broker does not support a Metadata version kts speaks');
     const response = await conn.request(ApiKey.Metadata, version, {
-      topics: null,
-      allowAutoTopicCreation: false,
+      topics: topics === null ? null : topics.map((name) => ({ topicId: ZERO_UUID, name })),
+      allowAutoTopicCreation: topics !== null && this.config.allowAutoTopicCreation,
       includeClusterAuthorizedOperations: false,
       includeTopicAuthorizedOperations: false,
     });
-    return response.topics.flatMap((t) => (t.errorCode === ErrorCode.NONE && t.name !== null ? [t.name] : []));
+    const counts = new Map<string, number>();
+    for (const t of response.topics) {
+      if (t.errorCode === ErrorCode.NONE && t.name !== null && t.partitions.length > 0) counts.set(t.name, t.partitions.length);
+    }
+    return counts;
   }
 
   /**
@@ -146,6 +161,21 @@ export class PartitionFetcher {
       this.metadata.want(topic);
       if (start.kind === 'offset') state.position = start.offset;
       else this.lookUpPosition(state, start.kind === 'earliest' ? EARLIEST_TIMESTAMP : start.kind === 'latest' ? LATEST_TIMESTAMP : start.timestamp);
+    }
+    this.wakeup();
+  }
+
+  /**
+   * Stops fetching these partitions: their data not yet handed out is dropped, as are lookups of
+   * their positions not yet sent (answers to those in flight are ignored).
+   */
+  unassign(partitions: readonly TopicPartition[]): void {
+    for (const { topic, partition } of partitions) this.states.delete(key(topic, partition));
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const fetched = this.queue[i]!;
+      if (this.states.has(key(fetched.topic, fetched.partition))) continue;
+      this.queue.splice(i, 1);
+      this.queuedBytes -= fetched.size;
     }
     this.wakeup();
   }
@@ -231,17 +261,21 @@ export class PartitionFetcher {
 
   private lookUpPosition(state: PartitionState, timestamp: bigint): void {
     state.position = null;
-    this.lookups.push(
-      this.lookup(state, timestamp, (offset) => {
-        if (offset >= 0n) state.position = offset;
-        // No record at or after the timestamp: start at the end.
-        else this.lookUpPosition(state, LATEST_TIMESTAMP);
-      }),
-    );
+    const lookup = this.lookup(state, timestamp, (offset) => {
+      if (offset >= 0n) state.position = offset;
+      // No record at or after the timestamp: start at the end.
+      else this.lookUpPosition(state, LATEST_TIMESTAMP);
+    });
+    this.lookups.push({ ...lookup, state });
   }
 
   private lookup({ topic, partition }: TopicPartition, timestamp: bigint, done: (offset: bigint) => void): Lookup {
     return { topic, partition, timestamp, inFlight: false, retryAtMs: 0, settled: false, done };
+  }
+
+  /** A position lookup of a partition unassigned since. */
+  private orphaned(lookup: Lookup): boolean {
+    return lookup.state !== undefined && this.states.get(key(lookup.topic, lookup.partition)) !== lookup.state;
   }
 
   /** The loop: metadata, then ListOffsets and Fetch requests to each leader that can take them. */
@@ -268,6 +302,7 @@ export class PartitionFetcher {
       if (list === undefined) to.set(leader, [item]);
       else list.push(item);
     };
+    this.lookups = this.lookups.filter((l) => l.inFlight || !this.orphaned(l));
     // A partition may appear once per ListOffsets request (brokers reject duplicates): a second
     // lookup for it waits for the next round.
     const looking = new Set(this.lookups.filter((l) => l.inFlight).map((l) => key(l.topic, l.partition)));
@@ -344,6 +379,10 @@ export class PartitionFetcher {
 
   private handleOffset({ query: lookup, errorCode, offset }: OffsetAnswer<Lookup>): void {
     lookup.inFlight = false;
+    if (this.orphaned(lookup)) {
+      lookup.settled = true;
+      return;
+    }
     if (errorCode === ErrorCode.NONE) {
       lookup.settled = true;
       lookup.done(offset);
@@ -383,6 +422,7 @@ export class PartitionFetcher {
       },
       (err: Error) => {
         finished();
+        if (this.closed) return;
         if (conn.failed) {
           this.config.log?.(`Fetch from ${formatBroker(address)} failed: ${err.message}`);
           this.metadata.requestUpdate();

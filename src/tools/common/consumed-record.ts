@@ -1,2 +1,2 @@
-/** The consumer's record shape, shared by the kafkajs and native consume paths and the formatters. */
+/** The consumer's record shape, as the formatters read it. */
 export type { ConsumerRecord as ConsumedRecord, RecordHeader, TimestampType } from '../../client/consumer/consumer-record.js';

@@ -3,11 +3,14 @@ import type { ConsumedRecord } from '../common/consumed-record.js';
 import type { ConsumeRequest } from './consumer-options.js';
 import type { OutputChunks, RecordFormatter } from './output-chunks.js';
 
+/** Errors of an output whose reader went away (`| head`). */
+const CLOSED_OUTPUT = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+
 /**
- * What both consume paths (native fetcher, kafkajs group) share: formatting with
+ * What both consume paths (no group, group member) share: formatting with
  * `--skip-message-on-error`, the `--max-messages` count, the `--timeout-ms` idle timer, SIGINT and
- * SIGTERM, and writing with backpressure. `finished` resolves once consuming should end, with
- * the error that ended it or undefined.
+ * SIGTERM, a closed output, and writing with backpressure. `finished` resolves once consuming
+ * should end, with the error that ended it or undefined.
  */
 export class ConsumeSession {
   readonly finished: Promise<unknown>;
@@ -16,7 +19,17 @@ export class ConsumeSession {
   private finish!: (failure?: unknown) => void;
   private remaining: number;
   private idle: NodeJS.Timeout | undefined;
+  private outputClosed = false;
   private readonly onSignal = (): void => this.stop();
+  /** A closed output ends consuming quietly, so a group member still commits and leaves (Java's checkError). */
+  private readonly onOutputError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== undefined && CLOSED_OUTPUT.has(err.code)) {
+      this.outputClosed = true;
+      this.stop();
+    } else this.stop(new CliError(`Error: cannot write the output: ${oneLine(err)}`));
+  };
+  /** The output's other error listeners (the CLI's exit on EPIPE), set aside while the session runs. */
+  private readonly otherErrorListeners: Array<(...args: unknown[]) => void>;
 
   constructor(
     private readonly request: ConsumeRequest,
@@ -26,6 +39,9 @@ export class ConsumeSession {
     this.finished = new Promise((resolve) => (this.finish = resolve));
     this.remaining = request.maxMessages ?? Infinity;
     process.once('SIGINT', this.onSignal).once('SIGTERM', this.onSignal);
+    this.otherErrorListeners = output.listeners('error') as Array<(...args: unknown[]) => void>;
+    output.removeAllListeners('error');
+    output.on('error', this.onOutputError);
   }
 
   stop(failure?: unknown): void {
@@ -70,10 +86,12 @@ export class ConsumeSession {
     });
   }
 
-  /** Stops the timer and signal handlers; prints Kafka's `Processed a total of N messages`. */
+  /** Stops the timer and handlers; prints Kafka's `Processed a total of N messages` unless the output was closed. */
   close(): void {
     clearTimeout(this.idle);
     process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
-    process.stderr.write(`Processed a total of ${this.processed} messages\n`);
+    this.output.off('error', this.onOutputError);
+    for (const listener of this.otherErrorListeners) this.output.on('error', listener);
+    if (!this.outputClosed) process.stderr.write(`Processed a total of ${this.processed} messages\n`);
   }
 }

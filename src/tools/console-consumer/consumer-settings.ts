@@ -1,16 +1,20 @@
-import type { ConsumerConfig } from 'kafkajs';
 import { UsageError } from '../../cli/errors.js';
 import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
+import type { GroupOptions } from '../../client/consumer/group/group-config.js';
 
-/** Consumer properties kts maps to its fetcher or kafkajs (or decides itself), so they are not reported as unknown. */
+/** Consumer properties kts maps to its fetcher or group member (or decides itself), so they are not reported as unknown. */
 export const CONSUMER_KEYS = [
   'group.id',
+  'group.instance.id',
   'auto.offset.reset',
   'enable.auto.commit',
+  'auto.commit.interval.ms',
+  'partition.assignment.strategy',
   'isolation.level',
   'session.timeout.ms',
   'heartbeat.interval.ms',
   'max.poll.interval.ms',
+  'retry.backoff.max.ms',
   'fetch.min.bytes',
   'fetch.max.bytes',
   'fetch.max.wait.ms',
@@ -22,16 +26,14 @@ export const CONSUMER_KEYS = [
   'value.deserializer',
 ] as const;
 
-/** The Java consumer's fetch.max.wait.ms; kafkajs's own default (5 s) would slow every idle poll. */
-const FETCH_MAX_WAIT_MS = 500;
-
-export type ConsumerTuning = Omit<ConsumerConfig, 'groupId' | 'readUncommitted'>;
-
-/** The fetch settings of the native fetcher (no group), from Kafka consumer properties. */
+/** The native fetcher's settings, from Kafka consumer properties. */
 export type FetchSettings = Pick<
   FetcherOptions,
   'fetchMinBytes' | 'fetchMaxBytes' | 'fetchMaxWaitMs' | 'maxPartitionFetchBytes' | 'checkCrcs' | 'allowAutoTopicCreation' | 'metadataMaxAgeMs'
 >;
+
+/** The group member's settings (`--group`), from Kafka consumer properties; the group id and auto-commit come with the request. */
+export type GroupSettings = Omit<GroupOptions, 'groupId' | 'autoCommit'>;
 
 export function fetchSettings(props: ReadonlyMap<string, string>): FetchSettings {
   return {
@@ -45,20 +47,55 @@ export function fetchSettings(props: ReadonlyMap<string, string>): FetchSettings
   };
 }
 
-/** kafkajs consumer settings from Kafka consumer properties, with the Java client's defaults where they matter. */
-export function consumerTuning(props: ReadonlyMap<string, string>): ConsumerTuning {
-  const pick = <K extends keyof ConsumerTuning>(field: K, value: ConsumerTuning[K] | undefined) =>
-    value === undefined ? {} : { [field]: value };
+/** Java's consumer defaults, for checking the two timeouts against each other. */
+const DEFAULT_SESSION_TIMEOUT_MS = 45_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+/** Kafka's legal characters of a group.instance.id (those of topic names), and their maximum count. */
+const INSTANCE_ID = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function groupSettings(props: ReadonlyMap<string, string>): GroupSettings {
+  const sessionTimeoutMs = int(props, 'session.timeout.ms');
+  const heartbeatIntervalMs = int(props, 'heartbeat.interval.ms');
+  if ((heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS) >= (sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS)) {
+    throw new UsageError('Error: heartbeat.interval.ms must be lower than session.timeout.ms');
+  }
+  const instanceId = props.get('group.instance.id')?.trim();
+  if (instanceId !== undefined && !INSTANCE_ID.test(instanceId)) {
+    throw new UsageError(`Error: invalid group.instance.id '${instanceId}' (1 to 249 of ASCII letters, digits, '.', '_' and '-')`);
+  }
   return {
-    maxWaitTimeInMs: int(props, 'fetch.max.wait.ms') ?? FETCH_MAX_WAIT_MS,
-    ...pick('sessionTimeout', int(props, 'session.timeout.ms')),
-    ...pick('heartbeatInterval', int(props, 'heartbeat.interval.ms')),
-    ...pick('rebalanceTimeout', int(props, 'max.poll.interval.ms')),
-    ...pick('minBytes', int(props, 'fetch.min.bytes')),
-    ...pick('maxBytes', int(props, 'fetch.max.bytes')),
-    ...pick('maxBytesPerPartition', int(props, 'max.partition.fetch.bytes')),
-    ...pick('allowAutoTopicCreation', bool(props, 'allow.auto.create.topics')),
+    groupInstanceId: instanceId,
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
+    maxPollIntervalMs: int(props, 'max.poll.interval.ms'),
+    autoCommitIntervalMs: int(props, 'auto.commit.interval.ms'),
+    assignors: assignmentStrategy(props.get('partition.assignment.strategy')),
+    retryBackoffMaxMs: int(props, 'retry.backoff.max.ms'),
   };
+}
+
+/** Java's assignor class names and librdkafka's short names, for the strategies kts speaks. */
+const STRATEGIES: ReadonlyMap<string, string> = new Map([
+  ['range', 'range'],
+  ['org.apache.kafka.clients.consumer.RangeAssignor', 'range'],
+  ['roundrobin', 'roundrobin'],
+  ['org.apache.kafka.clients.consumer.RoundRobinAssignor', 'roundrobin'],
+]);
+
+/** partition.assignment.strategy: a comma list, preferred first. */
+function assignmentStrategy(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return [
+    ...new Set(
+      value.split(',').map((name) => {
+        const protocol = STRATEGIES.get(name.trim());
+        if (protocol === undefined) {
+          throw new UsageError(`Error: partition.assignment.strategy '${name.trim()}' is not supported (use range or roundrobin)`);
+        }
+        return protocol;
+      }),
+    ),
+  ];
 }
 
 function int(props: ReadonlyMap<string, string>, key: string): number | undefined {

@@ -1,8 +1,9 @@
 import type { ConsumedRecord, TimestampType } from '../common/consumed-record.js';
 import type { OutputChunks, RecordFormatter } from './output-chunks.js';
 
-/** DefaultMessageFormatter's properties with Kafka's defaults. */
+/** DefaultMessageFormatter's properties with Kafka's defaults, plus KIP-829's `print.topic`. */
 export interface DefaultFormatterConfig {
+  printTopic: boolean;
   printTimestamp: boolean;
   printPartition: boolean;
   printOffset: boolean;
@@ -22,6 +23,7 @@ export function defaultFormatterConfig(props: ReadonlyMap<string, string>): Defa
     return v === undefined ? fallback : v.trim().toLowerCase() === 'true';
   };
   return {
+    printTopic: bool('print.topic', false),
     printTimestamp: bool('print.timestamp', false),
     printPartition: bool('print.partition', false),
     printOffset: bool('print.offset', false),
@@ -44,11 +46,13 @@ const TIMESTAMP_LABEL: Record<TimestampType, string | undefined> = {
 /**
  * DefaultMessageFormatter: fields in Kafka's fixed order (timestamp, partition, offset, headers,
  * key, value), each followed by `key.separator` when a later field is printed, the last one by
- * `line.separator`.
+ * `line.separator`. `print.topic` (KIP-829, which Kafka never merged: with `--include` its output
+ * cannot tell topics apart) puts `Topic:<name>` first, as the KIP's example does.
  */
 export function defaultFormatter(c: DefaultFormatterConfig): RecordFormatter {
   type Field = (r: ConsumedRecord, out: OutputChunks) => void;
   const fields: Field[] = [];
+  if (c.printTopic) fields.push((r, out) => out.text(`Topic:${r.topic}`));
   if (c.printTimestamp) {
     fields.push((r, out) => {
       const label = TIMESTAMP_LABEL[r.timestampType];

@@ -192,7 +192,7 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
     }
   });
 
-  it('--group keeps the kafkajs group member path', async () => {
+  it('--group joins the group as a member', async () => {
     const topic = 'grouped';
     await produceLines(topic, ['g1', 'g2']);
     const r = await kts(['--topic', topic, '--group', 'native-test-group', '--from-beginning', '--exit-at-end']);

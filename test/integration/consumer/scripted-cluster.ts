@@ -26,9 +26,11 @@ const VERSIONS: ReadonlyArray<[ApiKey, number]> = [
 
 /**
  * Brokers whose answers a test scripts (leader moves, errors) over kts's real protocol codecs:
- * one TCP server per node on 127.0.0.1. ApiVersions is answered here; `script` answers the rest.
+ * one TCP server per node on 127.0.0.1. ApiVersions is answered here, listing the consumer's APIs
+ * and `more` (API, highest version); `script` answers the rest.
  */
-export async function startScriptedCluster(nodes: number, script: Script): Promise<ScriptedCluster> {
+export async function startScriptedCluster(nodes: number, script: Script, more: ReadonlyArray<[ApiKey, number]> = []): Promise<ScriptedCluster> {
+  const versions = [...VERSIONS, ...more];
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const log: Array<{ node: number; apiKey: ApiKey }> = [];
@@ -45,7 +47,7 @@ export async function startScriptedCluster(nodes: number, script: Script): Promi
         log.push({ node, apiKey: request.apiKey });
         const body =
           request.apiKey === ApiKey.ApiVersions
-            ? { ...defaultApiVersionsResponse(), apiKeys: VERSIONS.map(([apiKey, maxVersion]) => ({ apiKey, minVersion: APIS[apiKey].minVersion, maxVersion })) }
+            ? { ...defaultApiVersionsResponse(), apiKeys: versions.map(([apiKey, maxVersion]) => ({ apiKey, minVersion: APIS[apiKey].minVersion, maxVersion })) }
             : await script(node, request);
         if (body === undefined || socket.destroyed) return;
         for (const chunk of encodeResponse(request.apiKey, request.apiVersion, request.header.correlationId, body as never)) socket.write(chunk);

@@ -66,6 +66,11 @@ describe('console-consumer runs against the embedded broker', () => {
     const r = await tools.kts(['console-consumer', '--include', 'inc-.*|__.*', '--from-beginning', '--exit-at-end', '--format', '%t:%s\\n']);
     expect(r).toMatchObject({ code: 0, stderr: 'Processed a total of 3 messages\n' });
     expect(r.stdout.trim().split('\n').sort()).toEqual(['inc-a:a1', 'inc-a:a2', 'inc-b:b1']);
+
+    // Kafka's own formatter cannot tell the topics apart; print.topic (KIP-829) can.
+    const named = await tools.kts(['console-consumer', '--include', 'inc-.*', '--from-beginning', '--exit-at-end', '--property', 'print.topic=true']);
+    expect(named.code).toBe(0);
+    expect(named.stdout.trim().split('\n').sort()).toEqual(['Topic:inc-a\ta1', 'Topic:inc-a\ta2', 'Topic:inc-b\tb1']);
   });
 
   it('--exit-at-end stops at the end each partition had at start, empty partitions included', async () => {

@@ -70,30 +70,41 @@ describe('console consumer options (ConsoleConsumerOptions)', () => {
 });
 
 describe('--exit-at-end tracking', () => {
-  const ranges = new Map([
-    ['t:0', { start: '0', end: '3' }],
-    ['t:1', { start: '5', end: '5' }],
-    ['u:0', { start: '2', end: '10' }],
+  const ends = new Map([
+    ['t:0', 3n],
+    ['t:1', 5n],
+    ['u:0', 10n],
   ]);
 
   it('is done at once when every assigned partition is already at its end', () => {
-    const tracker = new EndTracker(ranges);
-    tracker.assign([{ topic: 't', partition: 1 }]);
+    const tracker = new EndTracker(ends);
+    tracker.assign([{ topic: 't', partition: 1, offset: 5n }]);
     expect(tracker.done).toBe(true);
   });
 
   it('is done when every assigned partition has been read to its end', () => {
-    const tracker = new EndTracker(ranges);
+    const tracker = new EndTracker(ends);
     tracker.assign([
-      { topic: 't', partition: 0 },
-      { topic: 't', partition: 1 },
-      { topic: 'u', partition: 0 },
+      { topic: 't', partition: 0, offset: 0n },
+      { topic: 't', partition: 1, offset: 5n },
+      { topic: 'u', partition: 0, offset: 2n },
     ]);
-    tracker.reached('t', 0, '2');
+    tracker.reached('t', 0, 3n);
     expect(tracker.done).toBe(false);
-    tracker.reached('u', 0, '8');
+    tracker.reached('u', 0, 9n);
     expect(tracker.done).toBe(false);
-    tracker.reached('u', 0, '9');
+    tracker.reached('u', 0, 10n);
+    expect(tracker.done).toBe(true);
+  });
+
+  it('starts over with each assignment, partitions it has no end for counting as done', () => {
+    const tracker = new EndTracker(ends);
+    tracker.assign([{ topic: 't', partition: 0, offset: 0n }]);
+    expect(tracker.done).toBe(false);
+    tracker.assign([
+      { topic: 'u', partition: 0, offset: 10n },
+      { topic: 'new', partition: 0, offset: 0n },
+    ]);
     expect(tracker.done).toBe(true);
   });
 });

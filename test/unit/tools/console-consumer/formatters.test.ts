@@ -65,6 +65,13 @@ describe('DefaultMessageFormatter', () => {
     expect(text(f, record({ key: null, headers }))).toBe('a:<nil>;b:2 | <nil> | value\n');
   });
 
+  it('print.topic (KIP-829) puts Topic:<name> before every other field', () => {
+    expect(text(kafka({ 'print.topic': 'true' }), record())).toBe('Topic:orders\tvalue\n');
+    const all = { 'print.topic': 'true', 'print.timestamp': 'true', 'print.partition': 'true', 'print.key': 'true', 'key.separator': '|' };
+    expect(text(kafka(all), record({ topic: 'a.b' }))).toBe('Topic:a.b|CreateTime:123|Partition:0|key|value\n');
+    expect(text(kafka({ 'print.topic': 'false' }), record())).toBe('value\n');
+  });
+
   it('prints nothing at all when every field is off', () => {
     expect(render(kafka({ 'print.value': 'false' }), record()).length).toBe(0);
   });

@@ -1,0 +1,59 @@
+import { CliError } from '../../cli/errors.js';
+import { bootstrapBrokers } from '../../client/bootstrap.js';
+import { BrokerConnectionError } from '../../client/broker-connections.js';
+import { clientConfig } from '../../client/config.js';
+import { describeConnectionError } from '../../client/connection-error.js';
+import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
+import { ConsumerError } from '../../client/consumer/consumer-errors.js';
+import type { ConsumeJob } from './consume.js';
+import { ConsumeSession } from './consume-session.js';
+
+/**
+ * Opens a kts consumer with the job's settings (an unreachable cluster is a one-line CliError),
+ * runs `work` until it ends or the session does (a signal, --max-messages, --timeout-ms, a closed
+ * output), then closes the consumer. A ConsumerError that ended it becomes `Error: <message>`.
+ */
+export async function runNative<C extends { close(): void | Promise<void> }>(
+  job: ConsumeJob,
+  open: (options: FetcherOptions) => Promise<C>,
+  work: (consumer: C, session: ConsumeSession) => Promise<unknown>,
+): Promise<void> {
+  const brokers = bootstrapBrokers(job.connect);
+  let consumer: C;
+  try {
+    consumer = await open(fetcherOptions(job));
+  } catch (err) {
+    if (err instanceof BrokerConnectionError) throw new CliError(describeConnectionError(err, brokers));
+    throw err;
+  }
+  const session = new ConsumeSession(job.request, job.formatter, job.output);
+  let failure: unknown;
+  try {
+    // A signal or --timeout-ms may end the session while `work` still waits (for metadata, say);
+    // closing the consumer then ends that wait, and its error is of no interest.
+    failure = await Promise.race([work(consumer, session).catch((err: unknown) => err), session.finished]);
+  } finally {
+    await consumer.close();
+    session.close();
+  }
+  if (failure instanceof ConsumerError) throw new CliError(`Error: ${failure.message}`);
+  if (failure !== undefined) throw failure;
+}
+
+function fetcherOptions(job: ConsumeJob): FetcherOptions {
+  const { request: req, connect } = job;
+  const client = clientConfig(connect.properties ?? new Map(), { consumedKeys: connect.consumedKeys });
+  return {
+    ...job.fetch,
+    bootstrap: bootstrapBrokers(connect),
+    clientId: client.clientId,
+    connectionTimeoutMs: client.connectionTimeout,
+    requestTimeoutMs: client.requestTimeout,
+    retryBackoffMs: client.retry.initialRetryTime,
+    ...(client.ssl ? { tls: client.ssl } : {}),
+    ...(client.sasl ? { sasl: client.sasl } : {}),
+    readCommitted: req.readCommitted,
+    autoOffsetReset: req.offsetReset,
+    ...(connect.verbose ? { log: (line: string) => process.stderr.write(`[kts consumer] ${line}\n`) } : {}),
+  };
+}
