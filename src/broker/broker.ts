@@ -33,8 +33,15 @@ export interface BrokerOptions {
   metadataStore?: MetadataStore;
 }
 
-/** Requests one connection may have read but not yet answered before reading from it pauses. */
+/** Requests one connection may have unanswered before reading from it pauses. */
 const MAX_IN_FLIGHT_PER_CONNECTION = 100;
+
+/**
+ * Response bytes one connection may have waiting to be sent before reading from it pauses. Not a
+ * limit on a response's size: it only stops read-ahead, which real clients need for small requests
+ * (pipelined Produce, heartbeats), never for a second large Fetch response.
+ */
+const MAX_QUEUED_RESPONSE_BYTES_PER_CONNECTION = 16 << 20;
 
 /** Dynamic configs persisted by AlterConfigs; a value that no longer parses is reported and the static configuration used. */
 function withStoredDynamicConfigs(config: BrokerConfig, records: BrokerConfigRecords, log: BrokerLogger): BrokerConfig {
@@ -126,6 +133,7 @@ export class Broker implements BrokerContext {
       maxRequestBytes: values['socket.request.max.bytes'],
       idleTimeoutMs: values['connections.max.idle.ms'],
       maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
+      maxQueuedResponseBytes: MAX_QUEUED_RESPONSE_BYTES_PER_CONNECTION,
       router: createRouter(brokerHandlers(this)),
       apiVersionsFallback: unsupportedApiVersionsResponse,
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),

@@ -27,22 +27,29 @@ export type UnsupportedApiVersionsReply = () => unknown;
 export interface ConnectionOptions {
   maxRequestBytes: number;
   idleTimeoutMs: number;
-  /** Requests read but not yet answered before reading pauses (backpressure on pipelining clients). */
+  /** Requests dispatched but not yet answered before dispatching and reading pause (pipelining clients). */
   maxInFlight: number;
+  /** Response bytes built but not yet sent (held in order or in the socket's buffer) above which dispatching and reading pause. */
+  maxQueuedResponseBytes: number;
   router: RequestRouter;
   apiVersionsFallback: UnsupportedApiVersionsReply;
   onError(connection: ConnectionInfo, reason: string): void;
 }
 
 /**
- * One client connection: int32-framed requests in, responses out in request order. Reading
- * pauses while too many requests are unanswered or the socket's write side is saturated, so a
- * fast producer cannot make the broker buffer without bound. Any framing or decoding error closes
- * this connection only.
+ * One client connection: int32-framed requests in, responses out in request order. Pipelined
+ * requests are dispatched concurrently, except that a Fetch waits for the previous Fetch's
+ * response to be built, and nothing is dispatched while `maxInFlight` requests are unanswered or
+ * more than `maxQueuedResponseBytes` of responses wait to be sent; reading pauses meanwhile, so a
+ * client cannot make the broker hold more than about one Fetch response beyond that cap. Any
+ * framing or decoding error closes this connection only.
  */
 export class Connection implements ConnectionInfo {
   private readonly frames: FrameSplitter;
   private readonly responses: ResponseQueue;
+  /** Frames read but not yet dispatched: reading pauses while any wait, so at most one received chunk's worth. */
+  private readonly waiting: Buffer[] = [];
+  private fetchInFlight = false;
   private closed = false;
   private endWhenAnswered = false;
 
@@ -57,7 +64,7 @@ export class Connection implements ConnectionInfo {
     socket.setNoDelay(true);
     socket.setTimeout(options.idleTimeoutMs, () => this.close('idle'));
     socket.on('data', (data: Buffer) => this.onData(data));
-    socket.on('drain', () => this.resumeIfPossible());
+    socket.on('drain', () => this.pump());
     socket.on('error', () => this.close());
     socket.on('close', () => {
       this.closed = true;
@@ -81,25 +88,45 @@ export class Connection implements ConnectionInfo {
 
   /** Graceful: answer what was already read, then end the socket. */
   end(): void {
-    this.socket.pause();
-    if (this.responses.pending === 0) this.socket.end();
-    else this.endWhenAnswered = true;
+    this.endWhenAnswered = true;
+    this.pump();
   }
 
   private onData(data: Buffer): void {
-    let frames: Buffer[];
     try {
-      frames = this.frames.push(data);
+      for (const frame of this.frames.push(data)) this.waiting.push(frame);
     } catch (err) {
       this.close(err instanceof Error ? err.message : String(err));
       return;
     }
-    for (const frame of frames) this.onFrame(frame);
-    if (this.responses.pending >= this.options.maxInFlight) this.socket.pause();
+    this.pump();
+  }
+
+  /** Dispatches waiting frames as far as the limits allow, then pauses or resumes reading to match. */
+  private pump(): void {
+    while (!this.closed && this.waiting.length > 0 && this.mayDispatch(this.waiting[0]!)) this.onFrame(this.waiting.shift()!);
+    if (this.closed) return;
+    if (this.endWhenAnswered) {
+      this.socket.pause();
+      if (this.waiting.length === 0 && this.responses.pending === 0 && !this.socket.writableEnded) this.socket.end();
+    } else if (this.waiting.length > 0 || this.saturated()) {
+      this.socket.pause();
+    } else {
+      this.socket.resume();
+    }
+  }
+
+  private saturated(): boolean {
+    const unsent = this.responses.queuedBytes + this.socket.writableLength;
+    return this.responses.pending >= this.options.maxInFlight || unsent > this.options.maxQueuedResponseBytes;
+  }
+
+  /** One Fetch at a time: each may read up to fetch.max.bytes from disk, and real clients never pipeline them. */
+  private mayDispatch(frame: Buffer): boolean {
+    return !this.saturated() && !(this.fetchInFlight && frame.length >= 2 && frame.readInt16BE(0) === ApiKey.Fetch);
   }
 
   private onFrame(frame: Buffer): void {
-    if (this.closed) return;
     let request: DecodedRequest;
     try {
       request = decodeServedRequest(frame, this.options.router.codecOf);
@@ -108,7 +135,14 @@ export class Connection implements ConnectionInfo {
       return;
     }
     const { apiKey, apiVersion, header } = request;
-    const reply = this.responses.reserve();
+    const isFetch = apiKey === ApiKey.Fetch;
+    if (isFetch) this.fetchInFlight = true;
+    const reserved = this.responses.reserve();
+    const reply = (chunks: Buffer[] | null) => {
+      if (isFetch) this.fetchInFlight = false;
+      reserved(chunks);
+      this.pump();
+    };
     // Encoding runs inside the promise chain too, so a response the codec refuses closes this
     // connection instead of escaping as an unhandled rejection.
     const { router } = this.options;
@@ -117,8 +151,8 @@ export class Connection implements ConnectionInfo {
       .dispatch(request, this)
       .then((body) => reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body)))
       .catch((err: unknown) => {
-        reply(null);
         this.close(`${API_INFO[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
+        reply(null);
       });
   }
 
@@ -138,13 +172,5 @@ export class Connection implements ConnectionInfo {
     this.socket.cork();
     for (const c of chunks) this.socket.write(c);
     this.socket.uncork();
-    if (this.endWhenAnswered && this.responses.pending === 0) this.socket.end();
-    else if (this.socket.writableNeedDrain) this.socket.pause();
-    else this.resumeIfPossible();
-  }
-
-  private resumeIfPossible(): void {
-    if (this.closed || this.endWhenAnswered || this.socket.writableNeedDrain) return;
-    if (this.responses.pending < this.options.maxInFlight) this.socket.resume();
   }
 }

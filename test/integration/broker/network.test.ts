@@ -6,7 +6,9 @@ import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
-import { encodeRequest } from '../../../src/protocol/framing.js';
+import { decodeResponse, encodeRequest } from '../../../src/protocol/framing.js';
+import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
+import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { connect, fetchTopic, produce } from './helpers.js';
 
@@ -19,18 +21,18 @@ interface RawClient {
   responses(count: number, timeoutMs?: number): Promise<number[]>;
 }
 
-async function rawClient(broker: StartedBroker, { reading = true } = {}): Promise<RawClient> {
+/** `onResponse` sees each response frame (size prefix removed) as it arrives. */
+async function rawClient(broker: StartedBroker, { reading = true, onResponse = (_frame: Buffer) => {} } = {}): Promise<RawClient> {
   const socket = tcpConnect({ host: broker.host, port: broker.port });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   if (!reading) socket.pause();
   const correlationIds: number[] = [];
-  let pending = Buffer.alloc(0);
+  const frames = new FrameSplitter(Number.MAX_SAFE_INTEGER);
   const waiters = new Set<() => void>();
   socket.on('data', (data: Buffer) => {
-    pending = Buffer.concat([pending, data]);
-    while (pending.length >= 8 && pending.length >= 4 + pending.readInt32BE(0)) {
-      correlationIds.push(pending.readInt32BE(4));
-      pending = pending.subarray(4 + pending.readInt32BE(0));
+    for (const frame of frames.push(data)) {
+      correlationIds.push(frame.readInt32BE(0));
+      onResponse(frame);
     }
     for (const wake of waiters) wake();
   });
@@ -79,20 +81,43 @@ async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Resolves true on the socket's next 'drain', false if none comes within `timeoutMs`. */
+function drained(socket: Socket, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      socket.off('drain', onDrain);
+      resolve(value);
+    };
+    const onDrain = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.on('drain', onDrain);
+  });
+}
+
+async function createTopics(broker: StartedBroker, ...names: string[]): Promise<void> {
+  const conn = await connect(broker);
+  try {
+    await conn.request(ApiKey.CreateTopics, 7, {
+      ...defaultCreateTopicsRequest(),
+      topics: names.map((name) => ({ ...defaultCreateTopicsRequestCreatableTopic(), name, numPartitions: 1, replicationFactor: 1 })),
+    });
+  } finally {
+    conn.close();
+  }
+}
+
+const produceRequest = (correlationId: number, topic: string, value: Buffer) =>
+  encodeRequest(ApiKey.Produce, 9, correlationId, 'net', {
+    ...defaultProduceRequest(),
+    acks: 1,
+    timeoutMs: 1000,
+    topicData: [{ name: topic, partitionData: [{ index: 0, records: encodeBatch({ records: [{ value }] }) }] }],
+  });
+
 describe('the network layer', () => {
   let broker: StartedBroker;
-
-  const createTopic = async (name: string) => {
-    const conn = await connect(broker);
-    try {
-      await conn.request(ApiKey.CreateTopics, 7, {
-        ...defaultCreateTopicsRequest(),
-        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name, numPartitions: 1, replicationFactor: 1 }],
-      });
-    } finally {
-      conn.close();
-    }
-  };
+  const createTopic = (name: string) => createTopics(broker, name);
 
   beforeAll(async () => {
     broker = await startBroker({ config: { 'socket.request.max.bytes': '4096', 'connections.max.idle.ms': '500' }, log: () => {} });
@@ -156,13 +181,8 @@ describe('backpressure', () => {
   afterAll(() => broker?.stop());
 
   it('stops reading a connection whose client does not read its responses, and resumes once it does', async () => {
+    await createTopics(broker, 'bulk', 'marker');
     const conn = await connect(broker);
-    for (const name of ['bulk', 'marker']) {
-      await conn.request(ApiKey.CreateTopics, 7, {
-        ...defaultCreateTopicsRequest(),
-        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name, numPartitions: 1, replicationFactor: 1 }],
-      });
-    }
     for (let i = 0; i < 8; i++) expect((await produce(conn, 'bulk', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
     conn.close();
     const marker = () => broker.broker.logManager.getLog({ topic: 'marker', partition: 0 })!.logEndOffset;
@@ -175,16 +195,7 @@ describe('backpressure', () => {
     client.socket.write(Buffer.concat(Array.from({ length: 10 }, (_, i) => Buffer.concat(bulkFetch(i)))));
     await pause(500);
     // Sent once the broker's writes are stuck: it must stay unread.
-    client.socket.write(
-      Buffer.concat(
-        encodeRequest(ApiKey.Produce, 9, 10, 'net', {
-          ...defaultProduceRequest(),
-          acks: 1,
-          timeoutMs: 1000,
-          topicData: [{ name: 'marker', partitionData: [{ index: 0, records: encodeBatch({ records: [{ value: Buffer.from('after') }] }) }] }],
-        }),
-      ),
-    );
+    client.socket.write(Buffer.concat(produceRequest(10, 'marker', Buffer.from('after'))));
     await pause(500);
     expect(marker()).toBe(0n);
 
@@ -193,6 +204,66 @@ describe('backpressure', () => {
     expect(marker()).toBe(1n);
     client.socket.destroy();
   }, 40_000);
+
+  it('answers pipelined Fetches one at a time and holds back the rest while their responses go unread', async () => {
+    await createTopics(broker, 'large', 'filler');
+    const conn = await connect(broker);
+    const logEnd = (topic: string) => broker.broker.logManager.getLog({ topic, partition: 0 })!.logEndOffset;
+    let client: RawClient | undefined;
+    try {
+      for (let i = 0; i < 20; i++) expect((await produce(conn, 'large', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
+
+      const fetches = 50;
+      const fetched: { highWatermark: bigint; complete: boolean }[] = [];
+      client = await rawClient(broker, {
+        reading: false,
+        onResponse: (frame) => {
+          if (frame.readInt32BE(0) >= fetches) return;
+          const data = decodeResponse(ApiKey.Fetch, 12, frame).body.responses[0]!.partitions[0]!;
+          const batches = [...iterateBatches(data.records!)];
+          const complete =
+            data.errorCode === 0 &&
+            batches.length === Number(data.highWatermark) &&
+            batches.every((b, offset) => b.readBigInt64BE(0) === BigInt(offset)) &&
+            batches.reduce((sum, b) => sum + b.length, 0) === data.records!.length;
+          fetched.push({ highWatermark: data.highWatermark, complete });
+        },
+      });
+      // 50 fetches of the whole 20 MB log: 1 GB of responses if the broker answered them all at once.
+      const topic = fetchTopic('large', [{ partition: 0, fetchOffset: 0n }]);
+      topic.partitions[0]!.partitionMaxBytes = 50 << 20;
+      const largeFetch = (correlationId: number) => encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', { ...defaultFetchRequest(), maxBytes: 50 << 20, topics: [topic] });
+      client.socket.write(Buffer.concat(Array.from({ length: fetches }, (_, i) => Buffer.concat(largeFetch(i)))));
+
+      // Then 1 MB Produce requests until the client's writes stop draining: the broker stopped reading.
+      let fillers = 0;
+      let stuck = false;
+      while (!stuck && fillers < 64) {
+        const flushed = client.socket.write(Buffer.concat(produceRequest(fetches + fillers++, 'filler', Buffer.alloc(1_000_000))));
+        if (!flushed) stuck = !(await drained(client.socket, 1_000));
+      }
+      expect(stuck).toBe(true);
+      expect(client.socket.writableLength).toBeGreaterThan(0);
+      expect(logEnd('filler')).toBe(0n);
+      // Appended while the broker holds fetches back: those dispatched after the client reads see it.
+      expect((await produce(conn, 'large', 0, { records: [{ value: Buffer.from('late') }] })).errorCode).toBe(0);
+
+      client.socket.resume();
+      const all = Array.from({ length: fetches + fillers }, (_, i) => i);
+      expect(await client.responses(all.length, 60_000)).toEqual(all);
+      expect(fetched).toHaveLength(fetches);
+      expect(fetched.every((f) => f.complete)).toBe(true);
+      // Read ahead of the client: at most a few 20 MB responses (16 MiB cap plus the one that crossed it).
+      const readAhead = fetched.filter((f) => f.highWatermark === 20n).length;
+      expect(readAhead).toBeGreaterThan(0);
+      expect(readAhead).toBeLessThan(5);
+      expect(fetched.at(-1)!.highWatermark).toBe(21n);
+      expect(logEnd('filler')).toBe(BigInt(fillers));
+    } finally {
+      client?.socket.destroy();
+      conn.close();
+    }
+  }, 90_000);
 });
 
 describe('shutdown', () => {
