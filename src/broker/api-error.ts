@@ -1,14 +1,18 @@
 import { ErrorCode, errorName, type ErrorName } from '../protocol/errors.js';
-import { RecordsError } from '../protocol/records/errors.js';
+import { type RecordError, RecordsError } from '../protocol/records/errors.js';
 import { LogError } from './log/log-error.js';
 
-/** A refusal the broker answers with a Kafka error code and, where the response has room, a message. */
+/**
+ * A refusal the broker answers with a Kafka error code and, where the response has room, a message
+ * (and for Produce, the records to blame).
+ */
 export class ApiError extends Error {
   readonly code: number;
 
   constructor(
     readonly errorName: ErrorName,
     message: string,
+    readonly recordErrors: readonly RecordError[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,7 +27,7 @@ export class ApiError extends Error {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof RecordsError) return new ApiError(errorName(err.errorCode) ?? 'CORRUPT_MESSAGE', err.message);
+  if (err instanceof RecordsError) return new ApiError(errorName(err.errorCode) ?? 'CORRUPT_MESSAGE', err.message, err.recordErrors);
   if (err instanceof LogError) {
     const name = err.code === 'LOG_CLOSED' ? 'NOT_LEADER_OR_FOLLOWER' : err.code;
     return Object.hasOwn(ErrorCode, name) ? new ApiError(name as ErrorName, err.message) : new ApiError('KAFKA_STORAGE_ERROR', err.message);

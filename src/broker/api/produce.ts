@@ -16,8 +16,8 @@ const ADMIN_CLIENT_ID = '__admin_client';
 /**
  * Produce v0-11: each partition's records are validated (v0-2 message sets up-converted to one v2
  * batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
- * log start offset, or an error. acks=0 gets no response; as Kafka does, a failure then closes the
- * connection, the only signal such a producer gets.
+ * log start offset, or an error (from v8 with the records to blame). acks=0 gets no response; as
+ * Kafka does, a failure then closes the connection, the only signal such a producer gets.
  */
 export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Produce> {
   return (request, ctx) => {
@@ -49,6 +49,14 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
 
 function partitionResponse(index: number, result: ProduceResult): ProduceResponsePartitionProduceResponse {
   const response = { ...defaultProduceResponsePartitionProduceResponse(), index };
-  if (!result.ok) return { ...response, errorCode: result.error.code, errorMessage: result.error.message };
+  if (!result.ok) {
+    const { code, message, recordErrors } = result.error;
+    return {
+      ...response,
+      errorCode: code,
+      errorMessage: message,
+      recordErrors: recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+    };
+  }
   return { ...response, baseOffset: result.baseOffset, logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset };
 }

@@ -1,9 +1,12 @@
 import { BATCH } from '../../protocol/records/batch-header.js';
+import { type ProducedRecordRules, validateProducedRecords } from '../../protocol/records/produced-records.js';
 import type { BatchSummary } from '../../protocol/records/validate.js';
 import { ApiError } from '../api-error.js';
+import { LONG_MAX, isCompacted } from '../log/log-config.js';
 import type { TopicPartition } from '../log/log-file-names.js';
 import type { Log } from '../log/log.js';
 import type { PartitionState } from '../metadata/topic-record.js';
+import { MAX_DECOMPRESSED_BATCH_BYTES } from './decompression-limit.js';
 import { type EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache.js';
 import { ProducerStateManager } from './producer-state.js';
 
@@ -74,9 +77,10 @@ export class Partition {
   }
 
   /**
-   * Appends one validated batch a client produced (Kafka's appendRecordsToLeader): min.insync.replicas
-   * for acks=-1, max.message.bytes, CreateTime bounds, then the idempotence checks; a retried batch
-   * is answered with its original offsets and not written again.
+   * Appends one batch a client produced, its header already validated (Kafka's appendRecordsToLeader):
+   * min.insync.replicas for acks=-1, max.message.bytes, then every record (LogValidator: keys on
+   * compacted topics, CreateTime bounds), then the idempotence checks; a retried batch is answered
+   * with its original offsets and not written again.
    */
   appendAsLeader(records: Buffer, batch: BatchSummary, requiredAcks: number, now: number): AppendResult {
     const config = this.log.config;
@@ -94,7 +98,7 @@ export class Partition {
         `The record batch size in the append to ${name} is ${records.length} bytes which exceeds the maximum configured value of ${config['max.message.bytes']}.`,
       );
     }
-    if (config['message.timestamp.type'] === 'CreateTime') this.#checkTimestamps(batch, now);
+    validateProducedRecords(records, batch, this.#recordRules(now));
 
     const idempotent = batch.producerId >= 0n;
     if (idempotent) {
@@ -150,20 +154,16 @@ export class Partition {
     return this.log.deleteRecordsBefore(target);
   }
 
-  /** message.timestamp.before/after.max.ms, checked on the batch's first and largest timestamps (records stay compressed). */
-  #checkTimestamps(batch: BatchSummary, now: number): void {
+  #recordRules(now: number): ProducedRecordRules {
     const config = this.log.config;
-    const earliest = now - config['message.timestamp.before.max.ms'];
-    const latest = now + config['message.timestamp.after.max.ms'];
-    for (const timestamp of [batch.baseTimestamp, batch.maxTimestamp]) {
-      if (timestamp < 0n) continue;
-      const t = Number(timestamp);
-      if (t < earliest || t > latest) {
-        throw new ApiError(
-          'INVALID_TIMESTAMP',
-          `Timestamp ${timestamp} of message with offset ${this.log.logEndOffset} is out of range. The timestamp should be within [${earliest}, ${latest}]`,
-        );
-      }
-    }
+    const beforeMaxMs = config['message.timestamp.before.max.ms'];
+    const afterMaxMs = config['message.timestamp.after.max.ms'];
+    return {
+      partition: this.log.name,
+      requireKeys: isCompacted(config),
+      timestampType: config['message.timestamp.type'] === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
+      timestampWindow: beforeMaxMs >= LONG_MAX && afterMaxMs >= LONG_MAX ? null : { now, beforeMaxMs, afterMaxMs },
+      maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES,
+    };
   }
 }

@@ -4,8 +4,6 @@ import { validateBatches, validateProduceRecords, type BatchSummary } from '../.
 import { ApiError, toApiError } from '../api-error.js';
 import type { BrokerConfigValues } from '../config/broker-config-defs.js';
 import { topicLogConfig } from '../config/topic-config.js';
-import { requireKeys } from '../log/cleaner/require-keys.js';
-import { isCompacted } from '../log/log-config.js';
 import { topicPartitionKey, type TopicPartition } from '../log/log-file-names.js';
 import type { LogManager } from '../log/log-manager.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
@@ -155,7 +153,6 @@ export class ReplicaManager {
       batch = validateBatches(records, 'client')[0]!;
     }
     if (batch.isTransactional) throw new ApiError('INVALID_TXN_STATE', 'Transactional records are not supported by this broker');
-    if (isCompacted(partition.log.config)) requireKeys(records, partition.log.name);
     return { partition, records, batch };
   }
 

@@ -157,34 +157,46 @@ function varintAt(buf: Buffer, end: number): number {
   }
 }
 
-function skipBytesAt(buf: Buffer, end: number, min: number): void {
+/** Skips a length-prefixed field (-1 = null when `min` allows); returns its length. */
+function skipBytesAt(buf: Buffer, end: number, min: number): number {
   const n = varintAt(buf, end);
   if (n < min || n > end - at) throw invalid(`invalid length ${n} at offset ${at}`);
   if (n > 0) at += n;
+  return n;
 }
 
 /**
- * Checks that exactly `count` well-formed records fill `buf[start, end)`, without materialising
- * them. With `dense`, record i must have offset delta i (what producers send).
+ * What Kafka's per-record produce rules (LogValidator.validateRecord) need of record `index`:
+ * whether it has a key, and its timestamp delta (a float: inexact only past 2^53 ms).
  */
-export function skipRecords(buf: Buffer, start: number, end: number, count: number, dense: boolean): void {
+export type RecordVisitor = (index: number, hasKey: boolean, timestampDelta: number) => void;
+
+/**
+ * Checks that exactly `count` well-formed records fill `buf[start, end)`, without materialising
+ * them. With `dense`, record i must have offset delta i (what producers send). `visit`, when
+ * given, sees each record once its framing is known to be sound.
+ */
+export function skipRecords(buf: Buffer, start: number, end: number, count: number, dense: boolean, visit?: RecordVisitor): void {
   at = start;
   for (let i = 0; i < count; i++) {
+    if (at >= end) throw new ProtocolError('TRUNCATED', `the batch declares ${count} records but holds ${i}`);
     const size = varintAt(buf, end);
     if (size <= 0 || size > end - at) throw invalid(`invalid record length ${size} at offset ${at}`);
     const recordEnd = at + size;
     at++; // attributes
-    for (let n = 0; ; n++) {
+    let zigzag = 0;
+    for (let n = 0, scale = 1; ; n++, scale *= 128) {
       if (at >= recordEnd) throw new ProtocolError('TRUNCATED', `timestamp delta runs past its record at offset ${at}`);
       const byte = buf[at++]!;
       if (n === 9 && byte > 0x01) throw new ProtocolError('INVALID_VARINT', `varlong longer than 64 bits at offset ${at}`);
+      zigzag += (byte & 0x7f) * scale;
       if (byte < 0x80) break;
     }
     const offsetDelta = varintAt(buf, recordEnd);
     if (dense && offsetDelta !== i) {
-      throw new RecordsError(ErrorCode.INVALID_RECORD, `record ${i} has offset delta ${offsetDelta}`);
+      throw new RecordsError(ErrorCode.INVALID_RECORD, `record ${i} has offset delta ${offsetDelta}, expected ${i}`);
     }
-    skipBytesAt(buf, recordEnd, -1);
+    const keyLength = skipBytesAt(buf, recordEnd, -1);
     skipBytesAt(buf, recordEnd, -1);
     const headers = varintAt(buf, recordEnd);
     if (headers < 0) throw invalid(`invalid header count ${headers} at offset ${at}`);
@@ -193,6 +205,7 @@ export function skipRecords(buf: Buffer, start: number, end: number, count: numb
       skipBytesAt(buf, recordEnd, -1);
     }
     if (at !== recordEnd) throw invalid(`record length does not match its fields at offset ${at}`);
+    visit?.(i, keyLength >= 0, zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
   }
   if (at !== end) throw invalid(`bytes left over after ${count} records at offset ${at}`);
 }

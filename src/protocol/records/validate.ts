@@ -1,7 +1,8 @@
 /**
- * What the broker checks before appending produced batches, without decompressing them or
- * materialising records: framing, magic, CRC-32C, attributes and header consistency. For
- * uncompressed batches the records' own framing is walked too (no allocation per record).
+ * Batch-level checks, without decompressing or materialising records: framing, magic, CRC-32C,
+ * attributes and header consistency. A produced batch's records are checked afterwards, once the
+ * partition's own limits have passed (produced-records.ts); a stored uncompressed batch has its
+ * records' framing walked here (no allocation per record).
  */
 import { ErrorCode } from '../errors.js';
 import { ATTR, BATCH, type CompressionName, MAGIC_V2, computeBatchCrc } from './batch-header.js';
@@ -12,9 +13,10 @@ import { skipRecords } from './record.js';
 import type { TimestampType } from './record-batch.js';
 
 /**
- * `client`: a Produce request, held to Kafka's LogValidator rules (no control batches, dense
- * offsets, a count that matches the offset range). `log`: bytes already in a log segment, where
- * compaction may have left gaps and empty batches, and the broker wrote control batches itself.
+ * `client`: a Produce request, held to Kafka's LogValidator batch rules (no control batches, a
+ * count that matches the offset range); its records are left to validateProducedRecords. `log`:
+ * bytes already in a log segment, where compaction may have left gaps and empty batches, and the
+ * broker wrote control batches itself.
  */
 export type BatchOrigin = 'client' | 'log';
 
@@ -88,7 +90,7 @@ function validateBatch(buf: Buffer, pos: number, size: number, origin: BatchOrig
     }
     if (producerId >= 0n && baseSequence < 0) throw invalid(`invalid base sequence ${baseSequence} for producer ${producerId}`);
   }
-  if (compression === 'none') walkRecords(buf, pos, size, recordsCount, origin === 'client');
+  if (compression === 'none' && origin === 'log') walkRecords(buf, pos, size, recordsCount);
   return {
     position: pos,
     size,
@@ -107,9 +109,7 @@ function validateBatch(buf: Buffer, pos: number, size: number, origin: BatchOrig
   };
 }
 
-/** The records must fill the batch exactly; produced offsets must be 0, 1, 2, ... */
-function walkRecords(buf: Buffer, pos: number, size: number, count: number, dense: boolean): void {
-  readingRecords(`malformed records in batch at offset ${pos}`, () =>
-    skipRecords(buf, pos + BATCH.HEADER_SIZE, pos + size, count, dense),
-  );
+/** The records must fill the batch exactly. */
+function walkRecords(buf: Buffer, pos: number, size: number, count: number): void {
+  readingRecords(`malformed records in batch at offset ${pos}`, () => skipRecords(buf, pos + BATCH.HEADER_SIZE, pos + size, count, false));
 }

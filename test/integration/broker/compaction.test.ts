@@ -55,7 +55,7 @@ describe('compacted topics on the broker', () => {
       const keyless = { records: [{ key: Buffer.from('k'), value: Buffer.from('a') }, { key: null, value: Buffer.from('b') }] };
       const refused = await produce(conn, 'table', 0, keyless);
       expect(refused.errorCode).toBe(ErrorCode.INVALID_RECORD);
-      expect(refused.errorMessage).toBe('Compacted topic cannot accept message without key in topic partition table-0.');
+      expect(refused.recordErrors).toEqual([{ batchIndex: 1, batchIndexErrorMessage: 'Compacted topic cannot accept message without key in topic partition table-0' }]);
       expect((await produce(conn, 'table', 0, { records: [{ key: Buffer.from('k'), value: Buffer.from('a') }], compression: 'lz4' })).errorCode).toBe(0);
       expect((await produce(conn, 'table', 0, { ...keyless, compression: 'lz4' })).errorCode).toBe(ErrorCode.INVALID_RECORD);
       expect((await produce(conn, 'stream', 0, keyless)).errorCode).toBe(0);

@@ -9,19 +9,34 @@ import { downConvert } from '../../../../src/protocol/records/legacy-conversion.
 import { decodeMessageSet, encodeMessageSet } from '../../../../src/protocol/records/legacy-message-set.js';
 import type { RecordInput } from '../../../../src/protocol/records/record.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
-import { validateBatches } from '../../../../src/protocol/records/validate.js';
+import { type ProducedRecordRules, validateProducedRecords } from '../../../../src/protocol/records/produced-records.js';
+import { validateBatches, validateProduceRecords } from '../../../../src/protocol/records/validate.js';
 
 const CODECS: CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const LIMIT = { maxDecompressedBytes: 1 << 20 };
 // Bounded: a few hundred cases per property keeps the file to a second or two; FUZZ_RUNS=20000
 // runs a longer search locally.
 const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 300) };
+const FRAMING_ONLY: ProducedRecordRules = {
+  partition: 't-0',
+  requireKeys: false,
+  timestampType: 'CreateTime',
+  timestampWindow: null,
+  maxDecompressedBytes: LIMIT.maxDecompressedBytes,
+};
+/** Every per-record rule switched on. */
+const ALL_RULES: ProducedRecordRules = { ...FRAMING_ONLY, requireKeys: true, timestampWindow: { now: 2 ** 49, beforeMaxMs: 2 ** 48, afterMaxMs: 2 ** 48 } };
+
+function validateProduced(bytes: Buffer, rules: ProducedRecordRules): void {
+  validateProducedRecords(bytes, validateProduceRecords(bytes, 11), rules);
+}
 
 /** Every reader entry point; each may only fail with a RecordsError (a Kafka error code). */
 function readAll(bytes: Buffer): void {
   const attempts = [
     () => validateBatches(bytes, 'client'),
     () => validateBatches(bytes, 'log'),
+    () => validateProduced(bytes, ALL_RULES),
     () => [...iterateBatches(bytes)].forEach((b) => decodeBatch(b, LIMIT)),
     () => decodeMessageSet(bytes, { ...LIMIT, partialTail: 'ignore' }),
     () => downConvert(bytes, 1, LIMIT),
@@ -118,6 +133,32 @@ describe('fuzz', () => {
           for (const [at, value] of edits) b[BATCH.HEADER_SIZE + (at % body)] = value;
           b.writeUInt32BE(computeBatchCrc(b, 0, b.length), BATCH.CRC);
           expect(outcome(() => validateBatches(b, 'log'))).toBe(outcome(() => decodeBatch(b, LIMIT)));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('the produce validator accepts exactly the produced batches the decoder reads as 0..n-1, whatever the codec', () => {
+    const outcome = (fn: () => unknown) => {
+      try {
+        return fn() === false ? 'error' : 'ok';
+      } catch (err) {
+        if (!(err instanceof RecordsError)) throw err;
+        return 'error';
+      }
+    };
+    fc.assert(
+      fc.property(
+        batchArb.filter((b) => b.records.length > 0),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        (input, edits) => {
+          const b = encodeBatch({ ...input, producerId: -1n, baseSequence: -1 });
+          const body = b.length - BATCH.HEADER_SIZE;
+          for (const [at, value] of edits) b[BATCH.HEADER_SIZE + (at % body)] = value;
+          b.writeUInt32BE(computeBatchCrc(b, 0, b.length), BATCH.CRC);
+          const dense = () => decodeBatch(b, LIMIT).records.every((r, i) => r.offset === BigInt(i));
+          expect(outcome(() => validateProduced(b, FRAMING_ONLY))).toBe(outcome(dense));
         },
       ),
       RUNS,
