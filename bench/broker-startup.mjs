@@ -1,5 +1,6 @@
 // Start-up to accepting connections, median of alternating runs in the same session:
-//  - `kts server-start` (spawn → first TCP connect accepted), fresh log dir each run
+//  - `kts server-start` (spawn → first TCP connect accepted), fresh log dir each run: with its V8
+//    code cache (written by a warm-up start, as any first start writes it) and without one
 //  - Node itself: a script that only listens on a port (the floor any Node broker pays)
 //  - librdkafka's mock cluster (spawn → bootstrap address printed, i.e. listening)
 //  - in process: `import('kts')` + `startBroker()` in a fresh Node (the test-suite use)
@@ -32,10 +33,10 @@ const accepts = (port) =>
     s.once('error', () => resolve(false));
   });
 
-/** Spawns `args`, resolves to ms until `port` accepts a connection, then stops the process. */
-async function timeToAccept(args, port) {
+/** Spawns `args`, resolves to ms until `port` accepts a connection, then (after `holdMs`) stops the process. */
+async function timeToAccept(args, port, env = {}, holdMs = 0) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + DEADLINE_MS;
@@ -44,6 +45,7 @@ async function timeToAccept(args, port) {
     await new Promise((r) => setTimeout(r, 1));
   }
   const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, holdMs));
   await new Promise((resolve) => {
     if (exited) return resolve();
     child.once('exit', resolve);
@@ -52,14 +54,26 @@ async function timeToAccept(args, port) {
   return ms;
 }
 
-async function kts() {
+const warmCache = mkdtempSync(join(tmpdir(), 'kts-bench-cache-'));
+
+async function kts(cacheHome, holdMs = 0) {
   const port = await freePort();
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-startup-'));
   try {
     const args = [join(root, 'bin/kts'), 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`];
-    return await timeToAccept(args, port);
+    return await timeToAccept(args, port, { XDG_CACHE_HOME: cacheHome }, holdMs);
   } finally {
     rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+/** No code cache: a fresh cache home each run, and the broker stops before it would write one. */
+async function ktsCold() {
+  const cacheHome = mkdtempSync(join(tmpdir(), 'kts-bench-cache-'));
+  try {
+    return await kts(cacheHome);
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
   }
 }
 
@@ -91,10 +105,17 @@ async function inProcess() {
   return Number(out);
 }
 
-const cases = { 'kts server-start': kts, 'node (listen only)': nodeFloor, 'librdkafka mock cluster': mock, 'in-process startBroker (from node start)': inProcess };
+await kts(warmCache, 2_000); // the first start writes the code cache once start-up is over
+const cases = {
+  'kts server-start (code cache)': () => kts(warmCache),
+  'kts server-start (no code cache)': ktsCold,
+  'node (listen only)': nodeFloor,   'librdkafka mock cluster': mock,
+  'in-process startBroker (from node start)': inProcess,
+};
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(cases)) samples[name].push(await run());
 
 console.log(`| process | median (ms) | min (ms) |`);
 console.log('|---|---:|---:|');
 for (const [name, xs] of Object.entries(samples)) console.log(`| ${name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`);
+rmSync(warmCache, { recursive: true, force: true });
