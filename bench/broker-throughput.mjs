@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawKafkaConnection } from '../dist/client/raw-connection.js';
-import { ApiKey } from '../dist/protocol/generated/apis.js';
+import { ApiKey } from '../dist/protocol/generated/api-info.js';
 import { encodeBatch } from '../dist/protocol/records/record-batch.js';
 import { shared, startMockCluster, stopChild } from './lib/mock-cluster.mjs';
 

@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawKafkaConnection } from '../dist/client/raw-connection.js';
-import { ApiKey } from '../dist/protocol/generated/apis.js';
+import { ApiKey } from '../dist/protocol/generated/api-info.js';
 import { startMockCluster } from './lib/mock-cluster.mjs';
 import { median, timedRun } from './lib/timed-run.mjs';
 

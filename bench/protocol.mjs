@@ -3,7 +3,7 @@
 // Prints numbers only; compare runs on the same machine.
 import { randomBytes } from 'node:crypto';
 import { decodeRequest, encodeRequest, encodeResponse } from '../dist/protocol/framing.js';
-import { ApiKey } from '../dist/protocol/generated/apis.js';
+import { ApiKey } from '../dist/protocol/generated/api-info.js';
 import { defaultFetchResponse } from '../dist/protocol/generated/apis/fetch.js';
 import { defaultProduceRequest } from '../dist/protocol/generated/apis/produce.js';
 
