@@ -3,7 +3,7 @@ import { requireWithCodeCache } from './cached-bundle.js';
 
 type EntryModule = { main(rawArgv: string[]): Promise<void> };
 
-/** What bin/kts runs for `kts server-start`: the one-file bundle of server-start-main.ts, through the code cache. */
+/** What bin/kts runs (bundled as CommonJS) for `kts server-start`: the one-file bundle of server-start-main.ts, through the code cache. */
 export function main(rawArgv: string[]): Promise<void> {
   return (requireWithCodeCache(packagePath('dist', 'bundle', 'server-start.cjs')) as EntryModule).main(rawArgv);
 }
