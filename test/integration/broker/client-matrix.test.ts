@@ -11,7 +11,7 @@ import { decodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
-import { registerCompressionCodecs } from '../../../src/tools/common/kafkajs-codecs.js';
+import { registerCompressionCodecs } from '../../helpers/kafkajs-codecs.js';
 import { connect, fetchAll, fetchTopic, runProcess } from './helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 import kafkajs from 'kafkajs';
-import type { CompressionName } from '../../protocol/records/batch-header.js';
-import { compress, decompress } from '../../protocol/records/compression.js';
+import type { CompressionName } from '../../src/protocol/records/batch-header.js';
+import { compress, decompress } from '../../src/protocol/records/compression.js';
 
 /** A decompressed batch larger than this is treated as hostile rather than allocated. */
 const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
