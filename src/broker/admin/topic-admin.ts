@@ -8,6 +8,7 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import { checkTopicCollision, validateTopicName } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
+import { checkAddedPartitions } from './partition-limit.js';
 import { assignReplicas, checkManualAssignment } from './replica-assignment.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -78,6 +79,7 @@ export class TopicAdmin {
       if (count === current) throw new ApiError('INVALID_PARTITIONS', `Topic already has ${current} partitions.`);
       const brokers = this.options.liveBrokers();
       const added = count - current;
+      checkAddedPartitions(added);
       let replicaLists: number[][];
       if (assignments) {
         if (assignments.length !== added) {

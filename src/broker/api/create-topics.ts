@@ -6,6 +6,7 @@ import {
   type CreateTopicsRequestCreatableTopic,
   type CreateTopicsResponseCreatableTopicResult,
 } from '../../protocol/generated/apis/create-topics.js';
+import { checkCreateTopicsPartitions } from '../admin/partition-limit.js';
 import { toApiError } from '../api-error.js';
 import { CONFIG_SOURCE_CODE, describeTopicConfigs } from '../config/describe-configs.js';
 import type { BrokerContext } from './broker-context.js';
@@ -14,10 +15,17 @@ import type { Handler } from './handler.js';
 /**
  * CreateTopics v0-7: each topic on its own (validate_only from v1), with the broker defaults for
  * -1 partitions / replication factor (v4+). From v5 a created topic is answered with its
- * partitions, replication factor and configs; from v7 with its id. A name given twice fails both.
+ * partitions, replication factor and configs; from v7 with its id. A name given twice fails both;
+ * a request for too many partitions in all fails every topic.
  */
 export function createTopicsHandler(broker: BrokerContext): Handler<typeof ApiKey.CreateTopics> {
   return async (request) => {
+    try {
+      checkCreateTopicsPartitions(request.topics, broker.config().values['num.partitions']);
+    } catch (err) {
+      const error = toApiError(err);
+      return { ...defaultCreateTopicsResponse(), topics: request.topics.map((t) => failed(t.name, error.code, error.message)) };
+    }
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const topics: CreateTopicsResponseCreatableTopicResult[] = [];

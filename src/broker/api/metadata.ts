@@ -35,7 +35,7 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
     if (all) {
       for (const topic of broker.metadata.topics()) topics.push(describeTopic(topic));
     } else {
-      for (const wanted of request.topics!) topics.push(await lookUp(broker, wanted, autoCreate));
+      for (const wanted of request.topics!) topics.push(await lookUp(broker, wanted, autoCreate, ctx.apiVersion));
     }
     if (request.includeTopicAuthorizedOperations) {
       for (const topic of topics) if (topic.errorCode === ErrorCode.NONE) topic.topicAuthorizedOperations = ALL_TOPIC_OPERATIONS;
@@ -51,8 +51,10 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
   };
 }
 
-async function lookUp(broker: BrokerContext, wanted: MetadataRequestTopic, autoCreate: boolean): Promise<MetadataResponseTopic> {
+async function lookUp(broker: BrokerContext, wanted: MetadataRequestTopic, autoCreate: boolean, version: number): Promise<MetadataResponseTopic> {
   if (wanted.name === null) {
+    // Before v12 a response topic has no room for a missing name; Kafka refuses ids there too.
+    if (version < 12) return failed('', wanted.topicId, ErrorCode.INVALID_REQUEST);
     const topic = broker.metadata.topicById(wanted.topicId);
     return topic ? describeTopic(topic) : failed(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
   }

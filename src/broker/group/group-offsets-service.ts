@@ -7,6 +7,9 @@ import type { CommittedOffset, TopicPartitionRef } from './group-offsets.js';
 import type { GroupStore } from './group-store.js';
 import type { Scheduler } from './scheduler.js';
 
+/** Client-given timestamps (int64 on the wire) saturate here, so a far-future one is still stored as an int64 instead of failing the commit. */
+const MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
+
 export interface OffsetsConfig {
   /** offsets.retention.minutes, in ms */
   retentionMs: number;
@@ -92,7 +95,7 @@ export class GroupOffsetsService {
           errors.set(`${p.partitionIndex}:${topic.name}`, error);
           continue;
         }
-        const commitTimestamp = p.commitTimestamp >= 0 ? p.commitTimestamp : now;
+        const commitTimestamp = p.commitTimestamp >= 0 ? Math.min(p.commitTimestamp, MAX_TIMESTAMP) : now;
         accepted.push({
           topic: topic.name,
           partition: p.partitionIndex,
@@ -101,7 +104,7 @@ export class GroupOffsetsService {
             leaderEpoch: p.committedLeaderEpoch,
             metadata,
             commitTimestamp,
-            expireTimestamp: req.retentionTimeMs >= 0 ? commitTimestamp + req.retentionTimeMs : -1,
+            expireTimestamp: req.retentionTimeMs >= 0 ? Math.min(commitTimestamp + req.retentionTimeMs, MAX_TIMESTAMP) : -1,
           },
         });
       }

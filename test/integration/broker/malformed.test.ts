@@ -8,8 +8,12 @@ import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
+import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
+import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import { defaultOffsetCommitRequest, defaultOffsetCommitRequestPartition } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultDescribeQuorumRequest } from '../../../src/protocol/generated/apis/describe-quorum.js';
 import { encodeRequest } from '../../../src/protocol/framing.js';
+import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
 import { connect, produce } from './helpers.js';
 
 function frame(body: Buffer): Buffer {
@@ -76,6 +80,40 @@ describe('hostile input', () => {
     garbage[16] = 2;
     expect((await produce(healthy, 'victim', 0, garbage)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     expect((await produce(healthy, 'victim', 0, { records: [{ value: Buffer.from('fine') }] })).errorCode).toBe(0);
+  });
+
+  it('refuses to create more partitions in one request than Kafka allows, instead of stalling', async () => {
+    const create = (name: string, numPartitions: number) =>
+      healthy.request(ApiKey.CreateTopics, 7, {
+        ...defaultCreateTopicsRequest(),
+        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name, numPartitions, replicationFactor: 1 }],
+      });
+    expect((await create('huge', 0x7fffffff)).topics[0]!.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
+    expect((await create('small', 1)).topics[0]!.errorCode).toBe(0);
+    const grown = await healthy.request(ApiKey.CreatePartitions, 3, {
+      ...defaultCreatePartitionsRequest(),
+      topics: [{ name: 'small', count: 0x7fffffff, assignments: null }],
+    });
+    expect(grown.results[0]!.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
+    const metadata = await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), allowAutoTopicCreation: false, topics: [{ name: 'huge', topicId: ZERO_UUID }, { name: 'small', topicId: ZERO_UUID }] });
+    expect(metadata.topics.map((t) => [t.name, t.errorCode, t.partitions.length])).toEqual([['huge', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 0], ['small', 0, 1]]);
+  });
+
+  it('answers a v10 Metadata topic without a name, and a commit with an int64-max timestamp, instead of closing', async () => {
+    const metadata = await healthy.request(ApiKey.Metadata, 10, { ...defaultMetadataRequest(), topics: [{ name: null, topicId: ZERO_UUID }] });
+    expect(metadata.topics.map((t) => [t.name, t.errorCode])).toEqual([['', ErrorCode.INVALID_REQUEST]]);
+    await healthy.request(ApiKey.CreateTopics, 7, {
+      ...defaultCreateTopicsRequest(),
+      topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: 'committed', numPartitions: 1, replicationFactor: 1 }],
+    });
+    const committed = await healthy.request(ApiKey.OffsetCommit, 4, {
+      ...defaultOffsetCommitRequest(),
+      groupId: 'far-future',
+      generationIdOrMemberEpoch: -1,
+      retentionTimeMs: 0x7fffffffffffffffn,
+      topics: [{ name: 'committed', partitions: [{ ...defaultOffsetCommitRequestPartition(), partitionIndex: 0, committedOffset: 1n }] }],
+    });
+    expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(0);
   });
 
   it('does not advertise APIs it does not serve', async () => {
