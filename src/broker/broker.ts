@@ -137,6 +137,8 @@ export class Broker implements BrokerContext {
       router: createRouter(brokerHandlers(this)),
       apiVersionsFallback: unsupportedApiVersionsResponse,
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
+      onHandlerFailure: (connection, message) =>
+        log('error', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${message}`),
     });
   }
 

@@ -33,7 +33,10 @@ export interface ConnectionOptions {
   maxQueuedResponseBytes: number;
   router: RequestRouter;
   apiVersionsFallback: UnsupportedApiVersionsReply;
+  /** The connection was closed for `reason` (idle, malformed bytes, ...): routine, the client's doing. */
   onError(connection: ConnectionInfo, reason: string): void;
+  /** A handler failed on a well-formed request, and the connection was closed: a broker bug. */
+  onHandlerFailure(connection: ConnectionInfo, message: string): void;
 }
 
 /**
@@ -151,7 +154,8 @@ export class Connection implements ConnectionInfo {
       .dispatch(request, this)
       .then((body) => reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body)))
       .catch((err: unknown) => {
-        this.close(`${API_INFO[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.options.onHandlerFailure(this, `${API_INFO[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.close();
         reply(null);
       });
   }
