@@ -24,7 +24,7 @@ export function requireWithCodeCache(file: string): unknown {
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    setTimeout(() => writeCache(cacheFile, `${basename(file)}-`, script.createCachedData()), WRITE_AFTER_MS).unref();
+    setTimeout(() => writeCache(cacheFile, bundlePrefix(file), script.createCachedData()), WRITE_AFTER_MS).unref();
   }
   return module.exports;
 }
@@ -33,7 +33,14 @@ function cachePath(file: string): string | undefined {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   if (!base) return undefined;
   const { size, mtimeMs } = statSync(file);
-  return join(base, 'kts', `${basename(file)}-${size}-${Math.trunc(mtimeMs)}-v8-${process.versions.v8}-${process.arch}.cache`);
+  return join(base, 'kts', `${bundlePrefix(file)}${size}-${Math.trunc(mtimeMs)}-v8-${process.versions.v8}-${process.arch}.cache`);
+}
+
+/** The bundle's name and a hash of where it is installed, so two installs do not evict each other's cache. */
+function bundlePrefix(file: string): string {
+  let hash = 0x811c9dc5; // FNV-1a: no need for node:crypto's load time here
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  return `${basename(file)}-${(hash >>> 0).toString(16)}-`;
 }
 
 function readIfPresent(path: string): Buffer | undefined {
@@ -44,7 +51,7 @@ function readIfPresent(path: string): Buffer | undefined {
   }
 }
 
-/** Best effort: replaces the caches of earlier builds of the bundle; an unwritable directory just means no cache. */
+/** Best effort: replaces the caches of earlier builds of this install's bundle; an unwritable directory just means no cache. */
 function writeCache(path: string, bundlePrefix: string, data: Buffer): void {
   try {
     const dir = dirname(path);
