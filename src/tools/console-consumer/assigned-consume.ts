@@ -1,11 +1,12 @@
 import { CliError } from '../../cli/errors.js';
+import { resolveFetcherConfig } from '../../client/consumer/consumer-config.js';
 import { PartitionFetcher, type StartPosition, type TopicPartition } from '../../client/consumer/partition-fetcher.js';
-import { filterTopics } from '../common/topic-filter.js';
 import type { ConsumeJob } from './consume.js';
 import type { ConsumeSession } from './consume-session.js';
 import type { ConsumeRequest } from './consumer-options.js';
 import { EndTracker, endOffsets } from './end-tracker.js';
 import { runNative } from './native-run.js';
+import { currentPartitions, followNewPartitions, waitForMatch } from './partition-discovery.js';
 import { printRecords } from './print-records.js';
 
 /**
@@ -14,13 +15,17 @@ import { printRecords } from './print-records.js';
  * without joining a group.
  */
 export function consumeAssigned(job: ConsumeJob): Promise<void> {
-  return runNative(job, (options) => PartitionFetcher.open(options), (fetcher, session) => consumeAll(job.request, fetcher, session));
+  const { metadataMaxAgeMs } = resolveFetcherConfig({ ...job.fetch, bootstrap: [] });
+  return runNative(job, (options) => PartitionFetcher.open(options), (fetcher, session) => consumeAll(job.request, fetcher, session, metadataMaxAgeMs));
 }
 
 /** Resolves (undefined) when consuming ended normally, or with the error that ended it. */
-async function consumeAll(req: ConsumeRequest, fetcher: PartitionFetcher, session: ConsumeSession): Promise<unknown> {
-  const partitions = await assignedPartitions(req, fetcher);
+async function consumeAll(req: ConsumeRequest, fetcher: PartitionFetcher, session: ConsumeSession, maxAgeMs: number): Promise<unknown> {
   if (req.maxMessages === 0) return undefined;
+  // As Java's first poll, --timeout-ms covers the wait for metadata (and for a matching topic).
+  session.touch();
+  const partitions = await assignedPartitions(req, fetcher, session, maxAgeMs);
+  if (session.stopping) return undefined;
   fetcher.assign(partitions, startPosition(req));
   let tracker: EndTracker | undefined;
   if (req.exitAtEnd) {
@@ -29,21 +34,20 @@ async function consumeAll(req: ConsumeRequest, fetcher: PartitionFetcher, sessio
     tracker.assign(starts);
     if (tracker.done) return undefined;
   }
+  if (req.partition === undefined) void followNewPartitions(req, fetcher, session, partitions, maxAgeMs);
   return printRecords({ next: () => fetcher.next(), read: (fetched, visit) => fetched.read(visit) }, session, tracker);
 }
 
-async function assignedPartitions(req: ConsumeRequest, fetcher: PartitionFetcher): Promise<TopicPartition[]> {
+/** --exit-at-end reads what matches now, so it does not wait for a matching topic. */
+async function assignedPartitions(req: ConsumeRequest, fetcher: PartitionFetcher, session: ConsumeSession, maxAgeMs: number): Promise<TopicPartition[]> {
   const { source } = req;
-  // Kafka's pattern subscription leaves internal topics out.
-  const topics = 'topic' in source ? [source.topic] : filterTopics((await fetcher.listTopics()).sort(), source.include, true);
-  if (topics.length === 0) throw new CliError('Error: no topic matches the --include pattern');
-  const counts = await fetcher.partitionCounts(topics);
+  if ('include' in source) return req.exitAtEnd ? currentPartitions(req, fetcher) : waitForMatch(req, fetcher, session, maxAgeMs);
+  const count = (await fetcher.partitionCounts([source.topic])).get(source.topic)!;
   if (req.partition !== undefined) {
-    const count = counts.get(topics[0]!)!;
-    if (req.partition >= count) throw new CliError(`Error: topic '${topics[0]}' has no partition ${req.partition} (it has ${count})`);
-    return [{ topic: topics[0]!, partition: req.partition }];
+    if (req.partition >= count) throw new CliError(`Error: topic '${source.topic}' has no partition ${req.partition} (it has ${count})`);
+    return [{ topic: source.topic, partition: req.partition }];
   }
-  return topics.flatMap((topic) => Array.from({ length: counts.get(topic)! }, (_, partition) => ({ topic, partition })));
+  return Array.from({ length: count }, (_, partition) => ({ topic: source.topic, partition }));
 }
 
 function startPosition(req: ConsumeRequest): StartPosition {

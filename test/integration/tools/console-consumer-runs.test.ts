@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { KTS_BIN } from '../../helpers/kts.js';
@@ -71,6 +72,26 @@ describe('console-consumer runs against the embedded broker', () => {
     const named = await tools.kts(['console-consumer', '--include', 'inc-.*', '--from-beginning', '--exit-at-end', '--property', 'print.topic=true']);
     expect(named.code).toBe(0);
     expect(named.stdout.trim().split('\n').sort()).toEqual(['Topic:inc-a\ta1', 'Topic:inc-a\ta2', 'Topic:inc-b\tb1']);
+  });
+
+  it('--include without --group waits for a matching topic, until --timeout-ms if given', async () => {
+    const none = await tools.kts(['console-consumer', '--include', 'absent-.*', '--timeout-ms', '500']);
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
+
+    const waiting = tools.kts(['console-consumer', '--include', 'late-.*', '--from-beginning', '--max-messages', '1', '--consumer-property', 'metadata.max.age.ms=200']);
+    // Gives the consumer time to find no match first (had it not, the topic is found at once and this still holds).
+    await sleep(500);
+    expect((await tools.kts(['topics', '--create', '--topic', 'late-a'])).code).toBe(0);
+    await produce('late-a', 'arrived\n');
+    expect(await waiting).toMatchObject({ code: 0, stdout: 'arrived\n', stderr: 'Processed a total of 1 messages\n' });
+
+    // Topics created while others are read are picked up too.
+    const both = tools.kts(['console-consumer', '--include', 'late-.*', '--from-beginning', '--max-messages', '2', '--consumer-property', 'metadata.max.age.ms=200']);
+    await sleep(500);
+    await produce('late-b', 'later\n');
+    const read = await both;
+    expect(read).toMatchObject({ code: 0, stderr: 'Processed a total of 2 messages\n' });
+    expect(read.stdout.split('\n').sort()).toEqual(['', 'arrived', 'later']);
   });
 
   it('--exit-at-end stops at the end each partition had at start, empty partitions included', async () => {
