@@ -6,32 +6,16 @@
 //  - in process: `import('kts')` + `startBroker()` in a fresh Node (the test-suite use)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMockCluster } from './lib/mock-cluster.mjs';
+import { startMockCluster, stopChild } from './lib/mock-cluster.mjs';
+import { accepts, freePort } from './lib/ports.mjs';
 import { median } from './lib/timed-run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 21);
 const DEADLINE_MS = 10_000;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const accepts = (port) =>
-  new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
 
 /** Spawns `args`, resolves to ms until `port` accepts a connection, then (after `holdMs`) stops the process. */
 async function timeToAccept(args, port, env = {}, holdMs = 0) {
@@ -46,11 +30,7 @@ async function timeToAccept(args, port, env = {}, holdMs = 0) {
   }
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, holdMs));
-  await new Promise((resolve) => {
-    if (exited) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
+  await stopChild(child);
   return ms;
 }
 

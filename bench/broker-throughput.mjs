@@ -6,7 +6,6 @@
 // LATENCY_REQUESTS (default 5000), SHARED (default ../shared next to the checkout).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { RawKafkaConnection } from '../dist/client/raw-connection.js';
 import { ApiKey } from '../dist/protocol/generated/api-info.js';
 import { encodeBatch } from '../dist/protocol/records/record-batch.js';
 import { shared, startMockCluster, stopChild } from './lib/mock-cluster.mjs';
+import { accepts, freePort } from './lib/ports.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const throughputScript = join(shared, 'tools/bench/throughput.sh');
@@ -21,23 +21,10 @@ const PARTITIONS = 32;
 const REPEAT = Number(process.env.REPEAT ?? 3);
 const LATENCY_REQUESTS = Number(process.env.LATENCY_REQUESTS ?? 5000);
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitForPort(port, deadlineMs) {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const ok = await new Promise((resolve) => {
-      const c = connect({ host: '127.0.0.1', port }, () => (c.destroy(), resolve(true)));
-      c.on('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await accepts(port)) return;
     if (Date.now() > deadline) throw new Error(`nothing listening on ${port} after ${deadlineMs} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }

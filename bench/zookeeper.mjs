@@ -4,23 +4,16 @@
 // as separate processes with forceSync on, temp dataDirs, on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zookeeper from 'node-zookeeper-client';
+import { freePort } from './lib/ports.mjs';
 
 const KTS = fileURLToPath(new URL('../bin/kts', import.meta.url));
 const ZK_SERVER = '/usr/share/zookeeper/bin/zkServer.sh';
 const OPS = Number(process.env.OPS ?? 4000);
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function ruok(port) {
   return new Promise((resolve) => {
