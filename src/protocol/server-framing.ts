@@ -1,4 +1,4 @@
-import type { ApiCodec } from './api-descriptor.js';
+import { isApiKey, type ApiCodec } from './api-descriptor.js';
 import { API_INFO, type ApiKey } from './generated/api-info.js';
 import type { ApiMessages } from './generated/apis.js';
 import { decodeRequestHeader, encodeResponseHeader, type RequestHeader } from './generated/headers.js';
@@ -26,9 +26,9 @@ export function decodeServedRequest(frame: Buffer, codecOf: CodecLookup): Decode
   const apiVersion = r.int16();
   r.pos = 0;
   const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
-  const info = Object.hasOwn(API_INFO, apiKey) ? API_INFO[apiKey as ApiKey] : undefined;
-  if (!info) throw new UnsupportedRequestError('UNKNOWN_API_KEY', `unknown api key ${apiKey}`, header);
-  const codec = codecOf(apiKey as ApiKey);
+  if (!isApiKey(apiKey)) throw new UnsupportedRequestError('UNKNOWN_API_KEY', `unknown api key ${apiKey}`, header);
+  const info = API_INFO[apiKey];
+  const codec = codecOf(apiKey);
   if (!codec) throw new UnsupportedRequestError('UNKNOWN_API_KEY', `${info.name} is not supported by this server`, header);
   if (apiVersion < info.minVersion || apiVersion > info.maxVersion) {
     const message = `${info.name} v${apiVersion} is not supported (${info.minVersion}-${info.maxVersion})`;
