@@ -1,9 +1,9 @@
 import type { ConnectOptions } from '../../client/connect.js';
-import { openBootstrap, VersionedConnection } from '../../client/versioned-connection.js';
+import { routeToLeaders } from '../../client/leader-routes.js';
+import { withVersionedCluster } from '../../client/versioned-cluster.js';
+import type { VersionedConnection } from '../../client/versioned-connection.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
-import { defaultMetadataRequest } from '../../protocol/generated/apis/metadata.js';
-import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import type { RecordsToDelete } from './offset-json.js';
 
 export type DeleteOutcome = { topic: string; partition: number } & ({ lowWatermark: bigint } | { errorCode: number });
@@ -13,40 +13,12 @@ export type DeleteOutcome = { topic: string; partition: number } & ({ lowWaterma
  * Admin.deleteRecords does; outcomes sorted by topic and partition.
  */
 export async function deleteRecords(options: ConnectOptions, wanted: readonly RecordsToDelete[]): Promise<DeleteOutcome[]> {
-  const { bootstrap, options: connection } = await openBootstrap(options);
-  const outcomes: DeleteOutcome[] = [];
-  try {
-    const topics = [...new Set(wanted.map((w) => w.topic))];
-    const metadata = await bootstrap.request(ApiKey.Metadata, {
-      ...defaultMetadataRequest(),
-      allowAutoTopicCreation: false,
-      topics: topics.map((name) => ({ name, topicId: ZERO_UUID })),
-    });
-    const leaderOf = new Map<string, number>();
-    for (const t of metadata.topics) for (const p of t.partitions) if (t.errorCode === ErrorCode.NONE) leaderOf.set(`${t.name}-${p.partitionIndex}`, p.leaderId);
-    const byLeader = new Map<number, RecordsToDelete[]>();
-    for (const w of wanted) {
-      const leader = leaderOf.get(`${w.topic}-${w.partition}`);
-      if (leader === undefined) outcomes.push({ topic: w.topic, partition: w.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
-      else if (leader < 0) outcomes.push({ topic: w.topic, partition: w.partition, errorCode: ErrorCode.LEADER_NOT_AVAILABLE });
-      else byLeader.set(leader, [...(byLeader.get(leader) ?? []), w]);
-    }
-    for (const [leader, entries] of byLeader) {
-      const node = metadata.brokers.find((b) => b.nodeId === leader);
-      if (node === undefined) {
-        for (const e of entries) outcomes.push({ topic: e.topic, partition: e.partition, errorCode: ErrorCode.LEADER_NOT_AVAILABLE });
-        continue;
-      }
-      const conn = node.host === bootstrap.address.host && node.port === bootstrap.address.port ? bootstrap : await VersionedConnection.open(node, connection);
-      try {
-        outcomes.push(...(await deleteOn(conn, entries)));
-      } finally {
-        if (conn !== bootstrap) conn.close();
-      }
-    }
-  } finally {
-    bootstrap.close();
-  }
+  const outcomes = await withVersionedCluster(options, async (cluster) => {
+    const metadata = await cluster.metadata([...new Set(wanted.map((w) => w.topic))]);
+    const { routes, unrouted } = routeToLeaders(metadata, wanted);
+    const answered = await Promise.all(routes.map(async (route) => deleteOn(await cluster.connection(route.leader), route.partitions)));
+    return [...unrouted.map(({ topic, partition, errorCode }) => ({ topic, partition, errorCode })), ...answered.flat()];
+  });
   return outcomes.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 

@@ -8,7 +8,8 @@ import {
   defaultMetadataResponseTopic,
   type MetadataResponse,
 } from '../../../../src/protocol/generated/apis/metadata.js';
-import { matchingPartitions, routeToLeaders } from '../../../../src/tools/get-offsets/leader-routes.js';
+import { routeToLeaders } from '../../../../src/client/leader-routes.js';
+import { matchingPartitions } from '../../../../src/tools/get-offsets/matching-partitions.js';
 import { describeOffsetSpec, listOffsetsTimestamp, parseOffsetSpec } from '../../../../src/tools/get-offsets/offset-spec.js';
 import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../../../src/tools/get-offsets/partition-filter.js';
 import { offsetLines, skipLines, sortLikeKafka } from '../../../../src/tools/get-offsets/partition-offsets.js';
