@@ -40,7 +40,14 @@ async function kts(cacheHome, holdMs = 0) {
   const port = await freePort();
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-startup-'));
   try {
-    const args = [join(root, 'bin/kts'), 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`];
+    const args = [
+      join(root, 'bin/kts'),
+      'server-start',
+      '--override',
+      `listeners=PLAINTEXT://127.0.0.1:${port}`,
+      '--override',
+      `log.dirs=${logDir}`,
+    ];
     return await timeToAccept(args, port, { XDG_CACHE_HOME: cacheHome }, holdMs);
   } finally {
     rmSync(logDir, { recursive: true, force: true });
@@ -89,7 +96,8 @@ await kts(warmCache, 2_000); // the first start writes the code cache once start
 const cases = {
   'kts server-start (code cache)': () => kts(warmCache),
   'kts server-start (no code cache)': ktsCold,
-  'node (listen only)': nodeFloor,   'librdkafka mock cluster': mock,
+  'node (listen only)': nodeFloor,
+  'librdkafka mock cluster': mock,
   'in-process startBroker (from node start)': inProcess,
 };
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));

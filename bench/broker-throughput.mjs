@@ -41,10 +41,16 @@ async function startKts() {
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-logs-'));
   const child = spawn(
     process.execPath,
-    [join(root, 'bin/kts'), 'server-start',
-      '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`,
-      '--override', `log.dirs=${logDir}`,
-      '--override', `num.partitions=${PARTITIONS}`],
+    [
+      join(root, 'bin/kts'),
+      'server-start',
+      '--override',
+      `listeners=PLAINTEXT://127.0.0.1:${port}`,
+      '--override',
+      `log.dirs=${logDir}`,
+      '--override',
+      `num.partitions=${PARTITIONS}`,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   await waitForPort(port, 10_000);
@@ -133,5 +139,7 @@ for (const key of Object.keys(mockResults)) {
   const k = ktsResults[key];
   console.log(`| ${key} | ${m.msgs} | ${k ? k.msgs : 'n/a'} | ${k ? (k.msgs / m.msgs).toFixed(2) : 'n/a'} |`);
 }
-console.log(`| produce latency p50 / p99 (µs, acks=1) | ${mockLatency.p50.toFixed(0)} / ${mockLatency.p99.toFixed(0)} | ${ktsLatency.p50.toFixed(0)} / ${ktsLatency.p99.toFixed(0)} | |`);
+console.log(
+  `| produce latency p50 / p99 (µs, acks=1) | ${mockLatency.p50.toFixed(0)} / ${mockLatency.p99.toFixed(0)} | ${ktsLatency.p50.toFixed(0)} / ${ktsLatency.p99.toFixed(0)} | |`,
+);
 console.log(`| peak RSS (MB) | ${mockRss.toFixed(0)} | ${ktsRss.toFixed(0)} | |`);

@@ -26,20 +26,29 @@ const PARTITIONS = Number(process.env.PARTITIONS ?? 32);
 const TOPIC = 'bench-consume';
 const kts = join(root, 'bin/kts');
 
-
 const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
 
 /** Fills the topic once, then times each tool REPEAT times, alternating the order. */
 async function measure(name, server, input) {
   await timedRun('kcat', ['-P', '-b', server, '-t', TOPIC, '-l', input]);
-  const consumer = ['console-consumer', '--bootstrap-server', server, '--topic', TOPIC, '--from-beginning', '--max-messages', String(COUNT)];
+  const consumer = [
+    'console-consumer',
+    '--bootstrap-server',
+    server,
+    '--topic',
+    TOPIC,
+    '--from-beginning',
+    '--max-messages',
+    String(COUNT),
+  ];
   let group = 0;
   const tools = {
     kts: () => timedRun(process.execPath, [kts, ...consumer]),
     kcat: () => timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q']),
     // kcat -e learns a partition's end from a fetch that finds nothing new, which the broker holds
     // for fetch.wait.max.ms (500 ms): this variant shows kcat without most of that idle time.
-    'kcat -X fetch.wait.max.ms=5': () => timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q', '-X', 'fetch.wait.max.ms=5']),
+    'kcat -X fetch.wait.max.ms=5': () =>
+      timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q', '-X', 'fetch.wait.max.ms=5']),
     // A fresh group each run: no committed offsets, so it reads from the beginning too.
     'kts --group': () => timedRun(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]),
   };
@@ -60,7 +69,9 @@ async function measure(name, server, input) {
 
 const work = mkdtempSync(join(tmpdir(), 'kts-bench-consumer-'));
 const results = [];
-console.log(`# console-consumer vs kcat -C, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`);
+console.log(
+  `# console-consumer vs kcat -C, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`,
+);
 try {
   const input = join(work, 'lines.txt');
   writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));

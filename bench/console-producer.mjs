@@ -34,7 +34,6 @@ async function startKtsBroker() {
   return { bootstrap: broker.bootstrapServers, stop: () => broker.stop() };
 }
 
-
 async function endOffsetSum(bootstrap, topic) {
   const [host, port] = bootstrap.split(',')[0].split(':');
   const conn = await RawKafkaConnection.open(host, Number(port));
@@ -42,7 +41,17 @@ async function endOffsetSum(bootstrap, topic) {
     const response = await conn.request(ApiKey.ListOffsets, 1, {
       replicaId: -1,
       isolationLevel: 0,
-      topics: [{ name: topic, partitions: Array.from({ length: PARTITIONS }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 })) }],
+      topics: [
+        {
+          name: topic,
+          partitions: Array.from({ length: PARTITIONS }, (_, i) => ({
+            partitionIndex: i,
+            currentLeaderEpoch: -1,
+            timestamp: -1n,
+            maxNumOffsets: 1,
+          })),
+        },
+      ],
     });
     return response.topics[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
   } finally {
@@ -50,12 +59,21 @@ async function endOffsetSum(bootstrap, topic) {
   }
 }
 
-
 async function measure(name, target, prefix) {
   const times = { kts: [], kcat: [] };
   for (let r = 0; r < REPEAT; r++) {
     const runs = {
-      kts: () => timedRun(process.execPath, [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', target.bootstrap, '--topic', `${prefix}-kts-${r}`, '--file', input]),
+      kts: () =>
+        timedRun(process.execPath, [
+          join(root, 'bin/kts'),
+          'console-producer',
+          '--bootstrap-server',
+          target.bootstrap,
+          '--topic',
+          `${prefix}-kts-${r}`,
+          '--file',
+          input,
+        ]),
       kcat: () => timedRun('kcat', ['-P', '-b', target.bootstrap, '-t', `${prefix}-kcat-${r}`, '-l', input]),
     };
     // Alternate which tool goes first, so neither always gets the warmer broker.
@@ -72,7 +90,9 @@ async function measure(name, target, prefix) {
   return { name, kts, kcat };
 }
 
-console.log(`# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`);
+console.log(
+  `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`,
+);
 const results = [];
 try {
   const mockPrefix = `cp-mock-${Date.now()}`;

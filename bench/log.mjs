@@ -63,7 +63,7 @@ try {
     console.log(
       `${records} records × ${valueBytes} B per batch (${template.length} B): ` +
         `append ${((appends * records) / appendSec / 1e6).toFixed(2)} M records/s, ${(mb / appendSec).toFixed(0)} MB/s, ` +
-        `${(appendSec / appends * 1e6).toFixed(2)} µs/append; read (1 MB fetches) ${(bytes / 1e6 / readSec).toFixed(0)} MB/s`,
+        `${((appendSec / appends) * 1e6).toFixed(2)} µs/append; read (1 MB fetches) ${(bytes / 1e6 / readSec).toFixed(0)} MB/s`,
     );
     log.close();
     rmSync(partitionDir, { recursive: true, force: true });

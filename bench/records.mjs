@@ -19,7 +19,11 @@ function median(fn, runs) {
 }
 
 function result(name, fields) {
-  console.log(`RESULT bench=records case=${JSON.stringify(name)} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `RESULT bench=records case=${JSON.stringify(name)} ${Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }
 
 const big = Buffer.alloc(16 << 20, 0x5a);
@@ -48,7 +52,13 @@ function payload(compression) {
 
 const NOW = 1_700_000_000_000;
 /** A default topic's rules: only the records' framing is checked. */
-const FRAMING = { partition: 't-0', requireKeys: false, timestampType: 'CreateTime', timestampWindow: null, maxDecompressedBytes: 256 << 20 };
+const FRAMING = {
+  partition: 't-0',
+  requireKeys: false,
+  timestampType: 'CreateTime',
+  timestampWindow: null,
+  maxDecompressedBytes: 256 << 20,
+};
 /** A compacted topic with a CreateTime window: every record's key and timestamp are looked at too. */
 const ALL_RULES = { ...FRAMING, requireKeys: true, timestampWindow: { now: NOW, beforeMaxMs: 86_400_000, afterMaxMs: 3_600_000 } };
 
@@ -70,7 +80,14 @@ function textRecords(n) {
   return Array.from({ length: n }, (_, i) => {
     const bytes = randomBytes(12);
     const text = Array.from(bytes, (b) => words[b % words.length]).join(' ');
-    const value = JSON.stringify({ id: i, user: `user-${bytes.readUInt16BE(0)}`, at: NOW + i, state: i % 3 ? 'open' : 'closed', text, n: bytes.readUInt32BE(4) });
+    const value = JSON.stringify({
+      id: i,
+      user: `user-${bytes.readUInt16BE(0)}`,
+      at: NOW + i,
+      state: i % 3 ? 'open' : 'closed',
+      text,
+      n: bytes.readUInt32BE(4),
+    });
     return { key: Buffer.from(`key-${i % 1000}`), value: Buffer.from(value), timestamp: BigInt(NOW + i) };
   });
 }
@@ -103,7 +120,8 @@ for (const compression of ['lz4', 'zstd', 'snappy', 'gzip']) {
 for (const compression of ['none', 'zstd']) {
   const buf = payload(compression);
   const batches = [];
-  for (let pos = 0; pos < buf.length; pos += buf.readInt32BE(pos + 8) + 12) batches.push(buf.subarray(pos, pos + buf.readInt32BE(pos + 8) + 12));
+  for (let pos = 0; pos < buf.length; pos += buf.readInt32BE(pos + 8) + 12)
+    batches.push(buf.subarray(pos, pos + buf.readInt32BE(pos + 8) + 12));
   const us = median(() => batches.forEach((b) => decodeBatch(b, { maxDecompressedBytes: 8 << 20 })), 50);
   console.log(`decode   ${compression.padEnd(4)} 10k records: ${us.toFixed(0)} µs (${(10_000 / (us / 1e6) / 1e6).toFixed(2)} M records/s)`);
   result(`decode ${compression}`, { median_us: us.toFixed(0) });

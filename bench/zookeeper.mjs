@@ -29,11 +29,18 @@ async function startServer(kind) {
   const dir = mkdtempSync(join(tmpdir(), `kts-zk-bench-${kind}-`));
   const port = await freePort();
   const cfg = join(dir, 'zoo.cfg');
-  writeFileSync(cfg, `tickTime=2000\ndataDir=${join(dir, 'data')}\nclientPort=${port}\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\nadmin.enableServer=false\n4lw.commands.whitelist=*\n`);
+  writeFileSync(
+    cfg,
+    `tickTime=2000\ndataDir=${join(dir, 'data')}\nclientPort=${port}\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\nadmin.enableServer=false\n4lw.commands.whitelist=*\n`,
+  );
   const child =
     kind === 'kts'
       ? spawn(process.execPath, [KTS, 'zookeeper-start', cfg], { stdio: 'ignore', env: { ...process.env, KTS_RUN_DIR: join(dir, 'run') } })
-      : spawn(ZK_SERVER, ['start-foreground', cfg], { stdio: 'ignore', detached: true, env: { ...process.env, ZOOCFGDIR: dir, ZOO_LOG_DIR: dir, JMXDISABLE: 'true' } });
+      : spawn(ZK_SERVER, ['start-foreground', cfg], {
+          stdio: 'ignore',
+          detached: true,
+          env: { ...process.env, ZOOCFGDIR: dir, ZOO_LOG_DIR: dir, JMXDISABLE: 'true' },
+        });
   const deadline = Date.now() + 60_000;
   while (!(await ruok(port))) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${kind} did not start`);

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/protocol/generator/cli.js');
-const [schemasDir = join(root, '../shared/kafka-protocol'), outDir = join(root, 'src/protocol/generated')] =
-  process.argv.slice(2);
+const [schemasDir = join(root, '../shared/kafka-protocol'), outDir = join(root, 'src/protocol/generated')] = process.argv.slice(2);
 
 if (!existsSync(cli)) {
   console.error(`gen-protocol: ${cli} is missing; run npm run build first`);

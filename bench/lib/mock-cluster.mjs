@@ -15,7 +15,9 @@ function buildMock() {
   mkdirSync(dir, { recursive: true });
   const bin = join(dir, 'mockcluster');
   if (!existsSync(bin)) {
-    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', bin, join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'], { stdio: 'inherit' });
+    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', bin, join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('could not build the mock cluster (needs gcc and librdkafka-dev)');
   }
   return bin;

@@ -20,12 +20,11 @@ const SCHEME = /^[A-Za-z_]+:\/\//;
  * Parses a `--bootstrap-server` list; without one, `$KTS_BOOTSTRAP_SERVER` or `localhost:9092`.
  * Duplicates are dropped, first occurrence kept.
  */
-export function parseBootstrapServers(
-  value: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): BrokerAddress[] {
+export function parseBootstrapServers(value: string | undefined, env: NodeJS.ProcessEnv = process.env): BrokerAddress[] {
   const raw = value ?? (env[BOOTSTRAP_ENV]?.trim() || DEFAULT_BOOTSTRAP_SERVER);
-  const entries = unwrap(raw.trim()).split(SEPARATORS).filter((e) => e !== '');
+  const entries = unwrap(raw.trim())
+    .split(SEPARATORS)
+    .filter((e) => e !== '');
   if (entries.length === 0) throw new UsageError('Error: no bootstrap server given (expected host:port[,host:port...])');
   const seen = new Set<string>();
   const out: BrokerAddress[] = [];

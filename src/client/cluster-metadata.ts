@@ -28,10 +28,7 @@ export const STALE_METADATA: ReadonlySet<number> = new Set([
 ]);
 
 /** Topic errors a metadata retry cannot fix: requests for the topic fail at once. */
-const FATAL_TOPIC_ERRORS: ReadonlySet<number> = new Set([
-  ErrorCode.INVALID_TOPIC_EXCEPTION,
-  ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-]);
+const FATAL_TOPIC_ERRORS: ReadonlySet<number> = new Set([ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.TOPIC_AUTHORIZATION_FAILED]);
 
 /**
  * A client's view of the cluster: brokers and, for the topics it uses, partition leaders. It

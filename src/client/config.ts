@@ -7,9 +7,10 @@ import type { ClientProperties } from './properties.js';
 import { SSL_KEYS, sslOptions } from './ssl.js';
 
 /** What client properties decide about a connection; brokers and logging are added by connect.ts. */
-export type ClientSettings = Required<
-  Pick<KafkaConfig, 'clientId' | 'requestTimeout' | 'connectionTimeout' | 'retry'>
-> & { ssl?: ConnectionOptions; sasl?: SaslCredentials };
+export type ClientSettings = Required<Pick<KafkaConfig, 'clientId' | 'requestTimeout' | 'connectionTimeout' | 'retry'>> & {
+  ssl?: ConnectionOptions;
+  sasl?: SaslCredentials;
+};
 
 export interface ClientConfigOptions {
   /** Properties the calling tool handles itself (producer/consumer settings): not reported as unknown. */
@@ -51,8 +52,7 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
   // ApiVersions, so an unreachable cluster fails within the request timeout.
   const derivedConnectionTimeout = Math.max(1, Math.floor(requestTimeout / (2 * (1 + RETRIES))));
   const connectionTimeout =
-    positiveInt(props, 'socket.connection.setup.timeout.ms') ??
-    Math.min(MAX_CONNECTION_TIMEOUT_MS, derivedConnectionTimeout);
+    positiveInt(props, 'socket.connection.setup.timeout.ms') ?? Math.min(MAX_CONNECTION_TIMEOUT_MS, derivedConnectionTimeout);
   const initialRetryTime = positiveInt(props, 'retry.backoff.ms') ?? DEFAULT_RETRY_BACKOFF_MS;
 
   const protocol = securityProtocol(props);

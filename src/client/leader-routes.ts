@@ -40,7 +40,11 @@ export function routeToLeaders<T extends Partitioned>(
     }
     const topicError = topicErrors.get(tp.topic) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     const errorCode =
-      topicError !== ErrorCode.NONE ? topicError : leaderId === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.LEADER_NOT_AVAILABLE;
+      topicError !== ErrorCode.NONE
+        ? topicError
+        : leaderId === undefined
+          ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          : ErrorCode.LEADER_NOT_AVAILABLE;
     unrouted.push({ ...tp, errorCode });
   }
   return { routes: [...routes.values()], unrouted };

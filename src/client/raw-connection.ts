@@ -109,12 +109,7 @@ export class RawKafkaConnection {
    * Sends a request that gets no response (Produce with acks=0). `onWritten` runs once the socket
    * has written it (or failed to), which is when Kafka's producer considers such records sent.
    */
-  sendOnly<K extends ApiKey>(
-    apiKey: K,
-    version: number,
-    body: ApiMessages[K]['request'],
-    onWritten?: (err: Error | null) => void,
-  ): void {
+  sendOnly<K extends ApiKey>(apiKey: K, version: number, body: ApiMessages[K]['request'], onWritten?: (err: Error | null) => void): void {
     if (this.failure) {
       onWritten?.(this.failure);
       return;

@@ -22,9 +22,7 @@ export function saslOptions(props: ClientProperties): SaslCredentials {
   const name = (props.get('sasl.mechanism') || 'GSSAPI').toUpperCase();
   const mechanism = MECHANISMS[name as keyof typeof MECHANISMS];
   if (mechanism === undefined) {
-    throw new UsageError(
-      `Error: sasl.mechanism ${name} is not supported (use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)`,
-    );
+    throw new UsageError(`Error: sasl.mechanism ${name} is not supported (use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)`);
   }
   const jaas = props.get('sasl.jaas.config');
   if (!jaas) throw new UsageError(`Error: sasl.mechanism ${name} needs sasl.jaas.config with a username and password`);

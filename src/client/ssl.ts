@@ -79,8 +79,7 @@ function storeFile(path: string, prefix: string, declaredType: string | undefine
   const type = declaredType?.toUpperCase();
   if (type === 'PEM' || (type === undefined && text.includes('-----BEGIN '))) return text;
   const p12 = type === 'PKCS12' ? path : `${path}.p12`;
-  const toP12 =
-    type === 'PKCS12' ? '' : `keytool -importkeystore -srckeystore ${path} -destkeystore ${p12} -deststoretype PKCS12 && `;
+  const toP12 = type === 'PKCS12' ? '' : `keytool -importkeystore -srckeystore ${path} -destkeystore ${p12} -deststoretype PKCS12 && `;
   throw new UsageError(
     `Error: ${what} '${path}' is ${type ? `a ${type} store` : 'not PEM'}; kts reads PEM only, convert it with ` +
       `\`${toP12}openssl pkcs12 -in ${p12} -out ${path}.pem -nodes\` and set ${prefix}.location to the .pem file`,

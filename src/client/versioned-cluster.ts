@@ -52,7 +52,11 @@ export class VersionedCluster {
 
   close(): void {
     // A connection still opening closes once it is open.
-    for (const conn of this.#connections.values()) conn.then((c) => c.close(), () => {});
+    for (const conn of this.#connections.values())
+      conn.then(
+        (c) => c.close(),
+        () => {},
+      );
   }
 }
 

@@ -46,7 +46,11 @@ export class VersionedConnection {
   /** Connects and negotiates versions; a failure rejects with the underlying error. */
   static async open(broker: BrokerAddress, options: VersionedConnectionOptions): Promise<VersionedConnection> {
     const { connectTimeoutMs, requestTimeoutMs, ...security } = options;
-    const raw = await RawKafkaConnection.open(broker.host, broker.port, { ...security, timeoutMs: connectTimeoutMs, negotiateVersions: true });
+    const raw = await RawKafkaConnection.open(broker.host, broker.port, {
+      ...security,
+      timeoutMs: connectTimeoutMs,
+      negotiateVersions: true,
+    });
     return new VersionedConnection(raw, broker, requestTimeoutMs);
   }
 
@@ -128,7 +132,9 @@ export async function withVersionedConnection<T>(
  * Connects to the first bootstrap broker of `options` that answers, and says how to reach the
  * others. Client properties are read once here, so an unknown one is reported once.
  */
-export async function openBootstrap(options: ConnectOptions): Promise<{ bootstrap: VersionedConnection; options: VersionedConnectionOptions }> {
+export async function openBootstrap(
+  options: ConnectOptions,
+): Promise<{ bootstrap: VersionedConnection; options: VersionedConnectionOptions }> {
   const settings = clientConfig(options.properties ?? new Map(), { consumedKeys: options.consumedKeys });
   const connection = versionedConnectionOptions(settings);
   return { bootstrap: await VersionedConnection.reachAny(bootstrapBrokers(options), connection), options: connection };

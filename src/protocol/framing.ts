@@ -44,6 +44,11 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
 }
 
 /** encodeServedResponse with any API's codecs. */
-export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, correlationId: number, body: ApiMessages[K]['response']): Buffer[] {
+export function encodeResponse<K extends ApiKey>(
+  apiKey: K,
+  version: number,
+  correlationId: number,
+  body: ApiMessages[K]['response'],
+): Buffer[] {
   return encodeServedResponse(APIS[apiKey], apiKey, version, correlationId, body);
 }

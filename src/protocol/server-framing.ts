@@ -9,7 +9,12 @@ import { Writer } from './primitives/writer.js';
 
 /** A decoded request; switching on `apiKey` narrows `body` to that API's request type. */
 export type DecodedRequest = {
-  [K in ApiKey]: { readonly apiKey: K; readonly apiVersion: number; readonly header: RequestHeader; readonly body: ApiMessages[K]['request'] };
+  [K in ApiKey]: {
+    readonly apiKey: K;
+    readonly apiVersion: number;
+    readonly header: RequestHeader;
+    readonly body: ApiMessages[K]['request'];
+  };
 }[ApiKey];
 
 /** The codecs of the APIs a server answers; undefined for any other key. */

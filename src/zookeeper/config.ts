@@ -84,9 +84,7 @@ export function parseConfig(props: ReadonlyMap<string, string>): ParsedConfig {
     else unknown.push(key);
   }
   if (servers.length > 0) {
-    warnings.push(
-      `WARN: ${servers.join(', ')} ignored: kts runs a standalone ZooKeeper server; replicated ensembles are not supported`,
-    );
+    warnings.push(`WARN: ${servers.join(', ')} ignored: kts runs a standalone ZooKeeper server; replicated ensembles are not supported`);
   }
   if (unknown.length > 0) warnings.push(`WARN: unknown ZooKeeper configuration keys ignored: ${unknown.join(', ')}`);
   return {
@@ -113,6 +111,9 @@ export function parseConfig(props: ReadonlyMap<string, string>): ParsedConfig {
 
 function parseWhitelist(text: string | undefined): ReadonlySet<string> {
   if (text === undefined) return new Set(FOUR_LETTER_WORDS);
-  const words = text.split(',').map((w) => w.trim()).filter(Boolean);
+  const words = text
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
   return new Set(words.includes('*') ? FOUR_LETTER_WORDS : words);
 }

@@ -104,20 +104,32 @@ export function handleRequest(ctx: RequestContext, conn: Connection, xid: number
     }
     case OpCode.delete: {
       const req = readPathVersion(r);
-      return write((p) => p.delete(req), () => undefined);
+      return write(
+        (p) => p.delete(req),
+        () => undefined,
+      );
     }
     case OpCode.setData: {
       const req = readSetDataRequest(r);
-      return write((p) => p.setData(req), () => statOf(req.path));
+      return write(
+        (p) => p.setData(req),
+        () => statOf(req.path),
+      );
     }
     case OpCode.setACL: {
       const req = readSetAclRequest(r);
-      return write((p) => p.setAcl(req), () => statOf(req.path));
+      return write(
+        (p) => p.setAcl(req),
+        () => statOf(req.path),
+      );
     }
     case OpCode.check: {
       // A standalone check answers like setData does in 3.8 (a SetDataResponse with the Stat).
       const req = readPathVersion(r);
-      return write((p) => p.check(req), () => statOf(req.path));
+      return write(
+        (p) => p.check(req),
+        () => statOf(req.path),
+      );
     }
     case OpCode.multi:
       return multi(ctx, conn, xid, r, who);
@@ -267,7 +279,13 @@ function writeMultiHeader(w: JuteWriter, type: number, done: boolean, err: numbe
 }
 
 /** multi (14): all ops or none, one zxid; on failure every entry is an error result. */
-function multi(ctx: RequestContext, conn: Connection, xid: number, r: JuteReader, who: { sessionId: bigint; ids: Connection['ids'] }): void {
+function multi(
+  ctx: RequestContext,
+  conn: Connection,
+  xid: number,
+  r: JuteReader,
+  who: { sessionId: bigint; ids: Connection['ids'] },
+): void {
   const ops = readOps<MultiOp>(r, (type) => {
     switch (type) {
       case OpCode.create:
@@ -342,10 +360,7 @@ function multiRead(ctx: RequestContext, conn: Connection, xid: number, r: JuteRe
   });
   const results = ops.map((op) => {
     try {
-      const body =
-        op.type === OpCode.getData
-          ? getData(ctx, conn, op.path, op.watch)
-          : getChildren(ctx, conn, op.path, op.watch, false);
+      const body = op.type === OpCode.getData ? getData(ctx, conn, op.path, op.watch) : getChildren(ctx, conn, op.path, op.watch, false);
       return { type: op.type, err: Err.OK as number, body };
     } catch (err) {
       if (!(err instanceof KeeperError)) throw err;

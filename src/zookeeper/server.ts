@@ -34,7 +34,12 @@ export interface RunningZooKeeper {
 
 /** Starts a standalone server: loads dataDir, listens, and resolves once it accepts connections. */
 export async function startZooKeeper(opts: StartOptions): Promise<RunningZooKeeper> {
-  const { config: defaults } = parseConfig(new Map([['dataDir', opts.dataDir], ['clientPort', '0']]));
+  const { config: defaults } = parseConfig(
+    new Map([
+      ['dataDir', opts.dataDir],
+      ['clientPort', '0'],
+    ]),
+  );
   const config: ZooKeeperConfig = { ...defaults, ...stripUndefined(opts), clientPort: opts.port ?? opts.clientPort ?? 0 };
   const server = new ZooKeeperServer(config, opts.onFatal);
   await server.listen();
@@ -200,9 +205,7 @@ export class ZooKeeperServer implements ConnectionHost, RequestContext {
     every(Math.min(this.config.tickTime, 1000), () => this.expireSessions());
     every(this.config.containerCheckIntervalMs, () => this.reap());
     if (this.config.purgeIntervalHours > 0) {
-      every(this.config.purgeIntervalHours * 3_600_000, () =>
-        purge(this.db.snapDir, this.db.logDir, this.config.snapRetainCount),
-      );
+      every(this.config.purgeIntervalHours * 3_600_000, () => purge(this.db.snapDir, this.db.logDir, this.config.snapRetainCount));
     }
   }
 

@@ -18,7 +18,15 @@ describe('output conventions', () => {
   });
 
   it('renders a compact boxed table without escape codes off a terminal', () => {
-    expect(renderTable(['TOPIC', 'PARTITION'], [['t', 0], ['t', 1]])).toBe(
+    expect(
+      renderTable(
+        ['TOPIC', 'PARTITION'],
+        [
+          ['t', 0],
+          ['t', 1],
+        ],
+      ),
+    ).toBe(
       [
         '┌───────┬───────────┐',
         '│ TOPIC │ PARTITION │',

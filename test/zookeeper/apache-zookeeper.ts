@@ -14,7 +14,6 @@ export interface ApacheZooKeeper {
   stop(): Promise<void>;
 }
 
-
 /** Debian's Apache ZooKeeper 3.8 in the foreground with its own temp config (never /etc/zookeeper). */
 export async function startApacheZooKeeper(extra: Record<string, string> = {}): Promise<ApacheZooKeeper> {
   const dir = tempDir('apache');
@@ -30,8 +29,16 @@ export async function startApacheZooKeeper(extra: Record<string, string> = {}): 
     '4lw.commands.whitelist': '*',
     ...extra,
   };
-  writeFileSync(cfg, Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''));
-  writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=WARN, CONSOLE\nlog4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\nlog4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout\n');
+  writeFileSync(
+    cfg,
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
+  writeFileSync(
+    join(dir, 'log4j.properties'),
+    'log4j.rootLogger=WARN, CONSOLE\nlog4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\nlog4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout\n',
+  );
   const child: ChildProcess = spawn(ZK_SERVER, ['start-foreground', cfg], {
     env: { ...process.env, ZOOCFGDIR: dir, ZOO_LOG_DIR: dir, JMXDISABLE: 'true' },
     stdio: 'ignore',

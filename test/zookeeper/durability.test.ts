@@ -21,7 +21,10 @@ describe('kts zookeeper-start / zookeeper-stop with node-zookeeper-client', () =
   /** Starts the server in the foreground and resolves with its port once it says it serves. */
   function start(): Promise<number> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [KTS_BIN, 'zookeeper-start', props], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [KTS_BIN, 'zookeeper-start', props], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       server = child;
       let out = '';
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 15_000);
@@ -39,11 +42,16 @@ describe('kts zookeeper-start / zookeeper-stop with node-zookeeper-client', () =
   }
 
   function exited(child: ChildProcess): Promise<number | null> {
-    return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+    return new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+    );
   }
 
   beforeAll(() => {
-    writeFileSync(props, `dataDir=${join(dir, 'data')}\nclientPort=0\nclientPortAddress=127.0.0.1\ntickTime=500\nsnapCount=50\nadmin.enableServer=false\n`);
+    writeFileSync(
+      props,
+      `dataDir=${join(dir, 'data')}\nclientPort=0\nclientPortAddress=127.0.0.1\ntickTime=500\nsnapCount=50\nadmin.enableServer=false\n`,
+    );
   });
 
   afterAll(async () => {

@@ -71,7 +71,9 @@ describe('robustness', () => {
 
   it('answers the four-letter words on the client port', async () => {
     expect(await fourLetterWord(zk.port, 'ruok')).toBe('imok');
-    expect(await fourLetterWord(zk.port, 'srvr')).toMatch(/^Zookeeper version: .*\nLatency min\/avg\/max: .*\nMode: standalone\nNode count: \d+\n$/s);
+    expect(await fourLetterWord(zk.port, 'srvr')).toMatch(
+      /^Zookeeper version: .*\nLatency min\/avg\/max: .*\nMode: standalone\nNode count: \d+\n$/s,
+    );
     expect(await fourLetterWord(zk.port, 'stat')).toContain('Clients:\n');
     expect(await fourLetterWord(zk.port, 'mntr')).toMatch(/^zk_version\t.*\nzk_server_state\tstandalone\n/);
     expect(await fourLetterWord(zk.port, 'conf')).toContain(`clientPort=${zk.port}\n`);
@@ -101,10 +103,7 @@ describe('robustness', () => {
     await Promise.all(clients.map((c, i) => c.create(`/many-${i}`, String(i))));
     const root = await clients[0]!.children('/');
     for (let i = 0; i < 40; i++) expect(root).toContain(`many-${i}`);
-    expect(await Promise.all(clients.map((c, i) => c.get(`/many-${(i + 1) % 40}`)))).toEqual(
-      clients.map((_, i) => String((i + 1) % 40)),
-    );
+    expect(await Promise.all(clients.map((c, i) => c.get(`/many-${(i + 1) % 40}`)))).toEqual(clients.map((_, i) => String((i + 1) % 40)));
     for (const c of clients) c.close();
   });
 });
-

@@ -22,7 +22,15 @@ afterEach(() => {
 });
 
 function openDb(dir: string, snapCount = 1000): Database {
-  return Database.open({ dataDir: dir, dataLogDir: dir, snapCount, forceSync: true, onFailure: (e) => { throw e; } });
+  return Database.open({
+    dataDir: dir,
+    dataLogDir: dir,
+    snapCount,
+    forceSync: true,
+    onFailure: (e) => {
+      throw e;
+    },
+  });
 }
 
 const owner = { sessionId: 1n, ids: [] };
@@ -30,17 +38,46 @@ const create = (path: string, flags = 0) => ({ path, data: Buffer.from('d'), acl
 
 describe('config', () => {
   it('applies ZooKeeper defaults and derives session bounds from tickTime', () => {
-    const { config, warnings } = parseConfig(new Map([['dataDir', '/d'], ['clientPort', '2181'], ['tickTime', '1000'], ['admin.enableServer', 'false']]));
-    expect(config).toMatchObject({ clientPort: 2181, dataLogDir: '/d', minSessionTimeout: 2000, maxSessionTimeout: 20000, maxClientCnxns: 60, maxBuffer: 0xfffff });
+    const { config, warnings } = parseConfig(
+      new Map([
+        ['dataDir', '/d'],
+        ['clientPort', '2181'],
+        ['tickTime', '1000'],
+        ['admin.enableServer', 'false'],
+      ]),
+    );
+    expect(config).toMatchObject({
+      clientPort: 2181,
+      dataLogDir: '/d',
+      minSessionTimeout: 2000,
+      maxSessionTimeout: 20000,
+      maxClientCnxns: 60,
+      maxBuffer: 0xfffff,
+    });
     expect(warnings).toEqual([]);
   });
 
   it('names unknown keys and server.N in one warning each; rejects bad values in one line', () => {
-    const { warnings } = parseConfig(new Map([['dataDir', '/d'], ['clientPort', '1'], ['server.1', 'h:2888:3888'], ['bogus', '1'], ['initLimit', '5']]));
+    const { warnings } = parseConfig(
+      new Map([
+        ['dataDir', '/d'],
+        ['clientPort', '1'],
+        ['server.1', 'h:2888:3888'],
+        ['bogus', '1'],
+        ['initLimit', '5'],
+      ]),
+    );
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/server\.1 .*standalone/);
     expect(warnings[1]).toMatch(/bogus/);
-    expect(() => parseConfig(new Map([['dataDir', '/d'], ['clientPort', 'x']]))).toThrow(/^Invalid value for clientPort: 'x'/);
+    expect(() =>
+      parseConfig(
+        new Map([
+          ['dataDir', '/d'],
+          ['clientPort', 'x'],
+        ]),
+      ),
+    ).toThrow(/^Invalid value for clientPort: 'x'/);
     expect(() => parseConfig(new Map([['clientPort', '1']]))).toThrow('dataDir is not set');
   });
 });
@@ -59,7 +96,12 @@ describe('paths, ACLs and jute', () => {
   it('round-trips every txn through the log codec', () => {
     const body = fc.oneof(
       fc.record({ type: fc.constant('delete' as const), path: fc.string() }),
-      fc.record({ type: fc.constant('setData' as const), path: fc.string(), data: fc.uint8Array().map((a) => Buffer.from(a)), version: fc.integer() }),
+      fc.record({
+        type: fc.constant('setData' as const),
+        path: fc.string(),
+        data: fc.uint8Array().map((a) => Buffer.from(a)),
+        version: fc.integer(),
+      }),
       fc.record({ type: fc.constant('closeSession' as const), sessionId: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) }),
       fc.record({ type: fc.constant('error' as const), err: fc.integer() }),
     );

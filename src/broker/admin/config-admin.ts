@@ -62,7 +62,10 @@ export class ConfigAdmin {
     }
     if (name === '') return describeBrokerConfigs(config, 'dynamicDefault', options);
     if (this.#brokerIdOf(name, 'Broker id must be an integer') !== this.options.brokerId) {
-      throw new ApiError('INVALID_REQUEST', `Unexpected broker id, expected ${this.options.brokerId} or empty string, but received ${name}`);
+      throw new ApiError(
+        'INVALID_REQUEST',
+        `Unexpected broker id, expected ${this.options.brokerId} or empty string, but received ${name}`,
+      );
     }
     return describeBrokerConfigs(config, 'dynamicBroker', options);
   }
@@ -100,7 +103,11 @@ export class ConfigAdmin {
     }
   }
 
-  #changeBroker(name: string, next: (current: ReadonlyMap<string, string>) => ReadonlyMap<string, string>, validateOnly: boolean): Promise<void> {
+  #changeBroker(
+    name: string,
+    next: (current: ReadonlyMap<string, string>) => ReadonlyMap<string, string>,
+    validateOnly: boolean,
+  ): Promise<void> {
     const { brokerId } = this.options;
     if (name !== '' && this.#brokerIdOf(name, 'Node id must be an integer') !== brokerId) {
       throw new ApiError('INVALID_REQUEST', `Unexpected broker id, expected ${brokerId}, but received ${name}`);

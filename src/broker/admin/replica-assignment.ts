@@ -7,7 +7,10 @@ import { ApiError } from '../api-error.js';
 export function assignReplicas(brokers: readonly number[], count: number, replicationFactor: number, firstPartition = 0): number[][] {
   if (replicationFactor <= 0) throw new ApiError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
   if (replicationFactor > brokers.length) {
-    throw new ApiError('INVALID_REPLICATION_FACTOR', `Replication factor: ${replicationFactor} larger than available brokers: ${brokers.length}.`);
+    throw new ApiError(
+      'INVALID_REPLICATION_FACTOR',
+      `Replication factor: ${replicationFactor} larger than available brokers: ${brokers.length}.`,
+    );
   }
   const sorted = [...brokers].sort((a, b) => a - b);
   return Array.from({ length: count }, (_, i) =>
@@ -18,7 +21,8 @@ export function assignReplicas(brokers: readonly number[], count: number, replic
 /** Checks replica lists a client gave (CreateTopics assignments, CreatePartitions), with Kafka's wording. */
 export function checkManualAssignment(replicaLists: readonly (readonly number[])[], brokers: readonly number[]): void {
   const invalid = (message: string) => new ApiError('INVALID_REPLICA_ASSIGNMENT', message);
-  if (replicaLists.some((replicas) => replicas.length === 0)) throw invalid('Replica assignment must name at least one broker for every partition.');
+  if (replicaLists.some((replicas) => replicas.length === 0))
+    throw invalid('Replica assignment must name at least one broker for every partition.');
   if (new Set(replicaLists.map((r) => r.length)).size > 1) throw invalid('All partitions should have the same number of replicas');
   for (const replicas of replicaLists) {
     if (new Set(replicas).size !== replicas.length) throw invalid(`Duplicate replica assignment found: ${replicas.join(', ')}`);

@@ -147,7 +147,8 @@ export class TopicAdmin {
     } else {
       const values = this.options.config().values;
       const partitions = request.numPartitions === USE_DEFAULT ? values['num.partitions'] : request.numPartitions;
-      const replicationFactor = request.replicationFactor === USE_DEFAULT ? values['default.replication.factor'] : request.replicationFactor;
+      const replicationFactor =
+        request.replicationFactor === USE_DEFAULT ? values['default.replication.factor'] : request.replicationFactor;
       if (partitions <= 0) throw new ApiError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
       replicaLists = assignReplicas(brokers, partitions, replicationFactor);
     }

@@ -37,7 +37,11 @@ export function createTopicsHandler(broker: BrokerContext): Handler<typeof ApiKe
   };
 }
 
-async function create(broker: BrokerContext, t: CreateTopicsRequestCreatableTopic, validateOnly: boolean): Promise<CreateTopicsResponseCreatableTopicResult> {
+async function create(
+  broker: BrokerContext,
+  t: CreateTopicsRequestCreatableTopic,
+  validateOnly: boolean,
+): Promise<CreateTopicsResponseCreatableTopicResult> {
   try {
     const topic = await broker.topicAdmin.createTopic(
       {

@@ -1,6 +1,9 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
-import { defaultDeleteRecordsResponse, type DeleteRecordsResponseDeleteRecordsPartitionResult } from '../../protocol/generated/apis/delete-records.js';
+import {
+  defaultDeleteRecordsResponse,
+  type DeleteRecordsResponseDeleteRecordsPartitionResult,
+} from '../../protocol/generated/apis/delete-records.js';
 import { ApiError, toApiError } from '../api-error.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import type { BrokerContext } from './broker-context.js';
@@ -18,7 +21,8 @@ export function deleteRecordsHandler(broker: BrokerContext): Handler<typeof ApiK
       name: t.name,
       partitions: t.partitions.map((p): DeleteRecordsResponseDeleteRecordsPartitionResult => {
         try {
-          if (INTERNAL_TOPICS.has(t.name)) throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot delete records of internal topic ${t.name}`);
+          if (INTERNAL_TOPICS.has(t.name))
+            throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot delete records of internal topic ${t.name}`);
           const partition = broker.replicaManager.partition(t.name, p.partitionIndex);
           if (!partition) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
           return { partitionIndex: p.partitionIndex, lowWatermark: partition.deleteRecords(p.offset), errorCode: ErrorCode.NONE };

@@ -1,9 +1,6 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
-import {
-  defaultDeleteTopicsResponse,
-  type DeleteTopicsResponseDeletableTopicResult,
-} from '../../protocol/generated/apis/delete-topics.js';
+import { defaultDeleteTopicsResponse, type DeleteTopicsResponseDeletableTopicResult } from '../../protocol/generated/apis/delete-topics.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { toApiError } from '../api-error.js';
 import type { BrokerContext } from './broker-context.js';
@@ -19,9 +16,16 @@ export function deleteTopicsHandler(broker: BrokerContext): Handler<typeof ApiKe
     const enabled = broker.config().values['delete.topic.enable'];
     const responses: DeleteTopicsResponseDeletableTopicResult[] = [];
     for (const { name, topicId } of wanted) {
-      const result = (errorCode: number, errorMessage: string | null = null, topicName = name) => ({ name: topicName, topicId, errorCode, errorMessage });
+      const result = (errorCode: number, errorMessage: string | null = null, topicName = name) => ({
+        name: topicName,
+        topicId,
+        errorCode,
+        errorMessage,
+      });
       if (!enabled) {
-        responses.push(result(ctx.apiVersion < 3 ? ErrorCode.INVALID_REQUEST : ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.'));
+        responses.push(
+          result(ctx.apiVersion < 3 ? ErrorCode.INVALID_REQUEST : ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.'),
+        );
       } else if (name !== null && topicId !== ZERO_UUID) {
         responses.push(result(ErrorCode.INVALID_REQUEST, 'You may not specify both topic name and topic id.'));
       } else if (name === null) {

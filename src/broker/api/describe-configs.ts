@@ -20,7 +20,11 @@ export function describeConfigsHandler(broker: BrokerContext): Handler<typeof Ap
   return (request, ctx) => ({
     ...defaultDescribeConfigsResponse(),
     results: request.resources.map((r) => {
-      const result = { ...defaultDescribeConfigsResponseDescribeConfigsResult(), resourceType: r.resourceType, resourceName: r.resourceName };
+      const result = {
+        ...defaultDescribeConfigsResponseDescribeConfigsResult(),
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+      };
       try {
         const type = configResourceType(r.resourceType);
         if (type === undefined) throw new ApiError('INVALID_REQUEST', `Unsupported resource type: ${resourceTypeName(r.resourceType)}`);

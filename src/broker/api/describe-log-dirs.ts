@@ -20,7 +20,9 @@ import type { Handler } from './handler.js';
 export function describeLogDirsHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeLogDirs> {
   return (request) => {
     const wanted =
-      request.topics === null ? null : new Set(request.topics.flatMap((t) => t.partitions.map((partition) => topicPartitionKey({ topic: t.topic, partition }))));
+      request.topics === null
+        ? null
+        : new Set(request.topics.flatMap((t) => t.partitions.map((partition) => topicPartitionKey({ topic: t.topic, partition }))));
     return {
       ...defaultDescribeLogDirsResponse(),
       results: broker.logManager.logDirs.map((dir) => describeDir(broker.logManager, dir, wanted)),
@@ -28,7 +30,11 @@ export function describeLogDirsHandler(broker: BrokerContext): Handler<typeof Ap
   };
 }
 
-function describeDir(logManager: LogManager, dir: string, wanted: ReadonlySet<string> | null): DescribeLogDirsResponseDescribeLogDirsResult {
+function describeDir(
+  logManager: LogManager,
+  dir: string,
+  wanted: ReadonlySet<string> | null,
+): DescribeLogDirsResponseDescribeLogDirsResult {
   const result = { ...defaultDescribeLogDirsResponseDescribeLogDirsResult(), logDir: dir };
   let space: { totalBytes: bigint; usableBytes: bigint };
   try {

@@ -97,6 +97,10 @@ function unknown(name: string): DescribeTopicPartitionsResponseTopic {
 function refused(request: DescribeTopicPartitionsRequest): DescribeTopicPartitionsResponse {
   return {
     ...defaultDescribeTopicPartitionsResponse(),
-    topics: request.topics.map(({ name }) => ({ ...defaultDescribeTopicPartitionsResponseTopic(), name, errorCode: ErrorCode.INVALID_REQUEST })),
+    topics: request.topics.map(({ name }) => ({
+      ...defaultDescribeTopicPartitionsResponseTopic(),
+      name,
+      errorCode: ErrorCode.INVALID_REQUEST,
+    })),
   };
 }

@@ -35,11 +35,14 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
       sessionEpoch: request.sessionEpoch,
       usesTopicIds,
       partitions: requestedPartitions(broker, request, usesTopicIds),
-      forgotten: request.forgottenTopicsData.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, topicId: t.topicId, partition }))),
+      forgotten: request.forgottenTopicsData.flatMap((t) =>
+        t.partitions.map((partition) => ({ topic: t.topic, topicId: t.topicId, partition })),
+      ),
     });
     if (plan.errorCode !== ErrorCode.NONE) return { ...defaultFetchResponse(), errorCode: plan.errorCode };
 
-    const isolation = request.isolationLevel === IsolationLevel.READ_COMMITTED ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
+    const isolation =
+      request.isolationLevel === IsolationLevel.READ_COMMITTED ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
     const limits: ReadLimits = {
       maxBytes: Math.min(request.maxBytes, broker.config().values['fetch.max.bytes']),
       isolation,
@@ -71,8 +74,8 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
 
 function requestedPartitions(broker: BrokerContext, request: FetchRequest, usesTopicIds: boolean): FetchPartition[] {
   return request.topics.flatMap((t) => {
-    const topic = usesTopicIds ? broker.metadata.topicById(t.topicId)?.name ?? '' : t.topic;
-    const topicId = usesTopicIds ? t.topicId : broker.metadata.topic(t.topic)?.topicId ?? ZERO_UUID;
+    const topic = usesTopicIds ? (broker.metadata.topicById(t.topicId)?.name ?? '') : t.topic;
+    const topicId = usesTopicIds ? t.topicId : (broker.metadata.topic(t.topic)?.topicId ?? ZERO_UUID);
     return t.partitions.map((p) => ({
       topic,
       topicId,
@@ -85,10 +88,15 @@ function requestedPartitions(broker: BrokerContext, request: FetchRequest, usesT
 }
 
 function topicName(broker: BrokerContext, p: FetchPartition, usesTopicIds: boolean): string {
-  return usesTopicIds ? broker.metadata.topicById(p.topicId)?.name ?? p.topic : p.topic;
+  return usesTopicIds ? (broker.metadata.topicById(p.topicId)?.name ?? p.topic) : p.topic;
 }
 
-function partitionData(partition: number, result: FetchPartitionResult, version: number, isolation: IsolationLevel): FetchResponsePartitionData {
+function partitionData(
+  partition: number,
+  result: FetchPartitionResult,
+  version: number,
+  isolation: IsolationLevel,
+): FetchResponsePartitionData {
   let { errorCode, records } = result;
   if (version <= 3 && records.length > 0) {
     try {

@@ -3,10 +3,7 @@
 // coordinators are not served yet (COORDINATOR_NOT_AVAILABLE with a message).
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
-import {
-  defaultFindCoordinatorResponse,
-  type FindCoordinatorResponseCoordinator,
-} from '../../protocol/generated/apis/find-coordinator.js';
+import { defaultFindCoordinatorResponse, type FindCoordinatorResponseCoordinator } from '../../protocol/generated/apis/find-coordinator.js';
 import type { GroupLog } from '../group/group-log.js';
 import { CoordinatorUnavailableError } from '../group/group-log.js';
 import type { Handler, RequestContext } from './handler.js';
@@ -45,7 +42,11 @@ async function coordinatorFor(
     return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'Transactions are not supported by this broker' };
   }
   if (keyType !== KEY_TYPE_GROUP) {
-    return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator type ${keyType} in FindCoordinator request` };
+    return {
+      ...none,
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: `Unknown coordinator type ${keyType} in FindCoordinator request`,
+    };
   }
   try {
     // Kafka creates the offsets topic when a client first looks for a group coordinator.

@@ -22,7 +22,8 @@ export function listOffsetsHandler(broker: BrokerContext): Handler<typeof ApiKey
     const isolation = version === 0 ? null : request.isolationLevel === 1 ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
     const key = (topic: string, partition: number) => `${topic}:${partition}`;
     const counts = new Map<string, number>();
-    for (const t of request.topics) for (const p of t.partitions) counts.set(key(t.name, p.partitionIndex), (counts.get(key(t.name, p.partitionIndex)) ?? 0) + 1);
+    for (const t of request.topics)
+      for (const p of t.partitions) counts.set(key(t.name, p.partitionIndex), (counts.get(key(t.name, p.partitionIndex)) ?? 0) + 1);
     return {
       ...defaultListOffsetsResponse(),
       topics: request.topics.map((t) => ({

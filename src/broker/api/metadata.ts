@@ -51,7 +51,12 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
   };
 }
 
-async function lookUp(broker: BrokerContext, wanted: MetadataRequestTopic, autoCreate: boolean, version: number): Promise<MetadataResponseTopic> {
+async function lookUp(
+  broker: BrokerContext,
+  wanted: MetadataRequestTopic,
+  autoCreate: boolean,
+  version: number,
+): Promise<MetadataResponseTopic> {
   if (wanted.name === null) {
     // Before v12 a response topic has no room for a missing name; Kafka refuses ids there too.
     if (version < 12) return failed('', wanted.topicId, ErrorCode.INVALID_REQUEST);

@@ -21,7 +21,12 @@ export function offsetForLeaderEpochHandler(broker: BrokerContext): Handler<type
     topics: request.topics.map((t) => ({
       topic: t.topic,
       partitions: t.partitions.map((p): OffsetForLeaderEpochResponseEpochEndOffset => {
-        const answer = { partition: p.partition, errorCode: ErrorCode.NONE, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
+        const answer = {
+          partition: p.partition,
+          errorCode: ErrorCode.NONE,
+          leaderEpoch: UNDEFINED_EPOCH,
+          endOffset: UNDEFINED_EPOCH_OFFSET,
+        };
         const partition = broker.replicaManager.partition(t.topic, p.partition);
         if (!partition) return { ...answer, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         try {

@@ -32,7 +32,10 @@ export const BROKER_CONFIG_DEFS = {
     doc: 'Security protocol of each listener name, NAME:PROTOCOL pairs; the embedded broker serves PLAINTEXT only',
   }),
   'log.dir': string({ default: join(tmpdir(), 'kafka-logs'), doc: 'The directory of the log data, used when log.dirs is not set' }),
-  'log.dirs': string({ default: null, doc: 'Comma-separated directories of the log data; relative paths resolve against the working directory at start' }),
+  'log.dirs': string({
+    default: null,
+    doc: 'Comma-separated directories of the log data; relative paths resolve against the working directory at start',
+  }),
   'unstable.api.versions.enable': boolean({ default: false, doc: 'Advertise API versions that are still under development' }),
 
   // Network
@@ -47,7 +50,10 @@ export const BROKER_CONFIG_DEFS = {
 
   // Topics
   'num.partitions': int({ default: 1, min: 1, doc: 'Partitions of an auto-created topic, and of CreateTopics asking for the default' }),
-  'default.replication.factor': int({ default: 1, doc: 'Replication factor of an auto-created topic, and of CreateTopics asking for the default' }),
+  'default.replication.factor': int({
+    default: 1,
+    doc: 'Replication factor of an auto-created topic, and of CreateTopics asking for the default',
+  }),
   'auto.create.topics.enable': boolean({ default: true, doc: 'Create a topic when Metadata asks for one that does not exist' }),
   'delete.topic.enable': boolean({ default: true, doc: 'Allow DeleteTopics' }),
   'min.insync.replicas': int({ default: 1, min: 1, dynamic: true, doc: 'In-sync replicas a produce with acks=all needs' }),
@@ -67,46 +73,125 @@ export const BROKER_CONFIG_DEFS = {
   'log.segment.bytes': int({ default: 1_073_741_824, min: MIN_SEGMENT_BYTES, dynamic: true, doc: 'Size at which a log segment is rolled' }),
   'log.roll.ms': long({ default: null, min: 1, dynamic: true, doc: 'Age at which a segment is rolled, in ms; unset: log.roll.hours' }),
   'log.roll.hours': int({ default: 168, min: 1, dynamic: true, doc: 'Age at which a segment is rolled, in hours' }),
-  'log.roll.jitter.ms': long({ default: null, min: 0, dynamic: true, doc: 'Most random jitter subtracted from the roll age, in ms; unset: log.roll.jitter.hours' }),
+  'log.roll.jitter.ms': long({
+    default: null,
+    min: 0,
+    dynamic: true,
+    doc: 'Most random jitter subtracted from the roll age, in ms; unset: log.roll.jitter.hours',
+  }),
   'log.roll.jitter.hours': int({ default: 0, min: 0, dynamic: true, doc: 'Most random jitter subtracted from the roll age, in hours' }),
-  'log.retention.ms': long({ default: null, dynamic: true, doc: 'Age after which segments are deleted, in ms (-1: forever); unset: log.retention.minutes' }),
-  'log.retention.minutes': int({ default: null, dynamic: true, doc: 'Age after which segments are deleted, in minutes; unset: log.retention.hours' }),
+  'log.retention.ms': long({
+    default: null,
+    dynamic: true,
+    doc: 'Age after which segments are deleted, in ms (-1: forever); unset: log.retention.minutes',
+  }),
+  'log.retention.minutes': int({
+    default: null,
+    dynamic: true,
+    doc: 'Age after which segments are deleted, in minutes; unset: log.retention.hours',
+  }),
   'log.retention.hours': int({ default: 168, dynamic: true, doc: 'Age after which segments are deleted, in hours' }),
-  'log.retention.bytes': long({ default: -1, dynamic: true, doc: 'Size a partition log may keep before old segments are deleted (-1: unlimited)' }),
+  'log.retention.bytes': long({
+    default: -1,
+    dynamic: true,
+    doc: 'Size a partition log may keep before old segments are deleted (-1: unlimited)',
+  }),
   'log.retention.check.interval.ms': long({ default: 300_000, min: 1, doc: 'How often retention is enforced' }),
-  'log.cleanup.policy': list({ default: ['delete'], oneOf: ['compact', 'delete'], dynamic: true, doc: 'What to do with old segments: delete and/or compact' }),
+  'log.cleanup.policy': list({
+    default: ['delete'],
+    oneOf: ['compact', 'delete'],
+    dynamic: true,
+    doc: 'What to do with old segments: delete and/or compact',
+  }),
   'log.cleaner.enable': boolean({ default: true, doc: 'Run the log cleaner, which compacts topics whose cleanup.policy has compact' }),
-  'log.cleaner.threads': int({ default: 1, min: 0, dynamic: true, doc: 'Log cleaner threads (kts: accepted; cleaning runs on the event loop, one log at a time)' }),
-  'log.cleaner.backoff.ms': long({ default: 15_000, min: 0, doc: 'How long the log cleaner waits when no log needs cleaning (kts: read at start-up)' }),
+  'log.cleaner.threads': int({
+    default: 1,
+    min: 0,
+    dynamic: true,
+    doc: 'Log cleaner threads (kts: accepted; cleaning runs on the event loop, one log at a time)',
+  }),
+  'log.cleaner.backoff.ms': long({
+    default: 15_000,
+    min: 0,
+    doc: 'How long the log cleaner waits when no log needs cleaning (kts: read at start-up)',
+  }),
   'log.cleaner.dedupe.buffer.size': long({
     default: 134_217_728,
     doc: 'Memory for the key-to-offset map of one cleaning pass, 24 bytes per key as Kafka counts (kts: read at start-up)',
   }),
-  'log.cleaner.delete.retention.ms': long({ default: 86_400_000, min: 0, dynamic: true, doc: 'How long tombstones are kept in compacted topics' }),
+  'log.cleaner.delete.retention.ms': long({
+    default: 86_400_000,
+    min: 0,
+    dynamic: true,
+    doc: 'How long tombstones are kept in compacted topics',
+  }),
   'log.cleaner.min.compaction.lag.ms': long({ default: 0, min: 0, dynamic: true, doc: 'Least age of a record before it can be compacted' }),
-  'log.cleaner.max.compaction.lag.ms': long({ default: LONG_MAX, min: 1, dynamic: true, doc: 'Most age of a record before it must be compacted' }),
-  'log.cleaner.min.cleanable.ratio': double({ default: 0.5, min: 0, max: 1, dynamic: true, doc: 'Dirty ratio at which a log is compacted' }),
-  'log.segment.delete.delay.ms': long({ default: 60_000, min: 0, dynamic: true, doc: 'Delay before a deleted segment is removed from disk' }),
+  'log.cleaner.max.compaction.lag.ms': long({
+    default: LONG_MAX,
+    min: 1,
+    dynamic: true,
+    doc: 'Most age of a record before it must be compacted',
+  }),
+  'log.cleaner.min.cleanable.ratio': double({
+    default: 0.5,
+    min: 0,
+    max: 1,
+    dynamic: true,
+    doc: 'Dirty ratio at which a log is compacted',
+  }),
+  'log.segment.delete.delay.ms': long({
+    default: 60_000,
+    min: 0,
+    dynamic: true,
+    doc: 'Delay before a deleted segment is removed from disk',
+  }),
   'log.index.size.max.bytes': int({ default: 10_485_760, min: 4, dynamic: true, doc: 'Largest offset index of a segment, in bytes' }),
   'log.index.interval.bytes': int({ default: 4096, min: 0, dynamic: true, doc: 'Bytes of log between offset index entries' }),
   'log.preallocate': boolean({ default: false, dynamic: true, doc: 'Preallocate segment files' }),
   'log.flush.interval.messages': long({ default: LONG_MAX, min: 1, dynamic: true, doc: 'Messages appended before the log is fsynced' }),
-  'log.flush.interval.ms': long({ default: null, dynamic: true, doc: 'Most time a message stays unflushed, in ms; unset: log.flush.scheduler.interval.ms' }),
+  'log.flush.interval.ms': long({
+    default: null,
+    dynamic: true,
+    doc: 'Most time a message stays unflushed, in ms; unset: log.flush.scheduler.interval.ms',
+  }),
   'log.flush.scheduler.interval.ms': long({ default: LONG_MAX, doc: 'How often logs are checked for a time-based flush' }),
-  'log.message.timestamp.type': string({ default: 'CreateTime', oneOf: TIMESTAMP_TYPES, dynamic: true, doc: 'Timestamp stored in records: CreateTime or LogAppendTime' }),
+  'log.message.timestamp.type': string({
+    default: 'CreateTime',
+    oneOf: TIMESTAMP_TYPES,
+    dynamic: true,
+    doc: 'Timestamp stored in records: CreateTime or LogAppendTime',
+  }),
   'log.message.timestamp.difference.max.ms': long({
     default: LONG_MAX,
     min: 0,
     dynamic: true,
     doc: 'Deprecated: most distance of a CreateTime timestamp from the broker clock, used while the before/after limits are unset',
   }),
-  'log.message.timestamp.before.max.ms': long({ default: LONG_MAX, min: 0, dynamic: true, doc: 'Most a CreateTime timestamp may lie in the past' }),
-  'log.message.timestamp.after.max.ms': long({ default: LONG_MAX, min: 0, dynamic: true, doc: 'Most a CreateTime timestamp may lie in the future' }),
-  'log.message.downconversion.enable': boolean({ default: true, dynamic: true, doc: `Down-convert batches for old fetchers. ${NO_EFFECT}` }),
+  'log.message.timestamp.before.max.ms': long({
+    default: LONG_MAX,
+    min: 0,
+    dynamic: true,
+    doc: 'Most a CreateTime timestamp may lie in the past',
+  }),
+  'log.message.timestamp.after.max.ms': long({
+    default: LONG_MAX,
+    min: 0,
+    dynamic: true,
+    doc: 'Most a CreateTime timestamp may lie in the future',
+  }),
+  'log.message.downconversion.enable': boolean({
+    default: true,
+    dynamic: true,
+    doc: `Down-convert batches for old fetchers. ${NO_EFFECT}`,
+  }),
 
   // Group coordinator and offsets
   'offsets.topic.num.partitions': int({ default: 50, min: 1, doc: 'Partitions of __consumer_offsets' }),
-  'offsets.topic.replication.factor': short({ default: 3, min: 1, doc: 'Replication factor of __consumer_offsets; creating it fails while fewer brokers are alive' }),
+  'offsets.topic.replication.factor': short({
+    default: 3,
+    min: 1,
+    doc: 'Replication factor of __consumer_offsets; creating it fails while fewer brokers are alive',
+  }),
   'offsets.topic.segment.bytes': int({ default: 104_857_600, min: 1, doc: 'Segment size of __consumer_offsets' }),
   'offsets.retention.minutes': int({ default: 10_080, min: 1, doc: 'How long committed offsets of an empty group are kept' }),
   'offsets.retention.check.interval.ms': long({ default: 600_000, min: 1, doc: 'How often stale offsets are removed' }),
@@ -126,8 +211,14 @@ export const BROKER_CONFIG_DEFS = {
   'producer.id.expiration.ms': int({ default: 86_400_000, min: 1, doc: 'How long the state of an idle idempotent producer is kept' }),
 
   // ZooKeeper
-  'zookeeper.connect': string({ default: null, doc: 'host:port[,host:port][/chroot] of ZooKeeper; unset: the broker keeps its metadata itself' }),
-  'zookeeper.connection.timeout.ms': int({ default: null, doc: 'How long to wait for a ZooKeeper connection; unset: zookeeper.session.timeout.ms' }),
+  'zookeeper.connect': string({
+    default: null,
+    doc: 'host:port[,host:port][/chroot] of ZooKeeper; unset: the broker keeps its metadata itself',
+  }),
+  'zookeeper.connection.timeout.ms': int({
+    default: null,
+    doc: 'How long to wait for a ZooKeeper connection; unset: zookeeper.session.timeout.ms',
+  }),
   'zookeeper.session.timeout.ms': int({ default: 18_000, doc: 'ZooKeeper session timeout' }),
 
   // Replication: one broker has no followers, so these only shape the answers it gives

@@ -1,10 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  BROKER_CONFIG_DEFS,
-  type BrokerConfigName,
-  type BrokerConfigValues,
-  isBrokerConfigName,
-} from './broker-config-defs.js';
+import { BROKER_CONFIG_DEFS, type BrokerConfigName, type BrokerConfigValues, isBrokerConfigName } from './broker-config-defs.js';
 import { type ConfigDef, parseConfigValue } from './config-def.js';
 import { ConfigError, invalidValue } from './config-error.js';
 import { chooseAdvertised, type Endpoint, parseListeners, parseSecurityProtocolMap } from './listeners.js';
@@ -118,7 +113,9 @@ const MS_PER_HOUR = 60 * MS_PER_MINUTE;
 export function logRetentionMs(values: BrokerConfigValues): number {
   const ms =
     values['log.retention.ms'] ??
-    (values['log.retention.minutes'] !== null ? values['log.retention.minutes'] * MS_PER_MINUTE : values['log.retention.hours'] * MS_PER_HOUR);
+    (values['log.retention.minutes'] !== null
+      ? values['log.retention.minutes'] * MS_PER_MINUTE
+      : values['log.retention.hours'] * MS_PER_HOUR);
   return ms < 0 ? -1 : ms;
 }
 

@@ -40,8 +40,10 @@ export function configApiError(
   api: 'CreateTopics' | 'AlterConfigs',
   resource: { type: ConfigResourceType; name: string },
 ): ConfigApiError {
-  if (api === 'CreateTopics' || err.kind === 'unknown-name' || err.kind === 'not-list') return { code: 'INVALID_CONFIG', message: err.message };
-  if (err.kind === 'invalid-op' || err.kind === 'null-value' || resource.type === 'BROKER') return { code: 'INVALID_REQUEST', message: err.message };
+  if (api === 'CreateTopics' || err.kind === 'unknown-name' || err.kind === 'not-list')
+    return { code: 'INVALID_CONFIG', message: err.message };
+  if (err.kind === 'invalid-op' || err.kind === 'null-value' || resource.type === 'BROKER')
+    return { code: 'INVALID_REQUEST', message: err.message };
   return {
     code: 'INVALID_CONFIG',
     message: `Invalid config value for resource ConfigResource(type=${resource.type}, name='${resource.name}'): ${err.message}`,

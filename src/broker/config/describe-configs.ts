@@ -57,11 +57,20 @@ export function describeBrokerConfigs(config: BrokerConfig, scope: DynamicScope,
   const { layers } = config;
   const perBroker = scope === 'dynamicBroker';
   const names = perBroker
-    ? new Set<string>([...Object.keys(BROKER_CONFIG_DEFS), ...layers.static.keys(), ...layers.dynamicDefault.keys(), ...layers.dynamicBroker.keys()])
+    ? new Set<string>([
+        ...Object.keys(BROKER_CONFIG_DEFS),
+        ...layers.static.keys(),
+        ...layers.dynamicDefault.keys(),
+        ...layers.dynamicBroker.keys(),
+      ])
     : new Set(layers.dynamicDefault.keys());
   return selected([...names].sort(), options.names).map((name) => {
     if (!isBrokerConfigName(name)) {
-      return entry(options, { name, value: null, readOnly: true, isSensitive: true, type: 'UNKNOWN', documentation: null }, chain(layers, [name], perBroker, true));
+      return entry(
+        options,
+        { name, value: null, readOnly: true, isSensitive: true, type: 'UNKNOWN', documentation: null },
+        chain(layers, [name], perBroker, true),
+      );
     }
     const def = BROKER_CONFIG_DEFS[name];
     const value = perBroker ? formatConfigValue(def.type, config.values[name]) : layers.dynamicDefault.get(name)!;
@@ -74,7 +83,11 @@ export function describeBrokerConfigs(config: BrokerConfig, scope: DynamicScope,
 }
 
 /** A topic as Kafka describes it: every topic config with its effective value and its broker-side synonyms. */
-export function describeTopicConfigs(config: BrokerConfig, overrides: ReadonlyMap<string, string>, options: DescribeOptions): DescribedConfig[] {
+export function describeTopicConfigs(
+  config: BrokerConfig,
+  overrides: ReadonlyMap<string, string>,
+  options: DescribeOptions,
+): DescribedConfig[] {
   const logConfig = topicLogConfig(config.values, overrides);
   return selected(TOPIC_CONFIG_NAMES, options.names).map((name: TopicConfigName) => {
     const type = topicConfigType(name);
@@ -90,11 +103,7 @@ function selected<T extends string>(names: readonly T[], wanted: readonly string
   return wanted === null ? [...names] : names.filter((name) => wanted.includes(name));
 }
 
-function entry(
-  options: DescribeOptions,
-  fields: Omit<DescribedConfig, 'source' | 'synonyms'>,
-  synonyms: ConfigSynonym[],
-): DescribedConfig {
+function entry(options: DescribeOptions, fields: Omit<DescribedConfig, 'source' | 'synonyms'>, synonyms: ConfigSynonym[]): DescribedConfig {
   return {
     ...fields,
     source: synonyms[0]?.source ?? 'DEFAULT_CONFIG',

@@ -21,7 +21,10 @@ const ENDPOINT = /^(.+):\/\/\[?([0-9a-zA-Z\-%._:]*)\]?:(-?\d+)$/;
 /** Reads listener.security.protocol.map (`NAME:PROTOCOL,...`). */
 export function parseSecurityProtocolMap(text: string): ReadonlyMap<string, SecurityProtocol> {
   const map = new Map<string, SecurityProtocol>();
-  for (const entry of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const [name, protocol, extra] = entry.split(':').map((s) => s.trim());
     const bad = (why: string) => invalidValue('listener.security.protocol.map', text, why);
     if (!name || !protocol || extra !== undefined) throw bad(`map entry '${entry}' is not of the form NAME:PROTOCOL`);
@@ -80,7 +83,10 @@ export function chooseAdvertised(listeners: readonly Endpoint[], advertised: rea
     );
   }
   if (advertised.some((e) => e.host === '0.0.0.0')) {
-    throw new ConfigError('invalid-value', 'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.');
+    throw new ConfigError(
+      'invalid-value',
+      'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.',
+    );
   }
   return advertised;
 }

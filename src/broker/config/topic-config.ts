@@ -7,11 +7,7 @@ import {
   LONG_MAX,
 } from '../log/log-config.js';
 import { LogError } from '../log/log-error.js';
-import {
-  BROKER_CONFIG_DEFS,
-  type BrokerConfigName,
-  type BrokerConfigValues,
-} from './broker-config-defs.js';
+import { BROKER_CONFIG_DEFS, type BrokerConfigName, type BrokerConfigValues } from './broker-config-defs.js';
 import { logFlushIntervalMs, logRetentionMs, logRollJitterMs, logRollMs } from './broker-config.js';
 import { type ConfigType, type ConfigValue, parseConfigValue } from './config-def.js';
 import { ConfigError } from './config-error.js';
@@ -47,8 +43,14 @@ const TOPIC_CONFIG_KEYS: Record<TopicConfigName, TopicConfigKey> = {
   'max.compaction.lag.ms': { broker: 'log.cleaner.max.compaction.lag.ms', doc: 'Most age of a record before it must be compacted' },
   'max.message.bytes': { broker: 'message.max.bytes', doc: 'The largest record batch accepted, in bytes' },
   'message.downconversion.enable': { broker: 'log.message.downconversion.enable', doc: 'Deprecated; accepted, no effect' },
-  'message.timestamp.after.max.ms': { broker: 'log.message.timestamp.after.max.ms', doc: 'Most a CreateTime timestamp may lie in the future' },
-  'message.timestamp.before.max.ms': { broker: 'log.message.timestamp.before.max.ms', doc: 'Most a CreateTime timestamp may lie in the past' },
+  'message.timestamp.after.max.ms': {
+    broker: 'log.message.timestamp.after.max.ms',
+    doc: 'Most a CreateTime timestamp may lie in the future',
+  },
+  'message.timestamp.before.max.ms': {
+    broker: 'log.message.timestamp.before.max.ms',
+    doc: 'Most a CreateTime timestamp may lie in the past',
+  },
   'message.timestamp.difference.max.ms': {
     broker: 'log.message.timestamp.difference.max.ms',
     doc: 'Deprecated: stands in for message.timestamp.before/after.max.ms while they are unset',
@@ -114,7 +116,11 @@ export function topicLogConfig(broker: BrokerConfigValues, overrides: ReadonlyMa
   const difference =
     differenceText === undefined
       ? broker['log.message.timestamp.difference.max.ms']
-      : parseConfigValue('message.timestamp.difference.max.ms', BROKER_CONFIG_DEFS['log.message.timestamp.difference.max.ms'], differenceText);
+      : parseConfigValue(
+          'message.timestamp.difference.max.ms',
+          BROKER_CONFIG_DEFS['log.message.timestamp.difference.max.ms'],
+          differenceText,
+        );
   if (config['message.timestamp.before.max.ms'] >= LONG_MAX) config['message.timestamp.before.max.ms'] = difference;
   if (config['message.timestamp.after.max.ms'] >= LONG_MAX) config['message.timestamp.after.max.ms'] = difference;
   return config;

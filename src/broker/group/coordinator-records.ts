@@ -85,7 +85,13 @@ export function decodeCoordinatorRecord(record: CoordinatorRecord): DecodedCoord
   if (keyVersion === 0 || keyVersion === 1) {
     const k = decodeOffsetCommitKey(key, keyVersion);
     ensureConsumed(key, 'offset commit key');
-    return { type: 'offset', group: k.group, topic: k.topic, partition: k.partition, value: record.value && decodeOffsetValue(record.value) };
+    return {
+      type: 'offset',
+      group: k.group,
+      topic: k.topic,
+      partition: k.partition,
+      value: record.value && decodeOffsetValue(record.value),
+    };
   }
   if (keyVersion === GROUP_KEY_VERSION) {
     const k = decodeGroupMetadataKey(key, keyVersion);

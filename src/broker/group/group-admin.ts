@@ -47,7 +47,12 @@ export class GroupAdmin {
     const listed: ListedGroup[] = [];
     for (const group of this.store.groups()) {
       if (group.is('Dead') || (states.size > 0 && !states.has(group.state))) continue;
-      listed.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state, groupType: CLASSIC_GROUP_TYPE });
+      listed.push({
+        groupId: group.groupId,
+        protocolType: group.protocolType ?? '',
+        groupState: group.state,
+        groupType: CLASSIC_GROUP_TYPE,
+      });
     }
     return listed;
   }

@@ -70,7 +70,16 @@ export interface LeaveResult {
 }
 
 export function joinError(errorCode: number, memberId = ''): JoinResult {
-  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leaderId: '', memberId, members: [], skipAssignment: false };
+  return {
+    errorCode,
+    generationId: -1,
+    protocolType: null,
+    protocolName: null,
+    leaderId: '',
+    memberId,
+    members: [],
+    skipAssignment: false,
+  };
 }
 
 export function syncError(errorCode: number): SyncResult {
@@ -126,7 +135,10 @@ export class GroupMembership {
     const invalid = validateMember(group, req.memberId, req.groupInstanceId);
     if (invalid !== ErrorCode.NONE) return syncError(invalid);
     if (req.generationId !== group.generationId) return syncError(ErrorCode.ILLEGAL_GENERATION);
-    if ((req.protocolType !== null && req.protocolType !== group.protocolType) || (req.protocolName !== null && req.protocolName !== group.protocolName)) {
+    if (
+      (req.protocolType !== null && req.protocolType !== group.protocolType) ||
+      (req.protocolName !== null && req.protocolName !== group.protocolName)
+    ) {
       return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     }
     const member = group.members.get(req.memberId)!;
@@ -136,7 +148,12 @@ export class GroupMembership {
       case 'Stable':
         group.pendingSyncMembers.delete(member.memberId);
         this.#scheduleHeartbeatExpiry(group, member);
-        return { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
+        return {
+          errorCode: ErrorCode.NONE,
+          protocolType: group.protocolType,
+          protocolName: group.protocolName,
+          assignment: member.assignment,
+        };
       case 'CompletingRebalance':
         return new Promise((resolve) => {
           group.pendingSyncMembers.delete(member.memberId);
@@ -473,7 +490,12 @@ export class GroupMembership {
     }
     group.transitionTo('Stable', this.scheduler.now());
     for (const m of group.members.values()) {
-      answerSync(m, { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment });
+      answerSync(m, {
+        errorCode: ErrorCode.NONE,
+        protocolType: group.protocolType,
+        protocolName: group.protocolName,
+        assignment: m.assignment,
+      });
     }
   }
 

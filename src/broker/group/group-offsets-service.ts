@@ -57,7 +57,12 @@ export interface OffsetDeleteResult {
   topics: PartitionErrors;
 }
 
-const NO_OFFSET: Omit<FetchedOffset, 'partitionIndex'> = { committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
+const NO_OFFSET: Omit<FetchedOffset, 'partitionIndex'> = {
+  committedOffset: -1n,
+  committedLeaderEpoch: -1,
+  metadata: '',
+  errorCode: ErrorCode.NONE,
+};
 
 /** OffsetCommit, OffsetFetch, OffsetDelete and offset expiry (Kafka's offset half of the coordinator). */
 export class GroupOffsetsService {
@@ -152,7 +157,8 @@ export class GroupOffsetsService {
     const deletable: TopicPartitionRef[] = [];
     for (const t of topics) {
       if (inUse(t.name)) continue;
-      for (const p of t.partitions) if (group.offsets.get(t.name, p.partitionIndex)) deletable.push({ topic: t.name, partition: p.partitionIndex });
+      for (const p of t.partitions)
+        if (group.offsets.get(t.name, p.partitionIndex)) deletable.push({ topic: t.name, partition: p.partitionIndex });
     }
     try {
       this.store.deleteOffsets(group, deletable);
@@ -181,7 +187,12 @@ export class GroupOffsetsService {
         const base = group.protocolType === null ? (c: CommittedOffset) => c.commitTimestamp : () => group.stateTimestamp;
         expired = group.offsets.expired(now, this.config.retentionMs, () => true, base);
       } else if (subscribed) {
-        expired = group.offsets.expired(now, this.config.retentionMs, (t) => !subscribed.has(t), (c) => c.commitTimestamp);
+        expired = group.offsets.expired(
+          now,
+          this.config.retentionMs,
+          (t) => !subscribed.has(t),
+          (c) => c.commitTimestamp,
+        );
       } else {
         expired = [];
       }

@@ -62,8 +62,7 @@ export class GroupOffsets {
     const expired: TopicPartitionRef[] = [];
     for (const { topic, partition, committed } of this.#offsets.values()) {
       if (!eligible(topic)) continue;
-      const isExpired =
-        committed.expireTimestamp >= 0 ? now >= committed.expireTimestamp : now - baseTimestamp(committed) >= retentionMs;
+      const isExpired = committed.expireTimestamp >= 0 ? now >= committed.expireTimestamp : now - baseTimestamp(committed) >= retentionMs;
       if (isExpired) expired.push({ topic, partition });
     }
     return expired;

@@ -67,7 +67,10 @@ export class GroupStore {
 
   /** Writes tombstones for the offsets, then forgets them. */
   deleteOffsets(group: ClassicGroup, partitions: readonly TopicPartitionRef[], withGroup = false): void {
-    const tombstones: CoordinatorRecord[] = partitions.map((p) => ({ key: offsetCommitKey(group.groupId, p.topic, p.partition), value: null }));
+    const tombstones: CoordinatorRecord[] = partitions.map((p) => ({
+      key: offsetCommitKey(group.groupId, p.topic, p.partition),
+      value: null,
+    }));
     if (withGroup) tombstones.push({ key: groupMetadataKey(group.groupId), value: null });
     if (tombstones.length === 0) return;
     this.#append(group.groupId, tombstones);
@@ -95,7 +98,11 @@ export class GroupStore {
         else if (decoded.type === 'offset') {
           let byPartition = offsets.get(decoded.group);
           if (!byPartition) offsets.set(decoded.group, (byPartition = new Map()));
-          byPartition.set(`${decoded.partition}:${decoded.topic}`, { topic: decoded.topic, partition: decoded.partition, committed: decoded.value });
+          byPartition.set(`${decoded.partition}:${decoded.topic}`, {
+            topic: decoded.topic,
+            partition: decoded.partition,
+            committed: decoded.value,
+          });
         }
       });
     }

@@ -71,7 +71,9 @@ export class OffsetsTopicLog implements GroupLog {
         try {
           decoded = decodeBatch(bytes, { maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES });
         } catch (err) {
-          this.options.warn(`${OFFSETS_TOPIC}-${partition}: skipping an unreadable batch before offset ${offset}: ${(err as Error).message}`);
+          this.options.warn(
+            `${OFFSETS_TOPIC}-${partition}: skipping an unreadable batch before offset ${offset}: ${(err as Error).message}`,
+          );
           continue;
         }
         if (decoded.isControl) continue;

@@ -50,7 +50,5 @@ export function fsyncDir(dir: string): void {
  * EBADF means there is nothing left to flush, so it resolves.
  */
 export function fsyncInBackground(fd: number): Promise<void> {
-  return new Promise((resolve, reject) =>
-    fsync(fd, (err) => (err && err.code !== 'EBADF' ? reject(err) : resolve())),
-  );
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err && err.code !== 'EBADF' ? reject(err) : resolve())));
 }

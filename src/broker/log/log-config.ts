@@ -109,10 +109,7 @@ export function isLogConfigName(name: string): name is LogConfigName {
  * `base` with string-valued overrides applied (CreateTopics configs, AlterConfigs, ZooKeeper's
  * /config/topics). Unknown names and bad values are an INVALID_CONFIG LogError worded as Kafka's.
  */
-export function applyLogConfigOverrides(
-  base: Readonly<LogConfig>,
-  overrides: Iterable<readonly [string, string]>,
-): LogConfig {
+export function applyLogConfigOverrides(base: Readonly<LogConfig>, overrides: Iterable<readonly [string, string]>): LogConfig {
   const config = { ...base };
   const target = config as Record<LogConfigName, unknown>;
   for (const [name, text] of overrides) {

@@ -47,9 +47,7 @@ export function loadLog(params: LoadParams): LoadedLog {
   for (const name of orphans) {
     if (!bases.has(parseSegmentFileName(name)!.baseOffset)) unlinkSync(join(dir, name));
   }
-  let segments = [...bases]
-    .sort((a, b) => (a < b ? -1 : 1))
-    .map((base) => LogSegment.open(dir, base, now, params.rollJitterMs()));
+  let segments = [...bases].sort((a, b) => (a < b ? -1 : 1)).map((base) => LogSegment.open(dir, base, now, params.rollJitterMs()));
 
   const firstToRecover = params.hadCleanShutdown ? segments.length : Math.max(0, floorIndex(segments, params.recoveryPoint));
   for (let i = 0; i < segments.length; i++) {

@@ -340,7 +340,10 @@ export class Log {
     const first = this.#segments.indexOf(old[0]!);
     const inPlace = first >= 0 && first + old.length < this.#segments.length && old.every((s, i) => this.#segments[first + i] === s);
     if (!inPlace || cleaned.baseOffset !== old[0]!.baseOffset) {
-      throw new LogError('KAFKA_STORAGE_ERROR', `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`);
+      throw new LogError(
+        'KAFKA_STORAGE_ERROR',
+        `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`,
+      );
     }
     this.#deleteSegments(this.#segments.splice(first, old.length, cleaned));
     cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
@@ -412,9 +415,11 @@ export class Log {
   #deleteSegments(segments: LogSegment[]): void {
     for (const segment of segments) {
       for (const path of segment.closeAndMarkDeleted()) {
-        this.#track(unlink(path).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        }));
+        this.#track(
+          unlink(path).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== 'ENOENT') throw err;
+          }),
+        );
       }
     }
   }

@@ -52,7 +52,10 @@ export function ensureMetaProperties(logDirs: readonly string[], brokerId: numbe
         `#\n#${new Date().toString()}\ncluster.id=${expected}\nversion=0\nbroker.id=${brokerId}\n`,
       );
     } catch (err) {
-      throw new LogError('KAFKA_STORAGE_ERROR', `cannot write to log directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new LogError(
+        'KAFKA_STORAGE_ERROR',
+        `cannot write to log directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
   }
   return expected;

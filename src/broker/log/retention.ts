@@ -15,12 +15,7 @@ export interface RetentionCandidate {
  * segment it keeps. The last (active) segment counts only when it holds data: the log rolls before
  * deleting it, so the active segment itself is never deleted.
  */
-export function segmentsToDelete(
-  segments: readonly RetentionCandidate[],
-  config: LogConfig,
-  logStartOffset: bigint,
-  now: number,
-): number {
+export function segmentsToDelete(segments: readonly RetentionCandidate[], config: LogConfig, logStartOffset: bigint, now: number): number {
   let count = 0;
   if (config['cleanup.policy'].split(',').includes('delete')) {
     const retentionMs = config['retention.ms'];

@@ -154,7 +154,10 @@ export class Connection implements ConnectionInfo {
       .dispatch(request, this)
       .then((body) => reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body)))
       .catch((err: unknown) => {
-        this.options.onHandlerFailure(this, `${API_INFO[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.options.onHandlerFailure(
+          this,
+          `${API_INFO[apiKey].name} v${apiVersion} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
         this.close();
         reply(null);
       });

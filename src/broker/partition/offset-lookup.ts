@@ -28,7 +28,11 @@ const NOT_FOUND: TimestampAndOffset = { timestamp: -1n, offset: -1n, leaderEpoch
  */
 export function fetchOffsetForTimestamp(partition: Partition, timestamp: bigint, isolation: IsolationLevel | null): TimestampAndOffset {
   const lastFetchable =
-    isolation === null ? partition.log.logEndOffset : isolation === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark;
+    isolation === null
+      ? partition.log.logEndOffset
+      : isolation === IsolationLevel.READ_COMMITTED
+        ? partition.lastStableOffset
+        : partition.highWatermark;
   switch (timestamp) {
     case OffsetSpec.LATEST:
       return { timestamp: -1n, offset: lastFetchable, leaderEpoch: partition.leaderEpoch };

@@ -71,9 +71,15 @@ export class Partition {
   checkLeaderEpoch(requested: number): void {
     if (requested < 0 || requested === this.leaderEpoch) return;
     if (requested < this.leaderEpoch) {
-      throw new ApiError('FENCED_LEADER_EPOCH', `The leader epoch in the request ${requested} is older than the current ${this.leaderEpoch}`);
+      throw new ApiError(
+        'FENCED_LEADER_EPOCH',
+        `The leader epoch in the request ${requested} is older than the current ${this.leaderEpoch}`,
+      );
     }
-    throw new ApiError('UNKNOWN_LEADER_EPOCH', `The leader epoch in the request ${requested} is newer than the current ${this.leaderEpoch}`);
+    throw new ApiError(
+      'UNKNOWN_LEADER_EPOCH',
+      `The leader epoch in the request ${requested} is newer than the current ${this.leaderEpoch}`,
+    );
   }
 
   /**

@@ -97,7 +97,13 @@ export class ProducerStateManager {
       entry = { epoch: batch.producerEpoch, batches: [] };
       this.#producers.set(batch.producerId, entry);
     }
-    entry.batches.push({ firstSeq: batch.baseSequence, lastSeq: incrementSequence(batch.baseSequence, batch.lastOffsetDelta), firstOffset, lastOffset, timestamp });
+    entry.batches.push({
+      firstSeq: batch.baseSequence,
+      lastSeq: incrementSequence(batch.baseSequence, batch.lastOffsetDelta),
+      firstOffset,
+      lastOffset,
+      timestamp,
+    });
     if (entry.batches.length > BATCHES_TO_RETAIN) entry.batches.shift();
   }
 }

@@ -62,12 +62,14 @@ export class ReplicaManager {
    */
   load(topics: readonly TopicRecord[]): void {
     const wanted = new Map<string, TopicRecord>();
-    for (const topic of topics) for (const p of topic.partitions) wanted.set(topicPartitionKey({ topic: topic.name, partition: p.partition }), topic);
+    for (const topic of topics)
+      for (const p of topic.partitions) wanted.set(topicPartitionKey({ topic: topic.name, partition: p.partition }), topic);
     for (const log of this.#logManager.logs) {
       const topic = wanted.get(log.name);
       const recordedId = readPartitionMetadata(log.dir);
       if (topic && recordedId === topic.topicId) continue;
-      if (topic && recordedId === undefined) writePartitionMetadata(log.dir, topic.topicId); // a crash between creating the log and writing the file
+      if (topic && recordedId === undefined)
+        writePartitionMetadata(log.dir, topic.topicId); // a crash between creating the log and writing the file
       else if (recordedId === undefined) this.#warn(`Ignoring log directory ${log.dir}: it belongs to no known topic`);
       else this.#logManager.deleteLog(log.topicPartition);
     }
@@ -147,7 +149,10 @@ export class ReplicaManager {
       batch = validateProduceRecords(records, options.apiVersion);
     } else {
       if (records.length > BATCH.MAGIC && records[BATCH.MAGIC] === 2) {
-        throw new ApiError('INVALID_RECORD', `Produce requests with version ${options.apiVersion} are only allowed to contain record batches with magic version 0 or 1`);
+        throw new ApiError(
+          'INVALID_RECORD',
+          `Produce requests with version ${options.apiVersion} are only allowed to contain record batches with magic version 0 or 1`,
+        );
       }
       records = upConvert(records, { maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES });
       batch = validateBatches(records, 'client')[0]!;

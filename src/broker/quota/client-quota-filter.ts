@@ -15,20 +15,25 @@ export interface ClientQuotaFilter {
 }
 
 /** Kafka 3.9's ClientQuotasImage.describe checks, with its errors and messages. */
-export function parseClientQuotaFilter(components: readonly DescribeClientQuotasRequestComponentData[], strict: boolean): ClientQuotaFilter {
+export function parseClientQuotaFilter(
+  components: readonly DescribeClientQuotasRequestComponentData[],
+  strict: boolean,
+): ClientQuotaFilter {
   const names = new Map<string, string | null>();
   const specified = new Set<string>();
   for (const c of components) {
     const type = c.entityType;
     if (type === '') throw new ApiError('INVALID_REQUEST', 'Invalid empty entity type.');
-    if (names.has(type) || specified.has(type)) throw new ApiError('INVALID_REQUEST', `Entity type ${type} cannot appear more than once in the filter.`);
+    if (names.has(type) || specified.has(type))
+      throw new ApiError('INVALID_REQUEST', `Entity type ${type} cannot appear more than once in the filter.`);
     if (type !== USER && type !== CLIENT_ID && type !== IP) throw new ApiError('UNSUPPORTED_VERSION', `Unsupported entity type ${type}`);
     if (c.matchType === MATCH_EXACT) {
       if (c.match === null) throw new ApiError('INVALID_REQUEST', 'Request specified MATCH_TYPE_EXACT, but set match string to null.');
       names.set(type, c.match);
     } else if (c.matchType === MATCH_DEFAULT || c.matchType === MATCH_SPECIFIED) {
       const name = c.matchType === MATCH_DEFAULT ? 'DEFAULT' : 'SPECIFIED';
-      if (c.match !== null) throw new ApiError('INVALID_REQUEST', `Request specified MATCH_TYPE_${name}, but also specified a match string.`);
+      if (c.match !== null)
+        throw new ApiError('INVALID_REQUEST', `Request specified MATCH_TYPE_${name}, but also specified a match string.`);
       if (c.matchType === MATCH_DEFAULT) names.set(type, null);
       else specified.add(type);
     } else {

@@ -30,7 +30,8 @@ async function run(flags: Flags): Promise<void> {
   if (flags.output === 'json') {
     printJson(brokers);
   } else {
-    for (const b of brokers) process.stdout.write(`${nodeText(b.node)} -> ${'apis' in b ? apiVersionsText(b.apis) : `ERROR: ${b.error}`}\n`);
+    for (const b of brokers)
+      process.stdout.write(`${nodeText(b.node)} -> ${'apis' in b ? apiVersionsText(b.apis) : `ERROR: ${b.error}`}\n`);
   }
   const failed = brokers.filter((b) => 'error' in b).length;
   if (failed > 0) throw new CliError(`Error: ${failed} of ${brokers.length} brokers could not be reached`);

@@ -53,14 +53,19 @@ export function configure(cmd: Command): void {
     .option('--delete-config <k,...>', 'config keys to remove (repeatable)', collect)
     .option('--force', 'accepted for compatibility (kts never prompts here)');
   // Kafka pairs names with types in command-line order, defaults included: keep --entity-default's place.
-  cmd.on('option:entity-default', () => cmd.setOptionValue('entityName', collect('', cmd.getOptionValue('entityName') as string[] | undefined)));
+  cmd.on('option:entity-default', () =>
+    cmd.setOptionValue('entityName', collect('', cmd.getOptionValue('entityName') as string[] | undefined)),
+  );
   addOutputOption(cmd);
   cmd.addHelpText('after', EXAMPLES).action(run);
 }
 
 async function run(flags: Flags): Promise<void> {
   const req = validateConfigsFlags(flags);
-  const changes = req.action === 'alter' ? { add: parseConfigsToAdd(flags.addConfig, flags.addConfigFile), delete: parseConfigsToDelete(flags.deleteConfig) } : null;
+  const changes =
+    req.action === 'alter'
+      ? { add: parseConfigsToAdd(flags.addConfig, flags.addConfigFile), delete: parseConfigsToDelete(flags.deleteConfig) }
+      : null;
   const [type] = req.entityTypes;
   const quotaTypes = type === 'users' || type === 'clients' ? (req.entityTypes as QuotaEntityType[]) : null;
   const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes) : null;
@@ -82,14 +87,19 @@ async function run(flags: Flags): Promise<void> {
 
 async function describe(cluster: ConfigCluster, req: ConfigsRequest, type: ResourceEntityType, output: OutputFormat): Promise<void> {
   const names =
-    req.entityNames.length > 0 ? req.entityNames : type === 'topics' ? await cluster.topicNames() : [...(await cluster.brokerIds()).map(String), ''];
+    req.entityNames.length > 0
+      ? req.entityNames
+      : type === 'topics'
+        ? await cluster.topicNames()
+        : [...(await cluster.brokerIds()).map(String), ''];
   const described = [];
   for (const name of names) described.push({ type, name, configs: await resourceConfigs(cluster, type, name, req.describeAll) });
   if (output === 'json') {
     printJson(described);
     return;
   }
-  for (const d of described) process.stdout.write([describeHeader(type, d.name, req.describeAll), ...d.configs.map(entryLine)].map((l) => `${l}\n`).join(''));
+  for (const d of described)
+    process.stdout.write([describeHeader(type, d.name, req.describeAll), ...d.configs.map(entryLine)].map((l) => `${l}\n`).join(''));
 }
 
 async function alter(
@@ -106,13 +116,31 @@ async function alter(
 
 async function describeQuotas(cluster: ConfigCluster, types: QuotaEntityType[], names: string[], output: OutputFormat): Promise<void> {
   const entries = await describeClientQuotas(cluster.bootstrap, types, names);
-  if (output === 'json') printJson(orderedQuotas(entries).map((e) => ({ entity: entityJson(e.entity), configs: Object.fromEntries(e.values.map((v) => [v.key, v.value])) })));
-  else process.stdout.write(quotaLines(entries).map((l) => `${l}\n`).join(''));
+  if (output === 'json')
+    printJson(
+      orderedQuotas(entries).map((e) => ({
+        entity: entityJson(e.entity),
+        configs: Object.fromEntries(e.values.map((v) => [v.key, v.value])),
+      })),
+    );
+  else
+    process.stdout.write(
+      quotaLines(entries)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
 }
 
-async function alterQuotas(cluster: ConfigCluster, types: QuotaEntityType[], names: string[], changes: QuotaChanges, output: OutputFormat): Promise<void> {
+async function alterQuotas(
+  cluster: ConfigCluster,
+  types: QuotaEntityType[],
+  names: string[],
+  changes: QuotaChanges,
+  output: OutputFormat,
+): Promise<void> {
   await alterClientQuotas(cluster.bootstrap, types, names, changes);
-  if (output === 'json') printJson({ entity: entityJson(quotaEntity(types, names)), set: Object.fromEntries(changes.set), deleted: changes.delete });
+  if (output === 'json')
+    printJson({ entity: entityJson(quotaEntity(types, names)), set: Object.fromEntries(changes.set), deleted: changes.delete });
   else process.stdout.write(`${completedLine(types[0]!, names[0]!)}\n`);
 }
 

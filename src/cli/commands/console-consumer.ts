@@ -56,7 +56,7 @@ export function configure(cmd: Command): void {
     )
     .addOption(new Option('--formatter-property <key=value>', 'alias of --property (Kafka 4)').argParser(collect).hideHelp())
     .option('--formatter-config <file>', 'formatter properties file (--property wins)')
-    .option('--format <format>', "kcat-style format: %t %p %o %k %s %T %h %K %S %R %%, escapes \\n \\t \\xHH")
+    .option('--format <format>', 'kcat-style format: %t %p %o %k %s %T %h %K %S %R %%, escapes \\n \\t \\xHH')
     .option('--consumer-property <key=value>', 'consumer property (repeatable; wins over --consumer.config)', collect);
   addCommandConfigOption(cmd, '--consumer.config');
   addOutputOption(cmd);

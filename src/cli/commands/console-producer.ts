@@ -47,7 +47,11 @@ export function configure(cmd: Command): void {
         .choices(INPUT_FORMATS)
         .default('line'),
     )
-    .option('--property <key=value>', 'line reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)', collect)
+    .option(
+      '--property <key=value>',
+      'line reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)',
+      collect,
+    )
     .addOption(new Option('--reader-property <key=value>', 'alias of --property (Kafka 4)').argParser(collect).hideHelp())
     .option('--reader-config <file>', 'line reader properties file (--property wins)')
     .option('--request-required-acks <acks>', 'acks: all/-1, 0 or 1 (default: -1)')

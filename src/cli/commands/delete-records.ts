@@ -37,7 +37,11 @@ async function run(flags: Flags): Promise<void> {
   if (!json) process.stdout.write('Executing records delete operation\n');
   const outcomes = await deleteRecords({ bootstrapServer: flags.bootstrapServer, properties }, wanted);
   if (json) {
-    printJson(outcomes.map((o) => ('lowWatermark' in o ? { ...o, lowWatermark: Number(o.lowWatermark) } : { ...o, error: kafkaExceptionText(o.errorCode) })));
+    printJson(
+      outcomes.map((o) =>
+        'lowWatermark' in o ? { ...o, lowWatermark: Number(o.lowWatermark) } : { ...o, error: kafkaExceptionText(o.errorCode) },
+      ),
+    );
   } else {
     process.stdout.write('Records delete operation completed:\n');
     for (const o of outcomes) {

@@ -64,6 +64,12 @@ async function run(flags: Flags): Promise<void> {
   );
   process.stderr.write(skipLines(failures));
   if (flags.output === 'json') printJson(offsets.map((o) => ({ ...o, offset: Number(o.offset) })));
-  else if (flags.output === 'table') process.stdout.write(renderTable(['TOPIC', 'PARTITION', 'OFFSET'], offsets.map((o) => [o.topic, o.partition, o.offset])));
+  else if (flags.output === 'table')
+    process.stdout.write(
+      renderTable(
+        ['TOPIC', 'PARTITION', 'OFFSET'],
+        offsets.map((o) => [o.topic, o.partition, o.offset]),
+      ),
+    );
   else process.stdout.write(offsetLines(offsets));
 }

@@ -77,11 +77,13 @@ async function runForeground(path: string, overrides: Map<string, string>): Prom
     throw new CliError(`Error: cannot start the broker: ${oneLine(err)}`);
   }
   const endpoints = broker.endpoints;
-  log('info', `[KafkaServer id=${broker.brokerId}] started (cluster ${broker.clusterId}, log.dirs ${config.logDirs.join(',')}, config ${path})`);
+  log(
+    'info',
+    `[KafkaServer id=${broker.brokerId}] started (cluster ${broker.clusterId}, log.dirs ${config.logDirs.join(',')}, config ${path})`,
+  );
   for (const e of endpoints) log('info', `Listening on ${e.listenerName}://${e.host}:${e.port}`);
-  await serveUntilSignal(
-    { kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path },
-    () => broker.stop(),
+  await serveUntilSignal({ kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path }, () =>
+    broker.stop(),
   );
   log('info', `[KafkaServer id=${broker.brokerId}] shut down completed`);
 }

@@ -11,7 +11,10 @@ export function configure(cmd: Command): void {
     .addHelpText('after', '\nWithout arguments, stops every broker kts started on this machine (gracefully: flush, checkpoint, exit).')
     .action(async (config: string | undefined, opts: { pid?: number }) => {
       const path = config === undefined ? undefined : resolve(config);
-      const stopped = await stopServers('kafka', (e) => (path === undefined || e.config === path) && (opts.pid === undefined || e.pid === opts.pid));
+      const stopped = await stopServers(
+        'kafka',
+        (e) => (path === undefined || e.config === path) && (opts.pid === undefined || e.pid === opts.pid),
+      );
       for (const entry of stopped) process.stdout.write(`${describeStopped(entry)}\n`);
     });
 }

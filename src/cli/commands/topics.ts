@@ -52,7 +52,11 @@ export function configure(cmd: Command): void {
     .option('--under-min-isr-partitions', 'describe: only partitions whose ISR is below min.insync.replicas')
     .option('--at-min-isr-partitions', 'describe: only partitions whose ISR equals min.insync.replicas')
     .option('--topics-with-overrides', 'describe: only topics with non-default configs, without partitions')
-    .option('--partition-size-limit-per-response <n>', 'describe: partitions per DescribeTopicPartitions response (default: 2000)', intOption(-(2 ** 31), 2 ** 31 - 1));
+    .option(
+      '--partition-size-limit-per-response <n>',
+      'describe: partitions per DescribeTopicPartitions response (default: 2000)',
+      intOption(-(2 ** 31), 2 ** 31 - 1),
+    );
   addOutputOption(cmd);
   cmd.addHelpText('after', EXAMPLES).action(run);
 }

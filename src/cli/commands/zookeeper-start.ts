@@ -40,9 +40,7 @@ async function runForeground(path: string): Promise<void> {
   } catch (err) {
     throw new CliError(`Error: cannot start zookeeper: ${oneLine(err)}`);
   }
-  process.stdout.write(
-    `kts zookeeper ${zk.host}:${zk.port} serving (standalone, dataDir ${config.dataDir}, config ${path})\n`,
-  );
+  process.stdout.write(`kts zookeeper ${zk.host}:${zk.port} serving (standalone, dataDir ${config.dataDir}, config ${path})\n`);
   await serveUntilSignal({ kind: 'zookeeper', host: zk.host, ports: [zk.port], config: path }, () => zk.stop());
   process.stdout.write('kts zookeeper stopped\n');
 }

@@ -17,9 +17,7 @@ export function completionScript(shell: Shell, tree: CompletionCommand[]): strin
 }
 
 function bash(tree: CompletionCommand[]): string {
-  const cases = tree
-    .map((c) => `    ${c.name}) opts="${c.options.flatMap((o) => o.flags).join(' ')}" ;;`)
-    .join('\n');
+  const cases = tree.map((c) => `    ${c.name}) opts="${c.options.flatMap((o) => o.flags).join(' ')}" ;;`).join('\n');
   const choiceCases = tree
     .flatMap((c) =>
       c.options

@@ -97,7 +97,9 @@ export class FetchedPartition {
       }
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      throw new CorruptRecordsError(`corrupt records in ${this.topic}-${this.partition} at offset ${offset}: ${err.message}`, null, { cause: err });
+      throw new CorruptRecordsError(`corrupt records in ${this.topic}-${this.partition} at offset ${offset}: ${err.message}`, null, {
+        cause: err,
+      });
     }
     return true;
   }
@@ -114,7 +116,8 @@ export class FetchedPartition {
     if (this.options.checkCrcs) {
       const stored = batch.readUInt32BE(BATCH.CRC);
       const computed = computeBatchCrc(batch, 0, batch.length);
-      if (stored !== computed) throw new RecordsError(ErrorCode.CORRUPT_MESSAGE, `record is corrupt (stored crc = ${stored}, computed crc = ${computed})`);
+      if (stored !== computed)
+        throw new RecordsError(ErrorCode.CORRUPT_MESSAGE, `record is corrupt (stored crc = ${stored}, computed crc = ${computed})`);
     }
     const attributes = batch.readInt16BE(BATCH.ATTRIBUTES);
     const control = (attributes & ATTR.CONTROL) !== 0;

@@ -74,7 +74,11 @@ export function minListOffsetsVersion(timestamp: bigint): number {
  * sides speak; an UnsupportedListOffsetsVersion when that is below what a query needs. Partitions
  * the response leaves out come back as UNKNOWN_TOPIC_OR_PARTITION.
  */
-export async function listOffsets<Q extends OffsetQuery>(target: ListOffsetsTarget, readCommitted: boolean, queries: readonly Q[]): Promise<OffsetAnswer<Q>[]> {
+export async function listOffsets<Q extends OffsetQuery>(
+  target: ListOffsetsTarget,
+  readCommitted: boolean,
+  queries: readonly Q[],
+): Promise<OffsetAnswer<Q>[]> {
   const needed = Math.max(1, ...queries.map((q) => minListOffsetsVersion(q.timestamp)));
   const version = commonVersion(target.versions, ApiKey.ListOffsets);
   if (version === undefined || version < needed) throw new UnsupportedListOffsetsVersion(needed);

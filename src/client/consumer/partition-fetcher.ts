@@ -13,7 +13,14 @@ import { resolveFetcherConfig, type FetcherConfig, type FetcherOptions } from '.
 import { ConsumerError, CorruptRecordsError, partitionError } from './consumer-errors.js';
 import { MIN_FETCH_VERSION, fetchRequest, fetchVersion, type FetchTarget } from './fetch-request.js';
 import { FetchedPartition, nextOffsetAfter } from './fetched-partition.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, rawListOffsetsTarget, type OffsetAnswer, type OffsetQuery } from './list-offsets.js';
+import {
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  listOffsets,
+  rawListOffsetsTarget,
+  type OffsetAnswer,
+  type OffsetQuery,
+} from './list-offsets.js';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -160,7 +167,11 @@ export class PartitionFetcher {
       this.states.set(key(topic, partition), state);
       this.metadata.want(topic);
       if (start.kind === 'offset') state.position = start.offset;
-      else this.lookUpPosition(state, start.kind === 'earliest' ? EARLIEST_TIMESTAMP : start.kind === 'latest' ? LATEST_TIMESTAMP : start.timestamp);
+      else
+        this.lookUpPosition(
+          state,
+          start.kind === 'earliest' ? EARLIEST_TIMESTAMP : start.kind === 'latest' ? LATEST_TIMESTAMP : start.timestamp,
+        );
     }
     this.wakeup();
   }
@@ -192,10 +203,12 @@ export class PartitionFetcher {
     let answered = 0;
     for (const p of found) {
       this.metadata.want(p.topic);
-      this.lookups.push(this.lookup(p, timestamp, (offset) => {
-        p.offset = offset;
-        answered++;
-      }));
+      this.lookups.push(
+        this.lookup(p, timestamp, (offset) => {
+          p.offset = offset;
+          answered++;
+        }),
+      );
     }
     this.wakeup();
     await this.until(() => answered === found.length);
@@ -396,7 +409,9 @@ export class PartitionFetcher {
   private sendFetch(leader: number, conn: RawKafkaConnection, address: BrokerAddress, states: PartitionState[]): void {
     const brokerMax = commonVersion(conn.versions!, ApiKey.Fetch);
     if (brokerMax === undefined || brokerMax < MIN_FETCH_VERSION) {
-      return this.fail(new ConsumerError(`the broker at ${formatBroker(address)} does not support Fetch v4 or later (record batch format v2)`));
+      return this.fail(
+        new ConsumerError(`the broker at ${formatBroker(address)} does not support Fetch v4 or later (record batch format v2)`),
+      );
     }
     const targets: FetchTarget[] = states.map((s) => ({
       topic: s.topic,
@@ -487,7 +502,9 @@ export class PartitionFetcher {
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       const reset = this.config.autoOffsetReset;
       if (reset === 'none') {
-        return this.fail(new ConsumerError(`Fetch position ${state.position} is out of range for partition ${state.topic}-${state.partition}`, code));
+        return this.fail(
+          new ConsumerError(`Fetch position ${state.position} is out of range for partition ${state.topic}-${state.partition}`, code),
+        );
       }
       this.config.log?.(`offset ${state.position} is out of range for ${state.topic}-${state.partition}: resetting to the ${reset} offset`);
       this.lookUpPosition(state, reset === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP);

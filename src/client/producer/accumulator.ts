@@ -177,7 +177,13 @@ export class RecordAccumulator {
     batch.retryAtMs = nowMs + backoffMs;
     const q = this.queue(batch.topic, batch.partition);
     let i = 0;
-    while (i < q.batches.length && q.batches[i]!.closed && q.batches[i]!.baseSequence >= 0 && q.batches[i]!.baseSequence < batch.baseSequence) i++;
+    while (
+      i < q.batches.length &&
+      q.batches[i]!.closed &&
+      q.batches[i]!.baseSequence >= 0 &&
+      q.batches[i]!.baseSequence < batch.baseSequence
+    )
+      i++;
     q.batches.splice(i, 0, batch);
   }
 

@@ -42,7 +42,11 @@ function headersSize(headers: readonly ProducerHeader[]): number {
 }
 
 /** Upper bound of one record in its own batch (Kafka's estimateSizeInBytesUpperBound), for size checks. */
-export function recordSizeUpperBound(key: Buffer | null, value: Buffer | string | null, headers: readonly ProducerHeader[] | undefined): number {
+export function recordSizeUpperBound(
+  key: Buffer | null,
+  value: Buffer | string | null,
+  headers: readonly ProducerHeader[] | undefined,
+): number {
   const keyLength = key === null ? 0 : key.length;
   const valueLength = value === null ? 0 : byteLength(value);
   // length, attributes, timestamp and offset deltas at their widest, key and value lengths.

@@ -94,7 +94,10 @@ export function resolveIdempotence(explicit: boolean | undefined, acks: Acks, re
  * Fills Kafka's defaults. A delivery.timeout.ms below linger.ms + request.timeout.ms is raised to
  * that sum, or rejected as Kafka does when it was set explicitly.
  */
-export function resolveProducerConfig(options: ProducerOptions, deliveryTimeoutExplicit = options.deliveryTimeoutMs !== undefined): NativeProducerConfig {
+export function resolveProducerConfig(
+  options: ProducerOptions,
+  deliveryTimeoutExplicit = options.deliveryTimeoutMs !== undefined,
+): NativeProducerConfig {
   const { idempotence, ...given } = withoutUndefined(options);
   const config: Omit<NativeProducerConfig, 'idempotent'> = { ...DEFAULTS, ...given, bootstrap: options.bootstrap };
   const minimumDelivery = config.lingerMs + config.requestTimeoutMs;

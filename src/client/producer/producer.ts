@@ -3,13 +3,7 @@ import { connectToCluster, type BrokerConnections } from '../broker-connections.
 import { ClusterMetadata } from '../cluster-metadata.js';
 import { NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
 import { IdempotenceState } from './idempotence.js';
-import {
-  StickyPartitioner,
-  checkCustomPartition,
-  checkExplicitPartition,
-  partitionForKey,
-  type TopicPartitions,
-} from './partitioner.js';
+import { StickyPartitioner, checkCustomPartition, checkExplicitPartition, partitionForKey, type TopicPartitions } from './partitioner.js';
 import { recordSizeUpperBound } from './producer-batch.js';
 import { resolveProducerConfig, type NativeProducerConfig, type ProducerOptions } from './producer-config.js';
 import { ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
@@ -218,20 +212,23 @@ class Producer implements NativeProducer {
   /** Fails waiting records whose max.block.ms ran out, as Kafka's send would throw. */
   private armWaitingTimer(): void {
     if (this.waitingTimer !== undefined || this.waiting.length === 0) return;
-    this.waitingTimer = setTimeout(() => {
-      this.waitingTimer = undefined;
-      const now = Date.now();
-      while (this.waiting.length > 0 && this.waiting[0]!.deadlineMs <= now) {
-        const { record, callback } = this.waiting.shift()!;
-        const why =
-          this.metadata.topic(record.topic) === undefined
-            ? `Topic ${record.topic} not present in metadata after ${this.config.maxBlockMs} ms.`
-            : `Failed to allocate memory within the configured max blocking time ${this.config.maxBlockMs} ms.`;
-        callback(new ProducerTimeoutError(why), null);
-      }
-      this.progress();
-      this.armWaitingTimer();
-    }, Math.max(1, this.waiting[0]!.deadlineMs - Date.now()));
+    this.waitingTimer = setTimeout(
+      () => {
+        this.waitingTimer = undefined;
+        const now = Date.now();
+        while (this.waiting.length > 0 && this.waiting[0]!.deadlineMs <= now) {
+          const { record, callback } = this.waiting.shift()!;
+          const why =
+            this.metadata.topic(record.topic) === undefined
+              ? `Topic ${record.topic} not present in metadata after ${this.config.maxBlockMs} ms.`
+              : `Failed to allocate memory within the configured max blocking time ${this.config.maxBlockMs} ms.`;
+          callback(new ProducerTimeoutError(why), null);
+        }
+        this.progress();
+        this.armWaitingTimer();
+      },
+      Math.max(1, this.waiting[0]!.deadlineMs - Date.now()),
+    );
   }
 
   /** Resolves once `done()` holds, checked whenever something progresses. */

@@ -100,7 +100,12 @@ export class Sender {
       const q = accumulator.queue(batch.topic, batch.partition);
       idempotence?.failed(q, batch);
       q.muted = false;
-      this.fail(batch, new ProducerTimeoutError(`Expiring ${batch.count} record(s) for ${batch.topic}-${batch.partition}:${now - batch.createdMs} ms has passed since batch creation`));
+      this.fail(
+        batch,
+        new ProducerTimeoutError(
+          `Expiring ${batch.count} record(s) for ${batch.topic}-${batch.partition}:${now - batch.createdMs} ms has passed since batch creation`,
+        ),
+      );
     }
     let delay = this.metadataUpdater.maybeUpdate(now);
     if (idempotence !== null && !idempotence.ready) this.maybeInitProducerId();
@@ -291,7 +296,9 @@ export class Sender {
     if (attemptsLeft && retriable) {
       if (STALE_METADATA.has(code)) this.parts.metadata.requestUpdate();
       const backoff = Math.min(config.retryBackoffMaxMs, config.retryBackoffMs * 2 ** batch.attempts);
-      config.log?.(`retrying ${batch.count} record(s) for ${batch.topic}-${batch.partition} in ${backoff} ms (attempt ${batch.attempts + 1}): ${error.message}`);
+      config.log?.(
+        `retrying ${batch.count} record(s) for ${batch.topic}-${batch.partition} in ${backoff} ms (attempt ${batch.attempts + 1}): ${error.message}`,
+      );
       this.parts.accumulator.reenqueue(batch, now, backoff);
       return;
     }
@@ -327,7 +334,11 @@ export class Sender {
 }
 
 /** A throwing callback must not break the loop for the other records (Kafka logs and goes on). */
-function deliver(callback: (err: Error | null, metadata: RecordMetadata | null) => void, err: Error | null, metadata: RecordMetadata | null): void {
+function deliver(
+  callback: (err: Error | null, metadata: RecordMetadata | null) => void,
+  err: Error | null,
+  metadata: RecordMetadata | null,
+): void {
   try {
     callback(err, metadata);
   } catch (thrown) {

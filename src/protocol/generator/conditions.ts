@@ -43,7 +43,12 @@ export function ifElse(c: Condition, whenTrue: () => string[], whenFalse: () => 
   const b = whenFalse();
   if (a.join('\n') === b.join('\n')) return a;
   if (a.length === 0 && b.length === 0) return [];
-  if (a.length === 0) return ifElse({ ...c, test: c.negated, negated: c.test }, () => b, () => []);
+  if (a.length === 0)
+    return ifElse(
+      { ...c, test: c.negated, negated: c.test },
+      () => b,
+      () => [],
+    );
   const simple = (lines: string[]) => lines.length === 1 && !lines[0]!.startsWith('if ');
   if (b.length === 0 && simple(a)) return [`if (${c.test}) ${a[0]}`];
   if (simple(a) && simple(b)) return [`if (${c.test}) ${a[0]}`, `else ${b[0]}`];

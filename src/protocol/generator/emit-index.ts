@@ -70,8 +70,7 @@ export function emitApiIndex(apis: ApiPair[]): string {
     '/** Request and response body types by API key. */',
     'export interface ApiMessages {',
     ...apis.map(
-      (api) =>
-        `  ${api.request.apiKey}: { request: ${ns(api)}.${api.request.name}; response: ${ns(api)}.${api.response.name} };`,
+      (api) => `  ${api.request.apiKey}: { request: ${ns(api)}.${api.request.name}; response: ${ns(api)}.${api.response.name} };`,
     ),
     '}',
     '',

@@ -1,23 +1,9 @@
 import { ifElse, ternary, versionCondition } from './conditions.js';
-import {
-  defaultValue,
-  isNullableType,
-  type ElementType,
-  type FieldSpec,
-  type FieldType,
-  type StructSpec,
-} from './schema.js';
+import { defaultValue, isNullableType, type ElementType, type FieldSpec, type FieldType, type StructSpec } from './schema.js';
 import type { VersionRange } from './versions.js';
 
 /** Names the generated code takes from the hand-written primitives; the file emitter imports them. */
-export type Helper =
-  | 'Reader'
-  | 'Writer'
-  | 'ZERO_UUID'
-  | 'unsupportedField'
-  | 'nonNull'
-  | `read${string}`
-  | `write${string}`;
+export type Helper = 'Reader' | 'Writer' | 'ZERO_UUID' | 'unsupportedField' | 'nonNull' | `read${string}` | `write${string}`;
 
 /** Emits the interface, default factory, encoder and decoder of one struct. */
 export class StructEmitter {
@@ -129,9 +115,21 @@ export class StructEmitter {
     const flex = versionCondition(this.flexible, this.context);
     for (const f of tagged) {
       const present = versionCondition(f.versions, this.context);
-      lines.push(...ifElse(present, () => [], () => this.rejectIfSet(f)));
+      lines.push(
+        ...ifElse(
+          present,
+          () => [],
+          () => this.rejectIfSet(f),
+        ),
+      );
     }
-    lines.push(...ifElse(flex, () => this.encodeTaggedSection(tagged, flex.whenTrue), () => []));
+    lines.push(
+      ...ifElse(
+        flex,
+        () => this.encodeTaggedSection(tagged, flex.whenTrue),
+        () => [],
+      ),
+    );
     const { typeName } = this.struct;
     return fn(`export function encode${typeName}`, [`w: ${this.use('Writer')}`, `m: ${typeName}`, 'v: number'], 'void', lines);
   }
@@ -219,7 +217,11 @@ export class StructEmitter {
       );
       return `  ${f.prop}: ${value},`;
     });
-    const tagLines = ifElse(flex, () => this.decodeTaggedSection(tagged, flex.whenTrue), () => []);
+    const tagLines = ifElse(
+      flex,
+      () => this.decodeTaggedSection(tagged, flex.whenTrue),
+      () => [],
+    );
     const head = tagLines.length === 0 ? 'return' : `const m: ${typeName} =`;
     const lines = props.length ? [`${head} {`, ...props, '};'] : [`${head} {};`];
     if (tagLines.length !== 0) lines.push(...tagLines, 'return m;');
@@ -308,7 +310,8 @@ function primitiveMethod(name: string, compact: boolean, nullable: boolean): str
 }
 
 function versionNote(f: FieldSpec): string {
-  const range = (r: VersionRange | null) => (r === null ? 'none' : r.hi === Infinity ? `${r.lo}+` : r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`);
+  const range = (r: VersionRange | null) =>
+    r === null ? 'none' : r.hi === Infinity ? `${r.lo}+` : r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`;
   const parts = [`Versions ${range(f.versions)}`];
   if (f.nullableVersions) parts.push(`nullable ${range(f.nullableVersions)}`);
   if (f.tag !== undefined) parts.push(`tag ${f.tag}`);

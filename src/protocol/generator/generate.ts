@@ -46,7 +46,14 @@ export function generate(schemasDir: string): Map<string, string> {
   }
   out.set('api-info.ts', emitApiInfo(apis));
   out.set('apis.ts', emitApiIndex(apis));
-  out.set('headers.ts', emitMessagesFile(headers, headers.map((h) => `${h.name}.json`), '../primitives'));
+  out.set(
+    'headers.ts',
+    emitMessagesFile(
+      headers,
+      headers.map((h) => `${h.name}.json`),
+      '../primitives',
+    ),
+  );
 
   for (const dir of RECORD_DIRS) {
     for (const file of jsonFiles(join(schemasDir, dir))) {

@@ -30,19 +30,7 @@ interface RawMessage {
   commonStructs?: { name: string; versions?: string; fields: RawField[] }[];
 }
 
-export const PRIMITIVES = [
-  'bool',
-  'int8',
-  'int16',
-  'uint16',
-  'int32',
-  'int64',
-  'float64',
-  'uuid',
-  'string',
-  'bytes',
-  'records',
-] as const;
+export const PRIMITIVES = ['bool', 'int8', 'int16', 'uint16', 'int32', 'int64', 'float64', 'uuid', 'string', 'bytes', 'records'] as const;
 export type Primitive = (typeof PRIMITIVES)[number];
 
 export type ElementType = { kind: 'primitive'; name: Primitive } | { kind: 'struct'; struct: StructSpec };
@@ -127,9 +115,7 @@ export function buildMessage(raw: RawMessage): MessageSpec {
 
   const makeField = (f: RawField): FieldSpec => {
     const versions = parseVersions(f.versions);
-    const type: FieldType = f.type.startsWith('[]')
-      ? { kind: 'array', element: elementType(f.type.slice(2), f) }
-      : elementType(f.type, f);
+    const type: FieldType = f.type.startsWith('[]') ? { kind: 'array', element: elementType(f.type.slice(2), f) } : elementType(f.type, f);
     if (f.tag !== undefined) {
       const tagged = parseVersions(f.taggedVersions);
       // Kafka allows a field to be positional in early versions and tagged later; 3.9 never does.
@@ -186,8 +172,12 @@ export function structOf(type: FieldType): StructSpec | undefined {
 
 /** True when the field's TypeScript type must admit null. */
 export function isNullableType(field: FieldSpec): boolean {
-  return field.nullableVersions !== null || field.rawDefault === 'null' || field.rawDefault === null ||
-    (field.type.kind === 'primitive' && field.type.name === 'records');
+  return (
+    field.nullableVersions !== null ||
+    field.rawDefault === 'null' ||
+    field.rawDefault === null ||
+    (field.type.kind === 'primitive' && field.type.name === 'records')
+  );
 }
 
 /** The value a field takes when it is not on the wire, as a runtime value (structs built recursively). */

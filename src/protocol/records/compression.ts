@@ -107,10 +107,7 @@ function zstdDecompress(data: Buffer, maxBytes: number): Buffer {
   // The window is allocated up front from the frame header, so a hostile header could ask for
   // far more than the output limit. Windows up to 8 MiB (zstd level 19 streams) always pass.
   const windowLog = Math.ceil(Math.log2(Math.max(1, maxBytes)));
-  dctx.setParameter(
-    zstd.DParameter.windowLogMax,
-    Math.min(ZSTD_MAX_WINDOW_LOG, Math.max(ZSTD_MIN_WINDOW_LOG, windowLog)),
-  );
+  dctx.setParameter(zstd.DParameter.windowLogMax, Math.min(ZSTD_MAX_WINDOW_LOG, Math.max(ZSTD_MIN_WINDOW_LOG, windowLog)));
   const out = new BoundedOutput(maxBytes);
   let src = data;
   let pending = 0;

@@ -12,7 +12,12 @@ export function isInternalTopic(name: string): boolean {
  * (property files bring them), and the result must match the whole topic name.
  */
 export function topicPattern(raw: string): RegExp {
-  const regex = raw.trim().replaceAll(',', '|').replaceAll(' ', '').replace(/^["']+/, '').replace(/["']+$/, '');
+  const regex = raw
+    .trim()
+    .replaceAll(',', '|')
+    .replaceAll(' ', '')
+    .replace(/^["']+/, '')
+    .replace(/["']+$/, '');
   try {
     return new RegExp(`^(?:${regex})$`);
   } catch {

@@ -18,7 +18,12 @@ export interface ConfigChanges {
  * legacy AlterConfigs with every dynamic setting of the entity, as Kafka 3.9's tool does, so a
  * sensitive setting (whose value is never described) must be given again.
  */
-export async function alterResourceConfigs(cluster: ConfigCluster, type: ResourceEntityType, name: string, changes: ConfigChanges): Promise<void> {
+export async function alterResourceConfigs(
+  cluster: ConfigCluster,
+  type: ResourceEntityType,
+  name: string,
+  changes: ConfigChanges,
+): Promise<void> {
   const current = await resourceConfigs(cluster, type, name, false);
   const invalid = changes.delete.filter((key) => !current.some((c) => c.name === key));
   if (invalid.length > 0) throw new CliError(`Invalid config(s): ${invalid.join(',')}`);
@@ -61,5 +66,7 @@ function check(result: { errorCode: number; errorMessage: string | null } | unde
 
 /** `Completed updating config for topic t.` / `Completed updating default config for brokers in the cluster.` */
 export function completedLine(type: string, name: string): string {
-  return name === '' ? `Completed updating default config for ${type} in the cluster.` : `Completed updating config for ${type.slice(0, -1)} ${name}.`;
+  return name === ''
+    ? `Completed updating default config for ${type} in the cluster.`
+    : `Completed updating config for ${type.slice(0, -1)} ${name}.`;
 }

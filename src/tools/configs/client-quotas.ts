@@ -18,7 +18,11 @@ const WIRE_TYPE: Readonly<Record<QuotaEntityType, string>> = { users: USER, clie
  * ConfigCommand.getAllClientQuotasConfigs: each type with its name (`''`: the default entity) or,
  * past the names given, any name; strict, so entities with other types are left out.
  */
-export async function describeClientQuotas(conn: VersionedConnection, types: readonly QuotaEntityType[], names: readonly string[]): Promise<QuotaEntityEntry[]> {
+export async function describeClientQuotas(
+  conn: VersionedConnection,
+  types: readonly QuotaEntityType[],
+  names: readonly string[],
+): Promise<QuotaEntityEntry[]> {
   const components = types.map((type, i) => {
     const name = names[i];
     const entityType = WIRE_TYPE[type];

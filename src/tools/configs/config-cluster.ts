@@ -24,7 +24,11 @@ export class ConfigCluster {
 
   /** Every topic, internal ones included, sorted. */
   async topicNames(): Promise<string[]> {
-    const response = await this.bootstrap.request(ApiKey.Metadata, { ...defaultMetadataRequest(), topics: null, allowAutoTopicCreation: false });
+    const response = await this.bootstrap.request(ApiKey.Metadata, {
+      ...defaultMetadataRequest(),
+      topics: null,
+      allowAutoTopicCreation: false,
+    });
     return response.topics.map((t) => t.name!).sort();
   }
 
@@ -37,7 +41,8 @@ export class ConfigCluster {
     const existing = this.#connections.get(id);
     if (existing) return existing;
     const node = (await this.#brokers()).brokers.find((b) => b.nodeId === id);
-    if (node === undefined || (node.host === this.bootstrap.address.host && node.port === this.bootstrap.address.port)) return this.bootstrap;
+    if (node === undefined || (node.host === this.bootstrap.address.host && node.port === this.bootstrap.address.port))
+      return this.bootstrap;
     const conn = await VersionedConnection.reach(node, this.options);
     this.#connections.set(id, conn);
     return conn;

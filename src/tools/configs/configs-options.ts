@@ -52,7 +52,8 @@ const DEFAULTS_FLAGS = [
  * All are usage errors (exit 2).
  */
 export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
-  if ((flags.describe === true) === (flags.alter === true)) throw new UsageError('Command must include exactly one action: --describe, --alter');
+  if ((flags.describe === true) === (flags.alter === true))
+    throw new UsageError('Command must include exactly one action: --describe, --alter');
   const action = flags.describe ? 'describe' : 'alter';
   if (action === 'describe') {
     const invalid = flags.addConfig !== undefined ? 'add-config' : flags.deleteConfig !== undefined ? 'delete-config' : undefined;
@@ -67,7 +68,9 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
   if (duplicates.length > 0) throw new UsageError(`Duplicate entity type(s) specified: ${[...new Set(duplicates)].join(',')}`);
   for (const type of types) {
     if (!(ENTITY_TYPES as readonly string[]).includes(type)) {
-      throw new UsageError(`Invalid entity type ${type}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server argument`);
+      throw new UsageError(
+        `Invalid entity type ${type}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server argument`,
+      );
     }
   }
   if (types.length === 0) throw new UsageError('At least one entity type must be specified');
@@ -96,8 +99,10 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
     if (entityTypes[0] === 'topics' && !entityNames.some((n) => n !== '')) {
       throw new UsageError('an entity name must be specified with --alter of topics');
     }
-    if (entityNames.length === 0) throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
-    if (flags.addConfig !== undefined && flags.addConfigFile !== undefined) throw new UsageError('Only one of --add-config or --add-config-file must be specified');
+    if (entityNames.length === 0)
+      throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
+    if (flags.addConfig !== undefined && flags.addConfigFile !== undefined)
+      throw new UsageError('Only one of --add-config or --add-config-file must be specified');
     if (flags.addConfig === undefined && flags.addConfigFile === undefined && flags.deleteConfig === undefined) {
       throw new UsageError('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
     }

@@ -43,7 +43,12 @@ export function dynamicSource(type: ResourceEntityType, name: string): string {
  * A topic's or broker's configs sorted by name, as ConfigCommand.getResourceConfig gets them:
  * everything with `all`, else only the entity's dynamic settings.
  */
-export async function resourceConfigs(cluster: ConfigCluster, type: ResourceEntityType, name: string, all: boolean): Promise<ConfigEntry[]> {
+export async function resourceConfigs(
+  cluster: ConfigCluster,
+  type: ResourceEntityType,
+  name: string,
+  all: boolean,
+): Promise<ConfigEntry[]> {
   const conn = type === 'brokers' && name !== '' ? await cluster.broker(Number(name)) : cluster.bootstrap;
   const response = await conn.request(ApiKey.DescribeConfigs, {
     resources: [{ resourceType: RESOURCE_TYPE[type], resourceName: name, configurationKeys: null }],

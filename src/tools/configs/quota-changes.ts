@@ -31,9 +31,11 @@ export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigC
     const badAdds = added.filter(unknown);
     if (badAdds.length > 0) throw onlyQuotas('added', 'users', 'Only quota and SCRAM credential configs', `Set(${badAdds.join(', ')})`);
     const badDeletes = changes.delete.filter(unknown);
-    if (badDeletes.length > 0) throw onlyQuotas('deleted', 'users', 'Only quota and SCRAM credential configs', `ArrayBuffer(${badDeletes.join(', ')})`);
+    if (badDeletes.length > 0)
+      throw onlyQuotas('deleted', 'users', 'Only quota and SCRAM credential configs', `ArrayBuffer(${badDeletes.join(', ')})`);
     const scram = [...added, ...changes.delete].filter(isScram);
-    if (scram.length > 0) throw new CliError(`SCRAM credentials (${[...new Set(scram)].join(', ')}) are not supported by kts configs; only quota configs are`);
+    if (scram.length > 0)
+      throw new CliError(`SCRAM credentials (${[...new Set(scram)].join(', ')}) are not supported by kts configs; only quota configs are`);
   }
   const set = new Map<string, number>();
   for (const [key, text] of changes.add) {

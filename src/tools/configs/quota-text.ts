@@ -25,11 +25,17 @@ export function quotaLines(entries: readonly QuotaEntityEntry[]): string[] {
 
 /** The entries, and each one's values, in Java's HashMap order (DescribeClientQuotasResponse.complete builds both maps). */
 export function orderedQuotas(entries: readonly QuotaEntityEntry[]): QuotaEntityEntry[] {
-  return javaHashMapOrder(entries, entityHash).map((e) => ({ entity: e.entity, values: javaHashMapOrder(e.values, (v) => javaStringHash(v.key)) }));
+  return javaHashMapOrder(entries, entityHash).map((e) => ({
+    entity: e.entity,
+    values: javaHashMapOrder(e.values, (v) => javaStringHash(v.key)),
+  }));
 }
 
 /** ClientQuotaEntity.hashCode: Objects.hash of its map, whose hash sums `hash(type) ^ hash(name)` (null: 0). */
 function entityHash(entry: QuotaEntityEntry): number {
-  const sum = entry.entity.reduce((acc, c) => (acc + (javaStringHash(c.entityType) ^ (c.entityName === null ? 0 : javaStringHash(c.entityName)))) | 0, 0);
+  const sum = entry.entity.reduce(
+    (acc, c) => (acc + (javaStringHash(c.entityType) ^ (c.entityName === null ? 0 : javaStringHash(c.entityName)))) | 0,
+    0,
+  );
   return (31 + sum) | 0;
 }

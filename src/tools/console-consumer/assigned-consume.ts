@@ -16,7 +16,11 @@ import { printRecords } from './print-records.js';
  */
 export function consumeAssigned(job: ConsumeJob): Promise<void> {
   const { metadataMaxAgeMs } = resolveFetcherConfig({ ...job.fetch, bootstrap: [] });
-  return runNative(job, (options) => PartitionFetcher.open(options), (fetcher, session) => consumeAll(job.request, fetcher, session, metadataMaxAgeMs));
+  return runNative(
+    job,
+    (options) => PartitionFetcher.open(options),
+    (fetcher, session) => consumeAll(job.request, fetcher, session, metadataMaxAgeMs),
+  );
 }
 
 /** Resolves (undefined) when consuming ended normally, or with the error that ended it. */
@@ -39,7 +43,12 @@ async function consumeAll(req: ConsumeRequest, fetcher: PartitionFetcher, sessio
 }
 
 /** --exit-at-end reads what matches now, so it does not wait for a matching topic. */
-async function assignedPartitions(req: ConsumeRequest, fetcher: PartitionFetcher, session: ConsumeSession, maxAgeMs: number): Promise<TopicPartition[]> {
+async function assignedPartitions(
+  req: ConsumeRequest,
+  fetcher: PartitionFetcher,
+  session: ConsumeSession,
+  maxAgeMs: number,
+): Promise<TopicPartition[]> {
   const { source } = req;
   if ('include' in source) return req.exitAtEnd ? currentPartitions(req, fetcher) : waitForMatch(req, fetcher, session, maxAgeMs);
   const count = (await fetcher.partitionCounts([source.topic])).get(source.topic)!;

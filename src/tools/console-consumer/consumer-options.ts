@@ -39,10 +39,7 @@ export interface ConsumeRequest {
  * --partition needs --topic, --offset needs --partition, one group id, auto.offset.reset vs
  * --from-beginning.
  */
-export function validateConsumerFlags(
-  flags: ConsumerFlags,
-  props: ReadonlyMap<string, string>,
-): ConsumeRequest {
+export function validateConsumerFlags(flags: ConsumerFlags, props: ReadonlyMap<string, string>): ConsumeRequest {
   if ((flags.topic === undefined) === (flags.include === undefined)) {
     throw new UsageError('Exactly one of --include/--topic is required.');
   }
@@ -68,9 +65,7 @@ export function validateConsumerFlags(
 
   const reset = props.get('auto.offset.reset');
   if (reset !== undefined && flags.fromBeginning && reset !== 'earliest') {
-    throw new UsageError(
-      `Can't simultaneously specify --from-beginning and 'auto.offset.reset=${reset}', please remove one option`,
-    );
+    throw new UsageError(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${reset}', please remove one option`);
   }
   if (reset !== undefined && reset !== 'earliest' && reset !== 'latest') {
     throw new UsageError(`Error: auto.offset.reset '${reset}' is not supported (use earliest or latest)`);

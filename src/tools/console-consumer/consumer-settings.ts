@@ -29,7 +29,13 @@ export const CONSUMER_KEYS = [
 /** The native fetcher's settings, from Kafka consumer properties. */
 export type FetchSettings = Pick<
   FetcherOptions,
-  'fetchMinBytes' | 'fetchMaxBytes' | 'fetchMaxWaitMs' | 'maxPartitionFetchBytes' | 'checkCrcs' | 'allowAutoTopicCreation' | 'metadataMaxAgeMs'
+  | 'fetchMinBytes'
+  | 'fetchMaxBytes'
+  | 'fetchMaxWaitMs'
+  | 'maxPartitionFetchBytes'
+  | 'checkCrcs'
+  | 'allowAutoTopicCreation'
+  | 'metadataMaxAgeMs'
 >;
 
 /** The group member's settings (`--group`), from Kafka consumer properties; the group id and auto-commit come with the request. */

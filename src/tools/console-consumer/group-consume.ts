@@ -18,7 +18,9 @@ export function consumeInGroup(job: ConsumeJob, group: { id: string; autoCommit:
     (options) => GroupConsumer.open({ ...options, group: { ...job.group, groupId: group.id, autoCommit: group.autoCommit } }),
     async (consumer, session) => {
       if (req.maxMessages === 0) return undefined;
-      const tracker = req.exitAtEnd ? new EndTracker(await endOffsets(consumer.fetcher, await subscribedPartitions(req, consumer.fetcher))) : undefined;
+      const tracker = req.exitAtEnd
+        ? new EndTracker(await endOffsets(consumer.fetcher, await subscribedPartitions(req, consumer.fetcher)))
+        : undefined;
       consumer.subscribe(subscription(req), (positions) => {
         if (tracker === undefined) return;
         tracker.assign(positions);

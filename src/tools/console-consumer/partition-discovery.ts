@@ -19,7 +19,12 @@ export async function currentPartitions(req: ConsumeRequest, fetcher: PartitionF
  * Kafka's pattern subscription: looks again every metadata.max.age.ms until a topic matches.
  * Empty when the session stopped first (a signal, --timeout-ms).
  */
-export async function waitForMatch(req: ConsumeRequest, fetcher: PartitionFetcher, session: ConsumeSession, maxAgeMs: number): Promise<TopicPartition[]> {
+export async function waitForMatch(
+  req: ConsumeRequest,
+  fetcher: PartitionFetcher,
+  session: ConsumeSession,
+  maxAgeMs: number,
+): Promise<TopicPartition[]> {
   let partitions = await currentPartitions(req, fetcher);
   while (partitions.length === 0 && (await pause(maxAgeMs, session))) partitions = await currentPartitions(req, fetcher);
   return partitions;

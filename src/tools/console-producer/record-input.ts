@@ -23,11 +23,7 @@ export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => 
  * are the value as they are (Kafka decodes and re-encodes UTF-8, which changes only invalid
  * input: that is decoded with replacement characters here too).
  */
-export function recordParser(
-  format: InputFormat,
-  reader: ReaderConfig,
-  partition: number | undefined,
-): RecordParser {
+export function recordParser(format: InputFormat, reader: ReaderConfig, partition: number | undefined): RecordParser {
   const pin = (m: ParsedRecord): ParsedRecord => {
     if (partition !== undefined) m.partition = partition;
     return m;

@@ -5,7 +5,17 @@ import { describeMembers, describeOffsets, describeStates, groupNotice, type Gro
 import type { GroupCluster } from './group-cluster.js';
 import { exportCsv } from './offsets-csv.js';
 import { resetOffsets } from './reset.js';
-import { deleteOffsetsTable, listTable, membersTable, offsetsTable, resetTable, stateTable, type MemberRow, type OffsetRow, type StateRow } from './tables.js';
+import {
+  deleteOffsetsTable,
+  listTable,
+  membersTable,
+  offsetsTable,
+  resetTable,
+  stateTable,
+  type MemberRow,
+  type OffsetRow,
+  type StateRow,
+} from './tables.js';
 import { watchOffsets } from './watch.js';
 
 export interface ActionIO {
@@ -35,7 +45,8 @@ export async function runAction(cluster: GroupCluster, req: ConsumerGroupsReques
         return true;
       }
       const ids = await groupIds(req.groups);
-      if (req.view === 'members') return report(await describeMembers(cluster, ids), io, (r) => membersTable(r.rows, req.verbose), membersJson);
+      if (req.view === 'members')
+        return report(await describeMembers(cluster, ids), io, (r) => membersTable(r.rows, req.verbose), membersJson);
       if (req.view === 'state') return report(await describeStates(cluster, ids), io, (r) => stateTable(r.rows[0]!), stateJson);
       return report(await describeOffsets(cluster, ids, req.timeLag, io.now), io, (r) => offsetsTable(r.rows, req.timeLag), offsetsJson);
     }
@@ -56,7 +67,11 @@ export async function runAction(cluster: GroupCluster, req: ConsumerGroupsReques
       if (req.implicitDryRun) io.err(`${IMPLICIT_DRY_RUN_WARNING}\n`);
       const outcome = await resetOffsets(cluster, req, io);
       for (const line of [...outcome.warnings, ...outcome.errors]) io.err(`${line}\n`);
-      if (io.json) writeJson(io, outcome.plans.flatMap((p) => p.offsets.map((o) => ({ group: p.group, ...o }))));
+      if (io.json)
+        writeJson(
+          io,
+          outcome.plans.flatMap((p) => p.offsets.map((o) => ({ group: p.group, ...o }))),
+        );
       else if (req.export) io.out(`${exportCsv(outcome.plans, !req.singleGroup)}\n`);
       else if (outcome.plans.length > 0) io.out(resetTable(outcome.plans));
       return outcome.errors.length === 0;
@@ -67,7 +82,10 @@ export async function runAction(cluster: GroupCluster, req: ConsumerGroupsReques
       // Kafka prints the summary on stdout on success; with JSON only a failure is worth a line.
       if (!summary.ok || !io.json) (summary.ok ? io.out : io.err)(`${summary.line}\n`);
       if (io.json) {
-        writeJson(io, { group: req.group, partitions: outcome.rows.map((r) => ({ topic: r.topic, partition: orNull(r.partition), error: orNull(r.error) })) });
+        writeJson(io, {
+          group: req.group,
+          partitions: outcome.rows.map((r) => ({ topic: r.topic, partition: orNull(r.partition), error: orNull(r.error) })),
+        });
       } else {
         io.out(deleteOffsetsTable(outcome.rows));
       }

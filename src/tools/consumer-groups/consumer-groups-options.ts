@@ -106,7 +106,16 @@ const opt = (f: Flag): string => `[${NAMES[f] ?? f}]`;
 const GROUP_SCOPE: readonly Flag[] = ['allGroups', 'group'];
 const SCENARIOS: readonly Flag[] = ['toOffset', 'toCurrent', 'toDatetime', 'fromFile', 'byDuration', 'toEarliest', 'toLatest', 'shiftBy'];
 /** The order ConsumerGroupCommandOptions checks the scenarios in. */
-const SCENARIO_CHECKS: readonly Flag[] = ['toOffset', 'toDatetime', 'byDuration', 'toEarliest', 'toLatest', 'toCurrent', 'shiftBy', 'fromFile'];
+const SCENARIO_CHECKS: readonly Flag[] = [
+  'toOffset',
+  'toDatetime',
+  'byDuration',
+  'toEarliest',
+  'toLatest',
+  'toCurrent',
+  'shiftBy',
+  'fromFile',
+];
 const ACTIONS: readonly Flag[] = ['list', 'describe', 'delete', 'resetOffsets', 'deleteOffsets'];
 
 const DEFAULT_WATCH_SECONDS = 2;
@@ -151,7 +160,11 @@ export function validateConsumerGroupsFlags(flags: ConsumerGroupsFlags): Consume
   if (has('resetOffsets')) {
     if (has('dryRun') && has('execute')) fail(`Option ${opt('resetOffsets')} only accepts one of ${opt('execute')} and ${opt('dryRun')}`);
     if (!has('group') && !has('allGroups')) fail(`Option ${opt('resetOffsets')} takes one of these options: ${noneOf(GROUP_SCOPE)}`);
-    for (const scenario of SCENARIO_CHECKS) checkInvalid(scenario, SCENARIOS.filter((s) => s !== scenario));
+    for (const scenario of SCENARIO_CHECKS)
+      checkInvalid(
+        scenario,
+        SCENARIOS.filter((s) => s !== scenario),
+      );
   }
   checkInvalid('group', ['allGroups']);
   checkInvalid('group', ['list']);
@@ -193,11 +206,7 @@ export function validateConsumerGroupsFlags(flags: ConsumerGroupsFlags): Consume
   }
 }
 
-function resetRequest(
-  flags: ConsumerGroupsFlags,
-  groups: GroupSelection,
-  has: (f: Flag) => boolean,
-): ConsumerGroupsRequest {
+function resetRequest(flags: ConsumerGroupsFlags, groups: GroupSelection, has: (f: Flag) => boolean): ConsumerGroupsRequest {
   let scope: ResetScope;
   if (has('allTopics')) scope = { kind: 'all-topics' };
   else if (has('topic')) scope = { kind: 'topics', topics: flags.topic!.map(parseTopicArg) };

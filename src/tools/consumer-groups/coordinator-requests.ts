@@ -108,14 +108,18 @@ export class CoordinatorRequests {
   }
 
   /** OffsetDelete (KIP-496): a group-level error code and one per partition. */
-  async deleteOffsets(group: string, partitions: readonly TopicPartition[]): Promise<{ errorCode: number; partitions: Map<string, number> }> {
+  async deleteOffsets(
+    group: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<{ errorCode: number; partitions: Map<string, number> }> {
     return this.onCoordinator(group, async (c) => {
       const r = await c.request(ApiKey.OffsetDelete, {
         groupId: group,
         topics: byTopic(partitions).map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition })) })),
       });
       const codes = new Map<string, number>();
-      for (const t of r.topics) for (const p of t.partitions) codes.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.errorCode);
+      for (const t of r.topics)
+        for (const p of t.partitions) codes.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), p.errorCode);
       return { errorCode: r.errorCode, partitions: codes };
     });
   }

@@ -15,6 +15,7 @@ export function deleteGroupsReport(results: ReadonlyMap<string, string | undefin
     return { ok: true, stderr: '', stdout: `Deletion of requested consumer groups ('${deleted.join(', ')}') was successful.\n` };
   }
   const stderr = `Error: Deletion of some consumer groups failed:\n${failed.map(([g, why]) => `* Group '${g}' could not be deleted due to: ${why}\n`).join('')}`;
-  const stdout = deleted.length > 0 ? `\nThese consumer groups were deleted successfully: ${deleted.map((g) => `'${g}'`).join(', ')}\n` : '';
+  const stdout =
+    deleted.length > 0 ? `\nThese consumer groups were deleted successfully: ${deleted.map((g) => `'${g}'`).join(', ')}\n` : '';
   return { ok: false, stdout, stderr };
 }

@@ -24,7 +24,8 @@ export async function deleteOffsets(cluster: GroupCluster, group: string, topics
   let errorCode: number = rows.length > 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE;
   if (partitions.size > 0) {
     const result = await cluster.deleteOffsets(group, [...partitions.values()]);
-    const codeOf = (tp: TopicPartition) => (result.errorCode !== ErrorCode.NONE ? result.errorCode : (result.partitions.get(partitionKey(tp)) ?? ErrorCode.NONE));
+    const codeOf = (tp: TopicPartition) =>
+      result.errorCode !== ErrorCode.NONE ? result.errorCode : (result.partitions.get(partitionKey(tp)) ?? ErrorCode.NONE);
     const firstFailure = [...partitions.values()].map(codeOf).find((c) => c !== ErrorCode.NONE);
     errorCode = result.errorCode !== ErrorCode.NONE ? result.errorCode : (firstFailure ?? errorCode);
     for (const tp of partitions.values()) {

@@ -64,8 +64,12 @@ function assignmentRows(description: GroupDescription, committed: ReadonlyMap<st
 }
 
 async function addTimeLag(cluster: GroupCluster, rows: OffsetRow[], now: () => number): Promise<void> {
-  const lagging = rows.filter((r): r is PartitionRow & { currentOffset: number } => isPartitionRow(r) && (r.lag ?? 0) > 0 && r.currentOffset !== undefined);
-  const timestamps = await cluster.recordTimestamps(lagging.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.currentOffset })));
+  const lagging = rows.filter(
+    (r): r is PartitionRow & { currentOffset: number } => isPartitionRow(r) && (r.lag ?? 0) > 0 && r.currentOffset !== undefined,
+  );
+  const timestamps = await cluster.recordTimestamps(
+    lagging.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.currentOffset })),
+  );
   const at = now();
   for (const r of rows) {
     if (r.lag === 0) r.timeLagMs = 0;
@@ -88,7 +92,18 @@ export async function describeStates(cluster: GroupCluster, ids: readonly string
   return (await cluster.describe(ids)).map((d) => ({
     group: d.group,
     state: d.state,
-    rows: d.state === 'Dead' ? [] : [{ group: d.group, coordinator: d.coordinator, assignmentStrategy: d.assignmentStrategy, state: d.state, members: d.members.length }],
+    rows:
+      d.state === 'Dead'
+        ? []
+        : [
+            {
+              group: d.group,
+              coordinator: d.coordinator,
+              assignmentStrategy: d.assignmentStrategy,
+              state: d.state,
+              members: d.members.length,
+            },
+          ],
   }));
 }
 

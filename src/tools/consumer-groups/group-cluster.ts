@@ -101,7 +101,11 @@ export class GroupCluster {
   }
 
   /** The first offset at or after `timestamp` per partitionKey; left out where no record is that late. */
-  async offsetsAt(partitions: Iterable<TopicPartition>, timestamp: number, ranges: ReadonlyMap<string, LogRange>): Promise<Map<string, number>> {
+  async offsetsAt(
+    partitions: Iterable<TopicPartition>,
+    timestamp: number,
+    ranges: ReadonlyMap<string, LogRange>,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const topic of await this.existingTopics(partitions)) {
       for (const r of await this.admin.fetchTopicOffsetsByTimestamp(topic, timestamp)) {
@@ -119,7 +123,11 @@ export class GroupCluster {
     const found = topics.filter((t) => existing.has(t));
     const metadata = found.length > 0 ? (await this.admin.fetchTopicMetadata({ topics: found })).topics : [];
     const out = new Map<string, number[] | string>(topics.map((t) => [t, UNKNOWN_TOPIC]));
-    for (const t of metadata) out.set(t.name, t.partitions.map((p) => p.partitionId).sort((a, b) => a - b));
+    for (const t of metadata)
+      out.set(
+        t.name,
+        t.partitions.map((p) => p.partitionId).sort((a, b) => a - b),
+      );
     return out;
   }
 
@@ -141,7 +149,10 @@ export class GroupCluster {
     await this.coordinators.commit(group, offsets);
   }
 
-  async deleteOffsets(group: string, partitions: readonly TopicPartition[]): Promise<{ errorCode: number; partitions: Map<string, number> }> {
+  async deleteOffsets(
+    group: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<{ errorCode: number; partitions: Map<string, number> }> {
     return this.coordinators.deleteOffsets(group, partitions);
   }
 

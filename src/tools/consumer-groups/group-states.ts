@@ -1,15 +1,7 @@
 import { UsageError } from '../../cli/errors.js';
 
 /** Kafka's ConsumerGroupState names, in its enum order (which its error message lists). */
-export const GROUP_STATES = [
-  'PreparingRebalance',
-  'CompletingRebalance',
-  'Stable',
-  'Dead',
-  'Empty',
-  'Assigning',
-  'Reconciling',
-] as const;
+export const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'] as const;
 
 export type GroupState = (typeof GROUP_STATES)[number] | 'Unknown';
 

@@ -1,7 +1,11 @@
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { withVersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
-import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../protocol/generated/apis/fetch.js';
+import {
+  defaultFetchRequest,
+  defaultFetchRequestFetchPartition,
+  defaultFetchRequestFetchTopic,
+} from '../../protocol/generated/apis/fetch.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ATTR, MAGIC_V2, readBatchHeader } from '../../protocol/records/batch-header.js';
 import { iterateBatches } from '../../protocol/records/batch-iterator.js';
@@ -25,7 +29,10 @@ const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
  * reading only the first batch that holds the offset. Partitions whose record cannot be read
  * (deleted, legacy format, fetch error) are left out.
  */
-export async function nextRecordTimestamps(probes: readonly NextRecordProbe[], options: VersionedConnectionOptions): Promise<Map<string, number>> {
+export async function nextRecordTimestamps(
+  probes: readonly NextRecordProbe[],
+  options: VersionedConnectionOptions,
+): Promise<Map<string, number>> {
   const byLeader = new Map<string, NextRecordProbe[]>();
   for (const p of probes) {
     const key = `${p.leader.host}:${p.leader.port}`;
@@ -40,7 +47,12 @@ export async function nextRecordTimestamps(probes: readonly NextRecordProbe[], o
         topic,
         partitions: group
           .filter((p) => p.topic === topic)
-          .map((p) => ({ ...defaultFetchRequestFetchPartition(), partition: p.partition, fetchOffset: BigInt(p.offset), partitionMaxBytes: PARTITION_MAX_BYTES })),
+          .map((p) => ({
+            ...defaultFetchRequestFetchPartition(),
+            partition: p.partition,
+            fetchOffset: BigInt(p.offset),
+            partitionMaxBytes: PARTITION_MAX_BYTES,
+          })),
       }));
       const response = await withVersionedConnection(group[0]!.leader, options, (c) =>
         c.request(ApiKey.Fetch, { ...defaultFetchRequest(), topics }, FETCH_MAX_VERSION),

@@ -47,7 +47,9 @@ export function planReset(
     const facts = factsOf(tp);
     const end = known(facts.logEnd, 'Error getting ending offset of topic partition:', tp);
     if (offset > end) {
-      warnings.push(`WARN: New offset (${offset}) is higher than latest offset for topic partition ${partitionName(tp)}. Value will be set to ${end}`);
+      warnings.push(
+        `WARN: New offset (${offset}) is higher than latest offset for topic partition ${partitionName(tp)}. Value will be set to ${end}`,
+      );
       return end;
     }
     if (facts.logStart !== undefined && offset < facts.logStart) {

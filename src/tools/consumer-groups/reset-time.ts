@@ -16,12 +16,26 @@ export function parseDateTime(text: string): number {
   const m = DATE_TIME.exec(zoned);
   const unparseable = () => new UsageError(`Error: Unparseable date: "${text}" (expected YYYY-MM-DDTHH:mm:SS.sss[Z|±hh:mm])`);
   if (m === null) throw unparseable();
-  const [year, month, day, hour, minute, second, millis] = m.slice(1, 8).map(Number) as [number, number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second, millis] = m.slice(1, 8).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const zone = m[8]!;
   const offsetMinutes = zone === 'Z' ? 0 : zoneMinutes(zone);
   const valid =
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) &&
-    hour <= 23 && minute <= 59 && second <= 59 && offsetMinutes !== undefined;
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetMinutes !== undefined;
   if (!valid) throw unparseable();
   const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
   date.setUTCFullYear(year);

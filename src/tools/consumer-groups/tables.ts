@@ -33,17 +33,43 @@ const show = (value: string | number | undefined): string => (value === undefine
 
 /** `--describe [--offsets]`; `timeLag` adds kts's TIME-LAG column after CLIENT-ID. */
 export function offsetsTable(rows: readonly OffsetRow[], timeLag = false): string {
-  const g = width(rows.map((r) => r.group), 15);
-  const t = width(rows.map((r) => show(r.topic)), 15);
-  const c = width(rows.map((r) => show(r.consumerId)), 15);
-  const h = width(rows.map((r) => show(r.host)), 15);
-  const l = width(rows.map((r) => show(r.clientId)), 15);
+  const g = width(
+    rows.map((r) => r.group),
+    15,
+  );
+  const t = width(
+    rows.map((r) => show(r.topic)),
+    15,
+  );
+  const c = width(
+    rows.map((r) => show(r.consumerId)),
+    15,
+  );
+  const h = width(
+    rows.map((r) => show(r.host)),
+    15,
+  );
+  const l = width(
+    rows.map((r) => show(r.clientId)),
+    15,
+  );
   const line = (cells: string[]): string => {
     const [group, topic, partition, current, end, lag, consumer, host, client, age] = cells as [string, ...string[]];
     const fixed = `\n${pad(group, g)} ${pad(topic!, t)} ${pad(partition!, 10)} ${pad(current!, 15)} ${pad(end!, 15)} ${pad(lag!, 15)} ${pad(consumer!, c)} ${pad(host!, h)} `;
     return timeLag ? `${fixed}${pad(client!, l)} ${age}` : `${fixed}${client}`;
   };
-  let out = line(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', 'TIME-LAG']);
+  let out = line([
+    'GROUP',
+    'TOPIC',
+    'PARTITION',
+    'CURRENT-OFFSET',
+    'LOG-END-OFFSET',
+    'LAG',
+    'CONSUMER-ID',
+    'HOST',
+    'CLIENT-ID',
+    'TIME-LAG',
+  ]);
   for (const r of rows) {
     out += line([
       r.group,
@@ -73,11 +99,26 @@ export interface MemberRow {
 
 /** `--describe --members [--verbose]`; GROUP-INSTANCE-ID only when some member is static. */
 export function membersTable(rows: readonly MemberRow[], verbose: boolean): string {
-  const g = width(rows.map((r) => r.group), 15);
-  const c = width(rows.map((r) => r.consumerId), 15);
-  const i = width(rows.map((r) => r.groupInstanceId), 17);
-  const h = width(rows.map((r) => r.host), 15);
-  const l = width(rows.map((r) => r.clientId), 15);
+  const g = width(
+    rows.map((r) => r.group),
+    15,
+  );
+  const c = width(
+    rows.map((r) => r.consumerId),
+    15,
+  );
+  const i = width(
+    rows.map((r) => r.groupInstanceId),
+    17,
+  );
+  const h = width(
+    rows.map((r) => r.host),
+    15,
+  );
+  const l = width(
+    rows.map((r) => r.clientId),
+    15,
+  );
   const withInstance = rows.some((r) => r.groupInstanceId !== '');
   const cells = (group: string, consumer: string, instance: string, host: string, client: string, count: string): string =>
     `${pad(group, g)} ${pad(consumer, c)} ${withInstance ? `${pad(instance, i)} ` : ''}${pad(host, h)} ${pad(client, l)} ${pad(count, 15)} `;
@@ -121,7 +162,11 @@ export function stateTable(row: StateRow): string {
 
 /** `--list --state`: GROUP padded to the longest id (at least 15) plus 10, then STATE. */
 export function listTable(groups: ReadonlyArray<{ group: string; state: string }>): string {
-  const g = width(groups.map((x) => x.group), 15) + 10;
+  const g =
+    width(
+      groups.map((x) => x.group),
+      15,
+    ) + 10;
   const line = (group: string, state: string) => `${pad(group, g)} ${pad(state, 20)}\n`;
   return line('GROUP', 'STATE') + groups.map((x) => line(x.group, x.state)).join('');
 }
@@ -150,7 +195,11 @@ export function deleteOffsetsTable(rows: readonly DeleteOffsetsRow[]): string {
   const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   let out = line('TOPIC', 'PARTITION', 'STATUS');
   for (const r of sorted) {
-    out += line(r.topic, r.partition === undefined ? 'Not Provided' : String(r.partition), r.error === undefined ? 'Successful' : `Error: :${r.error}`);
+    out += line(
+      r.topic,
+      r.partition === undefined ? 'Not Provided' : String(r.partition),
+      r.error === undefined ? 'Successful' : `Error: :${r.error}`,
+    );
   }
   return `${out}\n`;
 }

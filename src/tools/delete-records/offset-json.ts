@@ -38,7 +38,8 @@ export function parseOffsetJson(text: string): RecordsToDelete[] {
 }
 
 function parseEntry(entry: unknown): RecordsToDelete {
-  const bad = () => new CliError(`Invalid partitions entry ${JSON.stringify(entry)}: expected {"topic": string, "partition": int, "offset": long}`);
+  const bad = () =>
+    new CliError(`Invalid partitions entry ${JSON.stringify(entry)}: expected {"topic": string, "partition": int, "offset": long}`);
   if (!isObject(entry)) throw bad();
   const { topic, partition, offset } = entry;
   if (typeof topic !== 'string' || !Number.isInteger(partition) || typeof offset !== 'string') throw bad();

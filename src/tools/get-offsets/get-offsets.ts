@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../../cli/errors.js';
 import { formatBroker } from '../../client/bootstrap.js';
-import { listOffsets, UnsupportedListOffsetsVersion, versionedListOffsetsTarget, type OffsetAnswer } from '../../client/consumer/list-offsets.js';
+import {
+  listOffsets,
+  UnsupportedListOffsetsVersion,
+  versionedListOffsetsTarget,
+  type OffsetAnswer,
+} from '../../client/consumer/list-offsets.js';
 import type { VersionedCluster } from '../../client/versioned-cluster.js';
 import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
 import { routeToLeaders, type LeaderRoute } from '../../client/leader-routes.js';
@@ -44,7 +49,11 @@ export async function fetchOffsets(
   for (let attempt = 1; ; attempt++) {
     const { routes, unrouted: retry } = routeToLeaders(metadata, pending);
     const answers = (await Promise.all(routes.map((route) => offsetsFrom(cluster, route, spec, log)))).flat();
-    for (const { query: { topic, partition }, errorCode, offset } of answers) {
+    for (const {
+      query: { topic, partition },
+      errorCode,
+      offset,
+    } of answers) {
       if (errorCode !== ErrorCode.NONE) (isRetriable(errorCode) ? retry : failures).push({ topic, partition, errorCode });
       else if (offset !== -1n) offsets.push({ topic, partition, offset: offset.toString() });
     }
@@ -62,14 +71,25 @@ export async function fetchOffsets(
 }
 
 /** One ListOffsets to `route`'s leader; a broker too old for `spec` is a one-line error. */
-async function offsetsFrom(cluster: VersionedCluster, route: LeaderRoute, spec: OffsetSpec, log?: (line: string) => void): Promise<OffsetAnswer[]> {
+async function offsetsFrom(
+  cluster: VersionedCluster,
+  route: LeaderRoute,
+  spec: OffsetSpec,
+  log?: (line: string) => void,
+): Promise<OffsetAnswer[]> {
   const timestamp = listOffsetsTimestamp(spec);
   log?.(`ListOffsets to ${formatBroker(route.leader)} for ${route.partitions.length} partition(s)`);
   const conn = await cluster.connection(route.leader);
   try {
-    return await listOffsets(versionedListOffsetsTarget(conn), false, route.partitions.map((tp) => ({ ...tp, timestamp })));
+    return await listOffsets(
+      versionedListOffsetsTarget(conn),
+      false,
+      route.partitions.map((tp) => ({ ...tp, timestamp })),
+    );
   } catch (err) {
     if (!(err instanceof UnsupportedListOffsetsVersion)) throw err;
-    throw new CliError(`Error occurred: --time ${describeOffsetSpec(spec)} needs ListOffsets v${err.needed}, which the broker does not support`);
+    throw new CliError(
+      `Error occurred: --time ${describeOffsetSpec(spec)} needs ListOffsets v${err.needed}, which the broker does not support`,
+    );
   }
 }

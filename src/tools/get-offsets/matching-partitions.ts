@@ -9,7 +9,9 @@ export function matchingPartitions(metadata: MetadataResponse, filter: TopicPart
   const allowed = new Set(filterTopics(names, undefined, excludeInternal).filter((t) => filter.topicAllowed(t)));
   return metadata.topics.flatMap((t) =>
     t.name !== null && allowed.has(t.name)
-      ? t.partitions.map((p) => ({ topic: t.name!, partition: p.partitionIndex })).filter((tp) => filter.partitionAllowed(tp.topic, tp.partition))
+      ? t.partitions
+          .map((p) => ({ topic: t.name!, partition: p.partitionIndex }))
+          .filter((tp) => filter.partitionAllowed(tp.topic, tp.partition))
       : [],
   );
 }

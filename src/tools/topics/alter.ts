@@ -24,6 +24,10 @@ export async function alterTopics(cluster: TopicsCluster, req: TopicsRequest & {
     return { name, count: req.partitions, assignments };
   });
   const controller = await cluster.controller(metadata);
-  const response = await controller.request(ApiKey.CreatePartitions, { topics: requested, timeoutMs: cluster.requestTimeoutMs, validateOnly: false });
+  const response = await controller.request(ApiKey.CreatePartitions, {
+    topics: requested,
+    timeoutMs: cluster.requestTimeoutMs,
+    validateOnly: false,
+  });
   for (const result of response.results) throwIfFailed(result);
 }

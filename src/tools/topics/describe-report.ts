@@ -23,8 +23,7 @@ export function selectReports(topics: readonly TopicDescription[], opts: ReportO
   return topics.map((topic) => {
     const minIsr = Number(topic.configs.find((c) => c.name === 'min.insync.replicas')?.value ?? '1');
     const ctx = { minIsr, liveBrokers: opts.liveBrokers };
-    const showSummary =
-      opts.healthFilters.length === 0 && (!opts.topicsWithOverrides || overrides(topic.configs).length > 0);
+    const showSummary = opts.healthFilters.length === 0 && (!opts.topicsWithOverrides || overrides(topic.configs).length > 0);
     const partitions = opts.topicsWithOverrides
       ? []
       : sortedPartitions(topic).filter((p) => matchesHealthFilters(p, opts.healthFilters, ctx));
@@ -48,24 +47,24 @@ export function reportJson(reports: readonly TopicReport[]): unknown[] {
     .map(({ topic, showSummary, partitions }) => {
       const first = sortedPartitions(topic)[0];
       return {
-      name: topic.name,
-      ...(showSummary
-        ? {
-            topicId: topic.topicId,
-            partitionCount: topic.partitions.length,
-            replicationFactor: first === undefined ? 0 : replicationFactor(first),
-            configs: Object.fromEntries(overrides(topic.configs).map((c) => [c.name, c.value])),
-          }
-        : {}),
-      partitions: partitions.map((p) => ({
-        partition: p.partition,
-        leader: hasLeader(p) ? p.leader : null,
-        replicas: p.replicas,
-        isr: p.isr,
-        elr: p.elr,
-        lastKnownElr: p.lastKnownElr,
-        ...(p.reassignment ? p.reassignment : {}),
-      })),
+        name: topic.name,
+        ...(showSummary
+          ? {
+              topicId: topic.topicId,
+              partitionCount: topic.partitions.length,
+              replicationFactor: first === undefined ? 0 : replicationFactor(first),
+              configs: Object.fromEntries(overrides(topic.configs).map((c) => [c.name, c.value])),
+            }
+          : {}),
+        partitions: partitions.map((p) => ({
+          partition: p.partition,
+          leader: hasLeader(p) ? p.leader : null,
+          replicas: p.replicas,
+          isr: p.isr,
+          elr: p.elr,
+          lastKnownElr: p.lastKnownElr,
+          ...(p.reassignment ? p.reassignment : {}),
+        })),
       };
     });
 }

@@ -33,7 +33,11 @@ export async function describeTopicPartitions(
   const topics = names.map((name) => ({ name }));
   let cursor: DescribeTopicPartitionsRequestCursor | null = null;
   do {
-    const response: DescribeTopicPartitionsResponse = await conn.request(ApiKey.DescribeTopicPartitions, { topics, responsePartitionLimit: limit, cursor });
+    const response: DescribeTopicPartitionsResponse = await conn.request(ApiKey.DescribeTopicPartitions, {
+      topics,
+      responsePartitionLimit: limit,
+      cursor,
+    });
     for (const topic of response.topics) {
       throwIfFailed({ errorCode: topic.errorCode, errorMessage: null });
       if (topic.name !== null) out.get(topic.name)?.push(...topic.partitions);

@@ -44,7 +44,10 @@ export async function describeTopics(cluster: TopicsCluster, req: TopicsRequest)
 
   const [partitions, configs, reassignments] = await Promise.all([
     partitionsOf(cluster.bootstrap, selected, req),
-    topicConfigs(cluster.bootstrap, selected.map((t) => t.name)),
+    topicConfigs(
+      cluster.bootstrap,
+      selected.map((t) => t.name),
+    ),
     cluster.controller(metadata).then((controller) => reassignmentsOn(controller, cluster.requestTimeoutMs)),
   ]);
   const topics = selected.map(
@@ -69,9 +72,17 @@ export async function describeTopics(cluster: TopicsCluster, req: TopicsRequest)
   return { topics, liveBrokers };
 }
 
-async function partitionsOf(conn: VersionedConnection, selected: readonly ClusterTopic[], req: TopicsRequest): Promise<Map<string, SourcePartition[]>> {
+async function partitionsOf(
+  conn: VersionedConnection,
+  selected: readonly ClusterTopic[],
+  req: TopicsRequest,
+): Promise<Map<string, SourcePartition[]>> {
   if (describesWithTopicPartitions(conn.versions, req.topicId !== undefined)) {
-    return describeTopicPartitions(conn, selected.map((t) => t.name), req.partitionSizeLimitPerResponse);
+    return describeTopicPartitions(
+      conn,
+      selected.map((t) => t.name),
+      req.partitionSizeLimitPerResponse,
+    );
   }
   return new Map(selected.map((t) => [t.name, t.partitions]));
 }
@@ -104,7 +115,8 @@ async function reassignmentsOn(controller: VersionedConnection, timeoutMs: numbe
   if (NO_REASSIGNMENTS.has(response.errorCode)) return out;
   throwIfFailed(response);
   for (const t of response.topics) {
-    for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, { addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas });
+    for (const p of t.partitions)
+      out.set(`${t.name}:${p.partitionIndex}`, { addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas });
   }
   return out;
 }

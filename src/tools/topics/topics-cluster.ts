@@ -32,9 +32,11 @@ export class TopicsCluster {
   async controller(metadata?: MetadataResponse): Promise<VersionedConnection> {
     if (this.#controller) return this.#controller;
     const { controllerId, brokers } =
-      metadata ?? (await this.bootstrap.request(ApiKey.Metadata, { ...defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false }));
+      metadata ??
+      (await this.bootstrap.request(ApiKey.Metadata, { ...defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false }));
     const node = brokers.find((b) => b.nodeId === controllerId);
-    if (node === undefined || (node.host === this.bootstrap.address.host && node.port === this.bootstrap.address.port)) return this.bootstrap;
+    if (node === undefined || (node.host === this.bootstrap.address.host && node.port === this.bootstrap.address.port))
+      return this.bootstrap;
     this.#controller = await VersionedConnection.reach(node, this.options);
     return this.#controller;
   }

@@ -126,7 +126,11 @@ export function validateTopicsFlags(flags: TopicsFlags): TopicsRequest {
   onlyWith('replicaAssignment', ['alter', 'create']);
   if (action === 'create') onlyWith('replicaAssignment', ['create'], ['partitions', 'replicationFactor']);
   for (const [flag] of HEALTH_FLAGS) onlyWith(flag, ['describe'], ['topicsWithOverrides']);
-  onlyWith('topicsWithOverrides', ['describe'], HEALTH_FLAGS.map(([f]) => f));
+  onlyWith(
+    'topicsWithOverrides',
+    ['describe'],
+    HEALTH_FLAGS.map(([f]) => f),
+  );
   onlyWith('ifExists', ['alter', 'delete', 'describe']);
   onlyWith('ifNotExists', ['create']);
   onlyWith('excludeInternal', ['list', 'describe']);
@@ -165,6 +169,9 @@ export const TOPIC_ID_WINS = 'Only topic id will be used when both --topic and -
 function parseTopicId(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const id = text.trim();
-  if (!isUuid(id)) throw new UsageError(`Error: invalid --topic-id '${text}': expected a topic id as --describe prints it (22 characters of URL-safe base64)`);
+  if (!isUuid(id))
+    throw new UsageError(
+      `Error: invalid --topic-id '${text}': expected a topic id as --describe prints it (22 characters of URL-safe base64)`,
+    );
   return id === ZERO_UUID ? undefined : id;
 }

@@ -1,7 +1,23 @@
 /** Every admin word ZooKeeper recognizes on a fresh connection (whitelisted or not). */
 export const KNOWN_WORDS = new Set([
-  'conf', 'cons', 'crst', 'dirs', 'dump', 'envi', 'gtmk', 'hash', 'isro', 'mntr',
-  'ruok', 'srst', 'srvr', 'stat', 'stmk', 'wchc', 'wchp', 'wchs',
+  'conf',
+  'cons',
+  'crst',
+  'dirs',
+  'dump',
+  'envi',
+  'gtmk',
+  'hash',
+  'isro',
+  'mntr',
+  'ruok',
+  'srst',
+  'srvr',
+  'stat',
+  'stmk',
+  'wchc',
+  'wchp',
+  'wchs',
 ]);
 
 /** What the words report; gathered by the server at the moment of asking. */

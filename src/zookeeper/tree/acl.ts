@@ -105,7 +105,7 @@ function ipMatches(pattern: string, address: string): boolean {
   const a = ipBytes(address.replace(/^::ffff:/, ''));
   if (!p || !a || a.length !== p.bytes.length) return false;
   for (let bit = 0; bit < p.bits; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((p.bytes[bit >> 3]! & mask) !== (a[bit >> 3]! & mask)) return false;
   }
   return true;

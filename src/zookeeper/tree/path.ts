@@ -11,13 +11,7 @@ export function isValidPath(path: string): boolean {
   }
   for (let i = 0; i < path.length; i++) {
     const c = path.charCodeAt(i);
-    if (
-      c === 0 ||
-      (c > 0x00 && c <= 0x1f) ||
-      (c >= 0x7f && c <= 0x9f) ||
-      (c >= 0xd800 && c <= 0xf8ff) ||
-      (c >= 0xfff0 && c <= 0xffff)
-    ) {
+    if (c === 0 || (c > 0x00 && c <= 0x1f) || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xf8ff) || (c >= 0xfff0 && c <= 0xffff)) {
       return false;
     }
   }

@@ -36,9 +36,7 @@ export function ttlOwner(ttlMs: number): bigint {
 
 /** The TTL of a TTL node, or undefined for every other kind. */
 export function ttlOf(owner: bigint): number | undefined {
-  return owner < 0n && owner !== CONTAINER_OWNER && (owner & TTL_MARKER) === TTL_MARKER
-    ? Number(owner & TTL_MASK)
-    : undefined;
+  return owner < 0n && owner !== CONTAINER_OWNER && (owner & TTL_MARKER) === TTL_MARKER ? Number(owner & TTL_MASK) : undefined;
 }
 
 /** A real session owns the node (not a container or TTL marker). */

@@ -4,7 +4,10 @@ import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDeleteTopicsRequest } from '../../../src/protocol/generated/apis/delete-topics.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
@@ -46,8 +49,17 @@ describe('topic administration, answered as Kafka answers', () => {
     const created = await createTopic({ name: 'plain', configs: [{ name: 'cleanup.policy', value: 'compact' }] });
     expect(created).toMatchObject({ errorCode: 0, numPartitions: 2, replicationFactor: 1 });
     expect(created.topicId).toBe(broker.broker.metadata.topic('plain')!.topicId);
-    expect(created.configs).toContainEqual({ name: 'cleanup.policy', value: 'compact', readOnly: false, configSource: 1, isSensitive: false });
-    expect(await createTopic({ name: 'plain' })).toMatchObject({ errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: "Topic 'plain' already exists." });
+    expect(created.configs).toContainEqual({
+      name: 'cleanup.policy',
+      value: 'compact',
+      readOnly: false,
+      configSource: 1,
+      isSensitive: false,
+    });
+    expect(await createTopic({ name: 'plain' })).toMatchObject({
+      errorCode: ErrorCode.TOPIC_ALREADY_EXISTS,
+      errorMessage: "Topic 'plain' already exists.",
+    });
   });
 
   it('refuses bad requests with Kafka’s codes and messages', async () => {
@@ -84,19 +96,30 @@ describe('topic administration, answered as Kafka answers', () => {
   it('validates without creating, and creates from a manual assignment', async () => {
     expect(await createTopic({ name: 'dry', numPartitions: 4 }, true)).toMatchObject({ errorCode: 0, numPartitions: 4 });
     expect(broker.broker.metadata.topic('dry')).toBeUndefined();
-    const manual = await createTopic({ name: 'manual', assignments: [0, 1, 2].map((partitionIndex) => ({ partitionIndex, brokerIds: [0] })) });
+    const manual = await createTopic({
+      name: 'manual',
+      assignments: [0, 1, 2].map((partitionIndex) => ({ partitionIndex, brokerIds: [0] })),
+    });
     expect(manual).toMatchObject({ errorCode: 0, numPartitions: 3, replicationFactor: 1 });
   });
 
   it('grows partitions and explains refusals', async () => {
     await createTopic({ name: 'grow', numPartitions: 3 });
     const grow = async (name: string, count: number) =>
-      (await conn.request(ApiKey.CreatePartitions, 3, { ...defaultCreatePartitionsRequest(), topics: [{ name, count, assignments: null }] })).results[0]!;
+      (
+        await conn.request(ApiKey.CreatePartitions, 3, {
+          ...defaultCreatePartitionsRequest(),
+          topics: [{ name, count, assignments: null }],
+        })
+      ).results[0]!;
     expect(await grow('grow', 2)).toMatchObject({
       errorCode: ErrorCode.INVALID_PARTITIONS,
       errorMessage: 'Topic currently has 3 partitions, which is higher than the requested 2.',
     });
-    expect(await grow('grow', 3)).toMatchObject({ errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: 'Topic already has 3 partitions.' });
+    expect(await grow('grow', 3)).toMatchObject({
+      errorCode: ErrorCode.INVALID_PARTITIONS,
+      errorMessage: 'Topic already has 3 partitions.',
+    });
     expect(await grow('missing', 3)).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
     expect(await grow('grow', 5)).toMatchObject({ errorCode: 0 });
     expect(broker.broker.metadata.topic('grow')!.partitions).toHaveLength(5);
@@ -137,14 +160,19 @@ describe('topic administration, answered as Kafka answers', () => {
         topics: [fetchTopic('busy', [{ partition: 0, fetchOffset: 0n }])],
       });
       const writes = Array.from({ length: 200 }, (_, i) => produce(writer, 'busy', 0, { records: [{ value: Buffer.from(`w${i}`) }] }, 1));
-      const deleted = await conn.request(ApiKey.DeleteTopics, 6, { ...defaultDeleteTopicsRequest(), topics: [{ name: 'busy', topicId: ZERO_UUID }] });
+      const deleted = await conn.request(ApiKey.DeleteTopics, 6, {
+        ...defaultDeleteTopicsRequest(),
+        topics: [{ name: 'busy', topicId: ZERO_UUID }],
+      });
       expect(deleted.responses[0]!.errorCode).toBe(0);
       // Every write is answered: appended before the deletion, or refused after it.
       const codes = new Set((await Promise.all(writes)).map((r) => r.errorCode));
       expect([...codes].every((code) => code === 0 || code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)).toBe(true);
       const fetched = (await waiting).responses[0]!.partitions[0]!;
       expect([0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NOT_LEADER_OR_FOLLOWER]).toContain(fetched.errorCode);
-      expect((await produce(writer, 'busy', 0, { records: [{ value: Buffer.from('late') }] }, 1)).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      expect((await produce(writer, 'busy', 0, { records: [{ value: Buffer.from('late') }] }, 1)).errorCode).toBe(
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      );
       await createTopic({ name: 'busy', numPartitions: 1 });
       expect(await fetchAll(reader, 'busy', 0)).toEqual([]);
     } finally {

@@ -9,7 +9,10 @@ import type { CompressionName } from '../../../src/protocol/records/batch-header
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { decodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { registerCompressionCodecs } from '../../helpers/kafkajs-codecs.js';
 import { connect, fetchAll, fetchTopic, runProcess } from './helpers.js';
@@ -113,7 +116,9 @@ const KCAT: Client = {
       .filter((line) => line !== '')
       .map((line) => {
         const [p, o, k, v, h] = line.split('\t');
-        const headers = h!.split(',').map((pair): [string, string] => [pair.slice(0, pair.indexOf('=')), hex(pair.slice(pair.indexOf('=') + 1))]);
+        const headers = h!
+          .split(',')
+          .map((pair): [string, string] => [pair.slice(0, pair.indexOf('=')), hex(pair.slice(pair.indexOf('=') + 1))]);
         return [Number(p), Number(o), hex(k!), hex(v!), headers];
       });
   },
@@ -170,7 +175,10 @@ function kafkajsClient(): Client {
           const timer = setTimeout(() => reject(new Error(`kafkajs consumed ${got.length} of ${count}`)), 30_000);
           void consumer.run({
             eachMessage: async ({ partition, message }) => {
-              const headers = Object.entries(message.headers ?? {}).map(([name, value]): [string, string] => [name, (value as Buffer).toString('hex')]);
+              const headers = Object.entries(message.headers ?? {}).map(([name, value]): [string, string] => [
+                name,
+                (value as Buffer).toString('hex'),
+              ]);
               got.push([partition, Number(message.offset), message.key!.toString('hex'), message.value!.toString('hex'), headers]);
               if (got.length >= count) {
                 clearTimeout(timer);
@@ -200,7 +208,13 @@ function kafkajsClient(): Client {
       try {
         await admin.alterConfigs({
           validateOnly: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
+          resources: [
+            {
+              type: ConfigResourceTypes.TOPIC,
+              name: topic,
+              configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+            },
+          ],
         });
       } finally {
         await admin.disconnect();
@@ -237,7 +251,12 @@ describe('every client, every codec, across a restart', () => {
     try {
       const response = await conn.request(ApiKey.CreateTopics, 7, {
         ...defaultCreateTopicsRequest(),
-        topics: CLIENTS.map((c) => ({ ...defaultCreateTopicsRequestCreatableTopic(), name: `matrix-${c.name}`, numPartitions: PARTITIONS.length, replicationFactor: 1 })),
+        topics: CLIENTS.map((c) => ({
+          ...defaultCreateTopicsRequestCreatableTopic(),
+          name: `matrix-${c.name}`,
+          numPartitions: PARTITIONS.length,
+          replicationFactor: 1,
+        })),
       });
       expect(response.topics.map((t) => t.errorCode)).toEqual(CLIENTS.map(() => 0));
     } finally {
@@ -256,7 +275,11 @@ describe('every client, every codec, across a restart', () => {
     const codecs: CompressionName[] = [];
     try {
       for (let offset = 0n; ; ) {
-        const response = await conn.request(ApiKey.Fetch, 12, { ...defaultFetchRequest(), maxBytes: 1 << 20, topics: [fetchTopic(topic, [{ partition, fetchOffset: offset }])] });
+        const response = await conn.request(ApiKey.Fetch, 12, {
+          ...defaultFetchRequest(),
+          maxBytes: 1 << 20,
+          topics: [fetchTopic(topic, [{ partition, fetchOffset: offset }])],
+        });
         const data = response.responses[0]!.partitions[0]!;
         const before = offset;
         for (const entry of iterateBatches(data.records ?? Buffer.alloc(0))) {
@@ -282,37 +305,46 @@ describe('every client, every codec, across a restart', () => {
     });
   }
 
-  it.each(CLIENTS.map((c) => [c.name, c] as const))('%s produces under each codec and reads it back byte for byte', async (_, client) => {
-    const topic = `matrix-${client.name}`;
-    for (const codec of client.codecs) await client.produce(broker.bootstrapServers, topic, codec, messagesFor(client, codec));
-    await readsEverything(client);
+  it.each(CLIENTS.map((c) => [c.name, c] as const))(
+    '%s produces under each codec and reads it back byte for byte',
+    async (_, client) => {
+      const topic = `matrix-${client.name}`;
+      for (const codec of client.codecs) await client.produce(broker.bootstrapServers, topic, codec, messagesFor(client, codec));
+      await readsEverything(client);
 
-    // The broker kept the bytes and the codecs as sent, whatever the client's own decoder makes of them.
-    const conn = await connect(broker);
-    try {
-      const expected = expectedFor(client);
-      for (const p of PARTITIONS) {
-        const stored = (await fetchAll(conn, topic, p)).map((r): Consumed => [p, Number(r.offset), hex(r.key!), hex(r.value!), r.headers.map((h) => [h.key, hex(h.value!)])]);
-        expect(stored).toEqual(expected.filter((m) => m[0] === p));
+      // The broker kept the bytes and the codecs as sent, whatever the client's own decoder makes of them.
+      const conn = await connect(broker);
+      try {
+        const expected = expectedFor(client);
+        for (const p of PARTITIONS) {
+          const stored = (await fetchAll(conn, topic, p)).map(
+            (r): Consumed => [p, Number(r.offset), hex(r.key!), hex(r.value!), r.headers.map((h) => [h.key, hex(h.value!)])],
+          );
+          expect(stored).toEqual(expected.filter((m) => m[0] === p));
+        }
+      } finally {
+        conn.close();
       }
-    } finally {
-      conn.close();
-    }
-    for (const p of PARTITIONS) expect(await storedCodecs(topic, p)).toEqual(client.codecs);
+      for (const p of PARTITIONS) expect(await storedCodecs(topic, p)).toEqual(client.codecs);
 
-    if (client.alter) {
-      const retention = String(3_600_000 + CLIENTS.indexOf(client));
-      await client.alter(broker.bootstrapServers, topic, { 'retention.ms': retention });
-      expect(broker.broker.metadata.topic(topic)!.configs['retention.ms']).toBe(retention);
-    }
-  }, 120_000);
+      if (client.alter) {
+        const retention = String(3_600_000 + CLIENTS.indexOf(client));
+        await client.alter(broker.bootstrapServers, topic, { 'retention.ms': retention });
+        expect(broker.broker.metadata.topic(topic)!.configs['retention.ms']).toBe(retention);
+      }
+    },
+    120_000,
+  );
 
   it('after a restart on the same log dir, every client reads everything again, configs kept', async () => {
     await broker.stop();
     broker = await startBroker({ logDir, config: { 'num.partitions': '2' } });
     for (const client of CLIENTS) {
       await readsEverything(client);
-      if (client.alter) expect(broker.broker.metadata.topic(`matrix-${client.name}`)!.configs['retention.ms']).toBe(String(3_600_000 + CLIENTS.indexOf(client)));
+      if (client.alter)
+        expect(broker.broker.metadata.topic(`matrix-${client.name}`)!.configs['retention.ms']).toBe(
+          String(3_600_000 + CLIENTS.indexOf(client)),
+        );
     }
   }, 120_000);
 });

@@ -41,7 +41,10 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
   async function alter(entries: { entity: Entity; ops: Op[] }[], validateOnly = false, version = 1) {
     const response = await conn.request(ApiKey.AlterClientQuotas, version, {
       validateOnly,
-      entries: entries.map((e) => ({ entity: components(e.entity), ops: e.ops.map((o) => ({ key: o.key, value: o.value ?? 0, remove: o.remove ?? false })) })),
+      entries: entries.map((e) => ({
+        entity: components(e.entity),
+        ops: e.ops.map((o) => ({ key: o.key, value: o.value ?? 0, remove: o.remove ?? false })),
+      })),
     });
     expect(response.entries.map((e) => e.entity)).toEqual(entries.map((e) => components(e.entity)));
     return response.entries.map((e) => [e.errorCode, e.errorMessage]);
@@ -56,7 +59,10 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
       return c === undefined ? '-' : (c.entityName ?? '<default>');
     };
     return response
-      .entries!.map((e) => [`${name('user', e.entity)}/${name('client-id', e.entity)}`, Object.fromEntries(e.values.map((v) => [v.key, v.value]))] as const)
+      .entries!.map(
+        (e) =>
+          [`${name('user', e.entity)}/${name('client-id', e.entity)}`, Object.fromEntries(e.values.map((v) => [v.key, v.value]))] as const,
+      )
       .sort(([a], [b]) => (a < b ? -1 : 1));
   }
 
@@ -84,11 +90,21 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
   it('stores quotas per entity and describes them with each filter kind', async () => {
     expect(
       await alter([
-        { entity: { user: 'alice' }, ops: [{ key: 'producer_byte_rate', value: 1024 }, { key: 'consumer_byte_rate', value: 2048 }] },
+        {
+          entity: { user: 'alice' },
+          ops: [
+            { key: 'producer_byte_rate', value: 1024 },
+            { key: 'consumer_byte_rate', value: 2048 },
+          ],
+        },
         { entity: { user: 'alice', 'client-id': 'c1' }, ops: [{ key: 'request_percentage', value: 50.5 }] },
         { entity: { user: null }, ops: [{ key: 'producer_byte_rate', value: 10 }] },
       ]),
-    ).toEqual([[0, null], [0, null], [0, null]]);
+    ).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
+    ]);
     // v0 (non-flexible) carries the same.
     expect(
       await alter(
@@ -100,7 +116,11 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
         false,
         0,
       ),
-    ).toEqual([[0, null], [0, null], [0, null]]);
+    ).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
+    ]);
 
     const everything = [
       ['-/<default>', { consumer_byte_rate: 7 }],
@@ -140,7 +160,10 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
       ErrorCode.INVALID_REQUEST,
       'Request specified MATCH_TYPE_SPECIFIED, but also specified a match string.',
     ]);
-    expect(await describeError([{ entityType: 'user', matchType: 7, match: null }])).toEqual([ErrorCode.INVALID_REQUEST, 'Unknown match type 7']);
+    expect(await describeError([{ entityType: 'user', matchType: 7, match: null }])).toEqual([
+      ErrorCode.INVALID_REQUEST,
+      'Unknown match type 7',
+    ]);
     expect(await describeError([specified('user'), exact('user', 'a')])).toEqual([
       ErrorCode.INVALID_REQUEST,
       'Entity type user cannot appear more than once in the filter.',
@@ -154,11 +177,21 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
   });
 
   it('removes keys, drops an entity with its last key, and validates without changing with validate_only', async () => {
-    expect(await alter([{ entity: { user: 'alice' }, ops: [{ key: 'consumer_byte_rate', remove: true }, { key: 'request_percentage', remove: true }] }])).toEqual([
+    expect(
+      await alter([
+        {
+          entity: { user: 'alice' },
+          ops: [
+            { key: 'consumer_byte_rate', remove: true },
+            { key: 'request_percentage', remove: true },
+          ],
+        },
+      ]),
+    ).toEqual([[0, null]]);
+    expect(await describeQuotas([exact('user', 'alice')], true)).toEqual([['alice/-', { producer_byte_rate: 1024 }]]);
+    expect(await alter([{ entity: { user: 'alice', 'client-id': 'c1' }, ops: [{ key: 'request_percentage', remove: true }] }])).toEqual([
       [0, null],
     ]);
-    expect(await describeQuotas([exact('user', 'alice')], true)).toEqual([['alice/-', { producer_byte_rate: 1024 }]]);
-    expect(await alter([{ entity: { user: 'alice', 'client-id': 'c1' }, ops: [{ key: 'request_percentage', remove: true }] }])).toEqual([[0, null]]);
     expect(await describeQuotas([exact('user', 'alice'), exact('client-id', 'c1')], true)).toEqual([]);
 
     expect(await alter([{ entity: { user: 'bob' }, ops: [{ key: 'producer_byte_rate', value: 5 }] }], true)).toEqual([[0, null]]);
@@ -170,12 +203,24 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
 
   it('refuses bad keys, values and entities per entry, changing none of that entry', async () => {
     const results = await alter([
-      { entity: { user: 'carol' }, ops: [{ key: 'producer_byte_rate', value: 100 }, { key: 'nope', value: 1 }] },
+      {
+        entity: { user: 'carol' },
+        ops: [
+          { key: 'producer_byte_rate', value: 100 },
+          { key: 'nope', value: 1 },
+        ],
+      },
       { entity: { user: 'carol' }, ops: [{ key: 'producer_byte_rate', value: -1 }] },
       { entity: { user: 'dave' }, ops: [{ key: 'consumer_byte_rate', value: 1.5 }] },
       { entity: { user: 'dave' }, ops: [{ key: 'producer_byte_rate', value: 2 ** 64 }] },
       { entity: { user: 'erin' }, ops: [{ key: 'request_percentage', value: Number.NaN }] },
-      { entity: { user: 'erin' }, ops: [{ key: 'request_percentage', value: 1 }, { key: 'request_percentage', remove: true }] },
+      {
+        entity: { user: 'erin' },
+        ops: [
+          { key: 'request_percentage', value: 1 },
+          { key: 'request_percentage', remove: true },
+        ],
+      },
       { entity: {}, ops: [{ key: 'producer_byte_rate', value: 1 }] },
       { entity: { user: '' }, ops: [{ key: 'producer_byte_rate', value: 1 }] },
       { entity: { group: 'g' }, ops: [{ key: 'producer_byte_rate', value: 1 }] },
@@ -200,11 +245,20 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
     expect(
       await alter([
         { entity: { user: 'dave' }, ops: [{ key: 'producer_byte_rate', value: 2 ** 64 }] },
-        { entity: { user: 'erin', 'client-id': 'e' }, ops: [{ key: 'request_percentage', value: 1 }, { key: 'request_percentage', remove: true }] },
+        {
+          entity: { user: 'erin', 'client-id': 'e' },
+          ops: [
+            { key: 'request_percentage', value: 1 },
+            { key: 'request_percentage', remove: true },
+          ],
+        },
       ]),
     ).toEqual([
       [ErrorCode.INVALID_REQUEST, 'Proposed value for producer_byte_rate is too large for a LONG.'],
-      [ErrorCode.INVALID_REQUEST, 'Duplicate quota key request_percentage not updating quota for this entity ClientQuotaEntity(entries={client-id=e, user=erin})'],
+      [
+        ErrorCode.INVALID_REQUEST,
+        'Duplicate quota key request_percentage not updating quota for this entity ClientQuotaEntity(entries={client-id=e, user=erin})',
+      ],
     ]);
     // Within Kafka's tolerance a byte rate counts as whole.
     expect(await describeQuotas([specified('user')], true)).toEqual([
@@ -226,7 +280,9 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
     await writeFile(path, JSON.stringify(stored));
 
     await start();
-    expect(await describeQuotas([], false)).toEqual([...before, ['mallory/-', { request_percentage: 3 }]].sort(([a], [b]) => (a! < b! ? -1 : 1)));
+    expect(await describeQuotas([], false)).toEqual(
+      [...before, ['mallory/-', { request_percentage: 3 }]].sort(([a], [b]) => (a! < b! ? -1 : 1)),
+    );
     expect(warnings).toEqual([
       'Ignoring stored client quota producer_byte_rate=-5 of users/mallory: Quota producer_byte_rate must be greater than 0',
       'Ignoring stored client quotas under an unknown entity path: topics/t',

@@ -44,19 +44,25 @@ describe('compacted topics on the broker', () => {
     const admin = kafkaFor(broker).admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [
-        { topic: 'table', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-        { topic: 'stream' },
-      ],
+      topics: [{ topic: 'table', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }, { topic: 'stream' }],
     });
     await admin.disconnect();
     const conn = await connect(broker);
     try {
-      const keyless = { records: [{ key: Buffer.from('k'), value: Buffer.from('a') }, { key: null, value: Buffer.from('b') }] };
+      const keyless = {
+        records: [
+          { key: Buffer.from('k'), value: Buffer.from('a') },
+          { key: null, value: Buffer.from('b') },
+        ],
+      };
       const refused = await produce(conn, 'table', 0, keyless);
       expect(refused.errorCode).toBe(ErrorCode.INVALID_RECORD);
-      expect(refused.recordErrors).toEqual([{ batchIndex: 1, batchIndexErrorMessage: 'Compacted topic cannot accept message without key in topic partition table-0' }]);
-      expect((await produce(conn, 'table', 0, { records: [{ key: Buffer.from('k'), value: Buffer.from('a') }], compression: 'lz4' })).errorCode).toBe(0);
+      expect(refused.recordErrors).toEqual([
+        { batchIndex: 1, batchIndexErrorMessage: 'Compacted topic cannot accept message without key in topic partition table-0' },
+      ]);
+      expect(
+        (await produce(conn, 'table', 0, { records: [{ key: Buffer.from('k'), value: Buffer.from('a') }], compression: 'lz4' })).errorCode,
+      ).toBe(0);
       expect((await produce(conn, 'table', 0, { ...keyless, compression: 'lz4' })).errorCode).toBe(ErrorCode.INVALID_RECORD);
       expect((await produce(conn, 'stream', 0, keyless)).errorCode).toBe(0);
       expect((await fetchAll(conn, 'table', 0)).map((r) => r.value?.toString())).toEqual(['a']);
@@ -80,7 +86,11 @@ describe('compacted topics on the broker', () => {
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
     await consumer.run({ autoCommit: false, eachMessage: async () => {} });
-    await waitUntil(() => joined, 15_000, () => 'the consumer did not join');
+    await waitUntil(
+      () => joined,
+      15_000,
+      () => 'the consumer did not join',
+    );
 
     const offsetsDir = '__consumer_offsets-0';
     let commits = 0;
@@ -96,10 +106,18 @@ describe('compacted topics on the broker', () => {
     const written = broker.broker.logManager.getLog({ topic: '__consumer_offsets', partition: 0 })!.logEndOffset;
     expect(written).toBeGreaterThanOrEqual(150n);
     // 150 commits of ~130 bytes roll several 4 KiB segments; cleaned, all but the active one shrink to a few records.
-    await waitUntil(() => sizeOnDisk(broker, offsetsDir) < 2 * SEGMENT_BYTES, 10_000, () => `size ${sizeOnDisk(broker, offsetsDir)}`);
+    await waitUntil(
+      () => sizeOnDisk(broker, offsetsDir) < 2 * SEGMENT_BYTES,
+      10_000,
+      () => `size ${sizeOnDisk(broker, offsetsDir)}`,
+    );
     await commitRound();
     await commitRound();
-    await waitUntil(() => sizeOnDisk(broker, offsetsDir) < 2 * SEGMENT_BYTES, 10_000, () => `size ${sizeOnDisk(broker, offsetsDir)}`);
+    await waitUntil(
+      () => sizeOnDisk(broker, offsetsDir) < 2 * SEGMENT_BYTES,
+      10_000,
+      () => `size ${sizeOnDisk(broker, offsetsDir)}`,
+    );
     await consumer.disconnect();
 
     // A second group, committed then deleted: its tombstones must win on replay.

@@ -26,7 +26,13 @@ async function alterIncrementally(conn: RawKafkaConnection, resourceType: number
   return response.responses[0]!;
 }
 
-async function describeConfigs(conn: RawKafkaConnection, resourceType: number, resourceName: string, keys: string[] | null = null, version = 4) {
+async function describeConfigs(
+  conn: RawKafkaConnection,
+  resourceType: number,
+  resourceName: string,
+  keys: string[] | null = null,
+  version = 4,
+) {
   const response = await conn.request(ApiKey.DescribeConfigs, version, {
     ...defaultDescribeConfigsRequest(),
     includeSynonyms: version >= 1,
@@ -65,11 +71,19 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
     });
     const entries = Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e]));
     expect(Object.keys(entries).sort()).toEqual(['retention.ms', 'segment.bytes']);
-    expect(entries['retention.ms']).toMatchObject({ configValue: '1000', isDefault: false, configSource: 1, isSensitive: false, readOnly: false });
+    expect(entries['retention.ms']).toMatchObject({
+      configValue: '1000',
+      isDefault: false,
+      configSource: 1,
+      isSensitive: false,
+      readOnly: false,
+    });
     // As Kafka: no synonym before the first named log.retention.ms, which is not set, so log.retention.hours is left out.
     expect(entries['retention.ms']!.configSynonyms).toEqual([{ configName: 'retention.ms', configValue: '1000', configSource: 1 }]);
     expect(entries['segment.bytes']).toMatchObject({ configValue: '1073741824', isDefault: true, configSource: 5 });
-    expect(entries['segment.bytes']!.configSynonyms).toEqual([{ configName: 'log.segment.bytes', configValue: '1073741824', configSource: 5 }]);
+    expect(entries['segment.bytes']!.configSynonyms).toEqual([
+      { configName: 'log.segment.bytes', configValue: '1073741824', configSource: 5 },
+    ]);
   });
 
   it('answers every version, with documentation and types from v3, and refuses what it cannot describe', async () => {
@@ -83,7 +97,10 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: 'Unexpected broker id, expected 0 or empty string, but received 7',
     });
-    expect(await describeConfigs(conn, 8, '0')).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unsupported resource type: BROKER_LOGGER' });
+    expect(await describeConfigs(conn, 8, '0')).toMatchObject({
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: 'Unsupported resource type: BROKER_LOGGER',
+    });
     const brokerEntries = (await describeConfigs(conn, BROKER, '0', ['broker.id', 'message.max.bytes'])).configs;
     expect(brokerEntries.map((c) => [c.name, c.value, c.readOnly])).toEqual([
       ['broker.id', '0', true],
@@ -94,7 +111,10 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
   it('AlterConfigs replaces every override, and a smaller max.message.bytes refuses larger batches at once', async () => {
     await admin.createTopics({ topics: [{ topic: 'limited', configEntries: [{ name: 'retention.ms', value: '5000' }] }] });
     expect((await produce(conn, 'limited', 0, batchOf(500))).errorCode).toBe(ErrorCode.NONE);
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'limited', configEntries: [{ name: 'max.message.bytes', value: '200' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'limited', configEntries: [{ name: 'max.message.bytes', value: '200' }] }],
+    });
     expect(broker.broker.metadata.topic('limited')!.configs).toEqual({ 'max.message.bytes': '200' });
     expect((await produce(conn, 'limited', 0, batchOf(500))).errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
     expect((await produce(conn, 'limited', 0, batchOf(10))).errorCode).toBe(ErrorCode.NONE);
@@ -103,7 +123,9 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
   it('IncrementalAlterConfigs sets, deletes, appends and subtracts; validate_only changes nothing', async () => {
     await admin.createTopics({ topics: [{ topic: 'incremental' }] });
     const configs = () => broker.broker.metadata.topic('incremental')!.configs;
-    expect(await alterIncrementally(conn, TOPIC, 'incremental', [{ name: 'retention.ms', op: SET, value: '60000' }], true)).toMatchObject({ errorCode: 0 });
+    expect(await alterIncrementally(conn, TOPIC, 'incremental', [{ name: 'retention.ms', op: SET, value: '60000' }], true)).toMatchObject({
+      errorCode: 0,
+    });
     expect(configs()).toEqual({});
     await alterIncrementally(conn, TOPIC, 'incremental', [
       { name: 'retention.ms', op: SET, value: '60000' },
@@ -115,7 +137,10 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
       { name: 'cleanup.policy', op: SUBTRACT, value: 'delete' },
     ]);
     expect(configs()).toEqual({ 'cleanup.policy': 'compact' });
-    expect((await describeConfigs(conn, TOPIC, 'incremental', ['cleanup.policy'])).configs[0]).toMatchObject({ value: 'compact', configSource: 1 });
+    expect((await describeConfigs(conn, TOPIC, 'incremental', ['cleanup.policy'])).configs[0]).toMatchObject({
+      value: 'compact',
+      configSource: 1,
+    });
   });
 
   it('refuses with Kafka 3.9’s codes and messages, each resource on its own', async () => {
@@ -129,17 +154,28 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
     });
     expect(await refusal(TOPIC, 'incremental', [{ name: 'retention.ms', op: SET, value: 'soon' }])).toEqual({
       errorCode: ErrorCode.INVALID_CONFIG,
-      errorMessage: "Invalid config value for resource ConfigResource(type=TOPIC, name='incremental'): Invalid value soon for configuration retention.ms: Not a number of type LONG",
+      errorMessage:
+        "Invalid config value for resource ConfigResource(type=TOPIC, name='incremental'): Invalid value soon for configuration retention.ms: Not a number of type LONG",
     });
     expect(await refusal(TOPIC, 'incremental', [{ name: 'retention.ms', op: APPEND, value: '1' }])).toEqual({
       errorCode: ErrorCode.INVALID_CONFIG,
       errorMessage: 'Config value append is not allowed for config key: retention.ms',
     });
-    expect(await refusal(TOPIC, 'incremental', [{ name: 'retention.ms', op: SET, value: '1' }, { name: 'retention.ms', op: DELETE }])).toEqual({
+    expect(
+      await refusal(TOPIC, 'incremental', [
+        { name: 'retention.ms', op: SET, value: '1' },
+        { name: 'retention.ms', op: DELETE },
+      ]),
+    ).toEqual({
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: 'Error due to duplicate config keys',
     });
-    expect(await refusal(TOPIC, 'incremental', [{ name: 'retention.ms', op: SET, value: null }, { name: 'segment.ms', op: SET, value: null }])).toEqual({
+    expect(
+      await refusal(TOPIC, 'incremental', [
+        { name: 'retention.ms', op: SET, value: null },
+        { name: 'segment.ms', op: SET, value: null },
+      ]),
+    ).toEqual({
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: 'Null value not supported for : retention.ms, segment.ms',
     });
@@ -169,7 +205,9 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
   it('applies cluster-default and per-broker dynamic configs to topics without overrides, at once', async () => {
     await admin.createTopics({ topics: [{ topic: 'follows-broker' }] });
     expect((await produce(conn, 'follows-broker', 0, batchOf(400))).errorCode).toBe(ErrorCode.NONE);
-    expect(await alterIncrementally(conn, BROKER, '', [{ name: 'message.max.bytes', op: SET, value: '300' }])).toMatchObject({ errorCode: 0 });
+    expect(await alterIncrementally(conn, BROKER, '', [{ name: 'message.max.bytes', op: SET, value: '300' }])).toMatchObject({
+      errorCode: 0,
+    });
     expect((await produce(conn, 'follows-broker', 0, batchOf(400))).errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
     const entry = (await describeConfigs(conn, TOPIC, 'follows-broker', ['max.message.bytes'])).configs[0]!;
     expect(entry).toMatchObject({ value: '300', configSource: 3 });
@@ -177,10 +215,15 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
       ['message.max.bytes', '300', 3],
       ['message.max.bytes', '1048588', 5],
     ]);
-    expect((await describeConfigs(conn, BROKER, '')).configs.map((c) => [c.name, c.value, c.configSource])).toEqual([['message.max.bytes', '300', 3]]);
+    expect((await describeConfigs(conn, BROKER, '')).configs.map((c) => [c.name, c.value, c.configSource])).toEqual([
+      ['message.max.bytes', '300', 3],
+    ]);
 
     // The per-broker setting wins over the cluster default; AlterConfigs with no entries clears it.
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '0', configEntries: [{ name: 'message.max.bytes', value: '2000' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: '0', configEntries: [{ name: 'message.max.bytes', value: '2000' }] }],
+    });
     expect((await produce(conn, 'follows-broker', 0, batchOf(400))).errorCode).toBe(ErrorCode.NONE);
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '0', configEntries: [] }] });
     await alterIncrementally(conn, BROKER, '', [{ name: 'message.max.bytes', op: DELETE }]);
@@ -230,7 +273,10 @@ describe('config changes survive a restart', () => {
     conn = await connect(running);
     try {
       expect((await produce(conn, 'kept', 0, batchOf(400))).errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
-      expect((await describeConfigs(conn, TOPIC, 'kept', ['retention.ms'])).configs[0]).toMatchObject({ value: '7200000', configSource: 2 });
+      expect((await describeConfigs(conn, TOPIC, 'kept', ['retention.ms'])).configs[0]).toMatchObject({
+        value: '7200000',
+        configSource: 2,
+      });
       expect(running.broker.logManager.getLog({ topic: 'kept', partition: 0 })!.config['retention.ms']).toBe(7200000);
     } finally {
       conn.close();

@@ -4,7 +4,10 @@ import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
-import type { DescribeTopicPartitionsRequestCursor, DescribeTopicPartitionsResponse } from '../../../src/protocol/generated/apis/describe-topic-partitions.js';
+import type {
+  DescribeTopicPartitionsRequestCursor,
+  DescribeTopicPartitionsResponse,
+} from '../../../src/protocol/generated/apis/describe-topic-partitions.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
 import { connect } from './helpers.js';
@@ -45,16 +48,31 @@ describe('DescribeTopicPartitions (KIP-966)', () => {
 
   it('answers each partition as Metadata does, with empty ELR lists and every operation allowed', async () => {
     const [metadata, described] = await Promise.all([
-      conn.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: 'dtp-a', topicId: ZERO_UUID }], allowAutoTopicCreation: false }),
+      conn.request(ApiKey.Metadata, 12, {
+        ...defaultMetadataRequest(),
+        topics: [{ name: 'dtp-a', topicId: ZERO_UUID }],
+        allowAutoTopicCreation: false,
+      }),
       ask(['dtp-a'], 2000),
     ]);
     const [topic] = described.topics;
-    expect(topic).toMatchObject({ errorCode: 0, name: 'dtp-a', topicId: metadata.topics[0]!.topicId, isInternal: false, topicAuthorizedOperations: ALL_TOPIC_OPERATIONS });
+    expect(topic).toMatchObject({
+      errorCode: 0,
+      name: 'dtp-a',
+      topicId: metadata.topics[0]!.topicId,
+      isInternal: false,
+      topicAuthorizedOperations: ALL_TOPIC_OPERATIONS,
+    });
     expect(topic!.topicId).not.toBe(ZERO_UUID);
-    expect(topic!.partitions).toEqual(
-      metadata.topics[0]!.partitions.map((p) => ({ ...p, eligibleLeaderReplicas: [], lastKnownElr: [] })),
-    );
-    expect(topic!.partitions[0]).toMatchObject({ errorCode: 0, leaderId: 0, leaderEpoch: 0, replicaNodes: [0], isrNodes: [0], offlineReplicas: [] });
+    expect(topic!.partitions).toEqual(metadata.topics[0]!.partitions.map((p) => ({ ...p, eligibleLeaderReplicas: [], lastKnownElr: [] })));
+    expect(topic!.partitions[0]).toMatchObject({
+      errorCode: 0,
+      leaderId: 0,
+      leaderEpoch: 0,
+      replicaNodes: [0],
+      isrNodes: [0],
+      offlineReplicas: [],
+    });
     expect(described.nextCursor).toBeNull();
   });
 
@@ -63,7 +81,13 @@ describe('DescribeTopicPartitions (KIP-966)', () => {
     const first = await ask(names, 2);
     expect(shape(first)).toEqual({ topics: [['dtp-a', 0, [0, 1]]], next: { topicName: 'dtp-a', partitionIndex: 2 } });
     const second = await ask(names, 2, first.nextCursor);
-    expect(shape(second)).toEqual({ topics: [['dtp-a', 0, [2]], ['dtp-b', 0, [0]]], next: { topicName: 'dtp-b', partitionIndex: 1 } });
+    expect(shape(second)).toEqual({
+      topics: [
+        ['dtp-a', 0, [2]],
+        ['dtp-b', 0, [0]],
+      ],
+      next: { topicName: 'dtp-b', partitionIndex: 1 },
+    });
     const third = await ask(names, 2, second.nextCursor);
     expect(shape(third)).toEqual({ topics: [['dtp-b', 0, [1]]], next: null });
 
@@ -108,6 +132,8 @@ describe('DescribeTopicPartitions (KIP-966)', () => {
       ],
       next: null,
     });
-    expect(shape(await ask(['dtp-a'], 10, { topicName: 'dtp-a', partitionIndex: -1 })).topics).toEqual([['dtp-a', ErrorCode.INVALID_REQUEST, []]]);
+    expect(shape(await ask(['dtp-a'], 10, { topicName: 'dtp-a', partitionIndex: -1 })).topics).toEqual([
+      ['dtp-a', ErrorCode.INVALID_REQUEST, []],
+    ]);
   });
 });

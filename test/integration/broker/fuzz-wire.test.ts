@@ -9,7 +9,10 @@ import { decodeRequest, decodeResponse, encodeRequest } from '../../../src/proto
 import { API_INFO, ApiKey } from '../../../src/protocol/generated/api-info.js';
 import type { ApiMessages } from '../../../src/protocol/generated/apis.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/apis/describe-configs.js';
 import { defaultDescribeTopicPartitionsRequest } from '../../../src/protocol/generated/apis/describe-topic-partitions.js';
 import { defaultFetchRequest, defaultFetchRequestFetchPartition } from '../../../src/protocol/generated/apis/fetch.js';
@@ -18,7 +21,10 @@ import { defaultHeartbeatRequest } from '../../../src/protocol/generated/apis/he
 import { defaultIncrementalAlterConfigsRequest } from '../../../src/protocol/generated/apis/incremental-alter-configs.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
 import { defaultJoinGroupRequest } from '../../../src/protocol/generated/apis/join-group.js';
-import { defaultListOffsetsRequest, defaultListOffsetsRequestListOffsetsPartition } from '../../../src/protocol/generated/apis/list-offsets.js';
+import {
+  defaultListOffsetsRequest,
+  defaultListOffsetsRequestListOffsetsPartition,
+} from '../../../src/protocol/generated/apis/list-offsets.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { defaultOffsetCommitRequest, defaultOffsetCommitRequestPartition } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
@@ -66,7 +72,10 @@ function produceSeeds(): Seed[] {
   return (Object.keys(COMPRESSION) as CompressionName[]).flatMap((compression) => {
     const records = encodeBatch({
       compression,
-      records: [{ key: Buffer.from('k'), value: Buffer.from('value '.repeat(20)), headers: [{ key: 'h', value: Buffer.from('v') }] }, { value: null }],
+      records: [
+        { key: Buffer.from('k'), value: Buffer.from('value '.repeat(20)), headers: [{ key: 'h', value: Buffer.from('v') }] },
+        { value: null },
+      ],
     });
     return seeds(ApiKey.Produce, () => ({
       ...defaultProduceRequest(),
@@ -93,12 +102,22 @@ function allSeeds(topicId: string): Seed[] {
     })),
     ...seeds(ApiKey.ListOffsets, () => ({
       ...defaultListOffsetsRequest(),
-      topics: [{ name: FUZZ_TOPIC, partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), partitionIndex: 0, timestamp: -1n }] }],
+      topics: [
+        { name: FUZZ_TOPIC, partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), partitionIndex: 0, timestamp: -1n }] },
+      ],
     })),
     ...seeds(ApiKey.CreateTopics, () => ({
       ...defaultCreateTopicsRequest(),
       timeoutMs: 1000,
-      topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: 'created', numPartitions: 2, replicationFactor: 1, configs: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      topics: [
+        {
+          ...defaultCreateTopicsRequestCreatableTopic(),
+          name: 'created',
+          numPartitions: 2,
+          replicationFactor: 1,
+          configs: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
+      ],
     })),
     ...seeds(ApiKey.FindCoordinator, () => ({ ...defaultFindCoordinatorRequest(), key: GROUP_ID, coordinatorKeys: [GROUP_ID] })),
     ...seeds(ApiKey.JoinGroup, () => ({
@@ -109,13 +128,24 @@ function allSeeds(topicId: string): Seed[] {
       protocolType: 'consumer',
       protocols: [{ name: 'range', metadata: Buffer.from([0, 1, 0, 0, 0, 1, 0, 4, 0x66, 0x75, 0x7a, 0x7a, 0xff, 0xff, 0xff, 0xff]) }],
     })),
-    ...seeds(ApiKey.SyncGroup, () => ({ ...defaultSyncGroupRequest(), groupId: GROUP_ID, generationId: 1, memberId: 'm', assignments: [{ memberId: 'm', assignment: Buffer.alloc(12) }] })),
+    ...seeds(ApiKey.SyncGroup, () => ({
+      ...defaultSyncGroupRequest(),
+      groupId: GROUP_ID,
+      generationId: 1,
+      memberId: 'm',
+      assignments: [{ memberId: 'm', assignment: Buffer.alloc(12) }],
+    })),
     ...seeds(ApiKey.Heartbeat, () => ({ ...defaultHeartbeatRequest(), groupId: GROUP_ID, generationId: 1, memberId: 'm' })),
     ...seeds(ApiKey.OffsetCommit, () => ({
       ...defaultOffsetCommitRequest(),
       groupId: GROUP_ID,
       generationIdOrMemberEpoch: -1,
-      topics: [{ name: FUZZ_TOPIC, partitions: [{ ...defaultOffsetCommitRequestPartition(), partitionIndex: 0, committedOffset: 1n, committedMetadata: 'm' }] }],
+      topics: [
+        {
+          name: FUZZ_TOPIC,
+          partitions: [{ ...defaultOffsetCommitRequestPartition(), partitionIndex: 0, committedOffset: 1n, committedMetadata: 'm' }],
+        },
+      ],
     })),
     ...seeds(ApiKey.OffsetFetch, () => ({
       ...defaultOffsetFetchRequest(),
@@ -167,13 +197,20 @@ const HOSTILE_INT32 = [0x7fffffff, -0x80000000, -1, 0x00ffffff, 0x0fffffff, 0];
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('byte' as const), at: fc.nat(), value: fc.constantFrom(0x00, 0x7f, 0x80, 0xff, 0x01) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('byte' as const), at: fc.nat(), value: fc.constantFrom(0x00, 0x7f, 0x80, 0xff, 0x01) }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('int32' as const), at: fc.nat(), value: fc.constantFrom(...HOSTILE_INT32) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('extend' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 32 }) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ op: fc.constant('header' as const), apiKey: fc.integer({ min: -2, max: 90 }), apiVersion: fc.integer({ min: -2, max: 20 }) }),
+    arbitrary: fc.record({
+      op: fc.constant('header' as const),
+      apiKey: fc.integer({ min: -2, max: 90 }),
+      apiVersion: fc.integer({ min: -2, max: 20 }),
+    }),
   },
 );
 
@@ -181,7 +218,10 @@ const prefixArb: fc.Arbitrary<Prefix> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'true' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'stale' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('off' as const), delta: fc.integer({ min: -8, max: 8 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('constant' as const), value: fc.constantFrom(...HOSTILE_INT32, MAX_REQUEST_BYTES + 1) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('constant' as const), value: fc.constantFrom(...HOSTILE_INT32, MAX_REQUEST_BYTES + 1) }),
+  },
 );
 
 function wireFrameArb(seedCount: number): fc.Arbitrary<WireFrame> {
@@ -232,7 +272,8 @@ function mutateBody(seed: Seed, frame: WireFrame, groupId: string): Buffer {
   }
   if (frame.fixCrc && batchAt !== undefined && batchAt >= 0 && body.length >= batchAt + BATCH.HEADER_SIZE) {
     const size = BATCH.LOG_OVERHEAD + body.readInt32BE(batchAt + BATCH.LENGTH);
-    if (size >= BATCH.HEADER_SIZE && batchAt + size <= body.length) body.writeUInt32BE(computeBatchCrc(body, batchAt, size), batchAt + BATCH.CRC);
+    if (size >= BATCH.HEADER_SIZE && batchAt + size <= body.length)
+      body.writeUInt32BE(computeBatchCrc(body, batchAt, size), batchAt + BATCH.CRC);
   }
   return body;
 }
@@ -248,7 +289,13 @@ function prefixed(seed: Seed, body: Buffer, prefix: Prefix): Buffer {
   const size = Buffer.alloc(4);
   const stale = seed.frame.readInt32BE(0);
   const value =
-    prefix.kind === 'true' ? body.length : prefix.kind === 'stale' ? stale : prefix.kind === 'off' ? body.length + prefix.delta : prefix.value;
+    prefix.kind === 'true'
+      ? body.length
+      : prefix.kind === 'stale'
+        ? stale
+        : prefix.kind === 'off'
+          ? body.length + prefix.delta
+          : prefix.value;
   size.writeInt32BE(value | 0);
   return Buffer.concat([size, body]);
 }
@@ -371,7 +418,10 @@ describe('broker under seeded hostile wire input', () => {
   }
 
   it(`survives ${BATCHES} batches of ${CASES_PER_BATCH} mutated connections (seed ${SEED})`, async () => {
-    const metadata = await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: FUZZ_TOPIC, topicId: ZERO_UUID }] });
+    const metadata = await healthy.request(ApiKey.Metadata, 12, {
+      ...defaultMetadataRequest(),
+      topics: [{ name: FUZZ_TOPIC, topicId: ZERO_UUID }],
+    });
     const pool = allSeeds(metadata.topics[0]!.topicId);
     expect(pool.length).toBeGreaterThan(40);
     const outcomes: Record<Outcome, number> = { answered: 0, closed: 0, waiting: 0 };
@@ -385,7 +435,9 @@ describe('broker under seeded hostile wire input', () => {
             const outcome = await runCase(broker, bytes, split.complete);
             outcomes[outcome]++;
             if (outcome === 'waiting' && !(split.complete && mayWait(split.frames))) {
-              throw new Error(`no answer and no close within ${CASE_BOUND_MS} ms for ${frames.map((f) => pool[f.seed]!.label).join(' + ')}: ${bytes.toString('hex')}`);
+              throw new Error(
+                `no answer and no close within ${CASE_BOUND_MS} ms for ${frames.map((f) => pool[f.seed]!.label).join(' + ')}: ${bytes.toString('hex')}`,
+              );
             }
           }),
         );

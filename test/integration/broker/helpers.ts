@@ -1,6 +1,10 @@
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../../src/protocol/generated/apis/fetch.js';
+import {
+  defaultFetchRequest,
+  defaultFetchRequestFetchPartition,
+  defaultFetchRequestFetchTopic,
+} from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultProduceRequest, type ProduceResponsePartitionProduceResponse } from '../../../src/protocol/generated/apis/produce.js';
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { decodeBatch, encodeBatch, type BatchInput } from '../../../src/protocol/records/record-batch.js';

@@ -28,7 +28,11 @@ describe('broker with kafkajs in-process', () => {
   });
 
   it('creates topics and describes them with ids, leaders and configs', async () => {
-    expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] })).toBe(true);
+    expect(
+      await admin.createTopics({
+        topics: [{ topic: 'orders', numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
+      }),
+    ).toBe(true);
     expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })).toBe(false);
     const { topics } = await admin.fetchTopicMetadata({ topics: ['orders'] });
     expect(topics[0]!.partitions.map((p) => [p.partitionId, p.leader, p.replicas, p.isr])).toEqual([
@@ -89,7 +93,9 @@ describe('broker with kafkajs in-process', () => {
     await producer.send({ topic: 'growing', messages: [{ partition: 2, value: 'in the new partition' }] });
     expect((await fetchAll(conn, 'growing', 2)).map((r) => r.value!.toString())).toEqual(['in the new partition']);
     // kafkajs shows its own text for INVALID_PARTITIONS; admin.test.ts checks the broker's message.
-    await expect(admin.createPartitions({ topicPartitions: [{ topic: 'growing', count: 2 }] })).rejects.toThrow('Number of partitions is invalid');
+    await expect(admin.createPartitions({ topicPartitions: [{ topic: 'growing', count: 2 }] })).rejects.toThrow(
+      'Number of partitions is invalid',
+    );
   });
 
   it('deletes topics; the name can be used again and starts empty', async () => {

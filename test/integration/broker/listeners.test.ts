@@ -5,7 +5,6 @@ import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { freePort } from '../../helpers/free-port.js';
 
-
 /** `listeners` is where the broker binds; `advertised.listeners` is what Metadata tells clients. */
 describe('listeners and advertised.listeners', () => {
   let broker: StartedBroker;

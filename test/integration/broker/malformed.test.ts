@@ -9,7 +9,10 @@ import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultOffsetCommitRequest, defaultOffsetCommitRequestPartition } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultDescribeQuorumRequest } from '../../../src/protocol/generated/apis/describe-quorum.js';
 import { encodeRequest } from '../../../src/protocol/framing.js';
@@ -69,13 +72,20 @@ describe('hostile input', () => {
     ['an API the broker does not serve', Buffer.concat(encodeRequest(ApiKey.DescribeQuorum, 1, 1, 'x', defaultDescribeQuorumRequest()))],
   ])('closes the connection on %s and keeps serving others', async (_, bytes) => {
     expect(await closesAfter(broker, bytes)).toBe(true);
-    const versions = await healthy.request(ApiKey.ApiVersions, 3, { ...defaultApiVersionsRequest(), clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    const versions = await healthy.request(ApiKey.ApiVersions, 3, {
+      ...defaultApiVersionsRequest(),
+      clientSoftwareName: 'test',
+      clientSoftwareVersion: '1',
+    });
     expect(versions.errorCode).toBe(0);
     expect((await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [] })).brokers).toHaveLength(1);
   });
 
   it('answers corrupt records in a well-formed request with CORRUPT_MESSAGE, keeping the connection', async () => {
-    await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: 'victim', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] });
+    await healthy.request(ApiKey.Metadata, 12, {
+      ...defaultMetadataRequest(),
+      topics: [{ name: 'victim', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }],
+    });
     const garbage = Buffer.concat([Buffer.alloc(8), Buffer.from([0, 0, 0, 80]), randomBytes(80)]);
     garbage[16] = 2;
     expect((await produce(healthy, 'victim', 0, garbage)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
@@ -95,12 +105,25 @@ describe('hostile input', () => {
       topics: [{ name: 'small', count: 0x7fffffff, assignments: null }],
     });
     expect(grown.results[0]!.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
-    const metadata = await healthy.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), allowAutoTopicCreation: false, topics: [{ name: 'huge', topicId: ZERO_UUID }, { name: 'small', topicId: ZERO_UUID }] });
-    expect(metadata.topics.map((t) => [t.name, t.errorCode, t.partitions.length])).toEqual([['huge', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 0], ['small', 0, 1]]);
+    const metadata = await healthy.request(ApiKey.Metadata, 12, {
+      ...defaultMetadataRequest(),
+      allowAutoTopicCreation: false,
+      topics: [
+        { name: 'huge', topicId: ZERO_UUID },
+        { name: 'small', topicId: ZERO_UUID },
+      ],
+    });
+    expect(metadata.topics.map((t) => [t.name, t.errorCode, t.partitions.length])).toEqual([
+      ['huge', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 0],
+      ['small', 0, 1],
+    ]);
   });
 
   it('answers a v10 Metadata topic without a name, and a commit with an int64-max timestamp, instead of closing', async () => {
-    const metadata = await healthy.request(ApiKey.Metadata, 10, { ...defaultMetadataRequest(), topics: [{ name: null, topicId: ZERO_UUID }] });
+    const metadata = await healthy.request(ApiKey.Metadata, 10, {
+      ...defaultMetadataRequest(),
+      topics: [{ name: null, topicId: ZERO_UUID }],
+    });
     expect(metadata.topics.map((t) => [t.name, t.errorCode])).toEqual([['', ErrorCode.INVALID_REQUEST]]);
     await healthy.request(ApiKey.CreateTopics, 7, {
       ...defaultCreateTopicsRequest(),
@@ -117,7 +140,11 @@ describe('hostile input', () => {
   });
 
   it('does not advertise APIs it does not serve', async () => {
-    const versions = await healthy.request(ApiKey.ApiVersions, 3, { ...defaultApiVersionsRequest(), clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    const versions = await healthy.request(ApiKey.ApiVersions, 3, {
+      ...defaultApiVersionsRequest(),
+      clientSoftwareName: 'test',
+      clientSoftwareVersion: '1',
+    });
     const keys = versions.apiKeys.map((k) => k.apiKey);
     expect(keys).toEqual(expect.arrayContaining([ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets, ApiKey.Metadata, ApiKey.ApiVersions]));
     // A KRaft controller API: a ZooKeeper-mode broker never serves it.

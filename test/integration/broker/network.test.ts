@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
 import { decodeResponse, encodeRequest } from '../../../src/protocol/framing.js';
@@ -60,7 +63,11 @@ async function rawClient(broker: StartedBroker, { reading = true, onResponse = (
 }
 
 const apiVersions = (correlationId: number) =>
-  encodeRequest(ApiKey.ApiVersions, 3, correlationId, 'net', { ...defaultApiVersionsRequest(), clientSoftwareName: 'net', clientSoftwareVersion: '1' });
+  encodeRequest(ApiKey.ApiVersions, 3, correlationId, 'net', {
+    ...defaultApiVersionsRequest(),
+    clientSoftwareName: 'net',
+    clientSoftwareVersion: '1',
+  });
 
 const longPoll = (correlationId: number, topic: string, maxWaitMs: number) =>
   encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', {
@@ -142,7 +149,9 @@ describe('the network layer', () => {
           ...defaultProduceRequest(),
           acks: 1,
           timeoutMs: 1000,
-          topicData: [{ name: 'capped', partitionData: [{ index: 0, records: encodeBatch({ records: [{ value: Buffer.alloc(valueBytes) }] }) }] }],
+          topicData: [
+            { name: 'capped', partitionData: [{ index: 0, records: encodeBatch({ records: [{ value: Buffer.alloc(valueBytes) }] }) }] },
+          ],
         }),
       );
     const fits = await rawClient(broker);
@@ -183,7 +192,8 @@ describe('backpressure', () => {
   it('stops reading a connection whose client does not read its responses, and resumes once it does', async () => {
     await createTopics(broker, 'bulk', 'marker');
     const conn = await connect(broker);
-    for (let i = 0; i < 8; i++) expect((await produce(conn, 'bulk', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
+    for (let i = 0; i < 8; i++)
+      expect((await produce(conn, 'bulk', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
     conn.close();
     const marker = () => broker.broker.logManager.getLog({ topic: 'marker', partition: 0 })!.logEndOffset;
 
@@ -191,7 +201,8 @@ describe('backpressure', () => {
     // 10 fetches of all 8 MB: 80 MB of responses, more than the socket buffers on both sides hold.
     const topic = fetchTopic('bulk', [{ partition: 0, fetchOffset: 0n }]);
     topic.partitions[0]!.partitionMaxBytes = 16 << 20;
-    const bulkFetch = (correlationId: number) => encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', { ...defaultFetchRequest(), maxBytes: 16 << 20, topics: [topic] });
+    const bulkFetch = (correlationId: number) =>
+      encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', { ...defaultFetchRequest(), maxBytes: 16 << 20, topics: [topic] });
     client.socket.write(Buffer.concat(Array.from({ length: 10 }, (_, i) => Buffer.concat(bulkFetch(i)))));
     await pause(500);
     // Sent once the broker's writes are stuck: it must stay unread.
@@ -211,7 +222,8 @@ describe('backpressure', () => {
     const logEnd = (topic: string) => broker.broker.logManager.getLog({ topic, partition: 0 })!.logEndOffset;
     let client: RawClient | undefined;
     try {
-      for (let i = 0; i < 20; i++) expect((await produce(conn, 'large', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
+      for (let i = 0; i < 20; i++)
+        expect((await produce(conn, 'large', 0, { records: [{ value: Buffer.alloc(1_000_000, i) }] })).errorCode).toBe(0);
 
       const fetches = 50;
       const fetched: { highWatermark: bigint; complete: boolean }[] = [];
@@ -232,7 +244,8 @@ describe('backpressure', () => {
       // 50 fetches of the whole 20 MB log: 1 GB of responses if the broker answered them all at once.
       const topic = fetchTopic('large', [{ partition: 0, fetchOffset: 0n }]);
       topic.partitions[0]!.partitionMaxBytes = 50 << 20;
-      const largeFetch = (correlationId: number) => encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', { ...defaultFetchRequest(), maxBytes: 50 << 20, topics: [topic] });
+      const largeFetch = (correlationId: number) =>
+        encodeRequest(ApiKey.Fetch, 12, correlationId, 'net', { ...defaultFetchRequest(), maxBytes: 50 << 20, topics: [topic] });
       client.socket.write(Buffer.concat(Array.from({ length: fetches }, (_, i) => Buffer.concat(largeFetch(i)))));
 
       // Then 1 MB Produce requests until the client's writes stop draining: the broker stopped reading.

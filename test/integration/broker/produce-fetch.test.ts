@@ -3,10 +3,16 @@ import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
-import { defaultListOffsetsRequest, defaultListOffsetsRequestListOffsetsPartition } from '../../../src/protocol/generated/apis/list-offsets.js';
+import {
+  defaultListOffsetsRequest,
+  defaultListOffsetsRequestListOffsetsPartition,
+} from '../../../src/protocol/generated/apis/list-offsets.js';
 import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { decodeMessageSet, encodeMessageSet } from '../../../src/protocol/records/legacy-message-set.js';
@@ -85,7 +91,13 @@ describe('produce and fetch over the wire', () => {
       ],
     });
     expect(response.responses.map((t) => [t.name, t.partitionResponses.map((p) => [p.index, p.errorCode])])).toEqual([
-      ['mixed', [[0, 0], [9, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
+      [
+        'mixed',
+        [
+          [0, 0],
+          [9, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+        ],
+      ],
       ['absent', [[0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]],
     ]);
     expect((await fetchAll(conn, 'mixed', 0)).map((r) => r.value!.toString())).toEqual(['x']);
@@ -136,7 +148,12 @@ describe('produce and fetch over the wire', () => {
         topics,
         forgottenTopicsData: forgotten.length ? [{ topic: 'session', topicId: '', partitions: forgotten }] : [],
       });
-    const full = await fetch(0, 0, [fetchTopic('session', [{ partition: 0, fetchOffset: 0n }, { partition: 1, fetchOffset: 0n }])]);
+    const full = await fetch(0, 0, [
+      fetchTopic('session', [
+        { partition: 0, fetchOffset: 0n },
+        { partition: 1, fetchOffset: 0n },
+      ]),
+    ]);
     expect(full.sessionId).not.toBe(0);
     expect(full.responses[0]!.partitions.map((p) => [p.partitionIndex, p.highWatermark])).toEqual([
       [0, 1n],
@@ -144,7 +161,12 @@ describe('produce and fetch over the wire', () => {
     ]);
     const id = full.sessionId;
     // Nothing new: the consumer moved on and no partition changed.
-    const quiet = await fetch(id, 1, [fetchTopic('session', [{ partition: 0, fetchOffset: 1n }, { partition: 1, fetchOffset: 1n }])]);
+    const quiet = await fetch(id, 1, [
+      fetchTopic('session', [
+        { partition: 0, fetchOffset: 1n },
+        { partition: 1, fetchOffset: 1n },
+      ]),
+    ]);
     expect(quiet).toMatchObject({ errorCode: 0, sessionId: id, responses: [] });
     await produce(conn, 'session', 1, { records: [value('more')] });
     const news = await fetch(id, 2, []);
@@ -168,7 +190,10 @@ describe('produce and fetch over the wire', () => {
     const topicId = broker.broker.metadata.topic('by-id')!.topicId;
     const response = await conn.request(ApiKey.Fetch, 16, {
       ...defaultFetchRequest(),
-      topics: [fetchTopic('', [{ partition: 0, fetchOffset: 0n }], topicId), fetchTopic('', [{ partition: 0, fetchOffset: 0n }], 'AAAAAAAAAAAAAAAAAAAABA')],
+      topics: [
+        fetchTopic('', [{ partition: 0, fetchOffset: 0n }], topicId),
+        fetchTopic('', [{ partition: 0, fetchOffset: 0n }], 'AAAAAAAAAAAAAAAAAAAABA'),
+      ],
     });
     expect(response.responses[0]!.topicId).toBe(topicId);
     expect(response.responses[0]!.partitions[0]!.records!.length).toBeGreaterThan(0);
@@ -199,7 +224,10 @@ describe('produce and fetch over the wire', () => {
     for (const partition of [0, 1]) {
       for (let i = 0; i < 3; i++) await produce(conn, 'sized', partition, { records: [{ value: Buffer.alloc(1000, i) }] });
     }
-    await conn.request(ApiKey.DeleteRecords, 2, { timeoutMs: 1000, topics: [{ name: 'sized', partitions: [{ partitionIndex: 0, offset: 1n }] }] });
+    await conn.request(ApiKey.DeleteRecords, 2, {
+      timeoutMs: 1000,
+      topics: [{ name: 'sized', partitions: [{ partitionIndex: 0, offset: 1n }] }],
+    });
     const fetch = async (maxBytes: number, partitionMaxBytes: number) => {
       const topic = fetchTopic('sized', [
         { partition: 0, fetchOffset: 1n },
@@ -253,7 +281,12 @@ describe('produce and fetch over the wire', () => {
     const messageSet = encodeMessageSet({
       magic: 1,
       compression: 'gzip',
-      messages: [0n, 1n].map((offset) => ({ offset, timestamp: 1_700_000_000_000n + offset, key: Buffer.from(`k${offset}`), value: Buffer.from(`v${offset}`) })),
+      messages: [0n, 1n].map((offset) => ({
+        offset,
+        timestamp: 1_700_000_000_000n + offset,
+        key: Buffer.from(`k${offset}`),
+        value: Buffer.from(`v${offset}`),
+      })),
     });
     const produced = await conn.request(ApiKey.Produce, 2, {
       ...defaultProduceRequest(),
@@ -274,7 +307,10 @@ describe('produce and fetch over the wire', () => {
         ...defaultFetchRequest(),
         topics: [fetchTopic('legacy', [{ partition: 0, fetchOffset: 0n }])],
       });
-      const messages = decodeMessageSet(fetched.responses[0]!.partitions[0]!.records!, { maxDecompressedBytes: 1 << 20, partialTail: 'ignore' });
+      const messages = decodeMessageSet(fetched.responses[0]!.partitions[0]!.records!, {
+        maxDecompressedBytes: 1 << 20,
+        partialTail: 'ignore',
+      });
       expect(messages.map((m) => [m.offset, m.magic, m.value!.toString()])).toEqual([
         [0n, magic, 'v0'],
         [1n, magic, 'v1'],
@@ -284,7 +320,10 @@ describe('produce and fetch over the wire', () => {
 
   it('lists earliest, latest, max-timestamp and by-timestamp offsets', async () => {
     await createTopic('offsets');
-    await produce(conn, 'offsets', 0, { compression: 'snappy', records: [100n, 900n, 300n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })) });
+    await produce(conn, 'offsets', 0, {
+      compression: 'snappy',
+      records: [100n, 900n, 300n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })),
+    });
     await produce(conn, 'offsets', 0, { records: [{ value: Buffer.from('y'), timestamp: 500n }] });
     expect(await listOffset('offsets', -2n)).toMatchObject({ errorCode: 0, offset: 0n, timestamp: -1n });
     expect(await listOffset('offsets', -1n)).toMatchObject({ offset: 4n, leaderEpoch: 0 });

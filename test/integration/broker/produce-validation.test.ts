@@ -52,25 +52,54 @@ describe('Produce validates every record of compressed and uncompressed batches'
   it.each(CODECS.map((codec, partition) => [codec, partition] as const))(
     '%s: answers the partition error and record_errors, appends nothing, and keeps the connection',
     async (codec, partition) => {
-      const wrongCount = await produce(conn, 'plain', partition, withRecordBytes(codec, records(3), (raw) => raw, 4));
+      const wrongCount = await produce(
+        conn,
+        'plain',
+        partition,
+        withRecordBytes(codec, records(3), (raw) => raw, 4),
+      );
       expect(wrongCount).toMatchObject({ errorCode: ErrorCode.INVALID_RECORD, recordErrors: [] });
       expect(wrongCount.errorMessage).toContain('declares 4 records but holds 3');
-      const truncated = await produce(conn, 'plain', partition, withRecordBytes(codec, records(3), (raw) => raw.subarray(0, raw.length - 2)));
+      const truncated = await produce(
+        conn,
+        'plain',
+        partition,
+        withRecordBytes(codec, records(3), (raw) => raw.subarray(0, raw.length - 2)),
+      );
       expect(truncated.errorCode).toBe(ErrorCode.INVALID_RECORD);
       const shuffled = encodeBatch({ records: records(3, (i) => ({ offsetDelta: [0, 2, 1][i] })), lastOffsetDelta: 2, compression: codec });
       expect((await produce(conn, 'plain', partition, shuffled)).errorCode).toBe(ErrorCode.INVALID_RECORD);
 
-      const keyless = await produce(conn, 'table', partition, { records: records(3, (i) => (i === 1 ? { key: null } : {})), compression: codec });
+      const keyless = await produce(conn, 'table', partition, {
+        records: records(3, (i) => (i === 1 ? { key: null } : {})),
+        compression: codec,
+      });
       expect(keyless).toMatchObject({
         errorCode: ErrorCode.INVALID_RECORD,
-        recordErrors: [{ batchIndex: 1, batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition table-${partition}` }],
+        recordErrors: [
+          {
+            batchIndex: 1,
+            batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition table-${partition}`,
+          },
+        ],
       });
       expect(keyless.errorMessage).toMatch(/^One or more records have been rejected due to 1 record errors in total/);
 
       const stale = BigInt(Date.now() - 2 * WINDOW_MS);
-      const late = await produce(conn, 'clock', partition, { records: records(3, (i) => (i === 1 ? { timestamp: stale } : {})), compression: codec });
-      expect(late).toMatchObject({ errorCode: ErrorCode.INVALID_TIMESTAMP, errorMessage: 'One or more records have been rejected due to invalid timestamp' });
-      expect(late.recordErrors).toEqual([{ batchIndex: 1, batchIndexErrorMessage: expect.stringMatching(new RegExp(`^Timestamp ${stale} of message with offset 1 is out of range`)) }]);
+      const late = await produce(conn, 'clock', partition, {
+        records: records(3, (i) => (i === 1 ? { timestamp: stale } : {})),
+        compression: codec,
+      });
+      expect(late).toMatchObject({
+        errorCode: ErrorCode.INVALID_TIMESTAMP,
+        errorMessage: 'One or more records have been rejected due to invalid timestamp',
+      });
+      expect(late.recordErrors).toEqual([
+        {
+          batchIndex: 1,
+          batchIndexErrorMessage: expect.stringMatching(new RegExp(`^Timestamp ${stale} of message with offset 1 is out of range`)),
+        },
+      ]);
 
       // Nothing of the refused batches was written: the first good batch lands at offset 0.
       for (const topic of ['plain', 'table', 'clock']) {
@@ -89,6 +118,10 @@ describe('Produce validates every record of compressed and uncompressed batches'
       timeoutMs: 5000,
       topicData: [{ name: 'table', partitionData: [{ index: 0, records: keyless }] }],
     });
-    expect(response.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_RECORD, recordErrors: [], errorMessage: null });
+    expect(response.responses[0]!.partitionResponses[0]).toMatchObject({
+      errorCode: ErrorCode.INVALID_RECORD,
+      recordErrors: [],
+      errorMessage: null,
+    });
   });
 });

@@ -12,7 +12,10 @@ describe('DeleteRecords, OffsetForLeaderEpoch, DescribeLogDirs, DescribeCluster'
   let conn: RawKafkaConnection;
 
   const deleteRecords = async (topic: string, partitionIndex: number, offset: bigint) => {
-    const response = await conn.request(ApiKey.DeleteRecords, 2, { timeoutMs: 5000, topics: [{ name: topic, partitions: [{ partitionIndex, offset }] }] });
+    const response = await conn.request(ApiKey.DeleteRecords, 2, {
+      timeoutMs: 5000,
+      topics: [{ name: topic, partitions: [{ partitionIndex, offset }] }],
+    });
     return response.topics[0]!.partitions[0]!;
   };
   const endOffset = async (topic: string, leaderEpoch: number, currentLeaderEpoch = -1) => {
@@ -28,7 +31,12 @@ describe('DeleteRecords, OffsetForLeaderEpoch, DescribeLogDirs, DescribeCluster'
     const kafka = new Kafka({ clientId: 'records-apis', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'trimmed', numPartitions: 2 }, { topic: 'compacted', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    await admin.createTopics({
+      topics: [
+        { topic: 'trimmed', numPartitions: 2 },
+        { topic: 'compacted', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      ],
+    });
     const producer = kafka.producer();
     await producer.connect();
     const messages = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
@@ -79,7 +87,12 @@ describe('DeleteRecords, OffsetForLeaderEpoch, DescribeLogDirs, DescribeCluster'
     expect(dir!.totalBytes).toBeGreaterThan(0n);
     expect(dir!.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex).sort()])).toEqual([['trimmed', [0, 1]]]);
     const size = broker.broker.logManager.getLog({ topic: 'trimmed', partition: 0 })!.size;
-    expect(dir!.topics[0]!.partitions.find((p) => p.partitionIndex === 0)).toEqual({ partitionIndex: 0, partitionSize: BigInt(size), offsetLag: 0n, isFutureKey: false });
+    expect(dir!.topics[0]!.partitions.find((p) => p.partitionIndex === 0)).toEqual({
+      partitionIndex: 0,
+      partitionSize: BigInt(size),
+      offsetLag: 0n,
+      isFutureKey: false,
+    });
     const all = await conn.request(ApiKey.DescribeLogDirs, 0, { topics: null });
     expect(all.results[0]!.topics.map((t) => t.name).sort()).toEqual(['compacted', 'trimmed']);
   });

@@ -29,7 +29,9 @@ describe('a broker restarted on the same log dir', () => {
     const producer = kafka.producer();
     await admin.connect();
     await producer.connect();
-    await admin.createTopics({ topics: [{ topic: 'durable', numPartitions: 2, configEntries: [{ name: 'segment.bytes', value: '4096' }] }] });
+    await admin.createTopics({
+      topics: [{ topic: 'durable', numPartitions: 2, configEntries: [{ name: 'segment.bytes', value: '4096' }] }],
+    });
     await admin.createTopics({ topics: [{ topic: 'gone', numPartitions: 1 }] });
     const sent = Array.from({ length: 400 }, (_, i) => ({ partition: i % 2, key: `k${i}`, value: `value ${i}` }));
     await producer.send({ topic: 'durable', compression: CompressionTypes.GZIP, messages: sent.slice(0, 200) });

@@ -6,7 +6,10 @@ import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/apis/describe-configs.js';
 import { defaultFindCoordinatorRequest } from '../../../src/protocol/generated/apis/find-coordinator.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
@@ -116,7 +119,10 @@ describe('server.properties keys in effect', () => {
       await produce(conn, 'rolled', 0, batch(10, BigInt(now - gap)), 1);
       await produce(conn, 'rolled', 0, batch(10, BigInt(now - gap + 1000)), 1);
       await produce(conn, 'rolled', 0, batch(10, BigInt(now)), 1);
-      expect(broker.broker.logManager.getLog({ topic: 'rolled', partition: 0 })!.segmentBaseOffsets, JSON.stringify(config)).toEqual([0n, 2n]);
+      expect(broker.broker.logManager.getLog({ topic: 'rolled', partition: 0 })!.segmentBaseOffsets, JSON.stringify(config)).toEqual([
+        0n,
+        2n,
+      ]);
     }
   });
 
@@ -185,7 +191,11 @@ describe('server.properties keys in effect', () => {
   });
 
   it('log.cleanup.policy=compact keeps the latest record of each key', async () => {
-    const { broker, conn } = await brokerWith({ 'log.cleanup.policy': 'compact', 'log.segment.bytes': '200', 'log.cleaner.min.cleanable.ratio': '0.01' });
+    const { broker, conn } = await brokerWith({
+      'log.cleanup.policy': 'compact',
+      'log.segment.bytes': '200',
+      'log.cleaner.min.cleanable.ratio': '0.01',
+    });
     await createTopic(conn, 'compacted');
     for (let i = 0; i < 6; i++) {
       await produce(conn, 'compacted', 0, encodeBatch({ records: [{ key: Buffer.from(`k${i % 2}`), value: Buffer.alloc(100, i) }] }), 1);
@@ -209,7 +219,9 @@ describe('server.properties keys in effect', () => {
     const offsets = broker.broker.metadata.topic('__consumer_offsets')!;
     expect(offsets.partitions).toHaveLength(3);
     expect(offsets.configs['segment.bytes']).toBe('65536');
-    expect(await describeBroker(conn, 0, ['transaction.state.log.num.partitions', 'transaction.state.log.segment.bytes', 'zookeeper.connect'])).toEqual({
+    expect(
+      await describeBroker(conn, 0, ['transaction.state.log.num.partitions', 'transaction.state.log.segment.bytes', 'zookeeper.connect']),
+    ).toEqual({
       'transaction.state.log.num.partitions': '7',
       'transaction.state.log.segment.bytes': '65536',
       'zookeeper.connect': 'localhost:2181/kts',

@@ -83,11 +83,29 @@ describe('third-party clients as separate processes', () => {
     const lines: string[] = [];
     for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
       const input = Array.from({ length: 20 }, (_, i) => `${codec}-k${i}:${codec} value ${i} ünïcode`).join('\n') + '\n';
-      const produced = await runProcess('kcat', ['-b', broker.bootstrapServers, '-P', '-t', 'kcat', '-p', '0', '-K:', '-z', codec, '-H', `codec=${codec}`], { input });
+      const produced = await runProcess(
+        'kcat',
+        ['-b', broker.bootstrapServers, '-P', '-t', 'kcat', '-p', '0', '-K:', '-z', codec, '-H', `codec=${codec}`],
+        { input },
+      );
       expect(produced.code, produced.stderr).toBe(0);
       lines.push(...input.trimEnd().split('\n'));
     }
-    const consumed = await runProcess('kcat', ['-b', broker.bootstrapServers, '-C', '-t', 'kcat', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%k:%s|%h|%o\\n']);
+    const consumed = await runProcess('kcat', [
+      '-b',
+      broker.bootstrapServers,
+      '-C',
+      '-t',
+      'kcat',
+      '-p',
+      '0',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-f',
+      '%k:%s|%h|%o\\n',
+    ]);
     expect(consumed.code, consumed.stderr).toBe(0);
     const expected = lines.map((line, offset) => `${line}|codec=${line.split('-')[0]}|${offset}`);
     expect(consumed.stdout.toString().trimEnd().split('\n')).toEqual(expected);

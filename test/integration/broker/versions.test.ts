@@ -5,13 +5,19 @@ import { APIS } from '../../../src/protocol/generated/apis.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
 import { defaultCreatePartitionsRequest } from '../../../src/protocol/generated/apis/create-partitions.js';
-import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic } from '../../../src/protocol/generated/apis/create-topics.js';
+import {
+  defaultCreateTopicsRequest,
+  defaultCreateTopicsRequestCreatableTopic,
+} from '../../../src/protocol/generated/apis/create-topics.js';
 import { defaultDeleteTopicsRequest } from '../../../src/protocol/generated/apis/delete-topics.js';
 import { defaultDescribeClusterRequest } from '../../../src/protocol/generated/apis/describe-cluster.js';
 import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/apis/describe-configs.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
-import { defaultListOffsetsRequest, defaultListOffsetsRequestListOffsetsPartition } from '../../../src/protocol/generated/apis/list-offsets.js';
+import {
+  defaultListOffsetsRequest,
+  defaultListOffsetsRequestListOffsetsPartition,
+} from '../../../src/protocol/generated/apis/list-offsets.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
@@ -27,21 +33,38 @@ const BROKER_RESOURCE = { resourceType: 4, resourceName: '0' };
 function request(apiKey: number, v: number, topicId: string): unknown {
   switch (apiKey) {
     case ApiKey.Produce: {
-      const records = v < 3 ? encodeMessageSet({ magic: v < 2 ? 0 : 1, messages: [{ offset: 0n, value: Buffer.from('x') }] }) : encodeBatch({ records: [{ value: Buffer.from('x') }] });
+      const records =
+        v < 3
+          ? encodeMessageSet({ magic: v < 2 ? 0 : 1, messages: [{ offset: 0n, value: Buffer.from('x') }] })
+          : encodeBatch({ records: [{ value: Buffer.from('x') }] });
       return { ...defaultProduceRequest(), acks: 1, timeoutMs: 1000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] };
     }
     case ApiKey.Fetch:
-      return { ...defaultFetchRequest(), topics: [fetchTopic(v >= 13 ? '' : TOPIC, [{ partition: 0, fetchOffset: 0n }], v >= 13 ? topicId : undefined)] };
+      return {
+        ...defaultFetchRequest(),
+        topics: [fetchTopic(v >= 13 ? '' : TOPIC, [{ partition: 0, fetchOffset: 0n }], v >= 13 ? topicId : undefined)],
+      };
     case ApiKey.ListOffsets:
-      return { ...defaultListOffsetsRequest(), replicaId: -1, topics: [{ name: TOPIC, partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), timestamp: -1n }] }] };
+      return {
+        ...defaultListOffsetsRequest(),
+        replicaId: -1,
+        topics: [{ name: TOPIC, partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), timestamp: -1n }] }],
+      };
     case ApiKey.Metadata:
       return { ...defaultMetadataRequest(), allowAutoTopicCreation: true, topics: [{ name: TOPIC, topicId: ZERO_UUID }] };
     case ApiKey.ApiVersions:
-      return v >= 3 ? { ...defaultApiVersionsRequest(), clientSoftwareName: 'test', clientSoftwareVersion: '1' } : defaultApiVersionsRequest();
+      return v >= 3
+        ? { ...defaultApiVersionsRequest(), clientSoftwareName: 'test', clientSoftwareVersion: '1' }
+        : defaultApiVersionsRequest();
     case ApiKey.CreateTopics:
-      return { ...defaultCreateTopicsRequest(), topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: `created-v${v}`, numPartitions: 1, replicationFactor: 1 }] };
+      return {
+        ...defaultCreateTopicsRequest(),
+        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: `created-v${v}`, numPartitions: 1, replicationFactor: 1 }],
+      };
     case ApiKey.DeleteTopics:
-      return v >= 6 ? { ...defaultDeleteTopicsRequest(), topics: [{ name: `created-v${v}`, topicId: ZERO_UUID }] } : { ...defaultDeleteTopicsRequest(), topicNames: [`created-v${v}`] };
+      return v >= 6
+        ? { ...defaultDeleteTopicsRequest(), topics: [{ name: `created-v${v}`, topicId: ZERO_UUID }] }
+        : { ...defaultDeleteTopicsRequest(), topicNames: [`created-v${v}`] };
     case ApiKey.CreatePartitions:
       return { ...defaultCreatePartitionsRequest(), topics: [{ name: TOPIC, count: 2 + v, assignments: null }] };
     case ApiKey.InitProducerId:
@@ -51,11 +74,17 @@ function request(apiKey: number, v: number, topicId: string): unknown {
     case ApiKey.OffsetForLeaderEpoch:
       return { replicaId: -1, topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] };
     case ApiKey.DescribeConfigs:
-      return { ...defaultDescribeConfigsRequest(), resources: [TOPIC_RESOURCE, BROKER_RESOURCE].map((r) => ({ ...r, configurationKeys: null })) };
+      return {
+        ...defaultDescribeConfigsRequest(),
+        resources: [TOPIC_RESOURCE, BROKER_RESOURCE].map((r) => ({ ...r, configurationKeys: null })),
+      };
     case ApiKey.AlterConfigs:
       return { validateOnly: false, resources: [{ ...TOPIC_RESOURCE, configs: [{ name: 'retention.ms', value: String(3_600_000 + v) }] }] };
     case ApiKey.IncrementalAlterConfigs:
-      return { validateOnly: false, resources: [{ ...TOPIC_RESOURCE, configs: [{ name: 'retention.ms', configOperation: 0, value: String(7_200_000 + v) }] }] };
+      return {
+        validateOnly: false,
+        resources: [{ ...TOPIC_RESOURCE, configs: [{ name: 'retention.ms', configOperation: 0, value: String(7_200_000 + v) }] }],
+      };
     case ApiKey.DescribeLogDirs:
       return { topics: [{ topic: TOPIC, partitions: [0] }] };
     case ApiKey.DescribeCluster:
@@ -103,7 +132,10 @@ describe('every version of the broker issue’s APIs', () => {
     const { apiKeys } = await conn.request(ApiKey.ApiVersions, 3, request(ApiKey.ApiVersions, 3, '') as never);
     for (const apiKey of CORE_APIS) {
       const api = APIS[apiKey];
-      expect(apiKeys.find((k) => k.apiKey === apiKey), api.name).toEqual({ apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion });
+      expect(
+        apiKeys.find((k) => k.apiKey === apiKey),
+        api.name,
+      ).toEqual({ apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion });
       for (let v = api.minVersion; v <= api.maxVersion; v++) {
         const topicId = broker.broker.metadata.topic(TOPIC)?.topicId ?? ZERO_UUID;
         if (apiKey === ApiKey.DeleteTopics) await conn.request(ApiKey.CreateTopics, 7, request(ApiKey.CreateTopics, v, '') as never);
@@ -111,7 +143,10 @@ describe('every version of the broker issue’s APIs', () => {
           typeof x === 'bigint' ? String(x) : x,
         );
         const errors = [...response.matchAll(/"errorCode":(-?\d+)/g)].map((m) => Number(m[1]));
-        expect(errors.filter((code) => code !== 0), `${api.name} v${v}: ${response}`).toEqual([]);
+        expect(
+          errors.filter((code) => code !== 0),
+          `${api.name} v${v}: ${response}`,
+        ).toEqual([]);
         const retentionMs = broker.broker.metadata.topic(TOPIC)?.configs['retention.ms'];
         if (apiKey === ApiKey.AlterConfigs) expect(retentionMs, `${api.name} v${v}`).toBe(String(3_600_000 + v));
         if (apiKey === ApiKey.IncrementalAlterConfigs) expect(retentionMs, `${api.name} v${v}`).toBe(String(7_200_000 + v));

@@ -20,7 +20,14 @@ function inputLines(count: number): Buffer {
   const lines: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const key = i % 7 === 1 ? Buffer.alloc(0) : Buffer.from(`key-${i}`);
-    const value = i % 11 === 2 ? Buffer.alloc(0) : Buffer.concat([Buffer.from(`value ${i} `), Buffer.from([0xff, 0x00, 0xc3, 0x28, i % 256 === 10 ? 11 : i % 256]), Buffer.from('x'.repeat(i % 50))]);
+    const value =
+      i % 11 === 2
+        ? Buffer.alloc(0)
+        : Buffer.concat([
+            Buffer.from(`value ${i} `),
+            Buffer.from([0xff, 0x00, 0xc3, 0x28, i % 256 === 10 ? 11 : i % 256]),
+            Buffer.from('x'.repeat(i % 50)),
+          ]);
     lines.push(key, Buffer.from('\t'), value, Buffer.from('\n'));
   }
   return Buffer.concat(lines);
@@ -34,11 +41,24 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
   const kcat = (args: string[], input?: Buffer): Promise<ProcessResult> =>
     runProcess('kcat', ['-b', broker.bootstrapServers, ...args], { input, timeoutMs: 30_000 });
   const createTopic = async (topic: string, partitions: number) => {
-    const r = await runProcess(process.execPath, [KTS_BIN, 'topics', '--create', '--topic', topic, '--partitions', String(partitions), '--bootstrap-server', broker.bootstrapServers]);
+    const r = await runProcess(process.execPath, [
+      KTS_BIN,
+      'topics',
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      String(partitions),
+      '--bootstrap-server',
+      broker.bootstrapServers,
+    ]);
     expect(r.code).toBe(0);
   };
   const produceLines = async (topic: string, lines: string[], partition?: number) => {
-    const r = await kcat(['-P', '-t', topic, ...(partition === undefined ? [] : ['-p', String(partition)])], Buffer.from(lines.map((l) => `${l}\n`).join('')));
+    const r = await kcat(
+      ['-P', '-t', topic, ...(partition === undefined ? [] : ['-p', String(partition)])],
+      Buffer.from(lines.map((l) => `${l}\n`).join('')),
+    );
     expect(r.code).toBe(0);
   };
 
@@ -67,7 +87,12 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
     expect(ours.code).toBe(0);
     expect(ours.stderr).toBe('Processed a total of 2000 messages\n');
     // Same records, same bytes; partitions may interleave differently between the two clients.
-    const lines = (b: Buffer) => b.toString('latin1').split('\n').filter((l) => l !== '').sort();
+    const lines = (b: Buffer) =>
+      b
+        .toString('latin1')
+        .split('\n')
+        .filter((l) => l !== '')
+        .sort();
     expect(lines(ours.stdout)).toEqual(lines(theirs.stdout));
     expect(lines(ours.stdout)).toHaveLength(2000);
     expect(ours.stdout.toString('latin1')).toContain('|-1|');
@@ -83,11 +108,24 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
     const r = await kts(['--topic', topic, '--from-beginning', '--exit-at-end', ...props]);
     expect(r.code).toBe(0);
     expect(r.stdout.toString()).toBe(
-      'Partition:0\tOffset:0\ta:1,b:null\tk1\tv1\n' + 'Partition:0\tOffset:1\ta:1,b:null\tnull\tno key\n' + 'Partition:0\tOffset:2\ta:1,b:null\tk3\tnull\n',
+      'Partition:0\tOffset:0\ta:1,b:null\tk1\tv1\n' +
+        'Partition:0\tOffset:1\ta:1,b:null\tnull\tno key\n' +
+        'Partition:0\tOffset:2\ta:1,b:null\tk3\tnull\n',
     );
     const json = await kts(['--topic', topic, '--from-beginning', '--exit-at-end', '--output', 'json']);
     const first = JSON.parse(json.stdout.toString().split('\n')[0]!);
-    expect(first).toMatchObject({ topic, partition: 0, offset: 0, timestampType: 'CreateTime', key: 'k1', value: 'v1', headers: [{ key: 'a', value: '1' }, { key: 'b', value: null }] });
+    expect(first).toMatchObject({
+      topic,
+      partition: 0,
+      offset: 0,
+      timestampType: 'CreateTime',
+      key: 'k1',
+      value: 'v1',
+      headers: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: null },
+      ],
+    });
     expect(first.timestamp).toBeGreaterThan(0);
   });
 
@@ -132,12 +170,22 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
   it('--exit-at-end over several partitions, empty ones included; --max-messages stops exactly', async () => {
     const topic = 'spread';
     await createTopic(topic, 4);
-    await produceLines(topic, Array.from({ length: 30 }, (_, i) => `p0-${i}`), 0);
-    await produceLines(topic, Array.from({ length: 20 }, (_, i) => `p2-${i}`), 2);
+    await produceLines(
+      topic,
+      Array.from({ length: 30 }, (_, i) => `p0-${i}`),
+      0,
+    );
+    await produceLines(
+      topic,
+      Array.from({ length: 20 }, (_, i) => `p2-${i}`),
+      2,
+    );
     const all = await kts(['--topic', topic, '--from-beginning', '--exit-at-end']);
     expect(all.code).toBe(0);
     const lines = all.stdout.toString().trim().split('\n');
-    expect(lines.sort()).toEqual([...Array.from({ length: 30 }, (_, i) => `p0-${i}`), ...Array.from({ length: 20 }, (_, i) => `p2-${i}`)].sort());
+    expect(lines.sort()).toEqual(
+      [...Array.from({ length: 30 }, (_, i) => `p0-${i}`), ...Array.from({ length: 20 }, (_, i) => `p2-${i}`)].sort(),
+    );
     // Per partition, in offset order.
     expect(lines.filter((l) => l.startsWith('p0-'))).toEqual(Array.from({ length: 30 }, (_, i) => `p0-${i}`).sort());
 
@@ -162,10 +210,20 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
   it('stops quietly when its output is closed (| head)', async () => {
     const topic = 'many';
     await createTopic(topic, 1);
-    await produceLines(topic, Array.from({ length: 50_000 }, (_, i) => `line ${i}`));
-    const r = await runProcess('bash', ['-c', `set -o pipefail; "${process.execPath}" "${KTS_BIN}" console-consumer --bootstrap-server ${broker.bootstrapServers} --topic ${topic} --from-beginning | head -n 3`], {
-      timeoutMs: 30_000,
-    });
+    await produceLines(
+      topic,
+      Array.from({ length: 50_000 }, (_, i) => `line ${i}`),
+    );
+    const r = await runProcess(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "${process.execPath}" "${KTS_BIN}" console-consumer --bootstrap-server ${broker.bootstrapServers} --topic ${topic} --from-beginning | head -n 3`,
+      ],
+      {
+        timeoutMs: 30_000,
+      },
+    );
     expect([r.code, r.stdout.toString(), r.stderr]).toEqual([0, 'line 0\nline 1\nline 2\n', '']);
   });
 
@@ -173,7 +231,15 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
     const topic = 'signal';
     await createTopic(topic, 1);
     await produceLines(topic, ['one', 'two']);
-    const child = spawn(process.execPath, [KTS_BIN, 'console-consumer', '--bootstrap-server', broker.bootstrapServers, '--topic', topic, '--from-beginning']);
+    const child = spawn(process.execPath, [
+      KTS_BIN,
+      'console-consumer',
+      '--bootstrap-server',
+      broker.bootstrapServers,
+      '--topic',
+      topic,
+      '--from-beginning',
+    ]);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -181,7 +247,8 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     try {
-      for (let i = 0; i < 200 && Buffer.concat(out).toString() !== 'one\ntwo\n'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 200 && Buffer.concat(out).toString() !== 'one\ntwo\n'; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(Buffer.concat(out).toString()).toBe('one\ntwo\n');
@@ -197,7 +264,13 @@ describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) aga
     await produceLines(topic, ['g1', 'g2']);
     const r = await kts(['--topic', topic, '--group', 'native-test-group', '--from-beginning', '--exit-at-end']);
     expect([r.code, r.stdout.toString().split('\n').filter(Boolean).sort()]).toEqual([0, ['g1', 'g2']]);
-    const described = await runProcess(process.execPath, [KTS_BIN, 'consumer-groups', '--bootstrap-server', broker.bootstrapServers, '--list']);
+    const described = await runProcess(process.execPath, [
+      KTS_BIN,
+      'consumer-groups',
+      '--bootstrap-server',
+      broker.bootstrapServers,
+      '--list',
+    ]);
     expect(described.stdout.toString()).toContain('native-test-group');
   });
 });

@@ -51,7 +51,13 @@ class ScriptedGroup {
         return {
           ...defaultMetadataResponse(),
           brokers: ports.map((port, nodeId) => ({ ...defaultMetadataResponseBroker(), nodeId, host: '127.0.0.1', port })),
-          topics: [{ ...defaultMetadataResponseTopic(), name: 't', partitions: [{ ...defaultMetadataResponsePartition(), partitionIndex: 0, leaderId: 0 }] }],
+          topics: [
+            {
+              ...defaultMetadataResponseTopic(),
+              name: 't',
+              partitions: [{ ...defaultMetadataResponsePartition(), partitionIndex: 0, leaderId: 0 }],
+            },
+          ],
         };
       case ApiKey.FindCoordinator: {
         const id = this.coordinator;
@@ -81,7 +87,14 @@ class ScriptedGroup {
       case ApiKey.OffsetFetch:
         return {
           ...defaultOffsetFetchResponse(),
-          topics: [{ name: 't', partitions: [{ ...defaultOffsetFetchResponsePartition(), partitionIndex: 0, committedOffset: this.committed, committedLeaderEpoch: 4 }] }],
+          topics: [
+            {
+              name: 't',
+              partitions: [
+                { ...defaultOffsetFetchResponsePartition(), partitionIndex: 0, committedOffset: this.committed, committedLeaderEpoch: 4 },
+              ],
+            },
+          ],
         };
       case ApiKey.Heartbeat: {
         const rebalance = this.rebalanceNext;
@@ -91,9 +104,17 @@ class ScriptedGroup {
       case ApiKey.OffsetCommit: {
         const { topics, generationIdOrMemberEpoch, memberId } = request.body;
         const p = topics[0]!.partitions[0]!;
-        this.events.push(`OffsetCommit generation ${generationIdOrMemberEpoch} ${memberId}: t-0@${p.committedOffset} epoch ${p.committedLeaderEpoch}`);
+        this.events.push(
+          `OffsetCommit generation ${generationIdOrMemberEpoch} ${memberId}: t-0@${p.committedOffset} epoch ${p.committedLeaderEpoch}`,
+        );
         this.committed = p.committedOffset;
-        return { ...defaultOffsetCommitResponse(), topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.map((q) => ({ partitionIndex: q.partitionIndex, errorCode: 0 })) })) };
+        return {
+          ...defaultOffsetCommitResponse(),
+          topics: topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((q) => ({ partitionIndex: q.partitionIndex, errorCode: 0 })),
+          })),
+        };
       }
       case ApiKey.LeaveGroup:
         this.events.push(`LeaveGroup '${request.body.memberId}'`);
@@ -114,7 +135,9 @@ class ScriptedGroup {
 function fetched(records: Buffer | null) {
   return {
     ...defaultFetchResponse(),
-    responses: [{ topic: 't', topicId: '', partitions: [{ ...defaultFetchResponsePartitionData(), partitionIndex: 0, highWatermark: 3n, records }] }],
+    responses: [
+      { topic: 't', topicId: '', partitions: [{ ...defaultFetchResponsePartitionData(), partitionIndex: 0, highWatermark: 3n, records }] },
+    ],
   };
 }
 
@@ -144,7 +167,11 @@ describe('group consumer against a scripted coordinator', () => {
     expect(values).toEqual(['b', 'c']);
 
     group.rebalanceNext = true;
-    await waitUntil(() => group.events.filter((e) => e.startsWith('SyncGroup')).length === 2, 10_000, () => group.events.join('\n'));
+    await waitUntil(
+      () => group.events.filter((e) => e.startsWith('SyncGroup')).length === 2,
+      10_000,
+      () => group.events.join('\n'),
+    );
     await consumer.close();
     expect(group.events).toEqual([
       "JoinGroup@1 ''",

@@ -72,7 +72,9 @@ describe('partition fetcher against scripted brokers', () => {
       {
         ...defaultMetadataResponseTopic(),
         name: 't',
-        partitions: [{ ...defaultMetadataResponsePartition(), partitionIndex: 0, leaderId: leader, replicaNodes: [0, 1], isrNodes: [0, 1] }],
+        partitions: [
+          { ...defaultMetadataResponsePartition(), partitionIndex: 0, leaderId: leader, replicaNodes: [0, 1], isrNodes: [0, 1] },
+        ],
       },
     ],
   });
@@ -82,7 +84,13 @@ describe('partition fetcher against scripted brokers', () => {
   });
   const fetchAnswer = (errorCode: number, records: Buffer | null = null) => ({
     ...defaultFetchResponse(),
-    responses: [{ topic: 't', topicId: '', partitions: [{ ...defaultFetchResponsePartitionData(), partitionIndex: 0, errorCode, highWatermark: 3n, records }] }],
+    responses: [
+      {
+        topic: 't',
+        topicId: '',
+        partitions: [{ ...defaultFetchResponsePartitionData(), partitionIndex: 0, errorCode, highWatermark: 3n, records }],
+      },
+    ],
   });
   const batch = encodeBatch({ records: ['a', 'b', 'c'].map((v) => ({ value: Buffer.from(v) })) });
   /** Data from offset 0; later fetches wait out maxWaitMs and come back empty, as a broker's do. */
@@ -107,7 +115,9 @@ describe('partition fetcher against scripted brokers', () => {
     const fetcher = await openFetcher({ bootstrap: [{ host: '127.0.0.1', port: cluster.ports[0]! }] });
     fetcher.assign([{ topic: 't', partition: 0 }], { kind: 'earliest' });
     expect(await readRecords(fetcher, 3)).toEqual(['a', 'b', 'c'].map((value, i) => ({ partition: 0, offset: BigInt(i), value })));
-    const asked = cluster.log.flatMap((l) => (l.apiKey === ApiKey.Metadata ? [`Metadata@${l.node}`] : l.apiKey === ApiKey.Fetch ? [`Fetch@${l.node}`] : []));
+    const asked = cluster.log.flatMap((l) =>
+      l.apiKey === ApiKey.Metadata ? [`Metadata@${l.node}`] : l.apiKey === ApiKey.Fetch ? [`Fetch@${l.node}`] : [],
+    );
     const refused = asked.indexOf('Fetch@0');
     expect(refused).toBeGreaterThanOrEqual(0);
     expect(asked.slice(refused + 1)).toContain('Metadata@0');
@@ -136,7 +146,8 @@ describe('partition fetcher against scripted brokers', () => {
     cluster = await startScriptedCluster(1, async (_node, request) => {
       if (request.apiKey === ApiKey.Metadata) return metadata(cluster!.ports, 0);
       if (request.apiKey === ApiKey.ListOffsets) return earliest();
-      if (request.apiKey === ApiKey.Fetch && request.body.topics[0]!.partitions[0]!.fetchOffset === 42n) return fetchAnswer(ErrorCode.OFFSET_OUT_OF_RANGE);
+      if (request.apiKey === ApiKey.Fetch && request.body.topics[0]!.partitions[0]!.fetchOffset === 42n)
+        return fetchAnswer(ErrorCode.OFFSET_OUT_OF_RANGE);
       return serve(request);
     });
     const fetcher = await openFetcher({ bootstrap: [{ host: '127.0.0.1', port: cluster.ports[0]! }], autoOffsetReset: 'earliest' });
@@ -158,7 +169,11 @@ describe('partition fetcher against the embedded broker behind a proxy', () => {
     const port = await freePort();
     broker = await startBroker({
       logDir: join(dir, 'logs'),
-      config: { listeners: `PLAINTEXT://127.0.0.1:${port}`, 'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}`, 'num.partitions': '2' },
+      config: {
+        listeners: `PLAINTEXT://127.0.0.1:${port}`,
+        'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}`,
+        'num.partitions': '2',
+      },
     });
     proxy.forwardTo('127.0.0.1', port);
     const conn = await connect(broker);
@@ -189,7 +204,10 @@ describe('partition fetcher against the embedded broker behind a proxy', () => {
 
   it('a connection cut mid-response is retried: every record once, in order', async () => {
     const fetcher = await openFetcher({ bootstrap: [{ host: '127.0.0.1', port: proxy.port }], maxPartitionFetchBytes: 8192 });
-    fetcher.assign([0, 1].map((partition) => ({ topic: 'cut', partition })), { kind: 'earliest' });
+    fetcher.assign(
+      [0, 1].map((partition) => ({ topic: 'cut', partition })),
+      { kind: 'earliest' },
+    );
     const first = await readRecords(fetcher, 1);
     const cutsBefore = proxy.cuts;
     proxy.cutAfterServerBytes(3000);
@@ -213,6 +231,8 @@ describe('partition fetcher against the embedded broker behind a proxy', () => {
       { topic: 'cut', partition: 0, offset: BigInt(PER_PARTITION) },
       { topic: 'cut', partition: 1, offset: 0n },
     ]);
-    expect(await fetcher.offsets([{ topic: 'cut', partition: 1 }], -1n)).toEqual([{ topic: 'cut', partition: 1, offset: BigInt(PER_PARTITION) }]);
+    expect(await fetcher.offsets([{ topic: 'cut', partition: 1 }], -1n)).toEqual([
+      { topic: 'cut', partition: 1, offset: BigInt(PER_PARTITION) },
+    ]);
   });
 });

@@ -29,7 +29,11 @@ const VERSIONS: ReadonlyArray<[ApiKey, number]> = [
  * one TCP server per node on 127.0.0.1. ApiVersions is answered here, listing the consumer's APIs
  * and `more` (API, highest version); `script` answers the rest.
  */
-export async function startScriptedCluster(nodes: number, script: Script, more: ReadonlyArray<[ApiKey, number]> = []): Promise<ScriptedCluster> {
+export async function startScriptedCluster(
+  nodes: number,
+  script: Script,
+  more: ReadonlyArray<[ApiKey, number]> = [],
+): Promise<ScriptedCluster> {
   const versions = [...VERSIONS, ...more];
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
@@ -47,10 +51,14 @@ export async function startScriptedCluster(nodes: number, script: Script, more: 
         log.push({ node, apiKey: request.apiKey });
         const body =
           request.apiKey === ApiKey.ApiVersions
-            ? { ...defaultApiVersionsResponse(), apiKeys: versions.map(([apiKey, maxVersion]) => ({ apiKey, minVersion: APIS[apiKey].minVersion, maxVersion })) }
+            ? {
+                ...defaultApiVersionsResponse(),
+                apiKeys: versions.map(([apiKey, maxVersion]) => ({ apiKey, minVersion: APIS[apiKey].minVersion, maxVersion })),
+              }
             : await script(node, request);
         if (body === undefined || socket.destroyed) return;
-        for (const chunk of encodeResponse(request.apiKey, request.apiVersion, request.header.correlationId, body as never)) socket.write(chunk);
+        for (const chunk of encodeResponse(request.apiKey, request.apiVersion, request.header.correlationId, body as never))
+          socket.write(chunk);
       };
       socket.on('data', (data: Buffer) => {
         for (const frame of frames.push(data)) answering = answering.then(() => answer(frame));

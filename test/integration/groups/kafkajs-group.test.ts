@@ -39,11 +39,20 @@ describe('consumer groups with kafkajs in-process', () => {
     await consumer.subscribe({ topics: ['orders'], fromBeginning: true });
     const received: string[] = [];
     await consumer.run({ eachMessage: async ({ message }) => void received.push(message.value!.toString()) });
-    await waitUntil(() => received.length >= 30, 20_000, () => `received ${received.length} of 30`);
+    await waitUntil(
+      () => received.length >= 30,
+      20_000,
+      () => `received ${received.length} of 30`,
+    );
     expect(received.sort()).toEqual(sent.sort());
 
     const described = await admin.describeGroups(['billing']);
-    expect(described.groups[0]).toMatchObject({ groupId: 'billing', state: 'Stable', protocolType: 'consumer', protocol: 'RoundRobinAssigner' });
+    expect(described.groups[0]).toMatchObject({
+      groupId: 'billing',
+      state: 'Stable',
+      protocolType: 'consumer',
+      protocol: 'RoundRobinAssigner',
+    });
     expect(described.groups[0]!.members).toHaveLength(1);
     expect(described.groups[0]!.members[0]!.clientHost).toBe('/127.0.0.1');
     expect((await admin.listGroups()).groups).toContainEqual({ groupId: 'billing', protocolType: 'consumer' });

@@ -93,6 +93,8 @@ export function coversExactlyOnce(members: readonly MemberProcess[], partitions:
 
 export function describeAssignments(members: readonly MemberProcess[]): string {
   return members
-    .map((m) => `${m.name}: ${JSON.stringify(m.assignment)}${m.exited ? ' (exited)' : ''}${m.stderr ? ` stderr=${m.stderr.slice(-300)}` : ''}`)
+    .map(
+      (m) => `${m.name}: ${JSON.stringify(m.assignment)}${m.exited ? ' (exited)' : ''}${m.stderr ? ` stderr=${m.stderr.slice(-300)}` : ''}`,
+    )
     .join('; ');
 }

@@ -84,7 +84,11 @@ describe('committed offsets and independent groups with real clients', () => {
     const a = member(MemberProcess.confluent('group-a', [...args('group-a'), 'range']));
     const b = member(MemberProcess.kafkajs('group-b', args('group-b')));
     const got = (m: MemberProcess) => new Set(m.messages().map((e) => e.value));
-    await waitUntil(() => got(a).size === 60 && got(b).size === 60, 30_000, () => `a=${got(a).size} b=${got(b).size} ${describeAssignments([a, b])}`);
+    await waitUntil(
+      () => got(a).size === 60 && got(b).size === 60,
+      30_000,
+      () => `a=${got(a).size} b=${got(b).size} ${describeAssignments([a, b])}`,
+    );
     expect([...got(a)].sort()).toEqual([...sent].sort());
     expect([...got(b)].sort()).toEqual([...sent].sort());
   });
@@ -114,7 +118,11 @@ describe('committed offsets and independent groups with real clients', () => {
     await createAndFill(broker, 'payments', 2, values('warmup', 10));
     const args = [broker.bootstrapServers, 'payers', 'payments', 'range'];
     const first = member(MemberProcess.confluent('first', [...args, 'commit-on-revoke']));
-    await waitUntil(() => first.messages().length === 10, 30_000, () => describeAssignments([first]));
+    await waitUntil(
+      () => first.messages().length === 10,
+      30_000,
+      () => describeAssignments([first]),
+    );
 
     // The second member starts at the latest offset when nothing is committed: only the first
     // member's commits on revocation keep what it had not consumed yet from being skipped.
@@ -124,12 +132,21 @@ describe('committed offsets and independent groups with real clients', () => {
       const batch = values(`r${round}`, 10);
       await produce(broker, 'payments', batch);
       sent.push(...batch);
-      if (round === 3) await waitUntil(() => second.assignment !== undefined && second.assignment.length > 0, 30_000, () => describeAssignments([first, second]));
+      if (round === 3)
+        await waitUntil(
+          () => second.assignment !== undefined && second.assignment.length > 0,
+          30_000,
+          () => describeAssignments([first, second]),
+        );
       if (round === 6) await first.close();
       await new Promise((r) => setTimeout(r, 100));
     }
     const consumed = () => new Set([...first.messages(), ...second.messages()].map((e) => e.value));
-    await waitUntil(() => sent.every((v) => consumed().has(v)), 30_000, () => `missing ${sent.filter((v) => !consumed().has(v)).join(',')}`);
+    await waitUntil(
+      () => sent.every((v) => consumed().has(v)),
+      30_000,
+      () => `missing ${sent.filter((v) => !consumed().has(v)).join(',')}`,
+    );
   });
 
   it('answers batched FindCoordinator (v4) and multi-group OffsetFetch (v8), and filters ListGroups by state', async () => {
@@ -137,7 +154,11 @@ describe('committed offsets and independent groups with real clients', () => {
     await createAndFill(broker, 'audit', 2, []);
     const conn = await RawKafkaConnection.open(broker.host, broker.port);
     cleanups.push(() => conn.close());
-    const found = await conn.request(ApiKey.FindCoordinator, 4, { ...defaultFindCoordinatorRequest(), keyType: 0, coordinatorKeys: ['x', 'y'] });
+    const found = await conn.request(ApiKey.FindCoordinator, 4, {
+      ...defaultFindCoordinatorRequest(),
+      keyType: 0,
+      coordinatorKeys: ['x', 'y'],
+    });
     expect(found.coordinators).toEqual([
       { key: 'x', nodeId: 0, host: broker.host, port: broker.port, errorCode: 0, errorMessage: null },
       { key: 'y', nodeId: 0, host: broker.host, port: broker.port, errorCode: 0, errorMessage: null },
@@ -145,11 +166,21 @@ describe('committed offsets and independent groups with real clients', () => {
     const txn = await conn.request(ApiKey.FindCoordinator, 3, { ...defaultFindCoordinatorRequest(), key: 't', keyType: 1 });
     expect(txn.errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
 
-    for (const [group, offset] of [['x', 5n], ['y', 7n]] as const) {
+    for (const [group, offset] of [
+      ['x', 5n],
+      ['y', 7n],
+    ] as const) {
       const committed = await conn.request(ApiKey.OffsetCommit, 8, {
         ...defaultOffsetCommitRequest(),
         groupId: group,
-        topics: [{ name: 'audit', partitions: [{ partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'md' }] }],
+        topics: [
+          {
+            name: 'audit',
+            partitions: [
+              { partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'md' },
+            ],
+          },
+        ],
       });
       expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(0);
     }
@@ -161,7 +192,16 @@ describe('committed offsets and independent groups with real clients', () => {
       ],
     });
     expect(fetched.groups).toEqual([
-      { groupId: 'x', errorCode: 0, topics: [{ name: 'audit', partitions: [{ partitionIndex: 1, committedOffset: 5n, committedLeaderEpoch: -1, metadata: 'md', errorCode: 0 }] }] },
+      {
+        groupId: 'x',
+        errorCode: 0,
+        topics: [
+          {
+            name: 'audit',
+            partitions: [{ partitionIndex: 1, committedOffset: 5n, committedLeaderEpoch: -1, metadata: 'md', errorCode: 0 }],
+          },
+        ],
+      },
       {
         groupId: 'y',
         errorCode: 0,

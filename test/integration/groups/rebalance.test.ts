@@ -45,7 +45,11 @@ describe('rebalancing with real clients as separate processes', () => {
     crashed!.crash();
     const rest = members.slice(1, 5);
     // The crashed member is only noticed when its 6 s session times out.
-    await waitUntil(() => coversExactlyOnce(rest, PARTITIONS), 45_000, () => describeAssignments(members));
+    await waitUntil(
+      () => coversExactlyOnce(rest, PARTITIONS),
+      45_000,
+      () => describeAssignments(members),
+    );
   });
 
   it('rebalances cooperative-sticky librdkafka members incrementally', async () => {
@@ -58,6 +62,10 @@ describe('rebalancing with real clients as separate processes', () => {
       () => describeAssignments(members),
     );
     await members[0]!.close();
-    await waitUntil(() => coversExactlyOnce(members.slice(1), PARTITIONS), 30_000, () => describeAssignments(members));
+    await waitUntil(
+      () => coversExactlyOnce(members.slice(1), PARTITIONS),
+      30_000,
+      () => describeAssignments(members),
+    );
   });
 });

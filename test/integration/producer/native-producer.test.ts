@@ -37,7 +37,10 @@ function kcatRecords(bootstrap: string, topic: string): Promise<ReadRecord[]> {
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`kcat failed: ${Buffer.concat(err).toString()}`));
-      const lines = Buffer.concat(out).toString().split('\n').filter((l) => l !== '');
+      const lines = Buffer.concat(out)
+        .toString()
+        .split('\n')
+        .filter((l) => l !== '');
       resolve(
         lines.map((l) => {
           const [partition, key, value] = l.split('\t');
@@ -47,7 +50,6 @@ function kcatRecords(bootstrap: string, topic: string): Promise<ReadRecord[]> {
     });
   });
 }
-
 
 describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
   let broker: StartedBroker;
@@ -88,7 +90,10 @@ describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
 
   it("puts keyed lines from console-producer where kafkajs's Java-compatible partitioner does", async () => {
     const keys = Array.from({ length: 300 }, (_, i) => `key-${i * 7919}`);
-    const r = await kts(['console-producer', '--topic', 'keyed', '--property', 'parse.key=true'], keys.map((k, i) => `${k}\tvalue-${i}\n`).join(''));
+    const r = await kts(
+      ['console-producer', '--topic', 'keyed', '--property', 'parse.key=true'],
+      keys.map((k, i) => `${k}\tvalue-${i}\n`).join(''),
+    );
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const kafkajs = Partitioners.DefaultPartitioner();
     const partitionMetadata = Array.from({ length: PARTITIONS }, (_, i) => ({ partitionId: i, leader: 0 }));
@@ -111,7 +116,10 @@ describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
   it('routes with a partitioner.class module given to console-producer', async () => {
     const module = join(dir, 'x-first.mjs');
     writeFileSync(module, "export default (record, cluster) => (record.value.includes('X') ? 0 : cluster.partitions - 1);\n");
-    const r = await kts(['console-producer', '--topic', 'custom', '--producer-property', `partitioner.class=${module}`], 'aXa\nbbb\nXcc\nddd\n');
+    const r = await kts(
+      ['console-producer', '--topic', 'custom', '--producer-property', `partitioner.class=${module}`],
+      'aXa\nbbb\nXcc\nddd\n',
+    );
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const placed = (await read('custom')).map((x) => `${x.partition}:${x.value}`);
     expect(placed.sort()).toEqual(['0:Xcc', '0:aXa', `${PARTITIONS - 1}:bbb`, `${PARTITIONS - 1}:ddd`]);

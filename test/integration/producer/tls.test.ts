@@ -12,7 +12,6 @@ import { freePort } from '../../helpers/free-port.js';
 
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
-
 /**
  * The embedded broker has no TLS listener yet, so TLS is terminated in front of it, and the
  * broker advertises the TLS port: every connection the producer makes is TLS.
@@ -55,7 +54,21 @@ describe.skipIf(!hasKcat)('native producer over TLS', () => {
 
   const kcat = (topic: string): Promise<string> =>
     new Promise((resolve, reject) => {
-      const args = ['-b', bootstrap, '-X', 'security.protocol=ssl', '-X', `ssl.ca.location=${cert.certPath}`, '-C', '-t', topic, '-e', '-q', '-f', '%s\n'];
+      const args = [
+        '-b',
+        bootstrap,
+        '-X',
+        'security.protocol=ssl',
+        '-X',
+        `ssl.ca.location=${cert.certPath}`,
+        '-C',
+        '-t',
+        topic,
+        '-e',
+        '-q',
+        '-f',
+        '%s\n',
+      ];
       const child = spawn('kcat', args);
       let out = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -66,8 +79,17 @@ describe.skipIf(!hasKcat)('native producer over TLS', () => {
 
   it('console-producer sends through TLS with a PEM truststore; kcat reads the records back', async () => {
     const r = await runKts(
-      ['console-producer', '--topic', 'secure', '--bootstrap-server', bootstrap,
-        '--producer-property', 'security.protocol=SSL', '--producer-property', `ssl.truststore.location=${cert.certPath}`],
+      [
+        'console-producer',
+        '--topic',
+        'secure',
+        '--bootstrap-server',
+        bootstrap,
+        '--producer-property',
+        'security.protocol=SSL',
+        '--producer-property',
+        `ssl.truststore.location=${cert.certPath}`,
+      ],
       { input: 'one\ntwo\nthree\n' },
     );
     expect(r).toMatchObject({ code: 0, stderr: '' });
@@ -75,9 +97,12 @@ describe.skipIf(!hasKcat)('native producer over TLS', () => {
   });
 
   it('an untrusted certificate is one line on stderr and exit 1', async () => {
-    const r = await runKts(['console-producer', '--topic', 'secure', '--bootstrap-server', bootstrap, '--producer-property', 'security.protocol=SSL'], {
-      input: 'x\n',
-    });
+    const r = await runKts(
+      ['console-producer', '--topic', 'secure', '--bootstrap-server', bootstrap, '--producer-property', 'security.protocol=SSL'],
+      {
+        input: 'x\n',
+      },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^Error: could not connect to any broker at ${bootstrap} \\(TLS error: .+\\)\\n$`));
   });

@@ -40,7 +40,10 @@ describe('server-start code cache', () => {
   }
 
   async function startAndCreateTopic(topic: string): Promise<void> {
-    const start = await runKts(['server-start', '-daemon', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${join(root, 'data')}`], { env });
+    const start = await runKts(
+      ['server-start', '-daemon', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${join(root, 'data')}`],
+      { env },
+    );
     expect(start.code, start.stderr).toBe(0);
     const port = /port (\d+)/.exec(start.stdout)![1];
     const create = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${port}`, '--create', '--topic', topic], { env });

@@ -114,11 +114,17 @@ describe('kts server-start and server-stop', () => {
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
     const port = (holder.address() as { port: number }).port;
     try {
-      const r = await runKts(['server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dataDir}`], { env });
+      const r = await runKts(
+        ['server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dataDir}`],
+        { env },
+      );
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`Error: cannot start the broker: cannot listen on 127.0.0.1:${port} (PLAINTEXT): address already in use\n`);
       // -daemon waits for the broker, and passes on why it could not start.
-      const daemon = await runKts(['server-start', '-daemon', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dataDir}`], { env });
+      const daemon = await runKts(
+        ['server-start', '-daemon', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dataDir}`],
+        { env },
+      );
       expect(daemon.code).toBe(1);
       expect(daemon.stderr).toBe(r.stderr);
     } finally {
@@ -127,7 +133,8 @@ describe('kts server-start and server-stop', () => {
   });
 
   it('refuses an unusable log dir and a bad property value with one line and exit 1', async () => {
-    const logDirs = async (dirs: string) => runKts(['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dirs}`], { env });
+    const logDirs = async (dirs: string) =>
+      runKts(['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dirs}`], { env });
     const dir = await logDirs('/proc/kts-nope');
     expect(dir.code).toBe(1);
     expect(dir.stderr).toBe('Error: cannot start the broker: cannot create log directory /proc/kts-nope: ENOENT\n');
@@ -141,7 +148,9 @@ describe('kts server-start and server-stop', () => {
     // A directory that exists but takes no files (as root too: sysfs refuses them).
     const unwritable = await logDirs('/sys/kernel');
     expect(unwritable.code).toBe(1);
-    expect(unwritable.stderr).toMatch(/^Error: cannot start the broker: cannot write to log directory \/sys\/kernel: (EACCES|EROFS|EPERM)\n$/);
+    expect(unwritable.stderr).toMatch(
+      /^Error: cannot start the broker: cannot write to log directory \/sys\/kernel: (EACCES|EROFS|EPERM)\n$/,
+    );
 
     const value = await runKts(['server-start', '--override', 'num.partitions=many'], { env });
     expect(value.code).toBe(1);

@@ -36,7 +36,16 @@ describe('configs, delete-records and broker-api-versions against the embedded b
         'Dynamic configs for topic orders are:\n' +
         '  retention.ms=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1000}\n',
     });
-    const altered = await kts(['configs', '--alter', '--entity-type', 'topics', '--entity-name', 'orders', '--add-config', 'cleanup.policy=[delete,compact], max.message.bytes = 5000']);
+    const altered = await kts([
+      'configs',
+      '--alter',
+      '--entity-type',
+      'topics',
+      '--entity-name',
+      'orders',
+      '--add-config',
+      'cleanup.policy=[delete,compact], max.message.bytes = 5000',
+    ]);
     expect(altered).toMatchObject({ code: 0, stdout: 'Completed updating config for topic orders.\n' });
     expect((await kts(['configs', '--alter', '--topic', 'orders', '--delete-config', 'retention.ms'])).code).toBe(0);
     expect(broker.broker.metadata.topic('orders')!.configs).toEqual({ 'cleanup.policy': 'delete,compact', 'max.message.bytes': '5000' });
@@ -46,7 +55,10 @@ describe('configs, delete-records and broker-api-versions against the embedded b
         '  max.message.bytes=5000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:max.message.bytes=5000, DEFAULT_CONFIG:message.max.bytes=1048588}\n',
     );
     const json = JSON.parse((await kts(['configs', '--describe', '--topic', 'orders', '--all', '--output', 'json'])).stdout);
-    expect(json[0].configs.find((c: { name: string }) => c.name === 'segment.bytes')).toMatchObject({ value: '1073741824', source: 'DEFAULT_CONFIG' });
+    expect(json[0].configs.find((c: { name: string }) => c.name === 'segment.bytes')).toMatchObject({
+      value: '1073741824',
+      source: 'DEFAULT_CONFIG',
+    });
   });
 
   it('configs: broker defaults and per-broker settings', async () => {
@@ -54,7 +66,9 @@ describe('configs, delete-records and broker-api-versions against the embedded b
       code: 0,
       stdout: 'Completed updating default config for brokers in the cluster.\n',
     });
-    expect((await kts(['configs', '--alter', '--broker', '0', '--add-config', 'num.io.threads=4'])).stdout).toBe('Completed updating config for broker 0.\n');
+    expect((await kts(['configs', '--alter', '--broker', '0', '--add-config', 'num.io.threads=4'])).stdout).toBe(
+      'Completed updating config for broker 0.\n',
+    );
     expect((await kts(['configs', '--describe', '--entity-type', 'brokers'])).stdout).toBe(
       'Dynamic configs for broker 0 are:\n' +
         '  num.io.threads=4 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:num.io.threads=4, DEFAULT_CONFIG:num.io.threads=8}\n' +
@@ -78,31 +92,60 @@ describe('configs, delete-records and broker-api-versions against the embedded b
       "Error while executing config command: Invalid config value for resource ConfigResource(type=TOPIC, name='orders'): Invalid value soon for configuration retention.ms: Not a number of type LONG",
     ]);
     const format = await kts(['configs', '--alter', '--topic', 'orders', '--add-config', 'a=b=c']);
-    expect([format.code, format.stderr.trim()]).toEqual([2, 'Invalid entity config: all configs to be added must be in the format "key=val".']);
+    expect([format.code, format.stderr.trim()]).toEqual([
+      2,
+      'Invalid entity config: all configs to be added must be in the format "key=val".',
+    ]);
   });
 
   it('delete-records: Kafka’s JSON in, Kafka’s report out', async () => {
     // 'orders' is compacted by now (cleanup.policy=[delete,compact] above): its records need keys.
     const produced = await runKts(
-      ['console-producer', '--topic', 'orders', '--property', 'parse.key=true', '--property', 'key.separator=:', '--bootstrap-server', broker.bootstrapServers],
+      [
+        'console-producer',
+        '--topic',
+        'orders',
+        '--property',
+        'parse.key=true',
+        '--property',
+        'key.separator=:',
+        '--bootstrap-server',
+        broker.bootstrapServers,
+      ],
       { input: 'k1:a\nk2:b\nk3:c\nk4:d\n' },
     );
     expect(produced.code).toBe(0);
-    const hw = broker.broker.replicaManager.partition('orders', 0)!.highWatermark + broker.broker.replicaManager.partition('orders', 1)!.highWatermark;
+    const hw =
+      broker.broker.replicaManager.partition('orders', 0)!.highWatermark +
+      broker.broker.replicaManager.partition('orders', 1)!.highWatermark;
     expect(hw).toBe(4n);
-    const file = await jsonFile('offsets.json', '{"partitions":[{"topic":"orders","partition":1,"offset":-1},{"topic":"orders","partition":0,"offset":0}],"version":1}');
+    const file = await jsonFile(
+      'offsets.json',
+      '{"partitions":[{"topic":"orders","partition":1,"offset":-1},{"topic":"orders","partition":0,"offset":0}],"version":1}',
+    );
     const p1 = broker.broker.replicaManager.partition('orders', 1)!.highWatermark;
     expect(await kts(['delete-records', '--offset-json-file', file])).toMatchObject({
       code: 0,
       stdout: `Executing records delete operation\nRecords delete operation completed:\npartition: orders-0\tlow_watermark: 0\npartition: orders-1\tlow_watermark: ${p1}\n`,
     });
-    const beyond = await kts(['delete-records', '--offset-json-file', await jsonFile('beyond.json', '{"partitions":[{"topic":"orders","partition":0,"offset":99}]}')]);
+    const beyond = await kts([
+      'delete-records',
+      '--offset-json-file',
+      await jsonFile('beyond.json', '{"partitions":[{"topic":"orders","partition":0,"offset":99}]}'),
+    ]);
     expect(beyond.code).toBe(1);
     expect(beyond.stdout).toBe(
       'Executing records delete operation\nRecords delete operation completed:\n' +
         'partition: orders-0\terror: org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.\n',
     );
-    const twice = await kts(['delete-records', '--offset-json-file', await jsonFile('twice.json', '{"partitions":[{"topic":"orders","partition":0,"offset":1},{"topic":"orders","partition":0,"offset":2}],"version":1}')]);
+    const twice = await kts([
+      'delete-records',
+      '--offset-json-file',
+      await jsonFile(
+        'twice.json',
+        '{"partitions":[{"topic":"orders","partition":0,"offset":1},{"topic":"orders","partition":0,"offset":2}],"version":1}',
+      ),
+    ]);
     expect([twice.code, twice.stderr.trim()]).toEqual([1, 'Offset json file contains duplicate topic partitions: orders-0']);
     const version = await kts(['delete-records', '--offset-json-file', await jsonFile('v2.json', '{"partitions":[],"version":2}')]);
     expect(version.stderr.trim()).toBe('Not supported version field value 2');

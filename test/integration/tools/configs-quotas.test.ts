@@ -22,10 +22,26 @@ describe('kts configs --entity-type users|clients against the embedded broker', 
       configs('--alter', '--entity-type', 'users', '--entity-name', 'bob', '--add-config', 'request_percentage=25'),
       configs('--alter', '--user', 'alice', '--client', 'c1', '--add-config', 'request_percentage=50.5'),
       configs('--alter', '--user-defaults', '--add-config', 'consumer_byte_rate=2048,request_percentage=200,producer_byte_rate=1024'),
-      configs('--alter', '--client-defaults', '--add-config', 'producer_byte_rate=10485760,consumer_byte_rate=1e3,request_percentage=200,controller_mutation_rate=0.0001'),
+      configs(
+        '--alter',
+        '--client-defaults',
+        '--add-config',
+        'producer_byte_rate=10485760,consumer_byte_rate=1e3,request_percentage=200,controller_mutation_rate=0.0001',
+      ),
       configs('--alter', '--entity-type', 'clients', '--entity-name', 'c1', '--add-config', 'controller_mutation_rate=0.5'),
       // --entity-default pairs with the type it follows, wherever it stands.
-      configs('--alter', '--entity-type', 'users', '--entity-default', '--entity-type', 'clients', '--entity-name', 'c2', '--add-config', 'producer_byte_rate=7'),
+      configs(
+        '--alter',
+        '--entity-type',
+        'users',
+        '--entity-default',
+        '--entity-type',
+        'clients',
+        '--entity-name',
+        'c2',
+        '--add-config',
+        'producer_byte_rate=7',
+      ),
     ]);
     expect(altered.map((r) => [r.code, r.stdout, r.stderr])).toEqual([
       [0, 'Completed updating config for user alice.\n', ''],
@@ -68,14 +84,27 @@ describe('kts configs --entity-type users|clients against the embedded broker', 
     );
     expect([nobody.code, nobody.stdout, nobody.stderr]).toEqual([0, '', '']);
 
-    const json = await configs('--describe', '--entity-type', 'users', '--entity-default', '--entity-type', 'clients', '--entity-name', 'c2', '--output', 'json');
+    const json = await configs(
+      '--describe',
+      '--entity-type',
+      'users',
+      '--entity-default',
+      '--entity-type',
+      'clients',
+      '--entity-name',
+      'c2',
+      '--output',
+      'json',
+    );
     expect(JSON.parse(json.stdout)).toEqual([{ entity: { user: null, 'client-id': 'c2' }, configs: { producer_byte_rate: 7 } }]);
   });
 
   it('deletes set keys and refuses keys that are not set', async () => {
     const deleted = await configs('--alter', '--user', 'alice', '--delete-config', 'consumer_byte_rate', '--output', 'json');
     expect(JSON.parse(deleted.stdout)).toEqual({ entity: { user: 'alice' }, set: {}, deleted: ['consumer_byte_rate'] });
-    expect((await configs('--describe', '--user', 'alice')).stdout).toBe("Quota configs for user-principal 'alice' are producer_byte_rate=1024.0\n");
+    expect((await configs('--describe', '--user', 'alice')).stdout).toBe(
+      "Quota configs for user-principal 'alice' are producer_byte_rate=1024.0\n",
+    );
     // request_percentage is set on (alice, c1), not on alice.
     const unset = await configs('--alter', '--user', 'alice', '--delete-config', 'request_percentage');
     expect([unset.code, unset.stderr]).toEqual([1, 'Invalid config(s): request_percentage\n']);
@@ -100,10 +129,20 @@ describe('kts configs --entity-type users|clients against the embedded broker', 
       2,
       "Only quota configs can be deleted for 'clients' using --bootstrap-server. Unexpected config names: ArrayBuffer(retention.ms)\n",
     ]);
-    expect(scramForClient.stderr).toBe("Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: Set(SCRAM-SHA-256)\n");
-    expect([scram.code, scram.stderr]).toEqual([1, 'SCRAM credentials (SCRAM-SHA-256) are not supported by kts configs; only quota configs are\n']);
-    expect([fractional.code, fractional.stderr]).toEqual([1, 'Error while executing config command: producer_byte_rate cannot be a fractional value.\n']);
+    expect(scramForClient.stderr).toBe(
+      "Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: Set(SCRAM-SHA-256)\n",
+    );
+    expect([scram.code, scram.stderr]).toEqual([
+      1,
+      'SCRAM credentials (SCRAM-SHA-256) are not supported by kts configs; only quota configs are\n',
+    ]);
+    expect([fractional.code, fractional.stderr]).toEqual([
+      1,
+      'Error while executing config command: producer_byte_rate cannot be a fractional value.\n',
+    ]);
     expect([tooMany.code, tooMany.stderr.trim()]).toEqual([2, 'More entity names specified than entity types']);
-    expect((await configs('--describe', '--user', 'alice')).stdout).toBe("Quota configs for user-principal 'alice' are producer_byte_rate=1024.0\n");
+    expect((await configs('--describe', '--user', 'alice')).stdout).toBe(
+      "Quota configs for user-principal 'alice' are producer_byte_rate=1024.0\n",
+    );
   });
 });

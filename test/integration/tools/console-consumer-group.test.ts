@@ -9,12 +9,16 @@ const QUICK = ['--consumer-property', 'heartbeat.interval.ms=200', '--from-begin
 
 /** `count` records `<prefix><i>`, spread over `partitions` partitions in turn, as console-producer JSON input. */
 function records(prefix: string, from: number, count: number, partitions: number): string {
-  return Array.from({ length: count }, (_, i) => JSON.stringify({ key: null, value: `${prefix}${from + i}`, headers: [], partition: (from + i) % partitions })).join('\n') + '\n';
+  return (
+    Array.from({ length: count }, (_, i) =>
+      JSON.stringify({ key: null, value: `${prefix}${from + i}`, headers: [], partition: (from + i) % partitions }),
+    ).join('\n') + '\n'
+  );
 }
 
 const values = (prefix: string, from: number, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${from + i}`).sort();
 
-describe('console-consumer --group on kts\'s own group client', () => {
+describe("console-consumer --group on kts's own group client", () => {
   let broker: StartedBroker;
   let tools: Tools;
   let running: RunningProcess[] = [];
@@ -52,7 +56,10 @@ describe('console-consumer --group on kts\'s own group client', () => {
     const a = member('a', ['--topic', 'shared', '--group', 'pair', ...QUICK]);
     const b = member('b', ['--topic', 'shared', '--group', 'pair', ...QUICK]);
     const both = () => `${a.describe()}\n${b.describe()}`;
-    await until(() => a.assignment?.length === 2 && b.assignment?.length === 2 && a.joins.at(-1)!.generation === b.joins.at(-1)!.generation, both);
+    await until(
+      () => a.assignment?.length === 2 && b.assignment?.length === 2 && a.joins.at(-1)!.generation === b.joins.at(-1)!.generation,
+      both,
+    );
     expect(new Set([...a.assignment!, ...b.assignment!])).toEqual(new Set(['shared-0', 'shared-1', 'shared-2', 'shared-3']));
 
     await produce('shared', records('r', 0, 200, 4));
@@ -81,41 +88,77 @@ describe('console-consumer --group on kts\'s own group client', () => {
     expect(printed(d)).toEqual(values('x', 0, 8));
   });
 
-  it.skipIf(!hasKcat)('shares partitions with a librdkafka member (kcat -G) by range, and consumer-groups --describe shows both', async () => {
-    await createTopic('mix', 4);
-    const k = member('kts', ['--topic', 'mix', '--group', 'mixed', ...QUICK]);
-    const kcat = RunningProcess.kcat('kcat', broker.bootstrapServers, [
-      '-G', 'mixed', 'mix', '-u', '-q', '-f', '%s\\n',
-      '-X', 'partition.assignment.strategy=range', '-X', 'heartbeat.interval.ms=200', '-X', 'auto.offset.reset=earliest',
-    ]);
-    running.push(kcat);
-    const describeGroup = async () => JSON.parse((await tools.kts(['consumer-groups', '--describe', '--group', 'mixed', '--members', '--output', 'json'])).stdout) as Array<{
-      members: Array<{ consumerId: string; clientId: string; assignment: Array<{ topic: string; partition: number }> }>;
-    }>;
-    let members: Awaited<ReturnType<typeof describeGroup>>[number]['members'] = [];
-    await until(() => k.assignment?.length === 2, () => `${k.describe()}\n${kcat.describe()}`);
-    for (const deadline = Date.now() + 20_000; members.length !== 2 || members.some((m) => m.assignment.length !== 2); ) {
-      if (Date.now() > deadline) throw new Error(`group never showed two members with two partitions each: ${JSON.stringify(members)}`);
-      members = (await describeGroup())[0]?.members ?? [];
-    }
-    const byClient = new Map(members.map((m) => [m.clientId, m]));
-    expect([...byClient.keys()].sort()).toEqual(['console-consumer', 'rdkafka']);
-    // Range over members sorted by id: kts's `console-consumer-…` before librdkafka's `rdkafka-…`.
-    expect(byClient.get('console-consumer')!.assignment.map((p) => p.partition).sort()).toEqual([0, 1]);
-    expect(byClient.get('rdkafka')!.assignment.map((p) => p.partition).sort()).toEqual([2, 3]);
-    expect(k.assignment).toEqual(['mix-0', 'mix-1']);
+  it.skipIf(!hasKcat)(
+    'shares partitions with a librdkafka member (kcat -G) by range, and consumer-groups --describe shows both',
+    async () => {
+      await createTopic('mix', 4);
+      const k = member('kts', ['--topic', 'mix', '--group', 'mixed', ...QUICK]);
+      const kcat = RunningProcess.kcat('kcat', broker.bootstrapServers, [
+        '-G',
+        'mixed',
+        'mix',
+        '-u',
+        '-q',
+        '-f',
+        '%s\\n',
+        '-X',
+        'partition.assignment.strategy=range',
+        '-X',
+        'heartbeat.interval.ms=200',
+        '-X',
+        'auto.offset.reset=earliest',
+      ]);
+      running.push(kcat);
+      const describeGroup = async () =>
+        JSON.parse(
+          (await tools.kts(['consumer-groups', '--describe', '--group', 'mixed', '--members', '--output', 'json'])).stdout,
+        ) as Array<{
+          members: Array<{ consumerId: string; clientId: string; assignment: Array<{ topic: string; partition: number }> }>;
+        }>;
+      let members: Awaited<ReturnType<typeof describeGroup>>[number]['members'] = [];
+      await until(
+        () => k.assignment?.length === 2,
+        () => `${k.describe()}\n${kcat.describe()}`,
+      );
+      for (const deadline = Date.now() + 20_000; members.length !== 2 || members.some((m) => m.assignment.length !== 2); ) {
+        if (Date.now() > deadline) throw new Error(`group never showed two members with two partitions each: ${JSON.stringify(members)}`);
+        members = (await describeGroup())[0]?.members ?? [];
+      }
+      const byClient = new Map(members.map((m) => [m.clientId, m]));
+      expect([...byClient.keys()].sort()).toEqual(['console-consumer', 'rdkafka']);
+      // Range over members sorted by id: kts's `console-consumer-…` before librdkafka's `rdkafka-…`.
+      expect(
+        byClient
+          .get('console-consumer')!
+          .assignment.map((p) => p.partition)
+          .sort(),
+      ).toEqual([0, 1]);
+      expect(
+        byClient
+          .get('rdkafka')!
+          .assignment.map((p) => p.partition)
+          .sort(),
+      ).toEqual([2, 3]);
+      expect(k.assignment).toEqual(['mix-0', 'mix-1']);
 
-    await produce('mix', records('m', 0, 40, 4));
-    await until(() => k.lines.length + kcat.lines.length >= 40, () => `${k.describe()}\n${kcat.describe()}`);
-    expect(printed(k, kcat)).toEqual(values('m', 0, 40));
-    expect(k.lines.length).toBe(20);
-  });
+      await produce('mix', records('m', 0, 40, 4));
+      await until(
+        () => k.lines.length + kcat.lines.length >= 40,
+        () => `${k.describe()}\n${kcat.describe()}`,
+      );
+      expect(printed(k, kcat)).toEqual(values('m', 0, 40));
+      expect(k.lines.length).toBe(20);
+    },
+  );
 
   it('continues after the offsets it committed when stopped by a signal', async () => {
     await createTopic('resume', 2);
     await produce('resume', records('s', 0, 10, 2));
     const first = member('first', ['--topic', 'resume', '--group', 'resumers', ...QUICK]);
-    await until(() => first.lines.length >= 10, () => first.describe());
+    await until(
+      () => first.lines.length >= 10,
+      () => first.describe(),
+    );
     expect(await first.stop('SIGINT')).toBe(0);
     await produce('resume', records('s', 10, 4, 2));
     const again = await tools.kts(['console-consumer', '--topic', 'resume', '--group', 'resumers', '--from-beginning', '--exit-at-end']);
@@ -126,11 +169,25 @@ describe('console-consumer --group on kts\'s own group client', () => {
   it('auto-commits every auto.commit.interval.ms: after a crash, the next member starts after what was committed', async () => {
     await createTopic('auto', 1);
     await produce('auto', records('c', 0, 10, 1));
-    const crashing = member('crashing', ['--topic', 'auto', '--group', 'autos', ...QUICK, '--consumer-property', 'auto.commit.interval.ms=200', '--consumer-property', 'session.timeout.ms=2000']);
-    await until(() => crashing.lines.length >= 10, () => crashing.describe());
+    const crashing = member('crashing', [
+      '--topic',
+      'auto',
+      '--group',
+      'autos',
+      ...QUICK,
+      '--consumer-property',
+      'auto.commit.interval.ms=200',
+      '--consumer-property',
+      'session.timeout.ms=2000',
+    ]);
+    await until(
+      () => crashing.lines.length >= 10,
+      () => crashing.describe(),
+    );
     const committed = async () => {
       const described = await tools.kts(['consumer-groups', '--describe', '--group', 'autos', '--output', 'json']);
-      return (JSON.parse(described.stdout) as Array<{ partitions: Array<{ currentOffset: number | null }> }>)[0]?.partitions[0]?.currentOffset;
+      return (JSON.parse(described.stdout) as Array<{ partitions: Array<{ currentOffset: number | null }> }>)[0]?.partitions[0]
+        ?.currentOffset;
     };
     for (const deadline = Date.now() + 20_000; (await committed()) !== 10; ) {
       if (Date.now() > deadline) throw new Error(`offset 10 never committed: ${crashing.describe()}`);
@@ -146,7 +203,11 @@ describe('console-consumer --group on kts\'s own group client', () => {
     const run = (group: string, ...extra: string[]) => tools.kts(['console-consumer', '--topic', 'fb', '--group', group, ...extra]);
     // Starting at the end (auto.offset.reset=latest), it prints nothing and commits the end offset on exit.
     expect(await run('late', '--timeout-ms', '1000')).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
-    expect(await run('late', '--from-beginning', '--exit-at-end')).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
+    expect(await run('late', '--from-beginning', '--exit-at-end')).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'Processed a total of 0 messages\n',
+    });
     await produce('fb', records('f', 5, 2, 1));
     expect(await run('late', '--from-beginning', '--exit-at-end')).toMatchObject({ code: 0, stdout: 'f5\nf6\n' });
     expect(await run('early', '--from-beginning', '--exit-at-end')).toMatchObject({ code: 0, stdout: values('f', 0, 7).join('\n') + '\n' });
@@ -159,19 +220,31 @@ describe('console-consumer --group on kts\'s own group client', () => {
     const first = member('static', [...base, ...instance]);
     const other = member('dynamic', base);
     const both = () => `${first.describe()}\n${other.describe()}`;
-    await until(() => first.assignment?.length === 2 && other.assignment?.length === 2 && first.joins.at(-1)!.generation === other.joins.at(-1)!.generation, both);
+    await until(
+      () =>
+        first.assignment?.length === 2 &&
+        other.assignment?.length === 2 &&
+        first.joins.at(-1)!.generation === other.joins.at(-1)!.generation,
+      both,
+    );
     const { generation, partitions } = first.joins.at(-1)!;
     const otherJoins = other.joins.length;
 
     // A static member sends no LeaveGroup: its place waits for it until its session times out.
     expect(await first.stop('SIGTERM')).toBe(0);
     const second = member('static again', [...base, ...instance]);
-    await until(() => second.assignment !== undefined, () => `${second.describe()}\n${other.describe()}`);
+    await until(
+      () => second.assignment !== undefined,
+      () => `${second.describe()}\n${other.describe()}`,
+    );
     expect(second.joins).toEqual([expect.objectContaining({ generation, partitions })]);
     expect(other.joins).toHaveLength(otherJoins);
 
     await produce('static', records('t', 0, 8, 4));
-    await until(() => second.lines.length + other.lines.length >= 8, () => `${second.describe()}\n${other.describe()}`);
+    await until(
+      () => second.lines.length + other.lines.length >= 8,
+      () => `${second.describe()}\n${other.describe()}`,
+    );
     expect(printed(second, other)).toEqual(values('t', 0, 8));
   });
 
@@ -181,11 +254,17 @@ describe('console-consumer --group on kts\'s own group client', () => {
     await produce('blocked', records(padding, 0, 2000, 1));
     const m = member('blocked', ['--topic', 'blocked', '--group', 'slow', ...QUICK, '--consumer-property', 'max.poll.interval.ms=1000']);
     m.pauseOutput();
-    await until(() => m.stderr.includes('no poll for longer than max.poll.interval.ms'), () => m.describe());
+    await until(
+      () => m.stderr.includes('no poll for longer than max.poll.interval.ms'),
+      () => m.describe(),
+    );
     const state = await tools.kts(['consumer-groups', '--describe', '--group', 'slow', '--state', '--output', 'json']);
     expect(JSON.parse(state.stdout)).toEqual([expect.objectContaining({ state: 'Empty', members: 0 })]);
     m.resumeOutput();
-    await until(() => m.joins.length === 2 && new Set(m.lines).size === 2000, () => m.describe());
+    await until(
+      () => m.joins.length === 2 && new Set(m.lines).size === 2000,
+      () => m.describe(),
+    );
     expect([...new Set(m.lines)].sort()).toEqual(values(padding, 0, 2000));
   });
 
@@ -193,10 +272,16 @@ describe('console-consumer --group on kts\'s own group client', () => {
     await createTopic('inc-a', 1);
     await produce('inc-a', records('a', 0, 2, 1));
     const m = member('pattern', ['--include', 'inc-.*', '--group', 'patterns', ...QUICK, '--consumer-property', 'metadata.max.age.ms=300']);
-    await until(() => m.lines.length >= 2, () => m.describe());
+    await until(
+      () => m.lines.length >= 2,
+      () => m.describe(),
+    );
     await createTopic('inc-b', 2);
     await produce('inc-b', records('b', 0, 4, 2));
-    await until(() => m.lines.length >= 6, () => m.describe());
+    await until(
+      () => m.lines.length >= 6,
+      () => m.describe(),
+    );
     expect(printed(m)).toEqual([...values('a', 0, 2), ...values('b', 0, 4)]);
     expect([...m.assignment!].sort()).toEqual(['inc-a-0', 'inc-b-0', 'inc-b-1']);
   });

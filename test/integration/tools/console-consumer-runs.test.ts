@@ -64,12 +64,28 @@ describe('console-consumer runs against the embedded broker', () => {
     await produce('other', 'o1\n');
     // The group run above created __consumer_offsets, which the pattern below would match.
     expect((await tools.kts(['topics', '--list'])).stdout).toContain('__consumer_offsets\n');
-    const r = await tools.kts(['console-consumer', '--include', 'inc-.*|__.*', '--from-beginning', '--exit-at-end', '--format', '%t:%s\\n']);
+    const r = await tools.kts([
+      'console-consumer',
+      '--include',
+      'inc-.*|__.*',
+      '--from-beginning',
+      '--exit-at-end',
+      '--format',
+      '%t:%s\\n',
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: 'Processed a total of 3 messages\n' });
     expect(r.stdout.trim().split('\n').sort()).toEqual(['inc-a:a1', 'inc-a:a2', 'inc-b:b1']);
 
     // Kafka's own formatter cannot tell the topics apart; print.topic (KIP-829) can.
-    const named = await tools.kts(['console-consumer', '--include', 'inc-.*', '--from-beginning', '--exit-at-end', '--property', 'print.topic=true']);
+    const named = await tools.kts([
+      'console-consumer',
+      '--include',
+      'inc-.*',
+      '--from-beginning',
+      '--exit-at-end',
+      '--property',
+      'print.topic=true',
+    ]);
     expect(named.code).toBe(0);
     expect(named.stdout.trim().split('\n').sort()).toEqual(['Topic:inc-a\ta1', 'Topic:inc-a\ta2', 'Topic:inc-b\tb1']);
   });
@@ -78,7 +94,16 @@ describe('console-consumer runs against the embedded broker', () => {
     const none = await tools.kts(['console-consumer', '--include', 'absent-.*', '--timeout-ms', '500']);
     expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
 
-    const waiting = tools.kts(['console-consumer', '--include', 'late-.*', '--from-beginning', '--max-messages', '1', '--consumer-property', 'metadata.max.age.ms=200']);
+    const waiting = tools.kts([
+      'console-consumer',
+      '--include',
+      'late-.*',
+      '--from-beginning',
+      '--max-messages',
+      '1',
+      '--consumer-property',
+      'metadata.max.age.ms=200',
+    ]);
     // Gives the consumer time to find no match first (had it not, the topic is found at once and this still holds).
     await sleep(500);
     expect((await tools.kts(['topics', '--create', '--topic', 'late-a'])).code).toBe(0);
@@ -86,7 +111,16 @@ describe('console-consumer runs against the embedded broker', () => {
     expect(await waiting).toMatchObject({ code: 0, stdout: 'arrived\n', stderr: 'Processed a total of 1 messages\n' });
 
     // Topics created while others are read are picked up too.
-    const both = tools.kts(['console-consumer', '--include', 'late-.*', '--from-beginning', '--max-messages', '2', '--consumer-property', 'metadata.max.age.ms=200']);
+    const both = tools.kts([
+      'console-consumer',
+      '--include',
+      'late-.*',
+      '--from-beginning',
+      '--max-messages',
+      '2',
+      '--consumer-property',
+      'metadata.max.age.ms=200',
+    ]);
     await sleep(500);
     await produce('late-b', 'later\n');
     const read = await both;

@@ -42,7 +42,16 @@ describe('console-producer runs against the embedded broker', () => {
 
   it('SIGTERM: the lines read so far are sent before the producer exits 0', async () => {
     // A linger of a minute: only the flush on the signal can send these.
-    const child = spawn(process.execPath, [KTS_BIN, 'console-producer', '--bootstrap-server', broker.bootstrapServers, '--topic', 'on-signal', '--timeout', '60000']);
+    const child = spawn(process.execPath, [
+      KTS_BIN,
+      'console-producer',
+      '--bootstrap-server',
+      broker.bootstrapServers,
+      '--topic',
+      'on-signal',
+      '--timeout',
+      '60000',
+    ]);
     const err: Buffer[] = [];
     child.stderr.on('data', (d: Buffer) => err.push(d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

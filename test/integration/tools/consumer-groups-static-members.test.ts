@@ -12,7 +12,13 @@ const CLIENT_ID = 'librdkafka-member';
 interface MembersJson {
   group: string;
   state: string;
-  members: Array<{ consumerId: string; groupInstanceId: string | null; host: string; clientId: string; assignment: Array<{ topic: string; partition: number }> }>;
+  members: Array<{
+    consumerId: string;
+    groupInstanceId: string | null;
+    host: string;
+    clientId: string;
+    assignment: Array<{ topic: string; partition: number }>;
+  }>;
 }
 
 /** GROUP-INSTANCE-ID needs DescribeGroups v4+: a librdkafka static member next to a dynamic one. */
@@ -20,7 +26,8 @@ describe('kts consumer-groups --describe --members with a static member', () => 
   let broker: StartedBroker;
   let admin: Admin;
   let members: MemberProcess[] = [];
-  const kts = (...args: string[]) => runKts(['consumer-groups', '--bootstrap-server', broker.bootstrapServers, ...args], { timeoutMs: 30_000 });
+  const kts = (...args: string[]) =>
+    runKts(['consumer-groups', '--bootstrap-server', broker.bootstrapServers, ...args], { timeoutMs: 30_000 });
 
   beforeAll(async () => {
     broker = await startBroker();
@@ -42,7 +49,7 @@ describe('kts consumer-groups --describe --members with a static member', () => 
     await broker?.stop();
   });
 
-  it('prints Kafka\'s GROUP-INSTANCE-ID column, empty for the dynamic member, in text and JSON', async () => {
+  it("prints Kafka's GROUP-INSTANCE-ID column, empty for the dynamic member, in text and JSON", async () => {
     const json = await kts('--describe', '--group', GROUP, '--members', '--output', 'json');
     expect(json.code).toBe(0);
     const [report] = JSON.parse(json.stdout) as MembersJson[];
@@ -63,7 +70,8 @@ describe('kts consumer-groups --describe --members with a static member', () => 
     const line = (group: string, consumer: string, instance: string, host: string, client: string, count: string) =>
       `${group.padEnd(15)} ${consumer.padEnd(c)} ${instance.padEnd(17)} ${host.padEnd(15)} ${client.padEnd(CLIENT_ID.length)} ${count.padEnd(15)} `;
     const header = line('GROUP', 'CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS');
-    const row = (m: MembersJson['members'][number]) => line(GROUP, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, String(m.assignment.length));
+    const row = (m: MembersJson['members'][number]) =>
+      line(GROUP, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, String(m.assignment.length));
     const assignment = (m: MembersJson['members'][number]) => `(${partitions(m).join(',')})`;
 
     const text = await kts('--describe', '--group', GROUP, '--members');

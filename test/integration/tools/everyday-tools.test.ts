@@ -28,7 +28,9 @@ describe('everyday tools against the embedded broker', () => {
     const describe = await kts(['topics', '--describe', '--topic', 'orders']);
     expect(describe.code).toBe(0);
     const lines = describe.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Topic: orders\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: (.*,)?retention\.ms=60000(,.*)?$/);
+    expect(lines[0]).toMatch(
+      /^Topic: orders\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: (.*,)?retention\.ms=60000(,.*)?$/,
+    );
     expect(lines[1]).toMatch(/^\tTopic: orders\tPartition: 0\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: \tLastKnownElr: $/);
     expect(lines[2]).toMatch(/^\tTopic: orders\tPartition: 1\t/);
 
@@ -44,7 +46,17 @@ describe('everyday tools against the embedded broker', () => {
     expect((await kts(['topics', '--create', '--topic', 'lines', '--partitions', '1'])).code).toBe(0);
     const input = 'h1:v1,h2:v2\tk1\tone\nh3:x\tk2\tNULL\n';
     const produced = await kts(
-      ['console-producer', '--topic', 'lines', '--property', 'parse.key=true', '--property', 'parse.headers=true', '--property', 'null.marker=NULL'],
+      [
+        'console-producer',
+        '--topic',
+        'lines',
+        '--property',
+        'parse.key=true',
+        '--property',
+        'parse.headers=true',
+        '--property',
+        'null.marker=NULL',
+      ],
       input,
     );
     expect(produced).toMatchObject({ code: 0, stdout: '' });

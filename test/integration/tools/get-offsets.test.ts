@@ -39,7 +39,10 @@ describe('get-offsets against the embedded broker', () => {
   const offsets = async (...args: string[]) => {
     const r = await tools.kts(['get-offsets', '--topic', 'stamped', ...args]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    return r.stdout.trim().split('\n').filter((l) => l !== '');
+    return r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '');
   };
   const produce = async (topic: string, records: ReadonlyArray<{ partition: number; timestamp: number }>) => {
     expect((await tools.kts(['console-producer', '--topic', topic, '--input-format', 'json'], jsonLines(records))).code).toBe(0);
@@ -93,7 +96,11 @@ describe('get-offsets against the embedded broker', () => {
     const ranged = await tools.kts(['get-offsets', '--topic-partitions', 'stamped:1-3', '--time', '-1']);
     expect(ranged.stdout).toBe('stamped:1:1\nstamped:2:0\n');
     const none = await tools.kts(['get-offsets', '--topic', 'missing']);
-    expect(none).toMatchObject({ code: 1, stdout: '', stderr: 'Error occurred: Could not match any topic-partitions with the specified filters\n' });
+    expect(none).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error occurred: Could not match any topic-partitions with the specified filters\n',
+    });
   });
 
   it('--output json carries the same offsets as numbers', async () => {
@@ -172,7 +179,11 @@ describe('get-offsets against scripted brokers', () => {
     ...defaultListOffsetsResponse(),
     topics: (body as ListOffsetsRequest).topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({ ...defaultListOffsetsResponseListOffsetsPartitionResponse(), partitionIndex: p.partitionIndex, ...answer(p.partitionIndex) })),
+      partitions: t.partitions.map((p) => ({
+        ...defaultListOffsetsResponseListOffsetsPartitionResponse(),
+        partitionIndex: p.partitionIndex,
+        ...answer(p.partitionIndex),
+      })),
     })),
   });
   const kts = (args: string[], ...config: string[]) => {
@@ -219,9 +230,17 @@ describe('get-offsets against scripted brokers', () => {
     const stderr = r.stderr.split('\n');
     expect(stderr).toContain('[kts get-offsets] LEADER_NOT_AVAILABLE for t-2: retrying in 100 ms');
     expect(stderr).toContain('[kts get-offsets] NOT_LEADER_OR_FOLLOWER for t-1: retrying in 100 ms');
-    const asked = cluster.log.filter((l) => l.apiKey !== ApiKey.ApiVersions).map((l) => `${ApiKey.Metadata === l.apiKey ? 'Metadata' : 'ListOffsets'}@${l.node}`);
+    const asked = cluster.log
+      .filter((l) => l.apiKey !== ApiKey.ApiVersions)
+      .map((l) => `${ApiKey.Metadata === l.apiKey ? 'Metadata' : 'ListOffsets'}@${l.node}`);
     // One request per leader (both leaders asked at once), then one retry to node 1 for t-1 and t-2.
-    expect([asked[0], ...asked.slice(1, 3).sort(), ...asked.slice(3)]).toEqual(['Metadata@0', 'ListOffsets@0', 'ListOffsets@1', 'Metadata@0', 'ListOffsets@1']);
+    expect([asked[0], ...asked.slice(1, 3).sort(), ...asked.slice(3)]).toEqual([
+      'Metadata@0',
+      'ListOffsets@0',
+      'ListOffsets@1',
+      'Metadata@0',
+      'ListOffsets@1',
+    ]);
   });
 
   it("other errors, and retriable ones that outlast request.timeout.ms, are Kafka's skip lines; the rest is printed", async () => {

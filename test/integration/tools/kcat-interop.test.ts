@@ -22,7 +22,7 @@ function splitSized(out: Buffer): { key: Buffer | null; value: Buffer | null }[]
   return records;
 }
 
-describe.skipIf(!hasKcat)('kts and kcat read each other\'s records byte for byte', () => {
+describe.skipIf(!hasKcat)("kts and kcat read each other's records byte for byte", () => {
   let broker: StartedBroker;
   let tools: Tools;
   let dir: string;
@@ -58,7 +58,13 @@ describe.skipIf(!hasKcat)('kts and kcat read each other\'s records byte for byte
     // No NUL byte: kcat's %h prints header values as C strings.
     const headerValue = Buffer.from([0xff, 0x80, 0x0a, 0x01]);
     const records = [
-      { key: ALL_BYTES.toString('base64'), keyEncoding: 'base64', value: reversed.toString('base64'), valueEncoding: 'base64', headers: [] },
+      {
+        key: ALL_BYTES.toString('base64'),
+        keyEncoding: 'base64',
+        value: reversed.toString('base64'),
+        valueEncoding: 'base64',
+        headers: [],
+      },
       { key: null, value: '', headers: [{ key: 'bin', value: headerValue.toString('base64'), valueEncoding: 'base64' }] },
     ];
     const input = records.map((r) => JSON.stringify(r)).join('\n');
@@ -81,17 +87,29 @@ describe.skipIf(!hasKcat)('kts and kcat read each other\'s records byte for byte
     const text = await tools.consume('from-kcat', ...props);
     expect(text).toMatchObject({ code: 0, stderr: 'Processed a total of 4 messages\n' });
     expect(text.stdout).toBe(
-      ['Offset:0\ta:1,b:\tk1\tv1', 'Offset:1\ta:1,b:\t<null>\tv2', 'Offset:2\ta:1,b:\tk3\t<null>', 'Offset:3\ta:1,b:\tk4\tv:4', ''].join('\n'),
+      ['Offset:0\ta:1,b:\tk1\tv1', 'Offset:1\ta:1,b:\t<null>\tv2', 'Offset:2\ta:1,b:\tk3\t<null>', 'Offset:3\ta:1,b:\tk4\tv:4', ''].join(
+        '\n',
+      ),
     );
 
-    const json = (await tools.consume('from-kcat', '--output', 'json')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const json = (await tools.consume('from-kcat', '--output', 'json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(json.map(({ key, value, headers }) => ({ key, value, headers }))).toEqual(
       [
         ['k1', 'v1'],
         [null, 'v2'],
         ['k3', null],
         ['k4', 'v:4'],
-      ].map(([key, value]) => ({ key, value, headers: [{ key: 'a', value: '1' }, { key: 'b', value: '' }] })),
+      ].map(([key, value]) => ({
+        key,
+        value,
+        headers: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '' },
+        ],
+      })),
     );
   });
 
@@ -100,11 +118,22 @@ describe.skipIf(!hasKcat)('kts and kcat read each other\'s records byte for byte
     writeFileSync(file, ALL_BYTES);
     expect((await tools.kcat(['-P', '-t', 'bin-kcat', '-k', 'file-key', file])).code).toBe(0);
 
-    const raw = await tools.ktsRaw(['console-consumer', '--topic', 'bin-kcat', '--from-beginning', '--exit-at-end', '--format', '%K,%S:%k%s']);
+    const raw = await tools.ktsRaw([
+      'console-consumer',
+      '--topic',
+      'bin-kcat',
+      '--from-beginning',
+      '--exit-at-end',
+      '--format',
+      '%K,%S:%k%s',
+    ]);
     expect(raw.code).toBe(0);
     expect(splitSized(raw.stdout)).toEqual([{ key: Buffer.from('file-key'), value: ALL_BYTES }]);
 
-    const [record] = (await tools.consume('bin-kcat', '--output', 'json')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [record] = (await tools.consume('bin-kcat', '--output', 'json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(record).toMatchObject({ key: 'file-key', valueEncoding: 'base64', headers: [] });
     expect(Buffer.from(record.value, 'base64')).toEqual(ALL_BYTES);
   });

@@ -62,7 +62,9 @@ export class RunningProcess {
     return this.stderr.split('\n').flatMap((line) => {
       const m = JOINED.exec(line);
       if (m === null) return [];
-      return [{ generation: Number(m[1]), memberId: m[2]!, leader: m[3] !== undefined, partitions: m[4] === 'nothing' ? [] : m[4]!.split(', ') }];
+      return [
+        { generation: Number(m[1]), memberId: m[2]!, leader: m[3] !== undefined, partitions: m[4] === 'nothing' ? [] : m[4]!.split(', ') },
+      ];
     });
   }
 

@@ -48,15 +48,28 @@ describe('kts topics --describe with DescribeTopicPartitions', () => {
     for (const limit of ['1', '2', '3']) {
       expect(await describeOut('--topic', 'page-.*', '--partition-size-limit-per-response', limit), `limit ${limit}`).toBe(expected);
     }
-    const json = JSON.parse((await tools.kts(['topics', '--describe', '--topic', 'page-b', '--output', 'json', '--partition-size-limit-per-response', '1'])).stdout);
-    expect(json).toMatchObject([{ name: 'page-b', partitions: [{ partition: 0, elr: [], lastKnownElr: [] }, { partition: 1, elr: [], lastKnownElr: [] }] }]);
+    const json = JSON.parse(
+      (await tools.kts(['topics', '--describe', '--topic', 'page-b', '--output', 'json', '--partition-size-limit-per-response', '1']))
+        .stdout,
+    );
+    expect(json).toMatchObject([
+      {
+        name: 'page-b',
+        partitions: [
+          { partition: 0, elr: [], lastKnownElr: [] },
+          { partition: 1, elr: [], lastKnownElr: [] },
+        ],
+      },
+    ]);
   });
 
   it('keeps the partition health filters and --topics-with-overrides', async () => {
     expect(await describeOut('--topic', 'page-.*', '--under-min-isr-partitions', '--partition-size-limit-per-response', '1')).toBe(
       line('page-b', 0) + line('page-b', 1),
     );
-    expect(await describeOut('--topic', 'page-.*', '--at-min-isr-partitions')).toBe(line('page-a', 0) + line('page-a', 1) + line('page-a', 2));
+    expect(await describeOut('--topic', 'page-.*', '--at-min-isr-partitions')).toBe(
+      line('page-a', 0) + line('page-a', 1) + line('page-a', 2),
+    );
     expect(await describeOut('--topic', 'page-.*', '--under-replicated-partitions')).toBe('');
     expect(await describeOut('--topic', 'page-.*', '--unavailable-partitions')).toBe('');
     expect(await describeOut('--topic', 'page-.*', '--topics-with-overrides')).toBe(

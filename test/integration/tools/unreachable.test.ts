@@ -42,13 +42,22 @@ describe('everyday tools reject bad options before connecting (exit 2, one line)
   const cases: Array<[string[], string]> = [
     [['topics', '--create'], 'Missing required argument "[topic]"'],
     [['topics', '--list', '--describe'], 'Command must include exactly one action: --list, --describe, --create, --alter or --delete'],
-    [['topics', '--create', '--topic', 't', '--partitions', 'x'], "error: option '--partitions <n>' argument 'x' is invalid. expected a whole number"],
+    [
+      ['topics', '--create', '--topic', 't', '--partitions', 'x'],
+      "error: option '--partitions <n>' argument 'x' is invalid. expected a whole number",
+    ],
     [['console-consumer', '--topic', 't', '--offset', '5'], 'The partition is required when offset is specified.'],
     [['console-consumer', '--topic', 't', '--format', '%z'], 'Error: --format: Unsupported formatter: %z'],
     [['console-producer', '--topic', 't', '--property', 'null.marker=,'], 'Error: null.marker and headers.separator may not be equal'],
-    [['console-producer', '--topic', 't', '--compression-codec', 'brotli'], "Error: unknown compression codec 'brotli' (use none, gzip, snappy, lz4, zstd)"],
+    [
+      ['console-producer', '--topic', 't', '--compression-codec', 'brotli'],
+      "Error: unknown compression codec 'brotli' (use none, gzip, snappy, lz4, zstd)",
+    ],
     [['get-offsets', '--time', 'yesterday'], 'Error occurred: Malformed time argument yesterday.'],
-    [['get-offsets', '--topic', 'a', '--topic-partitions', 'a:1'], 'Error occurred: --topic-partitions cannot be used with --topic or --partitions'],
+    [
+      ['get-offsets', '--topic', 'a', '--topic-partitions', 'a:1'],
+      'Error occurred: --topic-partitions cannot be used with --topic or --partitions',
+    ],
   ];
 
   it.each(cases)('kts %j', async (args, message) => {

@@ -7,8 +7,7 @@ import { CliError, UsageError } from '../../../src/cli/errors.js';
 import { clientConfig, type ClientConfigOptions } from '../../../src/client/config.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
-const PLAIN_JAAS =
-  'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="al\\"ice";';
+const PLAIN_JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="al\\"ice";';
 const SCRAM_JAAS = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="bob" password="b0b";';
 
 function config(entries: Record<string, string>, options: ClientConfigOptions = {}) {
@@ -59,10 +58,7 @@ describe('clientConfig: basics', () => {
   });
 
   it('warns once about unknown properties, except those the caller consumes', () => {
-    const { warnings } = config(
-      { 'client.id': 'x', 'linger.ms': '5', 'foo.bar': '1', acks: 'all', 'zzz': '' },
-      { consumedKeys: ['acks'] },
-    );
+    const { warnings } = config({ 'client.id': 'x', 'linger.ms': '5', 'foo.bar': '1', acks: 'all', zzz: '' }, { consumedKeys: ['acks'] });
     expect(warnings).toEqual(['Warning: ignoring unknown properties: linger.ms, foo.bar, zzz']);
   });
 
@@ -114,7 +110,10 @@ describe('clientConfig: SASL', () => {
 
   it.each([
     [{ 'sasl.jaas.config': PLAIN_JAAS }, 'Error: sasl.mechanism GSSAPI is not supported (use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)'],
-    [{ 'sasl.mechanism': 'OAUTHBEARER', 'sasl.jaas.config': PLAIN_JAAS }, 'Error: sasl.mechanism OAUTHBEARER is not supported (use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)'],
+    [
+      { 'sasl.mechanism': 'OAUTHBEARER', 'sasl.jaas.config': PLAIN_JAAS },
+      'Error: sasl.mechanism OAUTHBEARER is not supported (use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)',
+    ],
     [{ 'sasl.mechanism': 'PLAIN' }, 'Error: sasl.mechanism PLAIN needs sasl.jaas.config with a username and password'],
     [
       { 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': 'com.sun.security.auth.module.Krb5LoginModule required;' },
@@ -148,9 +147,12 @@ describe('clientConfig: SSL from PEM', () => {
   const ssl = (entries: Record<string, string>) => config({ 'security.protocol': 'SSL', ...entries }).settings.ssl;
 
   it('reads a PEM truststore and a combined cert+key keystore', () => {
-    expect(
-      ssl({ 'ssl.truststore.location': tls.certPath, 'ssl.keystore.location': combined, 'ssl.key.password': 'pw' }),
-    ).toEqual({ ca: tls.cert.trim(), cert: tls.cert.trim(), key: tls.key.trim(), passphrase: 'pw' });
+    expect(ssl({ 'ssl.truststore.location': tls.certPath, 'ssl.keystore.location': combined, 'ssl.key.password': 'pw' })).toEqual({
+      ca: tls.cert.trim(),
+      cert: tls.cert.trim(),
+      key: tls.key.trim(),
+      passphrase: 'pw',
+    });
   });
 
   it('takes inline PEM (ssl.*.type=PEM) and keeps every certificate of a chain', () => {
@@ -189,9 +191,7 @@ describe('clientConfig: SSL from PEM', () => {
       stdio: 'ignore',
       timeout: 10_000,
     });
-    expect(
-      usageError({ 'security.protocol': 'SSL', 'ssl.keystore.location': p12, 'ssl.keystore.type': 'PKCS12' }),
-    ).toBe(
+    expect(usageError({ 'security.protocol': 'SSL', 'ssl.keystore.location': p12, 'ssl.keystore.type': 'PKCS12' })).toBe(
       `Error: keystore '${p12}' is a PKCS12 store; kts reads PEM only, convert it with ` +
         `\`openssl pkcs12 -in ${p12} -out ${p12}.pem -nodes\` and set ssl.keystore.location to the .pem file`,
     );

@@ -74,9 +74,7 @@ describe('withAdmin', () => {
   it('names every address tried, using bootstrap.servers from the properties when no flag is given', async () => {
     const [a, b] = [await closedPort(), await closedPort()];
     const properties = new Map([...FAST, ['bootstrap.servers', `127.0.0.1:${a}, [::1]:${b}`]]);
-    expect(await failure({ properties })).toBe(
-      `Error: could not connect to any broker at 127.0.0.1:${a},[::1]:${b} (connection refused)`,
-    );
+    expect(await failure({ properties })).toBe(`Error: could not connect to any broker at 127.0.0.1:${a},[::1]:${b} (connection refused)`);
   });
 
   it('reports a broker that accepts connections but never answers', async () => {
@@ -136,9 +134,9 @@ describe('withAdmin over TLS (real handshakes with a local TLS server)', () => {
 
   it('trusts the PEM truststore and reaches an IPv6 seed broker', async () => {
     const before = handshakes;
-    expect(
-      await failure({ bootstrapServer: `[::1]:${port}`, properties: ssl([['ssl.truststore.location', cert.certPath]]) }),
-    ).toBe(`Error: could not connect to any broker at [::1]:${port} (connection closed by the broker)`);
+    expect(await failure({ bootstrapServer: `[::1]:${port}`, properties: ssl([['ssl.truststore.location', cert.certPath]]) })).toBe(
+      `Error: could not connect to any broker at [::1]:${port} (connection closed by the broker)`,
+    );
     expect(handshakes).toBeGreaterThan(before);
   });
 
@@ -173,7 +171,10 @@ describe('describeConnectionError', () => {
   it.each([
     [Object.assign(new Error('Connection error: getaddrinfo ENOTFOUND a'), { code: 'ENOTFOUND' }), 'unknown host'],
     [Object.assign(new Error('Connection timeout'), { name: 'KafkaJSConnectionError' }), 'timed out'],
-    [Object.assign(new Error('SASL PLAIN authentication failed: bad'), { name: 'KafkaJSSASLAuthenticationError' }), 'SASL authentication failed'],
+    [
+      Object.assign(new Error('SASL PLAIN authentication failed: bad'), { name: 'KafkaJSSASLAuthenticationError' }),
+      'SASL authentication failed',
+    ],
     [
       Object.assign(new Error('Connection error: 80EC:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:x.c:350:\n'), {
         code: 'ERR_SSL_WRONG_VERSION_NUMBER',
@@ -182,9 +183,7 @@ describe('describeConnectionError', () => {
     ],
     [new Error('Connection error: something odd\nsecond line'), 'something odd'],
   ])('explains %s', (cause, reason) => {
-    expect(describeConnectionError(wrapped(cause), brokers)).toBe(
-      `Error: could not connect to any broker at a:1,[::1]:2 (${reason})`,
-    );
+    expect(describeConnectionError(wrapped(cause), brokers)).toBe(`Error: could not connect to any broker at a:1,[::1]:2 (${reason})`);
   });
 });
 

@@ -117,8 +117,6 @@ describe('FrameSplitter', () => {
     expect(() => new FrameSplitter(100).push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toThrow(
       expect.objectContaining({ code: 'INVALID_FRAME_SIZE' }),
     );
-    expect(() => new FrameSplitter(100).push(Buffer.from([0, 0, 0, 101]))).toThrow(
-      expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
-    );
+    expect(() => new FrameSplitter(100).push(Buffer.from([0, 0, 0, 101]))).toThrow(expect.objectContaining({ code: 'FRAME_TOO_LARGE' }));
   });
 });

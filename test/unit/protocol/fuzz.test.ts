@@ -22,8 +22,7 @@ function targets(): Target[] {
   for (const spec of loadSchemas('messages')) {
     if (spec.type !== 'request' && spec.type !== 'response') continue;
     const api = APIS[spec.apiKey as keyof typeof APIS];
-    const [encode, decode] =
-      spec.type === 'request' ? [api.encodeRequest, api.decodeRequest] : [api.encodeResponse, api.decodeResponse];
+    const [encode, decode] = spec.type === 'request' ? [api.encodeRequest, api.decodeRequest] : [api.encodeResponse, api.decodeResponse];
     for (const v of versionsOf(spec)) {
       const w = new Writer();
       encode(w, randomStruct(spec.root, v, next), v);

@@ -120,15 +120,18 @@ export class LogCleaner {
 
   #schedule(delayMs: number): void {
     if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      let cleaned: Log | undefined;
-      try {
-        cleaned = this.cleanFilthiestLog();
-      } catch (err) {
-        this.#options.onError(err instanceof Error ? err : new Error(String(err)));
-      }
-      this.#schedule(cleaned ? 0 : this.#options.backoffMs);
-    }, Math.min(delayMs, 0x7fffffff));
+    this.#timer = setTimeout(
+      () => {
+        let cleaned: Log | undefined;
+        try {
+          cleaned = this.cleanFilthiestLog();
+        } catch (err) {
+          this.#options.onError(err instanceof Error ? err : new Error(String(err)));
+        }
+        this.#schedule(cleaned ? 0 : this.#options.backoffMs);
+      },
+      Math.min(delayMs, 0x7fffffff),
+    );
     this.#timer.unref();
   }
 

@@ -25,7 +25,11 @@ const ASSIGNMENT_VERSION = 3;
 export function encodeSubscription(topics: readonly string[], generationId: number): Buffer {
   const w = new Writer();
   w.int16(SUBSCRIPTION_VERSION);
-  encodeConsumerProtocolSubscription(w, { topics: [...topics], userData: null, ownedPartitions: [], generationId, rackId: null }, SUBSCRIPTION_VERSION);
+  encodeConsumerProtocolSubscription(
+    w,
+    { topics: [...topics], userData: null, ownedPartitions: [], generationId, rackId: null },
+    SUBSCRIPTION_VERSION,
+  );
   return w.toBuffer();
 }
 
@@ -51,7 +55,11 @@ export function encodeAssignment(partitions: readonly TopicPartition[]): Buffer 
   }
   const w = new Writer();
   w.int16(ASSIGNMENT_VERSION);
-  encodeConsumerProtocolAssignment(w, { assignedPartitions: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })), userData: null }, ASSIGNMENT_VERSION);
+  encodeConsumerProtocolAssignment(
+    w,
+    { assignedPartitions: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })), userData: null },
+    ASSIGNMENT_VERSION,
+  );
   return w.toBuffer();
 }
 

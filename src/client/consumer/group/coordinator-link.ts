@@ -83,7 +83,8 @@ export class CoordinatorLink {
     try {
       return { version, response: await this.send(conn, apiKey, version, build(version), options.timeoutMs) };
     } catch (err) {
-      if (err instanceof ProtocolError) throw new ConsumerError(`bad ${API_INFO[apiKey].name} response: ${err.message}`, null, { cause: err });
+      if (err instanceof ProtocolError)
+        throw new ConsumerError(`bad ${API_INFO[apiKey].name} response: ${err.message}`, null, { cause: err });
       if (!conn.failed) throw err;
       this.markUnknown((err as Error).message);
       throw new GroupError(ErrorCode.NETWORK_EXCEPTION, this.config.groupId, API_INFO[apiKey].name, { cause: err });

@@ -301,7 +301,11 @@ export class GroupConsumer {
    * told to skip the assignment. Either way the leader watches the metadata it saw now.
    */
   private async assignGroup(joined: JoinedGeneration): Promise<Map<string, Buffer>> {
-    const members = joined.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, topics: decodeSubscription(m.metadata) ?? [] }));
+    const members = joined.members.map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      topics: decodeSubscription(m.metadata) ?? [],
+    }));
     const topics = [...new Set(members.flatMap((m) => m.topics))].sort();
     const counts = await this.partitionCounts(topics);
     this.leaderView = { topics, counts };
@@ -317,7 +321,8 @@ export class GroupConsumer {
     const found = new Set(committed.map((c) => `${c.topic}\0${c.partition}`));
     const missing = partitions.filter((p) => !found.has(`${p.topic}\0${p.partition}`));
     const reset = this.fetcherConfig.autoOffsetReset;
-    if (missing.length > 0 && reset === 'none') throw new ConsumerError(`Undefined offset with no reset policy for partitions: [${names(missing)}]`);
+    if (missing.length > 0 && reset === 'none')
+      throw new ConsumerError(`Undefined offset with no reset policy for partitions: [${names(missing)}]`);
     const resets = missing.length === 0 ? [] : await this.lookUp(missing, reset === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP);
     // A rebalance began meanwhile: these partitions are no longer this member's to read.
     if (this.pending !== partitions || this.member.generationId !== generation || this.closing) return;
@@ -407,7 +412,9 @@ export class GroupConsumer {
     this.member.memberId = '';
     this.state = 'unjoined';
     if (leaving.groupInstanceId !== null) return;
-    await leaveGroup(this.link, leaving, 'consumer poll timeout has expired').catch((err: Error) => this.log(`LeaveGroup failed: ${err.message}`));
+    await leaveGroup(this.link, leaving, 'consumer poll timeout has expired').catch((err: Error) =>
+      this.log(`LeaveGroup failed: ${err.message}`),
+    );
   }
 
   /**
@@ -433,7 +440,8 @@ export class GroupConsumer {
       const view = this.leaderView;
       if (view !== null) {
         const counts = await this.partitionCounts(view.topics);
-        if (view.topics.some((t) => counts.get(t) !== view.counts.get(t))) this.requestRejoin('the partitions of subscribed topics changed');
+        if (view.topics.some((t) => counts.get(t) !== view.counts.get(t)))
+          this.requestRejoin('the partitions of subscribed topics changed');
       }
     } catch (err) {
       if (!(err instanceof ClusterUnreachableError)) return this.fail(err as Error);

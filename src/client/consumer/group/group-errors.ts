@@ -40,7 +40,7 @@ const FATAL_MESSAGES: ReadonlyMap<number, (groupId: string) => string> = new Map
   ],
   [
     ErrorCode.INVALID_SESSION_TIMEOUT,
-    () => 'session.timeout.ms is outside the broker\'s group.min.session.timeout.ms..group.max.session.timeout.ms (INVALID_SESSION_TIMEOUT)',
+    () => "session.timeout.ms is outside the broker's group.min.session.timeout.ms..group.max.session.timeout.ms (INVALID_SESSION_TIMEOUT)",
   ],
   [ErrorCode.GROUP_MAX_SIZE_REACHED, (g) => `the group '${g}' has reached its maximum size (GROUP_MAX_SIZE_REACHED)`],
 ]);

@@ -71,7 +71,9 @@ export async function joinGroup(link: CoordinatorLink, member: MemberIdentity, p
       throw new GroupError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, member.groupId, 'JoinGroup');
     }
     if (!params.protocols.some((p) => p.name === response.protocolName)) {
-      throw new ConsumerError(`the group coordinator chose assignment strategy '${response.protocolName}', which this member did not offer`);
+      throw new ConsumerError(
+        `the group coordinator chose assignment strategy '${response.protocolName}', which this member did not offer`,
+      );
     }
     member.memberId = response.memberId;
     member.generationId = response.generationId;

@@ -14,6 +14,9 @@ export async function leaveGroup(link: CoordinatorLink, member: MemberIdentity, 
       ? { groupId: member.groupId, memberId: '', members: [{ memberId: member.memberId, groupInstanceId: member.groupInstanceId, reason }] }
       : { groupId: member.groupId, memberId: member.memberId, members: [] },
   );
-  const code = response.errorCode !== ErrorCode.NONE || version < FIRST_BATCHED_VERSION ? response.errorCode : (response.members[0]?.errorCode ?? ErrorCode.NONE);
+  const code =
+    response.errorCode !== ErrorCode.NONE || version < FIRST_BATCHED_VERSION
+      ? response.errorCode
+      : (response.members[0]?.errorCode ?? ErrorCode.NONE);
   if (code !== ErrorCode.NONE) throw new GroupError(code, member.groupId, 'LeaveGroup');
 }

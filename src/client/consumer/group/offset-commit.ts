@@ -20,7 +20,11 @@ export interface CommitResult extends CommitPosition {
 const MIN_COMMIT_VERSION = 2;
 
 /** One OffsetCommit in the member's generation; each partition comes back with its error code. */
-export async function commitOffsets(link: CoordinatorLink, member: MemberIdentity, positions: readonly CommitPosition[]): Promise<CommitResult[]> {
+export async function commitOffsets(
+  link: CoordinatorLink,
+  member: MemberIdentity,
+  positions: readonly CommitPosition[],
+): Promise<CommitResult[]> {
   const topics = new Map<string, OffsetCommitRequestTopic>();
   for (const p of positions) {
     const topic = topics.get(p.topic) ?? { name: p.topic, partitions: [] };

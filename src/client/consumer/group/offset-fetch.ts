@@ -16,7 +16,11 @@ const FIRST_BATCHED_VERSION = 8;
  * consumer, asks for stable offsets only: a partition with a pending transactional commit fails the
  * request with UNSTABLE_OFFSET_COMMIT (retriable), as do coordinator errors.
  */
-export async function fetchCommittedOffsets(link: CoordinatorLink, groupId: string, partitions: readonly TopicPartition[]): Promise<CommitPosition[]> {
+export async function fetchCommittedOffsets(
+  link: CoordinatorLink,
+  groupId: string,
+  partitions: readonly TopicPartition[],
+): Promise<CommitPosition[]> {
   const byTopic = new Map<string, number[]>();
   for (const { topic, partition } of partitions) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
   const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
@@ -37,7 +41,8 @@ export async function fetchCommittedOffsets(link: CoordinatorLink, groupId: stri
       // A partition the broker does not know has no committed offset to start from.
       if (p.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) continue;
       if (p.errorCode !== ErrorCode.NONE) throw new GroupError(p.errorCode, groupId, 'OffsetFetch');
-      if (p.committedOffset >= 0n) committed.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch });
+      if (p.committedOffset >= 0n)
+        committed.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch });
     }
   }
   return committed;

@@ -12,9 +12,7 @@ const roundRobin = ({ cluster }) => ({
   version: 0,
   async assign({ members, topics }) {
     await cluster.refreshMetadata();
-    const partitions = topics.flatMap((t) =>
-      cluster.findTopicPartitionMetadata(t).map((p) => ({ topic: t, partition: p.partitionId })),
-    );
+    const partitions = topics.flatMap((t) => cluster.findTopicPartitionMetadata(t).map((p) => ({ topic: t, partition: p.partitionId })));
     partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
     const ids = members.map((m) => m.memberId).sort();
     const byMember = new Map(ids.map((id) => [id, {}]));
@@ -24,7 +22,11 @@ const roundRobin = ({ cluster }) => ({
     });
     return ids.map((memberId) => ({
       memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: byMember.get(memberId), userData: Buffer.alloc(0) }),
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 0,
+        assignment: byMember.get(memberId),
+        userData: Buffer.alloc(0),
+      }),
     }));
   },
   protocol({ topics }) {

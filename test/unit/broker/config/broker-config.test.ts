@@ -66,7 +66,9 @@ describe('loadBrokerConfig', () => {
   });
 
   it('returns unknown keys, in file order, instead of failing', () => {
-    const { unknownKeys } = loadBrokerConfig(props({ 'num.partitions': '2', 'no.such.key': 'x', 'inter.broker.listener.name': 'PLAINTEXT' }));
+    const { unknownKeys } = loadBrokerConfig(
+      props({ 'num.partitions': '2', 'no.such.key': 'x', 'inter.broker.listener.name': 'PLAINTEXT' }),
+    );
     expect(unknownKeys).toEqual(['no.such.key', 'inter.broker.listener.name']);
   });
 
@@ -159,24 +161,28 @@ describe('listeners', () => {
 
   it('advertises advertised.listeners, which must name known listeners and not 0.0.0.0', () => {
     const config = load({ listeners: 'PLAINTEXT://0.0.0.0:9092', 'advertised.listeners': 'PLAINTEXT://broker.example:19092' });
-    expect(config.advertisedListeners).toEqual([{ listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'broker.example', port: 19092 }]);
-    expect(refusal({ 'advertised.listeners': 'OTHER://h:1', 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT' })).toMatch(
-      /^advertised.listeners listener names must be equal to or a subset of the ones defined in listeners/,
-    );
+    expect(config.advertisedListeners).toEqual([
+      { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'broker.example', port: 19092 },
+    ]);
+    expect(
+      refusal({ 'advertised.listeners': 'OTHER://h:1', 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT' }),
+    ).toMatch(/^advertised.listeners listener names must be equal to or a subset of the ones defined in listeners/);
     expect(refusal({ 'advertised.listeners': 'PLAINTEXT://0.0.0.0:9092' })).toBe(
       'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.',
     );
   });
 
   it('resolves wildcard hosts to the machine name and port 0 to the bound port after binding', () => {
-    const config = load({ listeners: 'PLAINTEXT://0.0.0.0:0,LOCAL://127.0.0.1:0', 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,LOCAL:PLAINTEXT' });
+    const config = load({
+      listeners: 'PLAINTEXT://0.0.0.0:0,LOCAL://127.0.0.1:0',
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,LOCAL:PLAINTEXT',
+    });
     const bound = new Map([
       ['PLAINTEXT', 40001],
       ['LOCAL', 40002],
     ]);
-    expect(resolveAdvertisedEndpoints(config.advertisedListeners, bound, 'myhost').map((e) => `${e.listenerName}://${e.host}:${e.port}`)).toEqual([
-      'PLAINTEXT://myhost:40001',
-      'LOCAL://127.0.0.1:40002',
-    ]);
+    expect(
+      resolveAdvertisedEndpoints(config.advertisedListeners, bound, 'myhost').map((e) => `${e.listenerName}://${e.host}:${e.port}`),
+    ).toEqual(['PLAINTEXT://myhost:40001', 'LOCAL://127.0.0.1:40002']);
   });
 });

@@ -51,7 +51,9 @@ describe('parseConfigValue', () => {
 
   it('parses booleans case-insensitively and strings against their choices', () => {
     expect(parseConfigValue('k', boolean({ default: false, doc }), 'TRUE')).toBe(true);
-    expect(refusal(boolean({ default: false, doc }), 'yes')).toBe('Invalid value yes for configuration k: Expected value to be either true or false');
+    expect(refusal(boolean({ default: false, doc }), 'yes')).toBe(
+      'Invalid value yes for configuration k: Expected value to be either true or false',
+    );
     const choice = string({ default: 'a', oneOf: ['a', 'b'], doc });
     expect(parseConfigValue('k', choice, ' b ')).toBe('b');
     expect(refusal(choice, 'c')).toBe('Invalid value c for configuration k: String must be one of: a, b');
@@ -61,7 +63,9 @@ describe('parseConfigValue', () => {
     const policies = list({ default: ['delete'], oneOf: ['compact', 'delete'], doc });
     expect(parseConfigValue('k', policies, 'compact , delete')).toEqual(['compact', 'delete']);
     expect(parseConfigValue('k', policies, '  ')).toEqual([]);
-    expect(refusal(policies, 'compact,purge')).toBe('Invalid value compact,purge for configuration k: String must be one of: compact, delete');
+    expect(refusal(policies, 'compact,purge')).toBe(
+      'Invalid value compact,purge for configuration k: String must be one of: compact, delete',
+    );
   });
 });
 

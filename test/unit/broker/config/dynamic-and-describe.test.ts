@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BROKER_CONFIG_DEFS } from '../../../../src/broker/config/broker-config-defs.js';
-import { type BrokerConfig, loadBrokerConfig, logRetentionMs, NO_DYNAMIC_CONFIGS, withDynamicConfigs } from '../../../../src/broker/config/broker-config.js';
+import {
+  type BrokerConfig,
+  loadBrokerConfig,
+  logRetentionMs,
+  NO_DYNAMIC_CONFIGS,
+  withDynamicConfigs,
+} from '../../../../src/broker/config/broker-config.js';
 import { ConfigError, configApiError } from '../../../../src/broker/config/config-error.js';
 import { type DescribeOptions, describeBrokerConfigs, describeTopicConfigs } from '../../../../src/broker/config/describe-configs.js';
 import { alterDynamicBrokerConfigs, dynamicScopeOf } from '../../../../src/broker/config/dynamic-broker-config.js';
@@ -26,7 +32,14 @@ function alterRefusal(run: () => unknown): ConfigError {
 describe('dynamic broker configs', () => {
   it('override static ones, per broker over cluster default', () => {
     const config = staticConfig({ 'log.retention.hours': '24', 'message.max.bytes': '5000' });
-    let dynamic = alterDynamicBrokerConfigs(NO_DYNAMIC_CONFIGS, dynamicScopeOf(''), new Map([['log.retention.minutes', '30'], ['message.max.bytes', '6000']]));
+    let dynamic = alterDynamicBrokerConfigs(
+      NO_DYNAMIC_CONFIGS,
+      dynamicScopeOf(''),
+      new Map([
+        ['log.retention.minutes', '30'],
+        ['message.max.bytes', '6000'],
+      ]),
+    );
     dynamic = alterDynamicBrokerConfigs(dynamic, dynamicScopeOf('0'), new Map([['message.max.bytes', '7000']]));
     const updated = withDynamicConfigs(config, dynamic);
     expect(logRetentionMs(updated.values)).toBe(1_800_000);
@@ -37,13 +50,24 @@ describe('dynamic broker configs', () => {
   });
 
   it('refuse read-only keys and bad values; keep unknown keys as Kafka does', () => {
-    const readOnly = alterRefusal(() => alterDynamicBrokerConfigs(NO_DYNAMIC_CONFIGS, 'dynamicBroker', new Map([['broker.id', '3'], ['listeners', 'PLAINTEXT://:1']])));
+    const readOnly = alterRefusal(() =>
+      alterDynamicBrokerConfigs(
+        NO_DYNAMIC_CONFIGS,
+        'dynamicBroker',
+        new Map([
+          ['broker.id', '3'],
+          ['listeners', 'PLAINTEXT://:1'],
+        ]),
+      ),
+    );
     expect(readOnly.kind).toBe('not-dynamic');
     expect(configApiError(readOnly, 'AlterConfigs', { type: 'BROKER', name: '0' })).toEqual({
       code: 'INVALID_REQUEST',
       message: 'Cannot update these configs dynamically: Set(broker.id, listeners)',
     });
-    const bad = alterRefusal(() => alterDynamicBrokerConfigs(NO_DYNAMIC_CONFIGS, 'dynamicDefault', new Map([['log.retention.ms', 'soon']])));
+    const bad = alterRefusal(() =>
+      alterDynamicBrokerConfigs(NO_DYNAMIC_CONFIGS, 'dynamicDefault', new Map([['log.retention.ms', 'soon']])),
+    );
     expect(bad.message).toBe('Invalid value soon for configuration log.retention.ms: Not a number of type LONG');
     const kept = alterDynamicBrokerConfigs(NO_DYNAMIC_CONFIGS, 'dynamicDefault', new Map([['custom.plugin.key', 'x']]));
     expect(kept.dynamicDefault.get('custom.plugin.key')).toBe('x');
@@ -54,7 +78,11 @@ describe('describeBrokerConfigs', () => {
   it('reports value, source and synonyms in Kafka’s order', () => {
     const config = staticConfig({ 'log.retention.hours': '24' });
     const dynamic = alterDynamicBrokerConfigs(NO_DYNAMIC_CONFIGS, 'dynamicDefault', new Map([['log.retention.minutes', '30']]));
-    const [minutes, retentionMs] = describeBrokerConfigs(withDynamicConfigs(config, dynamic), 'dynamicBroker', only('log.retention.ms', 'log.retention.minutes'));
+    const [minutes, retentionMs] = describeBrokerConfigs(
+      withDynamicConfigs(config, dynamic),
+      'dynamicBroker',
+      only('log.retention.ms', 'log.retention.minutes'),
+    );
     expect(minutes).toEqual({
       name: 'log.retention.minutes',
       value: '30',
@@ -81,7 +109,13 @@ describe('describeBrokerConfigs', () => {
     const entries = describeBrokerConfigs(config, 'dynamicBroker', { names: null, includeSynonyms: false, includeDocumentation: false });
     const byName = new Map(entries.map((e) => [e.name, e]));
     expect(byName.size).toBe(Object.keys(BROKER_CONFIG_DEFS).length + 1);
-    expect(byName.get('broker.id')).toMatchObject({ value: '0', readOnly: true, source: 'DEFAULT_CONFIG', synonyms: [], documentation: null });
+    expect(byName.get('broker.id')).toMatchObject({
+      value: '0',
+      readOnly: true,
+      source: 'DEFAULT_CONFIG',
+      synonyms: [],
+      documentation: null,
+    });
     expect(byName.get('log.flush.interval.messages')!.value).toBe('9223372036854775807');
     expect(byName.get('mystery.key')).toMatchObject({ value: null, isSensitive: true, type: 'UNKNOWN', source: 'STATIC_BROKER_CONFIG' });
   });
@@ -129,16 +163,27 @@ describe('describeTopicConfigs', () => {
 
 describe('applyIncrementalOps', () => {
   const shapes = (name: string) =>
-    name === 'cleanup.policy' ? { type: 'LIST' as const, default: 'delete' } : name === 'retention.ms' ? { type: 'LONG' as const, default: null } : undefined;
+    name === 'cleanup.policy'
+      ? { type: 'LIST' as const, default: 'delete' }
+      : name === 'retention.ms'
+        ? { type: 'LONG' as const, default: null }
+        : undefined;
 
   it('sets, deletes, appends to the default and subtracts from list values', () => {
     const current = new Map([['retention.ms', '1000']]);
-    const appended = applyIncrementalOps(current, [
-      { name: 'retention.ms', op: 'DELETE', value: null },
-      { name: 'cleanup.policy', op: 'APPEND', value: 'compact' },
-      { name: 'segment.ms', op: 'SET', value: '60000' },
-    ], shapes);
-    expect([...appended]).toEqual([['cleanup.policy', 'delete,compact'], ['segment.ms', '60000']]);
+    const appended = applyIncrementalOps(
+      current,
+      [
+        { name: 'retention.ms', op: 'DELETE', value: null },
+        { name: 'cleanup.policy', op: 'APPEND', value: 'compact' },
+        { name: 'segment.ms', op: 'SET', value: '60000' },
+      ],
+      shapes,
+    );
+    expect([...appended]).toEqual([
+      ['cleanup.policy', 'delete,compact'],
+      ['segment.ms', '60000'],
+    ]);
     const subtracted = applyIncrementalOps(appended, [{ name: 'cleanup.policy', op: 'SUBTRACT', value: 'delete' }], shapes);
     expect(subtracted.get('cleanup.policy')).toBe('compact');
     expect(current.get('retention.ms')).toBe('1000');
@@ -155,13 +200,19 @@ describe('applyIncrementalOps', () => {
     );
     expect(
       alterRefusal(() =>
-        applyIncrementalOps(new Map(), [
-          { name: 'retention.ms', op: 'SET', value: '1' },
-          { name: 'retention.ms', op: 'DELETE', value: null },
-        ], shapes),
+        applyIncrementalOps(
+          new Map(),
+          [
+            { name: 'retention.ms', op: 'SET', value: '1' },
+            { name: 'retention.ms', op: 'DELETE', value: null },
+          ],
+          shapes,
+        ),
       ).message,
     ).toBe('Error due to duplicate config keys');
-    expect(alterRefusal(() => applyIncrementalOps(new Map(), [{ name: 'retention.ms', op: 'SET', value: null }], shapes)).kind).toBe('null-value');
+    expect(alterRefusal(() => applyIncrementalOps(new Map(), [{ name: 'retention.ms', op: 'SET', value: null }], shapes)).kind).toBe(
+      'null-value',
+    );
   });
 });
 

@@ -45,14 +45,22 @@ describe('validateTopicConfigs', () => {
       ['message.timestamp.difference.max.ms', '5000'],
       ['message.downconversion.enable', 'false'],
     ]);
-    expect([...valid.keys()]).toEqual(['retention.ms', 'cleanup.policy', 'message.timestamp.difference.max.ms', 'message.downconversion.enable']);
+    expect([...valid.keys()]).toEqual([
+      'retention.ms',
+      'cleanup.policy',
+      'message.timestamp.difference.max.ms',
+      'message.downconversion.enable',
+    ]);
   });
 
   it('refuses unknown names, bad values and nulls in Kafka’s words', () => {
     const unknown = refusal([['foo', '1']]);
     expect([unknown.kind, unknown.message]).toEqual(['unknown-name', 'Unknown topic config name: foo']);
     const bad = refusal([['retention.ms', 'abc']]);
-    expect([bad.kind, bad.message]).toEqual(['invalid-value', 'Invalid value abc for configuration retention.ms: Not a number of type LONG']);
+    expect([bad.kind, bad.message]).toEqual([
+      'invalid-value',
+      'Invalid value abc for configuration retention.ms: Not a number of type LONG',
+    ]);
     expect(refusal([['segment.bytes', '10']]).message).toBe('Invalid value 10 for configuration segment.bytes: Value must be at least 14');
     expect(refusal([['message.timestamp.difference.max.ms', '-1']]).message).toBe(
       'Invalid value -1 for configuration message.timestamp.difference.max.ms: Value must be at least 0',
@@ -69,7 +77,8 @@ describe('validateTopicConfigs', () => {
     expect(configApiError(bad, 'CreateTopics', { type: 'TOPIC', name: 't' })).toEqual({ code: 'INVALID_CONFIG', message: bad.message });
     expect(configApiError(bad, 'AlterConfigs', { type: 'TOPIC', name: 't' })).toEqual({
       code: 'INVALID_CONFIG',
-      message: "Invalid config value for resource ConfigResource(type=TOPIC, name='t'): Invalid value abc for configuration retention.ms: Not a number of type LONG",
+      message:
+        "Invalid config value for resource ConfigResource(type=TOPIC, name='t'): Invalid value abc for configuration retention.ms: Not a number of type LONG",
     });
     const unknown = refusal([['foo', '1']]);
     expect(configApiError(unknown, 'AlterConfigs', { type: 'TOPIC', name: 't' })).toEqual({
@@ -90,7 +99,13 @@ describe('topicLogConfig', () => {
   });
 
   it('lets the deprecated timestamp difference stand in for unset before/after limits', () => {
-    const config = topicLogConfig(brokerValues(), new Map([['message.timestamp.difference.max.ms', '5000'], ['message.timestamp.after.max.ms', '100']]));
+    const config = topicLogConfig(
+      brokerValues(),
+      new Map([
+        ['message.timestamp.difference.max.ms', '5000'],
+        ['message.timestamp.after.max.ms', '100'],
+      ]),
+    );
     expect(config['message.timestamp.before.max.ms']).toBe(5000);
     expect(config['message.timestamp.after.max.ms']).toBe(100);
     const fromBroker = topicLogConfig(brokerValues({ 'log.message.timestamp.difference.max.ms': '7000' }), new Map());

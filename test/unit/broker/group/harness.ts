@@ -24,7 +24,11 @@ export interface Harness {
   warnings: string[];
 }
 
-export function harness(config: Partial<GroupCoordinatorConfig> = {}, log = new MemoryGroupLog(), scheduler = new ManualScheduler()): Harness {
+export function harness(
+  config: Partial<GroupCoordinatorConfig> = {},
+  log = new MemoryGroupLog(),
+  scheduler = new ManualScheduler(),
+): Harness {
   const warnings: string[] = [];
   const coordinator = new GroupCoordinator({
     log,

@@ -19,7 +19,11 @@ async function stableGroupOfThree(h: Harness): Promise<string[]> {
   const syncs = members.map((m) =>
     track(
       h.coordinator.membership.sync(
-        syncRequest(m.memberId, 1, m.memberId === leader.leaderId ? members.map((x, i) => ({ memberId: x.memberId, assignment: Buffer.from([i]) })) : []),
+        syncRequest(
+          m.memberId,
+          1,
+          m.memberId === leader.leaderId ? members.map((x, i) => ({ memberId: x.memberId, assignment: Buffer.from([i]) })) : [],
+        ),
       ),
     ),
   );
@@ -67,7 +71,9 @@ describe('group membership', () => {
   it('rebalances when a member leaves and when one stops heartbeating', async () => {
     const h = harness();
     const [m1, m2, m3] = await stableGroupOfThree(h);
-    expect(h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: m1!, groupInstanceId: null })).toBe(ErrorCode.NONE);
+    expect(h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: m1!, groupInstanceId: null })).toBe(
+      ErrorCode.NONE,
+    );
 
     const left = h.coordinator.membership.leave('g', [{ memberId: m3!, groupInstanceId: null }]);
     expect(left.members[0]!.errorCode).toBe(ErrorCode.NONE);
@@ -142,7 +148,9 @@ describe('group membership', () => {
     const followerSync = track(h.coordinator.membership.sync(syncRequest(follower, 1)));
     await settle();
     expect(followerSync.value).toBeUndefined();
-    expect(h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: follower, groupInstanceId: null })).toBe(ErrorCode.NONE);
+    expect(h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: follower, groupInstanceId: null })).toBe(
+      ErrorCode.NONE,
+    );
     await h.coordinator.membership.sync(syncRequest(leaderId, 1, [{ memberId: follower, assignment: Buffer.from('f') }]));
     await settle();
     expect(followerSync.value).toMatchObject({ errorCode: ErrorCode.NONE, assignment: Buffer.from('f') });
@@ -159,7 +167,8 @@ describe('group membership', () => {
     await settle();
     expect(leaderSync.value?.errorCode).toBe(ErrorCode.NONE);
     for (let t = 0; t < 30_000; t += 5_000) {
-      for (const m of [a, b]) h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: m.memberId, groupInstanceId: null });
+      for (const m of [a, b])
+        h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: m.memberId, groupInstanceId: null });
       h.scheduler.advance(5_000);
     }
     expect(h.coordinator.admin.describe('g').members.map((m) => m.memberId)).toEqual([leaderId]);
@@ -193,7 +202,11 @@ describe('group membership', () => {
     await joinNew(h);
     expect((await h.coordinator.membership.join(joinRequest())).errorCode).toBe(ErrorCode.GROUP_MAX_SIZE_REACHED);
     expect(
-      (await h.coordinator.membership.join(joinRequest({ protocolType: 'connect', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] }))).errorCode,
+      (
+        await h.coordinator.membership.join(
+          joinRequest({ protocolType: 'connect', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] }),
+        )
+      ).errorCode,
     ).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   });
 
@@ -237,9 +250,9 @@ describe('group membership', () => {
     expect(h.coordinator.admin.describe('g').groupState).toBe('Stable');
     const sync = await h.coordinator.membership.sync({ ...syncRequest(again.memberId, 1), groupInstanceId: follower.id });
     expect(sync.assignment.toString()).toBe(follower.id === 'i1' ? 'one' : 'two');
-    expect(h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: follower.old.memberId, groupInstanceId: follower.id })).toBe(
-      ErrorCode.FENCED_INSTANCE_ID,
-    );
+    expect(
+      h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: follower.old.memberId, groupInstanceId: follower.id }),
+    ).toBe(ErrorCode.FENCED_INSTANCE_ID);
 
     // The static leader rejoining is told to skip the assignment (JoinGroup v9+).
     const leaderInstance = follower.id === 'i1' ? 'i2' : 'i1';
@@ -248,10 +261,12 @@ describe('group membership', () => {
     expect(leaderAgain.members).toHaveLength(2);
 
     // Leaving by instance id with a stale member id is fenced; with the right one it triggers a rebalance.
-    expect(h.coordinator.membership.leave('g', [{ memberId: follower.old.memberId, groupInstanceId: follower.id }]).members[0]!.errorCode).toBe(
-      ErrorCode.FENCED_INSTANCE_ID,
+    expect(
+      h.coordinator.membership.leave('g', [{ memberId: follower.old.memberId, groupInstanceId: follower.id }]).members[0]!.errorCode,
+    ).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect(h.coordinator.membership.leave('g', [{ memberId: '', groupInstanceId: follower.id }]).members[0]!.errorCode).toBe(
+      ErrorCode.NONE,
     );
-    expect(h.coordinator.membership.leave('g', [{ memberId: '', groupInstanceId: follower.id }]).members[0]!.errorCode).toBe(ErrorCode.NONE);
     expect(h.coordinator.admin.describe('g').groupState).toBe('PreparingRebalance');
   });
 

@@ -11,7 +11,13 @@ function commit(overrides: Partial<CommitRequest> & { offsets?: [string, number,
   const topics = new Map<string, CommitRequest['topics'][number]['partitions']>();
   for (const [topic, partition, offset] of offsets) {
     const list = topics.get(topic) ?? [];
-    list.push({ partitionIndex: partition, committedOffset: offset, committedLeaderEpoch: 0, committedMetadata: 'meta', commitTimestamp: -1 });
+    list.push({
+      partitionIndex: partition,
+      committedOffset: offset,
+      committedLeaderEpoch: 0,
+      committedMetadata: 'meta',
+      commitTimestamp: -1,
+    });
     topics.set(topic, list);
   }
   return {
@@ -53,10 +59,27 @@ async function consumerGroup(h: Harness, ...topics: string[]): Promise<string> {
 describe('committed offsets', () => {
   it('commits outside group management and fetches them back, unknown partitions as -1', async () => {
     const h = harness();
-    expect(await errors(h, commit({ offsets: [['t', 0, 10n], ['t', 1, 20n], ['u', 0, 5n]] }))).toEqual([0, 0, 0]);
+    expect(
+      await errors(
+        h,
+        commit({
+          offsets: [
+            ['t', 0, 10n],
+            ['t', 1, 20n],
+            ['u', 0, 5n],
+          ],
+        }),
+      ),
+    ).toEqual([0, 0, 0]);
     const all = h.coordinator.offsets.fetch('g', null);
     expect(all.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata])])).toEqual([
-      ['t', [[0, 10n, 'meta'], [1, 20n, 'meta']]],
+      [
+        't',
+        [
+          [0, 10n, 'meta'],
+          [1, 20n, 'meta'],
+        ],
+      ],
       ['u', [[0, 5n, 'meta']]],
     ]);
     const some = h.coordinator.offsets.fetch('g', [{ name: 't', partitionIndexes: [1, 5] }]);
@@ -73,11 +96,18 @@ describe('committed offsets', () => {
     const big = commit();
     big.topics[0]!.partitions[0]!.committedMetadata = 'x'.repeat(101);
     expect(await errors(h, big)).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE]);
-    expect(await errors(h, commit({ offsets: [['missing', 0, 1n], ['t', 9, 1n], ['t', 1, 1n]] }))).toEqual([
-      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-      ErrorCode.NONE,
-    ]);
+    expect(
+      await errors(
+        h,
+        commit({
+          offsets: [
+            ['missing', 0, 1n],
+            ['t', 9, 1n],
+            ['t', 1, 1n],
+          ],
+        }),
+      ),
+    ).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NONE]);
     expect(await errors(h, commit({ groupId: 'other', generationId: 3, memberId: 'm' }))).toEqual([ErrorCode.ILLEGAL_GENERATION]);
 
     const member = await consumerGroup(h, 't');
@@ -109,7 +139,14 @@ describe('committed offsets', () => {
     const log = new MemoryGroupLog(3);
     const h = harness({}, log);
     await h.coordinator.offsets.commit(commit({ offsets: [['t', 0, 1n]] }));
-    await h.coordinator.offsets.commit(commit({ offsets: [['t', 0, 2n], ['t', 1, 3n]] }));
+    await h.coordinator.offsets.commit(
+      commit({
+        offsets: [
+          ['t', 0, 2n],
+          ['t', 1, 3n],
+        ],
+      }),
+    );
     await h.coordinator.offsets.commit(commit({ groupId: 'gone', offsets: [['t', 0, 9n]] }));
     expect(h.coordinator.admin.delete('gone')).toBe(ErrorCode.NONE);
     const member = await consumerGroup(h, 't');
@@ -125,7 +162,9 @@ describe('committed offsets', () => {
     expect(described).toMatchObject({ groupState: 'Stable', protocolType: 'consumer', protocolData: 'range' });
     expect(described.members.map((m) => m.memberId)).toEqual([member]);
     // The reloaded member keeps its generation while it heartbeats; silent, it expires.
-    expect(again.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: member, groupInstanceId: null })).toBe(ErrorCode.NONE);
+    expect(again.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: member, groupInstanceId: null })).toBe(
+      ErrorCode.NONE,
+    );
     scheduler.advance(10_000);
     expect(again.coordinator.admin.describe('g').groupState).not.toBe('Stable');
     expect(again.warnings).toEqual([]);
@@ -167,7 +206,16 @@ describe('committed offsets', () => {
   it('honours an explicit retention time (OffsetCommit v2-4) and keeps subscribed topics of active groups', async () => {
     const h = harness({ retentionMs: 100_000, retentionCheckIntervalMs: 10_000 });
     const member = await consumerGroup(h, 't');
-    await h.coordinator.offsets.commit(commit({ generationId: 1, memberId: member, offsets: [['t', 0, 1n], ['u', 0, 1n]] }));
+    await h.coordinator.offsets.commit(
+      commit({
+        generationId: 1,
+        memberId: member,
+        offsets: [
+          ['t', 0, 1n],
+          ['u', 0, 1n],
+        ],
+      }),
+    );
     await h.coordinator.offsets.commit(commit({ groupId: 'short', retentionTimeMs: 20_000 }));
     for (let t = 0; t < 120_000; t += 5_000) {
       h.coordinator.membership.heartbeat({ groupId: 'g', generationId: 1, memberId: member, groupInstanceId: null });
@@ -181,7 +229,16 @@ describe('committed offsets', () => {
   it('deletes offsets of topics the group does not consume (OffsetDelete)', async () => {
     const h = harness();
     const member = await consumerGroup(h, 't');
-    await h.coordinator.offsets.commit(commit({ generationId: 1, memberId: member, offsets: [['t', 0, 1n], ['u', 0, 1n]] }));
+    await h.coordinator.offsets.commit(
+      commit({
+        generationId: 1,
+        memberId: member,
+        offsets: [
+          ['t', 0, 1n],
+          ['u', 0, 1n],
+        ],
+      }),
+    );
     const result = h.coordinator.offsets.deleteOffsets('g', [
       { name: 't', partitions: [{ partitionIndex: 0 }] },
       { name: 'u', partitions: [{ partitionIndex: 0 }] },
@@ -204,7 +261,11 @@ describe('group administration', () => {
     const h = harness();
     await consumerGroup(h, 't');
     await h.coordinator.offsets.commit(commit({ groupId: 'simple' }));
-    const ids = (states: string[], types: string[] = []) => h.coordinator.admin.list(states, types).map((g) => g.groupId).sort();
+    const ids = (states: string[], types: string[] = []) =>
+      h.coordinator.admin
+        .list(states, types)
+        .map((g) => g.groupId)
+        .sort();
     expect(ids([])).toEqual(['g', 'simple']);
     expect(ids(['stable'])).toEqual(['g']);
     expect(ids(['Empty', 'PreparingRebalance'])).toEqual(['simple']);

@@ -68,6 +68,9 @@ describe('grouping segments for one cleaned segment', () => {
 
   it('keeps offsets within an int32 of the group base', () => {
     const far = 2 ** 31;
-    expect(bases(groupSegmentsBySize([seg(0, 1), seg(far - 10, 1), seg(far + 10, 1)], 1000, 100, BigInt(far + 20)))).toEqual([[0], [far - 10, far + 10]]);
+    expect(bases(groupSegmentsBySize([seg(0, 1), seg(far - 10, 1), seg(far + 10, 1)], 1000, 100, BigInt(far + 20)))).toEqual([
+      [0],
+      [far - 10, far + 10],
+    ]);
   });
 });

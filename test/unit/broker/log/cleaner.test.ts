@@ -78,9 +78,22 @@ describe('log cleaner', () => {
 
   it('leaves the active segment alone and cleans only the inactive ones', () => {
     const log = compactedLog({ 'segment.bytes': 100_000 });
-    log.append(keyedBatch([['a', '1'], ['a', '2'], ['b', '1']]), { leaderEpoch: 0 });
+    log.append(
+      keyedBatch([
+        ['a', '1'],
+        ['a', '2'],
+        ['b', '1'],
+      ]),
+      { leaderEpoch: 0 },
+    );
     log.roll();
-    log.append(keyedBatch([['a', '3'], ['a', '4']]), { leaderEpoch: 0 });
+    log.append(
+      keyedBatch([
+        ['a', '3'],
+        ['a', '4'],
+      ]),
+      { leaderEpoch: 0 },
+    );
     const activeBytes = readFileSync(join(log.dir, '00000000000000000003.log'));
 
     cleanerFor([log]).cleanFilthiestLog();
@@ -100,7 +113,13 @@ describe('log cleaner', () => {
   it('keeps tombstones with a delete horizon, then removes them once delete.retention.ms has passed', () => {
     let now = T0;
     const log = compactedLog({ 'delete.retention.ms': 60_000 }, () => now);
-    log.append(keyedBatch([['gone', 'v1'], ['kept', 'v1']]), { leaderEpoch: 0 });
+    log.append(
+      keyedBatch([
+        ['gone', 'v1'],
+        ['kept', 'v1'],
+      ]),
+      { leaderEpoch: 0 },
+    );
     log.append(keyedBatch([['gone', null]]), { leaderEpoch: 0 });
     log.append(keyedBatch([['other', 'v']]), { leaderEpoch: 0 });
     log.roll();
@@ -129,10 +148,28 @@ describe('log cleaner', () => {
     expect(cleaner.cleanFilthiestLog()).toBeUndefined();
   });
 
-  it('keeps a batch emptied by cleaning when it is an idempotent producer\'s last one', () => {
+  it("keeps a batch emptied by cleaning when it is an idempotent producer's last one", () => {
     const log = compactedLog({ 'segment.bytes': 100_000 });
-    log.append(keyedBatch([['k', 'old'], ['j', 'old']], { producerId: 7n, producerEpoch: 2, baseSequence: 10 }), { leaderEpoch: 0 });
-    log.append(keyedBatch([['k', 'new'], ['j', 'new']], { producerId: 8n, producerEpoch: 0, baseSequence: 0 }), { leaderEpoch: 0 });
+    log.append(
+      keyedBatch(
+        [
+          ['k', 'old'],
+          ['j', 'old'],
+        ],
+        { producerId: 7n, producerEpoch: 2, baseSequence: 10 },
+      ),
+      { leaderEpoch: 0 },
+    );
+    log.append(
+      keyedBatch(
+        [
+          ['k', 'new'],
+          ['j', 'new'],
+        ],
+        { producerId: 8n, producerEpoch: 0, baseSequence: 0 },
+      ),
+      { leaderEpoch: 0 },
+    );
     log.append(keyedBatch([['x', 'old']]), { leaderEpoch: 0 });
     log.append(keyedBatch([['x', 'new']]), { leaderEpoch: 0 });
     log.append(keyedBatch([['y', '1']]), { leaderEpoch: 0 });
@@ -163,7 +200,17 @@ describe('log cleaner', () => {
 
   it('re-encodes compressed batches with their codec and drops records without a key', () => {
     const log = compactedLog({ 'segment.bytes': 100_000 });
-    log.append(keyedBatch([['a', 'x'.repeat(200)], ['a', 'y'.repeat(200)], ['b', 'z']], { compression: 'zstd' }), { leaderEpoch: 0 });
+    log.append(
+      keyedBatch(
+        [
+          ['a', 'x'.repeat(200)],
+          ['a', 'y'.repeat(200)],
+          ['b', 'z'],
+        ],
+        { compression: 'zstd' },
+      ),
+      { leaderEpoch: 0 },
+    );
     log.append(keyedBatch([[null, 'no key']]), { leaderEpoch: 0 });
     log.roll();
 
@@ -192,7 +239,11 @@ describe('log cleaner', () => {
     expect(cleaner.cleanFilthiestLog()).toBe(log);
     // The recent half is untouched: all 40 of its records remain; the old half is down to k0 and k1.
     expect(storedRecords(log).filter((r) => r.offset >= 40n)).toHaveLength(40);
-    expect(storedRecords(log).filter((r) => r.offset < 40n).map((r) => r.offset)).toEqual([38n, 39n]);
+    expect(
+      storedRecords(log)
+        .filter((r) => r.offset < 40n)
+        .map((r) => r.offset),
+    ).toEqual([38n, 39n]);
 
     // Once everything is cleaned, new dirt of a small share of the log stays below the 0.5 ratio.
     now = T0 + 20_000;

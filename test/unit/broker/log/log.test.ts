@@ -156,7 +156,9 @@ describe('Log append and read', () => {
   it('rolls by size, with 20-digit segment names', async () => {
     const log = openLog({ 'segment.bytes': 1000 });
     await appendAll(log, await makeBatches(30, 2));
-    const logs = readdirSync(log.dir).filter((f) => f.endsWith('.log')).sort();
+    const logs = readdirSync(log.dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     expect(logs.length).toBeGreaterThan(2);
     expect(logs.map((f) => BigInt(f.slice(0, 20)))).toEqual(log.segmentBaseOffsets);
     for (const f of logs) {
@@ -211,7 +213,7 @@ describe('Log append and read', () => {
     expect(() => log.append(batch, { leaderEpoch: 0 })).toThrow(expect.objectContaining({ code: 'LOG_CLOSED' }));
   });
 
-  it('appends a follower\'s batches with their own offsets', async () => {
+  it("appends a follower's batches with their own offsets", async () => {
     const log = openLog();
     const b = await makeBatch({ values: ['a', 'b'] });
     b.writeBigInt64BE(10n, 0);
@@ -381,14 +383,31 @@ describe('Log flushing and batch headers', () => {
     log.append(await makeBatch({ values: ['a', 'b'] }), { leaderEpoch: 3 });
     log.append(await makeBatch({ values: ['c', 'd', 'e'], producerId: 42n, producerEpoch: 1, baseSequence: 10 }), { leaderEpoch: 3 });
     log.append(
-      await makeBatch({ values: ['f', 'g', 'h', 'i', 'j'], producerId: 43n, producerEpoch: 0, baseSequence: 0x7fffffff - 1, transactional: true }),
+      await makeBatch({
+        values: ['f', 'g', 'h', 'i', 'j'],
+        producerId: 43n,
+        producerEpoch: 0,
+        baseSequence: 0x7fffffff - 1,
+        transactional: true,
+      }),
       { leaderEpoch: 3 },
     );
     const seen: LogBatch[] = [];
     log.forEachBatch(0n, (b) => {
       seen.push(b);
     });
-    expect(seen.map((b) => [b.baseOffset, b.lastOffset, b.producerId, b.producerEpoch, b.baseSequence, b.lastSequence, b.isTransactional, b.isControl])).toEqual([
+    expect(
+      seen.map((b) => [
+        b.baseOffset,
+        b.lastOffset,
+        b.producerId,
+        b.producerEpoch,
+        b.baseSequence,
+        b.lastSequence,
+        b.isTransactional,
+        b.isControl,
+      ]),
+    ).toEqual([
       [0n, 1n, -1n, -1, -1, -1, false, false],
       [2n, 4n, 42n, 1, 10, 12, false, false],
       [5n, 9n, 43n, 0, 0x7fffffff - 1, 2, true, false],

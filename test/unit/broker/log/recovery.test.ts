@@ -28,7 +28,14 @@ async function writtenLog(n: number, overrides: Partial<LogConfig> = {}): Promis
   return { dir: tmp.path, log };
 }
 
-const lastSegment = (dir: string) => join(dir, readdirSync(dir).filter((f) => f.endsWith('.log')).sort().at(-1)!);
+const lastSegment = (dir: string) =>
+  join(
+    dir,
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .at(-1)!,
+  );
 
 /** Every offset below the log end readable through the index, values in order, nothing missing. */
 async function expectIntact(log: Log, count: number): Promise<void> {
@@ -78,7 +85,9 @@ describe('Log crash recovery', () => {
 
   it('cuts at an impossible header (bad magic, offsets going back) and drops later segments', async () => {
     const { dir } = await writtenLog(30, { 'segment.bytes': 700 });
-    const segments = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+    const segments = readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     expect(segments.length).toBeGreaterThan(3);
     // second segment: its third batch gets magic 1
     const path = join(dir, segments[1]!);
@@ -96,7 +105,9 @@ describe('Log crash recovery', () => {
 
   it('starts recovery at the recovery point, trusting the segments below it', async () => {
     const { dir } = await writtenLog(30, { 'segment.bytes': 700 });
-    const segments = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+    const segments = readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     const first = join(dir, segments[0]!);
     const bytes = readFileSync(first);
     bytes[bytes.length - 3]! ^= 0xff; // below the recovery point: not scanned
@@ -113,7 +124,9 @@ describe('Log crash recovery', () => {
 
   it('rebuilds a missing or corrupt index even after a clean shutdown', async () => {
     const { dir } = await writtenLog(40, { 'segment.bytes': 1000 });
-    const indexes = readdirSync(dir).filter((f) => f.endsWith('.index')).sort();
+    const indexes = readdirSync(dir)
+      .filter((f) => f.endsWith('.index'))
+      .sort();
     const original = readFileSync(join(dir, indexes[0]!));
     expect(original.length).toBeGreaterThan(8);
     unlinkSync(join(dir, indexes[0]!));

@@ -16,7 +16,10 @@ afterEach(() => {
 function logWritten(epochs: readonly { epoch: number; count: number }[]): Log {
   const dir = mkdtempSync(join(tmpdir(), 'kts-epochs-'));
   const log = Log.open({ dir, topicPartition: { topic: 't', partition: 0 }, config: DEFAULT_LOG_CONFIG, hadCleanShutdown: true });
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => log.close());
+  cleanups.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => log.close(),
+  );
   for (const { epoch, count } of epochs) {
     const records = Array.from({ length: count }, (_, i) => ({ value: Buffer.from(`r${i}`) }));
     log.append(encodeBatch({ records }), { leaderEpoch: epoch });
@@ -26,7 +29,11 @@ function logWritten(epochs: readonly { epoch: number; count: number }[]): Log {
 
 describe('LeaderEpochCache (Kafka’s endOffsetFor)', () => {
   it('ends the current epoch at the log end and older ones where the next epoch starts', () => {
-    const log = logWritten([{ epoch: 0, count: 3 }, { epoch: 2, count: 4 }, { epoch: 5, count: 2 }]);
+    const log = logWritten([
+      { epoch: 0, count: 3 },
+      { epoch: 2, count: 4 },
+      { epoch: 5, count: 2 },
+    ]);
     const cache = new LeaderEpochCache(log, 5);
     const end = (epoch: number) => cache.endOffsetFor(epoch, log.logStartOffset, log.logEndOffset);
     expect(end(5)).toEqual({ leaderEpoch: 5, endOffset: 9n });
@@ -38,7 +45,10 @@ describe('LeaderEpochCache (Kafka’s endOffsetFor)', () => {
   });
 
   it('starts a new leader’s epoch at the log end, and forgets epochs below the log start', () => {
-    const log = logWritten([{ epoch: 0, count: 3 }, { epoch: 1, count: 3 }]);
+    const log = logWritten([
+      { epoch: 0, count: 3 },
+      { epoch: 1, count: 3 },
+    ]);
     const cache = new LeaderEpochCache(log, 4);
     expect(cache.endOffsetFor(1, 0n, log.logEndOffset)).toEqual({ leaderEpoch: 1, endOffset: 6n });
     expect(cache.endOffsetFor(4, 0n, log.logEndOffset)).toEqual({ leaderEpoch: 4, endOffset: 6n });

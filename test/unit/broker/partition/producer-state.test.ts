@@ -3,7 +3,12 @@ import { ApiError } from '../../../../src/broker/api-error.js';
 import { ProducerStateManager } from '../../../../src/broker/partition/producer-state.js';
 
 const INT32_MAX = 0x7fffffff;
-const batch = (baseSequence: number, count: number, producerEpoch = 0) => ({ producerId: 7n, producerEpoch, baseSequence, lastOffsetDelta: count - 1 });
+const batch = (baseSequence: number, count: number, producerEpoch = 0) => ({
+  producerId: 7n,
+  producerEpoch,
+  baseSequence,
+  lastOffsetDelta: count - 1,
+});
 
 function refusal(run: () => unknown): string | undefined {
   try {

@@ -27,7 +27,9 @@ describe('client quota entity paths', () => {
   });
 
   it('reads nothing from a path that names no entity', () => {
-    expect(['topics/t', 'users', 'users/a/clients', 'clients/a/users/b', 'users/%E0', 'users/a/b'].map(entityOfPath)).toEqual(Array(6).fill(undefined));
+    expect(['topics/t', 'users', 'users/a/clients', 'clients/a/users/b', 'users/%E0', 'users/a/b'].map(entityOfPath)).toEqual(
+      Array(6).fill(undefined),
+    );
   });
 
   it('prints as Java’s ClientQuotaEntity', () => {

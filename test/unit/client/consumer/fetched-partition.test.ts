@@ -30,7 +30,10 @@ function readAll(fetched: FetchedPartition): Plain[] {
 
 const values = (records: Plain[]) => records.map((r) => r.value?.toString() ?? null);
 
-function fetched(batches: Buffer[], options: { from?: bigint; aborted?: Array<{ producerId: bigint; firstOffset: bigint }> | null; checkCrcs?: boolean } = {}) {
+function fetched(
+  batches: Buffer[],
+  options: { from?: bigint; aborted?: Array<{ producerId: bigint; firstOffset: bigint }> | null; checkCrcs?: boolean } = {},
+) {
   const records = Buffer.concat(batches);
   const from = options.from ?? 0n;
   return new FetchedPartition('t', 3, from, nextOffsetAfter(records, from), 100n, records, {
@@ -41,7 +44,8 @@ function fetched(batches: Buffer[], options: { from?: bigint; aborted?: Array<{ 
 
 const batch = (baseOffset: bigint, vals: string[], extra: Partial<BatchInput> = {}) =>
   encodeBatch({ baseOffset, records: vals.map((v) => ({ value: Buffer.from(v), timestamp: 1000n + BigInt(v.length) })), ...extra });
-const txn = (baseOffset: bigint, producerId: bigint, vals: string[]) => batch(baseOffset, vals, { transactional: true, producerId, producerEpoch: 0 });
+const txn = (baseOffset: bigint, producerId: bigint, vals: string[]) =>
+  batch(baseOffset, vals, { transactional: true, producerId, producerEpoch: 0 });
 const marker = (baseOffset: bigint, producerId: bigint, commit: boolean) =>
   encodeBatch({ ...endTxnMarkerBatch({ commit, producerId, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 5n }), baseOffset });
 
@@ -50,7 +54,16 @@ describe('FetchedPartition', () => {
     const b = encodeBatch({
       baseOffset: 10n,
       records: [
-        { key: Buffer.from('k'), value: Buffer.from('v'), headers: [{ key: 'h', value: Buffer.from('x') }, { key: 'n', value: null }, { key: 'h', value: Buffer.from('') }], timestamp: 1234n },
+        {
+          key: Buffer.from('k'),
+          value: Buffer.from('v'),
+          headers: [
+            { key: 'h', value: Buffer.from('x') },
+            { key: 'n', value: null },
+            { key: 'h', value: Buffer.from('') },
+          ],
+          timestamp: 1234n,
+        },
         { key: null, value: null, timestamp: 1235n },
       ],
     });
@@ -64,7 +77,11 @@ describe('FetchedPartition', () => {
         timestampType: 'CreateTime',
         key: Buffer.from('k'),
         value: Buffer.from('v'),
-        headers: [{ key: 'h', value: 'x' }, { key: 'n', value: null }, { key: 'h', value: '' }],
+        headers: [
+          { key: 'h', value: 'x' },
+          { key: 'n', value: null },
+          { key: 'h', value: '' },
+        ],
       },
       { topic: 't', partition: 3, offset: '11', timestamp: '1235', timestampType: 'CreateTime', key: null, value: null, headers: [] },
     ]);
@@ -114,7 +131,14 @@ describe('FetchedPartition', () => {
   });
 
   it('reads legacy magic 0 and 1 message sets', () => {
-    const v1 = encodeMessageSet({ magic: 1, compression: 'gzip', messages: [{ offset: 0n, value: Buffer.from('m1'), timestamp: 77n }, { offset: 1n, value: Buffer.from('m2'), timestamp: 78n }] });
+    const v1 = encodeMessageSet({
+      magic: 1,
+      compression: 'gzip',
+      messages: [
+        { offset: 0n, value: Buffer.from('m1'), timestamp: 77n },
+        { offset: 1n, value: Buffer.from('m2'), timestamp: 78n },
+      ],
+    });
     const v0 = encodeMessageSet({ magic: 0, messages: [{ offset: 2n, key: Buffer.from('k'), value: Buffer.from('m3') }] });
     const records = readAll(fetched([v1, v0]));
     expect(records.map((r) => [r.offset, r.timestamp, r.timestampType, r.value?.toString()])).toEqual([
@@ -135,7 +159,9 @@ describe('FetchedPartition', () => {
     const b = batch(5n, ['abc']);
     b[b.length - 2] ^= 0xff;
     expect(() => readAll(fetched([b], { from: 5n }))).toThrow(CorruptRecordsError);
-    expect(() => readAll(fetched([b], { from: 5n }))).toThrow(/^corrupt records in t-3 at offset 5: record is corrupt \(stored crc = \d+, computed crc = \d+\)$/);
+    expect(() => readAll(fetched([b], { from: 5n }))).toThrow(
+      /^corrupt records in t-3 at offset 5: record is corrupt \(stored crc = \d+, computed crc = \d+\)$/,
+    );
     expect(readAll(fetched([b], { from: 5n, checkCrcs: false }))).toHaveLength(1);
 
     const badLength = batch(0n, ['abc']);

@@ -39,7 +39,10 @@ describe('ListOffsets versions', () => {
     const answers = await listOffsets(target(9), true, queries);
     expect(sent.map((s) => s.version)).toEqual([9]);
     expect(sent[0]!.request.isolationLevel).toBe(1);
-    expect(sent[0]!.request.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)])).toEqual([['a', [0, 2]], ['b', [1]]]);
+    expect(sent[0]!.request.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)])).toEqual([
+      ['a', [0, 2]],
+      ['b', [1]],
+    ]);
     expect(answers.map((a) => [a.query.partition, a.errorCode, a.offset])).toEqual([
       [0, ErrorCode.NONE, -1n],
       [1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n],

@@ -92,7 +92,9 @@ describe('partitioner.class', () => {
     const cls = await loadPartitioner(
       write('cls.mjs', 'export default class { n = 0; partition(r, c) { return this.n++ % c.partitions; } }'),
     );
-    expect([cls!(record(''), cluster), cls!(record(''), cluster), cls!(record(''), cluster), cls!(record(''), cluster)]).toEqual([0, 1, 2, 0]);
+    expect([cls!(record(''), cluster), cls!(record(''), cluster), cls!(record(''), cluster), cls!(record(''), cluster)]).toEqual([
+      0, 1, 2, 0,
+    ]);
     const obj = await loadPartitioner(write('obj.cjs', 'module.exports = { partition: (r, c) => c.availablePartitions.at(-1) };'));
     expect(obj!(record(''), cluster)).toBe(2);
   });

@@ -11,29 +11,44 @@ describe('ProducerBatch', () => {
   it('encodes records that the batch decoder reads back, for every codec', () => {
     const record = fc.record({
       key: fc.option(fc.uint8Array({ maxLength: 20 }).map((a) => Buffer.from(a))),
-      value: fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)))),
+      value: fc.option(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+        ),
+      ),
       headers: fc.array(fc.record({ key: fc.string({ maxLength: 5 }), value: fc.option(fc.string({ maxLength: 5 })) }), { maxLength: 3 }),
       delta: fc.integer({ min: -5000, max: 5000 }),
     });
     fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 30 }), fc.constantFrom('none', 'gzip', 'snappy', 'lz4', 'zstd' as const), (records, codec) => {
-        const batch = new ProducerBatch('t', 0, 1 << 16, 0, 1 << 20, 1);
-        const base = 1_700_000_000_000;
-        for (const r of records) expect(batch.tryAppend(base + r.delta, r.key, r.value, r.headers, noop)).toBeGreaterThan(0);
-        batch.close(codec, undefined);
-        batch.stamp(42n, 3, 7);
-        const decoded = decodeBatch(batch.encoded!, LIMITS);
-        expect(decoded).toMatchObject({ compression: codec, producerId: 42n, producerEpoch: 3, baseSequence: 7, recordsCount: records.length });
-        expect(decoded.records.map((r) => [r.key, r.value, r.timestamp, r.headers])).toEqual(
-          records.map((r) => [
-            r.key,
-            r.value === null ? null : Buffer.from(r.value),
-            BigInt(base + r.delta),
-            r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : Buffer.from(h.value) })),
-          ]),
-        );
-        expect(decoded.maxTimestamp).toBe(BigInt(base + Math.max(...records.map((r) => r.delta))));
-      }),
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('none', 'gzip', 'snappy', 'lz4', 'zstd' as const),
+        (records, codec) => {
+          const batch = new ProducerBatch('t', 0, 1 << 16, 0, 1 << 20, 1);
+          const base = 1_700_000_000_000;
+          for (const r of records) expect(batch.tryAppend(base + r.delta, r.key, r.value, r.headers, noop)).toBeGreaterThan(0);
+          batch.close(codec, undefined);
+          batch.stamp(42n, 3, 7);
+          const decoded = decodeBatch(batch.encoded!, LIMITS);
+          expect(decoded).toMatchObject({
+            compression: codec,
+            producerId: 42n,
+            producerEpoch: 3,
+            baseSequence: 7,
+            recordsCount: records.length,
+          });
+          expect(decoded.records.map((r) => [r.key, r.value, r.timestamp, r.headers])).toEqual(
+            records.map((r) => [
+              r.key,
+              r.value === null ? null : Buffer.from(r.value),
+              BigInt(base + r.delta),
+              r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : Buffer.from(h.value) })),
+            ]),
+          );
+          expect(decoded.maxTimestamp).toBe(BigInt(base + Math.max(...records.map((r) => r.delta))));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -8,7 +8,12 @@ import { encodeBatch } from '../../../../src/protocol/records/record-batch.js';
  * `count` records, its header (offset range, length, CRC) consistent with that: only the records
  * themselves can be wrong.
  */
-export function withRecordBytes(codec: CompressionName, records: RecordInput[], edit: (raw: Buffer) => Buffer, count = records.length): Buffer {
+export function withRecordBytes(
+  codec: CompressionName,
+  records: RecordInput[],
+  edit: (raw: Buffer) => Buffer,
+  count = records.length,
+): Buffer {
   const plain = encodeBatch({ records });
   const body = compress(codec, edit(Buffer.from(plain.subarray(BATCH.HEADER_SIZE))));
   const b = Buffer.concat([plain.subarray(0, BATCH.HEADER_SIZE), body]);

@@ -25,7 +25,11 @@ const FRAMING_ONLY: ProducedRecordRules = {
   maxDecompressedBytes: LIMIT.maxDecompressedBytes,
 };
 /** Every per-record rule switched on. */
-const ALL_RULES: ProducedRecordRules = { ...FRAMING_ONLY, requireKeys: true, timestampWindow: { now: 2 ** 49, beforeMaxMs: 2 ** 48, afterMaxMs: 2 ** 48 } };
+const ALL_RULES: ProducedRecordRules = {
+  ...FRAMING_ONLY,
+  requireKeys: true,
+  timestampWindow: { now: 2 ** 49, beforeMaxMs: 2 ** 48, afterMaxMs: 2 ** 48 },
+};
 
 function validateProduced(bytes: Buffer, rules: ProducedRecordRules): void {
   validateProducedRecords(bytes, validateProduceRecords(bytes, 11), rules);
@@ -80,7 +84,10 @@ describe('fuzz', () => {
   });
 
   it('random bytes only ever raise RecordsErrors', () => {
-    fc.assert(fc.property(bytesArb(300), (bytes) => readAll(bytes)), RUNS);
+    fc.assert(
+      fc.property(bytesArb(300), (bytes) => readAll(bytes)),
+      RUNS,
+    );
   });
 
   it('random bytes behind a plausible v2 header only raise RecordsErrors', () => {

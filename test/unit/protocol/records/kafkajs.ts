@@ -13,10 +13,7 @@ export const { RecordBatch } = require(`${base}/recordBatch/v0`) as { RecordBatc
 export const KafkajsRecord = require(`${base}/recordBatch/record/v0`) as Fn<Record<string, unknown>, Encoder>;
 export const decodeKafkajsBatch = require(`${base}/recordBatch/v0/decoder`) as Fn<unknown, Promise<KafkajsBatch>>;
 export const MessageSet = require(`${base}/messageSet`) as Fn<Record<string, unknown>, Encoder>;
-export const decodeKafkajsMessageSet = require(`${base}/messageSet/decoder`) as (
-  d: unknown,
-  size: number,
-) => Promise<KafkajsMessage[]>;
+export const decodeKafkajsMessageSet = require(`${base}/messageSet/decoder`) as (d: unknown, size: number) => Promise<KafkajsMessage[]>;
 export const KafkajsMessage = require(`${base}/message`) as Fn<{ version: number }, Fn<Record<string, unknown>, Encoder>>;
 export const gzipCodec = require(`${base}/message/compression/gzip`) as { compress(e: Encoder): Promise<Buffer> };
 

@@ -5,11 +5,7 @@ import { compress } from '../../../../src/protocol/records/compression.js';
 import { crc32 } from '../../../../src/protocol/records/crc.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
 import { downConvert, upConvert } from '../../../../src/protocol/records/legacy-conversion.js';
-import {
-  type LegacyMagic,
-  decodeMessageSet,
-  encodeMessageSet,
-} from '../../../../src/protocol/records/legacy-message-set.js';
+import { type LegacyMagic, decodeMessageSet, encodeMessageSet } from '../../../../src/protocol/records/legacy-message-set.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
 import { validateBatches } from '../../../../src/protocol/records/validate.js';
 import { KafkajsDecoder, MessageSet, decodeKafkajsMessageSet, gzipCodec } from './kafkajs.js';
@@ -104,7 +100,10 @@ describe('legacy message sets against kafkajs', () => {
   it('decodes a kafkajs Produce v2 gzip wrapper (wrapper offset 0, relative inner offsets)', async () => {
     const entries = [0, 1, 2].map((i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), timestamp: Number(T0) + i }));
     const inner = MessageSet({ messageVersion: 1, compression: 1, entries });
-    const wrapper = MessageSet({ messageVersion: 1, entries: [{ compression: 1, timestamp: Number(T0), value: await gzipCodec.compress(inner) }] });
+    const wrapper = MessageSet({
+      messageVersion: 1,
+      entries: [{ compression: 1, timestamp: Number(T0), value: await gzipCodec.compress(inner) }],
+    });
     const decoded = decodeMessageSet(wrapper.buffer, PRODUCE);
     expect(simplify(decoded)).toEqual([
       [0n, T0, 'k0', 'v0'],
@@ -129,10 +128,26 @@ describe('legacy message sets against kafkajs', () => {
 
 describe('conversion between formats', () => {
   const batches = [
-    encodeBatch({ baseOffset: 0n, records: [{ key: Buffer.from('a'), value: Buffer.from('1'), timestamp: T0, headers: [{ key: 'dropped', value: null }] }] }),
+    encodeBatch({
+      baseOffset: 0n,
+      records: [{ key: Buffer.from('a'), value: Buffer.from('1'), timestamp: T0, headers: [{ key: 'dropped', value: null }] }],
+    }),
     encodeBatch(endTxnMarkerBatch({ commit: true, producerId: 3n, producerEpoch: 0, coordinatorEpoch: 0, timestamp: T0 })),
-    encodeBatch({ baseOffset: 2n, compression: 'gzip', records: [{ value: Buffer.from('2'), timestamp: T0 + 1n }, { value: Buffer.from('3'), timestamp: T0 + 2n }] }),
-    encodeBatch({ baseOffset: 4n, compression: 'lz4', timestampType: 'LogAppendTime', maxTimestamp: T0 + 50n, records: [{ value: Buffer.from('4'), timestamp: T0 }] }),
+    encodeBatch({
+      baseOffset: 2n,
+      compression: 'gzip',
+      records: [
+        { value: Buffer.from('2'), timestamp: T0 + 1n },
+        { value: Buffer.from('3'), timestamp: T0 + 2n },
+      ],
+    }),
+    encodeBatch({
+      baseOffset: 4n,
+      compression: 'lz4',
+      timestampType: 'LogAppendTime',
+      maxTimestamp: T0 + 50n,
+      records: [{ value: Buffer.from('4'), timestamp: T0 }],
+    }),
     encodeBatch({ baseOffset: 9n, records: [], lastOffsetDelta: 0 }),
   ];
   const v2 = Buffer.concat(batches);

@@ -20,7 +20,12 @@ const RULES: ProducedRecordRules = {
 };
 
 function records(n: number, extra: (i: number) => Partial<RecordInput> = () => ({})): RecordInput[] {
-  return Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(40, i), timestamp: BigInt(NOW + i), ...extra(i) }));
+  return Array.from({ length: n }, (_, i) => ({
+    key: Buffer.from(`k${i}`),
+    value: Buffer.alloc(40, i),
+    timestamp: BigInt(NOW + i),
+    ...extra(i),
+  }));
 }
 
 /** Header-validates `bytes` as Produce v11 does, then checks its records. */
@@ -91,7 +96,10 @@ describe.each(CODECS)('validateProducedRecords, %s', (codec) => {
     const input = batch({ records: records(3, (i) => (i === 1 ? { timestamp: hourAgo } : {})) });
     const window = { now: NOW + 2, beforeMaxMs: 60_000, afterMaxMs: 1_000 };
     const error = rejection(() => validate(input, { timestampWindow: window }));
-    expect(error).toMatchObject({ errorCode: ErrorCode.INVALID_TIMESTAMP, message: 'One or more records have been rejected due to invalid timestamp' });
+    expect(error).toMatchObject({
+      errorCode: ErrorCode.INVALID_TIMESTAMP,
+      message: 'One or more records have been rejected due to invalid timestamp',
+    });
     expect(error.recordErrors).toEqual([
       {
         batchIndex: 1,

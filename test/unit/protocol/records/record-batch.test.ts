@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH, type CompressionName, readBatchHeader } from '../../../../src/protocol/records/batch-header.js';
 import { iterateBatches } from '../../../../src/protocol/records/batch-iterator.js';
-import {
-  CONTROL_TYPE,
-  decodeControlKey,
-  decodeEndTxnMarker,
-  endTxnMarkerBatch,
-} from '../../../../src/protocol/records/control-record.js';
+import { CONTROL_TYPE, decodeControlKey, decodeEndTxnMarker, endTxnMarkerBatch } from '../../../../src/protocol/records/control-record.js';
 import { RecordsError } from '../../../../src/protocol/records/errors.js';
 import type { RecordInput } from '../../../../src/protocol/records/record.js';
 import { type BatchInput, decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
-import {
-  KafkajsDecoder,
-  KafkajsRecord,
-  Long,
-  RecordBatch,
-  decodeKafkajsBatch,
-} from './kafkajs.js';
+import { KafkajsDecoder, KafkajsRecord, Long, RecordBatch, decodeKafkajsBatch } from './kafkajs.js';
 
 const CODECS: CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const LIMIT = { maxDecompressedBytes: 16 << 20 };
@@ -39,7 +28,10 @@ const SHAPES: Record<string, Omit<BatchInput, 'compression'>> = {
     ],
   },
   'timestamps before the first record': {
-    records: [{ value: Buffer.from('a'), timestamp: T0 }, { value: Buffer.from('b'), timestamp: T0 - 5000n }],
+    records: [
+      { value: Buffer.from('a'), timestamp: T0 },
+      { value: Buffer.from('b'), timestamp: T0 - 5000n },
+    ],
   },
   'empty (after compaction)': { records: [], baseOffset: 100n, lastOffsetDelta: 9 },
   'compacted gaps': {
@@ -51,7 +43,11 @@ const SHAPES: Record<string, Omit<BatchInput, 'compression'>> = {
     lastOffsetDelta: 9,
   },
   'idempotent, transactional, LogAppendTime': {
-    records: Array.from({ length: 300 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(i % 40, i), timestamp: T0 + BigInt(i) })),
+    records: Array.from({ length: 300 }, (_, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.alloc(i % 40, i),
+      timestamp: T0 + BigInt(i),
+    })),
     baseOffset: 12345678901n,
     partitionLeaderEpoch: 7,
     producerId: 4242n,
@@ -67,7 +63,14 @@ const SHAPES: Record<string, Omit<BatchInput, 'compression'>> = {
 function expectRecords(actual: ReturnType<typeof decodeBatch>, input: BatchInput): void {
   const logAppend = input.timestampType === 'LogAppendTime';
   const base = input.baseOffset ?? 0n;
-  expect(actual.records.map((r) => ({ ...r, key: r.key && [...r.key], value: r.value && [...r.value], headers: r.headers.map((h) => ({ key: h.key, value: h.value && [...h.value] })) }))).toEqual(
+  expect(
+    actual.records.map((r) => ({
+      ...r,
+      key: r.key && [...r.key],
+      value: r.value && [...r.value],
+      headers: r.headers.map((h) => ({ key: h.key, value: h.value && [...h.value] })),
+    })),
+  ).toEqual(
     input.records.map((r: RecordInput, i) => ({
       offset: base + BigInt(r.offsetDelta ?? i),
       timestamp: logAppend ? input.maxTimestamp : r.timestamp,
@@ -114,15 +117,16 @@ describe('v2 record batches', () => {
   });
 
   it('encodes transaction markers as control batches', () => {
-    const bytes = encodeBatch(
-      endTxnMarkerBatch({ commit: true, producerId: 9n, producerEpoch: 2, coordinatorEpoch: 17, timestamp: T0 }),
-    );
+    const bytes = encodeBatch(endTxnMarkerBatch({ commit: true, producerId: 9n, producerEpoch: 2, coordinatorEpoch: 17, timestamp: T0 }));
     const batch = decodeBatch(bytes, LIMIT);
     expect(batch).toMatchObject({ isControl: true, isTransactional: true, producerId: 9n, producerEpoch: 2, recordsCount: 1 });
     const [marker] = batch.records;
     expect(decodeControlKey(marker!.key)).toEqual({ version: 0, type: CONTROL_TYPE.COMMIT });
     expect(decodeEndTxnMarker(marker!.value)).toEqual({ version: 0, coordinatorEpoch: 17 });
-    const abort = decodeBatch(encodeBatch(endTxnMarkerBatch({ commit: false, producerId: 9n, producerEpoch: 2, coordinatorEpoch: 1, timestamp: T0 })), LIMIT);
+    const abort = decodeBatch(
+      encodeBatch(endTxnMarkerBatch({ commit: false, producerId: 9n, producerEpoch: 2, coordinatorEpoch: 1, timestamp: T0 })),
+      LIMIT,
+    );
     expect(decodeControlKey(abort.records[0]!.key).type).toBe(CONTROL_TYPE.ABORT);
   });
 
@@ -162,7 +166,13 @@ describe('v2 batches against kafkajs', () => {
 
     it(`decodes what kafkajs encodes (${codec})`, async () => {
       const records = [
-        KafkajsRecord({ offsetDelta: 0, timestampDelta: 0, key: Buffer.from('k0'), value: Buffer.from('v0'), headers: { a: Buffer.from('1'), b: [Buffer.from('2'), Buffer.from('3')] } }),
+        KafkajsRecord({
+          offsetDelta: 0,
+          timestampDelta: 0,
+          key: Buffer.from('k0'),
+          value: Buffer.from('v0'),
+          headers: { a: Buffer.from('1'), b: [Buffer.from('2'), Buffer.from('3')] },
+        }),
         KafkajsRecord({ offsetDelta: 1, timestampDelta: 250, key: null, value: Buffer.from('v1') }),
         KafkajsRecord({ offsetDelta: 2, timestampDelta: 1, key: Buffer.from('k2'), value: null }),
       ];

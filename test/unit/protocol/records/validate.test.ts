@@ -27,11 +27,36 @@ function patched(batch: Buffer, edit: (b: Buffer) => void): Buffer {
 describe('validateBatches', () => {
   it('summarises each batch without decoding records', () => {
     const a = encodeBatch({ records: records(3), producerId: 7n, producerEpoch: 1, baseSequence: 0 });
-    const b = encodeBatch({ records: records(5), compression: 'zstd', transactional: true, producerId: 7n, producerEpoch: 1, baseSequence: 3 });
+    const b = encodeBatch({
+      records: records(5),
+      compression: 'zstd',
+      transactional: true,
+      producerId: 7n,
+      producerEpoch: 1,
+      baseSequence: 3,
+    });
     const summaries = validateBatches(Buffer.concat([a, b]), 'client');
     expect(summaries).toEqual([
-      expect.objectContaining({ position: 0, size: a.length, recordsCount: 3, lastOffsetDelta: 2, maxTimestamp: T0 + 2n, producerId: 7n, baseSequence: 0, compression: 'none', isTransactional: false }),
-      expect.objectContaining({ position: a.length, size: b.length, recordsCount: 5, maxTimestamp: T0 + 4n, compression: 'zstd', isTransactional: true, baseSequence: 3 }),
+      expect.objectContaining({
+        position: 0,
+        size: a.length,
+        recordsCount: 3,
+        lastOffsetDelta: 2,
+        maxTimestamp: T0 + 2n,
+        producerId: 7n,
+        baseSequence: 0,
+        compression: 'none',
+        isTransactional: false,
+      }),
+      expect.objectContaining({
+        position: a.length,
+        size: b.length,
+        recordsCount: 5,
+        maxTimestamp: T0 + 4n,
+        compression: 'zstd',
+        isTransactional: true,
+        baseSequence: 3,
+      }),
     ]);
     expect(validateBatches(Buffer.alloc(0), 'client')).toEqual([]);
   });
@@ -71,7 +96,10 @@ describe('validateBatches', () => {
     const longRecord = patched(good, (b) => writeVarint(b, BATCH.HEADER_SIZE, 10_000));
     expect(errorCodeOf(() => validateBatches(longRecord, 'log'))).toBe(ErrorCode.CORRUPT_MESSAGE);
     // Compaction leaves gaps in a stored batch's offsets.
-    const gaps = encodeBatch({ records: [{ value: Buffer.from('a') }, { value: Buffer.from('b'), offsetDelta: 1 }, { value: Buffer.from('c'), offsetDelta: 5 }], lastOffsetDelta: 2 });
+    const gaps = encodeBatch({
+      records: [{ value: Buffer.from('a') }, { value: Buffer.from('b'), offsetDelta: 1 }, { value: Buffer.from('c'), offsetDelta: 5 }],
+      lastOffsetDelta: 2,
+    });
     expect(validateBatches(gaps, 'log')).toHaveLength(1);
     // A produced batch's records are checked later, by validateProducedRecords.
     expect(validateBatches(more, 'client')).toHaveLength(1);
@@ -90,9 +118,7 @@ describe('validateBatches', () => {
   });
 
   it('answers UNSUPPORTED_COMPRESSION_TYPE for codes 5-7 without decompressing', () => {
-    const bytes = patched(encodeBatch({ records: records(1), compression: 'gzip' }), (b) =>
-      b.writeInt16BE(7, BATCH.ATTRIBUTES),
-    );
+    const bytes = patched(encodeBatch({ records: records(1), compression: 'gzip' }), (b) => b.writeInt16BE(7, BATCH.ATTRIBUTES));
     expect(errorCodeOf(() => validateBatches(bytes, 'client'))).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   });
 

@@ -17,7 +17,15 @@ const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
 
 describe('JSON lines envelope', () => {
   it('writes the fields in a fixed order, text as strings and null as null', () => {
-    const line = recordToJson(record({ key: null, headers: [{ key: 'h', value: Buffer.from('x') }, { key: 'h', value: null }] }));
+    const line = recordToJson(
+      record({
+        key: null,
+        headers: [
+          { key: 'h', value: Buffer.from('x') },
+          { key: 'h', value: null },
+        ],
+      }),
+    );
     expect(line).toBe(
       '{"topic":"t","partition":2,"offset":41,"timestamp":1700000000000,"timestampType":"CreateTime",' +
         '"key":null,"value":"v","headers":[{"key":"h","value":"x"},{"key":"h","value":null}]}',
@@ -34,8 +42,14 @@ describe('JSON lines envelope', () => {
   });
 
   it('round-trips any key, value and headers losslessly (null, empty, binary, unicode)', () => {
-    const bytes = fc.option(fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)), { nil: null });
-    const text = fc.option(fc.string().map((s) => Buffer.from(s)), { nil: null });
+    const bytes = fc.option(
+      fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+      { nil: null },
+    );
+    const text = fc.option(
+      fc.string().map((s) => Buffer.from(s)),
+      { nil: null },
+    );
     const payload = fc.oneof(bytes, text);
     fc.assert(
       fc.property(payload, payload, fc.array(fc.record({ key: fc.string(), value: payload }), { maxLength: 4 }), (key, value, headers) => {

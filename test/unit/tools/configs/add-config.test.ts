@@ -19,7 +19,9 @@ describe('--add-config, as Kafka’s ConfigCommand splits it', () => {
   });
 
   it('refuses entries that are not key=value and keys with other characters', () => {
-    expect(() => parseConfigsToAdd('a=b=c', undefined)).toThrow('Invalid entity config: all configs to be added must be in the format "key=val".');
+    expect(() => parseConfigsToAdd('a=b=c', undefined)).toThrow(
+      'Invalid entity config: all configs to be added must be in the format "key=val".',
+    );
     expect(() => parseConfigsToAdd('novalue', undefined)).toThrow('Invalid entity config');
     expect(() => parseConfigsToAdd('bad key=1', undefined)).toThrow('Invalid character found for config key: bad key');
   });
@@ -28,7 +30,10 @@ describe('--add-config, as Kafka’s ConfigCommand splits it', () => {
 describe('kafka-configs flag checks', () => {
   it('resolve shorthand and generic entity flags to types and names', () => {
     expect(validateConfigsFlags({ describe: true, topic: 't' })).toMatchObject({ entityTypes: ['topics'], entityNames: ['t'] });
-    expect(validateConfigsFlags({ alter: true, brokerDefaults: true, deleteConfig: ['x'] })).toMatchObject({ entityTypes: ['brokers'], entityNames: [''] });
+    expect(validateConfigsFlags({ alter: true, brokerDefaults: true, deleteConfig: ['x'] })).toMatchObject({
+      entityTypes: ['brokers'],
+      entityNames: [''],
+    });
     expect(validateConfigsFlags({ describe: true, entityType: ['brokers'], entityDefault: true })).toMatchObject({ entityNames: [''] });
   });
 
@@ -44,14 +49,30 @@ describe('kafka-configs flag checks', () => {
     expect(refusal({ topic: 't' })).toBe('Command must include exactly one action: --describe, --alter');
     expect(refusal({ describe: true, topic: 't', addConfig: 'a=1' })).toBe('Option "[describe]" can\'t be used with option "[add-config]"');
     expect(refusal({ describe: true })).toBe('At least one entity type must be specified');
-    expect(refusal({ describe: true, entityType: ['topics', 'brokers'] })).toBe("Only 'users' and 'clients' entity types may be specified together");
+    expect(refusal({ describe: true, entityType: ['topics', 'brokers'] })).toBe(
+      "Only 'users' and 'clients' entity types may be specified together",
+    );
     expect(refusal({ describe: true, entityType: ['topics'], topic: 't' })).toBe('Duplicate entity type(s) specified: topics');
-    expect(refusal({ describe: true, entityType: ['brokers'], topic: 't' })).toBe("Only 'users' and 'clients' entity types may be specified together");
-    expect(refusal({ describe: true, entityName: ['t'], topic: 't' })).toBe('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
-    expect(refusal({ describe: true, broker: 'zero' })).toBe('The entity name for brokers must be a valid integer broker id, but it is: zero');
-    expect(refusal({ alter: true, entityType: ['topics'], addConfig: 'a=1' })).toBe('an entity name must be specified with --alter of topics');
-    expect(refusal({ alter: true, topic: 't' })).toBe('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
-    expect(refusal({ alter: true, topic: 't', addConfig: 'a=1', addConfigFile: 'f' })).toBe('Only one of --add-config or --add-config-file must be specified');
-    expect(refusal({ describe: true, entityType: ['ips'] })).toMatch(/^Invalid entity type ips, the entity type must be one of topics, clients, users, brokers/);
+    expect(refusal({ describe: true, entityType: ['brokers'], topic: 't' })).toBe(
+      "Only 'users' and 'clients' entity types may be specified together",
+    );
+    expect(refusal({ describe: true, entityName: ['t'], topic: 't' })).toBe(
+      '--entity-{type,name,default} should not be used in conjunction with specific entity flags',
+    );
+    expect(refusal({ describe: true, broker: 'zero' })).toBe(
+      'The entity name for brokers must be a valid integer broker id, but it is: zero',
+    );
+    expect(refusal({ alter: true, entityType: ['topics'], addConfig: 'a=1' })).toBe(
+      'an entity name must be specified with --alter of topics',
+    );
+    expect(refusal({ alter: true, topic: 't' })).toBe(
+      'At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter',
+    );
+    expect(refusal({ alter: true, topic: 't', addConfig: 'a=1', addConfigFile: 'f' })).toBe(
+      'Only one of --add-config or --add-config-file must be specified',
+    );
+    expect(refusal({ describe: true, entityType: ['ips'] })).toMatch(
+      /^Invalid entity type ips, the entity type must be one of topics, clients, users, brokers/,
+    );
   });
 });

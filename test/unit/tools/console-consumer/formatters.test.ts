@@ -34,7 +34,13 @@ describe('DefaultMessageFormatter', () => {
 
   it("matches Kafka's DefaultMessageFormatterTest examples", () => {
     expect(text(kafka({ 'print.partition': 'true', 'print.key': 'true' }), record())).toBe('Partition:0\tkey\tvalue\n');
-    const all = { 'print.timestamp': 'true', 'print.partition': 'true', 'print.offset': 'true', 'print.headers': 'true', 'print.key': 'true' };
+    const all = {
+      'print.timestamp': 'true',
+      'print.partition': 'true',
+      'print.offset': 'true',
+      'print.headers': 'true',
+      'print.key': 'true',
+    };
     expect(text(kafka(all), record({ timestampType: 'NoTimestampType', timestamp: '-1' }))).toBe(
       'NO_TIMESTAMP\tPartition:0\tOffset:123\tNO_HEADERS\tkey\tvalue\n',
     );

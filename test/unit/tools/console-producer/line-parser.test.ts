@@ -115,7 +115,14 @@ describe('LineSplitter (BufferedReader.readLine)', () => {
 
   it('splits on \\n, \\r and \\r\\n across chunk boundaries and keeps an unterminated last line', () => {
     const s = new LineSplitter();
-    const lines = [...push(s, 'a\nb\r'), ...push(s, '\nc\rd'), ...push(s, 'e\n\n'), ...push(s, 'ta'), ...push(s, 'il'), ...s.end().map(String)];
+    const lines = [
+      ...push(s, 'a\nb\r'),
+      ...push(s, '\nc\rd'),
+      ...push(s, 'e\n\n'),
+      ...push(s, 'ta'),
+      ...push(s, 'il'),
+      ...s.end().map(String),
+    ];
     expect(lines).toEqual(['a', 'b', 'c', 'de', '', 'tail']);
   });
 

@@ -22,7 +22,12 @@ describe('console producer settings', () => {
   });
 
   it('lets a flag win over a property, and a property over the default', () => {
-    expect(producerSettings({}, props({ acks: '1', 'linger.ms': '5' }))).toMatchObject({ acks: 1, lingerMs: 5, idempotent: false, maxInFlight: 5 });
+    expect(producerSettings({}, props({ acks: '1', 'linger.ms': '5' }))).toMatchObject({
+      acks: 1,
+      lingerMs: 5,
+      idempotent: false,
+      maxInFlight: 5,
+    });
     expect(producerSettings({ requestRequiredAcks: 'all', timeout: 7 }, props({ acks: '1', 'linger.ms': '5' }))).toMatchObject({
       acks: -1,
       lingerMs: 7,
@@ -47,7 +52,10 @@ describe('console producer settings', () => {
     expect(() => producerSettings({}, props({ 'enable.idempotence': 'true', 'max.in.flight.requests.per.connection': '6' }))).toThrow(
       'Error: Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.',
     );
-    expect(producerSettings({}, props({ 'max.in.flight.requests.per.connection': '6' }))).toMatchObject({ idempotent: false, maxInFlight: 6 });
+    expect(producerSettings({}, props({ 'max.in.flight.requests.per.connection': '6' }))).toMatchObject({
+      idempotent: false,
+      maxInFlight: 6,
+    });
     expect(() => producerSettings({ requestRequiredAcks: 'most' }, props())).toThrow("Error: invalid acks 'most' (use all, -1, 0 or 1)");
     expect(() => producerSettings({}, props({ 'linger.ms': 'soon' }))).toThrow("Error: invalid value for linger.ms: 'soon'");
   });

@@ -9,7 +9,9 @@ describe('record parsers', () => {
   it('line format: Kafka grammar, --partition pins every record', () => {
     expect(recordParser('line', reader, undefined)(line('k\tv'), 1, true)).toEqual({ key: 'k', value: 'v' });
     expect(recordParser('line', reader, 3)(line('k\tv'), 1, true)).toEqual({ key: 'k', value: 'v', partition: 3 });
-    expect(() => recordParser('line', reader, undefined)(line('x'), 4, true)).toThrow(new InputError("No key separator found on line number 4: 'x'"));
+    expect(() => recordParser('line', reader, undefined)(line('x'), 4, true)).toThrow(
+      new InputError("No key separator found on line number 4: 'x'"),
+    );
   });
 
   it('line format without key or headers: the line bytes are the value, invalid UTF-8 decoded as Kafka would', () => {

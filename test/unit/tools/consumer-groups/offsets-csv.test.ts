@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { exportCsv, parseResetCsv } from '../../../../src/tools/consumer-groups/offsets-csv.js';
 
 const plans = [
-  { group: 'g1', offsets: [{ topic: 'orders', partition: 0, offset: 5 }, { topic: 'orders', partition: 1, offset: 0 }] },
+  {
+    group: 'g1',
+    offsets: [
+      { topic: 'orders', partition: 0, offset: 5 },
+      { topic: 'orders', partition: 1, offset: 0 },
+    ],
+  },
   { group: 'odd, "group"', offsets: [{ topic: 'pay', partition: 2, offset: 9 }] },
 ];
 
@@ -18,12 +24,26 @@ describe('--export and --from-file CSV', () => {
   });
 
   it('three-column files need exactly one --group; CRLF line ends are fine', () => {
-    expect(parseResetCsv('t,0,1\r\nt,1,2\r\n', 'g')).toEqual(new Map([['g', [{ topic: 't', partition: 0, offset: 1 }, { topic: 't', partition: 1, offset: 2 }]]]));
-    expect(() => parseResetCsv('t,0,1\n', undefined)).toThrow("Error: invalid reset plan line 1: 't,0,1' (expected group,topic,partition,offset)");
+    expect(parseResetCsv('t,0,1\r\nt,1,2\r\n', 'g')).toEqual(
+      new Map([
+        [
+          'g',
+          [
+            { topic: 't', partition: 0, offset: 1 },
+            { topic: 't', partition: 1, offset: 2 },
+          ],
+        ],
+      ]),
+    );
+    expect(() => parseResetCsv('t,0,1\n', undefined)).toThrow(
+      "Error: invalid reset plan line 1: 't,0,1' (expected group,topic,partition,offset)",
+    );
   });
 
   it('names the bad line', () => {
-    expect(() => parseResetCsv('g,t,0,1\ng,t,x,1\n', undefined)).toThrow("Error: invalid reset plan line 2: 'g,t,x,1' (expected group,topic,partition,offset)");
+    expect(() => parseResetCsv('g,t,0,1\ng,t,x,1\n', undefined)).toThrow(
+      "Error: invalid reset plan line 2: 'g,t,x,1' (expected group,topic,partition,offset)",
+    );
     expect(() => parseResetCsv('t,0,1\nt,0\n', 'g')).toThrow("Error: invalid reset plan line 2: 't,0' (expected topic,partition,offset)");
     expect(() => parseResetCsv('"g,t,0,1\n', undefined)).toThrow('line 1');
   });

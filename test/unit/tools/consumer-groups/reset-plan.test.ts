@@ -18,13 +18,17 @@ const plan = (strategy: PlanStrategy, partitions: TopicPartition[] = [t1, t0, a5
 
 describe('reset plans (ConsumerGroupService.prepareOffsetsToReset)', () => {
   it('to-earliest, to-latest and to-current, sorted by topic and partition', () => {
-    expect(plan({ kind: 'to-earliest' }).offsets).toEqual([{ ...a5, offset: 7 }, { ...t0, offset: 10 }, { ...t1, offset: 0 }]);
+    expect(plan({ kind: 'to-earliest' }).offsets).toEqual([
+      { ...a5, offset: 7 },
+      { ...t0, offset: 10 },
+      { ...t1, offset: 0 },
+    ]);
     expect(plan({ kind: 'to-latest' }).offsets.map((o) => o.offset)).toEqual([7, 20, 4]);
     // No committed offset: the latest one.
     expect(plan({ kind: 'to-current' }).offsets.map((o) => o.offset)).toEqual([7, 15, 4]);
   });
 
-  it('to-offset is clamped into the log with Kafka\'s warnings', () => {
+  it("to-offset is clamped into the log with Kafka's warnings", () => {
     const result = plan({ kind: 'to-offset', offset: 5 });
     expect(result.offsets.map((o) => o.offset)).toEqual([7, 10, 4]);
     expect(result.warnings).toEqual([
@@ -49,7 +53,10 @@ describe('reset plans (ConsumerGroupService.prepareOffsetsToReset)', () => {
   });
 
   it('requested offsets (from a file) are clamped too', () => {
-    const offsets = new Map([[partitionKey(t0), 30], [partitionKey(t1), 2]]);
+    const offsets = new Map([
+      [partitionKey(t0), 30],
+      [partitionKey(t1), 2],
+    ]);
     expect(plan({ kind: 'requested', offsets }, [t0, t1]).offsets.map((o) => o.offset)).toEqual([20, 2]);
   });
 

@@ -16,8 +16,17 @@ describe('--to-datetime (Utils.getDateTime)', () => {
   });
 
   it('rejects what a strict SimpleDateFormat rejects', () => {
-    expect(() => parseDateTime('2024-01-01')).toThrow("Error: Error parsing timestamp. It does not contain a 'T' according to ISO8601 format");
-    for (const bad of ['2024-01-01T00:00:00', '2023-02-29T00:00:00.000', '2024-13-01T00:00:00.000', '2024-01-01T24:00:00.000', '2024-01-01T00:00:00.000+25:00', 'yesterdayTnoon']) {
+    expect(() => parseDateTime('2024-01-01')).toThrow(
+      "Error: Error parsing timestamp. It does not contain a 'T' according to ISO8601 format",
+    );
+    for (const bad of [
+      '2024-01-01T00:00:00',
+      '2023-02-29T00:00:00.000',
+      '2024-13-01T00:00:00.000',
+      '2024-01-01T24:00:00.000',
+      '2024-01-01T00:00:00.000+25:00',
+      'yesterdayTnoon',
+    ]) {
       expect(() => parseDateTime(bad), bad).toThrow(`Error: Unparseable date: "${bad}"`);
     }
   });

@@ -15,8 +15,26 @@ import {
 describe('kafka-consumer-groups text layouts, byte for byte', () => {
   it('--describe: widths of at least 15 grow with the longest value, missing values are "-"', () => {
     const text = offsetsTable([
-      { group: 'billing', topic: 'orders', partition: 0, currentOffset: 13, logEndOffset: 14, lag: 1, consumerId: 'consumer-billing-1-0a1b2c3d', host: '/127.0.0.1', clientId: 'consumer-billing-1' },
-      { group: 'billing', topic: 'orders', partition: 1, logEndOffset: 7, consumerId: 'consumer-billing-1-0a1b2c3d', host: '/127.0.0.1', clientId: 'consumer-billing-1' },
+      {
+        group: 'billing',
+        topic: 'orders',
+        partition: 0,
+        currentOffset: 13,
+        logEndOffset: 14,
+        lag: 1,
+        consumerId: 'consumer-billing-1-0a1b2c3d',
+        host: '/127.0.0.1',
+        clientId: 'consumer-billing-1',
+      },
+      {
+        group: 'billing',
+        topic: 'orders',
+        partition: 1,
+        logEndOffset: 7,
+        consumerId: 'consumer-billing-1-0a1b2c3d',
+        host: '/127.0.0.1',
+        clientId: 'consumer-billing-1',
+      },
       { group: 'billing', topic: 'payments-eu-west', partition: 2, currentOffset: 5 },
     ]);
     expect(text).toBe(
@@ -31,8 +49,30 @@ describe('kafka-consumer-groups text layouts, byte for byte', () => {
   it('--describe with time lag: CLIENT-ID is padded and TIME-LAG follows', () => {
     const text = offsetsTable(
       [
-        { group: 'g', topic: 't', partition: 0, currentOffset: 1, logEndOffset: 3, lag: 2, consumerId: 'c', host: 'h', clientId: 'k', timeLagMs: 65_000 },
-        { group: 'g', topic: 't', partition: 1, currentOffset: 3, logEndOffset: 3, lag: 0, consumerId: 'c', host: 'h', clientId: 'k', timeLagMs: 0 },
+        {
+          group: 'g',
+          topic: 't',
+          partition: 0,
+          currentOffset: 1,
+          logEndOffset: 3,
+          lag: 2,
+          consumerId: 'c',
+          host: 'h',
+          clientId: 'k',
+          timeLagMs: 65_000,
+        },
+        {
+          group: 'g',
+          topic: 't',
+          partition: 1,
+          currentOffset: 3,
+          logEndOffset: 3,
+          lag: 0,
+          consumerId: 'c',
+          host: 'h',
+          clientId: 'k',
+          timeLagMs: 0,
+        },
         { group: 'g', topic: 't', partition: 2 },
       ],
       true,
@@ -48,7 +88,14 @@ describe('kafka-consumer-groups text layouts, byte for byte', () => {
   });
 
   it('--members: trailing spaces as Kafka prints them; GROUP-INSTANCE-ID only with a static member', () => {
-    const member = { group: 'g', consumerId: 'member-1', groupInstanceId: '', host: '/10.0.0.1', clientId: 'app', assignment: [{ topic: 't', partition: 0 }] };
+    const member = {
+      group: 'g',
+      consumerId: 'member-1',
+      groupInstanceId: '',
+      host: '/10.0.0.1',
+      clientId: 'app',
+      assignment: [{ topic: 't', partition: 0 }],
+    };
     expect(membersTable([member], false)).toBe(
       '\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n' +
         'g               member-1        /10.0.0.1       app             1               \n',
@@ -72,7 +119,13 @@ describe('kafka-consumer-groups text layouts, byte for byte', () => {
   });
 
   it('--state: the GROUP column is as wide as the coordinator text', () => {
-    const row = { group: 'g', coordinator: { id: 1, host: 'broker-1.example.com', port: 9092 }, assignmentStrategy: 'range', state: 'Stable', members: 2 };
+    const row = {
+      group: 'g',
+      coordinator: { id: 1, host: 'broker-1.example.com', port: 9092 },
+      assignmentStrategy: 'range',
+      state: 'Stable',
+      members: 2,
+    };
     expect(stateTable(row)).toBe(
       '\nGROUP                          COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS' +
         '\ng                              broker-1.example.com:9092  (1) range                Stable          2\n',
@@ -111,19 +164,38 @@ describe('kafka-consumer-groups text layouts, byte for byte', () => {
   });
 
   it('summaries of --delete and --delete-offsets', () => {
-    expect(deleteGroupsReport(new Map([['a', undefined], ['b', undefined]]))).toEqual({
+    expect(
+      deleteGroupsReport(
+        new Map([
+          ['a', undefined],
+          ['b', undefined],
+        ]),
+      ),
+    ).toEqual({
       ok: true,
       stdout: "Deletion of requested consumer groups ('a, b') was successful.\n",
       stderr: '',
     });
-    expect(deleteGroupsReport(new Map([['a', undefined], ['b', 'The group is not empty.']]))).toEqual({
+    expect(
+      deleteGroupsReport(
+        new Map([
+          ['a', undefined],
+          ['b', 'The group is not empty.'],
+        ]),
+      ),
+    ).toEqual({
       ok: false,
       stdout: "\nThese consumer groups were deleted successfully: 'a'\n",
       stderr: "Error: Deletion of some consumer groups failed:\n* Group 'b' could not be deleted due to: The group is not empty.\n",
     });
-    expect(deleteOffsetsSummary('g', ['t1', 't2:0'], 0)).toEqual({ ok: true, line: 'Request succeed for deleting offsets with topic t1, t2:0 group g' });
+    expect(deleteOffsetsSummary('g', ['t1', 't2:0'], 0)).toEqual({
+      ok: true,
+      line: 'Request succeed for deleting offsets with topic t1, t2:0 group g',
+    });
     expect(deleteOffsetsSummary('g', ['t'], 69)).toEqual({ ok: false, line: "Error: 'g' does not exist." });
-    expect(deleteOffsetsSummary('g', ['t'], 68).line).toBe("Error: Deleting offsets of a consumer group 'g' is forbidden if the group is not empty.");
+    expect(deleteOffsetsSummary('g', ['t'], 68).line).toBe(
+      "Error: Deleting offsets of a consumer group 'g' is forbidden if the group is not empty.",
+    );
     expect(deleteOffsetsSummary('g', ['t'], 86).line).toBe('Error: Encounter some partition level error, see the follow-up details:');
     expect(deleteOffsetsSummary('g', ['t'], 7).line).toBe('Error: Encounter some unknown error: REQUEST_TIMED_OUT');
   });

@@ -3,7 +3,9 @@ import { parseOffsetJson } from '../../../../src/tools/delete-records/offset-jso
 
 describe('kafka-delete-records offset JSON', () => {
   it('reads partitions with exact int64 offsets; version defaults to 1', () => {
-    expect(parseOffsetJson('{"partitions":[{"topic":"a","partition":1,"offset":9007199254740993},{"topic":"b","partition":0,"offset":-1}]}')).toEqual([
+    expect(
+      parseOffsetJson('{"partitions":[{"topic":"a","partition":1,"offset":9007199254740993},{"topic":"b","partition":0,"offset":-1}]}'),
+    ).toEqual([
       { topic: 'a', partition: 1, offset: 9007199254740993n },
       { topic: 'b', partition: 0, offset: -1n },
     ]);

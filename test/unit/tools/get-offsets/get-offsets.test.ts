@@ -90,7 +90,12 @@ describe('output order', () => {
   });
 
   it("prints failed partitions as GetOffsetShell's skip lines, with the Java exception", () => {
-    expect(skipLines([{ topic: 't', partition: 2, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }, { topic: 't', partition: 3, errorCode: ErrorCode.KAFKA_STORAGE_ERROR }])).toBe(
+    expect(
+      skipLines([
+        { topic: 't', partition: 2, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED },
+        { topic: 't', partition: 3, errorCode: ErrorCode.KAFKA_STORAGE_ERROR },
+      ]),
+    ).toBe(
       'Skip getting offsets for topic-partition t-2 due to error: org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.\n' +
         'Skip getting offsets for topic-partition t-3 due to error: KAFKA_STORAGE_ERROR\n',
     );
@@ -114,7 +119,13 @@ function metadata(): MetadataResponse {
 describe('partitions and their leaders', () => {
   it('lists the partitions the filters allow, internal topics unless excluded', () => {
     const all = topicAndPartitionsFilter(undefined, undefined);
-    expect(matchingPartitions(metadata(), all, false).map((p) => `${p.topic}-${p.partition}`)).toEqual(['t-0', 't-1', 't-2', 't-3', '__consumer_offsets-0']);
+    expect(matchingPartitions(metadata(), all, false).map((p) => `${p.topic}-${p.partition}`)).toEqual([
+      't-0',
+      't-1',
+      't-2',
+      't-3',
+      '__consumer_offsets-0',
+    ]);
     expect(matchingPartitions(metadata(), all, true)).toHaveLength(4);
     expect(matchingPartitions(metadata(), topicPartitionsFilter('t:1-3'), false)).toEqual([
       { topic: 't', partition: 1 },
@@ -125,9 +136,20 @@ describe('partitions and their leaders', () => {
 
   it('groups partitions by leader; the rest carry the error the metadata implies', () => {
     const wanted = [0, 1, 2, 3, 4].map((partition) => ({ topic: 't', partition }));
-    const { routes, unrouted } = routeToLeaders(metadata(), [...wanted, { topic: '__consumer_offsets', partition: 0 }, { topic: 'new', partition: 0 }, { topic: 'gone', partition: 0 }]);
+    const { routes, unrouted } = routeToLeaders(metadata(), [
+      ...wanted,
+      { topic: '__consumer_offsets', partition: 0 },
+      { topic: 'new', partition: 0 },
+      { topic: 'gone', partition: 0 },
+    ]);
     expect(routes).toEqual([
-      { leader: { host: 'b1', port: 9091 }, partitions: [{ topic: 't', partition: 0 }, { topic: '__consumer_offsets', partition: 0 }] },
+      {
+        leader: { host: 'b1', port: 9091 },
+        partitions: [
+          { topic: 't', partition: 0 },
+          { topic: '__consumer_offsets', partition: 0 },
+        ],
+      },
       { leader: { host: 'b2', port: 9092 }, partitions: [{ topic: 't', partition: 1 }] },
     ]);
     expect(unrouted).toEqual([

@@ -33,16 +33,20 @@ describe('kafka-topics --describe layout', () => {
   it('ends with "Configs: " when every config is a default, and shows a topic id unless it is zero', () => {
     const plain = { ...first, configs: [], topicId: '3wXG7l0YSzOQ2cAzbn4x5g' };
     expect(topicLine(plain)).toBe('Topic: first\tTopicId: 3wXG7l0YSzOQ2cAzbn4x5g\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ');
-    expect(topicLine({ ...plain, topicId: ZERO_UUID })).toBe(
-      'Topic: first\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ',
-    );
+    expect(topicLine({ ...plain, topicId: ZERO_UUID })).toBe('Topic: first\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ');
   });
 
   it('joins replica lists with commas, prints "none" without a leader, and shows reassignments', () => {
     expect(partitionLine('t', viaMetadata({ partition: 4, leader: -1, replicas: [1, 2, 3], isr: [] }))).toBe(
       '\tTopic: t\tPartition: 4\tLeader: none\tReplicas: 1,2,3\tIsr: \tElr: N/A\tLastKnownElr: N/A',
     );
-    const moving = viaMetadata({ partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2], reassignment: { addingReplicas: [3], removingReplicas: [2] } });
+    const moving = viaMetadata({
+      partition: 0,
+      leader: 1,
+      replicas: [1, 2, 3],
+      isr: [1, 2],
+      reassignment: { addingReplicas: [3], removingReplicas: [2] },
+    });
     expect(partitionLine('t', moving)).toBe(
       '\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2\tAdding Replicas: 3\tRemoving Replicas: 2\tElr: N/A\tLastKnownElr: N/A',
     );
@@ -56,10 +60,22 @@ describe('kafka-topics --describe layout', () => {
       '\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1\tElr: 2,3\tLastKnownElr: ',
     );
     expect(partitionLine('t', { ...p, elr: [], lastKnownElr: [3] })).toMatch(/\tElr: \tLastKnownElr: 3$/);
-    const json = reportJson(selectReports([{ ...first, partitions: [{ ...p, elr: [2], lastKnownElr: [] }] }], { healthFilters: [], topicsWithOverrides: false, liveBrokers: new Set([1]) }));
+    const json = reportJson(
+      selectReports([{ ...first, partitions: [{ ...p, elr: [2], lastKnownElr: [] }] }], {
+        healthFilters: [],
+        topicsWithOverrides: false,
+        liveBrokers: new Set([1]),
+      }),
+    );
     expect(json[0]).toMatchObject({ partitions: [{ partition: 0, elr: [2], lastKnownElr: [] }] });
-    expect(reportJson(selectReports([first], { healthFilters: [], topicsWithOverrides: false, liveBrokers: new Set([1]) }))[0]).toMatchObject({
-      partitions: [{ elr: null, lastKnownElr: null }, { elr: null, lastKnownElr: null }, { elr: null, lastKnownElr: null }],
+    expect(
+      reportJson(selectReports([first], { healthFilters: [], topicsWithOverrides: false, liveBrokers: new Set([1]) }))[0],
+    ).toMatchObject({
+      partitions: [
+        { elr: null, lastKnownElr: null },
+        { elr: null, lastKnownElr: null },
+        { elr: null, lastKnownElr: null },
+      ],
     });
   });
 });

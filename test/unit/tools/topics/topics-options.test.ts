@@ -51,9 +51,7 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
 
   it('names the first conflicting option as Kafka renders it', () => {
     expect(check({ list: true, partitions: 3 })).toBe('Option "[partitions]" can\'t be used with option "[list]"');
-    expect(check({ describe: true, replicationFactor: 1 })).toBe(
-      'Option "[replication-factor]" can\'t be used with option "[describe]"',
-    );
+    expect(check({ describe: true, replicationFactor: 1 })).toBe('Option "[replication-factor]" can\'t be used with option "[describe]"');
     expect(check({ create: true, topic: 't', replicaAssignment: '1', partitions: 1 })).toBe(
       'Option "[replica-assignment]" can\'t be used with option "[partitions]"',
     );
@@ -61,9 +59,7 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
       'Option "[under-replicated-partitions]" can\'t be used with option "[topics-with-overrides]"',
     );
     expect(check({ list: true, ifExists: true })).toBe('Option "[if-exists]" can\'t be used with option "[list]"');
-    expect(check({ delete: true, topic: 't', ifNotExists: true })).toBe(
-      'Option "[if-not-exists]" can\'t be used with option "[delete]"',
-    );
+    expect(check({ delete: true, topic: 't', ifNotExists: true })).toBe('Option "[if-not-exists]" can\'t be used with option "[delete]"');
     expect(check({ delete: true, topic: 't', excludeInternal: true })).toBe(
       'Option "[exclude-internal]" can\'t be used with option "[delete]"',
     );
@@ -71,9 +67,7 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
 
   it('checks partition and replication counts on create', () => {
     expect(check({ create: true, topic: 't', partitions: 0 })).toBe('The partitions must be greater than 0');
-    expect(check({ create: true, topic: 't', replicationFactor: 0 })).toBe(
-      'The replication factor must be between 1 and 32767 inclusive',
-    );
+    expect(check({ create: true, topic: 't', replicationFactor: 0 })).toBe('The replication factor must be between 1 and 32767 inclusive');
     expect(check({ create: true, topic: 't', replicationFactor: 32768 })).toBe(
       'The replication factor must be between 1 and 32767 inclusive',
     );
@@ -87,7 +81,15 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
       replicaAssignment: '1:2,2:3',
       ifNotExists: true,
     });
-    expect(req).toMatchObject({ action: 'create', topic: 'orders', ifNotExists: true, replicaAssignment: [[1, 2], [2, 3]] });
+    expect(req).toMatchObject({
+      action: 'create',
+      topic: 'orders',
+      ifNotExists: true,
+      replicaAssignment: [
+        [1, 2],
+        [2, 3],
+      ],
+    });
     expect([...req.configs]).toEqual([
       ['retention.ms', '1000'],
       ['cleanup.policy', 'compact'],
@@ -102,10 +104,12 @@ describe('kafka-topics option rules (TopicCommandOptions.checkArgs)', () => {
 
 describe('topic argument parsers', () => {
   it('parses replica assignments and rejects duplicates and uneven replication', () => {
-    expect(parseReplicaAssignment('0:1, 1:2,2 :0')).toEqual([[0, 1], [1, 2], [2, 0]]);
-    expect(usageError(() => parseReplicaAssignment('1:1:2'))).toBe(
-      'Error: Partition replica lists may not contain duplicate entries: 1',
-    );
+    expect(parseReplicaAssignment('0:1, 1:2,2 :0')).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 0],
+    ]);
+    expect(usageError(() => parseReplicaAssignment('1:1:2'))).toBe('Error: Partition replica lists may not contain duplicate entries: 1');
     expect(usageError(() => parseReplicaAssignment('1:2,3'))).toBe('Error: Partition 1 has different replication factor: [3]');
     expect(usageError(() => parseReplicaAssignment('1:x'))).toContain("'x' is not a broker id");
   });

@@ -3,7 +3,11 @@ import type { MemberSubscription } from '../../../../../src/client/consumer/grou
 import { rangeAssignor } from '../../../../../src/client/consumer/group/range-assignor.js';
 import { roundRobinAssignor } from '../../../../../src/client/consumer/group/round-robin-assignor.js';
 
-const member = (memberId: string, topics: string[], groupInstanceId: string | null = null): MemberSubscription => ({ memberId, groupInstanceId, topics });
+const member = (memberId: string, topics: string[], groupInstanceId: string | null = null): MemberSubscription => ({
+  memberId,
+  groupInstanceId,
+  topics,
+});
 const counts = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
 /** Each member's partitions as `topic-partition` strings, sorted, for comparing with Java's test expectations. */
@@ -62,7 +66,7 @@ describe('round-robin assignor (Java RoundRobinAssignor)', () => {
     });
   });
 
-  it('skips members not subscribed to a partition\'s topic (testMultipleConsumersMixedTopics)', () => {
+  it("skips members not subscribed to a partition's topic (testMultipleConsumersMixedTopics)", () => {
     const members = [member('consumer1', ['topic1']), member('consumer2', ['topic1', 'topic2']), member('consumer3', ['topic1'])];
     expect(named(roundRobinAssignor.assign(members, counts({ topic1: 3, topic2: 2 })))).toEqual({
       consumer1: ['topic1-0'],
@@ -73,7 +77,12 @@ describe('round-robin assignor (Java RoundRobinAssignor)', () => {
 
   it('orders static members by group.instance.id, before dynamic ones (testStaticMemberAssignmentPersistent)', () => {
     const both = ['topic1', 'topic2'];
-    const members = [member('consumer4', both), member('consumer3', both, 'instance3'), member('consumer1', both, 'instance1'), member('consumer2', both, 'instance2')];
+    const members = [
+      member('consumer4', both),
+      member('consumer3', both, 'instance3'),
+      member('consumer1', both, 'instance1'),
+      member('consumer2', both, 'instance2'),
+    ];
     expect(named(roundRobinAssignor.assign(members, counts({ topic1: 3, topic2: 3 })))).toEqual({
       consumer1: ['topic1-0', 'topic2-1'],
       consumer2: ['topic1-1', 'topic2-2'],

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../../../../src/client/consumer/group/consumer-protocol.js';
+import {
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from '../../../../../src/client/consumer/group/consumer-protocol.js';
 import { Writer } from '../../../../../src/protocol/primitives/writer.js';
 
 describe('consumer protocol metadata', () => {
