@@ -71,7 +71,7 @@ function client(port) {
 
 const call = (fn) => new Promise((res, rej) => fn((err, v) => (err ? rej(err) : res(v))));
 
-async function measure(port, clients, op) {
+async function measure(_port, clients, op) {
   const perClient = Math.ceil(OPS / clients.length);
   const t0 = process.hrtime.bigint();
   await Promise.all(

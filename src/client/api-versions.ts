@@ -1,5 +1,6 @@
 import { ErrorCode } from '../protocol/errors.js';
 import { API_INFO, ApiKey } from '../protocol/generated/api-info.js';
+import type { ApiVersionsResponse } from '../protocol/generated/apis/api-versions.js';
 import type { RawKafkaConnection } from './raw-connection.js';
 
 /** The version range a broker supports for each API key it listed. */
@@ -14,7 +15,7 @@ const API_VERSIONS_VERSION = 3;
  */
 export async function fetchBrokerVersions(conn: RawKafkaConnection, softwareVersion: string): Promise<BrokerVersions> {
   const request = { clientSoftwareName: 'kts', clientSoftwareVersion: softwareVersion };
-  let response;
+  let response: ApiVersionsResponse | undefined;
   try {
     response = await conn.request(ApiKey.ApiVersions, API_VERSIONS_VERSION, request);
   } catch (err) {

@@ -47,12 +47,12 @@ function parseWithContext(text: string, errorPrefix: string): Map<string, string
   const out = new Map<string, string>();
   for (const line of logicalLines(text)) {
     const [rawKey, rawValue] = splitKeyValue(line.text);
-    const unescape = (raw: string): string => {
+    const unescapeEntry = (raw: string): string => {
       const result = unescapeJava(raw);
       if (result === undefined) throw new UsageError(`${errorPrefix}malformed \\uxxxx escape on line ${line.lineNumber}`);
       return result;
     };
-    out.set(unescape(rawKey), unescape(rawValue));
+    out.set(unescapeEntry(rawKey), unescapeEntry(rawValue));
   }
   return out;
 }

@@ -87,7 +87,7 @@ export class GroupStore {
     const partitions = this.log.partitionCount();
     for (let partition = 0; partition < partitions; partition++) {
       this.log.replay(partition, (record) => {
-        let decoded;
+        let decoded: ReturnType<typeof decodeCoordinatorRecord>;
         try {
           decoded = decodeCoordinatorRecord(record);
         } catch (err) {

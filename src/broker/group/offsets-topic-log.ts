@@ -67,7 +67,7 @@ export class OffsetsTopicLog implements GroupLog {
       const before = offset;
       for (const bytes of iterateBatches(chunk)) {
         offset = bytes.readBigInt64BE(BATCH.BASE_OFFSET) + BigInt(bytes.readInt32BE(BATCH.LAST_OFFSET_DELTA)) + 1n;
-        let decoded;
+        let decoded: ReturnType<typeof decodeBatch>;
         try {
           decoded = decodeBatch(bytes, { maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES });
         } catch (err) {

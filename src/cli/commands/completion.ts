@@ -14,6 +14,7 @@ export function configure(cmd: Command): void {
     .addArgument(new Argument('[shell]', 'shell to generate for').choices(SHELLS))
     .addHelpText(
       'after',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion the user types, not a template
       '\nExamples:\n  source <(kts completion bash)\n  kts completion zsh > "${fpath[1]}/_kts"\n  kts completion fish > ~/.config/fish/completions/kts.fish',
     )
     .action(async (shell: Shell | undefined) => {

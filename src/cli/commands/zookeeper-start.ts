@@ -34,7 +34,7 @@ async function runForeground(path: string): Promise<void> {
     }
   })();
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
-  let zk;
+  let zk: Awaited<ReturnType<typeof startZooKeeper>>;
   try {
     zk = await startZooKeeper({ ...config, port: config.clientPort });
   } catch (err) {

@@ -185,6 +185,7 @@ export function encodeMessageSet(input: MessageSetInput): Buffer {
     encodeEntry(magic, magic === 1 ? m.offset - first.offset : m.offset, 0, timestampOf(m), m.key, m.value),
   );
   const wrapped = compress(codec, Buffer.concat(inner), { legacyLz4Checksum: magic === 0 });
-  const maxTimestamp = messages.reduce((max, m) => (timestampOf(m) > max ? timestampOf(m) : max), NO_TIMESTAMP);
+  let maxTimestamp = NO_TIMESTAMP;
+  for (const m of messages) if (timestampOf(m) > maxTimestamp) maxTimestamp = timestampOf(m);
   return encodeEntry(magic, last.offset, compressionCode(codec) | tsBit, maxTimestamp, null, wrapped);
 }

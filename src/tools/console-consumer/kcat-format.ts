@@ -31,10 +31,10 @@ export function parseKcatFormat(format: string): Token[] {
   while (i < format.length) {
     const percent = format.indexOf('%', i);
     if (percent < 0) {
-      tokens.push({ literal: unescape(format.slice(i)) });
+      tokens.push({ literal: unescapeFormat(format.slice(i)) });
       break;
     }
-    if (percent > i) tokens.push({ literal: unescape(format.slice(i, percent)) });
+    if (percent > i) tokens.push({ literal: unescapeFormat(format.slice(i, percent)) });
     const code = format[percent + 1];
     if (code === undefined) throw new UsageError('Error: --format: Empty formatter');
     if (code === '%') tokens.push({ literal: '%' });
@@ -51,7 +51,7 @@ const ESCAPE = /\\(x[0-9A-Fa-f]+|0[0-7]*|[1-9]\d*|[\s\S])/g;
  * kcat's escapes: `\t \n \r`; `\x` + hex digits and digits as a C number (octal with a leading
  * 0) give one byte, wrapping at 256 as kcat's `char` does; any other escaped character is itself.
  */
-function unescape(text: string): string | Buffer {
+function unescapeFormat(text: string): string | Buffer {
   const parts: Buffer[] = [];
   let last = 0;
   for (const m of text.matchAll(ESCAPE)) {

@@ -282,7 +282,7 @@ describe('backpressure', () => {
 describe('shutdown', () => {
   it('answers a waiting fetch, then closes the connection and stops listening', async () => {
     const broker = await startBroker({ log: () => {} });
-    let conn;
+    let conn: Awaited<ReturnType<typeof connect>> | undefined;
     try {
       conn = await connect(broker);
       await conn.request(ApiKey.CreateTopics, 7, {

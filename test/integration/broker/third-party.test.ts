@@ -82,7 +82,7 @@ describe('third-party clients as separate processes', () => {
   it('kcat produces with every codec, keys and headers, and consumes the same bytes', async () => {
     const lines: string[] = [];
     for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
-      const input = Array.from({ length: 20 }, (_, i) => `${codec}-k${i}:${codec} value ${i} ünïcode`).join('\n') + '\n';
+      const input = `${Array.from({ length: 20 }, (_, i) => `${codec}-k${i}:${codec} value ${i} ünïcode`).join('\n')}\n`;
       const produced = await runProcess(
         'kcat',
         ['-b', broker.bootstrapServers, '-P', '-t', 'kcat', '-p', '0', '-K:', '-z', codec, '-H', `codec=${codec}`],

@@ -153,7 +153,7 @@ describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
   });
 
   const RECORDS = 3000;
-  const valueOf = (i: number) => `r${i}`.padEnd(30, '.');
+  const recordValue = (i: number) => `r${i}`.padEnd(30, '.');
 
   /**
    * Cuts every connection just as a Produce response comes back, so the broker appended a batch
@@ -164,7 +164,7 @@ describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
     await p.sendAsync({ topic, partition: 0, value: 'warm-up' });
     const cutsBefore = proxy.cuts;
     proxy.cutAfterServerBytes(500);
-    const sends = Array.from({ length: RECORDS }, (_, i) => p.sendAsync({ topic, partition: 0, value: valueOf(i) }));
+    const sends = Array.from({ length: RECORDS }, (_, i) => p.sendAsync({ topic, partition: 0, value: recordValue(i) }));
     const results = await Promise.allSettled(sends);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(proxy.cuts).toBe(cutsBefore + 1);
@@ -174,7 +174,7 @@ describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
   }
 
   it('idempotence: a connection cut mid-flight is retried without duplicates, in order', async () => {
-    expect(await produceThroughCut('idempotent', true)).toEqual(Array.from({ length: RECORDS }, (_, i) => valueOf(i)));
+    expect(await produceThroughCut('idempotent', true)).toEqual(Array.from({ length: RECORDS }, (_, i) => recordValue(i)));
   });
 
   it('without idempotence the same cut duplicates records (the cut really loses an acknowledgement)', async () => {

@@ -9,11 +9,9 @@ const QUICK = ['--consumer-property', 'heartbeat.interval.ms=200', '--from-begin
 
 /** `count` records `<prefix><i>`, spread over `partitions` partitions in turn, as console-producer JSON input. */
 function records(prefix: string, from: number, count: number, partitions: number): string {
-  return (
-    Array.from({ length: count }, (_, i) =>
-      JSON.stringify({ key: null, value: `${prefix}${from + i}`, headers: [], partition: (from + i) % partitions }),
-    ).join('\n') + '\n'
-  );
+  return `${Array.from({ length: count }, (_, i) =>
+    JSON.stringify({ key: null, value: `${prefix}${from + i}`, headers: [], partition: (from + i) % partitions }),
+  ).join('\n')}\n`;
 }
 
 const values = (prefix: string, from: number, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${from + i}`).sort();
@@ -210,7 +208,7 @@ describe("console-consumer --group on kts's own group client", () => {
     });
     await produce('fb', records('f', 5, 2, 1));
     expect(await run('late', '--from-beginning', '--exit-at-end')).toMatchObject({ code: 0, stdout: 'f5\nf6\n' });
-    expect(await run('early', '--from-beginning', '--exit-at-end')).toMatchObject({ code: 0, stdout: values('f', 0, 7).join('\n') + '\n' });
+    expect(await run('early', '--from-beginning', '--exit-at-end')).toMatchObject({ code: 0, stdout: `${values('f', 0, 7).join('\n')}\n` });
   });
 
   it('a static member (group.instance.id) restarted within session.timeout.ms rejoins without a rebalance', async () => {

@@ -428,7 +428,7 @@ export class GroupConsumer {
 
   private metadataCheckDelay(): number {
     const view = this.leaderView;
-    const missing = view !== null && view.topics.some((t) => !view.counts.has(t));
+    const missing = view?.topics.some((t) => !view.counts.has(t));
     return missing ? Math.min(MISSING_TOPIC_RECHECK_MS, this.fetcherConfig.metadataMaxAgeMs) : this.fetcherConfig.metadataMaxAgeMs;
   }
 

@@ -5,7 +5,7 @@
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 
 const [bootstrap, groupId, topic] = process.argv.slice(2);
-const emit = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
+const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
 const roundRobin = ({ cluster }) => ({
   name: 'roundrobin',

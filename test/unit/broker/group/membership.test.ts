@@ -28,7 +28,8 @@ async function stableGroupOfThree(h: Harness): Promise<string[]> {
     ),
   );
   await settle();
-  members.forEach((m, i) => expect(syncs[i]!.value).toMatchObject({ errorCode: ErrorCode.NONE, assignment: Buffer.from([i]) }));
+  for (let i = 0; i < members.length; i++)
+    expect(syncs[i]!.value).toMatchObject({ errorCode: ErrorCode.NONE, assignment: Buffer.from([i]) });
   return members.map((m) => m.memberId);
 }
 

@@ -41,7 +41,9 @@ function readAll(bytes: Buffer): void {
     () => validateBatches(bytes, 'client'),
     () => validateBatches(bytes, 'log'),
     () => validateProduced(bytes, ALL_RULES),
-    () => [...iterateBatches(bytes)].forEach((b) => decodeBatch(b, LIMIT)),
+    () => {
+      for (const b of iterateBatches(bytes)) decodeBatch(b, LIMIT);
+    },
     () => decodeMessageSet(bytes, { ...LIMIT, partialTail: 'ignore' }),
     () => downConvert(bytes, 1, LIMIT),
   ];

@@ -51,7 +51,7 @@ function str(s: string): Buffer {
 
 function int32s(...values: number[]): Buffer {
   const b = Buffer.alloc(values.length * 4);
-  values.forEach((v, i) => b.writeInt32BE(v, i * 4));
+  for (const [i, v] of values.entries()) b.writeInt32BE(v, i * 4);
   return b;
 }
 
