@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CommandSpec } from './registry.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../util/package-version.js';
 
 /**
  * Builds the `kts` command tree of `commands`. Only the commands named in `configure` get their

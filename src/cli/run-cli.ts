@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { normaliseArgv } from './argv.js';
-import { CliError, EXIT_RUNTIME, EXIT_USAGE, oneLine } from './errors.js';
+import { KtsError, oneLine } from '../util/errors.js';
+import { EXIT_RUNTIME, EXIT_USAGE, exitCodeOf } from './errors.js';
 import { buildProgram } from './program.js';
 import type { CommandSpec } from './registry.js';
 
@@ -26,9 +27,9 @@ async function exitCodeFor(err: unknown): Promise<number> {
   }
   // Loaded only on failure: chalk is not needed on the success path's start-up.
   const red = (await import('./colour.js')).colours(process.stderr).red;
-  if (err instanceof CliError) {
+  if (err instanceof KtsError) {
     process.stderr.write(`${red(err.message)}\n`);
-    return err.exitCode;
+    return exitCodeOf(err);
   }
   process.stderr.write(`${red(`kts: ${oneLine(err)}`)}\n`);
   if (process.env.KTS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);

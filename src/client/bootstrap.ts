@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 
 export interface BrokerAddress {
   host: string;

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { packageVersion } from '../cli/version.js';
+import { packageVersion } from '../util/package-version.js';
 import { formatBroker, formatBrokers, type BrokerAddress } from './bootstrap.js';
 import { RawKafkaConnection, type OpenOptions } from './raw-connection.js';
 import type { SaslCredentials } from './sasl-authenticate.js';

@@ -1,9 +1,9 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaConfig } from 'kafkajs';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 import { SASL_KEYS, saslOptions } from './sasl.js';
 import type { SaslCredentials } from './sasl-authenticate.js';
-import type { ClientProperties } from './properties.js';
+import type { ClientProperties } from './client-properties.js';
 import { SSL_KEYS, sslOptions } from './ssl.js';
 
 /** What client properties decide about a connection; brokers and logging are added by connect.ts. */

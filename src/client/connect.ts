@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
-import { CliError } from '../cli/errors.js';
+import { KtsError } from '../util/errors.js';
 import { bootstrapBrokers, type BrokerAddress } from './bootstrap.js';
 import { clientConfig } from './config.js';
 import { describeConnectionError, isConnectionFailure } from './connection-error.js';
@@ -32,7 +32,7 @@ export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Produ
   return kafka.producer({ createPartitioner: JAVA_COMPATIBLE_PARTITIONER, ...config });
 }
 
-/** Connects an admin client, runs `fn`, always disconnects; unreachable clusters become a one-line CliError. */
+/** Connects an admin client, runs `fn`, always disconnects; unreachable clusters become a one-line KtsError. */
 export async function withAdmin<T>(options: ConnectOptions, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const { kafka, brokers } = connection(options);
   const admin = kafka.admin();
@@ -40,7 +40,7 @@ export async function withAdmin<T>(options: ConnectOptions, fn: (admin: Admin) =
     await admin.connect();
     return await fn(admin);
   } catch (err) {
-    if (isConnectionFailure(err)) throw new CliError(describeConnectionError(err, brokers));
+    if (isConnectionFailure(err)) throw new KtsError(describeConnectionError(err, brokers));
     throw err;
   } finally {
     await admin.disconnect().catch(() => {});

@@ -1,4 +1,4 @@
-import { oneLine } from '../cli/errors.js';
+import { oneLine } from '../util/errors.js';
 import { formatBrokers, type BrokerAddress } from './bootstrap.js';
 
 /**

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 
 /** One login module entry of a `sasl.jaas.config` value. */
 export interface JaasEntry {

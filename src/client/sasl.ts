@@ -1,6 +1,6 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 import { parseJaasConfig } from './jaas.js';
-import type { ClientProperties } from './properties.js';
+import type { ClientProperties } from './client-properties.js';
 import type { SaslCredentials } from './sasl-authenticate.js';
 
 export const SASL_KEYS = ['sasl.mechanism', 'sasl.jaas.config'] as const;

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
-import { UsageError } from '../cli/errors.js';
-import type { ClientProperties } from './properties.js';
-import { readUserFile } from './read-file.js';
+import { UsageError } from '../util/errors.js';
+import type { ClientProperties } from './client-properties.js';
+import { readUserFile } from '../util/read-file.js';
 
 /** The SSL client properties this module understands (Kafka's names). */
 export const SSL_KEYS = [

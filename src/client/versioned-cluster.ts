@@ -34,7 +34,7 @@ export class VersionedCluster {
     });
   }
 
-  /** The connection to `broker`; one that cannot be reached is a one-line CliError. */
+  /** The connection to `broker`; one that cannot be reached is a one-line KtsError. */
   connection(broker: BrokerAddress): Promise<VersionedConnection> {
     const key = formatBroker(broker);
     let conn = this.#connections.get(key);

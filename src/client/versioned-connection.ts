@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { CliError } from '../cli/errors.js';
+import { KtsError } from '../util/errors.js';
 import type { ApiMessages } from '../protocol/generated/apis.js';
 import { API_INFO, type ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
@@ -34,7 +34,7 @@ export function versionedConnectionOptions(settings: ClientSettings): VersionedC
 /**
  * A connection through kts's own protocol client for what kafkajs lacks or gets wrong (admin and
  * group APIs, ApiVersions listings): each request goes at the highest version both sides speak and
- * is bounded by the request timeout; failures are one-line CliErrors naming the broker.
+ * is bounded by the request timeout; failures are one-line KtsErrors naming the broker.
  */
 export class VersionedConnection {
   private constructor(
@@ -54,14 +54,14 @@ export class VersionedConnection {
     return new VersionedConnection(raw, broker, requestTimeoutMs);
   }
 
-  /** `open`, failing with a one-line CliError that names the broker. */
+  /** `open`, failing with a one-line KtsError that names the broker. */
   static async reach(broker: BrokerAddress, options: VersionedConnectionOptions): Promise<VersionedConnection> {
     return VersionedConnection.open(broker, options).catch((err: Error) => {
-      throw new CliError(`Error: could not connect to broker ${formatBroker(broker)} (${err.message})`);
+      throw new KtsError(`Error: could not connect to broker ${formatBroker(broker)} (${err.message})`);
     });
   }
 
-  /** The first of `brokers` that answers; none answering is a one-line CliError. */
+  /** The first of `brokers` that answers; none answering is a one-line KtsError. */
   static async reachAny(brokers: readonly BrokerAddress[], options: VersionedConnectionOptions): Promise<VersionedConnection> {
     let failure: unknown;
     for (const broker of brokers) {
@@ -71,7 +71,7 @@ export class VersionedConnection {
         failure = err;
       }
     }
-    throw new CliError(describeConnectionError(failure, brokers));
+    throw new KtsError(describeConnectionError(failure, brokers));
   }
 
   /** What the broker listed in ApiVersions. */
@@ -89,12 +89,12 @@ export class VersionedConnection {
     const version = common === undefined ? undefined : Math.min(common, maxVersion);
     const address = formatBroker(this.address);
     if (version === undefined || version < this.versions.get(apiKey)!.min) {
-      throw new CliError(`Error: the broker at ${address} does not support the ${API_INFO[apiKey].name} versions kts speaks`);
+      throw new KtsError(`Error: the broker at ${address} does not support the ${API_INFO[apiKey].name} versions kts speaks`);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const err = new CliError(`Error: the broker at ${address} did not answer within ${this.timeoutMs} ms`);
+        const err = new KtsError(`Error: the broker at ${address} did not answer within ${this.timeoutMs} ms`);
         this.raw.close(err);
         reject(err);
       }, this.timeoutMs);
@@ -102,8 +102,8 @@ export class VersionedConnection {
     try {
       return await Promise.race([this.raw.request(apiKey, version, body), timeout]);
     } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new CliError(`Error: lost the connection to ${address} (${(err as Error).message})`);
+      if (err instanceof KtsError) throw err;
+      throw new KtsError(`Error: lost the connection to ${address} (${(err as Error).message})`);
     } finally {
       clearTimeout(timer);
     }
@@ -114,7 +114,7 @@ export class VersionedConnection {
   }
 }
 
-/** Opens a connection to `broker` (a failure is a one-line CliError), runs `fn`, always closes. */
+/** Opens a connection to `broker` (a failure is a one-line KtsError), runs `fn`, always closes. */
 export async function withVersionedConnection<T>(
   broker: BrokerAddress,
   options: VersionedConnectionOptions,

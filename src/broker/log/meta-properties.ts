@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeDirectory } from '../../util/make-directory.js';
 import { join } from 'node:path';
-import { parseProperties } from '../../client/properties.js';
+import { parseProperties } from '../../util/properties.js';
 import { randomUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from './file-io.js';
 import { LogError } from './log-error.js';

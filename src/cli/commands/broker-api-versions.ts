@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../client/properties.js';
+import { readPropertiesFile } from '../../util/properties.js';
 import { apiVersionsText } from '../../tools/broker-api-versions/api-versions-text.js';
 import { brokerApiVersions, nodeText } from '../../tools/broker-api-versions/broker-api-versions.js';
-import { CliError } from '../errors.js';
+import { KtsError } from '../../util/errors.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -34,5 +34,5 @@ async function run(flags: Flags): Promise<void> {
       process.stdout.write(`${nodeText(b.node)} -> ${'apis' in b ? apiVersionsText(b.apis) : `ERROR: ${b.error}`}\n`);
   }
   const failed = brokers.filter((b) => 'error' in b).length;
-  if (failed > 0) throw new CliError(`Error: ${failed} of ${brokers.length} brokers could not be reached`);
+  if (failed > 0) throw new KtsError(`Error: ${failed} of ${brokers.length} brokers could not be reached`);
 }

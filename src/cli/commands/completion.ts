@@ -3,7 +3,7 @@ import { completionTree } from '../completion/tree.js';
 import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
 import { buildProgram } from '../program.js';
 import { COMMANDS } from '../registry.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 
 export async function generateCompletion(shell: Shell): Promise<string> {
   return completionScript(shell, completionTree(await buildProgram(COMMANDS, 'all')));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../client/properties.js';
+import { readPropertiesFile } from '../../util/properties.js';
 import { collect } from '../../tools/common/option-parsers.js';
 import { parseConfigsToAdd, parseConfigsToDelete } from '../../tools/configs/add-config.js';
 import { alterResourceConfigs, completedLine, type ConfigChanges } from '../../tools/configs/alter-configs.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
+import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { consume } from '../../tools/console-consumer/consume.js';
 import { validateConsumerFlags, type ConsumerFlags } from '../../tools/console-consumer/consumer-options.js';
@@ -8,7 +8,7 @@ import { defaultFormatter, defaultFormatterConfig } from '../../tools/console-co
 import { jsonFormatter } from '../../tools/console-consumer/json-format.js';
 import { kcatFormatter } from '../../tools/console-consumer/kcat-format.js';
 import type { RecordFormatter } from '../../tools/console-consumer/output-chunks.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
 

@@ -1,13 +1,13 @@
 import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
+import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { produce } from '../../tools/console-producer/produce.js';
 import { PRODUCER_KEYS, producerSettings, type ProducerFlags } from '../../tools/console-producer/producer-settings.js';
 import { readerConfig } from '../../tools/console-producer/reader-properties.js';
 import { INPUT_FORMATS, recordParser, type InputFormat } from '../../tools/console-producer/record-input.js';
-import { CliError } from '../errors.js';
+import { KtsError } from '../../util/errors.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 
 interface Flags extends ProducerFlags {
@@ -106,7 +106,7 @@ async function run(flags: Flags): Promise<void> {
  */
 function openInput(file: string | undefined): Readable {
   if (file === undefined) return process.stdin;
-  const unreadable = (why: string): CliError => new CliError(`Error: could not read input file '${file}': ${why}`);
+  const unreadable = (why: string): KtsError => new KtsError(`Error: could not read input file '${file}': ${why}`);
   let fd: number;
   try {
     fd = openSync(file, 'r');

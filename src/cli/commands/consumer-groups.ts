@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { clientConfig } from '../../client/config.js';
 import { withAdmin } from '../../client/connect.js';
-import { readPropertiesFile } from '../../client/properties.js';
-import { readUserFile } from '../../client/read-file.js';
+import { readPropertiesFile } from '../../util/properties.js';
+import { readUserFile } from '../../util/read-file.js';
 import { versionedConnectionOptions } from '../../client/versioned-connection.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { runAction } from '../../tools/consumer-groups/actions.js';

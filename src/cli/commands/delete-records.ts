@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../client/properties.js';
-import { readUserFile } from '../../client/read-file.js';
+import { readPropertiesFile } from '../../util/properties.js';
+import { readUserFile } from '../../util/read-file.js';
 import { kafkaExceptionText } from '../../tools/common/kafka-exceptions.js';
 import { deleteRecords } from '../../tools/delete-records/delete-records.js';
 import { parseOffsetJson } from '../../tools/delete-records/offset-json.js';
-import { CliError, UsageError } from '../errors.js';
+import { KtsError, UsageError } from '../../util/errors.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -50,5 +50,5 @@ async function run(flags: Flags): Promise<void> {
     }
   }
   const failed = outcomes.filter((o) => 'errorCode' in o).length;
-  if (failed > 0) throw new CliError(`Error: records of ${failed} partition(s) could not be deleted`);
+  if (failed > 0) throw new KtsError(`Error: records of ${failed} partition(s) could not be deleted`);
 }

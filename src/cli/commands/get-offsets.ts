@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../client/properties.js';
+import { readPropertiesFile } from '../../util/properties.js';
 import { withVersionedCluster } from '../../client/versioned-cluster.js';
 import { fetchOffsets } from '../../tools/get-offsets/get-offsets.js';
 import { parseOffsetSpec } from '../../tools/get-offsets/offset-spec.js';
 import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../tools/get-offsets/partition-filter.js';
 import { offsetLines, skipLines } from '../../tools/get-offsets/partition-offsets.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
 

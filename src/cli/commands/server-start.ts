@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
-import { parsePropertyArgs, readPropertiesFile } from '../../client/properties.js';
+import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js';
 import { Broker, type BrokerLogger } from '../../broker/broker.js';
 import { loadBrokerConfig, type BrokerConfig } from '../../broker/config/broker-config.js';
 import { startDaemon } from '../daemon/daemonize.js';
 import { serveUntilSignal } from '../daemon/foreground.js';
-import { CliError, oneLine, UsageError } from '../errors.js';
+import { KtsError, oneLine, UsageError } from '../../util/errors.js';
 import { packagePath } from '../../util/package-path.js';
 
 interface Options {
@@ -64,7 +64,7 @@ function loadConfig(path: string, overrides: Map<string, string>): BrokerConfig 
     if (unknownKeys.length > 0) log('warn', `Ignoring unknown configuration keys: ${unknownKeys.join(', ')}`);
     return config;
   } catch (err) {
-    throw new CliError(err instanceof CliError ? err.message : `Error: ${oneLine(err)}`);
+    throw new KtsError(err instanceof KtsError ? err.message : `Error: ${oneLine(err)}`);
   }
 }
 
@@ -74,7 +74,7 @@ async function runForeground(path: string, overrides: Map<string, string>): Prom
   try {
     broker = await Broker.start({ config, log });
   } catch (err) {
-    throw new CliError(`Error: cannot start the broker: ${oneLine(err)}`);
+    throw new KtsError(`Error: cannot start the broker: ${oneLine(err)}`);
   }
   const endpoints = broker.endpoints;
   log(

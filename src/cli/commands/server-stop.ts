@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Argument, Option, type Command } from 'commander';
 import { describeStopped, stopServers } from '../daemon/stop-servers.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 
 export function configure(cmd: Command): void {
   cmd

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../client/properties.js';
+import { readPropertiesFile } from '../../util/properties.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { alterTopics } from '../../tools/topics/alter.js';
 import { createTopic } from '../../tools/topics/create.js';

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
-import { readPropertiesFile } from '../../client/properties.js';
+import { readPropertiesFile } from '../../util/properties.js';
 import { parseConfig } from '../../zookeeper/config.js';
 import { startZooKeeper } from '../../zookeeper/server.js';
 import { startDaemon } from '../daemon/daemonize.js';
 import { serveUntilSignal } from '../daemon/foreground.js';
-import { CliError, oneLine } from '../errors.js';
+import { KtsError, oneLine } from '../../util/errors.js';
 import { packagePath } from '../../util/package-path.js';
 
 export function configure(cmd: Command): void {
@@ -30,7 +30,7 @@ async function runForeground(path: string): Promise<void> {
     try {
       return parseConfig(readPropertiesFile(path));
     } catch (err) {
-      throw new CliError(err instanceof CliError ? err.message : `Error: ${path}: ${oneLine(err)}`);
+      throw new KtsError(err instanceof KtsError ? err.message : `Error: ${path}: ${oneLine(err)}`);
     }
   })();
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
@@ -38,7 +38,7 @@ async function runForeground(path: string): Promise<void> {
   try {
     zk = await startZooKeeper({ ...config, port: config.clientPort });
   } catch (err) {
-    throw new CliError(`Error: cannot start zookeeper: ${oneLine(err)}`);
+    throw new KtsError(`Error: cannot start zookeeper: ${oneLine(err)}`);
   }
   process.stdout.write(`kts zookeeper ${zk.host}:${zk.port} serving (standalone, dataDir ${config.dataDir}, config ${path})\n`);
   await serveUntilSignal({ kind: 'zookeeper', host: zk.host, ports: [zk.port], config: path }, () => zk.stop());

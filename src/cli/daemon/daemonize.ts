@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { CliError } from '../errors.js';
+import { KtsError } from '../../util/errors.js';
 import { logDir } from './paths.js';
 import { runningServers, type ServerEntry, type ServerKind } from './server-registry.js';
 import { packagePath } from '../../util/package-path.js';
@@ -25,12 +25,12 @@ export async function startDaemon(kind: ServerKind, args: string[], logName: str
   child.unref();
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (exited) throw new CliError(lastLine(log) ?? `${kind} exited during start-up; see ${log}`);
+    if (exited) throw new KtsError(lastLine(log) ?? `${kind} exited during start-up; see ${log}`);
     const entry = runningServers(kind).find((e) => e.pid === child.pid);
     if (entry && (await accepts(entry.host, entry.ports[0]!))) return { entry, log };
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new CliError(`${kind} did not start within ${START_TIMEOUT_MS / 1000} s; see ${log}`);
+  throw new KtsError(`${kind} did not start within ${START_TIMEOUT_MS / 1000} s; see ${log}`);
 }
 
 function accepts(host: string, port: number): Promise<boolean> {

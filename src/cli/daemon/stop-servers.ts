@@ -1,4 +1,4 @@
-import { CliError } from '../errors.js';
+import { KtsError } from '../../util/errors.js';
 import { isAlive, runningServers, unregister, type ServerEntry, type ServerKind } from './server-registry.js';
 
 const STOP_TIMEOUT_MS = 30_000;
@@ -9,7 +9,7 @@ const STOP_TIMEOUT_MS = 30_000;
  */
 export async function stopServers(kind: ServerKind, select: (e: ServerEntry) => boolean = () => true): Promise<ServerEntry[]> {
   const targets = runningServers(kind).filter(select);
-  if (targets.length === 0) throw new CliError(`No ${kind} server to stop`);
+  if (targets.length === 0) throw new KtsError(`No ${kind} server to stop`);
   for (const entry of targets) {
     try {
       process.kill(entry.pid, 'SIGTERM');
@@ -21,7 +21,7 @@ export async function stopServers(kind: ServerKind, select: (e: ServerEntry) => 
   while (targets.some((e) => isAlive(e.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const stuck = targets.filter((e) => isAlive(e.pid));
   if (stuck.length > 0) {
-    throw new CliError(`${kind} (pid ${stuck.map((e) => e.pid).join(', ')}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
+    throw new KtsError(`${kind} (pid ${stuck.map((e) => e.pid).join(', ')}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
   }
   for (const entry of targets) unregister(kind, entry.pid);
   return targets;

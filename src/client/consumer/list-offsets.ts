@@ -38,7 +38,7 @@ export function rawListOffsetsTarget(conn: RawKafkaConnection): ListOffsetsTarge
   return { versions: conn.versions!, send: (version, request) => conn.request(ApiKey.ListOffsets, version, request) };
 }
 
-/** A tool's connection as a ListOffsets target: each request bounded by its timeout, failures one-line CliErrors. */
+/** A tool's connection as a ListOffsets target: each request bounded by its timeout, failures one-line KtsErrors. */
 export function versionedListOffsetsTarget(conn: VersionedConnection): ListOffsetsTarget {
   // `version` never exceeds the common one, so the connection sends exactly it.
   return { versions: conn.versions, send: (version, request) => conn.request(ApiKey.ListOffsets, request, version) };

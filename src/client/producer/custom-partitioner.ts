@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import type { CustomPartitioner } from './partitioner.js';
 
 /** Java's own partitioner class names that mean the built-in behaviour. */

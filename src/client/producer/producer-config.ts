@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import type { CompressionName } from '../../protocol/records/batch-header.js';
 import type { BrokerAddress } from '../bootstrap.js';
 import type { SaslCredentials } from '../sasl-authenticate.js';

@@ -1,5 +1,5 @@
-import { UsageError } from '../../cli/errors.js';
-import { readPropertiesFile } from '../../client/properties.js';
+import { UsageError } from '../../util/errors.js';
+import { readPropertiesFile } from '../../util/properties.js';
 import { javaSplit } from '../common/java-split.js';
 
 /** A comma or `=` outside square brackets: Kafka's `(?=[^\]]*(?:\[|$))` lookahead. */

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commandFailure } from './command-failure.js';
@@ -26,7 +26,7 @@ export async function alterResourceConfigs(
 ): Promise<void> {
   const current = await resourceConfigs(cluster, type, name, false);
   const invalid = changes.delete.filter((key) => !current.some((c) => c.name === key));
-  if (invalid.length > 0) throw new CliError(`Invalid config(s): ${invalid.join(',')}`);
+  if (invalid.length > 0) throw new KtsError(`Invalid config(s): ${invalid.join(',')}`);
   if (type === 'topics') {
     const response = await cluster.bootstrap.request(ApiKey.IncrementalAlterConfigs, {
       validateOnly: false,
@@ -49,7 +49,7 @@ export async function alterResourceConfigs(
   for (const key of changes.delete) entries.delete(key);
   const missing = [...entries].filter(([, value]) => value === null).map(([key]) => key);
   if (missing.length > 0) {
-    throw new CliError(`All sensitive broker config entries must be specified for --alter, missing entries: Set(${missing.join(', ')})`);
+    throw new KtsError(`All sensitive broker config entries must be specified for --alter, missing entries: Set(${missing.join(', ')})`);
   }
   const conn = name === '' ? cluster.bootstrap : await cluster.broker(Number(name));
   const response = await conn.request(ApiKey.AlterConfigs, {
@@ -60,7 +60,7 @@ export async function alterResourceConfigs(
 }
 
 function check(result: { errorCode: number; errorMessage: string | null } | undefined): void {
-  if (result === undefined) throw new CliError('Error while executing config command: the broker did not answer for the entity');
+  if (result === undefined) throw new KtsError('Error while executing config command: the broker did not answer for the entity');
   if (result.errorCode !== ErrorCode.NONE) throw commandFailure(result.errorCode, result.errorMessage);
 }
 

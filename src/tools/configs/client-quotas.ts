@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
 import { CLIENT_ID, MATCH_DEFAULT, MATCH_EXACT, MATCH_SPECIFIED, USER } from '../../protocol/client-quotas.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -51,7 +51,7 @@ export async function alterClientQuotas(
 ): Promise<void> {
   const [current] = await describeClientQuotas(conn, types, names);
   const invalid = changes.delete.filter((key) => !current?.values.some((v) => v.key === key));
-  if (invalid.length > 0) throw new CliError(`Invalid config(s): ${invalid.join(',')}`);
+  if (invalid.length > 0) throw new KtsError(`Invalid config(s): ${invalid.join(',')}`);
   const response = await conn.request(ApiKey.AlterClientQuotas, {
     validateOnly: false,
     entries: [
@@ -65,6 +65,6 @@ export async function alterClientQuotas(
     ],
   });
   const result = response.entries[0];
-  if (result === undefined) throw new CliError('Error while executing config command: the broker did not answer for the entity');
+  if (result === undefined) throw new KtsError('Error while executing config command: the broker did not answer for the entity');
   if (result.errorCode !== ErrorCode.NONE) throw commandFailure(result.errorCode, result.errorMessage);
 }

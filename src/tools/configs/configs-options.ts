@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 
 /** The entity types kts configs handles (Kafka's ConfigType names). */
 export const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers'] as const;

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commandFailure } from './command-failure.js';
@@ -56,7 +56,7 @@ export async function resourceConfigs(
     includeDocumentation: false,
   });
   const result = response.results[0];
-  if (result === undefined) throw new CliError(`Error while executing config command: no answer for ${name}`);
+  if (result === undefined) throw new KtsError(`Error while executing config command: no answer for ${name}`);
   if (result.errorCode !== ErrorCode.NONE) throw commandFailure(result.errorCode, result.errorMessage);
   const wanted = all ? null : dynamicSource(type, name);
   return result.configs

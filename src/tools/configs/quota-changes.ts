@@ -1,4 +1,4 @@
-import { CliError, UsageError } from '../../cli/errors.js';
+import { KtsError, UsageError } from '../../util/errors.js';
 import { isClientQuotaKey } from '../../protocol/client-quotas.js';
 import type { ConfigChanges } from './alter-configs.js';
 import { parseJavaDouble } from './java-double-text.js';
@@ -35,7 +35,7 @@ export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigC
       throw onlyQuotas('deleted', 'users', 'Only quota and SCRAM credential configs', `ArrayBuffer(${badDeletes.join(', ')})`);
     const scram = [...added, ...changes.delete].filter(isScram);
     if (scram.length > 0)
-      throw new CliError(`SCRAM credentials (${[...new Set(scram)].join(', ')}) are not supported by kts configs; only quota configs are`);
+      throw new KtsError(`SCRAM credentials (${[...new Set(scram)].join(', ')}) are not supported by kts configs; only quota configs are`);
   }
   const set = new Map<string, number>();
   for (const [key, text] of changes.add) {

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { resolveFetcherConfig } from '../../client/consumer/consumer-config.js';
 import { PartitionFetcher, type StartPosition, type TopicPartition } from '../../client/consumer/partition-fetcher.js';
 import type { ConsumeJob } from './consume.js';
@@ -53,7 +53,7 @@ async function assignedPartitions(
   if ('include' in source) return req.exitAtEnd ? currentPartitions(req, fetcher) : waitForMatch(req, fetcher, session, maxAgeMs);
   const count = (await fetcher.partitionCounts([source.topic])).get(source.topic)!;
   if (req.partition !== undefined) {
-    if (req.partition >= count) throw new CliError(`Error: topic '${source.topic}' has no partition ${req.partition} (it has ${count})`);
+    if (req.partition >= count) throw new KtsError(`Error: topic '${source.topic}' has no partition ${req.partition} (it has ${count})`);
     return [{ topic: source.topic, partition: req.partition }];
   }
   return Array.from({ length: count }, (_, partition) => ({ topic: source.topic, partition }));

@@ -1,4 +1,4 @@
-import { CliError, oneLine } from '../../cli/errors.js';
+import { KtsError, oneLine } from '../../util/errors.js';
 import type { ConsumedRecord } from '../common/consumed-record.js';
 import type { ConsumeRequest } from './consumer-options.js';
 import type { OutputChunks, RecordFormatter } from './output-chunks.js';
@@ -26,7 +26,7 @@ export class ConsumeSession {
     if (err.code !== undefined && CLOSED_OUTPUT.has(err.code)) {
       this.outputClosed = true;
       this.stop();
-    } else this.stop(new CliError(`Error: cannot write the output: ${oneLine(err)}`));
+    } else this.stop(new KtsError(`Error: cannot write the output: ${oneLine(err)}`));
   };
   /** The output's other error listeners (the CLI's exit on EPIPE), set aside while the session runs. */
   private readonly otherErrorListeners: Array<(...args: unknown[]) => void>;
@@ -66,7 +66,7 @@ export class ConsumeSession {
       this.formatter(record, out);
     } catch (err) {
       if (!this.request.skipMessageOnError) {
-        this.stop(new CliError(`Error processing message, terminating consumer process: ${oneLine(err)}`));
+        this.stop(new KtsError(`Error processing message, terminating consumer process: ${oneLine(err)}`));
         return false;
       }
       process.stderr.write(`Error processing message, skipping this message: ${oneLine(err)}\n`);

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { topicPattern } from '../common/topic-filter.js';
 
 /** The console consumer's own flags (commander camelCase). */

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
 import type { GroupOptions } from '../../client/consumer/group/group-config.js';
 

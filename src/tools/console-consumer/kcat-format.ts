@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import type { ConsumedRecord } from '../common/consumed-record.js';
 import type { OutputChunks, RecordFormatter } from './output-chunks.js';
 

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { bootstrapBrokers } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
 import { clientConfig } from '../../client/config.js';
@@ -9,7 +9,7 @@ import type { ConsumeJob } from './consume.js';
 import { ConsumeSession } from './consume-session.js';
 
 /**
- * Opens a kts consumer with the job's settings (an unreachable cluster is a one-line CliError),
+ * Opens a kts consumer with the job's settings (an unreachable cluster is a one-line KtsError),
  * runs `work` until it ends or the session does (a signal, --max-messages, --timeout-ms, a closed
  * output), then closes the consumer. A ConsumerError that ended it becomes `Error: <message>`.
  */
@@ -23,7 +23,7 @@ export async function runNative<C extends { close(): void | Promise<void> }>(
   try {
     consumer = await open(fetcherOptions(job));
   } catch (err) {
-    if (err instanceof BrokerConnectionError) throw new CliError(describeConnectionError(err, brokers));
+    if (err instanceof BrokerConnectionError) throw new KtsError(describeConnectionError(err, brokers));
     throw err;
   }
   const session = new ConsumeSession(job.request, job.formatter, job.output);
@@ -36,7 +36,7 @@ export async function runNative<C extends { close(): void | Promise<void> }>(
     await consumer.close();
     session.close();
   }
-  if (failure instanceof ConsumerError) throw new CliError(`Error: ${failure.message}`);
+  if (failure instanceof ConsumerError) throw new KtsError(`Error: ${failure.message}`);
   if (failure !== undefined) throw failure;
 }
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { CliError, oneLine } from '../../cli/errors.js';
+import { KtsError, oneLine } from '../../util/errors.js';
 import { parseBootstrapServers, type BrokerAddress } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
 import { clientConfig } from '../../client/config.js';
@@ -68,7 +68,7 @@ export async function produce(job: ProduceJob): Promise<void> {
   try {
     producer = await withTimeout(opening, settings.maxBlockMs);
   } catch (err) {
-    if (err instanceof BrokerConnectionError) throw new CliError(describeConnectionError(err, brokers));
+    if (err instanceof BrokerConnectionError) throw new KtsError(describeConnectionError(err, brokers));
     throw err;
   }
 
@@ -94,8 +94,8 @@ export async function produce(job: ProduceJob): Promise<void> {
     await producer.close();
   }
   const lost = notAcknowledged(outcome, brokers);
-  if (inputError !== undefined) throw new CliError(`Error: ${inputError}${lost ? ` (also ${lost})` : ''}`);
-  if (lost) throw new CliError(`Error: ${lost}`);
+  if (inputError !== undefined) throw new KtsError(`Error: ${inputError}${lost ? ` (also ${lost})` : ''}`);
+  if (lost) throw new KtsError(`Error: ${lost}`);
 }
 
 /**
@@ -148,7 +148,7 @@ function notAcknowledged(outcome: Outcome, brokers: readonly BrokerAddress[]): s
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CliError(`Error: could not connect within max.block.ms (${ms} ms)`)), ms);
+    timer = setTimeout(() => reject(new KtsError(`Error: could not connect within max.block.ms (${ms} ms)`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

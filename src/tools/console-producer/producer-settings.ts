@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { resolveIdempotence, type Acks } from '../../client/producer/producer-config.js';
 import type { CompressionName } from '../../protocol/records/batch-header.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 
 /** LineMessageReader's settings: which parts a line carries and how they are separated. */
 export interface ReaderConfig {

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { parseStateList, type GroupState } from './group-states.js';
 import { parseDateTime, parseDuration } from './reset-time.js';
 import { parseTopicArg, type TopicScope } from './topic-partitions.js';

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { withVersionedConnection, type VersionedConnection, type VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
@@ -61,7 +61,7 @@ export class CoordinatorRequests {
         for (const group of r.groups) {
           if (group.errorCode === ErrorCode.NONE) described.push({ coordinator, group });
           else if (RETRIABLE_COORDINATOR_ERRORS.has(group.errorCode) && attempt < COORDINATOR_RETRIES) retry.push(group.groupId);
-          else throw new CliError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(group.errorCode)}`);
+          else throw new KtsError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(group.errorCode)}`);
         }
       }
       pending = retry;
@@ -104,7 +104,7 @@ export class CoordinatorRequests {
       });
       return r.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => p.errorCode));
     });
-    if (errors.length > 0) throw new CliError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(errors[0]!)}`);
+    if (errors.length > 0) throw new KtsError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(errors[0]!)}`);
   }
 
   /** OffsetDelete (KIP-496): a group-level error code and one per partition. */
@@ -134,7 +134,7 @@ async function findCoordinator(c: VersionedConnection, group: string): Promise<C
     const r = await c.request(ApiKey.FindCoordinator, { key: group, keyType: 0, coordinatorKeys: [] }, FIND_COORDINATOR_MAX_VERSION);
     if (r.errorCode === ErrorCode.NONE) return { id: r.nodeId, host: r.host, port: r.port };
     if (!RETRIABLE_COORDINATOR_ERRORS.has(r.errorCode) || attempt >= COORDINATOR_RETRIES) {
-      throw new CliError(`Error: could not find the coordinator of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
+      throw new KtsError(`Error: could not find the coordinator of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
     }
     await sleep(RETRY_BACKOFF_MS);
   }

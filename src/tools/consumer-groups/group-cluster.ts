@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import type { VersionedConnectionOptions } from '../../client/versioned-connection.js';
 import { decodeConsumerProtocolAssignment } from '../../protocol/generated/data/consumer-protocol-assignment.js';
@@ -186,7 +186,7 @@ export class GroupCluster {
   private async anyBroker(): Promise<BrokerAddress> {
     const { brokers } = await this.admin.describeCluster();
     const broker = brokers[0];
-    if (broker === undefined) throw new CliError('Error: the cluster reported no brokers');
+    if (broker === undefined) throw new KtsError('Error: the cluster reported no brokers');
     return { host: broker.host, port: broker.port };
   }
 }

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { ErrorCode, errorName } from '../../protocol/errors.js';
 
 /** Kafka's messages (Errors.java) for the codes group commands meet; others print their name. */
@@ -37,8 +37,8 @@ export function messageOfKafkajsError(err: unknown): string {
  * for anything but connection failures and errors already worded for users.
  */
 export function asConsumerGroupsError(err: unknown): unknown {
-  if (err instanceof CliError || !(err instanceof Error) || err.name.startsWith('KafkaJSConnection')) return err;
+  if (err instanceof KtsError || !(err instanceof Error) || err.name.startsWith('KafkaJSConnection')) return err;
   const nested = (err as { errors?: unknown }).errors;
   const first = Array.isArray(nested) && nested[0] instanceof Error ? nested[0] : err;
-  return new CliError(`Error: Executing consumer group command failed due to ${messageOfKafkajsError(first)}`);
+  return new KtsError(`Error: Executing consumer group command failed due to ${messageOfKafkajsError(first)}`);
 }

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import type { PlannedOffset } from './reset-plan.js';
 
 export interface GroupOffsets {
@@ -39,7 +39,7 @@ export function parseResetCsv(text: string, singleGroup: string | undefined): Ma
     const entry = planEntry(parseCsvLine(line) ?? [], !withoutGroup);
     if (entry === undefined) {
       const columns = withoutGroup ? 'topic,partition,offset' : 'group,topic,partition,offset';
-      throw new CliError(`Error: invalid reset plan line ${i + 1}: '${line}' (expected ${columns})`);
+      throw new KtsError(`Error: invalid reset plan line ${i + 1}: '${line}' (expected ${columns})`);
     }
     const group = withoutGroup ? singleGroup! : entry.group;
     const offsets = plans.get(group) ?? [];

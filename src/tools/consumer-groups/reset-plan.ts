@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { comparePartitions, partitionKey, partitionName, type TopicPartition } from './topic-partitions.js';
 
 /** What the cluster says about one partition, as far as the chosen strategy needs it. */
@@ -40,7 +40,7 @@ export function planReset(
 ): ResetPlan {
   const warnings: string[] = [];
   const known = (value: number | undefined, message: string, tp: TopicPartition): number => {
-    if (value === undefined) throw new CliError(`Error: ${message} ${partitionName(tp)}`);
+    if (value === undefined) throw new KtsError(`Error: ${message} ${partitionName(tp)}`);
     return value;
   };
   const clamp = (tp: TopicPartition, offset: number): number => {
@@ -68,7 +68,7 @@ export function planReset(
         return clamp(tp, strategy.offset);
       case 'shift-by': {
         if (facts.committed === undefined) {
-          throw new CliError(`Error: Cannot shift offset for partition ${partitionName(tp)} since there is no current committed offset`);
+          throw new KtsError(`Error: Cannot shift offset for partition ${partitionName(tp)} since there is no current committed offset`);
         }
         return clamp(tp, facts.committed + strategy.shift);
       }

@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import type { ConsumerGroupsRequest, ResetScope } from './consumer-groups-options.js';
 import type { GroupCluster } from './group-cluster.js';
 import { isInactive } from './group-states.js';
@@ -62,7 +62,7 @@ async function partitionsToReset(
   const known = await cluster.partitionsOf(whole);
   return scope.topics.flatMap(({ topic, partitions }) => {
     const ids = partitions ?? known.get(topic)!;
-    if (typeof ids === 'string') throw new CliError(`Error: Executing consumer group command failed due to ${ids}`);
+    if (typeof ids === 'string') throw new KtsError(`Error: Executing consumer group command failed due to ${ids}`);
     return ids.map((partition) => ({ topic, partition }));
   });
 }

@@ -1,4 +1,4 @@
-import { oneLine } from '../../cli/errors.js';
+import { oneLine } from '../../util/errors.js';
 import { describeOffsets, groupNotice } from './describe.js';
 import type { GroupCluster } from './group-cluster.js';
 import { asConsumerGroupsError } from './kafka-errors.js';

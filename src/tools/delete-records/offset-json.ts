@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 
 export interface RecordsToDelete {
   topic: string;
@@ -18,13 +18,13 @@ export function parseOffsetJson(text: string): RecordsToDelete[] {
     // Offsets are int64: keep their digits exact.
     json = JSON.parse(text.replace(/("offset"\s*:\s*)(-?\d+)/g, '$1"$2"'));
   } catch {
-    throw new CliError('The input string is not a valid JSON');
+    throw new KtsError('The input string is not a valid JSON');
   }
-  if (!isObject(json)) throw new CliError('The input string is not a valid JSON');
+  if (!isObject(json)) throw new KtsError('The input string is not a valid JSON');
   const version = json.version ?? 1;
-  if (version !== 1) throw new CliError(`Not supported version field value ${JSON.stringify(version)}`);
-  if (!('partitions' in json)) throw new CliError('Missing partitions field');
-  if (!Array.isArray(json.partitions)) throw new CliError('The partitions field must be an array');
+  if (version !== 1) throw new KtsError(`Not supported version field value ${JSON.stringify(version)}`);
+  if (!('partitions' in json)) throw new KtsError('Missing partitions field');
+  if (!Array.isArray(json.partitions)) throw new KtsError('The partitions field must be an array');
   const entries = json.partitions.map(parseEntry);
   const seen = new Set<string>();
   const duplicates = new Set<string>();
@@ -33,13 +33,13 @@ export function parseOffsetJson(text: string): RecordsToDelete[] {
     if (seen.has(key)) duplicates.add(key);
     seen.add(key);
   }
-  if (duplicates.size > 0) throw new CliError(`Offset json file contains duplicate topic partitions: ${[...duplicates].join(',')}`);
+  if (duplicates.size > 0) throw new KtsError(`Offset json file contains duplicate topic partitions: ${[...duplicates].join(',')}`);
   return entries;
 }
 
 function parseEntry(entry: unknown): RecordsToDelete {
   const bad = () =>
-    new CliError(`Invalid partitions entry ${JSON.stringify(entry)}: expected {"topic": string, "partition": int, "offset": long}`);
+    new KtsError(`Invalid partitions entry ${JSON.stringify(entry)}: expected {"topic": string, "partition": int, "offset": long}`);
   if (!isObject(entry)) throw bad();
   const { topic, partition, offset } = entry;
   if (typeof topic !== 'string' || !Number.isInteger(partition) || typeof offset !== 'string') throw bad();

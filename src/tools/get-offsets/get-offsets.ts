@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError } from '../../cli/errors.js';
+import { KtsError } from '../../util/errors.js';
 import { formatBroker } from '../../client/bootstrap.js';
 import {
   listOffsets,
@@ -41,7 +41,7 @@ export async function fetchOffsets(
 ): Promise<OffsetsResult> {
   let metadata = await cluster.metadata(null);
   const partitions = matchingPartitions(metadata, filter, excludeInternal);
-  if (partitions.length === 0) throw new CliError('Error occurred: Could not match any topic-partitions with the specified filters');
+  if (partitions.length === 0) throw new KtsError('Error occurred: Could not match any topic-partitions with the specified filters');
   const offsets: PartitionOffset[] = [];
   const failures: PartitionFailure[] = [];
   let pending = partitions;
@@ -88,7 +88,7 @@ async function offsetsFrom(
     );
   } catch (err) {
     if (!(err instanceof UnsupportedListOffsetsVersion)) throw err;
-    throw new CliError(
+    throw new KtsError(
       `Error occurred: --time ${describeOffsetSpec(spec)} needs ListOffsets v${err.needed}, which the broker does not support`,
     );
   }

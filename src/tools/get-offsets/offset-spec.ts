@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import {
   EARLIEST_LOCAL_TIMESTAMP,
   EARLIEST_TIMESTAMP,
@@ -39,10 +39,9 @@ export function parseOffsetSpec(text: string): OffsetSpec {
       return sentinel !== undefined ? { kind: sentinel } : { kind: 'timestamp', ms: value };
     }
   }
-  throw new CliError(
+  throw new UsageError(
     `Error occurred: Malformed time argument ${text}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / ` +
       '-4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp',
-    2,
   );
 }
 

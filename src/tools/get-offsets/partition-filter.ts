@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { topicPattern } from '../common/topic-filter.js';
 
 /** Which topics and partitions to look up (GetOffsetShell's TopicPartitionFilter). */
@@ -7,7 +7,7 @@ export interface TopicPartitionFilter {
   partitionAllowed(topic: string, partition: number): boolean;
 }
 
-const usage = (message: string): CliError => new CliError(`Error occurred: ${message}`, 2);
+const usage = (message: string): UsageError => new UsageError(`Error occurred: ${message}`);
 
 /** `--topic <regex>` with `--partitions 0,1` (no partitions: all of them). */
 export function topicAndPartitionsFilter(topic: string | undefined, partitions: string | undefined): TopicPartitionFilter {

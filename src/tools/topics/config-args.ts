@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 
 /** `--config name=value` pairs, split as TopicCommand does: on `=` with optional spaces around it. */
 export function parseTopicConfigs(args: readonly string[]): Map<string, string> {

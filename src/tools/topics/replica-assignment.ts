@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 
 /**
  * `--replica-assignment 1:2,2:3`: partitions separated by commas, replica broker ids by colons

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 
 const MAX_NAME_LENGTH = 249;
 const LEGAL = /^[A-Za-z0-9._-]+$/;

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { isUuid, ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { parseTopicConfigs } from './config-args.js';
 import { DEFAULT_PARTITIONS_PER_RESPONSE } from './describe-topic-partitions.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { CliError } from '../../../src/cli/errors.js';
+import { KtsError } from '../../../src/util/errors.js';
 import { produce } from '../../../src/tools/console-producer/produce.js';
 import { producerSettings } from '../../../src/tools/console-producer/producer-settings.js';
 import { readerConfig } from '../../../src/tools/console-producer/reader-properties.js';
@@ -93,7 +93,7 @@ describe('console-producer runs against the embedded broker', () => {
       settings: producerSettings({}, new Map()),
       connect: { bootstrapServer: broker.bootstrapServers, properties: new Map() },
     });
-    await expect(job).rejects.toThrow(new CliError('Error: could not read the input: EIO: i/o error, read'));
+    await expect(job).rejects.toThrow(new KtsError('Error: could not read the input: EIO: i/o error, read'));
     expect(endOffset('broken-input')).toBe(1n);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/util/errors.js';
+import { exitCodeOf } from '../../../src/cli/errors.js';
 import { bootstrapBrokers, formatBroker, formatBrokers, parseBootstrapServers } from '../../../src/client/bootstrap.js';
 
 const parse = (value: string | undefined, env: NodeJS.ProcessEnv = {}) => parseBootstrapServers(value, env);
@@ -85,7 +86,7 @@ describe('parseBootstrapServers', () => {
     }
     expect(caught).toBeInstanceOf(UsageError);
     expect((caught as UsageError).message).toBe(`Error: ${message}`);
-    expect((caught as UsageError).exitCode).toBe(2);
+    expect(exitCodeOf(caught)).toBe(2);
   });
 });
 

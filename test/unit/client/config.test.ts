@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError, UsageError } from '../../../src/cli/errors.js';
+import { KtsError, UsageError } from '../../../src/util/errors.js';
 import { clientConfig, type ClientConfigOptions } from '../../../src/client/config.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
@@ -209,7 +209,7 @@ describe('clientConfig: SSL from PEM', () => {
     );
     const missing = join(dir, 'missing.pem');
     expect(() => config({ 'security.protocol': 'SSL', 'ssl.truststore.location': missing })).toThrow(
-      new CliError(`Error: could not read truststore '${missing}': no such file`),
+      new KtsError(`Error: could not read truststore '${missing}': no such file`),
     );
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CliError } from '../../../src/cli/errors.js';
+import { KtsError } from '../../../src/util/errors.js';
+import { exitCodeOf } from '../../../src/cli/errors.js';
 import {
   JAVA_COMPATIBLE_PARTITIONER,
   createKafka,
@@ -36,15 +37,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Runs withAdmin expecting a CliError; returns its message. */
+/** Runs withAdmin expecting a KtsError; returns its message. */
 async function failure(options: ConnectOptions, fn = (admin: { listTopics(): Promise<string[]> }) => admin.listTopics()) {
   const err = await withAdmin(options, fn).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(CliError);
-  expect((err as CliError).exitCode).toBe(1);
-  return (err as CliError).message;
+  expect(err).toBeInstanceOf(KtsError);
+  expect(exitCodeOf(err)).toBe(1);
+  return (err as KtsError).message;
 }
 
 function captureOutput() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/util/errors.js';
 import { parseJaasConfig } from '../../../src/client/jaas.js';
 
 const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';

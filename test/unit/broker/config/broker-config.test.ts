@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readPropertiesFile } from '../../../../src/client/properties.js';
+import { readPropertiesFile } from '../../../../src/util/properties.js';
 import {
   loadBrokerConfig,
   logFlushIntervalMs,

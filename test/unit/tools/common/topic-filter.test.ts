@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import { filterTopics, topicPattern } from '../../../../src/tools/common/topic-filter.js';
 
 describe('Kafka TopicFilter.IncludeList', () => {

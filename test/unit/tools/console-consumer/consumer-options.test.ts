@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import { validateConsumerFlags, type ConsumerFlags } from '../../../../src/tools/console-consumer/consumer-options.js';
 import { EndTracker } from '../../../../src/tools/console-consumer/end-tracker.js';
 

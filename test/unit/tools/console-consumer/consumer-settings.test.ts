@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import { groupSettings } from '../../../../src/tools/console-consumer/consumer-settings.js';
 
 const props = (o: Record<string, string> = {}) => new Map(Object.entries(o));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import type { ConsumedRecord } from '../../../../src/tools/common/consumed-record.js';
 import { defaultFormatter, defaultFormatterConfig } from '../../../../src/tools/console-consumer/default-formatter.js';
 import { jsonFormatter } from '../../../../src/tools/console-consumer/json-format.js';

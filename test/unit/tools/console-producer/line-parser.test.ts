@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import { javaSplit } from '../../../../src/tools/common/java-split.js';
 import { LineError, parseLine } from '../../../../src/tools/console-producer/line-parser.js';
 import { LineSplitter } from '../../../../src/tools/console-producer/line-splitter.js';

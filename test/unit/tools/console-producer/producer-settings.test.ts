@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import { producerSettings } from '../../../../src/tools/console-producer/producer-settings.js';
 
 const props = (o: Record<string, string> = {}) => new Map(Object.entries(o));

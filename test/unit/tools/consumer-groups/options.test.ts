@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
 import { validateConsumerGroupsFlags, type ConsumerGroupsFlags } from '../../../../src/tools/consumer-groups/consumer-groups-options.js';
 
 function usageError(flags: ConsumerGroupsFlags): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../../../src/cli/errors.js';
+import { KtsError } from '../../../../src/util/errors.js';
 import { planReset, type PartitionFacts, type PlanStrategy } from '../../../../src/tools/consumer-groups/reset-plan.js';
 import { partitionKey, type TopicPartition } from '../../../../src/tools/consumer-groups/topic-partitions.js';
 
@@ -42,7 +42,7 @@ describe('reset plans (ConsumerGroupService.prepareOffsetsToReset)', () => {
     expect(plan({ kind: 'shift-by', shift: -2 }, [t0]).offsets).toEqual([{ ...t0, offset: 13 }]);
     expect(plan({ kind: 'shift-by', shift: 100 }, [t0]).offsets[0]!.offset).toBe(20);
     expect(() => plan({ kind: 'shift-by', shift: 1 }, [t1])).toThrow(
-      new CliError('Error: Cannot shift offset for partition t-1 since there is no current committed offset'),
+      new KtsError('Error: Cannot shift offset for partition t-1 since there is no current committed offset'),
     );
   });
 

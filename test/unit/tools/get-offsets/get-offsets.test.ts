@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../../../src/cli/errors.js';
+import { KtsError } from '../../../../src/util/errors.js';
+import { exitCodeOf } from '../../../../src/cli/errors.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
 import {
   defaultMetadataResponse,
@@ -43,9 +44,9 @@ describe('--time', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(CliError);
-      expect((err as CliError).exitCode).toBe(2);
-      expect((err as CliError).message).toBe(
+      expect(err).toBeInstanceOf(KtsError);
+      expect(exitCodeOf(err)).toBe(2);
+      expect((err as KtsError).message).toBe(
         `Error occurred: Malformed time argument ${bad}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp`,
       );
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/errors.js';
+import { UsageError } from '../../../../src/util/errors.js';
+import { exitCodeOf } from '../../../../src/cli/errors.js';
 import { parseTopicConfigs } from '../../../../src/tools/topics/config-args.js';
 import { parseReplicaAssignment } from '../../../../src/tools/topics/replica-assignment.js';
 import { validateTopicName } from '../../../../src/tools/topics/topic-name.js';
@@ -10,7 +11,7 @@ function usageError(fn: () => unknown): string {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(2);
+    expect(exitCodeOf(err)).toBe(2);
     expect((err as UsageError).message).not.toContain('\n');
     return (err as UsageError).message;
   }

@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliError, UsageError } from '../../../src/cli/errors.js';
-import { parseProperties, parsePropertyArgs, readPropertiesFile } from '../../../src/client/properties.js';
+import { KtsError, UsageError } from '../../../src/util/errors.js';
+import { exitCodeOf } from '../../../src/cli/errors.js';
+import { parseProperties, parsePropertyArgs, readPropertiesFile } from '../../../src/util/properties.js';
 
 const entries = (text: string) => [...parseProperties(text)];
 
@@ -164,15 +165,15 @@ describe('readPropertiesFile', () => {
     ]);
   });
 
-  it('gives one-line CliErrors for files it cannot read', () => {
+  it('gives one-line KtsErrors for files it cannot read', () => {
     const missing = join(dir, 'nope.properties');
-    expect(() => readPropertiesFile(missing)).toThrow(new CliError(`Error: could not read properties file '${missing}': no such file`));
+    expect(() => readPropertiesFile(missing)).toThrow(new KtsError(`Error: could not read properties file '${missing}': no such file`));
     expect(() => readPropertiesFile(dir)).toThrow(`Error: could not read properties file '${dir}': is a directory`);
     try {
       readPropertiesFile(missing);
     } catch (err) {
-      expect(err).toBeInstanceOf(CliError);
-      expect((err as CliError).exitCode).toBe(1);
+      expect(err).toBeInstanceOf(KtsError);
+      expect(exitCodeOf(err)).toBe(1);
     }
   });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { packagePath } from '../util/package-path.js';
+import { packagePath } from './package-path.js';
 
 /** The package version, from kts's package.json. */
 export function packageVersion(): string {

@@ -1,8 +1,5 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from './errors.js';
 import { readUserFile } from './read-file.js';
-
-/** Kafka client properties, in file order. */
-export type ClientProperties = ReadonlyMap<string, string>;
 
 /**
  * Parses `.properties` text with java.util.Properties.load semantics: `#`/`!` comments, `=`, `:` or

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { CliError } from '../cli/errors.js';
+import { KtsError } from './errors.js';
 
 /** Reads a UTF-8 file the user named; failure is a one-line error naming what the file was for. */
 export function readUserFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CliError(`Error: could not read ${what} '${path}': ${readFailure(err)}`);
+    throw new KtsError(`Error: could not read ${what} '${path}': ${readFailure(err)}`);
   }
 }
 
