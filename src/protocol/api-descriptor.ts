@@ -1,4 +1,3 @@
-import { API_INFO, type ApiKey } from './generated/api-info.js';
 import type { Reader } from './primitives/reader.js';
 import type { Writer } from './primitives/writer.js';
 
@@ -30,12 +29,3 @@ export interface ApiCodec<Req = unknown, Res = unknown> {
 }
 
 export type ApiDescriptor<Req = unknown, Res = unknown> = ApiInfo & ApiCodec<Req, Res>;
-
-export function isApiKey(apiKey: number): apiKey is ApiKey {
-  return Object.hasOwn(API_INFO, apiKey);
-}
-
-/** What the schemas say about a key read off the wire, or undefined when no such API exists. */
-export function apiInfo(apiKey: number): ApiInfo | undefined {
-  return isApiKey(apiKey) ? API_INFO[apiKey] : undefined;
-}

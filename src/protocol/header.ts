@@ -1,4 +1,4 @@
-import { apiInfo } from './api-descriptor.js';
+import { apiInfo } from './api-keys.js';
 import { ApiKey } from './generated/api-info.js';
 import type { RequestHeader } from './generated/headers.js';
 import { ProtocolError, type ProtocolErrorCode } from './primitives/protocol-error.js';

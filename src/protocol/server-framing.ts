@@ -1,4 +1,5 @@
-import { isApiKey, type ApiCodec } from './api-descriptor.js';
+import type { ApiCodec } from './api-descriptor.js';
+import { isApiKey } from './api-keys.js';
 import { API_INFO, type ApiKey } from './generated/api-info.js';
 import type { ApiMessages } from './generated/apis.js';
 import { decodeRequestHeader, encodeResponseHeader, type RequestHeader } from './generated/headers.js';

@@ -1,4 +1,4 @@
-import { apiInfo } from '../../protocol/api-descriptor.js';
+import { apiInfo } from '../../protocol/api-keys.js';
 import { API_INFO } from '../../protocol/generated/api-info.js';
 
 export interface VersionRange {
