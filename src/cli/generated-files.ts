@@ -29,7 +29,7 @@ exec "$(dirname "$(readlink -f "$0")")/../kts" ${command} "$@"
 
 export async function generatedFiles(): Promise<GeneratedFile[]> {
   const completions = await Promise.all(
-    SHELLS.map(async (shell) => ({ path: COMPLETION_PATHS[shell], content: await generateCompletion(shell), executable: false })),
+    SHELLS.map(async (shell) => ({ path: COMPLETION_PATHS[shell], content: await generateCompletion(shell, COMMANDS), executable: false })),
   );
   const shims = COMMANDS.flatMap((c) =>
     c.kafkaScripts.map((script) => ({ path: `${SHIM_DIR}/${script}`, content: shimScript(script, c.name), executable: true })),

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CommandSpec } from './registry.js';
+import type { CommandSpec } from './command-spec.js';
 import { packageVersion } from '../util/package-version.js';
 
 /**
@@ -20,7 +20,7 @@ export async function buildProgram(commands: readonly CommandSpec[], configure: 
   await Promise.all(wanted.map(async (spec) => modules.set(spec, await spec.load())));
   for (const spec of commands) {
     const cmd = program.command(spec.name).description(spec.summary).exitOverride();
-    modules.get(spec)?.configure(cmd);
+    modules.get(spec)?.configure(cmd, commands);
   }
   return program;
 }

@@ -1,18 +1,4 @@
-import type { Command } from 'commander';
-
-/** What a subcommand module exports: it adds its options, help text and action to `cmd`. */
-export interface CommandModule {
-  configure(cmd: Command): void;
-}
-
-export interface CommandSpec {
-  /** Kafka's script name without `kafka-` and `.sh`. */
-  name: string;
-  summary: string;
-  /** The Kafka script(s) this command stands in for; each gets a shim in bin/kafka/. */
-  kafkaScripts: string[];
-  load(): Promise<CommandModule>;
-}
+import type { CommandSpec } from './command-spec.js';
 
 /**
  * The one declarative list of subcommands. Modules are imported only when their command

@@ -3,7 +3,7 @@ import { normaliseArgv } from './argv.js';
 import { KtsError, oneLine } from '../util/errors.js';
 import { EXIT_RUNTIME, EXIT_USAGE, exitCodeOf } from './errors.js';
 import { buildProgram } from './program.js';
-import type { CommandSpec } from './registry.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** Parses `rawArgv`, runs one of `commands`, and maps failures to the exit-code contract. */
 export async function runCli(rawArgv: string[], commands: readonly CommandSpec[]): Promise<void> {

@@ -2,14 +2,15 @@ import { Argument, type Command } from 'commander';
 import { completionTree } from '../completion/tree.js';
 import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
 import { buildProgram } from '../program.js';
-import { COMMANDS } from '../registry.js';
+import type { CommandSpec } from '../command-spec.js';
 import { UsageError } from '../../util/errors.js';
 
-export async function generateCompletion(shell: Shell): Promise<string> {
-  return completionScript(shell, completionTree(await buildProgram(COMMANDS, 'all')));
+/** The completion script of `commands` for `shell`. */
+export async function generateCompletion(shell: Shell, commands: readonly CommandSpec[]): Promise<string> {
+  return completionScript(shell, completionTree(await buildProgram(commands, 'all')));
 }
 
-export function configure(cmd: Command): void {
+export function configure(cmd: Command, commands: readonly CommandSpec[]): void {
   cmd
     .addArgument(new Argument('[shell]', 'shell to generate for').choices(SHELLS))
     .addHelpText(
@@ -19,6 +20,6 @@ export function configure(cmd: Command): void {
     )
     .action(async (shell: Shell | undefined) => {
       if (!shell) throw new UsageError('kts completion: name a shell: bash, zsh or fish');
-      process.stdout.write(await generateCompletion(shell));
+      process.stdout.write(await generateCompletion(shell, commands));
     });
 }
