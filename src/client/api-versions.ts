@@ -1,7 +1,7 @@
 import { ErrorCode } from '../protocol/errors.js';
 import { API_INFO, ApiKey } from '../protocol/generated/api-info.js';
 import type { ApiVersionsResponse } from '../protocol/generated/apis/api-versions.js';
-import type { RawKafkaConnection } from './raw-connection.js';
+import type { KafkaRequester } from './kafka-requester.js';
 
 /** The version range a broker supports for each API key it listed. */
 export type BrokerVersions = ReadonlyMap<number, { readonly min: number; readonly max: number }>;
@@ -13,7 +13,7 @@ const API_VERSIONS_VERSION = 3;
  * Asks the broker which versions it supports (KIP-511: the client's name and version go along).
  * A broker that cannot read v3 answers with its list in v0 form, which is then asked again in v0.
  */
-export async function fetchBrokerVersions(conn: RawKafkaConnection, softwareVersion: string): Promise<BrokerVersions> {
+export async function fetchBrokerVersions(conn: KafkaRequester, softwareVersion: string): Promise<BrokerVersions> {
   const request = { clientSoftwareName: 'kts', clientSoftwareVersion: softwareVersion };
   let response: ApiVersionsResponse | undefined;
   try {

@@ -5,6 +5,7 @@ import { decodeResponse, encodeRequest } from '../protocol/framing.js';
 import type { ApiMessages } from '../protocol/generated/apis.js';
 import type { ApiKey } from '../protocol/generated/api-info.js';
 import { fetchBrokerVersions, type BrokerVersions } from './api-versions.js';
+import type { KafkaRequester } from './kafka-requester.js';
 import { saslAuthenticate, type SaslCredentials } from './sasl-authenticate.js';
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -34,7 +35,7 @@ interface Pending {
  * Plain TCP or TLS, optionally SASL-authenticated. Requests may be pipelined; responses arrive
  * in request order.
  */
-export class RawKafkaConnection {
+export class RawKafkaConnection implements KafkaRequester {
   private readonly frames = new FrameSplitter(MAX_RESPONSE_BYTES);
   private readonly pending: Pending[] = [];
   private correlationId = 0;

@@ -2,7 +2,7 @@ import type { SASLOptions } from 'kafkajs';
 import { ErrorCode, errorName } from '../protocol/errors.js';
 import { ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
-import type { RawKafkaConnection } from './raw-connection.js';
+import type { KafkaRequester } from './kafka-requester.js';
 import { ScramClient, type ScramMechanism } from './scram.js';
 
 /** The SASL mechanisms `sasl.ts` accepts from client properties (kafkajs's spelling). */
@@ -17,7 +17,7 @@ export class SaslAuthenticationError extends Error {
  * Kafka's client-side SASL exchange (KIP-152): SaslHandshake v1 names the mechanism, then each
  * token travels in a SaslAuthenticate request. PLAIN takes one round, SCRAM two.
  */
-export async function saslAuthenticate(conn: RawKafkaConnection, versions: BrokerVersions, sasl: SaslCredentials): Promise<void> {
+export async function saslAuthenticate(conn: KafkaRequester, versions: BrokerVersions, sasl: SaslCredentials): Promise<void> {
   const mechanism = sasl.mechanism.toUpperCase();
   const authenticateVersion = commonVersion(versions, ApiKey.SaslAuthenticate);
   const handshakeVersion = commonVersion(versions, ApiKey.SaslHandshake);
