@@ -1,7 +1,7 @@
 import { KtsError } from '../../util/errors.js';
 import { resolveFetcherConfig } from '../../client/consumer/consumer-config.js';
 import { PartitionFetcher, type StartPosition, type TopicPartition } from '../../client/consumer/partition-fetcher.js';
-import type { ConsumeJob } from './consume.js';
+import type { ConsumeJob } from './consume-job.js';
 import type { ConsumeSession } from './consume-session.js';
 import type { ConsumeRequest } from './consumer-options.js';
 import { EndTracker, endOffsets } from './end-tracker.js';

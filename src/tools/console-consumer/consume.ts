@@ -1,19 +1,6 @@
-import type { ConnectOptions } from '../../client/connect.js';
 import { consumeAssigned } from './assigned-consume.js';
-import type { ConsumeRequest } from './consumer-options.js';
-import type { FetchSettings, GroupSettings } from './consumer-settings.js';
+import type { ConsumeJob } from './consume-job.js';
 import { consumeInGroup } from './group-consume.js';
-import type { RecordFormatter } from './output-chunks.js';
-
-export interface ConsumeJob {
-  request: ConsumeRequest;
-  formatter: RecordFormatter;
-  fetch: FetchSettings;
-  /** The group member's settings (with `--group`). */
-  group: GroupSettings;
-  connect: ConnectOptions;
-  output: NodeJS.WritableStream;
-}
 
 /**
  * Reads records until `--max-messages`, `--timeout-ms` idleness, `--exit-at-end`, a signal, a

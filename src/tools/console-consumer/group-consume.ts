@@ -1,7 +1,7 @@
 import { GroupConsumer, type Subscription } from '../../client/consumer/group/group-consumer.js';
 import type { PartitionFetcher, TopicPartition } from '../../client/consumer/partition-fetcher.js';
 import { filterTopics, isInternalTopic } from '../common/topic-filter.js';
-import type { ConsumeJob } from './consume.js';
+import type { ConsumeJob } from './consume-job.js';
 import type { ConsumeRequest } from './consumer-options.js';
 import { EndTracker, endOffsets } from './end-tracker.js';
 import { runNative } from './native-run.js';

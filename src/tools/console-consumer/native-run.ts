@@ -5,7 +5,7 @@ import { clientConfig } from '../../client/config.js';
 import { describeConnectionError } from '../../client/connection-error.js';
 import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
 import { ConsumerError } from '../../client/consumer/consumer-errors.js';
-import type { ConsumeJob } from './consume.js';
+import type { ConsumeJob } from './consume-job.js';
 import { ConsumeSession } from './consume-session.js';
 
 /**
