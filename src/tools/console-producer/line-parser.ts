@@ -1,7 +1,7 @@
 import type { ProducerHeader } from '../../client/producer/producer-record.js';
 import { javaSplit } from '../common/java-split.js';
 import type { ReaderConfig } from './reader-properties.js';
-import type { ParsedRecord } from './record-input.js';
+import type { ParsedRecord } from './parsed-record.js';
 
 /** A line the reader rejects; the message is Kafka's. */
 export class LineError extends Error {}

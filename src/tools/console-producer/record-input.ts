@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import type { ProducerRecord } from '../../client/producer/producer-record.js';
 import { JsonRecordError, parseJsonRecord } from '../common/record-json.js';
 import { LineError, parseLine } from './line-parser.js';
+import type { ParsedRecord } from './parsed-record.js';
 import type { ReaderConfig } from './reader-properties.js';
 
 export const INPUT_FORMATS = ['line', 'json'] as const;
@@ -9,9 +9,6 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 /** A line that cannot become a record; the message says which line and why. */
 export class InputError extends Error {}
-
-/** A record read from input; the topic comes from the command line. */
-export type ParsedRecord = Omit<ProducerRecord, 'topic'>;
 
 /** `utf8`: the line is known to be valid UTF-8 (else it is checked when that matters). */
 export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => ParsedRecord;
