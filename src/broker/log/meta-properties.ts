@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeDirectory } from '../../util/make-directory.js';
 import { join } from 'node:path';
+import { oneLine } from '../../util/errors.js';
 import { parseProperties } from '../../util/properties.js';
 import { randomUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from './file-io.js';
@@ -62,10 +63,17 @@ export function ensureMetaProperties(logDirs: readonly string[], brokerId: numbe
 }
 
 function readMeta(path: string): Map<string, string> | undefined {
+  let text: string;
   try {
-    return parseProperties(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new LogError('KAFKA_STORAGE_ERROR', `Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new LogError('KAFKA_STORAGE_ERROR', `Cannot read ${path}: ${code ?? String(err)}`);
+  }
+  try {
+    return parseProperties(text);
+  } catch (err) {
+    throw new LogError('KAFKA_STORAGE_ERROR', `${path} is corrupt: ${oneLine(err).replace(/^Error: /, '')}`);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +158,17 @@ describe('kts server-start and server-stop', () => {
 
     const usage = await runKts(['server-start', '--override', 'num.partitions'], { env });
     expect(usage.code).toBe(2);
+  });
+
+  it('refuses a corrupt meta.properties with one line and exit 1, leaving the file as it was', async () => {
+    const dir = join(root, 'corrupt-meta');
+    mkdirSync(dir);
+    const meta = join(dir, 'meta.properties');
+    writeFileSync(meta, 'version=0\nbroker.id=0\ncluster.id=\\u12\n');
+    const r = await runKts(['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dir}`], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Error: cannot start the broker: ${meta} is corrupt: malformed \\uxxxx escape on line 3\n`);
+    expect(readFileSync(meta, 'utf8')).toBe('version=0\nbroker.id=0\ncluster.id=\\u12\n');
   });
 
   it('stops only the broker started with a given server.properties', async () => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../../../src/broker/log/log-config.js';
 import { LogError } from '../../../../src/broker/log/log-error.js';
 import { LogManager, type LogManagerOptions } from '../../../../src/broker/log/log-manager.js';
+import { KtsError } from '../../../../src/util/errors.js';
 import { decodeRecords, makeBatches, tempDir } from './batches.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -71,6 +72,22 @@ describe('LogManager', () => {
     );
     writeFileSync(join(logDirs[1]!, 'meta.properties'), 'version=1\nnode.id=1\n');
     expect(() => LogManager.open({ logDirs, brokerId: 1 })).toThrow(LogError);
+  });
+
+  it('refuses a corrupt meta.properties with a storage error, not a usage error', () => {
+    const [dir] = dirs(1);
+    const path = join(dir!, 'meta.properties');
+    writeFileSync(path, 'version=0\nbroker.id=1\ncluster.id=\\uZZZZ\n');
+    let err: unknown;
+    try {
+      LogManager.open({ logDirs: [dir!], brokerId: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LogError);
+    expect(err).not.toBeInstanceOf(KtsError);
+    expect(err).toMatchObject({ code: 'KAFKA_STORAGE_ERROR', message: `${path} is corrupt: malformed \\uxxxx escape on line 3` });
+    expect(readFileSync(path, 'utf8')).toBe('version=0\nbroker.id=1\ncluster.id=\\uZZZZ\n');
   });
 
   it('makes up a cluster id when none is given or stored', () => {
