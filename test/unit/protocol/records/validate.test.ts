@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ATTR, BATCH, computeBatchCrc } from '../../../../src/protocol/records/batch-header.js';
+import { BATCH, computeBatchCrc } from '../../../../src/protocol/records/batch-header.js';
 import { endTxnMarkerBatch } from '../../../../src/protocol/records/control-record.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
 import { encodeMessageSet } from '../../../../src/protocol/records/legacy-message-set.js';
-import { decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
-import { stampBatch } from '../../../../src/protocol/records/restamp.js';
+import { encodeBatch } from '../../../../src/protocol/records/record-batch.js';
 import { type BatchOrigin, validateBatches, validateProduceRecords } from '../../../../src/protocol/records/validate.js';
 import { writeVarint } from '../../../../src/protocol/records/varint.js';
 import { errorCodeOf } from './records-error.js';
 
 const T0 = 1_700_000_000_000n;
-const LIMIT = { maxDecompressedBytes: 1 << 20 };
 
 function records(n: number) {
   return Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(50, i), timestamp: T0 + BigInt(i) }));
@@ -136,31 +134,5 @@ describe('validateProduceRecords', () => {
     expect(errorCodeOf(() => validateProduceRecords(one, 6))).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
     expect(errorCodeOf(() => validateProduceRecords(Buffer.concat([one, one]), 9))).toBe(ErrorCode.INVALID_RECORD);
     expect(errorCodeOf(() => validateProduceRecords(Buffer.alloc(0), 9))).toBe(ErrorCode.INVALID_RECORD);
-  });
-});
-
-describe('stampBatch', () => {
-  it('assigns offset and leader epoch without touching the CRC', () => {
-    const bytes = encodeBatch({ records: records(4), compression: 'gzip' });
-    const crc = bytes.readUInt32BE(BATCH.CRC);
-    stampBatch(bytes, 0, bytes.length, { baseOffset: 1000n, partitionLeaderEpoch: 3 });
-    expect(bytes.readUInt32BE(BATCH.CRC)).toBe(crc);
-    const batch = decodeBatch(bytes, LIMIT);
-    expect(batch).toMatchObject({ baseOffset: 1000n, partitionLeaderEpoch: 3, timestampType: 'CreateTime' });
-    expect(batch.records.map((r) => r.offset)).toEqual([1000n, 1001n, 1002n, 1003n]);
-  });
-
-  it('sets LogAppendTime in a batch inside a larger buffer and recomputes the CRC', () => {
-    const first = encodeBatch({ records: records(1) });
-    const second = encodeBatch({ records: records(3), compression: 'lz4' });
-    const buf = Buffer.concat([first, second]);
-    const [, summary] = validateBatches(buf, 'client');
-    stampBatch(buf, summary!.position, summary!.size, { baseOffset: 1n, partitionLeaderEpoch: 0, logAppendTime: T0 + 777n });
-    const after = validateBatches(buf, 'log');
-    expect(after[0]!.timestampType).toBe('CreateTime');
-    expect(after[1]).toMatchObject({ baseOffset: 1n, timestampType: 'LogAppendTime', maxTimestamp: T0 + 777n });
-    const batch = decodeBatch(buf.subarray(summary!.position), LIMIT);
-    expect(batch.records.map((r) => r.timestamp)).toEqual([T0 + 777n, T0 + 777n, T0 + 777n]);
-    expect(buf.readUInt16BE(summary!.position + BATCH.ATTRIBUTES) & ATTR.COMPRESSION_MASK).toBe(3);
   });
 });
