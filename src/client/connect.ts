@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, type Admin } from 'kafkajs';
 import { KtsError } from '../util/errors.js';
 import { bootstrapBrokers, type BrokerAddress } from './bootstrap.js';
 import { clientConfig } from './config.js';
@@ -16,20 +16,6 @@ export interface ConnectOptions {
   /** Properties the calling tool handles itself, so they are not reported as unknown. */
   consumedKeys?: Iterable<string>;
   verbose?: boolean;
-}
-
-/**
- * kafkajs 2's DefaultPartitioner is the Java client's: murmur2 of the key, positive, modulo the
- * partition count. Passing it explicitly also keeps kafkajs from warning about its default.
- */
-export const JAVA_COMPATIBLE_PARTITIONER = Partitioners.DefaultPartitioner;
-
-export function createKafka(options: ConnectOptions = {}): Kafka {
-  return connection(options).kafka;
-}
-
-export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
-  return kafka.producer({ createPartitioner: JAVA_COMPATIBLE_PARTITIONER, ...config });
 }
 
 /** Connects an admin client, runs `fn`, always disconnects; unreachable clusters become a one-line KtsError. */

@@ -192,7 +192,6 @@ export class StructEmitter {
     if (element.kind === 'struct') return `${direction === 'read' ? 'decode' : 'encode'}${element.struct.typeName}`;
     const names: Partial<Record<string, string>> = {
       int8: 'Int8',
-      int16: 'Int16',
       int32: 'Int32',
       int64: 'Int64',
       uuid: 'Uuid',

@@ -219,7 +219,6 @@ export class Reader {
 }
 
 export const readInt8: ReadFn<number> = (r) => r.int8();
-export const readInt16: ReadFn<number> = (r) => r.int16();
 export const readInt32: ReadFn<number> = (r) => r.int32();
 export const readInt64: ReadFn<bigint> = (r) => r.int64();
 export const readUuid: ReadFn<string> = (r) => r.uuid();

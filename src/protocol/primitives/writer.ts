@@ -220,7 +220,6 @@ export class Writer {
 }
 
 export const writeInt8: WriteFn<number> = (w, x) => w.int8(x);
-export const writeInt16: WriteFn<number> = (w, x) => w.int16(x);
 export const writeInt32: WriteFn<number> = (w, x) => w.int32(x);
 export const writeInt64: WriteFn<bigint> = (w, x) => w.int64(x);
 export const writeUuid: WriteFn<string> = (w, x) => w.uuid(x);

@@ -6,15 +6,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KtsError } from '../../../src/util/errors.js';
 import { exitCodeOf } from '../../../src/cli/errors.js';
-import {
-  JAVA_COMPATIBLE_PARTITIONER,
-  createKafka,
-  createProducer,
-  describeConnectionError,
-  withAdmin,
-  type ConnectOptions,
-} from '../../../src/client/connect.js';
-import { KAFKA_MURMUR2_VECTORS } from './murmur2-vectors.js';
+import { describeConnectionError, withAdmin, type ConnectOptions } from '../../../src/client/connect.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
 /** Short enough that every failure below settles in well under the test timeout. */
@@ -185,23 +177,5 @@ describe('describeConnectionError', () => {
     [new Error('Connection error: something odd\nsecond line'), 'something odd'],
   ])('explains %s', (cause, reason) => {
     expect(describeConnectionError(wrapped(cause), brokers)).toBe(`Error: could not connect to any broker at a:1,[::1]:2 (${reason})`);
-  });
-});
-
-describe('producers', () => {
-  it('use the Java-compatible partitioner and print no kafkajs partitioner warning', () => {
-    const written = captureOutput();
-    createProducer(createKafka({ bootstrapServer: '127.0.0.1:1', verbose: true }));
-    vi.restoreAllMocks();
-    expect(written).toEqual([]);
-  });
-
-  it('place keys as the Java client does: murmur2 (Kafka UtilsTest vectors) & 0x7fffffff mod partitions', () => {
-    const partition = JAVA_COMPATIBLE_PARTITIONER();
-    const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({ partitionId, leader: 0 }));
-    for (const [key, hash] of KAFKA_MURMUR2_VECTORS) {
-      const got = partition({ topic: 't', partitionMetadata, message: { key, value: null } });
-      expect(got).toBe((hash & 0x7fffffff) % 7);
-    }
   });
 });
