@@ -129,13 +129,14 @@ export class Broker implements BrokerContext {
       warn: (m) => log('warn', m),
     }));
     const values = config.values;
+    const handlers = brokerHandlers(this);
     this.#socketServer = new SocketServer({
       maxRequestBytes: values['socket.request.max.bytes'],
       idleTimeoutMs: values['connections.max.idle.ms'],
       maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
       maxQueuedResponseBytes: MAX_QUEUED_RESPONSE_BYTES_PER_CONNECTION,
-      router: createRouter(brokerHandlers(this)),
-      apiVersionsFallback: unsupportedApiVersionsResponse,
+      router: createRouter(handlers),
+      apiVersionsFallback: () => unsupportedApiVersionsResponse(handlers),
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
       onHandlerFailure: (connection, message) =>
         log('error', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${message}`),

@@ -40,7 +40,10 @@ export function decodeResponse<K extends ApiKey>(apiKey: K, version: number, fra
 
 /** decodeServedRequest for a peer that answers every API (test doubles, benchmarks). */
 export function decodeRequest(frame: Buffer): DecodedRequest {
-  return decodeServedRequest(frame, (apiKey) => APIS[apiKey]);
+  return decodeServedRequest(frame, (apiKey) => {
+    const api = APIS[apiKey];
+    return { codec: api, minVersion: api.minVersion, maxVersion: api.maxVersion };
+  });
 }
 
 /** encodeServedResponse with any API's codecs. */

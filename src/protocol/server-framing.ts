@@ -18,13 +18,20 @@ export type DecodedRequest = {
   };
 }[ApiKey];
 
-/** The codecs of the APIs a server answers; undefined for any other key. */
-export type CodecLookup = (apiKey: ApiKey) => ApiCodec | undefined;
+/** How a server answers one API: its codecs and the versions it serves (within those the codecs cover). */
+export interface ServedCodec {
+  readonly codec: ApiCodec;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+}
+
+/** The APIs a server answers; undefined for any other key. */
+export type CodecLookup = (apiKey: ApiKey) => ServedCodec | undefined;
 
 /**
  * Decodes one request frame (without its size prefix) with the codecs of the APIs this server
- * answers. The header is read first, so an API key it does not answer, or an unknown version,
- * fails with an UnsupportedRequestError that still carries the header.
+ * answers. The header is read first, so an API key it does not answer, or a version it does not
+ * serve, fails with an UnsupportedRequestError that still carries the header.
  */
 export function decodeServedRequest(frame: Buffer, codecOf: CodecLookup): DecodedRequest {
   const r = new Reader(frame);
@@ -34,13 +41,13 @@ export function decodeServedRequest(frame: Buffer, codecOf: CodecLookup): Decode
   const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
   if (!isApiKey(apiKey)) throw new UnsupportedRequestError('UNKNOWN_API_KEY', `unknown api key ${apiKey}`, header);
   const info = API_INFO[apiKey];
-  const codec = codecOf(apiKey);
-  if (!codec) throw new UnsupportedRequestError('UNKNOWN_API_KEY', `${info.name} is not supported by this server`, header);
-  if (apiVersion < info.minVersion || apiVersion > info.maxVersion) {
-    const message = `${info.name} v${apiVersion} is not supported (${info.minVersion}-${info.maxVersion})`;
+  const served = codecOf(apiKey);
+  if (!served) throw new UnsupportedRequestError('UNKNOWN_API_KEY', `${info.name} is not supported by this server`, header);
+  if (apiVersion < served.minVersion || apiVersion > served.maxVersion) {
+    const message = `${info.name} v${apiVersion} is not supported (${served.minVersion}-${served.maxVersion})`;
     throw new UnsupportedRequestError('UNSUPPORTED_VERSION', message, header);
   }
-  return { apiKey, apiVersion, header, body: codec.decodeRequest(r, apiVersion) } as DecodedRequest;
+  return { apiKey, apiVersion, header, body: served.codec.decodeRequest(r, apiVersion) } as DecodedRequest;
 }
 
 /** A size-prefixed response frame as chunks, ready for `socket.cork()` + writes (large records are not copied). */

@@ -5,20 +5,22 @@ import {
   type ApiVersionsResponse,
   type ApiVersionsResponseApiVersion,
 } from '../../protocol/generated/apis/api-versions.js';
-import type { Handler, HandlerTable } from './handler.js';
+import { type Handler, type HandlerTable, servedVersions } from './handler.js';
 
 /**
  * The version ranges the broker advertises: every API it has a handler for, over the versions
- * the generated codecs cover, minus a still-unstable latest version unless enabled.
+ * both the handler and the generated codecs cover, minus a still-unstable latest version unless enabled.
  */
 export function advertisedApiVersions(handlers: HandlerTable, unstableEnabled: boolean): ApiVersionsResponseApiVersion[] {
-  return Object.keys(handlers)
-    .map(Number)
+  return (Object.keys(handlers).map(Number) as ApiKey[])
     .sort((a, b) => a - b)
-    .map((key) => {
-      const api = API_INFO[key as ApiKey];
-      const maxVersion = api.latestVersionUnstable && !unstableEnabled ? api.maxVersion - 1 : api.maxVersion;
-      return { apiKey: key, minVersion: api.minVersion, maxVersion };
+    .flatMap((apiKey) => {
+      const served = servedVersions(handlers, apiKey);
+      if (served === undefined) return [];
+      const api = API_INFO[apiKey];
+      const maxVersion =
+        api.latestVersionUnstable && !unstableEnabled ? Math.min(served.maxVersion, api.maxVersion - 1) : served.maxVersion;
+      return maxVersion < served.minVersion ? [] : [{ apiKey, minVersion: served.minVersion, maxVersion }];
     });
 }
 
@@ -26,12 +28,12 @@ export function apiVersionsHandler(advertised: () => ApiVersionsResponseApiVersi
   return () => ({ ...defaultApiVersionsResponse(), apiKeys: advertised() });
 }
 
-/** The v0 answer to an ApiVersions request of a version we don't know: the client retries lower (KIP-511). */
-export function unsupportedApiVersionsResponse(): ApiVersionsResponse {
-  const api = API_INFO[ApiKey.ApiVersions];
+/** The v0 answer to an ApiVersions request of a version we don't serve: the client retries lower (KIP-511). */
+export function unsupportedApiVersionsResponse(handlers: HandlerTable): ApiVersionsResponse {
+  const served = servedVersions(handlers, ApiKey.ApiVersions)!;
   return {
     ...defaultApiVersionsResponse(),
     errorCode: ErrorCode.UNSUPPORTED_VERSION,
-    apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: api.minVersion, maxVersion: api.maxVersion }],
+    apiKeys: [{ apiKey: ApiKey.ApiVersions, ...served }],
   };
 }

@@ -1,11 +1,21 @@
-import type { ApiCodec } from '../../protocol/api-descriptor.js';
+import { type ApiKey, API_INFO } from '../../protocol/generated/api-info.js';
+import type { ServedCodec } from '../../protocol/server-framing.js';
 import type { RequestRouter } from '../network/connection.js';
-import type { Handler, HandlerTable } from './handler.js';
+import { type Handler, type HandlerTable, servedVersions } from './handler.js';
 
-/** Routes decoded requests to their handler; requests of other APIs never decode (the connection closes, as Kafka does). */
+/**
+ * Routes decoded requests to their handler. Requests of other APIs, or of versions a handler does
+ * not serve, never decode (the connection closes, as Kafka does; ApiVersions gets a v0 answer).
+ */
 export function createRouter(handlers: HandlerTable): RequestRouter {
+  const served = new Map<number, ServedCodec>();
+  for (const key of Object.keys(handlers).map(Number) as ApiKey[]) {
+    const versions = servedVersions(handlers, key);
+    if (versions === undefined) throw new Error(`${API_INFO[key].name}: the handler serves no version the codecs cover`);
+    served.set(key, { codec: handlers[key]!.codec as ServedCodec['codec'], ...versions });
+  }
   return {
-    codecOf: (apiKey) => handlers[apiKey]?.codec as ApiCodec | undefined,
+    codecOf: (apiKey) => served.get(apiKey),
     dispatch: async (request, connection) => {
       const handle = handlers[request.apiKey]!.handle as Handler<typeof request.apiKey>;
       return handle(request.body as never, { apiVersion: request.apiVersion, header: request.header, connection });

@@ -1,6 +1,6 @@
 import type { ApiCodec } from '../../protocol/api-descriptor.js';
 import type { ApiMessages } from '../../protocol/generated/apis.js';
-import type { ApiKey } from '../../protocol/generated/api-info.js';
+import { API_INFO, type ApiKey } from '../../protocol/generated/api-info.js';
 import type { RequestHeader } from '../../protocol/generated/headers.js';
 import type { ConnectionInfo } from '../network/connection.js';
 
@@ -18,11 +18,27 @@ export type Handler<K extends ApiKey> = (
   ctx: RequestContext,
 ) => Promise<Response<K> | null> | Response<K> | null;
 
-/** One API the broker answers: the codecs its requests and responses need, and what answers them. */
+/**
+ * One API the broker answers: the versions its handler serves (pinned beside it, as franz-go's
+ * kfake registers each key with its min and max), the codecs its requests and responses need, and
+ * what answers them.
+ */
 export interface ServedApi<K extends ApiKey> {
+  readonly minVersion: number;
+  readonly maxVersion: number;
   readonly codec: ApiCodec<ApiMessages[K]['request'], Response<K>>;
   readonly handle: Handler<K>;
 }
 
 /** The APIs the broker serves; only these are advertised in ApiVersions, and only their codecs are loaded. */
 export type HandlerTable = { [K in ApiKey]?: ServedApi<K> };
+
+/** The versions of `apiKey` the broker serves: its handler's range within the generated codecs'. */
+export function servedVersions(handlers: HandlerTable, apiKey: ApiKey): { minVersion: number; maxVersion: number } | undefined {
+  const served = handlers[apiKey];
+  if (served === undefined) return undefined;
+  const api = API_INFO[apiKey];
+  const minVersion = Math.max(served.minVersion, api.minVersion);
+  const maxVersion = Math.min(served.maxVersion, api.maxVersion);
+  return minVersion <= maxVersion ? { minVersion, maxVersion } : undefined;
+}

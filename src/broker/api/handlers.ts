@@ -62,46 +62,78 @@ import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { syncGroupHandler } from './sync-group.js';
 
-/** Every API the broker serves, one line each; ApiVersions advertises exactly these. */
+/**
+ * Every API the broker serves, one line each with the versions its handler answers; ApiVersions
+ * advertises exactly these, within what the generated codecs cover.
+ */
 export function brokerHandlers(broker: BrokerContext): HandlerTable {
   const table: HandlerTable = {
-    [ApiKey.Produce]: { codec: produceCodec, handle: produceHandler(broker) },
-    [ApiKey.Fetch]: { codec: fetchCodec, handle: fetchHandler(broker) },
-    [ApiKey.ListOffsets]: { codec: listOffsetsCodec, handle: listOffsetsHandler(broker) },
-    [ApiKey.Metadata]: { codec: metadataCodec, handle: metadataHandler(broker) },
-    [ApiKey.CreateTopics]: { codec: createTopicsCodec, handle: createTopicsHandler(broker) },
-    [ApiKey.DeleteTopics]: { codec: deleteTopicsCodec, handle: deleteTopicsHandler(broker) },
-    [ApiKey.InitProducerId]: { codec: initProducerIdCodec, handle: initProducerIdHandler(broker) },
-    [ApiKey.CreatePartitions]: { codec: createPartitionsCodec, handle: createPartitionsHandler(broker) },
-    [ApiKey.DeleteRecords]: { codec: deleteRecordsCodec, handle: deleteRecordsHandler(broker) },
-    [ApiKey.OffsetForLeaderEpoch]: { codec: offsetForLeaderEpochCodec, handle: offsetForLeaderEpochHandler(broker) },
-    [ApiKey.DescribeConfigs]: { codec: describeConfigsCodec, handle: describeConfigsHandler(broker) },
-    [ApiKey.AlterConfigs]: { codec: alterConfigsCodec, handle: alterConfigsHandler(broker) },
-    [ApiKey.IncrementalAlterConfigs]: { codec: incrementalAlterConfigsCodec, handle: incrementalAlterConfigsHandler(broker) },
-    [ApiKey.DescribeLogDirs]: { codec: describeLogDirsCodec, handle: describeLogDirsHandler(broker) },
-    [ApiKey.DescribeCluster]: { codec: describeClusterCodec, handle: describeClusterHandler(broker) },
-    [ApiKey.DescribeClientQuotas]: { codec: describeClientQuotasCodec, handle: describeClientQuotasHandler(broker) },
-    [ApiKey.AlterClientQuotas]: { codec: alterClientQuotasCodec, handle: alterClientQuotasHandler(broker) },
-    [ApiKey.DescribeTopicPartitions]: { codec: describeTopicPartitionsCodec, handle: describeTopicPartitionsHandler(broker) },
+    [ApiKey.Produce]: { minVersion: 0, maxVersion: 11, codec: produceCodec, handle: produceHandler(broker) },
+    [ApiKey.Fetch]: { minVersion: 0, maxVersion: 17, codec: fetchCodec, handle: fetchHandler(broker) },
+    [ApiKey.ListOffsets]: { minVersion: 0, maxVersion: 9, codec: listOffsetsCodec, handle: listOffsetsHandler(broker) },
+    [ApiKey.Metadata]: { minVersion: 0, maxVersion: 12, codec: metadataCodec, handle: metadataHandler(broker) },
+    [ApiKey.CreateTopics]: { minVersion: 0, maxVersion: 7, codec: createTopicsCodec, handle: createTopicsHandler(broker) },
+    [ApiKey.DeleteTopics]: { minVersion: 0, maxVersion: 6, codec: deleteTopicsCodec, handle: deleteTopicsHandler(broker) },
+    [ApiKey.InitProducerId]: { minVersion: 0, maxVersion: 5, codec: initProducerIdCodec, handle: initProducerIdHandler(broker) },
+    [ApiKey.CreatePartitions]: { minVersion: 0, maxVersion: 3, codec: createPartitionsCodec, handle: createPartitionsHandler(broker) },
+    [ApiKey.DeleteRecords]: { minVersion: 0, maxVersion: 2, codec: deleteRecordsCodec, handle: deleteRecordsHandler(broker) },
+    [ApiKey.OffsetForLeaderEpoch]: {
+      minVersion: 0,
+      maxVersion: 4,
+      codec: offsetForLeaderEpochCodec,
+      handle: offsetForLeaderEpochHandler(broker),
+    },
+    [ApiKey.DescribeConfigs]: { minVersion: 0, maxVersion: 4, codec: describeConfigsCodec, handle: describeConfigsHandler(broker) },
+    [ApiKey.AlterConfigs]: { minVersion: 0, maxVersion: 2, codec: alterConfigsCodec, handle: alterConfigsHandler(broker) },
+    [ApiKey.IncrementalAlterConfigs]: {
+      minVersion: 0,
+      maxVersion: 1,
+      codec: incrementalAlterConfigsCodec,
+      handle: incrementalAlterConfigsHandler(broker),
+    },
+    [ApiKey.DescribeLogDirs]: { minVersion: 0, maxVersion: 4, codec: describeLogDirsCodec, handle: describeLogDirsHandler(broker) },
+    [ApiKey.DescribeCluster]: { minVersion: 0, maxVersion: 1, codec: describeClusterCodec, handle: describeClusterHandler(broker) },
+    [ApiKey.DescribeClientQuotas]: {
+      minVersion: 0,
+      maxVersion: 1,
+      codec: describeClientQuotasCodec,
+      handle: describeClientQuotasHandler(broker),
+    },
+    [ApiKey.AlterClientQuotas]: { minVersion: 0, maxVersion: 1, codec: alterClientQuotasCodec, handle: alterClientQuotasHandler(broker) },
+    [ApiKey.DescribeTopicPartitions]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: describeTopicPartitionsCodec,
+      handle: describeTopicPartitionsHandler(broker),
+    },
     [ApiKey.FindCoordinator]: {
+      minVersion: 0,
+      maxVersion: 5,
       codec: findCoordinatorCodec,
       handle: findCoordinatorHandler(broker.groupLog, (ctx) => ({
         nodeId: broker.brokerId,
         ...broker.advertisedEndpoint(ctx.connection.listenerName),
       })),
     },
-    [ApiKey.JoinGroup]: { codec: joinGroupCodec, handle: joinGroupHandler(broker.groupCoordinator) },
-    [ApiKey.SyncGroup]: { codec: syncGroupCodec, handle: syncGroupHandler(broker.groupCoordinator) },
-    [ApiKey.Heartbeat]: { codec: heartbeatCodec, handle: heartbeatHandler(broker.groupCoordinator) },
-    [ApiKey.LeaveGroup]: { codec: leaveGroupCodec, handle: leaveGroupHandler(broker.groupCoordinator) },
-    [ApiKey.OffsetCommit]: { codec: offsetCommitCodec, handle: offsetCommitHandler(broker.groupCoordinator) },
-    [ApiKey.OffsetFetch]: { codec: offsetFetchCodec, handle: offsetFetchHandler(broker.groupCoordinator) },
-    [ApiKey.ListGroups]: { codec: listGroupsCodec, handle: listGroupsHandler(broker.groupCoordinator) },
-    [ApiKey.DescribeGroups]: { codec: describeGroupsCodec, handle: describeGroupsHandler(broker.groupCoordinator) },
-    [ApiKey.DeleteGroups]: { codec: deleteGroupsCodec, handle: deleteGroupsHandler(broker.groupCoordinator) },
-    [ApiKey.OffsetDelete]: { codec: offsetDeleteCodec, handle: offsetDeleteHandler(broker.groupCoordinator) },
+    [ApiKey.JoinGroup]: { minVersion: 0, maxVersion: 9, codec: joinGroupCodec, handle: joinGroupHandler(broker.groupCoordinator) },
+    [ApiKey.SyncGroup]: { minVersion: 0, maxVersion: 5, codec: syncGroupCodec, handle: syncGroupHandler(broker.groupCoordinator) },
+    [ApiKey.Heartbeat]: { minVersion: 0, maxVersion: 4, codec: heartbeatCodec, handle: heartbeatHandler(broker.groupCoordinator) },
+    [ApiKey.LeaveGroup]: { minVersion: 0, maxVersion: 5, codec: leaveGroupCodec, handle: leaveGroupHandler(broker.groupCoordinator) },
+    [ApiKey.OffsetCommit]: { minVersion: 0, maxVersion: 9, codec: offsetCommitCodec, handle: offsetCommitHandler(broker.groupCoordinator) },
+    [ApiKey.OffsetFetch]: { minVersion: 0, maxVersion: 9, codec: offsetFetchCodec, handle: offsetFetchHandler(broker.groupCoordinator) },
+    [ApiKey.ListGroups]: { minVersion: 0, maxVersion: 5, codec: listGroupsCodec, handle: listGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.DescribeGroups]: {
+      minVersion: 0,
+      maxVersion: 5,
+      codec: describeGroupsCodec,
+      handle: describeGroupsHandler(broker.groupCoordinator),
+    },
+    [ApiKey.DeleteGroups]: { minVersion: 0, maxVersion: 2, codec: deleteGroupsCodec, handle: deleteGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.OffsetDelete]: { minVersion: 0, maxVersion: 0, codec: offsetDeleteCodec, handle: offsetDeleteHandler(broker.groupCoordinator) },
   };
   table[ApiKey.ApiVersions] = {
+    minVersion: 0,
+    maxVersion: 4,
     codec: apiVersionsCodec,
     handle: apiVersionsHandler(() => advertisedApiVersions(table, broker.config().values['unstable.api.versions.enable'])),
   };

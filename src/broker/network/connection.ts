@@ -149,7 +149,7 @@ export class Connection implements ConnectionInfo {
     // Encoding runs inside the promise chain too, so a response the codec refuses closes this
     // connection instead of escaping as an unhandled rejection.
     const { router } = this.options;
-    const codec = router.codecOf(apiKey)!;
+    const { codec } = router.codecOf(apiKey)!;
     router
       .dispatch(request, this)
       .then((body) => reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body)))
@@ -168,7 +168,7 @@ export class Connection implements ConnectionInfo {
     const apiVersions = this.options.router.codecOf(ApiKey.ApiVersions);
     if (err instanceof UnsupportedRequestError && err.header.requestApiKey === ApiKey.ApiVersions && apiVersions) {
       const reply = this.responses.reserve();
-      reply(encodeServedResponse(apiVersions, ApiKey.ApiVersions, 0, err.header.correlationId, this.options.apiVersionsFallback()));
+      reply(encodeServedResponse(apiVersions.codec, ApiKey.ApiVersions, 0, err.header.correlationId, this.options.apiVersionsFallback()));
       return;
     }
     this.close(err instanceof ProtocolError || err instanceof Error ? err.message : String(err));
