@@ -1,4 +1,5 @@
-import { readCreateRequest, writeStat } from '../jute/records.js';
+import { readCreateRequest } from '../jute/records.js';
+import { writeStat } from '../tree/stat.js';
 import { OpCode } from '../protocol/codes.js';
 import type { Znode } from '../tree/znode.js';
 import type { TxnBody } from '../txn/txn.js';

@@ -1,4 +1,5 @@
-import { readPathWatch, writeStat } from '../jute/records.js';
+import { readPathWatch } from '../jute/records.js';
+import { writeStat } from '../tree/stat.js';
 import { Err, KeeperError } from '../protocol/codes.js';
 import { isValidPath } from '../tree/path.js';
 import type { OpHandler } from './op-request.js';

@@ -1,4 +1,5 @@
-import { writeAcl, writeStat } from '../jute/records.js';
+import { writeAcl } from '../jute/records.js';
+import { writeStat } from '../tree/stat.js';
 import { Perms } from '../protocol/codes.js';
 import { allowed, redactDigests } from '../tree/acl.js';
 import type { OpHandler } from './op-request.js';

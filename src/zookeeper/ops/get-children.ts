@@ -1,4 +1,5 @@
-import { readPathWatch, writeStat } from '../jute/records.js';
+import { readPathWatch } from '../jute/records.js';
+import { writeStat } from '../tree/stat.js';
 import { OpCode, Perms } from '../protocol/codes.js';
 import type { BodyWriter, OpHandler, OpRequest } from './op-request.js';
 

@@ -1,5 +1,6 @@
 import type { JuteReader } from '../jute/reader.js';
-import { readCreateRequest, readPathVersion, readSetDataRequest, writeStat } from '../jute/records.js';
+import { readCreateRequest, readPathVersion, readSetDataRequest } from '../jute/records.js';
+import { writeStat } from '../tree/stat.js';
 import { Err, type ErrCode, KeeperError, OpCode } from '../protocol/codes.js';
 import { Prep } from '../txn/prep.js';
 import type { TxnBody } from '../txn/txn.js';

@@ -1,4 +1,4 @@
-import { writeStat } from '../jute/records.js';
+import { writeStat } from '../tree/stat.js';
 import type { JuteWriter } from '../jute/writer.js';
 import type { Connection } from '../network/connection.js';
 import type { Database } from '../persistence/database.js';
