@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: integration tests spawn brokers and client processes of their own.
     maxWorkers: 2,
+    // The last line names the tests skipped for a missing program (test/helpers/requirements.ts).
+    reporters: ['default', './test/helpers/skip-summary.ts'],
   },
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../../src/protocol/framing.js';
@@ -9,26 +7,20 @@ import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { requestHeaderVersion, responseHeaderVersion, UnsupportedRequestError } from '../../../src/protocol/header.js';
 import { ProtocolError } from '../../../src/protocol/primitives/protocol-error.js';
 import { Writer } from '../../../src/protocol/primitives/writer.js';
-import { SCHEMAS_DIR } from './schemas.js';
 
 const frameBody = (chunks: Buffer[]) => Buffer.concat(chunks).subarray(4);
 
 describe('header versions', () => {
-  it('match the README table for every API and version', () => {
-    const readme = readFileSync(join(SCHEMAS_DIR, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d+) \| \w+ \|[^|\n]*\|[^|\n]*\|[^|\n]*\| (v[^|\n]+) \|/gm)];
-    expect(rows.length).toBe(88);
-    for (const [, key, spec] of rows) {
-      for (const part of spec!.split(';')) {
-        const m = /v(\d+)(?:-(\d+))?: (\d)\/(\d)/.exec(part)!;
-        for (let v = Number(m[1]); v <= Number(m[2] ?? m[1]); v++) {
-          expect([requestHeaderVersion(Number(key), v), responseHeaderVersion(Number(key), v)], `key ${key} v${v}`).toEqual([
-            Number(m[3]),
-            Number(m[4]),
-          ]);
-        }
-      }
-    }
+  // Kafka's rule: v2/v1 from an API's first flexible version on, v1/v0 before, with two exceptions.
+  // The drift test checks every API and version against the schema folder's table.
+  it.each([
+    ['Produce v8', ApiKey.Produce, 8, [1, 0]],
+    ['Produce v9 (flexible)', ApiKey.Produce, 9, [2, 1]],
+    ['Metadata v9 (flexible)', ApiKey.Metadata, 9, [2, 1]],
+    ['ControlledShutdown v0 (header v0)', ApiKey.ControlledShutdown, 0, [0, 0]],
+    ['ApiVersions v3 (response header always v0)', ApiKey.ApiVersions, 3, [2, 0]],
+  ] as const)('%s', (_, key, version, expected) => {
+    expect([requestHeaderVersion(key, version), responseHeaderVersion(key, version)]).toEqual(expected);
   });
 });
 

@@ -5,7 +5,7 @@ import { ProtocolError } from '../../../src/protocol/primitives/protocol-error.j
 import { Reader } from '../../../src/protocol/primitives/reader.js';
 import { Writer } from '../../../src/protocol/primitives/writer.js';
 import { randomStruct, rng } from './schema-values.js';
-import { loadSchemas, versionsOf } from './schemas.js';
+import { messageSpecs, versionsOf } from './schemas.js';
 
 const BUDGET_MS = 2000;
 
@@ -19,7 +19,7 @@ interface Target {
 function targets(): Target[] {
   const out: Target[] = [];
   const next = rng(4242);
-  for (const spec of loadSchemas('messages')) {
+  for (const spec of messageSpecs('messages')) {
     if (spec.type !== 'request' && spec.type !== 'response') continue;
     const api = APIS[spec.apiKey as keyof typeof APIS];
     const [encode, decode] = spec.type === 'request' ? [api.encodeRequest, api.decodeRequest] : [api.encodeResponse, api.decodeResponse];

@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { decodeRequest, encodeRequest, encodeResponse } from '../../../src/protocol/framing.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import type { MessageSpec } from '../../../src/protocol/generator/schema.js';
+import type { MessageSpec } from '../../../generator/schema.js';
 import { atVersion } from './schema-values.js';
-import { loadSchemas } from './schemas.js';
+import { messageSpecs } from './schemas.js';
 
 // kafkajs's own per-version encoders are an independent implementation of the same wire format.
 const require = createRequire(import.meta.url);
@@ -20,7 +20,7 @@ const frameRequest = require('kafkajs/src/protocol/request') as (args: {
   request: KafkajsRequest;
 }) => Promise<{ buffer: Buffer }>;
 
-const messages = loadSchemas('messages');
+const messages = messageSpecs('messages');
 const spec = (apiKey: number, type: string): MessageSpec => messages.find((m) => m.apiKey === apiKey && m.type === type)!;
 
 async function kafkajsFrame(dir: string, version: number, args: Record<string, unknown>): Promise<Buffer> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { APIS } from '../../../src/protocol/generated/apis.js';
-import { fileName } from '../../../src/protocol/generator/naming.js';
-import type { MessageSpec } from '../../../src/protocol/generator/schema.js';
+import { fileName } from '../../../generator/naming.js';
+import type { MessageSpec } from '../../../generator/schema.js';
 import { Reader } from '../../../src/protocol/primitives/reader.js';
 import { Writer } from '../../../src/protocol/primitives/writer.js';
 import { randomStruct, rng } from './schema-values.js';
-import { loadSchemas, versionsOf } from './schemas.js';
+import { messageSpecs, versionsOf } from './schemas.js';
 
 type Encode = (w: Writer, m: unknown, v: number) => void;
 type Decode = (r: Reader, v: number) => unknown;
@@ -31,7 +31,7 @@ function checkRoundTrip(spec: MessageSpec, encode: Encode, decode: Decode): void
   }
 }
 
-const messages = loadSchemas('messages');
+const messages = messageSpecs('messages');
 
 describe('every API key, version, request and response round-trips', () => {
   const apis = Object.values(APIS);
@@ -52,7 +52,7 @@ describe('headers, data and internal record schemas round-trip', () => {
     ...messages.filter((m) => m.type === 'header').map((m): [string, MessageSpec] => ['headers', m]),
     ...messages.filter((m) => m.type === 'data').map((m): [string, MessageSpec] => [`data/${fileName(m.name)}`, m]),
     ...(['group-coordinator', 'transaction-coordinator'] as const).flatMap((dir) =>
-      loadSchemas(dir).map((m): [string, MessageSpec] => [`${dir}/${fileName(m.name)}`, m]),
+      messageSpecs(dir).map((m): [string, MessageSpec] => [`${dir}/${fileName(m.name)}`, m]),
     ),
   ];
   for (const [module, spec] of cases) {

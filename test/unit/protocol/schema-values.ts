@@ -1,5 +1,5 @@
-import { defaultValue, type ElementType, type FieldSpec, type StructSpec } from '../../../src/protocol/generator/schema.js';
-import { includes } from '../../../src/protocol/generator/versions.js';
+import { defaultValue, type ElementType, type FieldSpec, type StructSpec } from '../../../generator/schema.js';
+import { includes } from '../../../generator/versions.js';
 
 /** Deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
 export function rng(seed: number): () => number {

@@ -1,18 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadMessage, type MessageSpec } from '../../../src/protocol/generator/schema.js';
+import { loadSchemaModel, SCHEMA_MODEL_FILE, type SchemaDir } from '../../../generator/model.js';
+import type { MessageSpec } from '../../../generator/schema.js';
 
-/** Kafka's JSON schemas, next to the repository (/work/shared is ../shared from the checkout). */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../../../shared/kafka-protocol', import.meta.url));
+/** The schema model committed beside the generated code: what it was generated from, without Kafka's schema files. */
+const model = loadSchemaModel(fileURLToPath(new URL(`../../../src/protocol/generated/${SCHEMA_MODEL_FILE}`, import.meta.url)));
 
-if (!existsSync(SCHEMAS_DIR)) throw new Error(`Kafka schemas not found at ${SCHEMAS_DIR}`);
-
-export function loadSchemas(dir: string): MessageSpec[] {
-  return readdirSync(join(SCHEMAS_DIR, dir))
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => loadMessage(join(SCHEMAS_DIR, dir, f)));
+export function messageSpecs(dir: SchemaDir): MessageSpec[] {
+  return model[dir];
 }
 
 export function versionsOf(msg: MessageSpec): number[] {

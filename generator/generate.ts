@@ -1,28 +1,22 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { emitMessagesFile } from './emit-file.js';
 import { emitApiCodec, emitApiIndex, emitApiInfo, type ApiPair } from './emit-index.js';
+import { emitSchemaModel, readSchemas, RECORD_DIRS, SCHEMA_MODEL_FILE, type RawSchemas } from './model.js';
 import { apiName, fileName } from './naming.js';
-import { loadMessage, type MessageSpec } from './schema.js';
-
-/** Record schemas written to the broker's internal topics, each generated into its own folder. */
-const RECORD_DIRS = ['group-coordinator', 'transaction-coordinator'] as const;
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-}
+import { buildMessage, type MessageSpec } from './schema.js';
 
 /** Every generated file, keyed by its path relative to the output folder. Pure: same input, same output. */
 export function generate(schemasDir: string): Map<string, string> {
+  return generateFrom(readSchemas(schemasDir));
+}
+
+function generateFrom(schemas: RawSchemas): Map<string, string> {
   const out = new Map<string, string>();
-  const messagesDir = join(schemasDir, 'messages');
   const byKey = new Map<number, { request?: MessageSpec; response?: MessageSpec }>();
   const headers: MessageSpec[] = [];
 
-  for (const file of jsonFiles(messagesDir)) {
-    const msg = loadMessage(join(messagesDir, file));
+  for (const msg of schemas.messages.map(buildMessage)) {
     if (msg.type === 'request' || msg.type === 'response') {
       const pair = byKey.get(msg.apiKey!) ?? {};
       pair[msg.type] = msg;
@@ -30,7 +24,7 @@ export function generate(schemasDir: string): Map<string, string> {
     } else if (msg.type === 'header') {
       headers.push(msg);
     } else {
-      out.set(`data/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [file], '../../primitives'));
+      out.set(`data/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [`${msg.name}.json`], '../../primitives'));
     }
   }
 
@@ -56,11 +50,11 @@ export function generate(schemasDir: string): Map<string, string> {
   );
 
   for (const dir of RECORD_DIRS) {
-    for (const file of jsonFiles(join(schemasDir, dir))) {
-      const msg = loadMessage(join(schemasDir, dir, file));
-      out.set(`${dir}/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [file], '../../primitives'));
+    for (const msg of schemas[dir].map(buildMessage)) {
+      out.set(`${dir}/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [`${msg.name}.json`], '../../primitives'));
     }
   }
+  out.set(SCHEMA_MODEL_FILE, emitSchemaModel(schemas));
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

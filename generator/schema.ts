@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ZERO_UUID } from '../primitives/uuid.js';
+import { ZERO_UUID } from '../src/protocol/primitives/uuid.js';
 import { contains, hull, intersect, parseVersions, type VersionRange } from './versions.js';
 import { propertyName, structTypeName } from './naming.js';
 
@@ -18,7 +18,7 @@ interface RawField {
   fields?: RawField[];
 }
 
-interface RawMessage {
+export interface RawMessage {
   apiKey?: number;
   type: string;
   name: string;
@@ -80,10 +80,6 @@ export function readSchemaJson(file: string): RawMessage {
     .filter((line) => !line.trimStart().startsWith('//'))
     .join('\n');
   return JSON.parse(text) as RawMessage;
-}
-
-export function loadMessage(file: string): MessageSpec {
-  return buildMessage(readSchemaJson(file));
 }
 
 export function buildMessage(raw: RawMessage): MessageSpec {
