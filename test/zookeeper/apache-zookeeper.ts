@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, waitFor } from './helpers.js';
 import { freePort } from '../helpers/free-port.js';
+import { ZOOKEEPER_BIN } from '../helpers/requirements.js';
 
-const ZK_SERVER = '/usr/share/zookeeper/bin/zkServer.sh';
-
-export const apacheAvailable = existsSync(ZK_SERVER) && existsSync('/usr/bin/java');
+const ZK_SERVER = join(ZOOKEEPER_BIN, 'zkServer.sh');
 
 export interface ApacheZooKeeper {
   port: number;

@@ -27,10 +27,6 @@ export async function tempServer(opts: Partial<StartOptions> = {}): Promise<Temp
   };
 }
 
-/** Debian's python3 has kazoo; a venv `python3` on PATH may not. */
-export const PYTHON = '/usr/bin/python3';
-export const ZKCLI = '/usr/share/zookeeper/bin/zkCli.sh';
-
 export function clientScript(name: string): string {
   return new URL(`./clients/${name}`, import.meta.url).pathname;
 }

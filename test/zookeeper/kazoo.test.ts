@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apacheAvailable, startApacheZooKeeper } from './apache-zookeeper.js';
+import { startApacheZooKeeper } from './apache-zookeeper.js';
 import { runText } from '../helpers/process.js';
-import { clientScript, PYTHON, tempServer, type TempServer } from './helpers.js';
+import { needs, PYTHON } from '../helpers/requirements.js';
+import { clientScript, tempServer, type TempServer } from './helpers.js';
 
 async function scenario(connectString: string): Promise<Record<string, unknown>> {
   const res = await runText(PYTHON, [clientScript('kazoo_scenario.py'), connectString], { timeoutMs: 30_000 });
@@ -9,7 +10,7 @@ async function scenario(connectString: string): Promise<Record<string, unknown>>
   return JSON.parse(res.stdout) as Record<string, unknown>;
 }
 
-describe('kazoo (Python, separate process)', () => {
+describe('kazoo (Python, separate process)', needs('kazoo'), () => {
   let zk: TempServer;
   beforeAll(async () => {
     zk = await tempServer();
@@ -38,7 +39,7 @@ describe('kazoo (Python, separate process)', () => {
     });
   });
 
-  it.skipIf(!apacheAvailable)('answers exactly as Apache ZooKeeper 3.8 does for the same scenario', async () => {
+  it('answers exactly as Apache ZooKeeper 3.8 does for the same scenario', needs('apache-zookeeper'), async () => {
     const apache = await startApacheZooKeeper();
     try {
       const theirs = await scenario(apache.connectString);

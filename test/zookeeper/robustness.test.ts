@@ -2,7 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourLetterWord } from './apache-zookeeper.js';
 import { runText } from '../helpers/process.js';
-import { PYTHON, tempServer, waitFor, type TempServer } from './helpers.js';
+import { needs, PYTHON } from '../helpers/requirements.js';
+import { tempServer, waitFor, type TempServer } from './helpers.js';
 import { connectZk } from './node-client.js';
 
 function rawSocket(port: number): Promise<Socket> {
@@ -80,7 +81,7 @@ describe('robustness', () => {
     expect(await fourLetterWord(zk.port, 'dump')).toBe('dump is not executed because it is not in the whitelist.\n');
   });
 
-  it('expires a session whose client vanished, deleting its ephemeral nodes', async () => {
+  it('expires a session whose client vanished, deleting its ephemeral nodes', needs('kazoo'), async () => {
     const watcher = await connectZk(zk.connectString);
     // kazoo creates an ephemeral with a short session and exits without closing it.
     const script = [

@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runText } from '../helpers/process.js';
-import { tempServer, ZKCLI, type TempServer } from './helpers.js';
+import { needs, ZOOKEEPER_BIN } from '../helpers/requirements.js';
+import { tempServer, type TempServer } from './helpers.js';
 
 /** Debian's Apache ZooKeeper CLI (a JVM, so all commands go through one invocation). */
-describe.skipIf(!existsSync(ZKCLI))('zkCli.sh', () => {
+const ZKCLI = `${ZOOKEEPER_BIN}/zkCli.sh`;
+
+describe('zkCli.sh', needs('apache-zookeeper'), () => {
   let zk: TempServer;
   beforeAll(async () => {
     zk = await tempServer();

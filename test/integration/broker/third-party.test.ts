@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs, PYTHON } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { connect, fetchAll, runProcess } from './helpers.js';
-
-const PYTHON = '/usr/bin/python3';
 
 /** Produces with the given client library, reads everything back in assign mode and lists offsets; prints JSON. */
 const KAFKA_PYTHON = `
@@ -79,7 +78,7 @@ describe('third-party clients as separate processes', () => {
     await broker?.stop();
   });
 
-  it('kcat produces with every codec, keys and headers, and consumes the same bytes', async () => {
+  it('kcat produces with every codec, keys and headers, and consumes the same bytes', needs('kcat'), async () => {
     const lines: string[] = [];
     for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
       const input = `${Array.from({ length: 20 }, (_, i) => `${codec}-k${i}:${codec} value ${i} ünïcode`).join('\n')}\n`;
@@ -116,7 +115,7 @@ describe('third-party clients as separate processes', () => {
     expect(offsets.stdout.toString().trim()).toBe(`kcat [0] offset ${lines.length}`);
   });
 
-  it('kafka-python produces, consumes and lists offsets', async () => {
+  it('kafka-python produces, consumes and lists offsets', { ...needs('kafka-python'), timeout: 40_000 }, async () => {
     const run = await runProcess(PYTHON, ['-c', KAFKA_PYTHON, broker.bootstrapServers, 'kafka-python'], { timeoutMs: 30_000 });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.toString());
@@ -125,13 +124,16 @@ describe('third-party clients as separate processes', () => {
     expect((await fetchAll(conn, 'kafka-python', 1)).map((r) => r.key!.toString())).toEqual(
       Array.from({ length: 25 }, (_, i) => `key-${2 * i + 1}`),
     );
-  }, 40_000);
+  });
 
-  it('confluent-kafka (librdkafka) produces idempotently with zstd, consumes and lists offsets', async () => {
+  it('confluent-kafka (librdkafka) produces idempotently with zstd, consumes and lists offsets', {
+    ...needs('confluent-kafka'),
+    timeout: 40_000,
+  }, async () => {
     const run = await runProcess(PYTHON, ['-c', CONFLUENT_KAFKA, broker.bootstrapServers, 'confluent'], { timeoutMs: 30_000 });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.toString());
     expect(result.records.sort(byPartitionAndOffset)).toEqual(expectedPythonRecords());
     expect(result).toMatchObject({ end: [25, 25], start: [0, 0] });
-  }, 40_000);
+  });
 });

@@ -1,13 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { KTS_BIN } from '../../helpers/kts.js';
 import { runProcess, type ProcessResult } from '../../helpers/process.js';
-
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
 /** Every field kcat can print, binary-safe: lengths tell null (-1) from empty. */
 const FORMAT = '%t|%p|%o|%T|%K|%S|%k|%s|%h\n';
@@ -33,7 +32,7 @@ function inputLines(count: number): Buffer {
   return Buffer.concat(lines);
 }
 
-describe.skipIf(!hasKcat)('console-consumer without --group (native fetcher) against the embedded broker', () => {
+describe('console-consumer without --group (native fetcher) against the embedded broker', needs('kcat'), () => {
   let broker: StartedBroker;
   let dir: string;
   const kts = (args: string[], timeoutMs = 30_000): Promise<ProcessResult> =>

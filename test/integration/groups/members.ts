@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { PYTHON } from '../../helpers/requirements.js';
 
-export const PYTHON = '/usr/bin/python3';
 const clientPath = (name: string) => fileURLToPath(new URL(`./clients/${name}`, import.meta.url));
 
 export interface MemberEvent {
@@ -42,10 +42,6 @@ export class MemberProcess {
 
   static kafkajs(name: string, args: string[]): MemberProcess {
     return new MemberProcess(name, spawn(process.execPath, [clientPath('kafkajs_member.mjs'), ...args]));
-  }
-
-  static python(name: string, script: string, args: string[]): MemberProcess {
-    return new MemberProcess(name, spawn(PYTHON, [clientPath(script), ...args]));
   }
 
   get exited(): boolean {

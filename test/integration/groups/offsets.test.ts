@@ -13,7 +13,8 @@ import { defaultFindCoordinatorRequest } from '../../../src/protocol/generated/a
 import { defaultListGroupsRequest } from '../../../src/protocol/generated/apis/list-groups.js';
 import { defaultOffsetCommitRequest } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
-import { describeAssignments, MemberProcess, PYTHON, waitUntil } from './members.js';
+import { needs, PYTHON } from '../../helpers/requirements.js';
+import { describeAssignments, MemberProcess, waitUntil } from './members.js';
 
 const CONFIG = { 'offsets.topic.num.partitions': '5' };
 
@@ -76,7 +77,7 @@ describe('committed offsets and independent groups with real clients', () => {
     return m;
   }
 
-  it('gives every message to each of two groups on one topic', async () => {
+  it('gives every message to each of two groups on one topic', needs('confluent-kafka'), async () => {
     const broker = await start();
     const sent = values('m', 60);
     await createAndFill(broker, 'events', 6, sent);
@@ -93,7 +94,7 @@ describe('committed offsets and independent groups with real clients', () => {
     expect([...got(b)].sort()).toEqual([...sent].sort());
   });
 
-  it('keeps committed offsets across a broker restart (kafka-python group consumer)', async () => {
+  it('keeps committed offsets across a broker restart (kafka-python group consumer)', needs('kafka-python'), async () => {
     const logDir = mkdtempSync(join(tmpdir(), 'kts-groups-'));
     cleanups.push(() => rmSync(logDir, { recursive: true, force: true }));
     let broker = await start(logDir);
@@ -113,7 +114,7 @@ describe('committed offsets and independent groups with real clients', () => {
     expect(await kafkaPythonConsume(broker, 'auditors', 'ledger', 5)).toEqual(values('after', 5));
   });
 
-  it('loses no message across a rebalance when members commit before revoking', async () => {
+  it('loses no message across a rebalance when members commit before revoking', needs('confluent-kafka'), async () => {
     const broker = await start();
     await createAndFill(broker, 'payments', 2, values('warmup', 10));
     const args = [broker.bootstrapServers, 'payers', 'payments', 'range'];

@@ -1,12 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { coversExactlyOnce, describeAssignments, MemberProcess, waitUntil } from './members.js';
 
 const CONFIG = { 'offsets.topic.num.partitions': '5' };
 const PARTITIONS = 6;
 
-describe('rebalancing with real clients as separate processes', () => {
+describe('rebalancing with real clients as separate processes', needs('confluent-kafka'), () => {
   let broker: StartedBroker | undefined;
   let members: MemberProcess[] = [];
 

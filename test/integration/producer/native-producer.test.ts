@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { createNativeProducer, type NativeProducer } from '../../../src/client/producer/producer.js';
 import type { ProducerOptions } from '../../../src/client/producer/producer-config.js';
@@ -12,7 +13,6 @@ import { runKts } from '../../helpers/kts.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 import { freePort } from '../../helpers/free-port.js';
 
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 const PARTITIONS = 5;
 
 interface ReadRecord {
@@ -51,7 +51,7 @@ function kcatRecords(bootstrap: string, topic: string): Promise<ReadRecord[]> {
   });
 }
 
-describe.skipIf(!hasKcat)('native producer against the embedded broker', () => {
+describe('native producer against the embedded broker', needs('kcat'), () => {
   let broker: StartedBroker;
   /** A proxy in front of the broker, which the broker advertises as its address. */
   let proxy: TcpProxy;

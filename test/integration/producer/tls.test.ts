@@ -1,22 +1,21 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { runKts } from '../../helpers/kts.js';
 import { makeSelfSignedCert, type TlsFixture } from '../../unit/client/tls-fixture.js';
 import { freePort } from '../../helpers/free-port.js';
 
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
-
 /**
  * The embedded broker has no TLS listener yet, so TLS is terminated in front of it, and the
  * broker advertises the TLS port: every connection the producer makes is TLS.
  */
-describe.skipIf(!hasKcat)('native producer over TLS', () => {
+describe('native producer over TLS', needs('kcat', 'openssl'), () => {
   let dir: string;
   let cert: TlsFixture;
   let broker: StartedBroker;

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { waitUntil } from '../groups/members.js';
 import { RunningProcess } from './running-process.js';
-import { hasKcat, toolsAgainst, type Tools } from './tools-harness.js';
+import { toolsAgainst, type Tools } from './tools-harness.js';
 
 /** Heartbeats often, so a rebalance reaches every member within a fraction of a second. */
 const QUICK = ['--consumer-property', 'heartbeat.interval.ms=200', '--from-beginning'];
@@ -86,8 +87,9 @@ describe("console-consumer --group on kts's own group client", () => {
     expect(printed(d)).toEqual(values('x', 0, 8));
   });
 
-  it.skipIf(!hasKcat)(
+  it(
     'shares partitions with a librdkafka member (kcat -G) by range, and consumer-groups --describe shows both',
+    needs('kcat'),
     async () => {
       await createTopic('mix', 4);
       const k = member('kts', ['--topic', 'mix', '--group', 'mixed', ...QUICK]);

@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { KTS_BIN } from '../../helpers/kts.js';
+import { needs, PYTHON } from '../../helpers/requirements.js';
 import { runProcess } from '../broker/helpers.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
-
-const PYTHON = '/usr/bin/python3';
-const hasKafkaPython = spawnSync(PYTHON, ['-c', 'import kafka']).status === 0;
 
 /** A group's committed offsets and the cluster's groups, as kafka-python's admin client sees them. */
 const GROUP_STATE = `
@@ -49,13 +46,21 @@ describe('console-consumer runs against the embedded broker', () => {
     expect(await run('--exit-at-end')).toMatchObject({ code: 0, stdout: '', stderr: 'Processed a total of 0 messages\n' });
     await produce('grouped', lines(11, 12));
     expect(await run('--exit-at-end')).toMatchObject({ code: 0, stdout: lines(11, 12) });
+  });
 
-    if (hasKafkaPython) {
-      const state = await runProcess(PYTHON, ['-c', GROUP_STATE, broker.bootstrapServers, 'billing']);
-      expect(state.code, state.stderr).toBe(0);
-      // Runs without --group use a generated group that commits nothing and is deleted at exit.
-      expect(JSON.parse(state.stdout.toString())).toEqual({ offsets: { 'grouped:0': 12 }, groups: ['billing'] });
-    }
+  it("kafka-python's admin client sees a group's commits, and no group of a run without --group", needs('kafka-python'), async () => {
+    await produce('audited', lines(1, 5));
+    const run = (...extra: string[]) =>
+      tools.kts(['console-consumer', '--topic', 'audited', '--from-beginning', '--exit-at-end', ...extra]);
+    expect(await run('--group', 'audit')).toMatchObject({ code: 0, stdout: lines(1, 5) });
+    expect(await run()).toMatchObject({ code: 0, stdout: lines(1, 5) });
+    const state = await runProcess(PYTHON, ['-c', GROUP_STATE, broker.bootstrapServers, 'audit']);
+    expect(state.code, state.stderr).toBe(0);
+    const { offsets, groups } = JSON.parse(state.stdout.toString()) as { offsets: Record<string, number>; groups: string[] };
+    expect(offsets).toEqual({ 'audited:0': 5 });
+    // Runs without --group use a generated group that commits nothing and is deleted at exit.
+    expect(groups).toContain('audit');
+    expect(groups.filter((g) => g.startsWith('console-consumer'))).toEqual([]);
   });
 
   it('--include reads every matching topic and never internal ones', async () => {

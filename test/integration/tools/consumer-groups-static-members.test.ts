@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { runKts } from '../../helpers/kts.js';
 import { coversExactlyOnce, describeAssignments, MemberProcess, waitUntil } from '../groups/members.js';
@@ -22,7 +23,7 @@ interface MembersJson {
 }
 
 /** GROUP-INSTANCE-ID needs DescribeGroups v4+: a librdkafka static member next to a dynamic one. */
-describe('kts consumer-groups --describe --members with a static member', () => {
+describe('kts consumer-groups --describe --members with a static member', needs('confluent-kafka'), () => {
   let broker: StartedBroker;
   let admin: Admin;
   let members: MemberProcess[] = [];

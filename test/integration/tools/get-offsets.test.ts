@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
@@ -18,7 +19,7 @@ import {
 } from '../../../src/protocol/generated/apis/metadata.js';
 import { runKts } from '../../helpers/kts.js';
 import { startScriptedCluster, type ScriptedCluster } from '../consumer/scripted-cluster.js';
-import { hasKcat, toolsAgainst, type Tools } from './tools-harness.js';
+import { toolsAgainst, type Tools } from './tools-harness.js';
 
 /** Records with known CreateTime stamps: three in one batch on partition 0, one each on 1 and 10. */
 const RECORDS = [
@@ -79,7 +80,7 @@ describe('get-offsets against the embedded broker', () => {
     expect(await offsets('--time', '3001')).toEqual([]);
   });
 
-  it.skipIf(!hasKcat)('agrees with kcat -Q (librdkafka offsetsForTimes)', async () => {
+  it('agrees with kcat -Q (librdkafka offsetsForTimes)', needs('kcat'), async () => {
     for (const ts of ['1500', '2500']) {
       const q = await tools.kcat(['-Q', '-t', `stamped:0:${ts}`, '-t', `stamped:1:${ts}`]);
       expect(q.code).toBe(0);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { hasKcat, toolsAgainst, type Tools } from './tools-harness.js';
+import { toolsAgainst, type Tools } from './tools-harness.js';
 
 /** Every byte value, so nothing is lost to text decoding on either side. */
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -22,7 +23,7 @@ function splitSized(out: Buffer): { key: Buffer | null; value: Buffer | null }[]
   return records;
 }
 
-describe.skipIf(!hasKcat)("kts and kcat read each other's records byte for byte", () => {
+describe("kts and kcat read each other's records byte for byte", needs('kcat'), () => {
   let broker: StartedBroker;
   let tools: Tools;
   let dir: string;

@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import type { StartedBroker } from '../../../src/broker/index.js';
 import { KTS_BIN, runKts, type RunResult } from '../../helpers/kts.js';
 import { runProcess, type ProcessResult } from '../broker/helpers.js';
 
 export type Tools = ReturnType<typeof toolsAgainst>;
-
-export const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 
 /** The tools as a user runs them, against `broker`; the broker runs in the test process, so every run is asynchronous. */
 export function toolsAgainst(broker: StartedBroker) {

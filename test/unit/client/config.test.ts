@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KtsError, UsageError } from '../../../src/util/errors.js';
 import { clientConfig, type ClientConfigOptions } from '../../../src/client/config.js';
+import { needs } from '../../helpers/requirements.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
 const PLAIN_JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="al\\"ice";';
@@ -132,7 +133,7 @@ describe('clientConfig: SASL', () => {
   });
 });
 
-describe('clientConfig: SSL from PEM', () => {
+describe('clientConfig: SSL from PEM', needs('openssl'), () => {
   let dir: string;
   let tls: TlsFixture;
   let combined: string;

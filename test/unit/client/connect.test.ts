@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { KtsError } from '../../../src/util/errors.js';
 import { exitCodeOf } from '../../../src/cli/errors.js';
 import { describeConnectionError, withAdmin, type ConnectOptions } from '../../../src/client/connect.js';
+import { needs } from '../../helpers/requirements.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
 /** Short enough that every failure below settles in well under the test timeout. */
@@ -95,7 +96,7 @@ describe('withAdmin', () => {
   });
 });
 
-describe('withAdmin over TLS (real handshakes with a local TLS server)', () => {
+describe('withAdmin over TLS (real handshakes with a local TLS server)', needs('openssl'), () => {
   let dir: string;
   let cert: TlsFixture;
   let server: TlsServer;

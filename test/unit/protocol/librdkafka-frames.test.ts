@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, encodeRequest, encodeResponse, type DecodedRequest } from '../../../src/protocol/framing.js';
 import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
@@ -82,7 +83,7 @@ function runKcat(args: string[], timeoutMs: number): Promise<{ code: number | nu
   });
 }
 
-describe('frames sent by librdkafka (kcat -L)', () => {
+describe('frames sent by librdkafka (kcat -L)', needs('kcat'), () => {
   it('decode, and re-encode to the same bytes; kcat reads our answers', async () => {
     const result = await runKcat(['-L', '-b', `127.0.0.1:${port}`, '-m', '10'], 20_000);
     expect(result.stderr).toBe('');

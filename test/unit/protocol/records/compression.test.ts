@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../../../helpers/requirements.js';
 import type { CompressionName } from '../../../../src/protocol/records/batch-header.js';
 import { compress, compressionName, decompress } from '../../../../src/protocol/records/compression.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
@@ -100,13 +101,13 @@ describe('lz4 frames', () => {
   // The lz4 CLI is an independent implementation; -BD makes linked blocks, which Kafka's own
   // writer never produces but other clients may.
   for (const flags of [[], ['-BD', '-B4'], ['-BX', '--content-size'], ['-BD', '-B4', '-BX', '--content-size', '-9']]) {
-    it(`reads frames from the lz4 CLI (${flags.join(' ') || 'defaults'})`, () => {
+    it(`reads frames from the lz4 CLI (${flags.join(' ') || 'defaults'})`, needs('lz4'), () => {
       const data = sample(700_000);
       expect(decompress('lz4', run('lz4', ['-q', '-c', ...flags], data), MB).equals(data)).toBe(true);
     });
   }
 
-  it('writes frames the lz4 CLI reads', () => {
+  it('writes frames the lz4 CLI reads', needs('lz4'), () => {
     const data = sample(300_000);
     expect(run('lz4', ['-d', '-q', '-c'], compress('lz4', data)).equals(data)).toBe(true);
   });
@@ -119,7 +120,7 @@ describe('gzip and zstd against their CLIs', () => {
     expect(run('gzip', ['-d', '-c'], compress('gzip', data)).equals(data)).toBe(true);
   });
 
-  it('zstd, including a frame without a content size', () => {
+  it('zstd, including a frame without a content size', needs('zstd'), () => {
     const data = sample(200_000);
     expect(decompress('zstd', run('zstd', ['-q', '-c'], data), MB).equals(data)).toBe(true);
     expect(decompress('zstd', run('zstd', ['-q', '-c', '--no-content-size'], data), MB).equals(data)).toBe(true);
@@ -150,7 +151,7 @@ describe('hostile compressed input', () => {
     });
   }
 
-  it('zstd refuses a window far larger than the output limit', () => {
+  it('zstd refuses a window far larger than the output limit', needs('zstd'), () => {
     const data = sample(4 * MB);
     // --long=27 asks for a 128 MiB window, --no-content-size hides the real size.
     const frame = run('zstd', ['-q', '-c', '--long=27', '--no-content-size'], data);

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { needs } from '../../../helpers/requirements.js';
 import { BATCH, type CompressionName, computeBatchCrc } from '../../../../src/protocol/records/batch-header.js';
 import { decodeBatch } from '../../../../src/protocol/records/record-batch.js';
 
@@ -118,7 +119,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-describe('v2 batches from librdkafka (kcat)', () => {
+describe('v2 batches from librdkafka (kcat)', needs('kcat'), () => {
   let server: Server | undefined;
   let kcat: ChildProcess | undefined;
 
