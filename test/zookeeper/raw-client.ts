@@ -21,7 +21,7 @@ export interface Notification {
 export class RawClient {
   readonly events: Notification[] = [];
   sessionId = 0n;
-  passwd = Buffer.alloc(16);
+  passwd: Buffer = Buffer.alloc(16);
   timeout = 0;
   private xid = 1;
   private buf = Buffer.alloc(0);

@@ -125,7 +125,7 @@ describe('partition fetcher against scripted brokers', () => {
   });
 
   it('OFFSET_OUT_OF_RANGE with auto.offset.reset=none, and non-retriable errors, end consuming with one line', async () => {
-    let answer = ErrorCode.OFFSET_OUT_OF_RANGE;
+    let answer: number = ErrorCode.OFFSET_OUT_OF_RANGE;
     cluster = await startScriptedCluster(1, async (_node, request) => {
       if (request.apiKey === ApiKey.Metadata) return metadata(cluster!.ports, 0);
       if (request.apiKey === ApiKey.ListOffsets) return earliest();

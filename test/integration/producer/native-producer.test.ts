@@ -96,7 +96,13 @@ describe('native producer against the embedded broker', needs('kcat'), () => {
     );
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const kafkajs = Partitioners.DefaultPartitioner();
-    const partitionMetadata = Array.from({ length: PARTITIONS }, (_, i) => ({ partitionId: i, leader: 0 }));
+    const partitionMetadata = Array.from({ length: PARTITIONS }, (_, i) => ({
+      partitionId: i,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
     const records = await read('keyed');
     expect(records).toHaveLength(keys.length);
     for (const { partition, key } of records) {

@@ -31,7 +31,10 @@ async function closedPort(): Promise<number> {
 }
 
 /** Runs withAdmin expecting a KtsError; returns its message. */
-async function failure(options: ConnectOptions, fn = (admin: { listTopics(): Promise<string[]> }) => admin.listTopics()) {
+async function failure(
+  options: ConnectOptions,
+  fn: (admin: { listTopics(): Promise<string[]> }) => Promise<unknown> = (admin) => admin.listTopics(),
+) {
   const err = await withAdmin(options, fn).then(
     () => undefined,
     (e: unknown) => e,

@@ -41,8 +41,8 @@ describe('every API key, version, request and response round-trips', () => {
   for (const api of apis) {
     it(`${api.apiKey} ${api.name} v${api.minVersion}-${api.maxVersion}`, () => {
       const find = (type: string) => messages.find((m) => m.apiKey === api.apiKey && m.type === type)!;
-      checkRoundTrip(find('request'), api.encodeRequest, api.decodeRequest);
-      checkRoundTrip(find('response'), api.encodeResponse, api.decodeResponse);
+      checkRoundTrip(find('request'), api.encodeRequest as Encode, api.decodeRequest);
+      checkRoundTrip(find('response'), api.encodeResponse as Encode, api.decodeResponse);
     });
   }
 });

@@ -24,7 +24,13 @@ describe('murmur2', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 1, max: 1000 }), (bytes, partitions) => {
         const key = Buffer.from(bytes);
-        const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 }));
+        const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({
+          partitionId: i,
+          leader: 0,
+          partitionErrorCode: 0,
+          replicas: [0],
+          isr: [0],
+        }));
         const expected = kafkajs({ topic: 't', partitionMetadata, message: { key, value: null } });
         expect(partitionForKey(key, partitions)).toBe(expected);
       }),
