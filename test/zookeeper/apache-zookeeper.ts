@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, waitFor } from './helpers.js';
+import { waitUntil } from '../helpers/wait.js';
+import { tempDir } from './helpers.js';
 import { freePort } from '../helpers/free-port.js';
 import { ZOOKEEPER_BIN } from '../helpers/requirements.js';
 
@@ -46,12 +47,12 @@ export async function startApacheZooKeeper(extra: Record<string, string> = {}): 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
       process.kill(-child.pid!, 'SIGTERM');
-      await waitFor('Apache ZooKeeper to exit', () => child.exitCode !== null || child.signalCode !== null, 15_000);
+      await waitUntil(() => child.exitCode !== null || child.signalCode !== null, 'Apache ZooKeeper to exit', 15_000);
     }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('Apache ZooKeeper to answer ruok', () => ruok(port), 30_000);
+    await waitUntil(() => ruok(port), 'Apache ZooKeeper to answer ruok', 30_000);
   } catch (err) {
     await stop();
     throw err;

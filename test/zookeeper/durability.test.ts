@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KTS_BIN, runKts } from '../helpers/kts.js';
-import { tempDir, waitFor } from './helpers.js';
+import { waitUntil } from '../helpers/wait.js';
+import { tempDir } from './helpers.js';
 import { connectZk } from './node-client.js';
 
 /**
@@ -94,7 +95,7 @@ describe('kts zookeeper-start / zookeeper-stop with node-zookeeper-client', () =
     const c = await connectZk(`127.0.0.1:${port}`, 2000);
     expect(await c.get('/durable/n0')).toBe('after-restart-29');
     expect((await c.children('/durable')).length).toBe(121);
-    await waitFor('the orphaned ephemeral to expire', async () => !(await c.exists('/durable/eph')), 10_000);
+    await waitUntil(async () => !(await c.exists('/durable/eph')), 'the orphaned ephemeral to expire');
     c.close();
     const stopped = await runKts(['zookeeper-stop'], { env });
     expect(stopped.code).toBe(0);

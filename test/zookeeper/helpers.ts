@@ -30,13 +30,3 @@ export async function tempServer(opts: Partial<StartOptions> = {}): Promise<Temp
 export function clientScript(name: string): string {
   return new URL(`./clients/${name}`, import.meta.url).pathname;
 }
-
-/** Polls `check` every 50 ms until it returns true; fails after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Err, EventType, OpCode } from '../../src/zookeeper/protocol/codes.js';
 import type { JuteWriter } from '../../src/zookeeper/jute/writer.js';
-import { tempServer, waitFor, type TempServer } from './helpers.js';
+import { waitUntil } from '../helpers/wait.js';
+import { tempServer, type TempServer } from './helpers.js';
 import { RawClient } from './raw-client.js';
 
 const OPEN = (w: JuteWriter): void => w.vector([0], (x) => (x.int32(31), x.ustring('world'), x.ustring('anyone')));
@@ -78,7 +79,7 @@ describe('protocol features', () => {
       w.vector([], () => undefined);
       w.vector([], () => undefined);
     });
-    await waitFor('the missed NodeDataChanged', () => back.events.length > 0, 5000);
+    await waitUntil(() => back.events.length > 0, 'the missed NodeDataChanged', 5000);
     expect(back.events).toEqual([{ type: EventType.NodeDataChanged, path: '/sess' }]);
     const count = await back.call(OpCode.getAllChildrenNumber, (w) => w.ustring('/sess'));
     expect(count.body.int32()).toBe(1);
@@ -94,7 +95,7 @@ describe('protocol features', () => {
     expect(await create(c, '/ttl', 5, 200)).toBe(Err.OK);
     expect(await create(c, '/bad-ttl', 5, 0)).toBe(Err.BADARGUMENTS);
     await c.call(OpCode.delete, (w) => (w.ustring('/box/item'), w.int32(-1)));
-    await waitFor('the container and the TTL node to go', async () => !(await exists(c, '/box')) && !(await exists(c, '/ttl')), 5000);
+    await waitUntil(async () => !(await exists(c, '/box')) && !(await exists(c, '/ttl')), 'the container and the TTL node to go', 5000);
     c.drop();
   });
 });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourLetterWord } from './apache-zookeeper.js';
 import { runText } from '../helpers/process.js';
 import { needs, PYTHON } from '../helpers/requirements.js';
-import { tempServer, waitFor, type TempServer } from './helpers.js';
+import { waitUntil } from '../helpers/wait.js';
+import { tempServer, type TempServer } from './helpers.js';
 import { connectZk } from './node-client.js';
 
 function rawSocket(port: number): Promise<Socket> {
@@ -95,7 +96,7 @@ describe('robustness', () => {
     const res = await runText(PYTHON, ['-c', script, zk.connectString], { timeoutMs: 20_000 });
     expect(res.code, res.stderr).toBe(0);
     expect(await watcher.exists('/orphan')).toBe(true);
-    await waitFor('the session to expire', async () => !(await watcher.exists('/orphan')), 10_000);
+    await waitUntil(async () => !(await watcher.exists('/orphan')), 'the session to expire');
     watcher.close();
   });
 

@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { waitUntil } from '../groups/members.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { connect, fetchAll, produce } from './helpers.js';
 
 const CONFIG = {
@@ -88,8 +88,8 @@ describe('compacted topics on the broker', () => {
     await consumer.run({ autoCommit: false, eachMessage: async () => {} });
     await waitUntil(
       () => joined,
-      15_000,
       () => 'the consumer did not join',
+      15_000,
     );
 
     const offsetsDir = '__consumer_offsets-0';
@@ -108,15 +108,15 @@ describe('compacted topics on the broker', () => {
     // 150 commits of ~130 bytes roll several 4 KiB segments; cleaned, all but the active one shrink to a few records.
     await waitUntil(
       () => sizeOnDisk(broker, offsetsDir) < 2 * SEGMENT_BYTES,
-      10_000,
       () => `size ${sizeOnDisk(broker, offsetsDir)}`,
+      10_000,
     );
     await commitRound();
     await commitRound();
     await waitUntil(
       () => sizeOnDisk(broker, offsetsDir) < 2 * SEGMENT_BYTES,
-      10_000,
       () => `size ${sizeOnDisk(broker, offsetsDir)}`,
+      10_000,
     );
     await consumer.disconnect();
 

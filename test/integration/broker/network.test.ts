@@ -1,5 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../helpers/wait.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
@@ -76,15 +77,6 @@ const longPoll = (correlationId: number, topic: string, maxWaitMs: number) =>
     minBytes: 1,
     topics: [fetchTopic(topic, [{ partition: 0, fetchOffset: 0n }])],
   });
-
-/** Waits, bounded, for `condition`. */
-async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return condition();
-}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -300,7 +292,7 @@ describe('shutdown', () => {
       const answer = await waiting;
       expect(answer.responses[0]!.partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0n });
       await stopped;
-      expect(await eventually(() => conn!.failed)).toBe(true);
+      await waitUntil(() => conn!.failed, 'the connection to fail', 5_000);
       await expect(connect(broker)).rejects.toThrow();
     } finally {
       conn?.close();

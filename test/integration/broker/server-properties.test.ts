@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../helpers/wait.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
@@ -60,15 +61,6 @@ describe('server.properties keys in effect', () => {
 
   /** One batch of one record with a value of `size` bytes, at `timestamp`. */
   const batch = (size: number, timestamp = BigInt(Date.now())) => encodeBatch({ records: [{ value: Buffer.alloc(size, 7), timestamp }] });
-
-  /** Waits, bounded, for `condition`; false if it never held. */
-  async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-      if (condition()) return true;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return condition();
-  }
 
   it('broker.id names the broker in Metadata and meta.properties', async () => {
     const { broker, conn } = await brokerWith({ 'broker.id': '3' });
@@ -154,7 +146,11 @@ describe('server.properties keys in effect', () => {
     const log = broker.broker.logManager.getLog({ topic: 'bounded', partition: 0 })!;
     // No manual cleanupLogs(): the retention timer does it.
     // Five 670-byte segments: deleting the oldest two leaves 2010 bytes, a third would leave less than 1500.
-    expect(await eventually(() => log.logStartOffset === 2n)).toBe(true);
+    await waitUntil(
+      () => log.logStartOffset === 2n,
+      () => `log start offset 2, at ${log.logStartOffset}`,
+      5_000,
+    );
     expect(log.size).toBeLessThanOrEqual(1500 + 1000);
   });
 
@@ -171,7 +167,11 @@ describe('server.properties keys in effect', () => {
     await createTopic(timed.conn, 'flushed');
     const timedLog = timed.broker.broker.logManager.getLog({ topic: 'flushed', partition: 0 })!;
     await produce(timed.conn, 'flushed', 0, batch(10), 1);
-    expect(await eventually(() => timedLog.recoveryPoint === 1n)).toBe(true);
+    await waitUntil(
+      () => timedLog.recoveryPoint === 1n,
+      () => `recovery point 1, at ${timedLog.recoveryPoint}`,
+      5_000,
+    );
   });
 
   it('message.max.bytes, min.insync.replicas and log.message.timestamp.type apply to produce', async () => {

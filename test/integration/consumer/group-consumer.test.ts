@@ -19,7 +19,7 @@ import { defaultOffsetCommitResponse } from '../../../src/protocol/generated/api
 import { defaultOffsetFetchResponse, defaultOffsetFetchResponsePartition } from '../../../src/protocol/generated/apis/offset-fetch.js';
 import { defaultSyncGroupResponse } from '../../../src/protocol/generated/apis/sync-group.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
-import { waitUntil } from '../groups/members.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { startScriptedCluster, type ScriptedCluster } from './scripted-cluster.js';
 
 /** Versions before the batched FindCoordinator (v4), OffsetFetch (v8) and LeaveGroup (v3): the paths the embedded broker's newer ones skip. */
@@ -169,8 +169,8 @@ describe('group consumer against a scripted coordinator', () => {
     group.rebalanceNext = true;
     await waitUntil(
       () => group.events.filter((e) => e.startsWith('SyncGroup')).length === 2,
-      10_000,
       () => group.events.join('\n'),
+      10_000,
     );
     await consumer.close();
     expect(group.events).toEqual([

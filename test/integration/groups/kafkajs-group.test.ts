@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { waitUntil } from './members.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const CONFIG = { 'offsets.topic.num.partitions': '5' };
 
@@ -41,8 +41,8 @@ describe('consumer groups with kafkajs in-process', () => {
     await consumer.run({ eachMessage: async ({ message }) => void received.push(message.value!.toString()) });
     await waitUntil(
       () => received.length >= 30,
-      20_000,
       () => `received ${received.length} of 30`,
+      20_000,
     );
     expect(received.sort()).toEqual(sent.sort());
 

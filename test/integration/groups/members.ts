@@ -72,15 +72,6 @@ export class MemberProcess {
   }
 }
 
-/** Polls `check` until it returns true; fails with `describe()` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${describe()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Every partition owned by exactly one of the members, by their latest reports. */
 export function coversExactlyOnce(members: readonly MemberProcess[], partitions: number): boolean {
   const owned = members.flatMap((m) => m.assignment ?? []);

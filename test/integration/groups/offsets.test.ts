@@ -14,7 +14,8 @@ import { defaultListGroupsRequest } from '../../../src/protocol/generated/apis/l
 import { defaultOffsetCommitRequest } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
 import { needs, PYTHON } from '../../helpers/requirements.js';
-import { describeAssignments, MemberProcess, waitUntil } from './members.js';
+import { waitUntil } from '../../helpers/wait.js';
+import { describeAssignments, MemberProcess } from './members.js';
 
 const CONFIG = { 'offsets.topic.num.partitions': '5' };
 
@@ -87,8 +88,8 @@ describe('committed offsets and independent groups with real clients', () => {
     const got = (m: MemberProcess) => new Set(m.messages().map((e) => e.value));
     await waitUntil(
       () => got(a).size === 60 && got(b).size === 60,
-      30_000,
       () => `a=${got(a).size} b=${got(b).size} ${describeAssignments([a, b])}`,
+      30_000,
     );
     expect([...got(a)].sort()).toEqual([...sent].sort());
     expect([...got(b)].sort()).toEqual([...sent].sort());
@@ -121,8 +122,8 @@ describe('committed offsets and independent groups with real clients', () => {
     const first = member(MemberProcess.confluent('first', [...args, 'commit-on-revoke']));
     await waitUntil(
       () => first.messages().length === 10,
-      30_000,
       () => describeAssignments([first]),
+      30_000,
     );
 
     // The second member starts at the latest offset when nothing is committed: only the first
@@ -136,8 +137,8 @@ describe('committed offsets and independent groups with real clients', () => {
       if (round === 3)
         await waitUntil(
           () => second.assignment !== undefined && second.assignment.length > 0,
-          30_000,
           () => describeAssignments([first, second]),
+          30_000,
         );
       if (round === 6) await first.close();
       await new Promise((r) => setTimeout(r, 100));
@@ -145,8 +146,8 @@ describe('committed offsets and independent groups with real clients', () => {
     const consumed = () => new Set([...first.messages(), ...second.messages()].map((e) => e.value));
     await waitUntil(
       () => sent.every((v) => consumed().has(v)),
-      30_000,
       () => `missing ${sent.filter((v) => !consumed().has(v)).join(',')}`,
+      30_000,
     );
   });
 

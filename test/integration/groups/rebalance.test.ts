@@ -2,7 +2,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, it } from 'vitest';
 import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { coversExactlyOnce, describeAssignments, MemberProcess, waitUntil } from './members.js';
+import { waitUntil } from '../../helpers/wait.js';
+import { coversExactlyOnce, describeAssignments, MemberProcess } from './members.js';
 
 const CONFIG = { 'offsets.topic.num.partitions': '5' };
 const PARTITIONS = 6;
@@ -37,8 +38,8 @@ describe('rebalancing with real clients as separate processes', needs('confluent
     ];
     await waitUntil(
       () => coversExactlyOnce(members, PARTITIONS) && members.every((m) => m.assignment?.length === 1),
-      60_000,
       () => describeAssignments(members),
+      60_000,
     );
 
     const [crashed, , , , , leaving] = members;
@@ -48,8 +49,8 @@ describe('rebalancing with real clients as separate processes', needs('confluent
     // The crashed member is only noticed when its 6 s session times out.
     await waitUntil(
       () => coversExactlyOnce(rest, PARTITIONS),
-      45_000,
       () => describeAssignments(members),
+      45_000,
     );
   });
 
@@ -59,14 +60,14 @@ describe('rebalancing with real clients as separate processes', needs('confluent
     members = [1, 2, 3].map((i) => MemberProcess.confluent(`coop-${i}`, args));
     await waitUntil(
       () => coversExactlyOnce(members, PARTITIONS) && members.every((m) => m.assignment?.length === 2),
-      60_000,
       () => describeAssignments(members),
+      60_000,
     );
     await members[0]!.close();
     await waitUntil(
       () => coversExactlyOnce(members.slice(1), PARTITIONS),
-      30_000,
       () => describeAssignments(members),
+      30_000,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { waitUntil } from '../groups/members.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { RunningProcess } from './running-process.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
 
@@ -31,7 +31,7 @@ describe("console-consumer --group on kts's own group client", () => {
     expect((await tools.kts(['topics', '--create', '--topic', topic, '--partitions', String(partitions)])).code).toBe(0);
   const produce = async (topic: string, input: string) =>
     expect((await tools.kts(['console-producer', '--topic', topic, '--input-format', 'json'], input)).code).toBe(0);
-  const until = (check: () => boolean, what: () => string, timeoutMs = 20_000) => waitUntil(check, timeoutMs, what);
+  const until = (check: () => boolean, what: () => string) => waitUntil(check, what, 20_000);
   const printed = (...members: RunningProcess[]) => members.flatMap((m) => m.lines).sort();
 
   beforeAll(async () => {

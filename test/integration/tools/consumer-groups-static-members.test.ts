@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { runKts } from '../../helpers/kts.js';
-import { coversExactlyOnce, describeAssignments, MemberProcess, waitUntil } from '../groups/members.js';
+import { waitUntil } from '../../helpers/wait.js';
+import { coversExactlyOnce, describeAssignments, MemberProcess } from '../groups/members.js';
 
 const GROUP = 'ledger-readers';
 const TOPIC = 'ledger';
@@ -39,8 +40,8 @@ describe('kts consumer-groups --describe --members with a static member', needs(
     members = [MemberProcess.confluent('static', [...args, 'instance=ledger-a']), MemberProcess.confluent('dynamic', args)];
     await waitUntil(
       () => members.every((m) => (m.assignment?.length ?? 0) > 0) && coversExactlyOnce(members, 3),
-      30_000,
       () => describeAssignments(members),
+      30_000,
     );
   }, 60_000);
 

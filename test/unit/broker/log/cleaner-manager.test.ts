@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../../helpers/wait.js';
 import { LogManager, type LogCleanerSettings } from '../../../../src/broker/log/log-manager.js';
 import type { Log } from '../../../../src/broker/log/log.js';
 import { tempDir } from './batches.js';
@@ -23,12 +24,6 @@ function fill(log: Log): void {
   log.roll();
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !condition(); await sleep(10)) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the cleaner');
-  }
-}
-
 describe('LogManager and the log cleaner', () => {
   it('cleans compacted logs in the background and checkpoints where it stopped', async () => {
     const dir = tempDir();
@@ -39,7 +34,7 @@ describe('LogManager and the log cleaner', () => {
     fill(log);
     const end = log.logEndOffset;
 
-    await waitFor(() => storedRecords(log).length === 3);
+    await waitUntil(() => storedRecords(log).length === 3, 'the cleaner', 5000);
     expect(readFileSync(join(dir.path, 'cleaner-offset-checkpoint'), 'utf8')).toBe(`0\n1\nt 0 ${end}\n`);
     await manager.close();
 
