@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** Long enough for start-up to be over, so the cache holds the functions start-up compiled. */
-const WRITE_AFTER_MS = 1_000;
+export const WRITE_AFTER_MS = 1_000;
 
 /**
  * Runs a CommonJS bundle with a V8 code cache: parsing and compiling ~700 KB of JavaScript is

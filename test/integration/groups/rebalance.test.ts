@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { waitUntil } from '../../helpers/wait.js';
@@ -63,11 +63,21 @@ describe('rebalancing with real clients as separate processes', needs('confluent
       () => describeAssignments(members),
       60_000,
     );
-    await members[0]!.close();
+    // What the members that stay own before the leave, and where their reports after it begin.
+    const [leaver, ...staying] = members;
+    const before = staying.map((m) => ({ owned: m.assignment!, from: m.events.length }));
+    await leaver!.close();
     await waitUntil(
-      () => coversExactlyOnce(members.slice(1), PARTITIONS),
+      () => coversExactlyOnce(staying, PARTITIONS) && staying.every((m) => m.assignment?.length === 3),
       () => describeAssignments(members),
       30_000,
     );
+    // Incremental (cooperative): through the rebalance each keeps what it owned, never revoking it
+    // as an eager rebalance would, and gains one of the leaver's partitions.
+    staying.forEach((m, i) => {
+      const reports = m.events.slice(before[i]!.from).filter((e) => e.event === 'assignment');
+      expect(reports.length, m.name).toBeGreaterThan(0);
+      for (const report of reports) expect(report.partitions, m.name).toEqual(expect.arrayContaining(before[i]!.owned));
+    });
   });
 });

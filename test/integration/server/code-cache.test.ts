@@ -1,8 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_AFTER_MS } from '../../../src/cli/cached-bundle.js';
 import { runKts } from '../../helpers/kts.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 /** `kts server-start` runs its bundle through a V8 code cache kept under $XDG_CACHE_HOME/kts. */
 describe('server-start code cache', () => {
@@ -29,25 +32,17 @@ describe('server-start code cache', () => {
     }
   };
 
-  async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  async function startAndCreateTopic(topic: string): Promise<void> {
+  /** Starts a daemon and creates `topic` on it; returns a function that lists its topics. */
+  async function startAndCreateTopic(topic: string): Promise<() => Promise<string>> {
     const start = await runKts(
       ['server-start', '-daemon', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${join(root, 'data')}`],
       { env },
     );
     expect(start.code, start.stderr).toBe(0);
-    const port = /port (\d+)/.exec(start.stdout)![1];
-    const create = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${port}`, '--create', '--topic', topic], { env });
+    const server = ['--bootstrap-server', `127.0.0.1:${/port (\d+)/.exec(start.stdout)![1]}`];
+    const create = await runKts(['topics', ...server, '--create', '--topic', topic], { env });
     expect(create.stdout).toBe(`Created topic ${topic}.\n`);
+    return async () => (await runKts(['topics', ...server, '--list'], { env })).stdout;
   }
 
   async function stop(): Promise<void> {
@@ -56,14 +51,17 @@ describe('server-start code cache', () => {
 
   it('is written after the first start, reused as is, and replaced when corrupt', async () => {
     await startAndCreateTopic('first');
-    const [name] = await waitFor('the cache file', () => (cacheFiles().length > 0 ? cacheFiles() : undefined));
+    const [name] = await waitUntil(() => cacheFiles().length > 0 && cacheFiles(), 'the cache file');
     const path = join(cacheDir, name!);
     const written = statSync(path).mtimeMs;
     await stop();
 
-    // A valid cache is accepted: the second start leaves it alone.
-    await startAndCreateTopic('second');
-    await new Promise((r) => setTimeout(r, 1_500));
+    // A valid cache is accepted: the second start schedules no write. A write would be due
+    // WRITE_AFTER_MS after start-up; the broker runs due timers before it handles a request that
+    // arrives later, so once that request is answered, a rewrite would have happened.
+    const listTopics = await startAndCreateTopic('second');
+    await sleep(WRITE_AFTER_MS);
+    expect(await listTopics()).toBe('first\nsecond\n');
     expect(statSync(path).mtimeMs).toBe(written);
     expect(cacheFiles()).toEqual([name]);
     await stop();
@@ -71,7 +69,7 @@ describe('server-start code cache', () => {
     // Garbage in the cache costs only the compile: the broker starts and the cache is rewritten.
     writeFileSync(path, Buffer.alloc(4096, 7));
     await startAndCreateTopic('third');
-    await waitFor('the rewritten cache', () => (readFileSync(path).equals(Buffer.alloc(4096, 7)) ? undefined : true));
+    await waitUntil(() => !readFileSync(path).equals(Buffer.alloc(4096, 7)), 'the rewritten cache');
     await stop();
   });
 });

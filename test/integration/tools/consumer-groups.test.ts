@@ -1,35 +1,17 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { KTS_BIN, runKts } from '../../helpers/kts.js';
-
-/** The embedded broker and its group coordinator are built by others; these tests run once they exist. */
-const BROKER_MODULE = new URL('../../../src/broker/index.ts', import.meta.url);
-const brokerAvailable = existsSync(BROKER_MODULE);
-
-interface RunningBroker {
-  bootstrapServers: string;
-  stop(): Promise<void>;
-}
-type StartBroker = (options?: { config?: Record<string, string> }) => Promise<RunningBroker>;
+import { waitUntil } from '../../helpers/wait.js';
 
 const HOUR = 3_600_000;
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-describe.skipIf(!brokerAvailable)('kts consumer-groups against the embedded broker', () => {
-  let broker: RunningBroker;
+describe('kts consumer-groups against the embedded broker', () => {
+  let broker: StartedBroker;
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
@@ -44,7 +26,6 @@ describe.skipIf(!brokerAvailable)('kts consumer-groups against the embedded brok
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kts-groups-'));
-    const { startBroker } = (await import(BROKER_MODULE.href)) as { startBroker: StartBroker };
     broker = await startBroker({ config: { 'offsets.topic.num.partitions': '3' } });
     kafka = new Kafka({ clientId: 'groups-tool-test', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING });
     admin = kafka.admin();
@@ -64,7 +45,12 @@ describe.skipIf(!brokerAvailable)('kts consumer-groups against the embedded brok
     await consumer.subscribe({ topics: ['orders'], fromBeginning: true });
     let seen = 0;
     await consumer.run({ autoCommitInterval: 100, eachMessage: async () => void seen++ });
-    await eventually(committed, (offsets) => offsets.reduce((a, b) => a + b, 0) === 30, '30 committed offsets');
+    let offsets: number[] = [];
+    await waitUntil(
+      async () => (offsets = await committed()).reduce((a, b) => a + b, 0) === 30,
+      () => `30 committed offsets: ${offsets}`,
+      20_000,
+    );
     consumer.pause([{ topic: 'orders' }]);
     const lagging = String(Date.now() - HOUR);
     await producer.send({
@@ -151,11 +137,7 @@ describe.skipIf(!brokerAvailable)('kts consumer-groups against the embedded brok
   it('resets an inactive group: dry run, export, shift, file and datetime', async () => {
     await consumer!.disconnect();
     consumer = undefined;
-    await eventually(
-      async () => (await admin.describeGroups(['billing'])).groups[0]!.state,
-      (s) => s === 'Empty',
-      'an empty group',
-    );
+    await waitUntil(async () => (await admin.describeGroups(['billing'])).groups[0]!.state === 'Empty', 'an empty group', 20_000);
     const before = await committed();
 
     const described = await kts('--describe', '--group', 'billing');
