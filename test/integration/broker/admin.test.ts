@@ -12,6 +12,7 @@ import { defaultDeleteTopicsRequest } from '../../../src/protocol/generated/apis
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { connect, fetchAll, fetchTopic, produce } from './helpers.js';
 
 type NewTopic = Partial<ReturnType<typeof defaultCreateTopicsRequestCreatableTopic>> & { name: string };
@@ -194,7 +195,7 @@ describe('topic administration, answered as Kafka answers', () => {
   });
 
   it('refuses topic deletion when delete.topic.enable=false', async () => {
-    const locked = await startBroker({ config: { 'delete.topic.enable': 'false', 'auto.create.topics.enable': 'false' } });
+    const locked = await brokerForTest({ config: { 'delete.topic.enable': 'false', 'auto.create.topics.enable': 'false' } });
     const c = await connect(locked);
     try {
       const names = await c.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: 'kept', topicId: ZERO_UUID }] });
@@ -208,7 +209,6 @@ describe('topic administration, answered as Kafka answers', () => {
       expect(locked.broker.metadata.topic('kept')).toBeDefined();
     } finally {
       c.close();
-      await locked.stop();
     }
   });
 

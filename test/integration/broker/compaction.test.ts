@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { StartedBroker } from '../../../src/broker/index.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { connect, fetchAll, produce } from './helpers.js';
 
@@ -15,16 +16,7 @@ const CONFIG = {
 };
 const SEGMENT_BYTES = 4096;
 
-const stops: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  while (stops.length) await stops.pop()!().catch(() => {});
-});
-
-async function start(logDir?: string): Promise<StartedBroker> {
-  const broker = await startBroker({ config: CONFIG, logDir, log: () => {} });
-  stops.push(() => broker.stop());
-  return broker;
-}
+const start = (logDir?: string): Promise<StartedBroker> => brokerForTest({ config: CONFIG, logDir, log: () => {} });
 
 function kafkaFor(broker: StartedBroker): Kafka {
   return new Kafka({ clientId: 'compaction-test', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING });
@@ -73,7 +65,7 @@ describe('compacted topics on the broker', () => {
 
   it('compacts __consumer_offsets as kafkajs commits, and the offsets survive a restart', async () => {
     const logDir = mkdtempSync(join(tmpdir(), 'kts-compaction-'));
-    stops.push(async () => rmSync(logDir, { recursive: true, force: true }));
+    onTestFinished(() => rmSync(logDir, { recursive: true, force: true }));
     const broker = await start(logDir);
     const kafka = kafkaFor(broker);
     const admin = kafka.admin();

@@ -9,6 +9,7 @@ import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/apis/describe-configs.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { connect, produce } from './helpers.js';
 
 const TOPIC = 2;
@@ -245,19 +246,18 @@ describe('config APIs: DescribeConfigs, AlterConfigs, IncrementalAlterConfigs', 
 
 describe('config changes survive a restart', () => {
   let logDir: string;
-  let running: StartedBroker | undefined;
+  let running: StartedBroker;
 
   beforeAll(async () => {
     logDir = await mkdtemp(join(tmpdir(), 'kts-config-restart-'));
   });
 
   afterAll(async () => {
-    await running?.stop();
     await rm(logDir, { recursive: true, force: true });
   });
 
   it('keeps topic overrides and dynamic broker configs, in effect', async () => {
-    running = await startBroker({ logDir });
+    running = await brokerForTest({ logDir });
     let conn = await connect(running);
     await conn.request(ApiKey.CreateTopics, 7, {
       timeoutMs: 5000,
@@ -269,7 +269,7 @@ describe('config changes survive a restart', () => {
     conn.close();
     await running.stop();
 
-    running = await startBroker({ logDir });
+    running = await brokerForTest({ logDir });
     conn = await connect(running);
     try {
       expect((await produce(conn, 'kept', 0, batchOf(400))).errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);

@@ -3,6 +3,7 @@ import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { freePort } from '../../helpers/free-port.js';
 
 /** `listeners` is where the broker binds; `advertised.listeners` is what Metadata tells clients. */
@@ -44,16 +45,12 @@ describe('listeners and advertised.listeners', () => {
 describe('a localhost listener', () => {
   it('accepts clients at 127.0.0.1 as well as at localhost', async () => {
     const port = await freePort();
-    const broker = await startBroker({ config: { listeners: `PLAINTEXT://localhost:${port}` } });
-    try {
-      for (const host of ['127.0.0.1', 'localhost']) {
-        const conn = await RawKafkaConnection.open(host, port);
-        const response = await conn.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [] });
-        conn.close();
-        expect(response.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([`localhost:${port}`]);
-      }
-    } finally {
-      await broker.stop();
+    await brokerForTest({ config: { listeners: `PLAINTEXT://localhost:${port}` } });
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const conn = await RawKafkaConnection.open(host, port);
+      const response = await conn.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [] });
+      conn.close();
+      expect(response.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([`localhost:${port}`]);
     }
   });
 });

@@ -1,6 +1,5 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../helpers/wait.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultApiVersionsRequest } from '../../../src/protocol/generated/apis/api-versions.js';
@@ -14,6 +13,7 @@ import { decodeResponse, encodeRequest } from '../../../src/protocol/framing.js'
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { connect, fetchTopic, produce } from './helpers.js';
 
 /** A client socket that writes request frames as given and collects the correlation ids of the responses, in arrival order. */

@@ -3,27 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import type { StartedBroker } from '../../../src/broker/index.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { connect, fetchAll, produce } from './helpers.js';
 
 describe('a broker restarted on the same log dir', () => {
   let logDir: string;
-  let running: StartedBroker | undefined;
+  let running: StartedBroker;
 
   beforeAll(async () => {
     logDir = await mkdtemp(join(tmpdir(), 'kts-restart-'));
   });
 
   afterAll(async () => {
-    await running?.stop();
     await rm(logDir, { recursive: true, force: true });
   });
 
   it('keeps topics, ids, configs, records and idempotent producer state', async () => {
-    running = await startBroker({ logDir });
+    running = await brokerForTest({ logDir });
     const kafka = new Kafka({ brokers: [running.bootstrapServers], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     const producer = kafka.producer();
@@ -48,7 +48,7 @@ describe('a broker restarted on the same log dir', () => {
     const before = running.broker.metadata.topic('durable')!;
     await running.stop();
 
-    running = await startBroker({ logDir });
+    running = await brokerForTest({ logDir });
     conn = await connect(running);
     try {
       expect(running.broker.metadata.topic('durable')).toEqual(before);

@@ -1,9 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../helpers/wait.js';
-import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
@@ -15,13 +14,14 @@ import { defaultDescribeConfigsRequest } from '../../../src/protocol/generated/a
 import { defaultFindCoordinatorRequest } from '../../../src/protocol/generated/apis/find-coordinator.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
+import { waitUntil } from '../../helpers/wait.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { connect, fetchAll, produce } from './helpers.js';
 
 const HOUR = 3_600_000;
 
 /** Each server.properties key of the broker issue, set on a real broker, with its effect seen from outside. */
 describe('server.properties keys in effect', () => {
-  const running: { broker: StartedBroker; conn: RawKafkaConnection }[] = [];
   let root: string;
 
   beforeAll(async () => {
@@ -29,18 +29,14 @@ describe('server.properties keys in effect', () => {
   });
 
   afterAll(async () => {
-    for (const { broker, conn } of running) {
-      conn.close();
-      await broker.stop();
-    }
     await rm(root, { recursive: true, force: true });
   });
 
   async function brokerWith(config: Record<string, string>): Promise<{ broker: StartedBroker; conn: RawKafkaConnection }> {
-    const broker = await startBroker({ config, log: () => {} });
-    const started = { broker, conn: await connect(broker) };
-    running.push(started);
-    return started;
+    const broker = await brokerForTest({ config, log: () => {} });
+    const conn = await connect(broker);
+    onTestFinished(() => conn.close());
+    return { broker, conn };
   }
 
   async function createTopic(conn: RawKafkaConnection, name: string, numPartitions = 1, replicationFactor = 1) {

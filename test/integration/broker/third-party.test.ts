@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs, PYTHON } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import type { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { needs, PYTHON } from '../../helpers/requirements.js';
 import { connect, fetchAll, runProcess } from './helpers.js';
 
 /** Produces with the given client library, reads everything back in assign mode and lists offsets; prints JSON. */

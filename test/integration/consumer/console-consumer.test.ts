@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { needs } from '../../helpers/requirements.js';
 import { KTS_BIN } from '../../helpers/kts.js';
 import { runProcess, type ProcessResult } from '../../helpers/process.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import type { StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
@@ -13,6 +13,7 @@ import { defaultFindCoordinatorRequest } from '../../../src/protocol/generated/a
 import { defaultListGroupsRequest } from '../../../src/protocol/generated/apis/list-groups.js';
 import { defaultOffsetCommitRequest } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { needs, PYTHON } from '../../helpers/requirements.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { describeAssignments, MemberProcess } from './members.js';
@@ -67,11 +68,7 @@ describe('committed offsets and independent groups with real clients', () => {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  async function start(logDir?: string): Promise<StartedBroker> {
-    const broker = await startBroker({ config: CONFIG, logDir });
-    cleanups.push(() => broker.stop());
-    return broker;
-  }
+  const start = (logDir?: string): Promise<StartedBroker> => brokerForTest({ config: CONFIG, logDir });
 
   function member(m: MemberProcess): MemberProcess {
     cleanups.push(() => m.close());
@@ -97,7 +94,7 @@ describe('committed offsets and independent groups with real clients', () => {
 
   it('keeps committed offsets across a broker restart (kafka-python group consumer)', needs('kafka-python'), async () => {
     const logDir = mkdtempSync(join(tmpdir(), 'kts-groups-'));
-    cleanups.push(() => rmSync(logDir, { recursive: true, force: true }));
+    onTestFinished(() => rmSync(logDir, { recursive: true, force: true }));
     let broker = await start(logDir);
     await createAndFill(broker, 'ledger', 1, values('before', 20));
     expect(await kafkaPythonConsume(broker, 'auditors', 'ledger', 20)).toEqual(values('before', 20));

@@ -1,7 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StartedBroker } from '../../../src/broker/index.js';
 import { needs } from '../../helpers/requirements.js';
-import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { coversExactlyOnce, describeAssignments, MemberProcess } from './members.js';
 
@@ -16,12 +17,10 @@ describe('rebalancing with real clients as separate processes', needs('confluent
     for (const m of members) m.crash();
     await Promise.all(members.map((m) => m.close()));
     members = [];
-    await broker?.stop();
-    broker = undefined;
   });
 
   async function topic(name: string): Promise<string> {
-    broker = await startBroker({ config: CONFIG });
+    broker = await brokerForTest({ config: CONFIG });
     const admin = new Kafka({ brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: name, numPartitions: PARTITIONS }] });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { needs } from '../../helpers/requirements.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { RunningProcess } from './running-process.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';

@@ -1,9 +1,9 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
-import { runKts } from '../../helpers/kts.js';
+import { needs } from '../../helpers/requirements.js';
 import { waitUntil } from '../../helpers/wait.js';
+import { runKts } from '../../helpers/kts.js';
 import { coversExactlyOnce, describeAssignments, MemberProcess } from '../groups/members.js';
 
 const GROUP = 'ledger-readers';

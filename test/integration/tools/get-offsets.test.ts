@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
@@ -17,6 +16,7 @@ import {
   defaultMetadataResponsePartition,
   defaultMetadataResponseTopic,
 } from '../../../src/protocol/generated/apis/metadata.js';
+import { needs } from '../../helpers/requirements.js';
 import { runKts } from '../../helpers/kts.js';
 import { startScriptedCluster, type ScriptedCluster } from '../consumer/scripted-cluster.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';

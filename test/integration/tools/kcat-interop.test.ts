@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../helpers/requirements.js';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { needs } from '../../helpers/requirements.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
 
 /** Every byte value, so nothing is lost to text decoding on either side. */

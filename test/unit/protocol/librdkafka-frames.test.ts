@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../helpers/requirements.js';
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, encodeRequest, encodeResponse, type DecodedRequest } from '../../../src/protocol/framing.js';
 import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
 import { defaultMetadataResponse } from '../../../src/protocol/generated/apis/metadata.js';
 import { APIS } from '../../../src/protocol/generated/apis.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
+import { needs } from '../../helpers/requirements.js';
 
 /** Every request frame (size prefix included) that librdkafka sent, with its decoding. */
 const received: { frame: Buffer; request: DecodedRequest }[] = [];

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../../helpers/wait.js';
 import { LogManager, type LogCleanerSettings } from '../../../../src/broker/log/log-manager.js';
 import type { Log } from '../../../../src/broker/log/log.js';
+import { waitUntil } from '../../../helpers/wait.js';
 import { tempDir } from './batches.js';
 import { COMPACTED, keyedBatch, storedRecords } from './cleaner-helpers.js';
 

@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { needs } from '../../../helpers/requirements.js';
 import type { CompressionName } from '../../../../src/protocol/records/batch-header.js';
 import { compress, compressionName, decompress } from '../../../../src/protocol/records/compression.js';
 import { ErrorCode } from '../../../../src/protocol/errors.js';
 import { RecordsError } from '../../../../src/protocol/records/errors.js';
 import { xxhash32 } from '../../../../src/protocol/records/xxhash32.js';
+import { needs } from '../../../helpers/requirements.js';
 
 const require = createRequire(import.meta.url);
 const snappy = require('snappy') as typeof import('snappy');
