@@ -56,17 +56,8 @@ module.exports = {
       name: 'zookeeper-client-side-not-server',
       comment: 'The ZooKeeper client, jute and protocol codes (which the broker may use) never reach into the ZooKeeper server.',
       severity: 'error',
-      from: { path: '^src/zookeeper/(client|jute|protocol)/', pathNot: '^src/zookeeper/jute/records\\.ts$' },
+      from: { path: '^src/zookeeper/(client|jute|protocol)/' },
       to: { path: '^src/zookeeper/', pathNot: '^src/zookeeper/(client|jute|protocol)/' },
-    },
-    {
-      // Temporary: jute/records.ts still takes the Acl type from tree/znode.ts; the ZooKeeper client's
-      // branch moves Acl to zookeeper/protocol/acl.ts, after which this rule goes and the one above covers records.ts.
-      name: 'jute-records-not-server',
-      comment: 'jute/records.ts may name only the Acl type of the server (tree/znode.ts), until Acl moves to zookeeper/protocol.',
-      severity: 'error',
-      from: { path: '^src/zookeeper/jute/records\\.ts$' },
-      to: { path: '^src/zookeeper/', pathNot: '^src/zookeeper/((client|jute|protocol)/|tree/znode\\.ts$)' },
     },
     {
       name: 'library-entry-not-cli',

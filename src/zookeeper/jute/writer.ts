@@ -6,7 +6,7 @@ export class JuteWriter extends Writer {
     this.nullableBytes(Buffer.from(value, 'utf8'));
   }
 
-  buffer(value: Buffer): void {
+  buffer(value: Buffer | null): void {
     this.nullableBytes(value);
   }
 

@@ -1,5 +1,5 @@
 import { AddWatchMode, Err, KeeperError } from '../protocol/codes.js';
-import { isValidPath } from '../tree/path.js';
+import { isValidPath } from '../protocol/path.js';
 import type { OpHandler } from './op-request.js';
 
 /** addWatch (106): a persistent or persistent-recursive watch. */

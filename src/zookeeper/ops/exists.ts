@@ -1,7 +1,7 @@
 import { readPathWatch } from '../jute/records.js';
 import { writeStat } from '../tree/stat.js';
 import { Err, KeeperError } from '../protocol/codes.js';
-import { isValidPath } from '../tree/path.js';
+import { isValidPath } from '../protocol/path.js';
 import type { OpHandler } from './op-request.js';
 
 /** exists (3): the Stat, or NONODE; a watch is set either way (it fires on creation too). */

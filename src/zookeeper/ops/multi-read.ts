@@ -1,8 +1,8 @@
-import { readPathWatch } from '../jute/records.js';
+import { readPathWatch, writeMultiHeader } from '../jute/records.js';
 import { Err, KeeperError, OpCode } from '../protocol/codes.js';
 import { childrenOf } from './get-children.js';
 import { dataOf } from './get-data.js';
-import { readOps, writeMultiHeader } from './multi-header.js';
+import { readOps } from './multi-header.js';
 import type { OpHandler } from './op-request.js';
 
 /** multiRead (22): getChildren/getData ops, each with its own result or error. */

@@ -1,11 +1,11 @@
 import type { JuteReader } from '../jute/reader.js';
-import { readCreateRequest, readPathVersion, readSetDataRequest } from '../jute/records.js';
+import { readCreateRequest, readPathVersion, readSetDataRequest, writeMultiHeader } from '../jute/records.js';
 import { writeStat } from '../tree/stat.js';
-import { Err, type ErrCode, KeeperError, OpCode } from '../protocol/codes.js';
+import { Err, KeeperError, OpCode } from '../protocol/codes.js';
 import { Prep } from '../txn/prep.js';
 import type { TxnBody } from '../txn/txn.js';
 import { createAnswer } from './create.js';
-import { readOps, writeMultiHeader } from './multi-header.js';
+import { readOps } from './multi-header.js';
 import type { BodyWriter, OpHandler } from './op-request.js';
 
 /** A write op of a multi, decoded: how to prep it and what to answer when it succeeded. */
@@ -46,7 +46,7 @@ export const multi: OpHandler = (op, r) => {
   const ops = readOps(r, (type) => readMultiOp(r, type));
   const prep = new Prep(op.tree, op.who);
   const bodies: TxnBody[] = [];
-  let failure: { index: number; code: ErrCode } | undefined;
+  let failure: { index: number; code: number } | undefined;
   for (let i = 0; i < ops.length && !failure; i++) {
     try {
       bodies.push(ops[i]!.prep(prep));

@@ -5,7 +5,7 @@ import type { Database } from '../persistence/database.js';
 import { Err, KeeperError } from '../protocol/codes.js';
 import { allowed } from '../tree/acl.js';
 import type { DataTree } from '../tree/data-tree.js';
-import { isValidPath } from '../tree/path.js';
+import { isValidPath } from '../protocol/path.js';
 import type { Znode } from '../tree/znode.js';
 import { Prep } from '../txn/prep.js';
 import type { TxnBody } from '../txn/txn.js';

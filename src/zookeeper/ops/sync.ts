@@ -1,5 +1,5 @@
 import { Err, KeeperError } from '../protocol/codes.js';
-import { isValidPath } from '../tree/path.js';
+import { isValidPath } from '../protocol/path.js';
 import type { OpHandler } from './op-request.js';
 
 /** sync (9): a standalone server is always in sync; answers the path. */

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Perms } from '../protocol/codes.js';
-import type { Acl } from './znode.js';
+import type { Acl } from '../protocol/acl.js';
 
 /** An identity a connection has proven: world:anyone, ip:<address>, digest:<user>:<hash>. */
 export interface AuthId {
   scheme: string;
   id: string;
 }
-
-export const OPEN_ACL: readonly Acl[] = [{ perms: Perms.ALL, scheme: 'world', id: 'anyone' }];
 
 /** DigestAuthenticationProvider: `user:base64(sha1("user:password"))`. */
 export function digestId(userPassword: string): string {

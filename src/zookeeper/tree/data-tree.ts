@@ -1,8 +1,8 @@
 import { EventType, type EventTypeCode } from '../protocol/codes.js';
 import type { Txn, TxnBody } from '../txn/txn.js';
-import { OPEN_ACL } from './acl.js';
+import { OPEN_ACL, type Acl } from '../protocol/acl.js';
 import { childPath, nameOf, parentOf } from './path.js';
-import { CONTAINER_OWNER, isEphemeral, ttlOf, type Acl, type Znode } from './znode.js';
+import { CONTAINER_OWNER, isEphemeral, ttlOf, type Znode } from './znode.js';
 
 /** A change clients may be watching for. */
 export interface TreeEvent {

@@ -1,9 +1,4 @@
-/** One ACL entry: `perms` (Perms bits) granted to `scheme:id`. */
-export interface Acl {
-  perms: number;
-  scheme: string;
-  id: string;
-}
+import type { Acl } from '../protocol/acl.js';
 
 /** A node of the data tree: its data, ACL and the persisted part of its Stat. */
 export interface Znode {

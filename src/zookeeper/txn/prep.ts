@@ -1,7 +1,9 @@
 import { allowed, fixupAcl, type AuthId } from '../tree/acl.js';
 import type { DataTree } from '../tree/data-tree.js';
-import { isValidPath, parentOf, sequenceSuffix } from '../tree/path.js';
-import { CONTAINER_OWNER, isEphemeral, MAX_TTL, ttlOwner, type Acl } from '../tree/znode.js';
+import { parentOf, sequenceSuffix } from '../tree/path.js';
+import { CONTAINER_OWNER, isEphemeral, MAX_TTL, ttlOwner } from '../tree/znode.js';
+import type { Acl } from '../protocol/acl.js';
+import { isValidPath } from '../protocol/path.js';
 import type { CreateRequest, PathVersion, SetAclRequest, SetDataRequest } from '../jute/records.js';
 import { CreateFlag, Err, KeeperError, OpCode, Perms, type ErrCode } from '../protocol/codes.js';
 import type { TxnBody } from './txn.js';

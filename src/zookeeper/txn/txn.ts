@@ -1,4 +1,4 @@
-import type { Acl } from '../tree/znode.js';
+import type { Acl } from '../protocol/acl.js';
 
 /**
  * A state change, decided by prep (which checks every precondition) and applied by the data tree.
