@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Err, EventType, OpCode } from '../../src/zookeeper/protocol/codes.js';
+import { readMultiHeader, readStat, writeMultiHeader } from '../../src/zookeeper/jute/records.js';
 import type { JuteWriter } from '../../src/zookeeper/jute/writer.js';
 import { waitUntil } from '../helpers/wait.js';
 import { tempServer, type TempServer } from './helpers.js';
@@ -96,6 +97,38 @@ describe('protocol features', () => {
     expect(await create(c, '/bad-ttl', 5, 0)).toBe(Err.BADARGUMENTS);
     await c.call(OpCode.delete, (w) => (w.ustring('/box/item'), w.int32(-1)));
     await waitUntil(async () => !(await exists(c, '/box')) && !(await exists(c, '/ttl')), 'the container and the TTL node to go', 5000);
+    c.drop();
+  });
+
+  it('answers the creates of a multi as Apache 3.8 does: create2 with a Stat for containers only', async () => {
+    const c = await RawClient.open(zk.port);
+    const ops = [
+      [OpCode.create2, '/mr-a', 0],
+      [OpCode.createContainer, '/mr-b', 4],
+      [OpCode.create, '/mr-c', 4],
+      [OpCode.create, '/mr-d', 0],
+    ] as const;
+    const reply = await c.call(OpCode.multi, (w) => {
+      for (const [type, path, flags] of ops) {
+        writeMultiHeader(w, type, false, -1);
+        w.ustring(path);
+        w.buffer(null);
+        OPEN(w);
+        w.int32(flags);
+      }
+      writeMultiHeader(w, -1, true, -1);
+    });
+    const results: [number, string, bigint?][] = [];
+    for (let h = readMultiHeader(reply.body); !h.done; h = readMultiHeader(reply.body)) {
+      const path = reply.body.ustring();
+      results.push(h.type === OpCode.create2 ? [h.type, path, readStat(reply.body).ephemeralOwner] : [h.type, path]);
+    }
+    expect(results).toEqual([
+      [OpCode.create, '/mr-a'],
+      [OpCode.create2, '/mr-b', 0n],
+      [OpCode.create2, '/mr-c', 0n],
+      [OpCode.create, '/mr-d'],
+    ]);
     c.drop();
   });
 });

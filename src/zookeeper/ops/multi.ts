@@ -2,6 +2,7 @@ import type { JuteReader } from '../jute/reader.js';
 import { readCreateRequest, readPathVersion, readSetDataRequest, writeMultiHeader } from '../jute/records.js';
 import { writeStat } from '../tree/stat.js';
 import { Err, KeeperError, OpCode } from '../protocol/codes.js';
+import { CONTAINER_OWNER, ttlOf } from '../tree/znode.js';
 import { Prep } from '../txn/prep.js';
 import type { TxnBody } from '../txn/txn.js';
 import { createAnswer } from './create.js';
@@ -66,21 +67,24 @@ export const multi: OpHandler = (op, r) => {
       writeMultiHeader(w, -1, true, -1);
     });
   }
-  const results: BodyWriter[] = [];
+  const results: { type: number; body: BodyWriter }[] = [];
   let i = 0;
   server.commit({ type: 'multi', ops: bodies }, (body) => {
-    const type = ops[i++]!.type;
+    let type = ops[i++]!.type;
     const node = 'path' in body ? op.tree.get(body.path) : undefined;
     const snapshot = node && { ...node, children: new Set(node.children) };
-    if (body.type === 'create') results.push(createAnswer(type, body, snapshot!));
-    else if (body.type === 'setData') results.push((w) => writeStat(w, snapshot!));
-    else results.push(undefined);
+    if (body.type === 'create') {
+      // As Apache's: the create mode, not the opcode, decides; only containers and TTL nodes come with a Stat.
+      type = body.ephemeralOwner === CONTAINER_OWNER || ttlOf(body.ephemeralOwner) !== undefined ? OpCode.create2 : OpCode.create;
+      results.push({ type, body: createAnswer(type, body, snapshot!) });
+    } else if (body.type === 'setData') results.push({ type, body: (w) => writeStat(w, snapshot!) });
+    else results.push({ type, body: undefined });
   });
   op.reply(Err.OK, (w) => {
-    ops.forEach((o, k) => {
-      writeMultiHeader(w, o.type, false, 0);
-      results[k]?.(w);
-    });
+    for (const result of results) {
+      writeMultiHeader(w, result.type, false, 0);
+      result.body?.(w);
+    }
     writeMultiHeader(w, -1, true, -1);
   });
 };
