@@ -2,8 +2,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * A TCP proxy on 127.0.0.1 for breaking connections on purpose: it can hold back what clients
- * send (`pause`), and cut every connection at the moment a given number of bytes came back
- * from the server (the data that crossed the limit is not delivered).
+ * send or what the server answers (`pause`), and cut every connection now or at the moment a given
+ * number of bytes came back from the server (the data that crossed the limit is not delivered).
  */
 export interface TcpProxy {
   readonly port: number;
@@ -12,29 +12,37 @@ export interface TcpProxy {
   /** Connections cut by `cutAfterServerBytes`. */
   readonly cuts: number;
   forwardTo(host: string, port: number): void;
-  pause(): void;
-  resume(): void;
+  /** Holds back what clients send ('client', the default) or what the server sends back ('server'). */
+  pause(side?: Side): void;
+  resume(side?: Side): void;
   /** Once `bytes` more bytes came from the server, drops that data and closes every connection (once). */
   cutAfterServerBytes(bytes: number): void;
+  /** Closes every open connection now; new ones are still accepted (and forwarded to the current target). */
+  cut(): void;
   close(): Promise<void>;
 }
+
+type Side = 'client' | 'server';
 
 export async function startTcpProxy(): Promise<TcpProxy> {
   let target: { host: string; port: number } | undefined;
   const pairs = new Set<[Socket, Socket]>();
   let connections = 0;
   let cuts = 0;
-  let paused = false;
+  const paused = { client: false, server: false };
   let cutBudget = Infinity;
 
-  const cutAll = (): void => {
-    cuts++;
-    cutBudget = Infinity;
+  const dropAll = (): void => {
     for (const [client, server] of pairs) {
       client.destroy();
       server.destroy();
     }
     pairs.clear();
+  };
+  const cutAll = (): void => {
+    cuts++;
+    cutBudget = Infinity;
+    dropAll();
   };
 
   const server = createServer((client) => {
@@ -46,7 +54,8 @@ export async function startTcpProxy(): Promise<TcpProxy> {
     const upstream = connect(target);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
-    if (paused) client.pause();
+    if (paused.client) client.pause();
+    if (paused.server) upstream.pause();
     client.on('data', (d) => upstream.write(d));
     upstream.on('data', (d: Buffer) => {
       cutBudget -= d.length;
@@ -74,22 +83,20 @@ export async function startTcpProxy(): Promise<TcpProxy> {
     forwardTo(host, port) {
       target = { host, port };
     },
-    pause() {
-      paused = true;
-      for (const [client] of pairs) client.pause();
+    pause(side = 'client') {
+      paused[side] = true;
+      for (const [client, upstream] of pairs) (side === 'client' ? client : upstream).pause();
     },
-    resume() {
-      paused = false;
-      for (const [client] of pairs) client.resume();
+    resume(side = 'client') {
+      paused[side] = false;
+      for (const [client, upstream] of pairs) (side === 'client' ? client : upstream).resume();
     },
     cutAfterServerBytes(bytes) {
       cutBudget = bytes;
     },
+    cut: dropAll,
     close() {
-      for (const [client, upstream] of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
+      dropAll();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
