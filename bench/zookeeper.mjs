@@ -1,7 +1,10 @@
-// ZooKeeper throughput: create / getData / setData operations per second with 1 and 16 clients
-// (node-zookeeper-client, each client one request at a time), against `kts zookeeper-start` and
-// Debian's Apache ZooKeeper 3.8 (`zkServer.sh start-foreground`) in the same run. Both servers run
-// as separate processes with forceSync on, temp dataDirs, on 127.0.0.1.
+// ZooKeeper throughput, against `kts zookeeper-start` and Debian's Apache ZooKeeper 3.8
+// (`zkServer.sh start-foreground`) in the same run; both servers as separate processes with
+// forceSync on, temp dataDirs, on 127.0.0.1.
+// 1. Servers: create / getData / setData operations per second with 1 and 16 clients
+//    (node-zookeeper-client, each client one request at a time).
+// 2. Clients: kts's ZooKeeperClient (src/zookeeper/client) beside node-zookeeper-client on the same
+//    server, one session each, with 1 and 64 requests in flight.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -9,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zookeeper from 'node-zookeeper-client';
+import { ZooKeeperClient } from '../dist/zookeeper/client/zookeeper-client.js';
 import { freePort } from './lib/ports.mjs';
 
 const KTS = fileURLToPath(new URL('../bin/kts', import.meta.url));
@@ -70,47 +74,113 @@ function client(port) {
 }
 
 const call = (fn) => new Promise((res, rej) => fn((err, v) => (err ? rej(err) : res(v))));
+const VALUE = Buffer.from('x'.repeat(100));
+const NEW_VALUE = Buffer.from('y'.repeat(100));
 
-async function measure(_port, clients, op) {
-  const perClient = Math.ceil(OPS / clients.length);
+/** The three operations through node-zookeeper-client's callbacks or kts's promises. */
+function nodeZkOps(c) {
+  return {
+    create: (path) => call((cb) => c.create(path, VALUE, cb)),
+    getData: (path) => call((cb) => c.getData(path, cb)),
+    setData: (path) => call((cb) => c.setData(path, NEW_VALUE, -1, cb)),
+  };
+}
+
+function ktsOps(zk) {
+  return {
+    create: (path) => zk.create(path, VALUE),
+    getData: (path) => zk.getData(path),
+    setData: (path) => zk.setData(path, NEW_VALUE),
+  };
+}
+
+/**
+ * Ops per second of `op` run by every worker one at a time (so as many in flight as workers), on
+ * the nodes `${prefix}/w<k>-<i>` that a create case with `layout` workers (default: as many) made.
+ */
+async function measure(workers, op, prefix, layout = workers.length) {
+  const perWorker = Math.ceil(OPS / workers.length);
+  const perNode = Math.ceil(OPS / layout);
   const t0 = process.hrtime.bigint();
   await Promise.all(
-    clients.map(async (c, ci) => {
-      for (let i = 0; i < perClient; i++) {
-        const path = `/bench/c${ci}-${i}`;
-        if (op === 'create') await call((cb) => c.create(path, Buffer.from('x'.repeat(100)), cb));
-        else if (op === 'getData') await call((cb) => c.getData(path, cb));
-        else await call((cb) => c.setData(path, Buffer.from('y'.repeat(100)), -1, cb));
+    workers.map(async (ops, wi) => {
+      for (let i = 0; i < perWorker; i++) {
+        const n = wi * perWorker + i;
+        await ops[op](`${prefix}/w${Math.floor(n / perNode)}-${n % perNode}`);
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return (perClient * clients.length) / seconds;
+  return (perWorker * workers.length) / seconds;
 }
 
 async function benchServer(kind) {
   const server = await startServer(kind);
-  const results = {};
+  const servers = {};
+  const clients = {};
   try {
     for (const n of [1, 16]) {
-      const clients = await Promise.all(Array.from({ length: n }, () => client(server.port)));
-      await call((cb) => clients[0].create('/bench', cb)).catch(() => undefined);
-      for (const op of ['create', 'getData', 'setData']) results[`${op} x${n}`] = await measure(server.port, clients, op);
-      await call((cb) => clients[0].removeRecursive('/bench', cb));
-      for (const c of clients) c.close();
+      const nodeClients = await Promise.all(Array.from({ length: n }, () => client(server.port)));
+      await call((cb) => nodeClients[0].create('/bench', cb)).catch(() => undefined);
+      const workers = nodeClients.map(nodeZkOps);
+      for (const op of ['create', 'getData', 'setData']) servers[`${op} x${n}`] = await measure(workers, op, '/bench');
+      await call((cb) => nodeClients[0].removeRecursive('/bench', cb));
+      for (const c of nodeClients) c.close();
     }
+    const nodeClient = await client(server.port);
+    const kts = await ZooKeeperClient.connect({ connectString: `127.0.0.1:${server.port}`, sessionTimeoutMs: 30000 });
+    const libraries = { kts: ktsOps(kts), 'node-zookeeper-client': nodeZkOps(nodeClient) };
+    // One write in flight is fsync-bound whichever the client; with 64 the server batches fsyncs.
+    const cases = [
+      ['create', 64],
+      ['getData', 1],
+      ['getData', 64],
+      ['setData', 64],
+    ];
+    for (const [name, ops] of Object.entries(libraries)) {
+      const prefix = `/clients-${name}`;
+      await kts.create(prefix, null);
+      for (const [op, inFlight] of cases) {
+        const key = `${op}, ${inFlight} in flight`;
+        clients[key] ??= {};
+        clients[key][name] = await measure(
+          Array.from({ length: inFlight }, () => ops),
+          op,
+          // Every case reads and writes the nodes the create case made with 64 workers.
+          prefix,
+          64,
+        );
+      }
+    }
+    await kts.close();
+    nodeClient.close();
   } finally {
     await server.stop();
   }
-  return results;
+  return { servers, clients };
 }
 
 const kinds = existsSync(ZK_SERVER) ? ['kts', 'apache'] : ['kts'];
 const all = {};
 for (const kind of kinds) all[kind] = await benchServer(kind);
-console.log(`# ZooKeeper ops/s, ${OPS} ops per case, forceSync=yes`);
+console.log(`# ZooKeeper servers, ops/s, node-zookeeper-client, ${OPS} ops per case, forceSync=yes`);
 console.log(`${'case'.padEnd(14)} ${kinds.map((k) => k.padStart(10)).join(' ')}`);
-for (const key of Object.keys(all.kts)) {
-  console.log(`${key.padEnd(14)} ${kinds.map((k) => all[k][key].toFixed(0).padStart(10)).join(' ')}`);
-  for (const k of kinds) console.log(`RESULT bench=zookeeper server=${k} case=${JSON.stringify(key)} ops_per_s=${all[k][key].toFixed(0)}`);
+for (const key of Object.keys(all.kts.servers)) {
+  console.log(`${key.padEnd(14)} ${kinds.map((k) => all[k].servers[key].toFixed(0).padStart(10)).join(' ')}`);
+  for (const k of kinds)
+    console.log(`RESULT bench=zookeeper server=${k} case=${JSON.stringify(key)} ops_per_s=${all[k].servers[key].toFixed(0)}`);
+}
+console.log(`\n# ZooKeeper clients, ops/s, one session each, ${OPS} ops per case`);
+for (const k of kinds) {
+  console.log(`## server: ${k}`);
+  console.log(`${'case'.padEnd(26)} ${'kts'.padStart(10)} ${'node-zk'.padStart(10)} ${'kts/node-zk'.padStart(12)}`);
+  for (const [key, r] of Object.entries(all[k].clients)) {
+    const ratio = r.kts / r['node-zookeeper-client'];
+    console.log(
+      `${key.padEnd(26)} ${r.kts.toFixed(0).padStart(10)} ${r['node-zookeeper-client'].toFixed(0).padStart(10)} ${ratio.toFixed(2).padStart(12)}`,
+    );
+    for (const [name, v] of Object.entries(r)) {
+      console.log(`RESULT bench=zookeeper-client server=${k} client=${name} case=${JSON.stringify(key)} ops_per_s=${v.toFixed(0)}`);
+    }
+  }
 }
