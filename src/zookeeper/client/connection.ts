@@ -29,6 +29,7 @@ export class Connection {
   readonly label: string;
   private readonly socket: Socket;
   private pendingBytes: Buffer | undefined;
+  private readonly output: Buffer[] = [];
   private lastSend = Date.now();
   private lastRecv = Date.now();
   private timer: NodeJS.Timeout | undefined;
@@ -67,10 +68,20 @@ export class Connection {
     this.tick();
   }
 
+  /**
+   * Queues a frame; what is queued in one turn of the event loop (requests sent by the promise
+   * callbacks of one batch of replies, say) goes out in one write.
+   */
   write(frame: Buffer[]): void {
     if (this.ended) return;
     this.lastSend = Date.now();
-    this.socket.write(frame.length === 1 ? frame[0]! : Buffer.concat(frame));
+    if (this.output.length === 0) process.nextTick(() => this.flush());
+    this.output.push(...frame);
+  }
+
+  private flush(): void {
+    const chunks = this.output.splice(0);
+    if (!this.ended) this.socket.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   }
 
   /** Ends the connection on our side; `lost` is not called. */
