@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MultiError } from '../../../src/zookeeper/client/requests.js';
-import type { ZooKeeperClient } from '../../../src/zookeeper/client/zookeeper-client.js';
+import { MultiError, type ZooKeeperClient } from '../../../src/zookeeper/client/index.js';
 import { waitFor } from '../helpers.js';
 import { buf, Clients, drainNotifications, keeperError, recorder, SERVERS, startServer, type TestServer } from './harness.js';
 

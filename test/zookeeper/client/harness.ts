@@ -1,8 +1,6 @@
 import { apacheAvailable, startApacheZooKeeper } from '../apache-zookeeper.js';
 import { tempServer, waitFor } from '../helpers.js';
-import { KeeperError } from '../../../src/zookeeper/protocol/codes.js';
-import type { WatchEvent } from '../../../src/zookeeper/client/watches.js';
-import { ZooKeeperClient, type ZooKeeperClientOptions } from '../../../src/zookeeper/client/zookeeper-client.js';
+import { KeeperError, ZooKeeperClient, type WatchEvent, type ZooKeeperClientOptions } from '../../../src/zookeeper/client/index.js';
 
 export type ServerKind = 'kts' | 'apache';
 

@@ -1,7 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientState } from '../../../src/zookeeper/client/session.js';
-import { ZooKeeperClient } from '../../../src/zookeeper/client/zookeeper-client.js';
+import { type ClientState, ZooKeeperClient } from '../../../src/zookeeper/client/index.js';
 import { freePort } from '../../helpers/free-port.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers.js';
