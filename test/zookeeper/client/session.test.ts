@@ -96,6 +96,24 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
     },
   );
 
+  it.skipIf(skip)('re-registers more watches than one SetWatches holds (batches of 128 KiB of paths)', async () => {
+    const p = await proxy();
+    const zk = await clients.connect(via(p), { sessionTimeoutMs: 6000 });
+    const other = await clients.connect(server.connectString);
+    await zk.create(root, null);
+    // 1500 paths of ~120 characters: two SetWatches packets.
+    const paths = Array.from({ length: 1500 }, (_, i) => `${root}/${'n'.repeat(100)}-${String(i).padStart(5, '0')}`);
+    await Promise.all(paths.map((path) => zk.create(path, null)));
+    const fired: string[] = [];
+    await Promise.all(paths.map((path) => zk.getData(path, (e) => fired.push(e.path))));
+    p.cut();
+    await waitFor('the disconnected state', () => zk.state === 'disconnected', 5000);
+    await other.setData(paths[0]!, buf('first batch'));
+    await other.setData(paths.at(-1)!, buf('second batch'));
+    await waitFor('both watches, from both batches', () => fired.length === 2, 15_000);
+    expect(fired.sort()).toEqual([paths[0], paths.at(-1)]);
+  });
+
   it.skipIf(skip)('pings keep an idle session alive; a server that goes silent is dropped after 2/3 of the timeout', async () => {
     const p = await proxy();
     const zk = await clients.connect(via(p), { sessionTimeoutMs: 6000 });
