@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MultiError, type ZooKeeperClient } from '../../../src/zookeeper/client/index.js';
-import { waitFor } from '../helpers.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { buf, Clients, drainNotifications, keeperError, recorder, SERVERS, startServer, type TestServer } from './harness.js';
 
-describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
+describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, options }) => {
   let server: TestServer;
   const clients = new Clients();
   let n = 0;
@@ -11,7 +11,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
   let root: string;
 
   beforeAll(async () => {
-    if (!skip) server = await startServer(kind);
+    if (!options.skip) server = await startServer(kind);
   });
   afterAll(() => server?.stop());
   afterEach(() => clients.closeAll());
@@ -21,7 +21,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     return clients.connect(server.connectString + suffix, options);
   };
 
-  it.skipIf(skip)('creates, reads, updates and deletes, with ZooKeeper error codes and the path', async () => {
+  it('creates, reads, updates and deletes, with ZooKeeper error codes and the path', options, async () => {
     const zk = await connect();
     expect(zk.sessionTimeoutMs).toBe(10_000);
     expect(zk.sessionId).toBeGreaterThan(0n);
@@ -54,7 +54,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     await zk.sync('/');
   });
 
-  it.skipIf(skip)('rejects invalid paths without sending them', async () => {
+  it('rejects invalid paths without sending them', options, async () => {
     const zk = await connect();
     for (const path of ['', 'relative', '/trailing/', '/a//b', '/a/./b']) {
       const err = await keeperError(zk.create(path, null));
@@ -65,7 +65,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     expect(await zk.create(`${root}/`, null, { mode: 'persistent_sequential' })).toBe(`${root}/0000000000`);
   });
 
-  it.skipIf(skip)('creates every mode: ephemeral owned by the session, sequential names, containers', async () => {
+  it('creates every mode: ephemeral owned by the session, sequential names, containers', options, async () => {
     const zk = await connect();
     await zk.create(root, null);
     const eph = await zk.createWithStat(`${root}/eph`, buf('e'), { mode: 'ephemeral' });
@@ -89,14 +89,14 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     // What makes it a container: the server removes it once its last child is gone.
     await zk.create(`${root}/box/item`, null);
     await zk.delete(`${root}/box/item`);
-    await waitFor('the emptied container to be removed', async () => (await zk.exists(`${root}/box`)) === null, 10_000);
+    await waitUntil(async () => (await zk.exists(`${root}/box`)) === null, 'the emptied container to be removed', 10_000);
 
     const acl = [{ perms: 1, scheme: 'world', id: 'anyone' }];
     await zk.create(`${root}/read-only`, null, { acl });
     expect((await keeperError(zk.setData(`${root}/read-only`, buf('x')))).codeName).toBe('NOAUTH');
   });
 
-  it.skipIf(skip)('multi: typed results in op order; a failure names the op and applies nothing', async () => {
+  it('multi: typed results in op order; a failure names the op and applies nothing', options, async () => {
     const zk = await connect();
     await zk.create(root, buf('0'));
     const results = await zk.multi([
@@ -134,7 +134,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     expect(await zk.multi([])).toEqual([]);
   });
 
-  it.skipIf(skip)('watches of each kind fire once: data, exists on a missing node, children, deletion', async () => {
+  it('watches of each kind fire once: data, exists on a missing node, children, deletion', options, async () => {
     const zk = await connect();
     const other = await clients.connect(server.connectString);
     await zk.create(root, buf('0'));
@@ -173,7 +173,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     expect(both.events).toEqual([{ type: 'deleted', path: `${root}/x` }]);
   });
 
-  it.skipIf(skip)('a watcher that throws or rejects is logged and does not break the client', async () => {
+  it('a watcher that throws or rejects is logged and does not break the client', options, async () => {
     const logged: string[] = [];
     const zk = await connect('', { log: (level: string, message: string) => level === 'error' && logged.push(message) });
     await zk.create(root, null);
@@ -190,7 +190,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     expect((await zk.getData(root)).data.toString()).toBe('x');
   });
 
-  it.skipIf(skip)('chroot: paths are prefixed, and stripped from results and watch events', async () => {
+  it('chroot: paths are prefixed, and stripped from results and watch events', options, async () => {
     const plain = await connect();
     const chroot = `${root}/kafka`;
     await plain.mkdirp(chroot);
@@ -212,7 +212,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     await zk.exists('/controller', seen.watcher);
     await plain.create(`${chroot}/brokers/0`, null);
     await plain.create(`${chroot}/controller`, null);
-    await waitFor('both events', () => seen.events.length === 2, 5000);
+    await waitUntil(() => seen.events.length === 2, 'both events', 5000);
     expect(seen.events).toEqual([
       { type: 'childrenChanged', path: '/brokers' },
       { type: 'created', path: '/controller' },
@@ -221,7 +221,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     expect(err.path).toBe('/missing');
   });
 
-  it.skipIf(skip)('mkdirp creates persistent parents and leaves existing nodes alone', async () => {
+  it('mkdirp creates persistent parents and leaves existing nodes alone', options, async () => {
     const zk = await connect();
     await zk.mkdirp(`${root}/a`);
     await zk.setData(`${root}/a`, buf('kept'));
@@ -232,7 +232,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     await zk.mkdirp('/');
   });
 
-  it.skipIf(skip)('close ends the session: its ephemerals are gone at once, later calls fail with SESSIONEXPIRED', async () => {
+  it('close ends the session: its ephemerals are gone at once, later calls fail with SESSIONEXPIRED', options, async () => {
     const zk = await connect();
     const other = await clients.connect(server.connectString);
     await zk.create(root, null);
@@ -250,7 +250,7 @@ describe.each(SERVERS)('ZooKeeperClient against $title', ({ kind, skip }) => {
     await zk.close();
   });
 
-  it.skipIf(skip)('pipelines requests: many in flight, answered in order', async () => {
+  it('pipelines requests: many in flight, answered in order', options, async () => {
     const zk = await connect();
     await zk.create(root, null);
     const created = await Promise.all(Array.from({ length: 200 }, () => zk.create(`${root}/n-`, null, { mode: 'persistent_sequential' })));

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apacheAvailable, startApacheEnsemble, type ApacheEnsemble } from '../apache-zookeeper.js';
-import { waitFor } from '../helpers.js';
+import { needs } from '../../helpers/requirements.js';
+import { startApacheEnsemble, type ApacheEnsemble } from '../apache-zookeeper.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { buf, Clients, recorder } from './harness.js';
 
-const title = apacheAvailable
-  ? 'ZooKeeperClient against a 3-server Apache ZooKeeper ensemble'
-  : 'ZooKeeperClient against a 3-server Apache ZooKeeper ensemble (skipped: /usr/share/zookeeper or java is not installed)';
-
-describe.skipIf(!apacheAvailable)(title, () => {
+describe('ZooKeeperClient against a 3-server Apache ZooKeeper ensemble', needs('apache-zookeeper'), () => {
   let ensemble: ApacheEnsemble;
   const clients = new Clients();
 
@@ -32,7 +29,7 @@ describe.skipIf(!apacheAvailable)(title, () => {
     zk.on('state', (s) => states.push(s));
 
     await member.stop();
-    await waitFor('the client to notice', () => zk.connectedServer !== first, 10_000);
+    await waitUntil(() => zk.connectedServer !== first, 'the client to notice', 10_000);
     // A write goes through once the session is back on a member of the remaining quorum.
     const stat = await zk.setData('/failover', buf('1'));
     expect(stat.version).toBe(1);
@@ -41,7 +38,7 @@ describe.skipIf(!apacheAvailable)(title, () => {
     expect(zk.sessionId).toBe(id);
     expect(states).toEqual(['disconnected', 'connected']);
     expect((await zk.exists('/failover/eph'))?.ephemeralOwner).toBe(id);
-    await waitFor('the data watch set before the failover', () => data.events.length === 1, 10_000);
+    await waitUntil(() => data.events.length === 1, 'the data watch set before the failover', 10_000);
     expect(data.events).toEqual([{ type: 'dataChanged', path: '/failover' }]);
   }, 60_000);
 });

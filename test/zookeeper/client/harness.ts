@@ -1,5 +1,8 @@
-import { apacheAvailable, startApacheZooKeeper } from '../apache-zookeeper.js';
-import { tempServer, waitFor } from '../helpers.js';
+import type { TestOptions } from 'vitest';
+import { needs } from '../../helpers/requirements.js';
+import { startApacheZooKeeper } from '../apache-zookeeper.js';
+import { tempServer } from '../helpers.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { KeeperError, ZooKeeperClient, type WatchEvent, type ZooKeeperClientOptions } from '../../../src/zookeeper/client/index.js';
 
 export type ServerKind = 'kts' | 'apache';
@@ -14,14 +17,10 @@ export interface TestServer {
 /** Short ticks so that short session timeouts (and so expiry) are allowed: 200 ms .. 10 s; containers reaped every 100 ms. */
 const SESSION_LIMITS = { minSessionTimeout: 200, maxSessionTimeout: 10_000 };
 
-/** Both servers each client behaviour is checked against; Apache's is skipped (with why) when absent. */
-export const SERVERS: { kind: ServerKind; title: string; skip: boolean }[] = [
-  { kind: 'kts', title: 'the bundled ZooKeeper', skip: false },
-  {
-    kind: 'apache',
-    title: apacheAvailable ? 'Apache ZooKeeper 3.8' : 'Apache ZooKeeper 3.8 (skipped: /usr/share/zookeeper or java is not installed)',
-    skip: !apacheAvailable,
-  },
+/** Both servers each client behaviour is checked against; Apache's tests are skipped (with why) when it is absent. */
+export const SERVERS: { kind: ServerKind; title: string; options: TestOptions }[] = [
+  { kind: 'kts', title: 'the bundled ZooKeeper', options: {} },
+  { kind: 'apache', title: 'Apache ZooKeeper 3.8', options: needs('apache-zookeeper') },
 ];
 
 export async function startServer(kind: ServerKind): Promise<TestServer> {
@@ -80,7 +79,7 @@ export async function drainNotifications(zk: ZooKeeperClient, root: string): Pro
   const seen = recorder();
   await zk.exists(marker, seen.watcher);
   await zk.create(marker, null);
-  await waitFor('the marker event', () => seen.events.length === 1, 5000);
+  await waitUntil(() => seen.events.length === 1, 'the marker event', 5000);
   await zk.delete(marker);
 }
 

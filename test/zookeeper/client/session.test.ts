@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientState, ZooKeeperClient } from '../../../src/zookeeper/client/index.js';
 import { freePort } from '../../helpers/free-port.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { waitFor } from '../helpers.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { buf, Clients, drainNotifications, keeperError, recorder, SERVERS, startServer, type TestServer } from './harness.js';
 
 /** The states a client goes through from now on. */
@@ -13,7 +13,7 @@ function states(zk: ZooKeeperClient): ClientState[] {
   return seen;
 }
 
-describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip }) => {
+describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, options }) => {
   let server: TestServer;
   const clients = new Clients();
   const proxies: TcpProxy[] = [];
@@ -23,7 +23,7 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
   let root: string;
 
   beforeAll(async () => {
-    if (skip) return;
+    if (options.skip) return;
     server = await startServer(kind);
     deadPort = await freePort();
   });
@@ -43,8 +43,9 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
   };
   const via = (...ps: TcpProxy[]): string => ps.map((p) => `127.0.0.1:${p.port}`).join(',');
 
-  it.skipIf(skip)(
+  it(
     'connection loss: requests in flight fail with CONNECTIONLOSS; the same session comes back with its ephemerals and watches',
+    options,
     async () => {
       const p = await proxy();
       const zk = await clients.connect(via(p), { sessionTimeoutMs: 6000 });
@@ -66,7 +67,7 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
       p.cut();
       const lost = await keeperError(inFlight);
       expect([lost.codeName, lost.path]).toEqual(['CONNECTIONLOSS', root]);
-      await waitFor('the disconnected state', () => zk.state === 'disconnected', 5000);
+      await waitUntil(() => zk.state === 'disconnected', 'the disconnected state', 5000);
 
       // Changes while the client is away, and a request made meanwhile: it waits for the reconnect.
       await other.setData(root, buf('1'));
@@ -89,14 +90,14 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
       const later = recorder();
       await zk.getData(`${root}/later`, later.watcher);
       p.cut();
-      await waitFor('the reconnect', async () => (await zk.exists(root).catch(() => null)) !== null && zk.state === 'connected', 10_000);
+      await waitUntil(async () => (await zk.exists(root).catch(() => null)) !== null && zk.state === 'connected', 'the reconnect', 10_000);
       await other.setData(`${root}/later`, buf('x'));
-      await waitFor('the watch set before the loss', () => later.events.length === 1, 5000);
+      await waitUntil(() => later.events.length === 1, 'the watch set before the loss', 5000);
       expect(later.events).toEqual([{ type: 'dataChanged', path: `${root}/later` }]);
     },
   );
 
-  it.skipIf(skip)('re-registers more watches than one SetWatches holds (batches of 128 KiB of paths)', async () => {
+  it('re-registers more watches than one SetWatches holds (batches of 128 KiB of paths)', options, async () => {
     const p = await proxy();
     const zk = await clients.connect(via(p), { sessionTimeoutMs: 6000 });
     const other = await clients.connect(server.connectString);
@@ -107,14 +108,14 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
     const fired: string[] = [];
     await Promise.all(paths.map((path) => zk.getData(path, (e) => fired.push(e.path))));
     p.cut();
-    await waitFor('the disconnected state', () => zk.state === 'disconnected', 5000);
+    await waitUntil(() => zk.state === 'disconnected', 'the disconnected state', 5000);
     await other.setData(paths[0]!, buf('first batch'));
     await other.setData(paths.at(-1)!, buf('second batch'));
-    await waitFor('both watches, from both batches', () => fired.length === 2, 15_000);
+    await waitUntil(() => fired.length === 2, 'both watches, from both batches', 15_000);
     expect(fired.sort()).toEqual([paths[0], paths.at(-1)]);
   });
 
-  it.skipIf(skip)('pings keep an idle session alive; a server that goes silent is dropped after 2/3 of the timeout', async () => {
+  it('pings keep an idle session alive; a server that goes silent is dropped after 2/3 of the timeout', options, async () => {
     const p = await proxy();
     const zk = await clients.connect(via(p), { sessionTimeoutMs: 6000 });
     const seen = states(zk);
@@ -122,9 +123,9 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
     const id = zk.sessionId;
     // Replies held back: pings still reach the server (the session lives), the client hears nothing.
     p.pause('server');
-    await waitFor('the client to drop the silent connection', () => zk.state === 'disconnected', 10_000);
+    await waitUntil(() => zk.state === 'disconnected', 'the client to drop the silent connection', 10_000);
     p.resume('server');
-    await waitFor('the reconnect', () => zk.state === 'connected', 10_000);
+    await waitUntil(() => zk.state === 'connected', 'the reconnect', 10_000);
     expect(zk.sessionId).toBe(id);
     expect(seen).toEqual(['disconnected', 'connected']);
     // Idle for longer than the negotiated timeout: pings keep the session.
@@ -135,8 +136,9 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
     expect(shortStates).toEqual([]);
   });
 
-  it.skipIf(skip)(
+  it(
     'session expiry: a client cut off past the timeout finds its session expired; every call then fails with SESSIONEXPIRED',
+    options,
     async () => {
       const p = await proxy();
       const zk = await clients.connect(via(p), { sessionTimeoutMs: 1000 });
@@ -148,15 +150,15 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
 
       p.forwardTo('127.0.0.1', deadPort);
       p.cut();
-      await waitFor('the disconnected state', () => zk.state === 'disconnected', 5000);
+      await waitUntil(() => zk.state === 'disconnected', 'the disconnected state', 5000);
       const waiting = keeperError(zk.getData(root));
-      await waitFor(
-        'the server to expire the session and drop its ephemeral',
+      await waitUntil(
         async () => (await other.exists(`${root}/eph`)) === null,
+        'the server to expire the session and drop its ephemeral',
         10_000,
       );
       p.forwardTo('127.0.0.1', server.port);
-      await waitFor('the expired state', () => zk.state === 'expired', 10_000);
+      await waitUntil(() => zk.state === 'expired', 'the expired state', 10_000);
       expect(seen).toEqual(['disconnected', 'expired']);
       expect((await waiting).codeName).toBe('SESSIONEXPIRED');
       const later = await keeperError(zk.create(`${root}/x`, null));
@@ -171,7 +173,7 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
     },
   );
 
-  it.skipIf(skip)('moves to the next server of the connect string with the same session when its server goes away', async () => {
+  it('moves to the next server of the connect string with the same session when its server goes away', options, async () => {
     const a = await proxy();
     const b = await startTcpProxy();
     b.forwardTo('127.0.0.1', server.port);
@@ -188,20 +190,20 @@ describe.each(SERVERS)('ZooKeeperClient sessions against $title', ({ kind, skip 
 
     gone.forwardTo('127.0.0.1', deadPort);
     gone.cut();
-    await waitFor('the session on the other address', () => zk.connectedServer === via(alive), 10_000);
+    await waitUntil(() => zk.connectedServer === via(alive), 'the session on the other address', 10_000);
     expect(zk.sessionId).toBe(id);
     expect((await other.exists(`${root}/eph`))?.ephemeralOwner).toBe(id);
     await other.create(`${root}/new`, null);
-    await waitFor('the child watch', () => watch.events.length === 1, 5000);
+    await waitUntil(() => watch.events.length === 1, 'the child watch', 5000);
   });
 
-  it.skipIf(skip)('close while disconnected ends at once; what waited for a connection fails', async () => {
+  it('close while disconnected ends at once; what waited for a connection fails', options, async () => {
     const p = await proxy();
     const zk = await clients.connect(via(p));
     const seen = states(zk);
     p.forwardTo('127.0.0.1', deadPort);
     p.cut();
-    await waitFor('the disconnected state', () => zk.state === 'disconnected', 5000);
+    await waitUntil(() => zk.state === 'disconnected', 'the disconnected state', 5000);
     const waiting = keeperError(zk.getData('/'));
     await zk.close();
     const err = await waiting;
