@@ -107,7 +107,7 @@ export class Broker implements BrokerContext {
       cache: metadata,
       replicaManager: this.replicaManager,
       config: () => this.#config,
-      liveBrokers: () => [this.brokerId],
+      liveBrokers: () => [{ id: this.brokerId, rack: this.#config.values['broker.rack'] }],
     });
     this.configAdmin = new ConfigAdmin({
       brokerId: this.brokerId,

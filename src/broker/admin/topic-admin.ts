@@ -9,7 +9,7 @@ import { checkTopicCollision, validateTopicName } from '../metadata/topic-name.j
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import { checkAddedPartitions } from './partition-limit.js';
-import { assignReplicas, checkManualAssignment } from './replica-assignment.js';
+import { type AssignableBroker, addPartitionsStart, assignReplicas, checkManualAssignment } from './replica-assignment.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** CreateTopics' "use the broker default" for partitions and replication factor. */
@@ -31,8 +31,8 @@ export interface TopicAdminOptions {
   cache: MetadataCache;
   replicaManager: ReplicaManager;
   config: () => BrokerConfig;
-  /** Brokers that can hold replicas: this one. */
-  liveBrokers: () => readonly number[];
+  /** Brokers that can hold replicas, sorted by id. */
+  liveBrokers: () => readonly AssignableBroker[];
 }
 
 /**
@@ -88,10 +88,14 @@ export class TopicAdmin {
             `Increasing the number of partitions by ${added} but ${assignments.length} assignments provided.`,
           );
         }
-        checkManualAssignment([topic.partitions[0]!.replicas, ...assignments], brokers);
+        checkManualAssignment(
+          [topic.partitions[0]!.replicas, ...assignments],
+          brokers.map((b) => b.id),
+        );
         replicaLists = assignments.map((a) => [...a]);
       } else {
-        replicaLists = assignReplicas(brokers, added, topic.partitions[0]!.replicas.length, current);
+        const partition0 = topic.partitions[0]!.replicas;
+        replicaLists = assignReplicas(brokers, added, partition0.length, current, addPartitionsStart(brokers, partition0));
       }
       if (validateOnly) return;
       const newPartitions = replicaLists.map((replicas, i) => this.#partitionState(current + i, replicas));
@@ -143,7 +147,10 @@ export class TopicAdmin {
         throw new ApiError('INVALID_REPLICA_ASSIGNMENT', 'partitions should be a consecutive 0-based integer sequence');
       }
       replicaLists = sorted.map((a) => [...a.brokerIds]);
-      checkManualAssignment(replicaLists, brokers);
+      checkManualAssignment(
+        replicaLists,
+        brokers.map((b) => b.id),
+      );
     } else {
       const values = this.options.config().values;
       const partitions = request.numPartitions === USE_DEFAULT ? values['num.partitions'] : request.numPartitions;
@@ -176,7 +183,7 @@ export class TopicAdmin {
 
   /** A new partition is led by its first live replica, at epoch 0, with the live replicas in sync. */
   #partitionState(partition: number, replicas: readonly number[]): PartitionState {
-    const live = new Set(this.options.liveBrokers());
+    const live = new Set(this.options.liveBrokers().map((b) => b.id));
     const isr = replicas.filter((id) => live.has(id));
     return { partition, replicas, leader: isr[0] ?? -1, leaderEpoch: 0, isr };
   }
