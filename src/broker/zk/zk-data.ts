@@ -207,6 +207,12 @@ export function encodeBrokerRegistration(broker: BrokerRegistration): Buffer {
   });
 }
 
+/** A registered broker and its epoch: the czxid of its `/brokers/ids/<id>` znode, new with every registration. */
+export interface RegisteredBroker {
+  readonly registration: BrokerRegistration;
+  readonly epoch: bigint;
+}
+
 /** Reads broker JSON versions 1-5, as Kafka's BrokerIdZNode.decode. */
 export function decodeBrokerRegistration(id: number, bytes: Buffer | null): BrokerRegistration {
   const f = fields(bytes, `broker ${id} registration`);

@@ -1,0 +1,130 @@
+import type { BrokerLogger } from '../broker.js';
+import { isKeeperError, type KafkaZkClient } from './kafka-zk-client.js';
+import {
+  CONFIG_CHANGE_PREFIX,
+  CONFIG_CHANGES_PATH,
+  CONFIG_ENTITY_TYPES,
+  type ConfigEntityType,
+  decodeConfigChangeNotification,
+  ZkDataError,
+} from './zk-data.js';
+import { Err } from '../../zookeeper/protocol/codes.js';
+
+/** Kafka's ZkNodeChangeNotificationListener.changeExpirationMs: handled notifications older than this are deleted. */
+const CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
+
+/** An entity whose configs changed: `users` entities may be nested (`alice/clients/app1`). */
+export interface ChangedEntity {
+  readonly type: ConfigEntityType;
+  /** Sanitized, as in the znode path. */
+  readonly name: string;
+}
+
+export interface ConfigChangeListenerOptions {
+  zk: KafkaZkClient;
+  onChange: (entity: ChangedEntity) => void | Promise<void>;
+  log: BrokerLogger;
+  now?: () => number;
+}
+
+/**
+ * Follows `/config/changes` as every Kafka broker does (ZkNodeChangeNotificationListener with
+ * ZkConfigManager's handler): a child watch; notifications handled in sequence order, each
+ * once, above the last one handled; handled ones older than 15 minutes deleted. `start` handles
+ * what is there and arms the watch; call it again after a new session (the watch went with the
+ * old one). Changes are reported by entity; what changed is for the callback to read.
+ */
+export class ConfigChangeListener {
+  #lastHandled = -1;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+
+  constructor(private readonly options: ConfigChangeListenerOptions) {
+    options.zk.registerChildChangeHandler(CONFIG_CHANGES_PATH, () => void this.#schedule());
+  }
+
+  /** Handles the notifications present now and arms the watch; resolves when they are handled. */
+  start(): Promise<void> {
+    this.#stopped = false;
+    return this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.options.zk.unregisterHandler(CONFIG_CHANGES_PATH);
+  }
+
+  #schedule(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      try {
+        do {
+          this.#again = false;
+          if (!this.#stopped) await this.#process();
+        } while (this.#again);
+      } finally {
+        this.#running = undefined;
+      }
+    })();
+    return this.#running;
+  }
+
+  async #process(): Promise<void> {
+    const { zk, log } = this.options;
+    let children: string[];
+    try {
+      children = await zk.getChildren(CONFIG_CHANGES_PATH, true);
+    } catch (err) {
+      log('warn', `Cannot read ${CONFIG_CHANGES_PATH}: ${(err as Error).message}`);
+      return;
+    }
+    const sequenced = children
+      .filter((c) => c.startsWith(CONFIG_CHANGE_PREFIX))
+      .map((name) => ({ name, seq: Number(name.slice(CONFIG_CHANGE_PREFIX.length)) }))
+      .filter((c) => Number.isInteger(c.seq))
+      .sort((a, b) => a.seq - b.seq);
+    const now = this.options.now?.() ?? Date.now();
+    for (const { name, seq } of sequenced) {
+      if (this.#stopped) return;
+      const node = await zk.getData(`${CONFIG_CHANGES_PATH}/${name}`).catch((err: unknown) => {
+        if (isKeeperError(err, Err.NONODE)) return null;
+        throw err;
+      });
+      if (seq > this.#lastHandled) {
+        if (node !== null) await this.#handle(name, node.data);
+        this.#lastHandled = seq;
+      } else if (node !== null && node.stat.ctime + CHANGE_EXPIRATION_MS < now) {
+        await zk.deleteConfigChangeNotification(name);
+      }
+    }
+  }
+
+  async #handle(name: string, data: Buffer): Promise<void> {
+    let entity: ChangedEntity;
+    try {
+      entity = parseEntityPath(decodeConfigChangeNotification(data));
+    } catch (err) {
+      if (!(err instanceof ZkDataError)) throw err;
+      this.options.log('warn', `Ignoring config change notification ${name}: ${err.message}`);
+      return;
+    }
+    try {
+      await this.options.onChange(entity);
+    } catch (err) {
+      this.options.log('error', `Applying the config change of ${entity.type}/${entity.name} (${name}) failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+function parseEntityPath(path: string): ChangedEntity {
+  const slash = path.indexOf('/');
+  const type = path.slice(0, slash);
+  if (slash <= 0 || !(CONFIG_ENTITY_TYPES as readonly string[]).includes(type)) {
+    throw new ZkDataError(`unknown entity path ${JSON.stringify(path)}`);
+  }
+  return { type: type as ConfigEntityType, name: path.slice(slash + 1) };
+}

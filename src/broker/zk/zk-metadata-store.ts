@@ -1,0 +1,178 @@
+import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
+import { ApiError } from '../api-error.js';
+import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from '../metadata/metadata-store.js';
+import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
+import { isKeeperError, type KafkaZkClient } from './kafka-zk-client.js';
+import {
+  CONFIG_ENTITY_TYPES,
+  type ConfigEntityType,
+  DEFAULT_ENTITY,
+  NO_LEADER,
+  replicaAssignment,
+  type TopicAssignment,
+} from './zk-data.js';
+import { Err } from '../../zookeeper/protocol/codes.js';
+
+/**
+ * The cluster's metadata in ZooKeeper, in Kafka's layout (Kafka's AdminZkClient on top of
+ * KafkaZkClient): what every broker's admin code writes and what a starting broker reads. Topic
+ * creation writes `/config/topics/<t>` then `/brokers/topics/<t>`; the controller does the rest
+ * (partition states, LeaderAndIsr). Deletion only marks the topic in `/admin/delete_topics`.
+ * Config changes write the entity znode, then a `/config/changes` notification for every broker.
+ * Partition leadership in the records this store returns is ZooKeeper's at the time of reading;
+ * writes ignore it: the controller owns the state znodes.
+ */
+export class ZkMetadataStore implements MetadataStore {
+  constructor(
+    private readonly zk: KafkaZkClient,
+    private readonly brokerId: number,
+  ) {}
+
+  async load(): Promise<StoredMetadata> {
+    const names = await this.zk.getAllTopics();
+    const topics = (await Promise.all(names.map((name) => this.readTopic(name)))).filter((t): t is TopicRecord => t !== null);
+    return { topics, brokerConfigs: await this.#brokerConfigs(), clientQuotas: await this.#clientQuotas() };
+  }
+
+  /**
+   * A topic as ZooKeeper has it: assignment, partition states and config overrides; null when it
+   * does not exist. Partitions not elected yet have leader -1 and an empty ISR; a topic written
+   * without an id (by a Kafka older than 2.8) has the zero id until the controller gives it one.
+   */
+  async readTopic(name: string): Promise<TopicRecord | null> {
+    const assignment = await this.zk.getTopicAssignment(name);
+    if (assignment === null) return null;
+    const numbers = [...assignment.partitions.keys()].sort((a, b) => a - b);
+    const states = await this.zk.getPartitionStates(numbers.map((partition) => ({ topic: name, partition })));
+    const partitions: PartitionState[] = numbers.map((partition) => {
+      const leaderAndIsr = states.get({ topic: name, partition })?.leaderAndIsr;
+      return {
+        partition,
+        replicas: assignment.partitions.get(partition)!.replicas,
+        leader: leaderAndIsr?.leader ?? NO_LEADER,
+        leaderEpoch: leaderAndIsr?.leaderEpoch ?? 0,
+        isr: leaderAndIsr?.isr ?? [],
+      };
+    });
+    return { name, topicId: assignment.topicId ?? ZERO_UUID, partitions, configs: await this.zk.getEntityConfigs('topics', name) };
+  }
+
+  /**
+   * Creates a topic as AdminZkClient.createTopicWithAssignment: config overrides first, then
+   * the assignment with the topic id; TOPIC_ALREADY_EXISTS if the assignment znode exists.
+   */
+  async createTopic(
+    name: string,
+    topicId: string,
+    replicaLists: readonly (readonly number[])[],
+    configs: Readonly<Record<string, string>>,
+  ) {
+    await this.zk.setOrCreateEntityConfigs('topics', name, configs);
+    const assignment: TopicAssignment = {
+      topicId,
+      partitions: new Map(replicaLists.map((replicas, partition) => [partition, replicaAssignment(replicas)])),
+    };
+    try {
+      await this.zk.createTopicAssignment(name, assignment);
+    } catch (err) {
+      if (isKeeperError(err, Err.NODEEXISTS)) throw new ApiError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
+      throw err;
+    }
+  }
+
+  /**
+   * Adds partitions after the existing ones (AdminZkClient.createPartitionsWithAssignment): the
+   * controller sees the assignment change and brings them online.
+   */
+  async addPartitions(name: string, newReplicaLists: readonly (readonly number[])[]): Promise<void> {
+    const current = await this.zk.getTopicAssignment(name);
+    if (current === null) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
+    const partitions = new Map(current.partitions);
+    const first = partitions.size;
+    for (const [i, replicas] of newReplicaLists.entries()) partitions.set(first + i, replicaAssignment(replicas));
+    await this.zk.setTopicAssignment(name, { topicId: current.topicId, partitions });
+  }
+
+  /** Replaces a topic's config overrides and tells every broker. */
+  async setTopicConfigs(name: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    await this.#changeEntityConfig('topics', name, configs);
+  }
+
+  /**
+   * Creates the topic, or writes what changed: its config overrides, and partitions added after
+   * the ones ZooKeeper has. Leadership in `topic` is ignored (the controller's).
+   */
+  async putTopic(topic: TopicRecord): Promise<void> {
+    const current = await this.readTopic(topic.name);
+    if (current === null) {
+      await this.createTopic(
+        topic.name,
+        topic.topicId,
+        topic.partitions.map((p) => p.replicas),
+        topic.configs,
+      );
+      return;
+    }
+    if (!sameEntries(current.configs, topic.configs)) await this.setTopicConfigs(topic.name, topic.configs);
+    if (topic.partitions.length > current.partitions.length) {
+      await this.addPartitions(
+        topic.name,
+        topic.partitions.slice(current.partitions.length).map((p) => p.replicas),
+      );
+    }
+  }
+
+  /** Marks the topic for deletion; the controller deletes it (StopReplica, then its znodes). */
+  async deleteTopic(name: string): Promise<void> {
+    await this.zk.createTopicDeletionMarker(name);
+  }
+
+  async putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    await this.#changeEntityConfig('brokers', entity === '' ? DEFAULT_ENTITY : entity, configs);
+  }
+
+  /** `entity` is the path under `/config`: `users/<u>`, `clients/<c>` or `users/<u>/clients/<c>`, names sanitized. */
+  async putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void> {
+    const slash = entity.indexOf('/');
+    const type = entity.slice(0, slash);
+    if (type !== 'users' && type !== 'clients') throw new Error(`not a client quota entity: ${entity}`);
+    await this.#changeEntityConfig(type, entity.slice(slash + 1), quotas);
+  }
+
+  async allocateProducerIds(count: number): Promise<bigint> {
+    return (await this.zk.allocateProducerIdBlock(this.brokerId, count)).start;
+  }
+
+  /** The ZooKeeper session belongs to the cluster membership (ZkCluster), which closes it. */
+  async close(): Promise<void> {}
+
+  async #changeEntityConfig(type: ConfigEntityType, name: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    await this.zk.setOrCreateEntityConfigs(type, name, configs);
+    await this.zk.createConfigChangeNotification(`${type}/${name}`);
+  }
+
+  async #brokerConfigs(): Promise<BrokerConfigRecords> {
+    const records: BrokerConfigRecords = {};
+    for (const name of await this.zk.getEntitiesWithConfig('brokers')) {
+      const configs = await this.zk.getEntityConfigs('brokers', name);
+      if (Object.keys(configs).length > 0) records[name === DEFAULT_ENTITY ? '' : name] = configs;
+    }
+    return records;
+  }
+
+  async #clientQuotas(): Promise<ClientQuotaRecords> {
+    const records: ClientQuotaRecords = {};
+    for (const type of CONFIG_ENTITY_TYPES.filter((t) => t === 'users' || t === 'clients')) {
+      for (const name of await this.zk.getEntitiesWithConfig(type)) {
+        const quotas = await this.zk.getEntityConfigs(type, name);
+        if (Object.keys(quotas).length > 0) records[`${type}/${name}`] = quotas;
+      }
+    }
+    return records;
+  }
+}
+
+function sameEntries(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
