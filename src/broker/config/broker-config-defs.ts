@@ -31,6 +31,16 @@ export const BROKER_CONFIG_DEFS = {
     default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
     doc: 'Security protocol of each listener name, NAME:PROTOCOL pairs; the embedded broker serves PLAINTEXT only',
   }),
+  'inter.broker.listener.name': string({
+    default: null,
+    doc: 'Listener brokers and the controller reach each other on; unset: the listener named by security.inter.broker.protocol',
+  }),
+  'security.inter.broker.protocol': string({
+    default: 'PLAINTEXT',
+    oneOf: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'],
+    doc: 'Security protocol between brokers; exclusive with inter.broker.listener.name',
+  }),
+  'controller.socket.timeout.ms': int({ default: 30_000, doc: 'Timeout of the controller-to-broker connections and requests' }),
   'log.dir': string({ default: join(tmpdir(), 'kafka-logs'), doc: 'The directory of the log data, used when log.dirs is not set' }),
   'log.dirs': string({
     default: null,

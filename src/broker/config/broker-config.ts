@@ -134,3 +134,25 @@ export function logFlushIntervalMs(values: BrokerConfigValues): number {
 export function zookeeperConnectionTimeoutMs(values: BrokerConfigValues): number {
   return values['zookeeper.connection.timeout.ms'] ?? values['zookeeper.session.timeout.ms'];
 }
+
+/**
+ * The listener brokers reach each other on, as Kafka's KafkaConfig.interBrokerListenerName:
+ * `inter.broker.listener.name`, else the listener named after `security.inter.broker.protocol`;
+ * it must be one of the advertised listeners.
+ */
+export function interBrokerListenerName(config: BrokerConfig): string {
+  const { values, layers } = config;
+  const named = values['inter.broker.listener.name'];
+  if (named !== null && layers.static.has('security.inter.broker.protocol')) {
+    throw new ConfigError('invalid-value', 'Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.');
+  }
+  const name = named?.toUpperCase() ?? values['security.inter.broker.protocol'];
+  const advertised = config.advertisedListeners.map((e) => e.listenerName);
+  if (!advertised.includes(name)) {
+    throw new ConfigError(
+      'invalid-value',
+      `inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are ${advertised.join(',')}`,
+    );
+  }
+  return name;
+}
