@@ -142,8 +142,9 @@ export class Controller {
     return this.#queue.clearAndPut({
       name: 'Expire',
       process: async () => {
+        const wasActive = this.isActive;
         this.#activeControllerId = -1;
-        this.#onResignation();
+        if (wasActive) this.#onResignation();
       },
     });
   }

@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { controllerHandlers } from '../../../src/broker/api/controller-handlers.js';
+import { createRouter } from '../../../src/broker/api/dispatcher.js';
+import { unsupportedApiVersionsResponse } from '../../../src/broker/api/api-versions.js';
 import { Controller } from '../../../src/broker/controller/controller.js';
+import { SocketServer } from '../../../src/broker/network/socket-server.js';
+import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import type { KafkaZkClient } from '../../../src/broker/zk/kafka-zk-client.js';
 import { decodePartitionState, type PartitionLeadership } from '../../../src/broker/zk/zk-data.js';
 import { ZkMetadataStore } from '../../../src/broker/zk/zk-metadata-store.js';
@@ -356,5 +361,85 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     const other = members.find((m) => m !== active && m !== leaving) ?? active;
     if (other !== active)
       expect((await other.controller.controlledShutdown(leaving.id, leaving.epoch)).errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+  });
+
+  it.skipIf(skip)('serves AlterPartition and ControlledShutdown on a broker’s socket; a non-controller answers with an error', async () => {
+    const active = await activeController();
+    const other = members.find((m) => m !== active)!;
+    const third = members.find((m) => m !== active && m !== other)!;
+    await createTopic(active.zk, 'wire', [[other.id, active.id, third.id]]);
+    await statesOf(active.zk, 'wire', 1);
+    const serve = async (controller: Controller) => {
+      const socketServer = new SocketServer({
+        maxRequestBytes: 1 << 20,
+        idleTimeoutMs: 60_000,
+        maxInFlight: 10,
+        maxQueuedResponseBytes: 1 << 20,
+        router: createRouter(controllerHandlers(controller)),
+        apiVersionsFallback: unsupportedApiVersionsResponse,
+        onError: () => undefined,
+        onHandlerFailure: () => undefined,
+      });
+      const [bound] = await socketServer.listen([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }]);
+      const conn = await RawKafkaConnection.open('127.0.0.1', bound!.boundPort);
+      return {
+        conn,
+        close: async () => {
+          conn.close();
+          await socketServer.close();
+        },
+      };
+    };
+    const onActive = await serve(active.controller);
+    const onOther = await serve(other.controller);
+    try {
+      const shutdown = { brokerId: other.id, brokerEpoch: other.epoch };
+      expect((await onOther.conn.request(ApiKey.ControlledShutdown, 3, shutdown)).errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+      expect(await onActive.conn.request(ApiKey.ControlledShutdown, 3, shutdown)).toEqual({ errorCode: 0, remainingPartitions: [] });
+      const [moved] = await statesOf(active.zk, 'wire', 1, (st) => st.leaderAndIsr.leader === active.id);
+      expect(moved!.leaderAndIsr.isr).toEqual([active.id, third.id]);
+      const alter = {
+        brokerId: active.id,
+        brokerEpoch: active.epoch,
+        topics: [
+          {
+            topicName: 'wire',
+            topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+            partitions: [
+              {
+                partitionIndex: 0,
+                leaderEpoch: moved!.leaderAndIsr.leaderEpoch,
+                newIsr: [active.id],
+                newIsrWithEpochs: [],
+                leaderRecoveryState: 0,
+                partitionEpoch: moved!.leaderAndIsr.partitionEpoch,
+              },
+            ],
+          },
+        ],
+      };
+      expect((await onOther.conn.request(ApiKey.AlterPartition, 1, alter)).errorCode).toBe(ErrorCode.NOT_CONTROLLER);
+      const response = await onActive.conn.request(ApiKey.AlterPartition, 1, alter);
+      expect(response.topics).toEqual([
+        {
+          topicName: 'wire',
+          topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+          partitions: [
+            {
+              partitionIndex: 0,
+              errorCode: 0,
+              leaderId: active.id,
+              leaderEpoch: moved!.leaderAndIsr.leaderEpoch,
+              isr: [active.id],
+              leaderRecoveryState: 0,
+              partitionEpoch: moved!.leaderAndIsr.partitionEpoch + 1,
+            },
+          ],
+        },
+      ]);
+    } finally {
+      await onActive.close();
+      await onOther.close();
+    }
   });
 });

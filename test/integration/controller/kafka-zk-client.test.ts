@@ -4,6 +4,7 @@ import { BrokerIdRegisteredError, ControllerMovedError } from '../../../src/brok
 import { ZkCluster } from '../../../src/broker/zk/zk-cluster.js';
 import { decodePartitionState, LeaderRecoveryState, PERSISTENT_PATHS, replicaAssignment } from '../../../src/broker/zk/zk-data.js';
 import { ZkMetadataStore } from '../../../src/broker/zk/zk-metadata-store.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 import { waitFor } from '../../zookeeper/helpers.js';
 import { brokerConfig, registration, rejection, SERVERS, Sessions, startServer, type TestServer } from './helpers.js';
 
@@ -63,6 +64,40 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     // Once the holder's session is closed the id is free.
     await first.session.close();
     expect(await second.registerBroker(registration(7, 9093))).toBeGreaterThan(0n);
+  });
+
+  it.skipIf(skip)('replaces a registration left by its own previous session (ZOOKEEPER-2985), as Kafka does', async () => {
+    const connect = chroot('previous-session');
+    const zk = await sessions.kafka(connect);
+    await zk.createPersistentPaths();
+    const first = await zk.registerBroker(registration(3, 9092));
+    // The broker moves to a new session while the old one's ephemeral is still there.
+    zk.useSession(await sessions.client(connect));
+    const second = await zk.registerBroker(registration(3, 9092));
+    expect(second).toBeGreaterThan(first);
+    const node = await (await sessions.client(connect)).getData('/brokers/ids/3');
+    expect(node.stat.ephemeralOwner).toBe(zk.session.sessionId);
+  });
+
+  it.skipIf(skip)('retries a request that lost its connection once the session is connected again', async () => {
+    const proxy = await startTcpProxy();
+    try {
+      proxy.forwardTo('127.0.0.1', server.port);
+      const zk = await sessions.kafka(`127.0.0.1:${proxy.port}`);
+      await zk.createPersistentPaths();
+      await zk.getOrCreateClusterId('7SVZKWcNSo2jV0Kk2bYF4A');
+      proxy.pause();
+      const read = zk.getClusterId();
+      proxy.cut(); // the request in flight fails with CONNECTIONLOSS; the client reconnects
+      const states: string[] = [];
+      zk.session.on('state', (s) => states.push(s));
+      await waitFor('the client to notice', () => states.includes('disconnected'));
+      proxy.resume();
+      expect(await read).toBe('7SVZKWcNSo2jV0Kk2bYF4A');
+      expect(states.at(-1)).toBe('connected');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it.skipIf(skip)('keeps one cluster id; ZkCluster refuses a meta.properties of another cluster in Kafka’s words', async () => {
