@@ -48,6 +48,14 @@ export interface ControllerOptions {
   log: BrokerLogger;
 }
 
+/** An event dropped unprocessed: the queue was cleared (session expiry) or closed (shutdown). */
+class QueueClosedError extends Error {
+  constructor(event: string) {
+    super(`the controller dropped ${event}`);
+    this.name = 'QueueClosedError';
+  }
+}
+
 /** What ControlledShutdown answers: an error code, or the partitions the broker still leads. */
 export interface ControlledShutdownResult {
   readonly errorCode: number;
@@ -151,21 +159,9 @@ export class Controller {
 
   /** After a new session: `register` re-registers the broker, then the controller competes again. */
   registerAndReelect(register: () => Promise<void>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.put({
-        name: 'RegisterBrokerAndReelect',
-        process: async () => {
-          try {
-            await register();
-            await this.#reelect();
-            resolve();
-          } catch (err) {
-            reject(err);
-            throw err;
-          }
-        },
-        preempt: () => reject(new Error('the controller was shut down')),
-      });
+    return this.#call('RegisterBrokerAndReelect', async () => {
+      await register();
+      await this.#reelect();
     });
   }
 
@@ -186,41 +182,23 @@ export class Controller {
 
   /** AlterPartition (ISR changes from leaders), answered once processed (Kafka's processAlterPartition). */
   alterPartition(request: AlterPartitionRequest, version: number): Promise<AlterPartitionResponse> {
-    return new Promise((resolve) => {
-      const notController = () => resolve({ throttleTimeMs: 0, errorCode: ErrorCode.NOT_CONTROLLER, topics: [] });
-      this.#queue.put({
-        name: 'AlterPartitionReceived',
-        process: async () => {
-          try {
-            resolve(await this.#processAlterPartition(request, version));
-          } catch (err) {
-            if (err instanceof ControllerMovedError) notController();
-            else resolve({ throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, topics: [] });
-            throw err;
-          }
-        },
-        preempt: notController,
-      });
-    });
+    const answer = (errorCode: number): AlterPartitionResponse => ({ throttleTimeMs: 0, errorCode, topics: [] });
+    return this.#call('AlterPartitionReceived', () => this.#processAlterPartition(request, version)).catch((err: unknown) =>
+      answer(
+        err instanceof ControllerMovedError || err instanceof QueueClosedError ? ErrorCode.NOT_CONTROLLER : ErrorCode.UNKNOWN_SERVER_ERROR,
+      ),
+    );
   }
 
   /** ControlledShutdown from a broker about to stop (Kafka's doControlledShutdown). */
   controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<ControlledShutdownResult> {
-    return new Promise((resolve) => {
-      const fail = (code: number) => resolve({ errorCode: code, remainingPartitions: [] });
-      this.#queue.put({
-        name: 'ControlledShutdown',
-        process: async () => {
-          try {
-            resolve(await this.#processControlledShutdown(brokerId, brokerEpoch));
-          } catch (err) {
-            fail(err instanceof ControllerMovedError ? ErrorCode.STALE_CONTROLLER_EPOCH : ErrorCode.UNKNOWN_SERVER_ERROR);
-            throw err;
-          }
-        },
-        preempt: () => fail(ErrorCode.STALE_CONTROLLER_EPOCH),
-      });
-    });
+    return this.#call('ControlledShutdown', () => this.#processControlledShutdown(brokerId, brokerEpoch)).catch((err: unknown) => ({
+      errorCode:
+        err instanceof ControllerMovedError || err instanceof QueueClosedError
+          ? ErrorCode.STALE_CONTROLLER_EPOCH
+          : ErrorCode.UNKNOWN_SERVER_ERROR,
+      remainingPartitions: [],
+    }));
   }
 
   /** Stops: resigns if active (without deleting `/controller`: closing the session does). */
@@ -239,18 +217,37 @@ export class Controller {
   // ---- Events ----
 
   #put(name: string, process: () => Promise<void>): void {
-    this.#queue.put({
-      name,
-      process: async () => {
-        try {
-          await process();
-        } catch (err) {
-          if (!(err instanceof ControllerMovedError)) throw err;
-          this.#options.log('warn', `Controller ${this.#options.brokerId}: ${err.message}; resigning if another broker took over`);
-          await this.#maybeResign();
-        }
-      },
+    this.#queue.put({ name, process: () => this.#process(process) });
+  }
+
+  /** Queues an event whose caller waits for its result; it rejects with QueueClosedError if dropped unprocessed. */
+  #call<T>(name: string, process: () => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.#queue.put({
+        name,
+        process: () =>
+          this.#process(async () => {
+            try {
+              resolve(await process());
+            } catch (err) {
+              reject(err);
+              throw err;
+            }
+          }),
+        preempt: () => reject(new QueueClosedError(name)),
+      });
     });
+  }
+
+  /** A fenced write in any event means another controller may have been elected: resign if so (Kafka's process). */
+  async #process(process: () => Promise<void>): Promise<void> {
+    try {
+      await process();
+    } catch (err) {
+      if (!(err instanceof ControllerMovedError)) throw err;
+      this.#options.log('warn', `Controller ${this.#options.brokerId}: ${err.message}; resigning if another broker took over`);
+      await this.#maybeResign();
+    }
   }
 
   async #elect(): Promise<void> {

@@ -200,8 +200,8 @@ export class ZkCluster {
     try {
       await this.controller.registerAndReelect(async () => {
         this.#brokerEpoch = await this.zk.registerBroker(this.#registration());
+        this.#options.onBrokerEpoch?.(this.#brokerEpoch);
       });
-      this.#options.onBrokerEpoch?.(this.#brokerEpoch);
       await this.#configChanges.start();
     } catch (err) {
       log(
