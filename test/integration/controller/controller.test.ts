@@ -10,6 +10,7 @@ import { decodePartitionState, type PartitionLeadership } from '../../../src/bro
 import { ZkMetadataStore } from '../../../src/broker/zk/zk-metadata-store.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 import { waitFor } from '../../zookeeper/helpers.js';
 import { RecordingBroker } from './recording-broker.js';
 import { registration, SERVERS, Sessions, startServer, type TestServer } from './helpers.js';
@@ -32,6 +33,7 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
   let connect: string;
   let testNumber = 0;
   const logs: string[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
     if (!skip) server = await startServer(kind);
@@ -50,11 +52,13 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     for (const m of members) await m.controller.shutdown();
     for (const m of members.splice(0)) await m.broker.stop();
     await sessions.closeAll();
+    while (cleanups.length) await cleanups.pop()!();
     logs.length = 0;
   });
 
-  async function join(id: number, broker?: RecordingBroker): Promise<Member> {
-    const zk = await sessions.kafka(connect, SESSION_TIMEOUT_MS);
+  /** Registers broker `id` (through `via`, a connect string, if given) and starts its controller module. */
+  async function join(id: number, broker?: RecordingBroker, via = connect): Promise<Member> {
+    const zk = await sessions.kafka(via, SESSION_TIMEOUT_MS);
     await zk.createPersistentPaths();
     const recording = broker ?? (await RecordingBroker.start());
     const epoch = await zk.registerBroker(registration(id, recording.port));
@@ -128,6 +132,35 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     expect(second.controller.epoch).toBe(2);
     expect((await raw.getData('/controller_epoch')).data.toString()).toBe('2');
     await waitFor('the other broker to see the new controller', () => members.every((m) => m.controller.activeControllerId === second.id));
+  });
+
+  it.skipIf(skip)('a controller cut off from ZooKeeper (as by kill -9): another broker takes over once its session expires', async () => {
+    // Leave one ordinary broker, then make a broker that reaches ZooKeeper through a proxy the controller.
+    for (const m of members.splice(1)) {
+      await m.controller.shutdown();
+      await m.zk.session.close();
+      await m.broker.stop();
+    }
+    const proxy = await startTcpProxy();
+    cleanups.push(() => proxy.close());
+    proxy.forwardTo('127.0.0.1', server.port);
+    const cutOff = await join(4, undefined, `127.0.0.1:${proxy.port}${connect.slice(connect.indexOf('/'))}`);
+    members.push(cutOff);
+    const first = members[0]!;
+    await activeController();
+    if (first.controller.isActive) {
+      await first.controller.shutdown();
+      await first.zk.session.close();
+    }
+    await waitFor('the proxied broker to be controller', () => cutOff.controller.isActive);
+    const standby = await join(5);
+    members.push(standby);
+    await waitFor('the standby to see the controller', () => standby.controller.activeControllerId === 4);
+    // Its packets stop; nothing closes its session: ZooKeeper expires it after the session timeout.
+    proxy.pause();
+    proxy.cut();
+    await waitFor('the standby to take over', () => standby.controller.isActive, SESSION_TIMEOUT_MS + 8000);
+    expect(standby.controller.epoch).toBe(cutOff.controller.epoch + 1);
   });
 
   it.skipIf(skip)(
