@@ -149,8 +149,10 @@ export class ZkCluster {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#configChanges.stop();
-    await this.controller.shutdown();
+    // The controller takes no more events; closing the session ends one still waiting for a lost connection.
+    const controllerStopped = this.controller.shutdown();
     await this.zk.session.close().catch(() => undefined);
+    await controllerStopped;
   }
 
   #registration(): BrokerRegistration {

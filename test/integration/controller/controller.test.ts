@@ -48,10 +48,12 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     for (const id of [1, 2, 3]) members.push(await join(id));
   });
   afterEach(async () => {
-    // Controllers first: a broker stops once the controller's connection to it is gone.
-    for (const m of members) await m.controller.shutdown();
-    for (const m of members.splice(0)) await m.broker.stop();
+    // As ZkCluster.stop: controllers take no more events, sessions close (ending an event stuck on a cut-off
+    // connection), then brokers stop, once the controllers' connections to them are gone.
+    const stopped = members.map((m) => m.controller.shutdown());
     await sessions.closeAll();
+    await Promise.all(stopped);
+    for (const m of members.splice(0)) await m.broker.stop();
     while (cleanups.length) await cleanups.pop()!();
     logs.length = 0;
   });
@@ -161,6 +163,7 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     proxy.cut();
     await waitFor('the standby to take over', () => standby.controller.isActive, SESSION_TIMEOUT_MS + 8000);
     expect(standby.controller.epoch).toBe(cutOff.controller.epoch + 1);
+    proxy.resume(); // back, it learns its session expired
   });
 
   it.skipIf(skip)(

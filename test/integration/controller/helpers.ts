@@ -3,7 +3,7 @@ import { KafkaZkClient } from '../../../src/broker/zk/kafka-zk-client.js';
 import type { BrokerRegistration } from '../../../src/broker/zk/zk-data.js';
 import { ZooKeeperClient } from '../../../src/zookeeper/client/zookeeper-client.js';
 
-export { SERVERS, startServer, type TestServer } from '../../zookeeper/client/servers.js';
+export { SERVERS, startServer, type TestServer } from '../../zookeeper/client/harness.js';
 
 /** ZooKeeper sessions a test opened, closed after it whatever happened. */
 export class Sessions {
