@@ -22,8 +22,9 @@ import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metad
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 
-export type BrokerLogLevel = 'info' | 'warn' | 'error';
-export type BrokerLogger = (level: BrokerLogLevel, message: string) => void;
+import type { BrokerLogger } from './broker-logger.js';
+
+export type { BrokerLogger, BrokerLogLevel } from './broker-logger.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;

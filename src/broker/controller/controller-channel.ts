@@ -1,7 +1,7 @@
 import { RawKafkaConnection } from '../../client/raw-connection.js';
 import type { ApiMessages } from '../../protocol/generated/apis.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
-import type { BrokerLogger } from '../broker.js';
+import type { BrokerLogger } from '../broker-logger.js';
 import type { BrokerEndpoint, RegisteredBroker } from '../zk/zk-data.js';
 
 /** The controller-to-broker requests. */

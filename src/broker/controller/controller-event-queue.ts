@@ -1,4 +1,4 @@
-import type { BrokerLogger } from '../broker.js';
+import type { BrokerLogger } from '../broker-logger.js';
 
 /** Something the controller reacts to (a watch firing, a request, a response), processed alone. */
 export interface ControllerEvent {

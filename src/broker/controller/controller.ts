@@ -6,7 +6,7 @@ import type {
 } from '../../protocol/generated/apis/alter-partition.js';
 import type { LeaderAndIsrResponse } from '../../protocol/generated/apis/leader-and-isr.js';
 import { randomUuid, ZERO_UUID } from '../../protocol/primitives/uuid.js';
-import type { BrokerLogger } from '../broker.js';
+import type { BrokerLogger } from '../broker-logger.js';
 import { ControllerMovedError, type KafkaZkClient } from '../zk/kafka-zk-client.js';
 import {
   BROKER_IDS_PATH,

@@ -1,4 +1,4 @@
-import type { BrokerLogger } from '../broker.js';
+import type { BrokerLogger } from '../broker-logger.js';
 import { ControllerMovedError, type KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { LeaderRecoveryState, type LeaderAndIsr, type PartitionLeadership } from '../zk/zk-data.js';
 import { type ControllerContext, type PartitionState, VALID_PREVIOUS_PARTITION_STATES } from './controller-context.js';

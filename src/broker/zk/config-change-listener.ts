@@ -1,4 +1,4 @@
-import type { BrokerLogger } from '../broker.js';
+import type { BrokerLogger } from '../broker-logger.js';
 import { isKeeperError, type KafkaZkClient } from './kafka-zk-client.js';
 import {
   CONFIG_CHANGE_PREFIX,

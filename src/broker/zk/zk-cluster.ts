@@ -1,5 +1,5 @@
 import { randomUuid } from '../../protocol/primitives/uuid.js';
-import type { BrokerLogger } from '../broker.js';
+import type { BrokerLogger } from '../broker-logger.js';
 import { type BrokerConfig, interBrokerListenerName, zookeeperConnectionTimeoutMs } from '../config/broker-config.js';
 import type { Endpoint } from '../config/listeners.js';
 import { Controller } from '../controller/controller.js';
