@@ -6,6 +6,7 @@ import type {
 } from '../../protocol/generated/apis/alter-partition.js';
 import type { LeaderAndIsrResponse } from '../../protocol/generated/apis/leader-and-isr.js';
 import { randomUuid, ZERO_UUID } from '../../protocol/primitives/uuid.js';
+import { groupBy } from '../../util/group-by.js';
 import type { BrokerLogger } from '../broker-logger.js';
 import { ControllerMovedError, type KafkaZkClient } from '../zk/kafka-zk-client.js';
 import {
@@ -743,31 +744,16 @@ export class Controller {
       context.liveOrShuttingDownBrokerIds(),
       proposed.map(([tp]) => tp),
     );
-    const byTopic = new Map<string, AlterPartitionResponsePartitionData[]>();
-    for (const [tp, result] of responses.entries()) {
-      const data =
-        typeof result === 'number'
-          ? partitionError(tp.partition, result)
-          : {
-              partitionIndex: tp.partition,
-              errorCode: ErrorCode.NONE,
-              leaderId: result.leader,
-              leaderEpoch: result.leaderEpoch,
-              isr: [...result.isr],
-              leaderRecoveryState: result.leaderRecoveryState,
-              partitionEpoch: result.partitionEpoch,
-            };
-      byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), data]);
-    }
+    const byTopic = groupBy(responses.entries(), ([tp]) => tp.topic);
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       topics: [
         ...unknownIds,
-        ...[...byTopic].map(([name, partitions]) => ({
+        ...[...byTopic].map(([name, results]) => ({
           topicName: useTopicIds ? '' : name,
           topicId: useTopicIds ? (context.topicIds.get(name) ?? ZERO_UUID) : ZERO_UUID,
-          partitions,
+          partitions: results.map(([tp, result]) => partitionResult(tp.partition, result)),
         })),
       ],
     };
@@ -782,6 +768,20 @@ export class Controller {
 
 function ids(brokers: readonly { registration: { id: number } }[]): string {
   return brokers.map((b) => b.registration.id).join(',');
+}
+
+/** One partition's AlterPartition answer: an error code, or the state now in force. */
+function partitionResult(partitionIndex: number, result: number | LeaderAndIsr): AlterPartitionResponsePartitionData {
+  if (typeof result === 'number') return partitionError(partitionIndex, result);
+  return {
+    partitionIndex,
+    errorCode: ErrorCode.NONE,
+    leaderId: result.leader,
+    leaderEpoch: result.leaderEpoch,
+    isr: [...result.isr],
+    leaderRecoveryState: result.leaderRecoveryState,
+    partitionEpoch: result.partitionEpoch,
+  };
 }
 
 function partitionError(partitionIndex: number, errorCode: number): AlterPartitionResponsePartitionData {

@@ -1,3 +1,4 @@
+import { groupBy } from '../../util/group-by.js';
 import { ControllerMovedError } from '../zk/kafka-zk-client.js';
 import { type LeaderAndIsr, NO_LEADER, type PartitionLeadership } from '../zk/zk-data.js';
 import { type ReplicaState, VALID_PREVIOUS_REPLICA_STATES } from './controller-context.js';
@@ -42,9 +43,7 @@ export class ReplicaStateMachine {
     const { batch } = this.deps;
     batch.newBatch();
     try {
-      const byBroker = new Map<number, PartitionReplica[]>();
-      for (const r of replicas) byBroker.set(r.replica, [...(byBroker.get(r.replica) ?? []), r]);
-      for (const [brokerId, ofBroker] of byBroker) await this.#doHandleStateChanges(brokerId, ofBroker, target);
+      for (const [brokerId, ofBroker] of groupBy(replicas, (r) => r.replica)) await this.#doHandleStateChanges(brokerId, ofBroker, target);
       batch.send();
     } catch (err) {
       batch.clear();

@@ -6,6 +6,7 @@ import type {
   UpdateMetadataResponse,
 } from '../../protocol/generated/apis/update-metadata.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
+import { groupBy } from '../../util/group-by.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { LEADER_DURING_DELETE, type PartitionLeadership, type ReplicaAssignment } from '../zk/zk-data.js';
 import type { ControllerChannel } from './controller-channel.js';
@@ -139,12 +140,8 @@ export class RequestBatch {
     for (const [brokerId, states] of this.#leaderAndIsr) {
       const epoch = context.brokerEpoch(brokerId);
       if (epoch === undefined) continue;
-      const byTopic = new Map<string, LeaderAndIsrRequestLeaderAndIsrPartitionState[]>();
-      const leaderIds = new Set<number>();
-      for (const [tp, state] of states.entries()) {
-        byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), state]);
-        leaderIds.add(state.leader);
-      }
+      const byTopic = groupBy(states.values(), (state) => state.topicName);
+      const leaderIds = new Set([...states.values()].map((state) => state.leader));
       const liveLeaders = context
         .liveOrShuttingDownBrokers()
         .filter((b) => leaderIds.has(b.registration.id))
@@ -177,8 +174,7 @@ export class RequestBatch {
   #sendUpdateMetadata(): void {
     const { context } = this;
     if (this.#updateMetadataBrokers.size === 0) return;
-    const byTopic = new Map<string, UpdateMetadataRequestUpdateMetadataPartitionState[]>();
-    for (const [tp, state] of this.#updateMetadataPartitions.entries()) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), state]);
+    const byTopic = groupBy(this.#updateMetadataPartitions.values(), (state) => state.topicName);
     const topicStates = [...byTopic].map(([topicName, partitionStates]) => ({
       topicName,
       topicId: context.topicIds.get(topicName) ?? ZERO_UUID,
@@ -222,8 +218,7 @@ export class RequestBatch {
     for (const [brokerId, states] of this.#stopReplica) {
       const epoch = context.brokerEpoch(brokerId);
       if (epoch === undefined) continue;
-      const byTopic = new Map<string, StopReplicaRequestStopReplicaPartitionState[]>();
-      for (const [tp, state] of states.entries()) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), state]);
+      const byTopic = groupBy(states.entries(), ([tp]) => tp.topic);
       this.channel().send(
         brokerId,
         ApiKey.StopReplica,
@@ -235,7 +230,7 @@ export class RequestBatch {
           deletePartitions: false,
           ungroupedPartitions: [],
           topics: [],
-          topicStates: [...byTopic].map(([topicName, partitionStates]) => ({ topicName, partitionStates })),
+          topicStates: [...byTopic].map(([topicName, entries]) => ({ topicName, partitionStates: entries.map(([, state]) => state) })),
         },
         (response) => {
           const errors = new PartitionMap<number>();

@@ -59,6 +59,10 @@ export class PartitionMap<V> {
     }
   }
 
+  *values(): IterableIterator<V> {
+    for (const partitions of this.#byTopic.values()) yield* partitions.values();
+  }
+
   *keys(): IterableIterator<TopicPartition> {
     for (const [tp] of this.entries()) yield tp;
   }

@@ -67,9 +67,9 @@ describe('loadBrokerConfig', () => {
 
   it('returns unknown keys, in file order, instead of failing', () => {
     const { unknownKeys } = loadBrokerConfig(
-      props({ 'num.partitions': '2', 'no.such.key': 'x', 'inter.broker.listener.name': 'PLAINTEXT' }),
+      props({ 'num.partitions': '2', 'no.such.key': 'x', 'metric.reporters': 'com.example.Reporter' }),
     );
-    expect(unknownKeys).toEqual(['no.such.key', 'inter.broker.listener.name']);
+    expect(unknownKeys).toEqual(['no.such.key', 'metric.reporters']);
   });
 
   it('refuses bad values with one line naming key and value', () => {
