@@ -100,7 +100,8 @@ export class ZkMetadataStore implements MetadataStore {
 
   /**
    * Creates the topic, or writes what changed: its config overrides, and partitions added after
-   * the ones ZooKeeper has. Leadership in `topic` is ignored (the controller's).
+   * the ones ZooKeeper has. Leadership in `topic` is ignored (the controller's). A topic of the
+   * same name with another id is TOPIC_ALREADY_EXISTS (another broker created it first).
    */
   async putTopic(topic: TopicRecord): Promise<void> {
     const current = await this.readTopic(topic.name);
@@ -112,6 +113,10 @@ export class ZkMetadataStore implements MetadataStore {
         topic.configs,
       );
       return;
+    }
+    // Another broker created a topic of this name meanwhile: a creation, not an update.
+    if (current.topicId !== ZERO_UUID && current.topicId !== topic.topicId) {
+      throw new ApiError('TOPIC_ALREADY_EXISTS', `Topic '${topic.name}' already exists.`);
     }
     if (!sameEntries(current.configs, topic.configs)) await this.setTopicConfigs(topic.name, topic.configs);
     if (topic.partitions.length > current.partitions.length) {

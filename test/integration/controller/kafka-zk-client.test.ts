@@ -188,6 +188,13 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
       errorName: 'TOPIC_ALREADY_EXISTS',
       message: "Topic 'orders' already exists.",
     });
+    const racer = {
+      name: 'orders',
+      topicId: 'AAAAAAAAAAAAAAAAAAAAAQ',
+      partitions: [{ partition: 0, replicas: [1], leader: -1, leaderEpoch: 0, isr: [] }],
+      configs: {},
+    };
+    expect(await rejection(store.putTopic(racer))).toMatchObject({ errorName: 'TOPIC_ALREADY_EXISTS' });
 
     const changes: ChangedEntity[] = [];
     const listener = new ConfigChangeListener({ zk, log: () => undefined, onChange: (e) => void changes.push(e) });
