@@ -305,9 +305,10 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     await statesOf(active.zk, 'doomed', 1);
     await store.deleteTopic('doomed');
     const raw = await sessions.client(connect);
-    await waitFor('the topic znodes to go', async () => (await raw.exists('/brokers/topics/doomed')) === null);
+    // Removed in Kafka's order, the deletion marker last.
+    await waitFor('the deletion to finish', async () => (await raw.exists('/admin/delete_topics/doomed')) === null);
+    expect(await raw.exists('/brokers/topics/doomed')).toBeNull();
     expect(await raw.exists('/config/topics/doomed')).toBeNull();
-    expect(await raw.exists('/admin/delete_topics/doomed')).toBeNull();
     for (const m of members) {
       const stops = m.broker.of(ApiKey.StopReplica).filter((r) => r.body.topicStates.some((t) => t.topicName === 'doomed'));
       expect(stops.map((r) => r.body.topicStates[0]!.partitionStates[0])).toEqual([
