@@ -10,6 +10,11 @@ import type { HandlerTable } from './handler.js';
 export function controllerHandlers(controller: Controller): HandlerTable {
   return {
     [ApiKey.AlterPartition]: { minVersion: 0, maxVersion: 3, codec: alterPartitionCodec, handle: alterPartitionHandler(controller) },
-    [ApiKey.ControlledShutdown]: { minVersion: 0, maxVersion: 3, codec: controlledShutdownCodec, handle: controlledShutdownHandler(controller) },
+    [ApiKey.ControlledShutdown]: {
+      minVersion: 0,
+      maxVersion: 3,
+      codec: controlledShutdownCodec,
+      handle: controlledShutdownHandler(controller),
+    },
   };
 }

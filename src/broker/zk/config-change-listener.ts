@@ -1,3 +1,4 @@
+import { Err } from '../../zookeeper/client/index.js';
 import type { BrokerLogger } from '../broker-logger.js';
 import { isKeeperError, type KafkaZkClient } from './kafka-zk-client.js';
 import {
@@ -8,7 +9,6 @@ import {
   decodeConfigChangeNotification,
   ZkDataError,
 } from './zk-data.js';
-import { Err } from '../../zookeeper/protocol/codes.js';
 
 /** Kafka's ZkNodeChangeNotificationListener.changeExpirationMs: handled notifications older than this are deleted. */
 const CHANGE_EXPIRATION_MS = 15 * 60 * 1000;

@@ -1,4 +1,14 @@
-import { Err, KeeperError } from '../../zookeeper/protocol/codes.js';
+import {
+  Err,
+  KeeperError,
+  MultiError,
+  type ClientState,
+  type MultiOp,
+  type Stat,
+  type WatchEvent,
+  type Watcher,
+  type ZooKeeperClient,
+} from '../../zookeeper/client/index.js';
 import { PartitionMap, type TopicPartition } from '../metadata/topic-partition.js';
 import {
   BROKER_IDS_PATH,
@@ -51,11 +61,6 @@ import {
   topicPath,
   ZkDataError,
 } from './zk-data.js';
-import { MultiError, type MultiOp } from '../../zookeeper/client/requests.js';
-import type { ClientState } from '../../zookeeper/client/session.js';
-import type { Watcher, WatchEvent } from '../../zookeeper/client/watches.js';
-import type { ZooKeeperClient } from '../../zookeeper/client/zookeeper-client.js';
-import type { Stat } from '../../zookeeper/jute/records.js';
 
 /** A write fenced by `/controller_epoch` failed: another controller has been elected since (Kafka's ControllerMovedException). */
 export class ControllerMovedError extends Error {

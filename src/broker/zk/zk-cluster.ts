@@ -1,3 +1,4 @@
+import { ZooKeeperClient, parseConnectString } from '../../zookeeper/client/index.js';
 import { randomUuid } from '../../protocol/primitives/uuid.js';
 import type { BrokerLogger } from '../broker-logger.js';
 import { type BrokerConfig, interBrokerListenerName, zookeeperConnectionTimeoutMs } from '../config/broker-config.js';
@@ -7,8 +8,6 @@ import { type ChangedEntity, ConfigChangeListener } from './config-change-listen
 import { KafkaZkClient } from './kafka-zk-client.js';
 import type { BrokerRegistration } from './zk-data.js';
 import { ZkMetadataStore } from './zk-metadata-store.js';
-import { parseConnectString } from '../../zookeeper/client/connect-string.js';
-import { ZooKeeperClient } from '../../zookeeper/client/zookeeper-client.js';
 
 /** How long to wait between attempts to open a new session after one expired (Kafka's ZooKeeperClient retries every second). */
 const SESSION_RETRY_MS = 1000;

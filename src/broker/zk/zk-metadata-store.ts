@@ -1,3 +1,4 @@
+import { Err } from '../../zookeeper/client/index.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { ApiError } from '../api-error.js';
 import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from '../metadata/metadata-store.js';
@@ -11,7 +12,6 @@ import {
   replicaAssignment,
   type TopicAssignment,
 } from './zk-data.js';
-import { Err } from '../../zookeeper/protocol/codes.js';
 
 /**
  * The cluster's metadata in ZooKeeper, in Kafka's layout (Kafka's AdminZkClient on top of

@@ -1,7 +1,7 @@
 import { loadBrokerConfig, type BrokerConfig } from '../../../src/broker/config/broker-config.js';
 import { KafkaZkClient } from '../../../src/broker/zk/kafka-zk-client.js';
 import type { BrokerRegistration } from '../../../src/broker/zk/zk-data.js';
-import { ZooKeeperClient } from '../../../src/zookeeper/client/zookeeper-client.js';
+import { ZooKeeperClient } from '../../../src/zookeeper/client/index.js';
 
 export { SERVERS, startServer, type TestServer } from '../../zookeeper/client/harness.js';
 
