@@ -35,6 +35,8 @@ export class RecordingBroker {
     const record = (entry: RecordedRequest) => requests.push(entry);
     const handlers: HandlerTable = {
       [ApiKey.LeaderAndIsr]: {
+        minVersion: 0,
+        maxVersion: 7,
         codec: leaderAndIsrCodec,
         handle: (body, ctx) => {
           record({ apiKey: ApiKey.LeaderAndIsr, apiVersion: ctx.apiVersion, body });
@@ -49,6 +51,8 @@ export class RecordingBroker {
         },
       },
       [ApiKey.UpdateMetadata]: {
+        minVersion: 0,
+        maxVersion: 8,
         codec: updateMetadataCodec,
         handle: (body, ctx) => {
           record({ apiKey: ApiKey.UpdateMetadata, apiVersion: ctx.apiVersion, body });
@@ -56,6 +60,8 @@ export class RecordingBroker {
         },
       },
       [ApiKey.StopReplica]: {
+        minVersion: 0,
+        maxVersion: 4,
         codec: stopReplicaCodec,
         handle: (body, ctx) => {
           record({ apiKey: ApiKey.StopReplica, apiVersion: ctx.apiVersion, body });
