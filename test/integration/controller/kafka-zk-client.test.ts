@@ -5,14 +5,14 @@ import { ZkCluster } from '../../../src/broker/zk/zk-cluster.js';
 import { decodePartitionState, LeaderRecoveryState, PERSISTENT_PATHS, replicaAssignment } from '../../../src/broker/zk/zk-data.js';
 import { ZkMetadataStore } from '../../../src/broker/zk/zk-metadata-store.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
-import { waitFor } from '../../zookeeper/helpers.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { brokerConfig, registration, rejection, SERVERS, Sessions, startServer, type TestServer } from './helpers.js';
 
-describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip }) => {
+describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, options }) => {
   let server: TestServer;
   const sessions = new Sessions();
   beforeAll(async () => {
-    if (!skip) server = await startServer(kind);
+    if (!options.skip) server = await startServer(kind);
   });
   afterAll(async () => {
     await server?.stop();
@@ -22,7 +22,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
   });
   const chroot = (name: string) => `${server.connectString}/${name}`;
 
-  it.skipIf(skip)('registers a broker as Kafka writes it: ephemeral, JSON v5, epoch = czxid', async () => {
+  it('registers a broker as Kafka writes it: ephemeral, JSON v5, epoch = czxid', options, async () => {
     const connect = chroot('registration');
     const zk = await sessions.kafka(connect);
     await zk.createPersistentPaths();
@@ -50,7 +50,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     expect((await zk.getAllBrokers()).map((b) => [b.registration.id, b.epoch])).toEqual([[1, epoch]]);
   });
 
-  it.skipIf(skip)('refuses a broker id another live session holds, with one line naming both sessions', async () => {
+  it('refuses a broker id another live session holds, with one line naming both sessions', options, async () => {
     const connect = chroot('duplicate');
     const first = await sessions.kafka(connect);
     await first.createPersistentPaths();
@@ -66,7 +66,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     expect(await second.registerBroker(registration(7, 9093))).toBeGreaterThan(0n);
   });
 
-  it.skipIf(skip)('replaces a registration left by its own previous session (ZOOKEEPER-2985), as Kafka does', async () => {
+  it('replaces a registration left by its own previous session (ZOOKEEPER-2985), as Kafka does', options, async () => {
     const connect = chroot('previous-session');
     const zk = await sessions.kafka(connect);
     await zk.createPersistentPaths();
@@ -79,7 +79,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     expect(node.stat.ephemeralOwner).toBe(zk.session.sessionId);
   });
 
-  it.skipIf(skip)('retries a request that lost its connection once the session is connected again', async () => {
+  it('retries a request that lost its connection once the session is connected again', options, async () => {
     const proxy = await startTcpProxy();
     try {
       proxy.forwardTo('127.0.0.1', server.port);
@@ -91,7 +91,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
       proxy.cut(); // the request in flight fails with CONNECTIONLOSS; the client reconnects
       const states: string[] = [];
       zk.session.on('state', (s) => states.push(s));
-      await waitFor('the client to notice', () => states.includes('disconnected'));
+      await waitUntil(() => states.includes('disconnected'), 'the client to notice');
       proxy.resume();
       expect(await read).toBe('7SVZKWcNSo2jV0Kk2bYF4A');
       expect(states.at(-1)).toBe('connected');
@@ -100,7 +100,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     }
   });
 
-  it.skipIf(skip)('keeps one cluster id; ZkCluster refuses a meta.properties of another cluster in Kafka’s words', async () => {
+  it('keeps one cluster id; ZkCluster refuses a meta.properties of another cluster in Kafka’s words', options, async () => {
     const connect = chroot('cluster-id');
     const zk = await sessions.kafka(connect);
     await zk.createPersistentPaths();
@@ -120,7 +120,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     await cluster.stop();
   });
 
-  it.skipIf(skip)('fences controller writes by the /controller_epoch version: a stale controller’s write is refused', async () => {
+  it('fences controller writes by the /controller_epoch version: a stale controller’s write is refused', options, async () => {
     const connect = chroot('fencing');
     const first = await sessions.kafka(connect);
     await first.createPersistentPaths();
@@ -161,7 +161,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     expect(node!.data.toString()).toBe('{"controller_epoch":2,"leader":2,"version":1,"leader_epoch":1,"isr":[1,2]}');
   });
 
-  it.skipIf(skip)('stores topics, configs, quotas and producer-id blocks in Kafka’s layout, and announces config changes', async () => {
+  it('stores topics, configs, quotas and producer-id blocks in Kafka’s layout, and announces config changes', options, async () => {
     const connect = chroot('store');
     const zk = await sessions.kafka(connect);
     await zk.createPersistentPaths();
@@ -203,7 +203,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     await store.putTopic({ ...(await store.readTopic('orders'))!, configs: { 'retention.ms': '1000' } });
     await store.putBrokerConfigs('', { 'log.cleaner.threads': '2' });
     await store.putClientQuotas('users/alice/clients/app1', { producer_byte_rate: '1024' });
-    await waitFor('three config change notifications', () => changes.length === 3);
+    await waitUntil(() => changes.length === 3, 'three config change notifications');
     expect(changes).toEqual([
       { type: 'topics', name: 'orders' },
       { type: 'brokers', name: '<default>' },
@@ -250,7 +250,7 @@ describe.each(SERVERS)('Kafka’s ZooKeeper data against $title', ({ kind, skip 
     });
   });
 
-  it.skipIf(skip)('an unreachable ZooKeeper is one line naming it', async () => {
+  it('an unreachable ZooKeeper is one line naming it', options, async () => {
     const config = brokerConfig({
       'zookeeper.connect': '127.0.0.1:1',
       'zookeeper.connection.timeout.ms': '500',

@@ -7,7 +7,7 @@ import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { leaderAndIsrCodec } from '../../../src/protocol/generated/apis/leader-and-isr.js';
 import { stopReplicaCodec } from '../../../src/protocol/generated/apis/stop-replica.js';
 import { updateMetadataCodec } from '../../../src/protocol/generated/apis/update-metadata.js';
-import { waitFor } from '../../zookeeper/helpers.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 type ControlApi = typeof ApiKey.LeaderAndIsr | typeof ApiKey.UpdateMetadata | typeof ApiKey.StopReplica;
 
@@ -80,7 +80,7 @@ export class RecordingBroker {
       maxInFlight: 100,
       maxQueuedResponseBytes: 16 << 20,
       router: createRouter(handlers),
-      apiVersionsFallback: unsupportedApiVersionsResponse,
+      apiVersionsFallback: () => unsupportedApiVersionsResponse(handlers),
       onError: () => undefined,
       onHandlerFailure: () => undefined,
     });
@@ -100,7 +100,7 @@ export class RecordingBroker {
     what = `${apiKey} request`,
   ): Promise<ApiMessages[K]['request']> {
     let found: ApiMessages[K]['request'] | undefined;
-    await waitFor(what, () => (found = this.of(apiKey).find((r) => match(r.body))?.body) !== undefined);
+    await waitUntil(() => (found = this.of(apiKey).find((r) => match(r.body))?.body) !== undefined, what);
     return found!;
   }
 
@@ -113,7 +113,7 @@ export class RecordingBroker {
    * closing gracefully stops reading, so it would not notice a connection closed just after.
    */
   async stop(): Promise<void> {
-    await waitFor('the controller connections to close', () => this.server.connectionCount === 0, 2000);
+    await waitUntil(() => this.server.connectionCount === 0, 'the controller connections to close', 2000);
     await this.server.close();
   }
 }

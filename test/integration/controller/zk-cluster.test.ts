@@ -2,17 +2,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZkCluster } from '../../../src/broker/zk/zk-cluster.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { waitFor } from '../../zookeeper/helpers.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { brokerConfig, rejection, SERVERS, Sessions, startServer, type TestServer } from './helpers.js';
 import { RecordingBroker } from './recording-broker.js';
 
-describe.each(SERVERS)('ZkCluster against $title', ({ kind, skip }) => {
+describe.each(SERVERS)('ZkCluster against $title', ({ kind, options }) => {
   let server: TestServer;
   const sessions = new Sessions();
   const cleanups: (() => Promise<void>)[] = [];
   let n = 0;
   beforeAll(async () => {
-    if (!skip) server = await startServer(kind);
+    if (!options.skip) server = await startServer(kind);
   });
   afterAll(async () => {
     await server?.stop();
@@ -34,7 +34,7 @@ describe.each(SERVERS)('ZkCluster against $title', ({ kind, skip }) => {
     return { cluster, broker, epochs };
   }
 
-  it.skipIf(skip)('joins: creates its chroot, registers its endpoints, and leaves at once on stop', async () => {
+  it('joins: creates its chroot, registers its endpoints, and leaves at once on stop', options, async () => {
     const connect = `${server.connectString}/kts/cluster-${n++}`;
     const { cluster, broker } = await member(connect, 5, { 'broker.rack': 'r1' });
     const raw = await sessions.client(connect);
@@ -45,7 +45,7 @@ describe.each(SERVERS)('ZkCluster against $title', ({ kind, skip }) => {
       rack: 'r1',
     });
     expect(cluster.brokerEpoch).toBe(BigInt(node.stat.czxid));
-    await waitFor('the controller', () => cluster.controller.isActive);
+    await waitUntil(() => cluster.controller.isActive, 'the controller');
     // As the only broker it is the controller, and tells itself about the cluster over its socket.
     const update = await broker.waitFor(ApiKey.UpdateMetadata, (b) => b.liveBrokers.length === 1);
     expect(update.liveBrokers[0]!).toMatchObject({ id: 5, rack: 'r1' });
@@ -54,7 +54,7 @@ describe.each(SERVERS)('ZkCluster against $title', ({ kind, skip }) => {
     expect(await raw.exists('/controller')).toBeNull();
   });
 
-  it.skipIf(skip)('refuses to start with a broker id another live broker registered', async () => {
+  it('refuses to start with a broker id another live broker registered', options, async () => {
     const connect = `${server.connectString}/cluster-${n++}`;
     await member(connect, 1);
     const config = brokerConfig({ 'zookeeper.connect': connect, 'broker.id': '1' });
@@ -64,7 +64,7 @@ describe.each(SERVERS)('ZkCluster against $title', ({ kind, skip }) => {
     expect(err.message).toMatch(/node already exists .*: broker id 1 is registered by another broker$/);
   });
 
-  it.skipIf(skip)('refuses an inter-broker listener that is not advertised, before touching ZooKeeper', async () => {
+  it('refuses an inter-broker listener that is not advertised, before touching ZooKeeper', options, async () => {
     const config = brokerConfig({ 'zookeeper.connect': `${server.connectString}/unused`, 'inter.broker.listener.name': 'INTERNAL' });
     expect((await rejection(ZkCluster.connect({ config: () => config, log: () => undefined }))).message).toBe(
       'inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are PLAINTEXT',
@@ -79,23 +79,23 @@ describe.each(SERVERS)('ZkCluster against $title', ({ kind, skip }) => {
     );
   });
 
-  it.skipIf(skip)('after its session expires: a new session, registered again with a new epoch, controller again', async () => {
+  it('after its session expires: a new session, registered again with a new epoch, controller again', options, async () => {
     const proxy: TcpProxy = await startTcpProxy();
     cleanups.push(() => proxy.close());
     proxy.forwardTo('127.0.0.1', server.port);
     const chroot = `/cluster-${n++}`;
     await (await sessions.client(server.connectString)).mkdirp(chroot);
     const { cluster, epochs } = await member(`127.0.0.1:${proxy.port}${chroot}`, 1, { 'zookeeper.session.timeout.ms': '1000' });
-    await waitFor('the controller', () => cluster.controller.isActive);
+    await waitUntil(() => cluster.controller.isActive, 'the controller');
     const firstEpoch = cluster.brokerEpoch;
     const direct = await sessions.client(`${server.connectString}${chroot}`);
     // Cut off: the server expires the session, and with it the broker's and the controller's znodes.
     proxy.pause();
     proxy.cut();
-    await waitFor('the session to expire', async () => (await direct.exists('/brokers/ids/1')) === null, 10_000);
+    await waitUntil(async () => (await direct.exists('/brokers/ids/1')) === null, 'the session to expire', 10_000);
     proxy.resume();
-    await waitFor('the broker to register again', async () => (await direct.exists('/brokers/ids/1')) !== null, 10_000);
-    await waitFor('the controller to be elected again', () => cluster.controller.isActive, 10_000);
+    await waitUntil(async () => (await direct.exists('/brokers/ids/1')) !== null, 'the broker to register again', 10_000);
+    await waitUntil(() => cluster.controller.isActive, 'the controller to be elected again', 10_000);
     const node = await direct.getData('/brokers/ids/1');
     expect(cluster.brokerEpoch).toBe(BigInt(node.stat.czxid));
     expect(cluster.brokerEpoch).toBeGreaterThan(firstEpoch);
