@@ -29,6 +29,9 @@ export class IdempotenceState {
   private bumpRequired = false;
   private readonly partitions = new Map<PartitionQueue, Sequences>();
 
+  /** `transactional`: batches are stamped as parts of transactions (a transactional.id is set). */
+  constructor(private readonly transactional = false) {}
+
   /** Batches may be sent: the producer id is known and no epoch bump is pending. */
   get ready(): boolean {
     return this.producerId >= 0n && !this.bumpRequired;
@@ -71,7 +74,7 @@ export class IdempotenceState {
   assign(q: PartitionQueue, batch: ProducerBatch): void {
     if (this.current(batch)) return;
     const s = this.sequences(q);
-    batch.stamp(this.producerId, this.epoch, s.next);
+    batch.stamp(this.producerId, this.epoch, s.next, this.transactional);
     s.next = incrementSequence(s.next, batch.count);
     s.unacknowledged.push(batch);
   }

@@ -77,6 +77,8 @@ export class ProducerBatch {
   producerId = -1n;
   producerEpoch = -1;
   baseSequence = -1;
+  /** Part of a transaction (KIP-98): its records count only once the transaction commits. */
+  transactional = false;
 
   constructor(
     readonly topic: string,
@@ -184,16 +186,19 @@ export class ProducerBatch {
     out.writeBigInt64BE(BigInt(this.maxTimestamp), BATCH.MAX_TIMESTAMP);
     out.writeInt32BE(this.count, BATCH.RECORDS_COUNT);
     this.encoded = out;
-    this.stamp(this.producerId, this.producerEpoch, this.baseSequence);
+    this.stamp(this.producerId, this.producerEpoch, this.baseSequence, this.transactional);
   }
 
-  /** Sets the idempotence fields and recomputes the CRC (it covers them). */
-  stamp(producerId: bigint, producerEpoch: number, baseSequence: number): void {
+  /** Sets the idempotence fields and the transactional flag, and recomputes the CRC (it covers them). */
+  stamp(producerId: bigint, producerEpoch: number, baseSequence: number, transactional: boolean): void {
     this.producerId = producerId;
     this.producerEpoch = producerEpoch;
     this.baseSequence = baseSequence;
+    this.transactional = transactional;
     const out = this.encoded;
     if (out === null) return;
+    const attributes = out.readInt16BE(BATCH.ATTRIBUTES);
+    out.writeInt16BE(transactional ? attributes | ATTR.TRANSACTIONAL : attributes & ~ATTR.TRANSACTIONAL, BATCH.ATTRIBUTES);
     out.writeBigInt64BE(producerId, BATCH.PRODUCER_ID);
     out.writeInt16BE(producerEpoch, BATCH.PRODUCER_EPOCH);
     out.writeInt32BE(baseSequence, BATCH.BASE_SEQUENCE);

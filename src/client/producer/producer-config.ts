@@ -35,6 +35,10 @@ export interface NativeProducerConfig {
   partitioner: CustomPartitioner | null;
   /** partitioner.ignore.keys: keyed records are spread like keyless ones. */
   ignoreKeys: boolean;
+  /** transactional.id: null for a producer without transactions. */
+  transactionalId: string | null;
+  /** transaction.timeout.ms: how long the coordinator lets a transaction stay open. */
+  transactionTimeoutMs: number;
   /** Diagnostics (connection failures, retries), one line each; silent when absent. */
   log?: (line: string) => void;
 }
@@ -65,6 +69,8 @@ const DEFAULTS = {
   metadataMaxAgeMs: 300_000,
   partitioner: null,
   ignoreKeys: false,
+  transactionalId: null,
+  transactionTimeoutMs: 60_000,
 } as const satisfies Omit<NativeProducerConfig, 'bootstrap' | 'idempotent'>;
 
 /** The idempotent producer keeps at most this many batches per partition in flight (the broker caches five). */
@@ -73,20 +79,29 @@ export const MAX_IDEMPOTENT_IN_FLIGHT = 5;
 /**
  * Kafka's rule (ProducerConfig.postProcessAndValidateIdempotenceConfigs): idempotence is on by
  * default, silently off when acks, retries or in-flight settings conflict, and an explicit
- * `enable.idempotence=true` with a conflict is an error with Kafka's message.
+ * `enable.idempotence=true` with a conflict is an error with Kafka's message; a transactional.id
+ * needs idempotence.
  */
-export function resolveIdempotence(explicit: boolean | undefined, acks: Acks, retries: number, maxInFlight: number): boolean {
-  if (explicit === false) return false;
+export function resolveIdempotence(
+  explicit: boolean | undefined,
+  acks: Acks,
+  retries: number,
+  maxInFlight: number,
+  transactional = false,
+): boolean {
   const conflict =
-    maxInFlight > MAX_IDEMPOTENT_IN_FLIGHT
-      ? `Must set max.in.flight.requests.per.connection to at most ${MAX_IDEMPOTENT_IN_FLIGHT} to use the idempotent producer.`
-      : retries === 0
-        ? 'Must set retries to non-zero when using the idempotent producer.'
-        : acks !== -1
-          ? 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'
-          : undefined;
-  if (conflict === undefined) return true;
+    explicit === false
+      ? undefined
+      : maxInFlight > MAX_IDEMPOTENT_IN_FLIGHT
+        ? `Must set max.in.flight.requests.per.connection to at most ${MAX_IDEMPOTENT_IN_FLIGHT} to use the idempotent producer.`
+        : retries === 0
+          ? 'Must set retries to non-zero when using the idempotent producer.'
+          : acks !== -1
+            ? 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'
+            : undefined;
+  if (explicit !== false && conflict === undefined) return true;
   if (explicit === true) throw new UsageError(`Error: ${conflict}`);
+  if (transactional) throw new UsageError('Error: Cannot set a transactional.id without also enabling idempotence.');
   return false;
 }
 
@@ -107,7 +122,8 @@ export function resolveProducerConfig(
     }
     config.deliveryTimeoutMs = minimumDelivery;
   }
-  return { ...config, idempotent: resolveIdempotence(idempotence, config.acks, config.retries, config.maxInFlight) };
+  const transactional = config.transactionalId !== null;
+  return { ...config, idempotent: resolveIdempotence(idempotence, config.acks, config.retries, config.maxInFlight, transactional) };
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {

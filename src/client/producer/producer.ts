@@ -1,3 +1,4 @@
+import { BATCH } from '../../protocol/records/batch-header.js';
 import type { RecordHeader } from '../../protocol/records/record.js';
 import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
 import { ClusterMetadata } from '../cluster-metadata.js';
@@ -8,7 +9,9 @@ import { recordSizeUpperBound } from './producer-batch.js';
 import { resolveProducerConfig, type NativeProducerConfig, type ProducerOptions } from './producer-config.js';
 import { ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
 import type { DeliveryCallback, ProducerHeader, ProducerRecord, RecordMetadata } from './producer-record.js';
+import { ProducerMetrics, type ProducerMetric } from './producer-metrics.js';
 import { Sender } from './sender.js';
+import { TransactionManager } from './transactions.js';
 
 export interface NativeProducer {
   /**
@@ -25,6 +28,17 @@ export interface NativeProducer {
   flush(): Promise<void>;
   /** Flushes, then closes the connections. Later sends fail. */
   close(): Promise<void>;
+  /**
+   * Transactions (transactional.id set), as KafkaProducer has them: `initTransactions` once, then
+   * per transaction `beginTransaction`, sends, and `commitTransaction` (or `abortTransaction`),
+   * which wait for every record's outcome first.
+   */
+  initTransactions(): Promise<void>;
+  beginTransaction(): void;
+  commitTransaction(): Promise<void>;
+  abortTransaction(): Promise<void>;
+  /** Kafka's producer metrics, as far as kts keeps them (see producer-metrics.ts). */
+  metrics(): ProducerMetric[];
 }
 
 /**
@@ -52,6 +66,8 @@ class Producer implements NativeProducer {
   private readonly metadata: ClusterMetadata;
   private readonly accumulator: RecordAccumulator;
   private readonly sender: Sender;
+  private readonly transactions: TransactionManager | null;
+  private readonly counters: ProducerMetrics;
   private readonly sticky = new Map<string, StickyPartitioner>();
   private readonly waiting: Waiting[] = [];
   private waitingTimer: NodeJS.Timeout | undefined;
@@ -64,13 +80,23 @@ class Producer implements NativeProducer {
   ) {
     this.metadata = new ClusterMetadata(config.metadataMaxAgeMs, config.retryBackoffMs, true);
     this.accumulator = new RecordAccumulator(config);
+    this.counters = new ProducerMetrics(config.clientId);
+    const idempotence = config.idempotent ? new IdempotenceState(config.transactionalId !== null) : null;
+    this.transactions =
+      config.transactionalId === null
+        ? null
+        : new TransactionManager({ ...config, transactionalId: config.transactionalId }, connections, config.bootstrap, idempotence!, () =>
+            this.sender.wakeup(),
+          );
     this.sender = new Sender({
       config,
       metadata: this.metadata,
       accumulator: this.accumulator,
       connections,
       bootstrap: config.bootstrap,
-      idempotence: config.idempotent ? new IdempotenceState() : null,
+      idempotence,
+      transactions: this.transactions,
+      metrics: this.counters,
       memoryWaiting: () => this.waiting.length > 0,
       onProgress: () => this.progress(),
     });
@@ -78,7 +104,11 @@ class Producer implements NativeProducer {
   }
 
   send(record: ProducerRecord, callback: DeliveryCallback): boolean {
-    const refused = this.closed ? new ProducerError('Cannot perform operation after producer has been closed') : this.sender.fatalError;
+    const refused = this.closed
+      ? new ProducerError('Cannot perform operation after producer has been closed')
+      : this.transactions !== null && !this.transactions.inTransaction
+        ? new ProducerError('Cannot call send outside a transaction: call beginTransaction first')
+        : this.sender.fatalError;
     if (refused !== null) {
       callback(refused, null);
       return true;
@@ -116,6 +146,31 @@ class Producer implements NativeProducer {
     clearTimeout(this.waitingTimer);
     this.sender.stop();
     this.connections.closeAll();
+  }
+
+  initTransactions(): Promise<void> {
+    return this.transactional().initTransactions();
+  }
+
+  beginTransaction(): void {
+    this.transactional().beginTransaction();
+  }
+
+  commitTransaction(): Promise<void> {
+    return this.transactional().complete(true, () => this.flush());
+  }
+
+  abortTransaction(): Promise<void> {
+    return this.transactional().complete(false, () => this.flush());
+  }
+
+  metrics(): ProducerMetric[] {
+    return this.counters.snapshot();
+  }
+
+  private transactional(): TransactionManager {
+    if (this.transactions === null) throw new ProducerError('Transactions need a transactional.id');
+    return this.transactions;
   }
 
   /** Appends the record, or fails it through its callback; false when it has to wait. */
@@ -161,6 +216,7 @@ class Producer implements NativeProducer {
     const batches = q.batches.length;
     const appended = this.accumulator.append(q, record.timestamp ?? nowMs, key, value, headers, callback, size, nowMs);
     if (appended === NEEDS_MEMORY) return false;
+    this.counters.recordAppended(q.batches.length !== batches ? appended - BATCH.HEADER_SIZE : appended);
     sticky?.appended(appended, topic, this.accumulator.noOpenBatch(q));
     // A new batch means the previous one filled up, or a linger timer is needed.
     if (q.batches.length !== batches) this.sender.wakeup();

@@ -1,4 +1,5 @@
 import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
+import { BATCH } from '../../protocol/records/batch-header.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { ProduceRequestPartitionProduceData, ProduceResponse } from '../../protocol/generated/apis/produce.js';
 import { commonVersion } from '../api-versions.js';
@@ -10,6 +11,8 @@ import type { RawKafkaConnection } from '../raw-connection.js';
 import type { PartitionQueue, RecordAccumulator } from './accumulator.js';
 import type { IdempotenceState } from './idempotence.js';
 import type { ProducerBatch } from './producer-batch.js';
+import type { ProducerMetrics } from './producer-metrics.js';
+import type { TransactionManager } from './transactions.js';
 import type { NativeProducerConfig } from './producer-config.js';
 import { ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
 import { RecordMetadata } from './producer-record.js';
@@ -40,6 +43,9 @@ export interface SenderParts {
   /** Where to ask for metadata before any broker is known. */
   bootstrap: readonly BrokerAddress[];
   idempotence: IdempotenceState | null;
+  /** With a transactional.id: the producer id comes from it, and partitions join its transaction before sending. */
+  transactions: TransactionManager | null;
+  metrics: ProducerMetrics;
   /** Whether sends wait for buffer memory (then every batch is sendable at once). */
   memoryWaiting: () => boolean;
   /** Metadata arrived or memory was freed: waiting sends may proceed. */
@@ -94,7 +100,7 @@ export class Sender {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.stopped) return;
-    const { accumulator, metadata, connections, idempotence, config } = this.parts;
+    const { accumulator, metadata, connections, idempotence, transactions, config } = this.parts;
     const now = Date.now();
     for (const batch of accumulator.expire(now)) {
       const q = accumulator.queue(batch.topic, batch.partition);
@@ -108,7 +114,7 @@ export class Sender {
       );
     }
     let delay = this.metadataUpdater.maybeUpdate(now);
-    if (idempotence !== null && !idempotence.ready) this.maybeInitProducerId();
+    if (idempotence !== null && !idempotence.ready && transactions === null) this.maybeInitProducerId();
     const ready = accumulator.ready(metadata, now, this.parts.memoryWaiting());
     if (ready.unknownLeader) {
       metadata.requestUpdate();
@@ -129,7 +135,7 @@ export class Sender {
           node,
           config.maxRequestSize,
           now,
-          (q, batch) => idempotence === null || idempotence.canDrain(q, batch),
+          (q, batch) => (idempotence === null || idempotence.canDrain(q, batch)) && (transactions === null || transactions.canSend(q)),
           (q, batch) => {
             idempotence?.assign(q, batch);
             if (config.maxInFlight === 1) q.muted = true;
@@ -206,18 +212,24 @@ export class Sender {
       return;
     }
     const byTopic = new Map<string, ProduceRequestPartitionProduceData[]>();
+    const { metrics } = this.parts;
+    let bytes = 0;
     for (const b of batches) {
+      bytes += b.encoded!.length;
+      metrics.batchDrained(b.encoded!.length, b.recordsBytes === 0 ? 1 : (b.encoded!.length - BATCH.HEADER_SIZE) / b.recordsBytes);
       let partitions = byTopic.get(b.topic);
       if (partitions === undefined) byTopic.set(b.topic, (partitions = []));
       partitions.push({ index: b.partition, records: b.encoded });
     }
     const request = {
-      transactionalId: null,
+      transactionalId: this.parts.transactions?.transactionalId ?? null,
       acks: config.acks,
       timeoutMs: config.requestTimeoutMs,
       topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
     };
     this.inFlightBatches += batches.length;
+    metrics.requestSent(bytes);
+    const sentMs = Date.now();
     if (config.acks === 0) {
       conn.sendOnly(ApiKey.Produce, version, request, (err) => {
         this.inFlightBatches -= batches.length;
@@ -235,6 +247,7 @@ export class Sender {
       (response) => {
         clearTimeout(timer);
         this.inFlightBatches -= batches.length;
+        metrics.responseReceived(Date.now() - sentMs);
         this.handleResponse(batches, response);
         this.wakeup();
       },
@@ -299,6 +312,7 @@ export class Sender {
       config.log?.(
         `retrying ${batch.count} record(s) for ${batch.topic}-${batch.partition} in ${backoff} ms (attempt ${batch.attempts + 1}): ${error.message}`,
       );
+      this.parts.metrics.recordsRetried(batch.count);
       this.parts.accumulator.reenqueue(batch, now, backoff);
       return;
     }
@@ -309,6 +323,7 @@ export class Sender {
   private complete(batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
     const { callbacks, timestamps } = batch;
+    this.parts.metrics.recordsSent(callbacks.length);
     for (let i = 0; i < callbacks.length; i++) {
       const metadata = new RecordMetadata(batch.topic, batch.partition, baseOffset, i, appendTime >= 0 ? appendTime : timestamps[i]!);
       deliver(callbacks[i]!, null, metadata);
@@ -317,6 +332,8 @@ export class Sender {
   }
 
   private fail(batch: ProducerBatch, error: Error): void {
+    this.parts.transactions?.batchFailed(error);
+    this.parts.metrics.recordsFailed(batch.callbacks.length);
     for (const callback of batch.callbacks) deliver(callback, error, null);
     this.release(batch);
   }

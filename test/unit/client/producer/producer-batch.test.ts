@@ -29,7 +29,7 @@ describe('ProducerBatch', () => {
           const base = 1_700_000_000_000;
           for (const r of records) expect(batch.tryAppend(base + r.delta, r.key, r.value, r.headers, noop)).toBeGreaterThan(0);
           batch.close(codec, undefined);
-          batch.stamp(42n, 3, 7);
+          batch.stamp(42n, 3, 7, false);
           const decoded = decodeBatch(batch.encoded!, LIMITS);
           expect(decoded).toMatchObject({
             compression: codec,
@@ -64,11 +64,22 @@ describe('ProducerBatch', () => {
     const batch = new ProducerBatch('t', 0, 1024, 0, 1024, 1);
     batch.tryAppend(5, null, 'v', undefined, noop);
     batch.close('none', undefined);
-    batch.stamp(1n, 0, 0);
+    batch.stamp(1n, 0, 0, false);
     const first = batch.encoded!.readUInt32BE(17);
-    batch.stamp(1n, 1, 0);
+    batch.stamp(1n, 1, 0, false);
     expect(batch.encoded!.readUInt32BE(17)).not.toBe(first);
     expect(readBatchHeader(batch.encoded!)).toMatchObject({ producerEpoch: 1, lastOffsetDelta: 0, baseTimestamp: 5n });
     expect(() => decodeBatch(batch.encoded!, LIMITS)).not.toThrow();
+  });
+
+  it('stamps the transactional flag into the attributes, under the CRC', () => {
+    const batch = new ProducerBatch('t', 0, 1024, 0, 1024, 1);
+    batch.tryAppend(5, null, 'v', undefined, noop);
+    batch.close('lz4', undefined);
+    batch.stamp(9n, 2, 0, true);
+    expect(readBatchHeader(batch.encoded!)).toMatchObject({ producerId: 9n, producerEpoch: 2, baseSequence: 0 });
+    expect(decodeBatch(batch.encoded!, LIMITS)).toMatchObject({ isTransactional: true, compression: 'lz4' });
+    batch.stamp(9n, 2, 0, false);
+    expect(decodeBatch(batch.encoded!, LIMITS).isTransactional).toBe(false);
   });
 });
