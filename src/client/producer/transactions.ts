@@ -262,7 +262,8 @@ export class TransactionManager {
     if (answer === undefined) throw new ProducerError('the FindCoordinator response named no coordinator');
     if (answer.errorCode === ErrorCode.NONE) return { host: answer.host, port: answer.port };
     // A broker without EndTxn can never complete a transaction: waiting for its coordinator is pointless.
-    const canTransact = commonVersion(versions, ApiKey.EndTxn) !== undefined && commonVersion(versions, ApiKey.AddPartitionsToTxn) !== undefined;
+    const canTransact =
+      commonVersion(versions, ApiKey.EndTxn) !== undefined && commonVersion(versions, ApiKey.AddPartitionsToTxn) !== undefined;
     if (isRetriable(answer.errorCode) && canTransact) throw new RetriableCoordinatorError(answer.errorCode, answer.errorMessage);
     const reason = `${errorName(answer.errorCode) ?? `error code ${answer.errorCode}`}${answer.errorMessage ? `: ${answer.errorMessage}` : ''}`;
     throw new ProducerError(

@@ -1,13 +1,12 @@
 import type { Readable } from 'node:stream';
 import { KtsError, oneLine } from '../../util/errors.js';
-import { parseBootstrapServers, type BrokerAddress } from '../../client/bootstrap.js';
+import type { BrokerAddress } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
-import { clientConfig } from '../../client/config.js';
 import type { ConnectOptions } from '../../client/connect.js';
 import { describeConnectionError } from '../../client/connection-error.js';
-import { loadPartitioner } from '../../client/producer/custom-partitioner.js';
-import { createNativeProducer, type NativeProducer } from '../../client/producer/producer.js';
+import type { NativeProducer } from '../../client/producer/producer.js';
 import type { DeliveryCallback, ProducerRecord } from '../../client/producer/producer-record.js';
+import { openNativeProducer } from '../common/native-producer.js';
 import { LineSplitter } from './line-splitter.js';
 import { InputError, type RecordParser } from './record-input.js';
 import type { ProducerSettings } from './producer-settings.js';
@@ -35,42 +34,29 @@ interface Outcome {
  * record not acknowledged makes this fail.
  */
 export async function produce(job: ProduceJob): Promise<void> {
-  const { settings, connect } = job;
-  const properties = connect.properties ?? new Map<string, string>();
-  const brokers = parseBootstrapServers(connect.bootstrapServer ?? (properties.get('bootstrap.servers') || undefined));
-  const client = clientConfig(properties, { consumedKeys: connect.consumedKeys });
-  const partitioner = settings.partitionerClass ? await loadPartitioner(settings.partitionerClass) : null;
-  const opening = createNativeProducer({
-    bootstrap: brokers,
-    clientId: client.clientId,
-    connectionTimeoutMs: client.connectionTimeout,
-    ...(client.ssl ? { tls: client.ssl } : {}),
-    ...(client.sasl ? { sasl: client.sasl } : {}),
-    acks: settings.acks,
-    idempotence: settings.idempotent,
-    compression: settings.compression,
-    batchSize: settings.batchBytes,
-    lingerMs: settings.lingerMs,
-    bufferMemory: settings.bufferMemory,
-    maxBlockMs: settings.maxBlockMs,
-    maxRequestSize: settings.maxRequestSize,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    deliveryTimeoutMs: settings.deliveryTimeoutMs,
-    retries: settings.retries,
-    retryBackoffMs: settings.retryBackoffMs,
-    maxInFlight: settings.maxInFlight,
-    metadataMaxAgeMs: settings.metadataMaxAgeMs,
-    partitioner,
-    ignoreKeys: settings.ignoreKeys,
-    ...(connect.verbose ? { log: (line: string) => process.stderr.write(`[kts producer] ${line}\n`) } : {}),
-  });
-  let producer: NativeProducer;
-  try {
-    producer = await withTimeout(opening, settings.maxBlockMs);
-  } catch (err) {
-    if (err instanceof BrokerConnectionError) throw new KtsError(describeConnectionError(err, brokers));
-    throw err;
-  }
+  const { settings } = job;
+  const { producer, brokers } = await openNativeProducer(
+    job.connect,
+    {
+      acks: settings.acks,
+      idempotence: settings.idempotent,
+      compression: settings.compression,
+      batchSize: settings.batchBytes,
+      lingerMs: settings.lingerMs,
+      bufferMemory: settings.bufferMemory,
+      maxBlockMs: settings.maxBlockMs,
+      maxRequestSize: settings.maxRequestSize,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      deliveryTimeoutMs: settings.deliveryTimeoutMs,
+      retries: settings.retries,
+      retryBackoffMs: settings.retryBackoffMs,
+      maxInFlight: settings.maxInFlight,
+      metadataMaxAgeMs: settings.metadataMaxAgeMs,
+      ignoreKeys: settings.ignoreKeys,
+      ...(settings.partitionerClass ? { partitionerClass: settings.partitionerClass } : {}),
+    },
+    'kts producer',
+  );
 
   const outcome: Outcome = { acknowledged: 0, failed: 0 };
   const onDelivery: DeliveryCallback = (err) => {
@@ -143,16 +129,4 @@ function notAcknowledged(outcome: Outcome, brokers: readonly BrokerAddress[]): s
   const err = outcome.firstError;
   const why = oneLine(err instanceof BrokerConnectionError ? describeConnectionError(err, brokers) : err).replace(/^Error: /, '');
   return `${outcome.failed} of ${total} messages were not acknowledged: ${why}`;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KtsError(`Error: could not connect within max.block.ms (${ms} ms)`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
