@@ -85,4 +85,22 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: ['kafka-broker-api-versions.sh'],
     load: () => import('./commands/broker-api-versions.js'),
   },
+  {
+    name: 'producer-perf-test',
+    summary: 'Measure producer throughput and latency (Kafka\'s output lines)',
+    kafkaScripts: ['kafka-producer-perf-test.sh'],
+    load: () => import('./commands/producer-perf-test.js'),
+  },
+  {
+    name: 'consumer-perf-test',
+    summary: 'Measure consumer throughput in a group (Kafka\'s CSV lines)',
+    kafkaScripts: ['kafka-consumer-perf-test.sh'],
+    load: () => import('./commands/consumer-perf-test.js'),
+  },
+  {
+    name: 'e2e-latency',
+    summary: 'Measure produce-to-consume latency, one message at a time',
+    kafkaScripts: ['kafka-e2e-latency.sh'],
+    load: () => import('./commands/e2e-latency.js'),
+  },
 ];

@@ -253,10 +253,11 @@ export class TransactionManager {
     const versions = conn.versions!;
     const version = commonVersion(versions, ApiKey.FindCoordinator);
     if (version === undefined) throw new ProducerError('the broker does not support FindCoordinator');
+    const id = this.config.transactionalId;
     const response = await conn.request(ApiKey.FindCoordinator, version, {
-      key: this.config.transactionalId,
+      key: version >= 4 ? '' : id,
       keyType: TRANSACTION_KEY_TYPE,
-      coordinatorKeys: [this.config.transactionalId],
+      coordinatorKeys: version >= 4 ? [id] : [],
     });
     const answer = version >= 4 ? response.coordinators[0] : response;
     if (answer === undefined) throw new ProducerError('the FindCoordinator response named no coordinator');

@@ -1,10 +1,7 @@
 import { KtsError } from '../../util/errors.js';
-import { bootstrapBrokers } from '../../client/bootstrap.js';
-import { BrokerConnectionError } from '../../client/broker-connections.js';
-import { clientConfig } from '../../client/config.js';
-import { describeConnectionError } from '../../client/connection-error.js';
 import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
 import { ConsumerError } from '../../client/consumer/consumer-errors.js';
+import { consumerConnection, openConsumer, type ConsumerConnection } from '../common/native-consumer.js';
 import type { ConsumeJob } from './consume-job.js';
 import { ConsumeSession } from './consume-session.js';
 
@@ -18,14 +15,8 @@ export async function runNative<C extends { close(): void | Promise<void> }>(
   open: (options: FetcherOptions) => Promise<C>,
   work: (consumer: C, session: ConsumeSession) => Promise<unknown>,
 ): Promise<void> {
-  const brokers = bootstrapBrokers(job.connect);
-  let consumer: C;
-  try {
-    consumer = await open(fetcherOptions(job));
-  } catch (err) {
-    if (err instanceof BrokerConnectionError) throw new KtsError(describeConnectionError(err, brokers));
-    throw err;
-  }
+  const options = fetcherOptions(job);
+  const consumer = await openConsumer(options, () => open(options));
   const session = new ConsumeSession(job.request, job.formatter, job.output);
   let failure: unknown;
   try {
@@ -40,20 +31,12 @@ export async function runNative<C extends { close(): void | Promise<void> }>(
   if (failure !== undefined) throw failure;
 }
 
-function fetcherOptions(job: ConsumeJob): FetcherOptions {
-  const { request: req, connect } = job;
-  const client = clientConfig(connect.properties ?? new Map(), { consumedKeys: connect.consumedKeys });
+function fetcherOptions(job: ConsumeJob): FetcherOptions & ConsumerConnection {
+  const { request: req } = job;
   return {
     ...job.fetch,
-    bootstrap: bootstrapBrokers(connect),
-    clientId: client.clientId,
-    connectionTimeoutMs: client.connectionTimeout,
-    requestTimeoutMs: client.requestTimeout,
-    retryBackoffMs: client.retry.initialRetryTime,
-    ...(client.ssl ? { tls: client.ssl } : {}),
-    ...(client.sasl ? { sasl: client.sasl } : {}),
+    ...consumerConnection(job.connect, 'kts consumer'),
     readCommitted: req.readCommitted,
     autoOffsetReset: req.offsetReset,
-    ...(connect.verbose ? { log: (line: string) => process.stderr.write(`[kts consumer] ${line}\n`) } : {}),
   };
 }

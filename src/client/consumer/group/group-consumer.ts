@@ -30,6 +30,13 @@ export interface GroupConsumerOptions extends FetcherOptions {
 /** Called after each rebalance with the partitions the member now reads and where each starts. */
 export type AssignmentListener = (positions: readonly PartitionOffset[]) => void;
 
+/**
+ * Called when the member gives up its partitions, as the Java consumer calls onPartitionsRevoked
+ * under eager rebalancing: before every rejoin of a valid generation (even with nothing owned),
+ * and, when it owned something, on close, on a lost generation and on a poll timeout.
+ */
+export type RevocationListener = (partitions: readonly TopicPartition[]) => void;
+
 type MemberState = 'unjoined' | 'joining' | 'stable';
 
 /** How often a leader looks again for subscribed topics the cluster does not have yet. */
@@ -78,6 +85,7 @@ export class GroupConsumer {
   private fail!: (err: Error) => void;
   private subscription: Subscription = { topics: [] };
   private listener: AssignmentListener | undefined;
+  private revoked: RevocationListener | undefined;
   private loop: Promise<void> | undefined;
 
   /** Reaches the bootstrap servers (else a BrokerConnectionError); `subscribe` then joins the group. */
@@ -137,10 +145,11 @@ export class GroupConsumer {
   }
 
   /** Joins the group subscribed to `subscription`, and keeps the membership up until `close`. */
-  subscribe(subscription: Subscription, listener?: AssignmentListener): void {
+  subscribe(subscription: Subscription, listener?: AssignmentListener, revoked?: RevocationListener): void {
     if (this.loop !== undefined) throw new Error('already subscribed');
     this.subscription = subscription;
     this.listener = listener;
+    this.revoked = revoked;
     this.loop = this.run().catch((err: Error) => this.fail(err));
   }
 
@@ -188,6 +197,20 @@ export class GroupConsumer {
   }
 
   /**
+   * Commits the positions of the owned partitions (those of `partitions`, when given) that moved
+   * since their last commit; resolves to the error when they could not be committed, else null.
+   */
+  async commitSync(partitions?: readonly TopicPartition[]): Promise<Error | null> {
+    const wanted = partitions === undefined ? undefined : new Set(partitions.map((p) => `${p.topic}\0${p.partition}`));
+    const positions = this.offsets.owned().filter((p) => wanted === undefined || wanted.has(`${p.topic}\0${p.partition}`));
+    try {
+      return await this.offsets.commitSync(positions, 'on request');
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  /**
    * Leaves: commits what was consumed (enable.auto.commit) and sends LeaveGroup (dynamic members:
    * a static one keeps its place for session.timeout.ms, KIP-345), within request.timeout.ms.
    */
@@ -200,6 +223,7 @@ export class GroupConsumer {
     clearTimeout(this.metadataTimer);
     this.heartbeat.stop();
     const positions = this.giveUpPartitions();
+    if (positions.length > 0) this.revoked?.(positions.map(partitionOf));
     // A JoinGroup in flight holds the coordinator connection, possibly for minutes.
     if (joining) this.link.markUnknown('the consumer is closing');
     this.wakeLoop();
@@ -267,6 +291,7 @@ export class GroupConsumer {
     this.offsets.stopAutoCommit();
     clearTimeout(this.metadataTimer);
     const positions = this.giveUpPartitions();
+    if (this.state === 'stable') this.revoked?.(positions.map(partitionOf));
     if (this.state === 'stable' && this.config.autoCommit) await this.offsets.commitSync(positions, 'before rebalancing');
     this.state = 'joining';
     const reason = this.rejoinReason ?? 'rejoining';
@@ -346,7 +371,8 @@ export class GroupConsumer {
   private resetGeneration(newMember: boolean, reason: string): void {
     this.heartbeat.stop();
     this.offsets.stopAutoCommit();
-    this.giveUpPartitions();
+    const lost = this.giveUpPartitions();
+    if (lost.length > 0) this.revoked?.(lost.map(partitionOf));
     this.member.generationId = -1;
     if (newMember) this.member.memberId = '';
     this.state = 'unjoined';
@@ -405,7 +431,8 @@ export class GroupConsumer {
     this.log(`no poll for longer than max.poll.interval.ms (${this.config.maxPollIntervalMs} ms): leaving the group until polled again`);
     this.heartbeat.stop();
     this.offsets.stopAutoCommit();
-    this.giveUpPartitions();
+    const lost = this.giveUpPartitions();
+    if (lost.length > 0) this.revoked?.(lost.map(partitionOf));
     this.pollTimedOut = true;
     const leaving = { ...this.member };
     this.member.generationId = -1;
@@ -488,6 +515,10 @@ export class GroupConsumer {
   private log(line: string): void {
     this.fetcherConfig.log?.(line);
   }
+}
+
+function partitionOf({ topic, partition }: TopicPartition): TopicPartition {
+  return { topic, partition };
 }
 
 function readAssignment(bytes: Buffer): TopicPartition[] {

@@ -61,6 +61,11 @@ export class OffsetCommitter {
     return this.positions.get(key(topic, partition));
   }
 
+  /** The positions of every tracked partition (still tracked). */
+  owned(): CommitPosition[] {
+    return [...this.positions.values()];
+  }
+
   /** Stops tracking every partition; returns their positions. */
   release(): CommitPosition[] {
     const all = [...this.positions.values()];
@@ -68,18 +73,21 @@ export class OffsetCommitter {
     return all;
   }
 
-  /** Commits the positions that moved since their last commit. Throws only errors that end the member. */
-  async commitSync(positions: readonly CommitPosition[], when: string): Promise<void> {
+  /**
+   * Commits the positions that moved since their last commit; resolves to the error it gave up on,
+   * or null once committed. Throws only errors that end the member.
+   */
+  async commitSync(positions: readonly CommitPosition[], when: string): Promise<GroupError | null> {
     const moved = this.moved(positions);
-    if (moved.length === 0) return;
+    if (moved.length === 0) return null;
     const deadline = Date.now() + this.config.requestTimeoutMs;
     const backoff = new RetryBackoff(this.config.retryBackoffMs, this.config.retryBackoffMaxMs);
     for (;;) {
       const error = await this.commit(moved);
-      if (error === null) return;
+      if (error === null) return null;
       this.config.log(`committing offsets ${when} failed: ${error.message}`);
       if (FATAL_COMMIT_ERRORS.has(error.code!)) throw error;
-      if ((error.action !== 'find-coordinator' && error.action !== 'retry') || Date.now() >= deadline) return;
+      if ((error.action !== 'find-coordinator' && error.action !== 'retry') || Date.now() >= deadline) return error;
       if (error.action === 'find-coordinator') this.link.markUnknown(error.message);
       await sleep(backoff.next(), undefined, { ref: false });
     }
