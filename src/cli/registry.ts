@@ -103,4 +103,16 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: ['kafka-e2e-latency.sh'],
     load: () => import('./commands/e2e-latency.js'),
   },
+  {
+    name: 'verifiable-producer',
+    summary: 'Produce increasing integers, printing a JSON event per outcome',
+    kafkaScripts: ['kafka-verifiable-producer.sh'],
+    load: () => import('./commands/verifiable-producer.js'),
+  },
+  {
+    name: 'verifiable-consumer',
+    summary: 'Consume in a group, printing JSON events (rebalances, records, commits)',
+    kafkaScripts: ['kafka-verifiable-consumer.sh'],
+    load: () => import('./commands/verifiable-consumer.js'),
+  },
 ];

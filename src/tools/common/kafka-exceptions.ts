@@ -24,3 +24,34 @@ export function kafkaExceptionText(code: number): string {
   const known = EXCEPTIONS.get(code);
   return known ? `org.apache.kafka.common.errors.${known[0]}: ${known[1]}` : (errorName(code) ?? `error code ${code}`);
 }
+
+/** Error names whose Java exception is not the name in camel case plus `Exception` (Kafka's Errors enum). */
+const EXCEPTION_CLASSES: ReadonlyMap<string, string> = new Map([
+  ['MESSAGE_TOO_LARGE', 'RecordTooLargeException'],
+  ['RECORD_LIST_TOO_LARGE', 'RecordBatchTooLargeException'],
+  ['CORRUPT_MESSAGE', 'CorruptRecordException'],
+  ['REQUEST_TIMED_OUT', 'TimeoutException'],
+  ['NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'NotEnoughReplicasAfterAppendException'],
+  ['UNKNOWN_SERVER_ERROR', 'UnknownServerException'],
+  ['INVALID_REQUIRED_ACKS', 'InvalidRequiredAcksException'],
+  ['OUT_OF_ORDER_SEQUENCE_NUMBER', 'OutOfOrderSequenceException'],
+]);
+
+/**
+ * The class of the Java exception a client raises for `code` (`org.apache.kafka.common.errors.X`),
+ * `TimeoutException` for a timeout, Kafka's base `KafkaException` for anything else.
+ */
+export function javaExceptionClass(code: number | null, timeout = false): string {
+  if (timeout) return 'org.apache.kafka.common.errors.TimeoutException';
+  const name = code === null ? undefined : errorName(code);
+  if (name === undefined) return 'org.apache.kafka.common.KafkaException';
+  const known = EXCEPTION_CLASSES.get(name);
+  if (known !== undefined) return `org.apache.kafka.common.errors.${known}`;
+  const stem = name.replace(/_(EXCEPTION|ERROR)$/, '').replace(/_FAILED$/, '');
+  const camel = stem
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  return `org.apache.kafka.common.errors.${camel}Exception`;
+}

@@ -197,16 +197,17 @@ export class GroupConsumer {
   }
 
   /**
-   * Commits the positions of the owned partitions (those of `partitions`, when given) that moved
-   * since their last commit; resolves to the error when they could not be committed, else null.
+   * Commits the positions of the owned partitions (those of `partitions`, when given): the offsets
+   * asked for, and the error when they could not be committed (null once they were).
    */
-  async commitSync(partitions?: readonly TopicPartition[]): Promise<Error | null> {
+  async commitSync(partitions?: readonly TopicPartition[]): Promise<{ offsets: PartitionOffset[]; error: Error | null }> {
     const wanted = partitions === undefined ? undefined : new Set(partitions.map((p) => `${p.topic}\0${p.partition}`));
     const positions = this.offsets.owned().filter((p) => wanted === undefined || wanted.has(`${p.topic}\0${p.partition}`));
+    const offsets = positions.map(({ topic, partition, offset }) => ({ topic, partition, offset }));
     try {
-      return await this.offsets.commitSync(positions, 'on request');
+      return { offsets, error: await this.offsets.commitSync(positions, 'on request') };
     } catch (err) {
-      return err as Error;
+      return { offsets, error: err as Error };
     }
   }
 
