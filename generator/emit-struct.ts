@@ -3,7 +3,16 @@ import { defaultValue, isNullableType, type ElementType, type FieldSpec, type Fi
 import type { VersionRange } from './versions.js';
 
 /** Names the generated code takes from the hand-written primitives; the file emitter imports them. */
-export type Helper = 'Reader' | 'Writer' | 'ZERO_UUID' | 'unsupportedField' | 'nonNull' | `read${string}` | `write${string}`;
+export type Helper =
+  | 'Reader'
+  | 'Writer'
+  | 'ZERO_UUID'
+  | 'unsupportedField'
+  | 'nonNull'
+  | 'JsonObject'
+  | 'JsonValue'
+  | `read${string}`
+  | `write${string}`;
 
 /** Emits the interface, default factory, encoder and decoder of one struct. */
 export class StructEmitter {
@@ -18,12 +27,60 @@ export class StructEmitter {
     return this.struct.context ?? { lo: 0, hi: -1 };
   }
 
-  /** `withDefaultCheck`: also emit `isDefaultX`, for structs that must be compared with their default. */
-  emit(withDefaultCheck: boolean): string {
+  /**
+   * `withDefaultCheck`: also emit `isDefaultX`, for structs that must be compared with their
+   * default; `withJson`: also `xToJson`, Kafka's JsonConverter.write (for records tools print).
+   */
+  emit(withDefaultCheck: boolean, withJson = false): string {
     const parts = [this.interface(), this.factory()];
     if (withDefaultCheck) parts.push(this.defaultCheck());
     parts.push(this.encoder(), this.decoder());
+    if (withJson) parts.push(this.toJson());
     return parts.join('\n\n');
+  }
+
+  /**
+   * Kafka's generated JsonConverter.write: every field the version has, under its camelCase name;
+   * tagged fields only when not default. int64 stays bigint, bytes become base64 text.
+   */
+  private toJson(): string {
+    const lines = [`const o: ${this.use('JsonObject')} = {};`];
+    for (const f of this.struct.fields) {
+      const present = versionCondition(f.versions, this.context);
+      // A tagged field written only when not its null default needs no null check of its own.
+      const nullable = isNullableType(f) && !(f.tag !== undefined && defaultValue(f) === null);
+      const value = this.jsonValue(f.type, `m.${f.prop}`, nullable);
+      const set = f.tag !== undefined ? [`if (${this.nonDefault(f, `m.${f.prop}`)}) o.${f.prop} = ${value};`] : [`o.${f.prop} = ${value};`];
+      lines.push(
+        ...ifElse(
+          present,
+          () => set,
+          () => [],
+        ),
+      );
+    }
+    lines.push('return o;');
+    const { typeName } = this.struct;
+    const name = typeName.charAt(0).toLowerCase() + typeName.slice(1);
+    return fn(`export function ${name}ToJson`, [`m: ${typeName}`, 'v: number'], this.use('JsonObject'), lines);
+  }
+
+  private jsonValue(t: FieldType, access: string, nullable: boolean): string {
+    const orNull = (expr: string) => (nullable ? `${access} === null ? null : ${expr}` : expr);
+    if (t.kind === 'struct') return orNull(`${lowerFirst(t.struct.typeName)}ToJson(${access}, v)`);
+    if (t.kind === 'array') {
+      const element = t.element;
+      const each =
+        element.kind === 'struct'
+          ? `(e) => ${lowerFirst(element.struct.typeName)}ToJson(e, v)`
+          : element.name === 'bytes'
+            ? `(e: Buffer): ${this.use('JsonValue')} => e.toString('base64')`
+            : undefined;
+      return orNull(each === undefined ? `[...${access}]` : `${access}.map(${each})`);
+    }
+    if (t.name === 'bytes') return orNull(`${access}.toString('base64')`);
+    if (t.name === 'records') return orNull(`${access}.length`);
+    return access;
   }
 
   /** Field-by-field comparison with the default, without building a default instance. */
@@ -274,6 +331,10 @@ export class StructEmitter {
     }
     return `r.${primitiveMethod(t.name, compact, nullable)}()`;
   }
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 function elementTsType(t: ElementType): string {

@@ -24,7 +24,7 @@ function generateFrom(schemas: RawSchemas): Map<string, string> {
     } else if (msg.type === 'header') {
       headers.push(msg);
     } else {
-      out.set(`data/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [`${msg.name}.json`], '../../primitives'));
+      out.set(`data/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [`${msg.name}.json`], '../../primitives', undefined, true));
     }
   }
 
@@ -51,7 +51,7 @@ function generateFrom(schemas: RawSchemas): Map<string, string> {
 
   for (const dir of RECORD_DIRS) {
     for (const msg of schemas[dir].map(buildMessage)) {
-      out.set(`${dir}/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [`${msg.name}.json`], '../../primitives'));
+      out.set(`${dir}/${fileName(msg.name)}.ts`, emitMessagesFile([msg], [`${msg.name}.json`], '../../primitives', undefined, true));
     }
   }
   out.set(SCHEMA_MODEL_FILE, emitSchemaModel(schemas));

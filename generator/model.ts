@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMessage, readSchemaJson, type MessageSpec, type RawMessage } from './schema.js';
 
-/** Record schemas written to the broker's internal topics, each generated into its own folder. */
+/**
+ * Record schemas written to the broker's internal topics, each generated into its own folder. These,
+ * and the data schemas, also get JSON converters (tools print them, as kafka-dump-log does).
+ */
 export const RECORD_DIRS = ['group-coordinator', 'transaction-coordinator'] as const;
 /** The folders of Kafka's schemas the generator reads. */
 export const SCHEMA_DIRS = ['messages', ...RECORD_DIRS] as const;

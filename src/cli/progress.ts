@@ -22,7 +22,9 @@ export function progressBar(total: number, unit: string, stream: NodeJS.WriteStr
   const draw = (done: number) => {
     const ratio = Math.min(1, done / total);
     const filled = Math.round(ratio * WIDTH);
-    stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} ${unit}\x1b[K`);
+    stream.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} ${unit}\x1b[K`,
+    );
     drawn = true;
   };
   return {

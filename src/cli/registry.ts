@@ -87,13 +87,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'producer-perf-test',
-    summary: 'Measure producer throughput and latency (Kafka\'s output lines)',
+    summary: "Measure producer throughput and latency (Kafka's output lines)",
     kafkaScripts: ['kafka-producer-perf-test.sh'],
     load: () => import('./commands/producer-perf-test.js'),
   },
   {
     name: 'consumer-perf-test',
-    summary: 'Measure consumer throughput in a group (Kafka\'s CSV lines)',
+    summary: "Measure consumer throughput in a group (Kafka's CSV lines)",
     kafkaScripts: ['kafka-consumer-perf-test.sh'],
     load: () => import('./commands/consumer-perf-test.js'),
   },

@@ -48,7 +48,11 @@ export function configure(cmd: Command): void {
     .option('--producer-props <prop=value...>', 'producer properties (bootstrap.servers, acks, linger.ms ...); win over --producer.config')
     .option('--producer.config <file>', 'producer properties file')
     .option('--print-metrics', 'print producer metrics at the end')
-    .option('--transactional-id <id>', 'the transactional.id when --transaction-duration-ms > 0', 'performance-producer-default-transactional-id')
+    .option(
+      '--transactional-id <id>',
+      'the transactional.id when --transaction-duration-ms > 0',
+      'performance-producer-default-transactional-id',
+    )
     .option('--transaction-duration-ms <ms>', 'commit a transaction every this many ms; 0: no transactions', '0');
   addBootstrapOption(cmd);
   addOutputOption(cmd);
@@ -115,7 +119,10 @@ function payloadSource(flags: Flags, print: (line: string) => void): PayloadSour
     return { kind: 'random', size };
   }
   if (flags.payloadFile !== undefined) {
-    return { kind: 'file', payloads: readPayloadFile(flags.payloadFile, flags.payloadDelimiter, flags.output === 'json' ? () => {} : print) };
+    return {
+      kind: 'file',
+      payloads: readPayloadFile(flags.payloadFile, flags.payloadDelimiter, flags.output === 'json' ? () => {} : print),
+    };
   }
   return { kind: 'monotonic' };
 }

@@ -44,7 +44,11 @@ export function configure(cmd: Command): void {
     .option('--session-timeout <ms>', "the consumer's session timeout", '30000')
     .option('--verbose', 'print a record_data event for each consumed record')
     .option('--enable-autocommit', 'commit offsets automatically instead of after each batch')
-    .addOption(new Option('--reset-policy <policy>', 'where to start without a committed offset').choices(['earliest', 'latest', 'none']).default('earliest'))
+    .addOption(
+      new Option('--reset-policy <policy>', 'where to start without a committed offset')
+        .choices(['earliest', 'latest', 'none'])
+        .default('earliest'),
+    )
     .option('--assignment-strategy <class>', 'partition assignment strategy', 'org.apache.kafka.clients.consumer.RangeAssignor')
     .option('--consumer.config <file>', 'consumer properties file (the options above win)');
   cmd.addHelpText('after', EXAMPLES).action(run);

@@ -62,12 +62,21 @@ interface Entry {
   timestamp: bigint;
   key: Buffer | null;
   value: Buffer | null;
+  /** The stored CRC-32, and whether the message's bytes match it. */
+  crc: number;
+  crcValid: boolean;
 }
 
-function parseEntry(entry: Buffer): Entry {
+/** One stored magic 0/1 message as a tool shows it (kafka-dump-log): a CRC mismatch is reported, not thrown. */
+export interface LegacyEntry extends Entry {
+  timestampType: TimestampType;
+  compression: CompressionName;
+}
+
+function readEntry(entry: Buffer): Entry {
   const magic = entry[BATCH.MAGIC]!;
   if (magic !== 0 && magic !== 1) throw new RecordsError(ErrorCode.INVALID_RECORD, `expected a magic 0 or 1 message, found magic ${magic}`);
-  if (crc32(entry.subarray(BATCH.MAGIC)) !== entry.readUInt32BE(CRC_AT)) throw corrupt('message CRC mismatch');
+  const crc = entry.readUInt32BE(CRC_AT);
   const r = new Reader(entry, ATTRIBUTES_AT);
   return readingRecords('malformed message', () => {
     const attributes = r.int8() & 0xff;
@@ -75,22 +84,37 @@ function parseEntry(entry: Buffer): Entry {
     const key = r.nullableBytes();
     const value = r.nullableBytes();
     if (r.remaining !== 0) throw corrupt('message size does not match its fields');
-    return { offset: entry.readBigInt64BE(0), magic, attributes, timestamp, key, value };
+    return {
+      offset: entry.readBigInt64BE(0),
+      magic,
+      attributes,
+      timestamp,
+      key,
+      value,
+      crc,
+      crcValid: crc32(entry.subarray(BATCH.MAGIC)) === crc,
+    };
   });
+}
+
+function parseEntry(entry: Buffer): Entry {
+  const e = readEntry(entry);
+  if (!e.crcValid) throw corrupt('message CRC mismatch');
+  return e;
 }
 
 function timestampTypeOf(e: Entry): TimestampType {
   return e.magic === 1 && e.attributes & TIMESTAMP_TYPE_BIT ? 'LogAppendTime' : 'CreateTime';
 }
 
-function decodeEntry(entry: Buffer, options: DecodeOptions, out: LegacyMessage[]): void {
-  const wrapper = parseEntry(entry);
+/**
+ * The messages of a stored entry: the entry itself, or those inside a compressed wrapper with
+ * absolute offsets and, under LogAppendTime, the wrapper's timestamp.
+ */
+function entryMessages(wrapper: Entry, options: DecodeOptions, read: (inner: Buffer) => Entry): LegacyEntry[] {
   const codec = compressionName(wrapper.attributes & 0x07);
   const timestampType = timestampTypeOf(wrapper);
-  if (codec === 'none') {
-    out.push({ ...wrapper, timestampType, compression: codec });
-    return;
-  }
+  if (codec === 'none') return [{ ...wrapper, timestampType, compression: codec }];
   if (codec === 'zstd') throw new RecordsError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs magic 2');
   if (wrapper.value === null) throw corrupt('compressed message without a value');
   const inner = decompress(codec, wrapper.value, options.maxDecompressedBytes);
@@ -98,7 +122,7 @@ function decodeEntry(entry: Buffer, options: DecodeOptions, out: LegacyMessage[]
   for (let pos = 0; pos < inner.length; ) {
     const size = batchSizeAt(inner, pos);
     if (size < 0) throw corrupt('truncated message inside a compressed message');
-    const e = parseEntry(inner.subarray(pos, pos + size));
+    const e = read(inner.subarray(pos, pos + size));
     if (e.magic !== wrapper.magic) throw corrupt('inner message magic differs from its wrapper');
     if (e.attributes & 0x07) throw corrupt('nested compressed message');
     entries.push(e);
@@ -108,17 +132,39 @@ function decodeEntry(entry: Buffer, options: DecodeOptions, out: LegacyMessage[]
   // too small for that (0 from some old producers) leaves the inner offsets as they are.
   const last = entries[entries.length - 1];
   const shift = wrapper.magic === 1 && last ? wrapper.offset - last.offset : -1n;
-  for (const e of entries) {
+  return entries.map((e) => ({
+    ...e,
+    offset: shift >= 0n ? shift + e.offset : e.offset,
+    timestampType,
+    timestamp: timestampType === 'LogAppendTime' ? wrapper.timestamp : e.timestamp,
+    compression: codec,
+  }));
+}
+
+function decodeEntry(entry: Buffer, options: DecodeOptions, out: LegacyMessage[]): void {
+  for (const m of entryMessages(parseEntry(entry), options, parseEntry)) {
     out.push({
-      offset: shift >= 0n ? shift + e.offset : e.offset,
-      magic: e.magic,
-      timestampType,
-      timestamp: timestampType === 'LogAppendTime' ? wrapper.timestamp : e.timestamp,
-      key: e.key,
-      value: e.value,
-      compression: codec,
+      offset: m.offset,
+      magic: m.magic,
+      timestampType: m.timestampType,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+      compression: m.compression,
     });
   }
+}
+
+/**
+ * One stored entry (a message, or a compressed wrapper) and its messages, CRCs reported rather
+ * than enforced: what kafka-dump-log prints for magic 0/1 segments.
+ */
+export function inspectLegacyEntry(entry: Buffer, options: DecodeOptions): { wrapper: LegacyEntry; messages: LegacyEntry[] } {
+  const wrapper = readEntry(entry);
+  return {
+    wrapper: { ...wrapper, timestampType: timestampTypeOf(wrapper), compression: compressionName(wrapper.attributes & 0x07) },
+    messages: entryMessages(wrapper, options, readEntry),
+  };
 }
 
 /** A message to encode; offsets are absolute. */

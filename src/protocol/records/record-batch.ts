@@ -106,6 +106,8 @@ function corrupt(message: string): RecordsError {
 export interface DecodeOptions {
   /** Upper bound on a compressed batch's decompressed records, against decompression bombs. */
   maxDecompressedBytes: number;
+  /** false: read the records of a batch whose CRC does not match (a tool showing damaged data). */
+  verifyCrc?: boolean;
 }
 
 /**
@@ -119,7 +121,7 @@ export function decodeBatch(batch: Buffer, options: DecodeOptions): DecodedBatch
     throw new RecordsError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `expected a magic 2 batch, found magic ${header.magic}`);
   }
   if (header.batchLength + BATCH.LOG_OVERHEAD !== batch.length) throw corrupt('batch length does not match its bytes');
-  if (computeBatchCrc(batch, 0, batch.length) !== header.crc) throw corrupt('batch CRC mismatch');
+  if (options.verifyCrc !== false && computeBatchCrc(batch, 0, batch.length) !== header.crc) throw corrupt('batch CRC mismatch');
   if (header.recordsCount < 0) throw corrupt(`negative record count ${header.recordsCount}`);
 
   const attributes = header.attributes;

@@ -56,7 +56,11 @@ const FIELDS = ', rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
  */
 export async function consumerPerf(job: ConsumerPerfJob): Promise<ConsumerPerfSummary> {
   if (!job.hideHeader) {
-    job.print(job.showDetailedStats ? `time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${FIELDS}` : `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${FIELDS}`);
+    job.print(
+      job.showDetailedStats
+        ? `time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${FIELDS}`
+        : `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${FIELDS}`,
+    );
   }
   const connection = consumerConnection(job.connect, 'kts consumer-perf-test');
   const startMs = Date.now();

@@ -101,7 +101,9 @@ export async function producerPerf(job: ProducerPerfJob): Promise<ProducerPerfRe
     await closeQuietly(producer);
   }
   if (failed > 0) {
-    throw new KtsError(`Error: ${failed} of ${job.numRecords} records were not acknowledged: ${oneLine(firstError).replace(/^Error: /, '')}`);
+    throw new KtsError(
+      `Error: ${failed} of ${job.numRecords} records were not acknowledged: ${oneLine(firstError).replace(/^Error: /, '')}`,
+    );
   }
   return result;
 }

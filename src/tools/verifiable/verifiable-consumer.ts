@@ -62,7 +62,8 @@ export async function verifiableConsumer(job: VerifiableConsumerJob): Promise<vo
       consumer.read(fetched, (record) => {
         if (finished()) return false;
         const offset = Number(record.offset);
-        if (summary === undefined) summary = { topic: record.topic, partition: record.partition, count: 0, minOffset: offset, maxOffset: offset };
+        if (summary === undefined)
+          summary = { topic: record.topic, partition: record.partition, count: 0, minOffset: offset, maxOffset: offset };
         summary.count++;
         summary.maxOffset = offset;
         consumed++;

@@ -71,7 +71,13 @@ export async function verifiableProducer(job: VerifiableProducerJob): Promise<vo
         } else {
           const timeout = err instanceof ProducerTimeoutError;
           const code = err instanceof ProducerError ? err.code : null;
-          event('producer_send_error', { key, value, topic: job.topic, exception: `class ${javaExceptionClass(code, timeout)}`, message: err.message });
+          event('producer_send_error', {
+            key,
+            value,
+            topic: job.topic,
+            exception: `class ${javaExceptionClass(code, timeout)}`,
+            message: err.message,
+          });
         }
       });
       if (throttler.shouldThrottle(i, sendStartMs)) await throttler.throttle();
