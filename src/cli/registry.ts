@@ -115,4 +115,10 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: ['kafka-verifiable-consumer.sh'],
     load: () => import('./commands/verifiable-consumer.js'),
   },
+  {
+    name: 'dump-log',
+    summary: 'Print the batches, records and index entries of log segment files',
+    kafkaScripts: ['kafka-dump-log.sh'],
+    load: () => import('./commands/dump-log.js'),
+  },
 ];

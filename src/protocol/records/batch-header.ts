@@ -81,6 +81,11 @@ export function incrementSequence(sequence: number, increment: number): number {
   return sequence > INT32_MAX - increment ? increment - (INT32_MAX - sequence) - 1 : sequence + increment;
 }
 
+/** DefaultRecordBatch.decrementSequence: the inverse of incrementSequence, wrapping below 0 to Int32.MAX_VALUE. */
+export function decrementSequence(sequence: number, decrement: number): number {
+  return sequence < decrement ? INT32_MAX - (decrement - sequence) + 1 : sequence - decrement;
+}
+
 /** DefaultRecordBatch.lastSequence: the sequence of a batch's last record, NO_SEQUENCE without idempotence. */
 export function lastSequence({ baseSequence, lastOffsetDelta }: Pick<BatchHeader, 'baseSequence' | 'lastOffsetDelta'>): number {
   return baseSequence === NO_SEQUENCE ? NO_SEQUENCE : incrementSequence(baseSequence, lastOffsetDelta);
