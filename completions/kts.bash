@@ -5,7 +5,7 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups delete-records get-offsets server-start server-stop topics zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
@@ -15,9 +15,15 @@ _kts() {
     console-consumer:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-producer:--input-format) COMPREPLY=($(compgen -W "line json" -- "$cur")); return ;;
     consumer-groups:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    consumer-perf-test:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     delete-records:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    e2e-latency:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    features:--output) COMPREPLY=($(compgen -W "text json table" -- "$cur")); return ;;
     get-offsets:--output) COMPREPLY=($(compgen -W "text json table" -- "$cur")); return ;;
+    producer-perf-test:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     topics:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    verifiable-consumer:--reset-policy) COMPREPLY=($(compgen -W "earliest latest none" -- "$cur")); return ;;
+    verifiable-producer:--acks) COMPREPLY=($(compgen -W "0 1 -1" -- "$cur")); return ;;
   esac
   case "$cmd" in
     broker-api-versions) opts="--bootstrap-server --command-config -o --output -h --help" ;;
@@ -26,11 +32,19 @@ _kts() {
     console-consumer) opts="--bootstrap-server --topic --include --whitelist --partition --offset --from-beginning --group --max-messages --timeout-ms --exit-at-end --isolation-level --skip-message-on-error --property --formatter-property --formatter-config --format --consumer-property --consumer.config -o --output --verbose -h --help" ;;
     console-producer) opts="--topic --bootstrap-server --broker-list --partition --file --input-format --property --reader-property --reader-config --request-required-acks --compression-codec --sync --batch-size --max-partition-memory-bytes --timeout --message-send-max-retries --retry-backoff-ms --request-timeout-ms --max-block-ms --metadata-expiry-ms --max-memory-bytes --producer-property --producer.config --verbose -h --help" ;;
     consumer-groups) opts="--bootstrap-server --command-config --list --describe --delete --reset-offsets --delete-offsets --group --all-groups --topic --all-topics --offsets --members --state --verbose --timeout --dry-run --execute --export --to-earliest --to-latest --to-current --to-offset --shift-by --to-datetime --by-duration --from-file --watch --time-lag -o --output -h --help" ;;
+    consumer-perf-test) opts="--bootstrap-server --broker-list --topic --messages --group --fetch-size --from-latest --socket-buffer-size --threads --num-fetch-threads --consumer.config --print-metrics --show-detailed-stats --timeout --reporting-interval --date-format --hide-header -o --output --verbose -h --help" ;;
     delete-records) opts="--bootstrap-server --command-config --offset-json-file -o --output -h --help" ;;
+    dump-log) opts="--files --print-data-log --verify-index-only --index-sanity-check --max-message-size --max-bytes --deep-iteration --value-decoder-class --key-decoder-class --offsets-decoder --transaction-log-decoder --cluster-metadata-decoder --remote-log-metadata-decoder --skip-record-metadata -h --help" ;;
+    e2e-latency) opts="-o --output --verbose -h --help" ;;
+    features) opts="--bootstrap-server --bootstrap-controller --command-config --describe -o --output -h --help" ;;
     get-offsets) opts="--bootstrap-server --command-config --topic --partitions --topic-partitions --time --exclude-internal-topics -o --output --verbose -h --help" ;;
+    producer-perf-test) opts="--topic --num-records --record-size --payload-file --payload-monotonic --payload-delimiter --throughput --producer-props --producer.config --print-metrics --transactional-id --transaction-duration-ms --bootstrap-server -o --output --verbose -h --help" ;;
     server-start) opts="--override --daemon -h --help" ;;
     server-stop) opts="--pid -h --help" ;;
+    streams-application-reset) opts="--application-id --bootstrap-server --bootstrap-servers --input-topics --intermediate-topics --internal-topics --to-offset --to-datetime --by-duration --to-earliest --to-latest --from-file --shift-by --config-file --force --dry-run --execute -h --help" ;;
     topics) opts="--bootstrap-server --command-config --create --list --describe --alter --delete --topic --topic-id --partitions --replication-factor --replica-assignment --config --if-exists --if-not-exists --exclude-internal --under-replicated-partitions --unavailable-partitions --under-min-isr-partitions --at-min-isr-partitions --topics-with-overrides --partition-size-limit-per-response -o --output -h --help" ;;
+    verifiable-consumer) opts="--topic --bootstrap-server --broker-list --group-protocol --group-remote-assignor --group-id --group-instance-id --max-messages --session-timeout --verbose --enable-autocommit --reset-policy --assignment-strategy --consumer.config -h --help" ;;
+    verifiable-producer) opts="--topic --bootstrap-server --broker-list --max-messages --throughput --acks --producer.config --message-create-time --value-prefix --repeating-keys -h --help" ;;
     zookeeper-start) opts="--daemon -h --help" ;;
     zookeeper-stop) opts="-h --help" ;;
     *) opts="" ;;

@@ -121,4 +121,16 @@ export const COMMANDS: CommandSpec[] = [
     kafkaScripts: ['kafka-dump-log.sh'],
     load: () => import('./commands/dump-log.js'),
   },
+  {
+    name: 'streams-application-reset',
+    summary: "Reset a Kafka Streams application's offsets and delete its internal topics",
+    kafkaScripts: ['kafka-streams-application-reset.sh'],
+    load: () => import('./commands/streams-application-reset.js'),
+  },
+  {
+    name: 'features',
+    summary: 'Describe the feature flags brokers support and the cluster finalized',
+    kafkaScripts: ['kafka-features.sh'],
+    load: () => import('./commands/features.js'),
+  },
 ];

@@ -45,6 +45,11 @@ export class VersionedCluster {
     return conn;
   }
 
+  /** How this cluster's connections are opened (for requests a tool sends to other brokers itself). */
+  get connectionOptions(): VersionedConnectionOptions {
+    return this.options;
+  }
+
   /** request.timeout.ms: what one request may take, and what a tool may spend retrying one. */
   get requestTimeoutMs(): number {
     return this.options.requestTimeoutMs;

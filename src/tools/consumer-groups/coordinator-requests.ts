@@ -21,6 +21,8 @@ export interface DescribedGroup {
 /** FindCoordinator keeps a group id in `key` up to v3; v4 batches keys in another field. */
 const FIND_COORDINATOR_MAX_VERSION = 3;
 const COORDINATOR_RETRIES = 10;
+/** OffsetFetch v8 batches groups in another field. */
+const LAST_SINGLE_GROUP_OFFSET_FETCH_VERSION = 7;
 const RETRY_BACKOFF_MS = 200;
 const RETRIABLE_COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
@@ -105,6 +107,45 @@ export class CoordinatorRequests {
       return r.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => p.errorCode));
     });
     if (errors.length > 0) throw new KtsError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(errors[0]!)}`);
+  }
+
+  /** OffsetFetch in its one-group form (v7 at most): the committed offsets of `partitions` by partitionKey, where there are any. */
+  async committed(group: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    return this.onCoordinator(group, async (c) => {
+      const r = await c.request(
+        ApiKey.OffsetFetch,
+        {
+          groupId: group,
+          topics: byTopic(partitions).map(([name, ps]) => ({ name, partitionIndexes: ps.map((p) => p.partition) })),
+          groups: [],
+          requireStable: false,
+        },
+        LAST_SINGLE_GROUP_OFFSET_FETCH_VERSION,
+      );
+      if (r.errorCode !== ErrorCode.NONE)
+        throw new KtsError(`Error: could not read the offsets of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
+      const offsets = new Map<string, number>();
+      for (const t of r.topics)
+        for (const p of t.partitions)
+          if (p.errorCode === ErrorCode.NONE && p.committedOffset >= 0n)
+            offsets.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), Number(p.committedOffset));
+      return offsets;
+    });
+  }
+
+  /** Admin.removeMembersFromConsumerGroup: one LeaveGroup (v3+) naming every member. */
+  async removeMembers(group: string, members: ReadonlyArray<{ memberId: string; groupInstanceId: string | null }>): Promise<void> {
+    const code = await this.onCoordinator(group, async (c) => {
+      const r = await c.request(ApiKey.LeaveGroup, {
+        groupId: group,
+        memberId: '',
+        members: members.map((m) => ({ ...m, reason: 'member was removed by an admin' })),
+      });
+      return r.errorCode !== ErrorCode.NONE
+        ? r.errorCode
+        : (r.members.find((m) => m.errorCode !== ErrorCode.NONE)?.errorCode ?? ErrorCode.NONE);
+    });
+    if (code !== ErrorCode.NONE) throw new KtsError(`Error: could not remove the members of group '${group}': ${kafkaErrorMessage(code)}`);
   }
 
   /** OffsetDelete (KIP-496): a group-level error code and one per partition. */

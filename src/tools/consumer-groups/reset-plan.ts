@@ -22,6 +22,27 @@ export interface PlannedOffset extends TopicPartition {
   offset: number;
 }
 
+/**
+ * How a tool words the clamping and fallback of new offsets, and whether an offset equal to a
+ * bound already counts as out of range (StreamsResetter's checkOffsetRange says so).
+ */
+export interface ResetWording {
+  aboveEnd(tp: TopicPartition, offset: number, end: number): string;
+  belowStart(tp: TopicPartition, offset: number, start: number): string;
+  noRecordAtTime(tp: TopicPartition): string;
+  boundsInclusive: boolean;
+}
+
+/** kafka-consumer-groups' words (ConsumerGroupService.checkOffsetsRange and resetToDatetime). */
+export const CONSUMER_GROUPS_WORDING: ResetWording = {
+  aboveEnd: (tp, offset, end) =>
+    `WARN: New offset (${offset}) is higher than latest offset for topic partition ${partitionName(tp)}. Value will be set to ${end}`,
+  belowStart: (tp, offset, start) =>
+    `WARN: New offset (${offset}) is lower than earliest offset for topic partition ${partitionName(tp)}. Value will be set to ${start}`,
+  noRecordAtTime: (tp) => `Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`,
+  boundsInclusive: false,
+};
+
 export interface ResetPlan {
   offsets: PlannedOffset[];
   /** Kafka's warnings (clamped offsets, empty partitions), one line each. */
@@ -37,6 +58,7 @@ export function planReset(
   strategy: PlanStrategy,
   partitions: readonly TopicPartition[],
   factsOf: (tp: TopicPartition) => PartitionFacts,
+  wording: ResetWording = CONSUMER_GROUPS_WORDING,
 ): ResetPlan {
   const warnings: string[] = [];
   const known = (value: number | undefined, message: string, tp: TopicPartition): number => {
@@ -46,16 +68,13 @@ export function planReset(
   const clamp = (tp: TopicPartition, offset: number): number => {
     const facts = factsOf(tp);
     const end = known(facts.logEnd, 'Error getting ending offset of topic partition:', tp);
-    if (offset > end) {
-      warnings.push(
-        `WARN: New offset (${offset}) is higher than latest offset for topic partition ${partitionName(tp)}. Value will be set to ${end}`,
-      );
+    const inclusive = wording.boundsInclusive;
+    if (offset > end || (inclusive && offset === end)) {
+      warnings.push(wording.aboveEnd(tp, offset, end));
       return end;
     }
-    if (facts.logStart !== undefined && offset < facts.logStart) {
-      warnings.push(
-        `WARN: New offset (${offset}) is lower than earliest offset for topic partition ${partitionName(tp)}. Value will be set to ${facts.logStart}`,
-      );
+    if (facts.logStart !== undefined && (offset < facts.logStart || (inclusive && offset === facts.logStart))) {
+      warnings.push(wording.belowStart(tp, offset, facts.logStart));
       return facts.logStart;
     }
     return offset;
@@ -82,7 +101,7 @@ export function planReset(
         return facts.committed ?? known(facts.logEnd, 'Error getting ending offset of topic partition:', tp);
       case 'timestamp': {
         if (facts.atTimestamp !== undefined) return facts.atTimestamp;
-        warnings.push(`Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`);
+        warnings.push(wording.noRecordAtTime(tp));
         return known(facts.logEnd, 'Error getting offset by timestamp of topic partition:', tp);
       }
     }
