@@ -46,15 +46,21 @@ function parsePattern(pattern: string): Part[] {
   for (let i = 0; i < pattern.length; ) {
     const c = pattern[i]!;
     if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      if (end === i + 1) {
+      // '' is a quote; otherwise quoted text runs to the next lone quote, with '' inside it a quote too.
+      if (pattern[i + 1] === "'") {
         parts.push("'");
         i += 2;
         continue;
       }
-      if (end < 0) throw new Error(`Unterminated quote in date format '${pattern}'`);
-      parts.push(pattern.slice(i + 1, end).replace(/''/g, "'"));
-      i = end + 1;
+      let text = '';
+      for (i++; ; i++) {
+        if (i >= pattern.length) throw new Error(`Unterminated quote in date format '${pattern}'`);
+        if (pattern[i] !== "'") text += pattern[i];
+        else if (pattern[i + 1] === "'") (text += "'"), i++;
+        else break;
+      }
+      parts.push(text);
+      i++;
     } else if (/[A-Za-z]/.test(c)) {
       if (!LETTERS.includes(c)) throw new Error(`Illegal pattern character '${c}'`);
       let count = 1;
@@ -102,7 +108,7 @@ function field(letter: string, count: number, d: Date): string {
     case 'a':
       return hours < 12 ? 'AM' : 'PM';
     case 'z':
-      return `GMT${zone(d, ':')}`;
+      return shortZoneName(d);
     case 'Z':
       return zone(d, '');
     default: {
@@ -112,6 +118,12 @@ function field(letter: string, count: number, d: Date): string {
       return count === 1 ? z.slice(0, 3) : z;
     }
   }
+}
+
+/** The zone's short name as Java prints it for common zones (UTC, CET, EST ...), else `GMT+hh:mm`. */
+function shortZoneName(d: Date): string {
+  const name = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+  return name !== undefined && !name.startsWith('GMT') ? name : `GMT${zone(d, ':')}`;
 }
 
 function zone(d: Date, separator: string): string {
