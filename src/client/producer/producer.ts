@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../protocol/errors.js';
 import { BATCH } from '../../protocol/records/batch-header.js';
 import type { RecordHeader } from '../../protocol/records/record.js';
 import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
@@ -197,7 +198,7 @@ class Producer implements NativeProducer {
           ? 'the total memory buffer you have configured with the buffer.memory configuration.'
           : undefined;
     if (tooLarge !== undefined) {
-      callback(new ProducerError(`The message is ${size} bytes when serialized which is larger than ${tooLarge}`), null);
+      callback(new ProducerError(`The message is ${size} bytes when serialized which is larger than ${tooLarge}`, ErrorCode.MESSAGE_TOO_LARGE), null);
       return true;
     }
     let partition: number;
