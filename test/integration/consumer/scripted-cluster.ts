@@ -3,7 +3,7 @@ import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { decodeRequest, encodeResponse, type DecodedRequest } from '../../../src/protocol/framing.js';
 import { APIS, type ApiMessages } from '../../../src/protocol/generated/apis.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import { defaultApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
+import { defaultApiVersionsResponse, type ApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js';
 
 /** What a scripted node answers: the response body, or undefined to leave the request unanswered. */
 export type Script = (node: number, request: DecodedRequest) => Promise<ApiMessages[ApiKey]['response'] | undefined>;
@@ -27,12 +27,14 @@ const VERSIONS: ReadonlyArray<[ApiKey, number]> = [
 /**
  * Brokers whose answers a test scripts (leader moves, errors) over kts's real protocol codecs:
  * one TCP server per node on 127.0.0.1. ApiVersions is answered here, listing the consumer's APIs
- * and `more` (API, highest version); `script` answers the rest.
+ * and `more` (API, highest version), with `apiVersions`' other fields; `script` answers the rest.
  */
 export async function startScriptedCluster(
   nodes: number,
   script: Script,
   more: ReadonlyArray<[ApiKey, number]> = [],
+  /** More of the ApiVersions answer (features). */
+  apiVersions: Partial<ApiVersionsResponse> = {},
 ): Promise<ScriptedCluster> {
   const versions = [...VERSIONS, ...more];
   const servers: Server[] = [];
@@ -53,6 +55,7 @@ export async function startScriptedCluster(
           request.apiKey === ApiKey.ApiVersions
             ? {
                 ...defaultApiVersionsResponse(),
+                ...apiVersions,
                 apiKeys: versions.map(([apiKey, maxVersion]) => ({ apiKey, minVersion: APIS[apiKey].minVersion, maxVersion })),
               }
             : await script(node, request);

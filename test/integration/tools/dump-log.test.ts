@@ -36,7 +36,9 @@ describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from k
       const r = await tools.kcat(['-P', '-t', 'kcat', '-z', codec, '-K', ':'], lines(codec).join('\n'));
       expect(r.code, r.stderr).toBe(0);
     }
-    expect((await tools.kts(['console-consumer', '--topic', 'kcat', '--group', 'dumpers', '--from-beginning', '--max-messages', '100'])).code).toBe(0);
+    expect(
+      (await tools.kts(['console-consumer', '--topic', 'kcat', '--group', 'dumpers', '--from-beginning', '--max-messages', '100'])).code,
+    ).toBe(0);
   });
 
   afterAll(async () => {
@@ -63,12 +65,14 @@ describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from k
     records.forEach((l, offset) => {
       const [key, value] = expected[offset]!.split(':') as [string, string];
       expect(l).toMatch(
-        new RegExp(`^\\| offset: ${offset} CreateTime: \\d+ keySize: ${key.length} valueSize: ${value.length} sequence: -?\\d+ headerKeys: \\[\\] key: ${key} payload: ${value}$`),
+        new RegExp(
+          `^\\| offset: ${offset} CreateTime: \\d+ keySize: ${key.length} valueSize: ${value.length} sequence: -?\\d+ headerKeys: \\[\\] key: ${key} payload: ${value}$`,
+        ),
       );
     });
   });
 
-  it('the broker\'s .index and .timeindex match its segment (--verify-index-only prints no problem)', async () => {
+  it("the broker's .index and .timeindex match its segment (--verify-index-only prints no problem)", async () => {
     const dir = join(logDir, 'kcat-0');
     const index = join(dir, '00000000000000000000.index');
     const timeindex = join(dir, '00000000000000000000.timeindex');
@@ -78,7 +82,9 @@ describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from k
     for (const e of entries) expect(e).toMatch(/^offset: \d+ position: \d+$/);
     const verified = await dump('--files', `${index},${timeindex}`, '--verify-index-only');
     expect(verified).toMatchObject({ code: 0, stderr: '', stdout: `Dumping ${index}\nDumping ${timeindex}\n` });
-    expect((await dump('--files', timeindex, '--index-sanity-check')).stdout).toBe(`Dumping ${timeindex}\n${timeindex} passed sanity check.\n`);
+    expect((await dump('--files', timeindex, '--index-sanity-check')).stdout).toBe(
+      `Dumping ${timeindex}\n${timeindex} passed sanity check.\n`,
+    );
   });
 
   it('transactional batches and their COMMIT marker appended to a copy of the segment', async () => {
@@ -88,8 +94,16 @@ describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from k
     await appendFile(
       copy,
       Buffer.concat([
-        encodeBatch({ ...txn, baseOffset: 100n, compression: 'zstd', records: [{ value: Buffer.from('in-txn-1') }, { value: Buffer.from('in-txn-2') }] }),
-        encodeBatch({ ...endTxnMarkerBatch({ commit: true, producerId: 4000n, producerEpoch: 3, coordinatorEpoch: 7, timestamp: 1n }), baseOffset: 102n }),
+        encodeBatch({
+          ...txn,
+          baseOffset: 100n,
+          compression: 'zstd',
+          records: [{ value: Buffer.from('in-txn-1') }, { value: Buffer.from('in-txn-2') }],
+        }),
+        encodeBatch({
+          ...endTxnMarkerBatch({ commit: true, producerId: 4000n, producerEpoch: 3, coordinatorEpoch: 7, timestamp: 1n }),
+          baseOffset: 102n,
+        }),
       ]),
     );
     const r = await dump('--files', copy, '--deep-iteration');
@@ -98,7 +112,9 @@ describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from k
     expect(out.at(-5)).toMatch(
       /^baseOffset: 100 lastOffset: 101 count: 2 baseSequence: 0 lastSequence: 1 producerId: 4000 producerEpoch: 3 partitionLeaderEpoch: -1 isTransactional: true isControl: false .* compresscodec: zstd crc: \d+ isvalid: true$/,
     );
-    expect(out.at(-1)).toMatch(/^\| offset: 102 CreateTime: 1 keySize: 4 valueSize: 6 sequence: -1 headerKeys: \[\] endTxnMarker: COMMIT coordinatorEpoch: 7$/);
+    expect(out.at(-1)).toMatch(
+      /^\| offset: 102 CreateTime: 1 keySize: 4 valueSize: 6 sequence: -1 headerKeys: \[\] endTxnMarker: COMMIT coordinatorEpoch: 7$/,
+    );
     expect(out.at(-2)).toMatch(/^baseOffset: 102 lastOffset: 102 count: 1 .* isTransactional: true isControl: true /);
   });
 
@@ -106,15 +122,23 @@ describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from k
     const partitions = readdirSync(logDir).filter(
       (d) => d.startsWith('__consumer_offsets-') && statSync(join(logDir, d, '00000000000000000000.log')).size > 0,
     );
-    const outputs = await Promise.all(partitions.map((d) => dump('--files', join(logDir, d, '00000000000000000000.log'), '--offsets-decoder')));
+    const outputs = await Promise.all(
+      partitions.map((d) => dump('--files', join(logDir, d, '00000000000000000000.log'), '--offsets-decoder')),
+    );
     const all = outputs.map((o) => o.stdout).join('');
     expect(all).toMatch(/ key: \{"type":"2","data":\{"group":"dumpers"\}\} payload: \{"version":"\d","data":\{"protocolType":"consumer",/);
-    expect(all).toMatch(/ key: \{"type":"1","data":\{"group":"dumpers","topic":"kcat","partition":0\}\} payload: \{"version":"\d","data":\{"offset":100,/);
+    expect(all).toMatch(
+      / key: \{"type":"1","data":\{"group":"dumpers","topic":"kcat","partition":0\}\} payload: \{"version":"\d","data":\{"offset":100,/,
+    );
   });
 
   it('usage errors and unreadable files are one line', async () => {
     expect(await dump()).toMatchObject({ code: 2, stderr: 'Missing required argument "[files]"\n' });
     const missing = join(work, '00000000000000000077.log');
-    expect(await dump('--files', missing)).toMatchObject({ code: 1, stdout: `Dumping ${missing}\nLog starting offset: 77\n`, stderr: `Error: ${missing} (No such file or directory)\n` });
+    expect(await dump('--files', missing)).toMatchObject({
+      code: 1,
+      stdout: `Dumping ${missing}\nLog starting offset: 77\n`,
+      stderr: `Error: ${missing} (No such file or directory)\n`,
+    });
   });
 });

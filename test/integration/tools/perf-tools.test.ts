@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
-import { defaultFetchRequest, defaultFetchRequestFetchPartition, defaultFetchRequestFetchTopic } from '../../../src/protocol/generated/apis/fetch.js';
+import {
+  defaultFetchRequest,
+  defaultFetchRequestFetchPartition,
+  defaultFetchRequestFetchTopic,
+} from '../../../src/protocol/generated/apis/fetch.js';
 import { ATTR, readBatchHeader } from '../../../src/protocol/records/batch-header.js';
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { runKts } from '../../helpers/kts.js';
@@ -18,7 +22,9 @@ const PRODUCER_TOTAL =
 const CONSUMER_HEADER =
   'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
 const DATE = '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}:\\d{3}';
-const CONSUMER_TOTAL = new RegExp(`^${DATE}, ${DATE}, (\\d+\\.\\d{4}), \\d+\\.\\d{4}, (\\d+), \\d+\\.\\d{4}, \\d+, -?\\d+, -?\\d+\\.\\d{4}|Infinity, -?\\d+\\.\\d{4}|Infinity$`);
+const CONSUMER_TOTAL = new RegExp(
+  `^${DATE}, ${DATE}, (\\d+\\.\\d{4}), \\d+\\.\\d{4}, (\\d+), \\d+\\.\\d{4}, \\d+, -?\\d+, -?\\d+\\.\\d{4}|Infinity, -?\\d+\\.\\d{4}|Infinity$`,
+);
 
 describe('producer-perf-test, consumer-perf-test and e2e-latency against the embedded broker', () => {
   let broker: StartedBroker;
@@ -44,8 +50,18 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('producer-perf-test sends every record (random A-Z payloads of the size asked) and prints Kafka\'s total line', async () => {
-    const r = await tools.kts(['producer-perf-test', '--topic', 'perf', '--num-records', '20000', '--record-size', '100', '--throughput', '-1']);
+  it("producer-perf-test sends every record (random A-Z payloads of the size asked) and prints Kafka's total line", async () => {
+    const r = await tools.kts([
+      'producer-perf-test',
+      '--topic',
+      'perf',
+      '--num-records',
+      '20000',
+      '--record-size',
+      '100',
+      '--throughput',
+      '-1',
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const lines = r.stdout.trim().split('\n');
     expect(lines.at(-1)).toMatch(PRODUCER_TOTAL);
@@ -55,15 +71,29 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
     for (const value of consumed.stdout.trim().split('\n')) expect(value).toMatch(/^[A-Z]{100}$/);
   });
 
-  it('--payload-monotonic, and --payload-file split by --payload-delimiter with Kafka\'s two lines about it', async () => {
+  it("--payload-monotonic, and --payload-file split by --payload-delimiter with Kafka's two lines about it", async () => {
     await tools.kts(['topics', '--create', '--topic', 'mono']);
-    expect((await tools.kts(['producer-perf-test', '--topic', 'mono', '--num-records', '5', '--payload-monotonic', '--throughput', '-1'])).code).toBe(0);
+    expect(
+      (await tools.kts(['producer-perf-test', '--topic', 'mono', '--num-records', '5', '--payload-monotonic', '--throughput', '-1'])).code,
+    ).toBe(0);
     const values = (await tools.consume('mono')).stdout.trim().split('\n');
     expect(values).toEqual(['0', '1', '2', '3', '4']);
 
     const file = join(dir, 'payloads.txt');
     await writeFile(file, 'alpha;beta;gamma');
-    const r = await tools.kts(['producer-perf-test', '--topic', 'filed', '--num-records', '30', '--payload-file', file, '--payload-delimiter', ';', '--throughput', '-1']);
+    const r = await tools.kts([
+      'producer-perf-test',
+      '--topic',
+      'filed',
+      '--num-records',
+      '30',
+      '--payload-file',
+      file,
+      '--payload-delimiter',
+      ';',
+      '--throughput',
+      '-1',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([`Reading payloads from: ${file}`, 'Number of messages read: 3']);
     const sent = new Set((await tools.consume('filed')).stdout.trim().split('\n'));
@@ -71,7 +101,18 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
   });
 
   it("--print-metrics adds Kafka's metrics table; --output json prints the summary instead", async () => {
-    const r = await tools.kts(['producer-perf-test', '--topic', 'perf', '--num-records', '100', '--record-size', '10', '--throughput', '-1', '--print-metrics']);
+    const r = await tools.kts([
+      'producer-perf-test',
+      '--topic',
+      'perf',
+      '--num-records',
+      '100',
+      '--record-size',
+      '10',
+      '--throughput',
+      '-1',
+      '--print-metrics',
+    ]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     const header = lines.findIndex((l) => /^Metric Name {3,}Value$/.test(l.replace(/ {2,}/, '   ')));
@@ -79,12 +120,36 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
     expect(lines[header + 1]).toMatch(/^producer-metrics:batch-size-avg:\{client-id=perf-producer-client\} +: \d+\.\d{3}$/);
     expect(r.stdout).toMatch(/producer-metrics:record-send-total:\{client-id=perf-producer-client\} +: 100\.000\n/);
 
-    const json = await tools.kts(['producer-perf-test', '--topic', 'perf', '--num-records', '100', '--record-size', '10', '--throughput', '-1', '--output', 'json']);
+    const json = await tools.kts([
+      'producer-perf-test',
+      '--topic',
+      'perf',
+      '--num-records',
+      '100',
+      '--record-size',
+      '10',
+      '--throughput',
+      '-1',
+      '--output',
+      'json',
+    ]);
     expect(JSON.parse(json.stdout)).toMatchObject({ records: 100, p50Ms: expect.any(Number), recordsPerSec: expect.any(Number) });
   });
 
-  it('--transaction-duration-ms against a broker without transactions: one line with the broker\'s refusal, exit 1', async () => {
-    const r = await tools.kts(['producer-perf-test', '--topic', 'perf', '--num-records', '10', '--record-size', '10', '--throughput', '-1', '--transaction-duration-ms', '100']);
+  it("--transaction-duration-ms against a broker without transactions: one line with the broker's refusal, exit 1", async () => {
+    const r = await tools.kts([
+      'producer-perf-test',
+      '--topic',
+      'perf',
+      '--num-records',
+      '10',
+      '--record-size',
+      '10',
+      '--throughput',
+      '-1',
+      '--transaction-duration-ms',
+      '100',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       "Error: the broker refused to find a transaction coordinator for transactional id 'performance-producer-default-transactional-id': " +
@@ -95,7 +160,10 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
   it.each([
     [['--record-size', '10'], "error: required option '--num-records <n>' not specified"],
     [['--num-records', '5'], 'Error: one of the arguments --record-size --payload-file --payload-monotonic is required'],
-    [['--num-records', '5', '--record-size', '5', '--payload-monotonic'], 'Error: argument --payload-monotonic: not allowed with argument --record-size'],
+    [
+      ['--num-records', '5', '--record-size', '5', '--payload-monotonic'],
+      'Error: argument --payload-monotonic: not allowed with argument --record-size',
+    ],
     [['--num-records', 'x', '--record-size', '5'], "Error: argument --num-records: could not convert 'x' to Long"],
     [['--num-records', '5', '--record-size', '5', '--producer-props', 'a=b=c'], 'Error: Invalid property: a=b=c'],
   ])('usage errors are one line and exit 2: %s', async (args, message) => {
@@ -106,7 +174,10 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
 
   it("consumer-perf-test consumes as a group member and prints Kafka's CSV header and totals", async () => {
     await tools.kts(['topics', '--create', '--topic', 'reads', '--partitions', '2']);
-    expect((await tools.kts(['producer-perf-test', '--topic', 'reads', '--num-records', '20000', '--record-size', '100', '--throughput', '-1'])).code).toBe(0);
+    expect(
+      (await tools.kts(['producer-perf-test', '--topic', 'reads', '--num-records', '20000', '--record-size', '100', '--throughput', '-1']))
+        .code,
+    ).toBe(0);
     const r = await tools.kts(['consumer-perf-test', '--topic', 'reads', '--messages', '20000', '--group', 'perf-readers']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const [header, total, ...rest] = r.stdout.trim().split('\n');
@@ -136,8 +207,11 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
     ]);
   });
 
-  it('e2e-latency round trips messages one at a time and prints Kafka\'s lines; a missing topic is created', async () => {
-    const r = await runKts(['e2e-latency', broker.bootstrapServers, 'latency', '1001', 'all', '20'], { timeoutMs: 60_000, env: { NO_COLOR: '1' } });
+  it("e2e-latency round trips messages one at a time and prints Kafka's lines; a missing topic is created", async () => {
+    const r = await runKts(['e2e-latency', broker.bootstrapServers, 'latency', '1001', 'all', '20'], {
+      timeoutMs: 60_000,
+      env: { NO_COLOR: '1' },
+    });
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('Topic "latency" does not exist. Will create topic with 1 partition(s) and replication factor = 1');
@@ -177,7 +251,23 @@ describe.skipIf(!hasLibrdkafkaMock)('producer-perf-test transactions against a b
 
   it('commits a transaction every --transaction-duration-ms: the batches are transactional', async () => {
     const r = await runKts(
-      ['producer-perf-test', '--topic', 'txn', '--num-records', '200', '--record-size', '10', '--throughput', '-1', '--transaction-duration-ms', '1', '--transactional-id', 'perf-tx', '--bootstrap-server', mock.bootstrap],
+      [
+        'producer-perf-test',
+        '--topic',
+        'txn',
+        '--num-records',
+        '200',
+        '--record-size',
+        '10',
+        '--throughput',
+        '-1',
+        '--transaction-duration-ms',
+        '1',
+        '--transactional-id',
+        'perf-tx',
+        '--bootstrap-server',
+        mock.bootstrap,
+      ],
       { timeoutMs: 30_000 },
     );
     expect(r).toMatchObject({ code: 0, stderr: '' });

@@ -53,13 +53,25 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
   });
 
   it("prints Kafka's events, in Jackson's field order, for every acknowledged message", async () => {
-    const r = await tools.kts(['verifiable-producer', '--topic', 'checks', '--max-messages', '10', '--value-prefix', '7', '--repeating-keys', '3']);
+    const r = await tools.kts([
+      'verifiable-producer',
+      '--topic',
+      'checks',
+      '--max-messages',
+      '10',
+      '--value-prefix',
+      '7',
+      '--repeating-keys',
+      '3',
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^\{"timestamp":\d+,"name":"startup_complete"\}$/);
     const sends = lines.slice(1, 11);
     for (const line of sends) {
-      expect(line).toMatch(/^\{"timestamp":\d+,"name":"producer_send_success","key":"[012]","value":"7\.\d","topic":"checks","partition":[01],"offset":\d+\}$/);
+      expect(line).toMatch(
+        /^\{"timestamp":\d+,"name":"producer_send_success","key":"[012]","value":"7\.\d","topic":"checks","partition":[01],"offset":\d+\}$/,
+      );
     }
     expect(
       sends
@@ -68,7 +80,9 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
         .sort(),
     ).toEqual(Array.from({ length: 10 }, (_, i) => `7.${i}`));
     expect(lines[11]).toMatch(/^\{"timestamp":\d+,"name":"shutdown_complete"\}$/);
-    expect(lines[12]).toMatch(/^\{"timestamp":\d+,"name":"tool_data","sent":10,"acked":10,"target_throughput":-1,"avg_throughput":\d+\.\d+(E\d+)?\}$/);
+    expect(lines[12]).toMatch(
+      /^\{"timestamp":\d+,"name":"tool_data","sent":10,"acked":10,"target_throughput":-1,"avg_throughput":\d+\.\d+(E\d+)?\}$/,
+    );
     expect(lines).toHaveLength(13);
   });
 
@@ -86,7 +100,9 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
         topic: 'checks',
         exception: 'class org.apache.kafka.common.errors.RecordTooLargeException',
       });
-      expect(e.message).toMatch(/^The message is \d+ bytes when serialized which is larger than 50, which is the value of the max.request.size configuration\.$/);
+      expect(e.message).toMatch(
+        /^The message is \d+ bytes when serialized which is larger than 50, which is the value of the max.request.size configuration\.$/,
+      );
     }
     expect(shutdown!.name).toBe('shutdown_complete');
     expect(data).toMatchObject({ name: 'tool_data', sent: 2, acked: 0 });
@@ -114,8 +130,16 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const all = events(r.stdout);
     expect(all[0]!.name).toBe('startup_complete');
-    expect(all[1]).toMatchObject({ name: 'partitions_assigned', partitions: [{ topic: 'reads', partition: 0 }, { topic: 'reads', partition: 1 }] });
-    const batches = all.filter((e) => e.name === 'records_consumed') as Array<Event & { count: number; partitions: Array<{ partition: number; count: number; minOffset: number; maxOffset: number }> }>;
+    expect(all[1]).toMatchObject({
+      name: 'partitions_assigned',
+      partitions: [
+        { topic: 'reads', partition: 0 },
+        { topic: 'reads', partition: 1 },
+      ],
+    });
+    const batches = all.filter((e) => e.name === 'records_consumed') as Array<
+      Event & { count: number; partitions: Array<{ partition: number; count: number; minOffset: number; maxOffset: number }> }
+    >;
     expect(batches.reduce((n, b) => n + b.count, 0)).toBe(20);
     expect(all.filter((e) => e.name === 'record_data')).toHaveLength(20);
     for (const b of batches) {
@@ -123,11 +147,26 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
       expect(p!.maxOffset - p!.minOffset + 1).toBe(p!.count);
       // Each batch is committed right after, up to the offset after its last record.
       const commit = all[all.indexOf(b) + 1]!;
-      expect(commit).toEqual({ timestamp: expect.any(Number), name: 'offsets_committed', offsets: [{ topic: 'reads', partition: p!.partition, offset: p!.maxOffset + 1 }], success: true });
+      expect(commit).toEqual({
+        timestamp: expect.any(Number),
+        name: 'offsets_committed',
+        offsets: [{ topic: 'reads', partition: p!.partition, offset: p!.maxOffset + 1 }],
+        success: true,
+      });
     }
-    expect(r.stdout).toMatch(/^\{"timestamp":\d+,"name":"records_consumed","count":\d+,"partitions":\[\{"topic":"reads","partition":\d,"count":\d+,"minOffset":\d+,"maxOffset":\d+\}\]\}$/m);
-    expect(r.stdout).toMatch(/^\{"timestamp":\d+,"name":"record_data","key":null,"value":"\d+","topic":"reads","partition":\d,"offset":\d+\}$/m);
-    expect(all.at(-2)).toMatchObject({ name: 'partitions_revoked', partitions: [{ topic: 'reads', partition: 0 }, { topic: 'reads', partition: 1 }] });
+    expect(r.stdout).toMatch(
+      /^\{"timestamp":\d+,"name":"records_consumed","count":\d+,"partitions":\[\{"topic":"reads","partition":\d,"count":\d+,"minOffset":\d+,"maxOffset":\d+\}\]\}$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^\{"timestamp":\d+,"name":"record_data","key":null,"value":"\d+","topic":"reads","partition":\d,"offset":\d+\}$/m,
+    );
+    expect(all.at(-2)).toMatchObject({
+      name: 'partitions_revoked',
+      partitions: [
+        { topic: 'reads', partition: 0 },
+        { topic: 'reads', partition: 1 },
+      ],
+    });
     expect(all.at(-1)!.name).toBe('shutdown_complete');
     // Every partition that had records is committed at its end (lag 0).
     const described = await tools.kts(['consumer-groups', '--describe', '--group', 'checkers']);
@@ -138,11 +177,16 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
 
   it('a second member makes the first give up its partitions and take its share again', async () => {
     const a = verifiable('consumer', broker.bootstrapServers, ['--topic', 'reads', '--group-id', 'pair', '--enable-autocommit']);
-    await eventually(() => a.lines.some((l) => l.includes('"partitions_assigned"')), () => a.describe());
+    await eventually(
+      () => a.lines.some((l) => l.includes('"partitions_assigned"')),
+      () => a.describe(),
+    );
     const b = verifiable('consumer', broker.bootstrapServers, ['--topic', 'reads', '--group-id', 'pair', '--enable-autocommit']);
     try {
       await eventually(
-        () => a.lines.filter((l) => l.includes('"partitions_assigned"')).length === 2 && b.lines.some((l) => l.includes('"partitions_assigned"')),
+        () =>
+          a.lines.filter((l) => l.includes('"partitions_assigned"')).length === 2 &&
+          b.lines.some((l) => l.includes('"partitions_assigned"')),
         () => `${a.describe()} / ${b.describe()}`,
       );
       const aEvents = a.lines.map((l) => JSON.parse(l) as Event);
@@ -165,6 +209,9 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
 
   it('refuses the KIP-848 consumer group protocol in one line', async () => {
     const r = await tools.kts(['verifiable-consumer', '--topic', 'reads', '--group-id', 'x', '--group-protocol', 'consumer']);
-    expect(r).toMatchObject({ code: 2, stderr: 'Error: --group-protocol consumer is not supported: kts speaks the classic group protocol only\n' });
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: 'Error: --group-protocol consumer is not supported: kts speaks the classic group protocol only\n',
+    });
   });
 });
