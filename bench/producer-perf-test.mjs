@@ -1,0 +1,146 @@
+// `kts producer-perf-test` against `kcat -P` doing the same work, same broker, same run: COUNT records
+// of SIZE random uppercase letters to a topic of PARTITIONS partitions, acks=all. producer-perf-test
+// runs twice: with Kafka's producer defaults (batch.size 16384, linger.ms 0, as kafka-producer-perf-test
+// uses them) and with librdkafka's batching (batch.size 1000000, linger.ms 5), which kcat uses.
+// Reported: the tool's own records/sec (its total line), its wall clock, and kcat's wall clock
+// (`-l file`, start-up included) as records/sec. Every run is checked against the end offsets.
+// Brokers: librdkafka's mock cluster (gcc + librdkafka-dev) and the embedded kts broker (in this process).
+// Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RawKafkaConnection } from '../dist/client/raw-connection.js';
+import { ApiKey } from '../dist/protocol/generated/api-info.js';
+import { startMockCluster } from './lib/mock-cluster.mjs';
+import { median } from './lib/timed-run.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const COUNT = Number(process.env.COUNT ?? 1_000_000);
+const SIZE = Number(process.env.SIZE ?? 100);
+const REPEAT = Number(process.env.REPEAT ?? 3);
+const PARTITIONS = Number(process.env.PARTITIONS ?? 32);
+
+const work = mkdtempSync(join(tmpdir(), 'kts-bench-perf-'));
+const input = join(work, 'lines.txt');
+const letters = Buffer.alloc(COUNT * (SIZE + 1));
+for (let i = 0; i < letters.length; i++) letters[i] = (i + 1) % (SIZE + 1) === 0 ? 10 : 65 + ((i * 7919) % 26);
+writeFileSync(input, letters);
+
+const VARIANTS = {
+  'perf-test, Kafka defaults': [],
+  'perf-test, librdkafka batching': ['--producer-props', 'batch.size=1000000', 'linger.ms=5'],
+};
+const TOOLS = [...Object.keys(VARIANTS), 'kcat -P'];
+const topicOf = (prefix, tool, r) => `${prefix}-${TOOLS.indexOf(tool)}-${r}`;
+const topics = (prefix) => TOOLS.flatMap((tool) => Array.from({ length: REPEAT }, (_, r) => topicOf(prefix, tool, r)));
+
+/** Runs a client to completion; resolves to its wall clock and stdout. */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+      else resolve({ ms: performance.now() - t0, stdout });
+    });
+  });
+}
+
+async function endOffsetSum(bootstrap, topic) {
+  const [host, port] = bootstrap.split(',')[0].split(':');
+  const conn = await RawKafkaConnection.open(host, Number(port));
+  try {
+    const response = await conn.request(ApiKey.ListOffsets, 1, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [
+        {
+          name: topic,
+          partitions: Array.from({ length: PARTITIONS }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 })),
+        },
+      ],
+    });
+    return response.topics[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
+  } finally {
+    conn.close();
+  }
+}
+
+async function measure(name, target, prefix) {
+  const results = Object.fromEntries(TOOLS.map((t) => [t, { reported: [], wall: [] }]));
+  for (let r = 0; r < REPEAT; r++) {
+    // Rotate which tool goes first, so none always gets the warmer broker.
+    const order = TOOLS.map((_, i) => TOOLS[(i + r) % TOOLS.length]);
+    for (const tool of order) {
+      const topic = topicOf(prefix, tool, r);
+      const { ms, stdout } =
+        tool === 'kcat -P'
+          ? await run('kcat', ['-P', '-b', target.bootstrap, '-t', topic, '-X', 'acks=all', '-l', input])
+          : await run(process.execPath, [
+              join(root, 'bin/kts'),
+              'producer-perf-test',
+              '--bootstrap-server',
+              target.bootstrap,
+              '--topic',
+              topic,
+              '--num-records',
+              String(COUNT),
+              '--record-size',
+              String(SIZE),
+              '--throughput',
+              '-1',
+              ...VARIANTS[tool],
+            ]);
+      const landed = await endOffsetSum(target.bootstrap, topic);
+      if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} records landed`);
+      const reported = tool === 'kcat -P' ? COUNT / (ms / 1000) : Number(/ records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1))[1]);
+      results[tool].reported.push(reported);
+      results[tool].wall.push(COUNT / (ms / 1000));
+      console.log(`${name} ${tool} run ${r + 1}: ${Math.round(reported)} records/s reported, ${ms.toFixed(0)} ms wall clock`);
+    }
+  }
+  return { name, results };
+}
+
+console.log(`# producer-perf-test vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`);
+const all = [];
+try {
+  const mockPrefix = `pp-mock-${Date.now()}`;
+  const mock = await startMockCluster(topics(mockPrefix), PARTITIONS);
+  try {
+    all.push(await measure('mock cluster', mock, mockPrefix));
+  } finally {
+    await mock.stop();
+  }
+  const module = join(root, 'dist/broker/index.js');
+  if (existsSync(module)) {
+    const { startBroker } = await import(module);
+    const broker = await startBroker({ config: { 'num.partitions': String(PARTITIONS) }, log: () => {} });
+    try {
+      all.push(await measure('kts broker', { bootstrap: broker.bootstrapServers }, `pp-kts-${Date.now()}`));
+    } finally {
+      await broker.stop();
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en');
+console.log('\n| broker | tool | records/s (reported) | records/s (wall clock) | reported / kcat |');
+console.log('|---|---|---:|---:|---:|');
+for (const { name, results } of all) {
+  const kcat = median(results['kcat -P'].wall);
+  for (const tool of TOOLS) {
+    const reported = median(results[tool].reported);
+    console.log(`| ${name} | ${tool} | ${fmt(reported)} | ${fmt(median(results[tool].wall))} | ${(reported / kcat).toFixed(2)} |`);
+  }
+}
