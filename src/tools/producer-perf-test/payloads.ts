@@ -6,13 +6,13 @@ import { javaSplit } from '../common/java-split.js';
 /** What each record carries: fixed-size random letters, payloads from a file, or the record's number. */
 export type PayloadSource = { kind: 'random'; size: number } | { kind: 'file'; payloads: Buffer[] } | { kind: 'monotonic' };
 
-/** Random letters to take record values from; records start at random places in it. */
-const POOL_BYTES = 1 << 20;
+/** Distinct random payloads to pick from, made once: no allocation per record. */
+const POOL_PAYLOADS = 4096;
 
 /**
  * The payload of record `i`. Like Kafka, fixed-size payloads are uppercase letters A-Z chosen at
  * random and file payloads are picked at random; Kafka fills a fresh array for every record, kts
- * takes a random window of a pool of letters (the producer copies the bytes into the batch).
+ * picks one of 4096 random payloads made at the start (the producer copies the bytes into the batch).
  */
 export function payloadGenerator(source: PayloadSource): (i: number) => Buffer {
   const random = xorshift(0x9e3779b9);
@@ -22,12 +22,10 @@ export function payloadGenerator(source: PayloadSource): (i: number) => Buffer {
     case 'file':
       return () => source.payloads[random() % source.payloads.length]!;
     case 'random': {
-      const pool = Buffer.allocUnsafe(POOL_BYTES + source.size);
-      for (let j = 0; j < pool.length; j++) pool[j] = 65 + (random() % 26);
-      return () => {
-        const at = random() % POOL_BYTES;
-        return pool.subarray(at, at + source.size);
-      };
+      const letters = Buffer.allocUnsafe(POOL_PAYLOADS * source.size);
+      for (let j = 0; j < letters.length; j++) letters[j] = 65 + (random() % 26);
+      const pool = Array.from({ length: POOL_PAYLOADS }, (_, j) => letters.subarray(j * source.size, (j + 1) * source.size));
+      return () => pool[random() % POOL_PAYLOADS]!;
     }
   }
 }
