@@ -3,6 +3,7 @@ import { readPropertiesFile } from '../../util/properties.js';
 import { readUserFile } from '../../util/read-file.js';
 import { KtsError, UsageError } from '../../util/errors.js';
 import { collect } from '../../tools/common/option-parsers.js';
+import { CONSUMER_KEYS } from '../../tools/console-consumer/consumer-settings.js';
 import { parseResetCsv } from '../../tools/consumer-groups/offsets-csv.js';
 import { parseDateTime, parseDuration } from '../../tools/consumer-groups/reset-time.js';
 import { partitionKey } from '../../tools/consumer-groups/topic-partitions.js';
@@ -90,7 +91,7 @@ async function run(flags: Flags): Promise<void> {
     connect: {
       bootstrapServer: flags.bootstrapServer ?? flags.bootstrapServers,
       properties,
-      consumedKeys: ['auto.offset.reset', 'group.id', 'enable.auto.commit'],
+      consumedKeys: CONSUMER_KEYS,
     },
     print: (line) => process.stdout.write(`${line}\n`),
   });

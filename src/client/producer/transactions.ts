@@ -23,6 +23,8 @@ export interface TransactionConfig {
   transactionTimeoutMs: number;
   /** How long initTransactions, commit and abort may take (max.block.ms). */
   maxBlockMs: number;
+  /** How long one coordinator request may go unanswered before its connection is dropped and it is retried. */
+  requestTimeoutMs: number;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
   log?: (line: string) => void;
@@ -211,7 +213,7 @@ export class TransactionManager {
         const conn = await this.coordinatorConnection(deadline);
         const version = Math.min(commonVersion(conn.versions!, apiKey) ?? -1, maxVersion);
         if (version < 0) throw new ProducerError(`the broker at ${formatBroker(this.coordinator!)} does not support ${what}`);
-        const response = await conn.request(apiKey, version, body());
+        const response = await this.answered(conn, conn.request(apiKey, version, body()));
         code = errorOf(response);
         if (code === ErrorCode.NONE) return response;
       } catch (err) {
@@ -236,6 +238,26 @@ export class TransactionManager {
     }
   }
 
+  /** `request`'s answer; none within request.timeout.ms drops the connection, and the request is retried. */
+  private async answered<T>(conn: RawKafkaConnection, request: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new Error(`no response within request.timeout.ms (${this.config.requestTimeoutMs} ms)`);
+        conn.close(err);
+        reject(err);
+      }, this.config.requestTimeoutMs);
+    });
+    try {
+      return await Promise.race([request, timeout]);
+    } catch (err) {
+      this.coordinator = null;
+      throw new RetriableCoordinatorError(ErrorCode.NETWORK_EXCEPTION, (err as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The coordinator's connection, found with FindCoordinator when not known. */
   private async coordinatorConnection(deadline: number): Promise<RawKafkaConnection> {
     if (this.coordinator === null) this.coordinator = await this.findCoordinator();
@@ -254,11 +276,11 @@ export class TransactionManager {
     const version = commonVersion(versions, ApiKey.FindCoordinator);
     if (version === undefined) throw new ProducerError('the broker does not support FindCoordinator');
     const id = this.config.transactionalId;
-    const response = await conn.request(ApiKey.FindCoordinator, version, {
+    const response = await this.answered(conn, conn.request(ApiKey.FindCoordinator, version, {
       key: version >= 4 ? '' : id,
       keyType: TRANSACTION_KEY_TYPE,
       coordinatorKeys: version >= 4 ? [id] : [],
-    });
+    }));
     const answer = version >= 4 ? response.coordinators[0] : response;
     if (answer === undefined) throw new ProducerError('the FindCoordinator response named no coordinator');
     if (answer.errorCode === ErrorCode.NONE) return { host: answer.host, port: answer.port };
