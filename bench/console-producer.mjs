@@ -9,8 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RawKafkaConnection } from '../dist/client/raw-connection.js';
-import { ApiKey } from '../dist/protocol/generated/api-info.js';
+import { endOffsetSum } from './lib/end-offsets.mjs';
 import { startMockCluster } from './lib/mock-cluster.mjs';
 import { median, timedRun } from './lib/timed-run.mjs';
 
@@ -34,31 +33,6 @@ async function startKtsBroker() {
   return { bootstrap: broker.bootstrapServers, stop: () => broker.stop() };
 }
 
-async function endOffsetSum(bootstrap, topic) {
-  const [host, port] = bootstrap.split(',')[0].split(':');
-  const conn = await RawKafkaConnection.open(host, Number(port));
-  try {
-    const response = await conn.request(ApiKey.ListOffsets, 1, {
-      replicaId: -1,
-      isolationLevel: 0,
-      topics: [
-        {
-          name: topic,
-          partitions: Array.from({ length: PARTITIONS }, (_, i) => ({
-            partitionIndex: i,
-            currentLeaderEpoch: -1,
-            timestamp: -1n,
-            maxNumOffsets: 1,
-          })),
-        },
-      ],
-    });
-    return response.topics[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
-  } finally {
-    conn.close();
-  }
-}
-
 async function measure(name, target, prefix) {
   const times = { kts: [], kcat: [] };
   for (let r = 0; r < REPEAT; r++) {
@@ -79,7 +53,7 @@ async function measure(name, target, prefix) {
     // Alternate which tool goes first, so neither always gets the warmer broker.
     for (const tool of r % 2 === 0 ? ['kts', 'kcat'] : ['kcat', 'kts']) {
       const { ms } = await runs[tool]();
-      const landed = await endOffsetSum(target.bootstrap, `${prefix}-${tool}-${r}`);
+      const landed = await endOffsetSum(target.bootstrap, `${prefix}-${tool}-${r}`, PARTITIONS);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} messages landed`);
       times[tool].push(ms);
       console.log(`${name} ${tool} run ${r + 1}: ${ms.toFixed(0)} ms (${Math.round(COUNT / (ms / 1000))} msgs/s)`);

@@ -11,8 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RawKafkaConnection } from '../dist/client/raw-connection.js';
-import { ApiKey } from '../dist/protocol/generated/api-info.js';
+import { endOffsetSum } from './lib/end-offsets.mjs';
 import { startMockCluster } from './lib/mock-cluster.mjs';
 import { median } from './lib/timed-run.mjs';
 
@@ -54,26 +53,6 @@ function run(command, args) {
   });
 }
 
-async function endOffsetSum(bootstrap, topic) {
-  const [host, port] = bootstrap.split(',')[0].split(':');
-  const conn = await RawKafkaConnection.open(host, Number(port));
-  try {
-    const response = await conn.request(ApiKey.ListOffsets, 1, {
-      replicaId: -1,
-      isolationLevel: 0,
-      topics: [
-        {
-          name: topic,
-          partitions: Array.from({ length: PARTITIONS }, (_, i) => ({ partitionIndex: i, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 })),
-        },
-      ],
-    });
-    return response.topics[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
-  } finally {
-    conn.close();
-  }
-}
-
 async function measure(name, target, prefix) {
   const results = Object.fromEntries(TOOLS.map((t) => [t, { reported: [], wall: [] }]));
   for (let r = 0; r < REPEAT; r++) {
@@ -99,9 +78,10 @@ async function measure(name, target, prefix) {
               '-1',
               ...VARIANTS[tool],
             ]);
-      const landed = await endOffsetSum(target.bootstrap, topic);
+      const landed = await endOffsetSum(target.bootstrap, topic, PARTITIONS);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} records landed`);
-      const reported = tool === 'kcat -P' ? COUNT / (ms / 1000) : Number(/ records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1))[1]);
+      const reported =
+        tool === 'kcat -P' ? COUNT / (ms / 1000) : Number(/ records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1))[1]);
       results[tool].reported.push(reported);
       results[tool].wall.push(COUNT / (ms / 1000));
       console.log(`${name} ${tool} run ${r + 1}: ${Math.round(reported)} records/s reported, ${ms.toFixed(0)} ms wall clock`);
@@ -110,7 +90,9 @@ async function measure(name, target, prefix) {
   return { name, results };
 }
 
-console.log(`# producer-perf-test vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`);
+console.log(
+  `# producer-perf-test vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`,
+);
 const all = [];
 try {
   const mockPrefix = `pp-mock-${Date.now()}`;

@@ -25,7 +25,7 @@ describe("the rest of Kafka's toolbox on the command line", () => {
     expect(existsSync(shim)).toBe(true);
   });
 
-  it('the shims take Kafka\'s arguments: kafka-dump-log.sh with no files is a one-line usage error', async () => {
+  it("the shims take Kafka's arguments: kafka-dump-log.sh with no files is a one-line usage error", async () => {
     const { runText } = await import('../helpers/process.js');
     const r = await runText(fileURLToPath(new URL('../../bin/kafka/kafka-dump-log.sh', import.meta.url)), [], { env: { NO_COLOR: '1' } });
     expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'Missing required argument "[files]"\n' });

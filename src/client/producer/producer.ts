@@ -198,7 +198,10 @@ class Producer implements NativeProducer {
           ? 'the total memory buffer you have configured with the buffer.memory configuration.'
           : undefined;
     if (tooLarge !== undefined) {
-      callback(new ProducerError(`The message is ${size} bytes when serialized which is larger than ${tooLarge}`, ErrorCode.MESSAGE_TOO_LARGE), null);
+      callback(
+        new ProducerError(`The message is ${size} bytes when serialized which is larger than ${tooLarge}`, ErrorCode.MESSAGE_TOO_LARGE),
+        null,
+      );
       return true;
     }
     let partition: number;

@@ -276,11 +276,14 @@ export class TransactionManager {
     const version = commonVersion(versions, ApiKey.FindCoordinator);
     if (version === undefined) throw new ProducerError('the broker does not support FindCoordinator');
     const id = this.config.transactionalId;
-    const response = await this.answered(conn, conn.request(ApiKey.FindCoordinator, version, {
-      key: version >= 4 ? '' : id,
-      keyType: TRANSACTION_KEY_TYPE,
-      coordinatorKeys: version >= 4 ? [id] : [],
-    }));
+    const response = await this.answered(
+      conn,
+      conn.request(ApiKey.FindCoordinator, version, {
+        key: version >= 4 ? '' : id,
+        keyType: TRANSACTION_KEY_TYPE,
+        coordinatorKeys: version >= 4 ? [id] : [],
+      }),
+    );
     const answer = version >= 4 ? response.coordinators[0] : response;
     if (answer === undefined) throw new ProducerError('the FindCoordinator response named no coordinator');
     if (answer.errorCode === ErrorCode.NONE) return { host: answer.host, port: answer.port };

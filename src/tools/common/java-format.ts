@@ -131,20 +131,3 @@ function zone(d: Date, separator: string): string {
   const abs = Math.abs(offset);
   return `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${separator}${String(abs % 60).padStart(2, '0')}`;
 }
-
-/**
- * `Double.toString(x)` (what Java prints for `"" + x`): plain decimals with at least one fraction
- * digit for 1e-3 <= |x| < 1e7 ("12.0"), otherwise computerized scientific notation ("1.0E-4").
- */
-export function javaDouble(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const text = String(x);
-    return text.includes('.') ? text : `${text}.0`;
-  }
-  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
-}

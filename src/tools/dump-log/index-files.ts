@@ -11,33 +11,40 @@ export interface TimestampOffset {
   offset: bigint;
 }
 
-/**
- * A `.index` file as Kafka's OffsetIndex opens it read-only: 8-byte entries (int32 offset
- * relative to the base offset in the file name, int32 position); a partial last entry is not one.
- */
-export class OffsetIndexFile {
-  static readonly ENTRY_SIZE = 8;
+/** A file of fixed-size entries (AbstractIndex opened read-only): a partial last entry is not one. */
+abstract class IndexFile {
   readonly entries: number;
 
   constructor(
     readonly path: string,
+    /** The base offset the file is named after; entries hold offsets relative to it. */
     readonly baseOffset: bigint,
-    private readonly bytes: Buffer,
+    protected readonly bytes: Buffer,
+    private readonly entrySize: number,
   ) {
-    this.entries = Math.floor(bytes.length / OffsetIndexFile.ENTRY_SIZE);
-  }
-
-  /** Reads the file; a missing one is empty (Kafka would create it). */
-  static read(path: string, baseOffset: bigint): OffsetIndexFile {
-    return new OffsetIndexFile(path, baseOffset, readIfPresent(path));
+    this.entries = Math.floor(bytes.length / entrySize);
   }
 
   get length(): number {
     return this.bytes.length;
   }
 
+  /** AbstractIndex.sanityCheck's size rule, in each index's words. */
+  protected sizeProblem(what: string, absolutePath: string): string | undefined {
+    if (this.length % this.entrySize === 0) return undefined;
+    return `${what} ${absolutePath} is corrupt, found ${this.length} bytes which is neither positive nor a multiple of ${this.entrySize}`;
+  }
+}
+
+/** A `.index` file as Kafka's OffsetIndex reads it: 8-byte entries (int32 relative offset, int32 position). */
+export class OffsetIndexFile extends IndexFile {
+  /** Reads the file; a missing one is empty (Kafka would create it). */
+  static read(path: string, baseOffset: bigint): OffsetIndexFile {
+    return new OffsetIndexFile(path, baseOffset, readIfPresent(path), 8);
+  }
+
   entry(i: number): OffsetPosition {
-    const at = i * OffsetIndexFile.ENTRY_SIZE;
+    const at = i * 8;
     return { offset: this.baseOffset + BigInt(this.bytes.readInt32BE(at)), position: this.bytes.readInt32BE(at + 4) };
   }
 
@@ -53,36 +60,18 @@ export class OffsetIndexFile {
     if (this.entries !== 0 && last < this.baseOffset) {
       return `Corrupt index found, index file ${absolutePath} has non-zero size but the last offset is ${last} which is less than the base offset ${this.baseOffset}`;
     }
-    if (this.length % OffsetIndexFile.ENTRY_SIZE !== 0) {
-      return `Index file ${absolutePath} is corrupt, found ${this.length} bytes which is neither positive nor a multiple of ${OffsetIndexFile.ENTRY_SIZE}`;
-    }
-    return undefined;
+    return this.sizeProblem('Index file', absolutePath);
   }
 }
 
 /** A `.timeindex` file: 12-byte entries (int64 timestamp, int32 relative offset). */
-export class TimeIndexFile {
-  static readonly ENTRY_SIZE = 12;
-  readonly entries: number;
-
-  constructor(
-    readonly path: string,
-    readonly baseOffset: bigint,
-    private readonly bytes: Buffer,
-  ) {
-    this.entries = Math.floor(bytes.length / TimeIndexFile.ENTRY_SIZE);
-  }
-
+export class TimeIndexFile extends IndexFile {
   static read(path: string, baseOffset: bigint): TimeIndexFile {
-    return new TimeIndexFile(path, baseOffset, readIfPresent(path));
-  }
-
-  get length(): number {
-    return this.bytes.length;
+    return new TimeIndexFile(path, baseOffset, readIfPresent(path), 12);
   }
 
   entry(i: number): TimestampOffset {
-    const at = i * TimeIndexFile.ENTRY_SIZE;
+    const at = i * 12;
     return { timestamp: this.bytes.readBigInt64BE(at), offset: this.baseOffset + BigInt(this.bytes.readInt32BE(at + 8)) };
   }
 
@@ -98,10 +87,7 @@ export class TimeIndexFile {
         return `Corrupt time index found, time index file (${absolutePath}) has non-zero size but the last offset is ${last.offset} which is less than the first offset ${this.baseOffset}`;
       }
     }
-    if (this.length % TimeIndexFile.ENTRY_SIZE !== 0) {
-      return `Time index file ${absolutePath} is corrupt, found ${this.length} bytes which is neither positive nor a multiple of ${TimeIndexFile.ENTRY_SIZE}`;
-    }
-    return undefined;
+    return this.sizeProblem('Time index file', absolutePath);
   }
 }
 

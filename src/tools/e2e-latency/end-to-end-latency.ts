@@ -5,7 +5,8 @@ import { PartitionFetcher } from '../../client/consumer/partition-fetcher.js';
 import { ProducerError } from '../../client/producer/producer-errors.js';
 import type { Acks } from '../../client/producer/producer-config.js';
 import { CoordinatorRequests } from '../consumer-groups/coordinator-requests.js';
-import { javaDouble, javaFixed } from '../common/java-format.js';
+import { javaFixed } from '../common/java-format.js';
+import { javaDoubleText } from '../configs/java-double-text.js';
 import { JavaRandom } from '../common/java-random.js';
 import { consumerConnection, openConsumer } from '../common/native-consumer.js';
 import { openNativeProducer, type ProducerChoices } from '../common/native-producer.js';
@@ -70,7 +71,7 @@ export async function endToEndLatency(job: EndToEndJob): Promise<EndToEndSummary
       const values = await pollRecords(poller);
       const elapsedNs = Number(process.hrtime.bigint() - begin);
       validate(message, values);
-      if (i % 1000 === 0) job.print(`${i}\t${javaDouble(elapsedNs / 1000 / 1000)}`);
+      if (i % 1000 === 0) job.print(`${i}\t${javaDoubleText(elapsedNs / 1000 / 1000)}`);
       totalNs += elapsedNs;
       latencies[i] = Math.trunc(elapsedNs / 1000 / 1000);
     }

@@ -1,4 +1,4 @@
-import { javaDouble } from '../common/java-format.js';
+import { javaDoubleText } from '../configs/java-double-text.js';
 
 /** A Java double field: written as Double.toString writes it (`100.0`, `1.0E-4`); NaN and infinities quoted, as Jackson does. */
 export class JsonDouble {
@@ -13,7 +13,7 @@ export type EventValue = string | number | boolean | null | JsonDouble | readonl
  */
 export function eventJson(value: EventValue): string {
   if (value instanceof JsonDouble) {
-    const text = javaDouble(value.value);
+    const text = javaDoubleText(value.value);
     return Number.isFinite(value.value) ? text : JSON.stringify(text);
   }
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { javaDouble, javaFixed, simpleDateFormat } from '../../../../src/tools/common/java-format.js';
+import { javaFixed, simpleDateFormat } from '../../../../src/tools/common/java-format.js';
+import { javaDoubleText } from '../../../../src/tools/configs/java-double-text.js';
 import { JavaRandom } from '../../../../src/tools/common/java-random.js';
 
 // Every expected value below was printed by OpenJDK 17 (String.format, "" + double, SimpleDateFormat, java.util.Random).
@@ -27,7 +28,7 @@ describe('Java formatting, as the Kafka tools print numbers and dates', () => {
   });
 
   it('Double.toString: a fraction digit always, scientific notation outside [1e-3, 1e7)', () => {
-    expect([1000 / 3, 100, 1e-5, 12345678.9, 0.86083].map(javaDouble)).toEqual([
+    expect([1000 / 3, 100, 1e-5, 12345678.9, 0.86083].map(javaDoubleText)).toEqual([
       '333.3333333333333',
       '100.0',
       '1.0E-5',
