@@ -1,11 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { PYTHON } from './requirements.js';
 
 const SCRIPT = fileURLToPath(new URL('./librdkafka_mock_cluster.py', import.meta.url));
-const PYTHON = '/usr/bin/python3';
-
-/** Whether confluent-kafka (librdkafka) is installed for the system Python. */
-export const hasLibrdkafkaMock = spawnSync(PYTHON, ['-c', 'import confluent_kafka']).status === 0;
 
 export interface MockCluster {
   bootstrap: string;
@@ -13,8 +10,9 @@ export interface MockCluster {
 }
 
 /**
- * librdkafka's mock cluster in a Python process: a broker with transactions (FindCoordinator for
- * transactional ids, InitProducerId, AddPartitionsToTxn, EndTxn) that kts's broker does not have yet.
+ * librdkafka's mock cluster in a Python process (needs('confluent-kafka')): a broker with
+ * transactions (FindCoordinator for transactional ids, InitProducerId, AddPartitionsToTxn, EndTxn)
+ * that kts's broker does not have yet.
  */
 export async function startMockCluster(): Promise<MockCluster> {
   const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });

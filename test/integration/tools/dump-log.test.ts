@@ -7,7 +7,8 @@ import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { endTxnMarkerBatch } from '../../../src/protocol/records/control-record.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { runKts } from '../../helpers/kts.js';
-import { hasKcat, toolsAgainst, type Tools } from './tools-harness.js';
+import { needs } from '../../helpers/requirements.js';
+import { toolsAgainst, type Tools } from './tools-harness.js';
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const PER_CODEC = 20;
@@ -15,7 +16,7 @@ const PER_CODEC = 20;
 /** What kcat sends for one codec: `key:value` lines with compressible values. */
 const lines = (codec: string) => Array.from({ length: PER_CODEC }, (_, i) => `${codec}-key:${codec}-${i}-${'abc'.repeat(60)}`);
 
-describe.skipIf(!hasKcat)('dump-log on segments the embedded broker wrote from kcat-produced data', () => {
+describe('dump-log on segments the embedded broker wrote from kcat-produced data', needs('kcat'), () => {
   let logDir: string;
   let work: string;
   let broker: StartedBroker;

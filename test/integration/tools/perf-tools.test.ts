@@ -13,7 +13,8 @@ import {
 import { ATTR, readBatchHeader } from '../../../src/protocol/records/batch-header.js';
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { runKts } from '../../helpers/kts.js';
-import { hasLibrdkafkaMock, startMockCluster, type MockCluster } from '../../helpers/librdkafka-mock.js';
+import { startMockCluster, type MockCluster } from '../../helpers/librdkafka-mock.js';
+import { needs } from '../../helpers/requirements.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
 
 /** ProducerPerformance's final line. */
@@ -238,7 +239,7 @@ describe('producer-perf-test, consumer-perf-test and e2e-latency against the emb
   });
 });
 
-describe.skipIf(!hasLibrdkafkaMock)('producer-perf-test transactions against a broker that has them (librdkafka mock cluster)', () => {
+describe('producer-perf-test transactions against a broker that has them (librdkafka mock cluster)', needs('confluent-kafka'), () => {
   let mock: MockCluster;
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { RunningProcess } from './running-process.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
 
@@ -119,8 +120,11 @@ describe('streams-application-reset against the embedded broker', () => {
   it('refuses while the application has members; --force removes them first', async () => {
     const member = RunningProcess.consoleConsumer('member', broker.bootstrapServers, ['--topic', 'input', '--group', 'app']);
     try {
-      const deadline = Date.now() + 20_000;
-      while (member.assignment === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitUntil(
+        () => member.assignment,
+        () => member.describe(),
+        20_000,
+      );
       const refused = await reset('--input-topics', 'input');
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(

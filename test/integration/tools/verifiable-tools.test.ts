@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { KTS_BIN } from '../../helpers/kts.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { RunningProcess } from './running-process.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
 
@@ -20,15 +21,6 @@ const events = (stdout: string): Event[] =>
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Event);
-
-/** Polls until `done` holds (each check is cheap), failing after `timeoutMs`. */
-async function eventually(done: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function verifiable(tool: 'producer' | 'consumer', bootstrap: string, args: string[]): RunningProcess {
   const argv = [KTS_BIN, `verifiable-${tool}`, '--bootstrap-server', bootstrap, ...args];
@@ -110,9 +102,10 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
 
   it('runs until SIGTERM without --max-messages, then flushes and reports', async () => {
     const p = verifiable('producer', broker.bootstrapServers, ['--topic', 'checks', '--throughput', '200']);
-    await eventually(
+    await waitUntil(
       () => p.lines.filter((l) => l.includes('producer_send_success')).length >= 20,
       () => p.describe(),
+      20_000,
     );
     expect(await p.stop('SIGTERM')).toBe(0);
     const all = p.lines.map((l) => JSON.parse(l) as Event);
@@ -177,17 +170,19 @@ describe('verifiable-producer and verifiable-consumer against the embedded broke
 
   it('a second member makes the first give up its partitions and take its share again', async () => {
     const a = verifiable('consumer', broker.bootstrapServers, ['--topic', 'reads', '--group-id', 'pair', '--enable-autocommit']);
-    await eventually(
+    await waitUntil(
       () => a.lines.some((l) => l.includes('"partitions_assigned"')),
       () => a.describe(),
+      20_000,
     );
     const b = verifiable('consumer', broker.bootstrapServers, ['--topic', 'reads', '--group-id', 'pair', '--enable-autocommit']);
     try {
-      await eventually(
+      await waitUntil(
         () =>
           a.lines.filter((l) => l.includes('"partitions_assigned"')).length === 2 &&
           b.lines.some((l) => l.includes('"partitions_assigned"')),
         () => `${a.describe()} / ${b.describe()}`,
+        20_000,
       );
       const aEvents = a.lines.map((l) => JSON.parse(l) as Event);
       const revoked = aEvents.findIndex((e) => e.name === 'partitions_revoked');
