@@ -21,6 +21,7 @@ import { MetadataCache } from './metadata/metadata-cache.js';
 import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
+import { ProducePurgatory } from './replication/delayed-produce.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -76,6 +77,7 @@ export class Broker implements BrokerContext {
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
   readonly fetchPurgatory: FetchPurgatory;
+  readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
   readonly groupLog: GroupLog;
@@ -99,9 +101,15 @@ export class Broker implements BrokerContext {
     this.brokerId = config.values['broker.id'];
     this.clusterId = logManager.clusterId;
     this.metadata = metadata;
-    this.replicaManager = new ReplicaManager({ logManager, config: () => this.#config.values, warn: (m) => log('warn', m) });
+    this.replicaManager = new ReplicaManager({
+      logManager,
+      localBrokerId: this.brokerId,
+      config: () => this.#config.values,
+      warn: (m) => log('warn', m),
+    });
     this.replicaManager.load(metadata.topics());
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
+    this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);
     this.topicAdmin = new TopicAdmin({
       store,
@@ -193,6 +201,7 @@ export class Broker implements BrokerContext {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.fetchPurgatory.close();
+      this.producePurgatory.close();
       this.groupCoordinator.close();
       await this.#socketServer.close();
       await this.logManager.close();

@@ -11,6 +11,7 @@ import type { GroupLog } from '../group/group-log.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { ProducePurgatory } from '../replication/delayed-produce.js';
 
 /** What request handlers see of the broker. */
 export interface BrokerContext {
@@ -30,6 +31,8 @@ export interface BrokerContext {
   readonly replicaManager: ReplicaManager;
   readonly fetchSessions: FetchSessionCache;
   readonly fetchPurgatory: FetchPurgatory;
+  /** acks=-1 produces waiting for the ISR. */
+  readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
   /** `__consumer_offsets`, created by FindCoordinator on first use. */

@@ -43,19 +43,24 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
 
     const isolation =
       request.isolationLevel === IsolationLevel.READ_COMMITTED ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
+    const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId;
     const limits: ReadLimits = {
       maxBytes: Math.min(request.maxBytes, broker.config().values['fetch.max.bytes']),
       isolation,
       hardMaxBytesLimit: version <= 2,
       usesTopicIds,
+      replicaId: replicaId >= 0 ? replicaId : undefined,
     };
     const read = () => readPartitions(broker.replicaManager, broker.metadata, plan.partitions, limits);
+    const keys = plan.partitions.map((p) => topicPartitionKey({ topic: topicName(broker, p, usesTopicIds), partition: p.partition }));
+    const deadline = Date.now() + request.maxWaitMs;
     let results = read();
-    const bytes = results.reduce((sum, r) => sum + r.records.length, 0);
-    const failed = results.some((r) => r.errorCode !== ErrorCode.NONE);
-    if (!failed && bytes < request.minBytes && request.maxWaitMs > 0) {
-      const keys = plan.partitions.map((p) => topicPartitionKey({ topic: topicName(broker, p, usesTopicIds), partition: p.partition }));
-      await broker.fetchPurgatory.wait(keys, request.minBytes - bytes, request.maxWaitMs);
+    for (;;) {
+      const bytes = results.reduce((sum, r) => sum + r.records.length, 0);
+      const answerNow = results.some((r) => r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined);
+      const left = deadline - Date.now();
+      if (answerNow || bytes >= request.minBytes || left <= 0 || broker.fetchPurgatory.closed) break;
+      await broker.fetchPurgatory.wait(keys, limits.replicaId === undefined ? 'consumer' : 'follower', request.minBytes - bytes, left);
       results = read();
     }
 
@@ -83,6 +88,8 @@ function requestedPartitions(broker: BrokerContext, request: FetchRequest, usesT
       fetchOffset: p.fetchOffset,
       maxBytes: p.partitionMaxBytes,
       currentLeaderEpoch: p.currentLeaderEpoch,
+      lastFetchedEpoch: p.lastFetchedEpoch,
+      replicaLogStartOffset: p.logStartOffset,
     }));
   });
 }
@@ -115,6 +122,7 @@ function partitionData(
     lastStableOffset: result.lastStableOffset,
     logStartOffset: result.logStartOffset,
     abortedTransactions: isolation === IsolationLevel.READ_COMMITTED ? [] : null,
+    ...(result.divergingEpoch ? { divergingEpoch: result.divergingEpoch } : {}),
     records,
   };
 }

@@ -11,15 +11,22 @@ import { fetchOffsetForTimestamp } from '../partition/offset-lookup.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
 
+/** Kafka's ListOffsetsRequest.DEBUGGING_REPLICA_ID: a tool that may ask any replica. */
+const DEBUGGING_REPLICA_ID = -2;
+
 /**
  * ListOffsets v0-9: latest (-1), earliest (-2), max timestamp (-3, v7+), earliest local (-4),
- * latest tiered (-5) or a timestamp, per partition. v0's old-style answer is one offset (Kafka's
- * segment-granular list of up to max_num_offsets is long obsolete); v2+ honour the isolation level.
+ * latest tiered (-5) or a timestamp, per partition, answered by the leader. v0's old-style answer
+ * is one offset (Kafka's segment-granular list of up to max_num_offsets is long obsolete); v2+
+ * honour the isolation level.
  */
 export function listOffsetsHandler(broker: BrokerContext): Handler<typeof ApiKey.ListOffsets> {
   return (request, ctx) => {
     const version = ctx.apiVersion;
-    const isolation = version === 0 ? null : request.isolationLevel === 1 ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
+    // A follower (replica id >= 0) asks for the leader's log end and start: no isolation applies.
+    const fromFollower = request.replicaId >= 0;
+    const isolation =
+      version === 0 || fromFollower ? null : request.isolationLevel === 1 ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
     const key = (topic: string, partition: number) => `${topic}:${partition}`;
     const counts = new Map<string, number>();
     for (const t of request.topics)
@@ -34,7 +41,9 @@ export function listOffsetsHandler(broker: BrokerContext): Handler<typeof ApiKey
           const partition = broker.replicaManager.partition(t.name, p.partitionIndex);
           if (!partition) return { ...response, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
           try {
-            partition.checkLeaderEpoch(p.currentLeaderEpoch);
+            // Only the debugging consumer (replica id -2) may ask a follower.
+            if (request.replicaId === DEBUGGING_REPLICA_ID) partition.checkLeaderEpoch(p.currentLeaderEpoch);
+            else partition.checkLeader(p.currentLeaderEpoch);
             const found = fetchOffsetForTimestamp(partition, p.timestamp, isolation);
             if (version === 0) return { ...response, oldStyleOffsets: found.offset < 0n ? [] : [found.offset] };
             const { timestamp, offset, leaderEpoch } = found;

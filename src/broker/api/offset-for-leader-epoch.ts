@@ -12,8 +12,7 @@ import type { Handler } from './handler.js';
 /**
  * OffsetForLeaderEpoch v0-4: where each requested leader epoch ends in the partition's log, as
  * consumers ask after a leader change to detect truncation (KIP-320). current_leader_epoch (v2+)
- * is checked like Fetch's. This broker is always the leader, so followers' requests are answered
- * the same way.
+ * is checked like Fetch's. Only the leader answers, as Kafka's does.
  */
 export function offsetForLeaderEpochHandler(broker: BrokerContext): Handler<typeof ApiKey.OffsetForLeaderEpoch> {
   return (request) => ({
@@ -30,7 +29,7 @@ export function offsetForLeaderEpochHandler(broker: BrokerContext): Handler<type
         const partition = broker.replicaManager.partition(t.topic, p.partition);
         if (!partition) return { ...answer, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         try {
-          partition.checkLeaderEpoch(p.currentLeaderEpoch);
+          partition.checkLeader(p.currentLeaderEpoch);
           return { ...answer, ...partition.endOffsetForEpoch(p.leaderEpoch) };
         } catch (err) {
           return { ...answer, errorCode: toApiError(err).code };

@@ -2,9 +2,12 @@ import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultProduceResponse,
   defaultProduceResponsePartitionProduceResponse,
+  type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/apis/produce.js';
+import type { ErrorName } from '../../protocol/errors.js';
 import { ApiError } from '../api-error.js';
+import type { ReplicationWait } from '../replication/delayed-produce.js';
 import type { ProduceEntry, ProduceResult } from '../partition/replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
@@ -16,8 +19,9 @@ const ADMIN_CLIENT_ID = '__admin_client';
 /**
  * Produce v0-11: each partition's records are validated (v0-2 message sets up-converted to one v2
  * batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
- * log start offset, or an error (from v8 with the records to blame). acks=0 gets no response; as
- * Kafka does, a failure then closes the connection, the only signal such a producer gets.
+ * log start offset, or an error (from v8 with the records to blame). acks=-1 is answered once the
+ * ISR has the records (at once on a single broker), or on the request's timeout. acks=0 gets no
+ * response; as Kafka does, a failure then closes the connection, the only signal such a producer gets.
  */
 export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Produce> {
   return (request, ctx) => {
@@ -36,15 +40,60 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
       if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);
       return null;
     }
-    let i = 0;
-    return {
-      ...defaultProduceResponse(),
-      responses: request.topicData.map((topic) => ({
-        name: topic.name,
-        partitionResponses: topic.partitionData.map((p) => partitionResponse(p.index, results[i++]!)),
-      })),
+    const respond = (): ProduceResponse => {
+      let i = 0;
+      return {
+        ...defaultProduceResponse(),
+        responses: request.topicData.map((topic) => ({
+          name: topic.name,
+          partitionResponses: topic.partitionData.map((p) => partitionResponse(p.index, results[i++]!)),
+        })),
+      };
     };
+    const replicating = request.acks === -1 ? awaitReplication(broker, entries, results, request.timeoutMs) : undefined;
+    return replicating ? replicating.then(respond) : respond();
   };
+}
+
+/**
+ * acks=-1: replaces each appended partition's result by the error its replication ended with, if
+ * any. Undefined when every partition is settled already (a single broker's always are), so that
+ * path stays synchronous; else a promise that settles when the ISR has answered or the timeout passed.
+ */
+function awaitReplication(
+  broker: BrokerContext,
+  entries: readonly ProduceEntry[],
+  results: ProduceResult[],
+  timeoutMs: number,
+): Promise<void> | undefined {
+  const waits: ReplicationWait[] = [];
+  const indexes: number[] = [];
+  const settle = (i: number, outcome: ErrorName): void => {
+    if (outcome === 'NONE') return;
+    const { topic, partition } = entries[i]!;
+    results[i] = { ok: false, error: new ApiError(outcome, replicationFailure(outcome, `${topic}-${partition}`)) };
+  };
+  results.forEach((result, i) => {
+    const partition = result.ok ? broker.replicaManager.partition(entries[i]!.topic, entries[i]!.partition) : undefined;
+    if (!result.ok || !partition) return;
+    const state = partition.replicationOf(result.nextOffset);
+    if (state.done) return settle(i, state.error);
+    waits.push({ partition, requiredOffset: result.nextOffset });
+    indexes.push(i);
+  });
+  if (waits.length === 0) return undefined;
+  return broker.producePurgatory.wait(waits, timeoutMs).then((outcomes) => outcomes.forEach((outcome, j) => settle(indexes[j]!, outcome)));
+}
+
+function replicationFailure(outcome: ErrorName, partition: string): string {
+  switch (outcome) {
+    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
+      return `Messages are written to the log, but to fewer in-sync replicas than required for ${partition}`;
+    case 'REQUEST_TIMED_OUT':
+      return `The ISR of ${partition} did not acknowledge the records within the request timeout`;
+    default:
+      return `This broker stopped leading ${partition} before its ISR had the records`;
+  }
 }
 
 function partitionResponse(index: number, result: ProduceResult): ProduceResponsePartitionProduceResponse {

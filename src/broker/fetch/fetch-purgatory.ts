@@ -1,16 +1,24 @@
-import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { PartitionChange, ReplicaManager } from '../partition/replica-manager.js';
+
+/**
+ * What a fetch waits for: a follower for records appended to the leader's log, a consumer for
+ * records becoming visible (the high watermark moving).
+ */
+export type FetchWaitKind = 'follower' | 'consumer';
 
 interface Waiter {
   keys: readonly string[];
+  kind: FetchWaitKind;
   remainingBytes: number;
   timer: NodeJS.Timeout;
   resolve(): void;
 }
 
 /**
- * Fetches waiting for data (Kafka's DelayedFetch purgatory): a waiter on some partitions wakes
- * once appends to them add up to its min_bytes, when one of them goes away, when max_wait_ms
- * passes, or when the broker shuts down.
+ * Fetches waiting for data (Kafka's DelayedFetch purgatory): a follower's fetch wakes once appends
+ * to its partitions add up to its min_bytes; a consumer's fetch wakes whenever one of its partitions'
+ * high watermark moves (the fetch reads again and waits on if min_bytes is still not there). Both
+ * wake when a partition stops being served here, when the wait is over, or at shutdown.
  */
 export class FetchPurgatory {
   readonly #waiters = new Map<string, Set<Waiter>>();
@@ -18,15 +26,16 @@ export class FetchPurgatory {
   #closed = false;
 
   constructor(replicaManager: ReplicaManager) {
-    this.#unsubscribe = replicaManager.addChangeListener((key, bytes) => this.#onChange(key, bytes));
+    this.#unsubscribe = replicaManager.addChangeListener((key, change, bytes) => this.#onChange(key, change, bytes));
   }
 
   /** Resolves (never rejects) when the fetch should be answered. `keys` are topic-partition keys. */
-  wait(keys: readonly string[], minBytes: number, maxWaitMs: number): Promise<void> {
+  wait(keys: readonly string[], kind: FetchWaitKind, minBytes: number, maxWaitMs: number): Promise<void> {
     if (this.#closed || keys.length === 0 || maxWaitMs <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter: Waiter = {
         keys,
+        kind,
         remainingBytes: minBytes,
         timer: setTimeout(() => this.#complete(waiter), maxWaitMs),
         resolve,
@@ -39,6 +48,11 @@ export class FetchPurgatory {
     });
   }
 
+  /** After close(), waits return at once: a fetch answers with what it has. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Answers every waiting fetch now (shutdown); later waits return at once. */
   close(): void {
     this.#closed = true;
@@ -46,12 +60,16 @@ export class FetchPurgatory {
     for (const set of [...this.#waiters.values()]) for (const waiter of set) this.#complete(waiter);
   }
 
-  #onChange(key: string, bytes: number): void {
+  #onChange(key: string, change: PartitionChange, bytes: number): void {
     const set = this.#waiters.get(key);
     if (!set) return;
     for (const waiter of [...set]) {
-      waiter.remainingBytes -= bytes;
-      if (bytes === 0 || waiter.remainingBytes <= 0) this.#complete(waiter);
+      if (change === 'stopped') this.#complete(waiter);
+      else if (waiter.kind === 'consumer' && change === 'highWatermark') this.#complete(waiter);
+      else if (waiter.kind === 'follower' && change === 'appended') {
+        waiter.remainingBytes -= bytes;
+        if (waiter.remainingBytes <= 0) this.#complete(waiter);
+      }
     }
   }
 

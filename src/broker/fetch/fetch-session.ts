@@ -15,6 +15,10 @@ export interface FetchPartition {
   fetchOffset: bigint;
   maxBytes: number;
   currentLeaderEpoch: number;
+  /** A follower's (Fetch v12+): the epoch of its last batch, checked against ours for divergence. */
+  lastFetchedEpoch: number;
+  /** A follower's log start (Fetch v5+), which the leader records. */
+  replicaLogStartOffset: bigint;
 }
 
 /** What was read for a partition, as the response carries it. */
@@ -24,6 +28,8 @@ export interface FetchPartitionResult {
   lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer;
+  /** A follower's log diverged from ours: where our epoch ends (KIP-320). */
+  divergingEpoch?: { epoch: number; endOffset: bigint };
 }
 
 export interface FetchSessionRequest {
@@ -171,7 +177,7 @@ function update(session: FetchSession, request: FetchSessionRequest): void {
  * whether the partition must be in the response.
  */
 function record(cached: CachedPartition, result: FetchPartitionResult): boolean {
-  let mustRespond = result.records.length > 0;
+  let mustRespond = result.records.length > 0 || result.divergingEpoch !== undefined;
   if (cached.highWatermark !== result.highWatermark) {
     cached.highWatermark = result.highWatermark;
     mustRespond = true;

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { toApiError } from '../api-error.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import type { IsolationLevel } from '../partition/partition.js';
+import type { IsolationLevel, Partition } from '../partition/partition.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { FetchPartition, FetchPartitionResult } from './fetch-session.js';
 
@@ -12,6 +12,8 @@ export interface ReadLimits {
   /** Fetch v0-2: no batch may exceed the limits (KIP-74 came with v3). */
   hardMaxBytesLimit: boolean;
   usesTopicIds: boolean;
+  /** A follower's broker id (reads up to the log end and records its position), or undefined for a consumer. */
+  replicaId: number | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -19,7 +21,7 @@ const EMPTY = Buffer.alloc(0);
 /**
  * Reads the partitions in order within the budget, as Kafka's readFromLocalLog: each gets at most
  * its partition_max_bytes and what is left of max_bytes, and the first batch read is returned
- * whole even when larger (KIP-74), so a consumer can always make progress.
+ * whole even when larger (KIP-74), so a consumer can always make progress. Only leaders serve.
  */
 export function readPartitions(
   replicas: ReplicaManager,
@@ -35,15 +37,44 @@ export function readPartitions(
     const partition = replicas.partition(topic, p.partition);
     if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     try {
-      partition.checkLeaderEpoch(p.currentLeaderEpoch);
-      const read = partition.read(p.fetchOffset, Math.min(p.maxBytes, remaining), limits.isolation, minOneBatch);
-      if (read.records.length > 0) minOneBatch = false;
-      remaining = Math.max(0, remaining - read.records.length);
-      return { errorCode: ErrorCode.NONE, ...read };
+      const result = readOne(partition, p, limits, Math.min(p.maxBytes, remaining), minOneBatch);
+      if (result.records.length > 0) minOneBatch = false;
+      remaining = Math.max(0, remaining - result.records.length);
+      return result;
     } catch (err) {
       return failed(toApiError(err).code);
     }
   });
+}
+
+function readOne(
+  partition: Partition,
+  p: FetchPartition,
+  limits: ReadLimits,
+  maxBytes: number,
+  minOneBatch: boolean,
+): FetchPartitionResult {
+  if (limits.replicaId === undefined) {
+    partition.checkLeader(p.currentLeaderEpoch);
+    return { errorCode: ErrorCode.NONE, ...partition.read(p.fetchOffset, maxBytes, limits.isolation, minOneBatch) };
+  }
+  const read = partition.readForFollower(
+    limits.replicaId,
+    {
+      fetchOffset: p.fetchOffset,
+      logStartOffset: p.replicaLogStartOffset,
+      currentLeaderEpoch: p.currentLeaderEpoch,
+      lastFetchedEpoch: p.lastFetchedEpoch,
+      maxBytes,
+    },
+    minOneBatch,
+  );
+  const { divergingEpoch, ...data } = read;
+  return {
+    errorCode: ErrorCode.NONE,
+    ...data,
+    ...(divergingEpoch ? { divergingEpoch: { epoch: divergingEpoch.leaderEpoch, endOffset: divergingEpoch.endOffset } } : {}),
+  };
 }
 
 function failed(errorCode: number): FetchPartitionResult {

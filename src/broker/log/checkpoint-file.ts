@@ -11,22 +11,23 @@ const VERSION = '0';
 const LINE = /^(\S+) (\d+) (-?\d+)$/;
 
 /**
- * Kafka's offset checkpoint files (recovery-point-offset-checkpoint, log-start-offset-checkpoint,
- * replication-offset-checkpoint): a version line `0`, a count line, then `topic partition offset`.
- * Replaced atomically, so a crash leaves the previous or the new file.
+ * Kafka's CheckpointFile: a version line `0`, a count line, then one entry per line. Replaced
+ * atomically, so a crash leaves the previous or the new file.
  */
-export function writeOffsetCheckpoint(path: string, entries: Iterable<CheckpointEntry>): void {
-  const lines = [...entries].map((e) => `${e.topic} ${e.partition} ${e.offset}`);
+export function writeCheckpointLines(path: string, lines: readonly string[]): void {
   writeFileAtomically(path, [VERSION, String(lines.length), ...lines, ''].join('\n'));
 }
 
-/** Offsets by `<topic>-<partition>`; empty when the file does not exist. Malformed: CORRUPT_CHECKPOINT. */
-export function readOffsetCheckpoint(path: string): Map<string, bigint> {
+/**
+ * The entry lines of a checkpoint file, each parsed by `parse` (undefined: malformed); undefined
+ * when the file does not exist. Malformed: CORRUPT_CHECKPOINT.
+ */
+export function readCheckpointLines<T>(path: string, parse: (line: string) => T | undefined): T[] | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
   const corrupt = (why: string) => new LogError('CORRUPT_CHECKPOINT', `Checkpoint file ${path}: ${why}`);
@@ -35,11 +36,29 @@ export function readOffsetCheckpoint(path: string): Map<string, bigint> {
   if (lines[0] !== VERSION) throw corrupt(`unrecognized version ${JSON.stringify(lines[0] ?? '')}`);
   const count = /^\d+$/.test(lines[1] ?? '') ? Number(lines[1]) : NaN;
   if (count !== lines.length - 2) throw corrupt(`expected ${lines[1]} entries, found ${lines.length - 2}`);
-  const offsets = new Map<string, bigint>();
-  for (const line of lines.slice(2)) {
+  return lines.slice(2).map((line) => {
+    const entry = parse(line);
+    if (entry === undefined) throw corrupt(`malformed line ${JSON.stringify(line)}`);
+    return entry;
+  });
+}
+
+/**
+ * Kafka's offset checkpoint files (recovery-point-offset-checkpoint, log-start-offset-checkpoint,
+ * replication-offset-checkpoint): lines `topic partition offset`.
+ */
+export function writeOffsetCheckpoint(path: string, entries: Iterable<CheckpointEntry>): void {
+  writeCheckpointLines(
+    path,
+    [...entries].map((e) => `${e.topic} ${e.partition} ${e.offset}`),
+  );
+}
+
+/** Offsets by `<topic>-<partition>`; empty when the file does not exist. Malformed: CORRUPT_CHECKPOINT. */
+export function readOffsetCheckpoint(path: string): Map<string, bigint> {
+  const entries = readCheckpointLines(path, (line) => {
     const m = LINE.exec(line);
-    if (!m) throw corrupt(`malformed line ${JSON.stringify(line)}`);
-    offsets.set(topicPartitionKey({ topic: m[1]!, partition: Number(m[2]) }), BigInt(m[3]!));
-  }
-  return offsets;
+    return m ? ([topicPartitionKey({ topic: m[1]!, partition: Number(m[2]) }), BigInt(m[3]!)] as const) : undefined;
+  });
+  return new Map(entries);
 }

@@ -1,8 +1,12 @@
+import { join } from 'node:path';
+import { readCheckpointLines, writeCheckpointLines } from '../log/checkpoint-file.js';
 import type { Log } from '../log/log.js';
 
 /** Kafka's UNDEFINED_EPOCH and UNDEFINED_EPOCH_OFFSET. */
 export const UNDEFINED_EPOCH = -1;
 export const UNDEFINED_EPOCH_OFFSET = -1n;
+
+export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
 
 /** The first offset written in a leader epoch. */
 export interface EpochEntry {
@@ -15,34 +19,81 @@ export interface EpochEndOffset {
   endOffset: bigint;
 }
 
+const LINE = /^(\d+)\s+(\d+)$/;
+
 /**
- * Kafka's LeaderEpochFileCache without the checkpoint file: the epochs are read from the batch
- * headers (each batch carries the epoch of the leader that wrote it), and the current epoch starts
- * at the log end if nothing was written in it yet, as a new leader assigns it.
+ * Kafka's LeaderEpochFileCache: where each leader epoch starts in the log, kept in the partition's
+ * `leader-epoch-checkpoint` (rewritten atomically whenever the entries change: only when a new
+ * epoch starts or the log is truncated, so never on the append path). It is what lets a follower
+ * find where its log diverged from a new leader's (KIP-101, KIP-320). A log without the file (a
+ * log written before replication existed) gets its entries from the batch headers once.
  */
 export class LeaderEpochCache {
-  readonly #entries: EpochEntry[] = [];
+  readonly #path: string;
+  #entries: EpochEntry[];
 
-  constructor(log: Log, currentEpoch: number) {
-    log.forEachBatch(log.logStartOffset, (batch) => this.assign(batch.partitionLeaderEpoch, batch.baseOffset));
-    this.assign(currentEpoch, log.logEndOffset);
+  private constructor(path: string, entries: EpochEntry[]) {
+    this.#path = path;
+    this.#entries = entries;
   }
 
-  /** Records that `epoch` starts at `offset`, unless an epoch as new is known already. */
-  assign(epoch: number, offset: bigint): void {
-    const latest = this.#entries.at(-1);
-    if (epoch >= 0 && (latest === undefined || epoch > latest.epoch)) this.#entries.push({ epoch, startOffset: offset });
+  /** Loads the checkpoint (or rebuilds it from the batches), dropping entries past the log end, as Kafka's recovery does. */
+  static load(log: Log): LeaderEpochCache {
+    const path = join(log.dir, LEADER_EPOCH_CHECKPOINT);
+    const stored = readCheckpointLines(path, (line) => {
+      const m = LINE.exec(line);
+      return m ? { epoch: Number(m[1]), startOffset: BigInt(m[2]!) } : undefined;
+    });
+    const cache = new LeaderEpochCache(path, stored ?? []);
+    if (stored === undefined) {
+      log.forEachBatch(log.logStartOffset, (batch) => cache.#assign(batch.partitionLeaderEpoch, batch.baseOffset));
+      cache.#flush();
+    }
+    cache.truncateFromEnd(log.logEndOffset);
+    return cache;
+  }
+
+  get entries(): readonly EpochEntry[] {
+    return this.#entries;
+  }
+
+  /** The newest epoch known, or UNDEFINED_EPOCH. */
+  get latestEpoch(): number {
+    return this.#entries.at(-1)?.epoch ?? UNDEFINED_EPOCH;
   }
 
   /**
-   * OffsetForLeaderEpoch (Kafka's endOffsetFor): the latest epoch ends at the log end; an older
-   * one where the next known epoch starts, reported as the newest epoch at or below the one asked
-   * for. Epochs wholly below the log start are gone, as Kafka truncates its cache from the start.
+   * Records that `epoch` starts at `startOffset` (a new leader's epoch at its log end, or the epoch of
+   * an appended batch). Entries it contradicts — as new an epoch, or starting at or after it — go.
+   */
+  assign(epoch: number, startOffset: bigint): void {
+    if (this.#assign(epoch, startOffset)) this.#flush();
+  }
+
+  /** The log was truncated to `endOffset`: epochs starting at or after it are gone. */
+  truncateFromEnd(endOffset: bigint): void {
+    const keep = this.#entries.filter((e) => e.startOffset < endOffset);
+    if (keep.length === this.#entries.length) return;
+    this.#entries = keep;
+    this.#flush();
+  }
+
+  /** Everything was deleted and the log restarts empty at `offset` (a follower far behind). */
+  clear(): void {
+    if (this.#entries.length === 0) return;
+    this.#entries = [];
+    this.#flush();
+  }
+
+  /**
+   * OffsetForLeaderEpoch (Kafka's endOffsetFor): the latest epoch ends at the log end; an older one
+   * where the next known epoch starts, reported as the newest epoch at or below the one asked for.
+   * Epochs wholly below the log start are gone, as Kafka truncates its cache from the start.
    */
   endOffsetFor(requested: number, logStartOffset: bigint, logEndOffset: bigint): EpochEndOffset {
     const undefinedEnd = { leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
-    const entries = this.#truncatedFromStart(logStartOffset);
     if (requested === UNDEFINED_EPOCH) return undefinedEnd;
+    const entries = this.#truncatedFromStart(logStartOffset);
     if (entries.at(-1)?.epoch === requested) return { leaderEpoch: requested, endOffset: logEndOffset };
     const higher = entries.find((e) => e.epoch > requested);
     if (higher === undefined) return undefinedEnd;
@@ -50,9 +101,29 @@ export class LeaderEpochCache {
     return { leaderEpoch: floor?.epoch ?? requested, endOffset: higher.startOffset };
   }
 
-  #truncatedFromStart(logStartOffset: bigint): EpochEntry[] {
+  #assign(epoch: number, startOffset: bigint): boolean {
+    if (epoch < 0) return false;
+    const latest = this.#entries.at(-1);
+    if (latest && latest.epoch === epoch && latest.startOffset <= startOffset) return false;
+    while (this.#entries.length > 0) {
+      const last = this.#entries.at(-1)!;
+      if (last.epoch < epoch && last.startOffset < startOffset) break;
+      this.#entries.pop();
+    }
+    this.#entries.push({ epoch, startOffset });
+    return true;
+  }
+
+  #truncatedFromStart(logStartOffset: bigint): readonly EpochEntry[] {
     const below = this.#entries.filter((e) => e.startOffset <= logStartOffset).length;
     if (below === 0) return this.#entries;
     return [{ epoch: this.#entries[below - 1]!.epoch, startOffset: logStartOffset }, ...this.#entries.slice(below)];
+  }
+
+  #flush(): void {
+    writeCheckpointLines(
+      this.#path,
+      this.#entries.map((e) => `${e.epoch} ${e.startOffset}`),
+    );
   }
 }

@@ -1,16 +1,21 @@
+import { join } from 'node:path';
 import { BATCH } from '../../protocol/records/batch-header.js';
 import { upConvert } from '../../protocol/records/legacy-conversion.js';
-import { validateBatches, validateProduceRecords, type BatchSummary } from '../../protocol/records/validate.js';
+import { type BatchSummary, validateBatches, validateProduceRecords } from '../../protocol/records/validate.js';
 import { ApiError, toApiError } from '../api-error.js';
 import type { BrokerConfigValues } from '../config/broker-config-defs.js';
 import { topicLogConfig } from '../config/topic-config.js';
-import { topicPartitionKey, type TopicPartition } from '../log/log-file-names.js';
+import { readOffsetCheckpoint, writeOffsetCheckpoint } from '../log/checkpoint-file.js';
+import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
 import type { LogManager } from '../log/log-manager.js';
-import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import { readPartitionMetadata, writePartitionMetadata } from '../metadata/partition-metadata-file.js';
+import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import { MAX_DECOMPRESSED_BATCH_BYTES } from './decompression-limit.js';
-import { type AppendResult, Partition } from './partition.js';
+import type { IsrChange } from './isr-state.js';
+import { type AppendResult, Partition, type PartitionContext, type ReplicaState } from './partition.js';
+
+export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 
 export interface ProduceEntry {
   topic: string;
@@ -27,38 +32,80 @@ export interface ProduceOptions {
   internalTopicsAllowed: boolean;
 }
 
+/**
+ * What happened to a partition, for those waiting on it: records appended (follower fetches wait
+ * for these), the high watermark moved (consumer fetches, acks=all produces), or it stopped being
+ * served here (deleted, or no longer the leader).
+ */
+export type PartitionChange = 'appended' | 'highWatermark' | 'stopped';
+export type PartitionListener = (key: string, change: PartitionChange, bytes: number) => void;
+
+/** The cluster around the replica manager; a single broker has none (every replica is itself). */
+export interface ReplicaCluster {
+  isBrokerAlive(brokerId: number): boolean;
+  /** Sends an ISR change to the controller; the answer goes to `partition.onIsrChangeAnswered`. */
+  submitIsrChange(partition: Partition, change: IsrChange): void;
+}
+
 export interface ReplicaManagerOptions {
   logManager: LogManager;
   config: () => BrokerConfigValues;
+  localBrokerId: number;
   now?: () => number;
   warn: (message: string) => void;
+  /** Absent for a single broker. */
+  cluster?: ReplicaCluster;
 }
 
 /**
  * The partitions this broker hosts (Kafka's ReplicaManager): creates and deletes their logs,
- * appends what clients produce, and tells listeners (the fetch purgatory) when a partition
- * changes.
+ * makes them leaders or followers, appends what clients produce, keeps the high watermarks in
+ * `replication-offset-checkpoint`, and tells listeners (fetch and produce purgatories) when a
+ * partition changes.
  */
 export class ReplicaManager {
   readonly #partitions = new Map<string, Partition>();
-  readonly #listeners = new Set<(key: string, bytes: number) => void>();
+  readonly #listeners = new Set<PartitionListener>();
   readonly #logManager: LogManager;
   readonly #config: () => BrokerConfigValues;
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
+  readonly #context: PartitionContext;
+  /** High watermarks checkpointed by the previous run, applied as partitions open. */
+  readonly #checkpointedHighWatermarks = new Map<string, bigint>();
 
   constructor(options: ReplicaManagerOptions) {
     this.#logManager = options.logManager;
     this.#config = options.config;
     this.#now = options.now ?? Date.now;
     this.#warn = options.warn;
+    const cluster = options.cluster;
+    const local = options.localBrokerId;
+    this.#context = {
+      localBrokerId: local,
+      replicaLagTimeMaxMs: () => Number(this.#config()['replica.lag.time.max.ms']),
+      isBrokerAlive: (id) => (cluster ? cluster.isBrokerAlive(id) : id === local),
+      submitIsrChange: (partition, change) => cluster?.submitIsrChange(partition, change),
+      onHighWatermark: (partition) => this.#notify(topicPartitionKey(partition.topicPartition), 'highWatermark', 0),
+      now: this.#now,
+    };
+    for (const dir of this.#logManager.logDirs) {
+      try {
+        for (const [key, offset] of readOffsetCheckpoint(join(dir, REPLICATION_OFFSET_CHECKPOINT))) {
+          this.#checkpointedHighWatermarks.set(key, offset);
+        }
+      } catch (err) {
+        this.#warn(`Ignoring ${REPLICATION_OFFSET_CHECKPOINT} in ${dir}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /**
-   * Start-up: opens a partition for every partition in the metadata, creating missing logs, and
-   * deletes logs left behind by topics deleted before a crash (their partition.metadata names a
-   * topic that no longer exists, or an older incarnation of the topic). A log without that file
-   * is adopted by the topic of its name, or left alone (and unserved) when there is none.
+   * Start-up of a single broker: opens a partition for every partition in the metadata, creating
+   * missing logs, and deletes logs left behind by topics deleted before a crash (their
+   * partition.metadata names a topic that no longer exists, or an older incarnation of the topic).
+   * A log without that file is adopted by the topic of its name, or left alone (and unserved) when
+   * there is none.
    */
   load(topics: readonly TopicRecord[]): void {
     const wanted = new Map<string, TopicRecord>();
@@ -80,21 +127,47 @@ export class ReplicaManager {
     return this.#partitions.get(topicPartitionKey({ topic, partition }));
   }
 
-  /** Opens (creating if needed) the logs of `partitions` of `topic`. */
+  /** Every partition this broker holds a replica of. */
+  get partitions(): IterableIterator<Partition> {
+    return this.#partitions.values();
+  }
+
+  /** A single broker's new partitions: their logs opened (or created), each led here. */
   createPartitions(topic: TopicRecord, partitions: readonly PartitionState[]): void {
-    const config = topicLogConfig(this.#config(), new Map(Object.entries(topic.configs)));
     for (const state of partitions) {
-      const tp = { topic: topic.name, partition: state.partition };
-      const key = topicPartitionKey(tp);
-      const existing = this.#logManager.getLog(tp);
-      if (existing && !this.#partitions.has(key) && readPartitionMetadata(existing.dir) !== topic.topicId) {
-        // A stray log of that name (not opened at load): the new topic starts empty.
-        this.#logManager.deleteLog(tp);
-      }
-      const log = this.#logManager.getOrCreateLog(tp, config);
-      if (readPartitionMetadata(log.dir) !== topic.topicId) writePartitionMetadata(log.dir, topic.topicId);
-      this.#partitions.set(key, new Partition(log, state));
+      const partition = this.#open(topic, state.partition);
+      partition.makeLeader({ ...state, partitionEpoch: 0 });
     }
+  }
+
+  /**
+   * LeaderAndIsr for one partition (Kafka's becomeLeaderOrFollower, per partition): the log is
+   * opened or created, then the replica becomes leader or follower. Returns the role it took, or
+   * undefined when the state was older than the replica's (nothing changed).
+   */
+  becomeLeaderOrFollower(topic: TopicRecord, partitionIndex: number, state: ReplicaState): 'leader' | 'follower' | undefined {
+    const partition = this.#open(topic, partitionIndex);
+    const key = topicPartitionKey(partition.topicPartition);
+    if (state.leader === this.#context.localBrokerId) {
+      const wasLeader = partition.isLeader;
+      if (!partition.makeLeader(state)) return undefined;
+      if (!wasLeader) this.#notify(key, 'stopped', 0);
+      return 'leader';
+    }
+    const wasLeader = partition.isLeader;
+    const changed = partition.makeFollower(state);
+    // Waiting consumers and produces of a former leader learn at once that it no longer leads.
+    if (wasLeader) this.#notify(key, 'stopped', 0);
+    return changed || wasLeader ? 'follower' : undefined;
+  }
+
+  /** StopReplica: the partition is no longer served here; with `deleteLog` its log goes too. */
+  stopReplica(tp: TopicPartition, deleteLog: boolean): void {
+    const key = topicPartitionKey(tp);
+    this.#partitions.delete(key);
+    this.#checkpointedHighWatermarks.delete(key);
+    if (deleteLog) this.#logManager.deleteLog(tp);
+    this.#notify(key, 'stopped', 0);
   }
 
   /** Applies the topic's overrides over the broker's current settings to its logs (after AlterConfigs of either). */
@@ -104,19 +177,18 @@ export class ReplicaManager {
 
   /** Deletes every partition of `topic`; fetches waiting on them wake up and see the error. */
   deletePartitions(topic: TopicRecord): void {
-    for (const { partition } of topic.partitions) {
-      const tp = { topic: topic.name, partition };
-      const key = topicPartitionKey(tp);
-      this.#partitions.delete(key);
-      this.#logManager.deleteLog(tp);
-      this.#notify(key, 0);
-    }
+    for (const { partition } of topic.partitions) this.stopReplica({ topic: topic.name, partition }, true);
   }
 
-  /** Called with a partition's key and the bytes appended (0: the partition went away). */
-  addChangeListener(listener: (key: string, bytes: number) => void): () => void {
+  /** Called with a partition's key when it changes (see PartitionChange). */
+  addChangeListener(listener: PartitionListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** A follower's fetcher appended the leader's records. */
+  notifyFollowerAppend(partition: Partition, bytes: number): void {
+    this.#notify(topicPartitionKey(partition.topicPartition), 'appended', bytes);
   }
 
   /** Produce: validates and appends each entry on its own; one partition's failure does not affect the others. */
@@ -126,7 +198,7 @@ export class ReplicaManager {
       try {
         const { partition, records, batch } = this.#prepareAppend(entry, options);
         const result = partition.appendAsLeader(records, batch, options.requiredAcks, now);
-        this.#notify(topicPartitionKey(partition.topicPartition), records.length);
+        this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
         return { ok: true, ...result };
       } catch (err) {
         const error = toApiError(err);
@@ -136,12 +208,48 @@ export class ReplicaManager {
     });
   }
 
+  /** Leaders whose followers fell behind send the smaller ISR to the controller (every replica.lag.time.max.ms / 2). */
+  shrinkIsrs(): void {
+    for (const partition of this.#partitions.values()) partition.maybeShrinkIsr();
+  }
+
+  /** Writes every partition's high watermark to its log dir's `replication-offset-checkpoint`. */
+  checkpointHighWatermarks(): void {
+    const byDir = new Map<string, { topic: string; partition: number; offset: bigint }[]>();
+    for (const dir of this.#logManager.logDirs) byDir.set(dir, []);
+    for (const partition of this.#partitions.values()) {
+      if (partition.log.closed) continue;
+      const dir = this.#logManager.logDirOf(partition.log);
+      byDir.get(dir)?.push({ ...partition.topicPartition, offset: partition.checkpointedHighWatermark });
+    }
+    for (const [dir, entries] of byDir) writeOffsetCheckpoint(join(dir, REPLICATION_OFFSET_CHECKPOINT), entries);
+  }
+
+  #open(topic: TopicRecord, index: number): Partition {
+    const tp = { topic: topic.name, partition: index };
+    const key = topicPartitionKey(tp);
+    const opened = this.#partitions.get(key);
+    if (opened) return opened;
+    const existing = this.#logManager.getLog(tp);
+    if (existing && readPartitionMetadata(existing.dir) !== topic.topicId) {
+      // A stray log of that name (not opened at load): the new topic starts empty.
+      this.#logManager.deleteLog(tp);
+    }
+    const config = topicLogConfig(this.#config(), new Map(Object.entries(topic.configs)));
+    const log = this.#logManager.getOrCreateLog(tp, config);
+    if (readPartitionMetadata(log.dir) !== topic.topicId) writePartitionMetadata(log.dir, topic.topicId);
+    const partition = new Partition(log, this.#context, this.#checkpointedHighWatermarks.get(key));
+    this.#partitions.set(key, partition);
+    return partition;
+  }
+
   #prepareAppend(entry: ProduceEntry, options: ProduceOptions): { partition: Partition; records: Buffer; batch: BatchSummary } {
     if (INTERNAL_TOPICS.has(entry.topic) && !options.internalTopicsAllowed) {
       throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${entry.topic}`);
     }
     const partition = this.partition(entry.topic, entry.partition);
     if (!partition) throw unknownPartition({ topic: entry.topic, partition: entry.partition });
+    partition.checkLeader();
     if (entry.records === null) throw new ApiError('INVALID_RECORD', 'Produce request records must not be null');
     let records = entry.records;
     let batch: BatchSummary;
@@ -161,8 +269,8 @@ export class ReplicaManager {
     return { partition, records, batch };
   }
 
-  #notify(key: string, bytes: number): void {
-    for (const listener of this.#listeners) listener(key, bytes);
+  #notify(key: string, change: PartitionChange, bytes: number): void {
+    for (const listener of this.#listeners) listener(key, change, bytes);
   }
 }
 

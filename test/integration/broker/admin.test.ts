@@ -228,11 +228,10 @@ describe('topic administration, answered as Kafka answers', () => {
     const ok = await produce(conn, 'strict', 0, { records: [{ value: Buffer.from('small'), timestamp: 5n }] }, 1);
     expect(ok).toMatchObject({ errorCode: 0, baseOffset: 0n, logStartOffset: 0n });
     expect(ok.logAppendTimeMs).toBeGreaterThanOrEqual(before);
+    // Kafka 3.9's effective min ISR is min(min.insync.replicas, replicas): one replica satisfies it.
+    // (The refusal with fewer in-sync replicas than that is tested on a real cluster: test/cluster/.)
     const acksAll = await produce(conn, 'strict', 0, { records: [{ value: Buffer.from('small') }] }, -1);
-    expect(acksAll).toMatchObject({
-      errorCode: ErrorCode.NOT_ENOUGH_REPLICAS,
-      errorMessage: 'The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of 2 for partition strict-0',
-    });
+    expect(acksAll).toMatchObject({ errorCode: 0, baseOffset: 1n });
     expect((await produce(conn, 'nowhere', 0, { records: [{ value: null }] })).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 });
