@@ -1,6 +1,7 @@
 import { ClientQuotaAdmin } from './admin/client-quota-admin.js';
 import { ConfigAdmin, storedDynamicConfigs } from './admin/config-admin.js';
 import { TopicAdmin } from './admin/topic-admin.js';
+import { localTopicChanges } from './admin/topic-changes.js';
 import type { BrokerContext } from './api/broker-context.js';
 import { createRouter } from './api/dispatcher.js';
 import { brokerHandlers } from './api/handlers.js';
@@ -114,7 +115,7 @@ export class Broker implements BrokerContext {
     this.topicAdmin = new TopicAdmin({
       store,
       cache: metadata,
-      replicaManager: this.replicaManager,
+      changes: localTopicChanges(metadata, this.replicaManager),
       config: () => this.#config,
       liveBrokers: () => [{ id: this.brokerId, rack: this.#config.values['broker.rack'] }],
     });
@@ -133,6 +134,7 @@ export class Broker implements BrokerContext {
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
       cache: metadata,
       replicaManager: this.replicaManager,
+      producePurgatory: this.producePurgatory,
       topicAdmin: this.topicAdmin,
       config: () => this.#config.values,
       warn: (m) => log('warn', m),
@@ -215,5 +217,7 @@ export class Broker implements BrokerContext {
       this.#config.listeners.map((e) => ({ name: e.listenerName, host: e.host, port: e.port })),
     );
     this.#endpoints = resolveAdvertisedEndpoints(this.#config.advertisedListeners, new Map(bound.map((b) => [b.name, b.boundPort])));
+    const self = { id: this.brokerId, rack: this.#config.values['broker.rack'], endpoints: this.#endpoints };
+    this.metadata.setBrokers([self], this.brokerId);
   }
 }

@@ -7,10 +7,10 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import { checkTopicCollision, validateTopicName } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
-import type { ReplicaManager } from '../partition/replica-manager.js';
 import { checkAddedPartitions } from './partition-limit.js';
 import { type AssignableBroker, addPartitionsStart, assignReplicas, checkManualAssignment } from './replica-assignment.js';
 import { SerialQueue } from './serial-queue.js';
+import type { TopicChanges } from './topic-changes.js';
 
 /** CreateTopics' "use the broker default" for partitions and replication factor. */
 const USE_DEFAULT = -1;
@@ -29,7 +29,8 @@ export interface NewTopic {
 export interface TopicAdminOptions {
   store: MetadataStore;
   cache: MetadataCache;
-  replicaManager: ReplicaManager;
+  /** How a stored change takes effect: at once on a single broker, through the controller in a cluster. */
+  changes: TopicChanges;
   config: () => BrokerConfig;
   /** Brokers that can hold replicas, sorted by id. */
   liveBrokers: () => readonly AssignableBroker[];
@@ -61,8 +62,7 @@ export class TopicAdmin {
       const topic = this.options.cache.topic(name);
       if (!topic) throw new ApiError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
       await this.options.store.deleteTopic(name);
-      this.options.cache.remove(name);
-      this.options.replicaManager.deletePartitions(topic);
+      await this.options.changes.deleted(topic);
       return topic;
     });
   }
@@ -101,8 +101,7 @@ export class TopicAdmin {
       const newPartitions = replicaLists.map((replicas, i) => this.#partitionState(current + i, replicas));
       const grown = { ...topic, partitions: [...topic.partitions, ...newPartitions] };
       await this.options.store.putTopic(grown);
-      this.options.cache.put(grown);
-      this.options.replicaManager.createPartitions(grown, newPartitions);
+      await this.options.changes.grown(grown, newPartitions);
     });
   }
 
@@ -122,8 +121,7 @@ export class TopicAdmin {
       if (validateOnly) return;
       const updated = { ...topic, configs: Object.fromEntries(configs) };
       await this.options.store.putTopic(updated);
-      this.options.cache.put(updated);
-      this.options.replicaManager.updateLogConfig(updated);
+      await this.options.changes.reconfigured(updated);
     });
   }
 
@@ -177,8 +175,7 @@ export class TopicAdmin {
 
   async #create(topic: TopicRecord): Promise<void> {
     await this.options.store.putTopic(topic);
-    this.options.cache.put(topic);
-    this.options.replicaManager.createPartitions(topic, topic.partitions);
+    await this.options.changes.created(topic);
   }
 
   /** A new partition is led by its first live replica, at epoch 0, with the live replicas in sync. */

@@ -5,8 +5,16 @@ import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
 export function deleteGroupsHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.DeleteGroups> {
-  return (request) => ({
+  return async (request) => ({
     ...defaultDeleteGroupsResponse(),
-    results: request.groupsNames.map((groupId) => ({ groupId, errorCode: coordinator.admin.delete(groupId) })),
+    results: await Promise.all(
+      request.groupsNames.map((groupId) =>
+        coordinator.coordinate(
+          [groupId],
+          () => ({ groupId, errorCode: coordinator.admin.delete(groupId) }),
+          (errorCode) => ({ groupId, errorCode }),
+        ),
+      ),
+    ),
   });
 }

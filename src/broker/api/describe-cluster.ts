@@ -3,14 +3,14 @@ import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultDescribeClusterResponse } from '../../protocol/generated/apis/describe-cluster.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
-import { ALL_CLUSTER_OPERATIONS } from './metadata.js';
+import { ALL_CLUSTER_OPERATIONS, reachableBrokers } from './metadata.js';
 
 /** DescribeCluster's endpoint_type for brokers (controllers are 2). */
 const BROKER_ENDPOINT = 1;
 
 /**
- * DescribeCluster v0-1: the cluster id, this broker as the only broker and the controller, at the
- * address of the listener the client used. A request meant for a controller endpoint (v1) is
+ * DescribeCluster v0-1: the cluster id, the controller and the live brokers, each at its address
+ * on the listener the client used. A request meant for a controller endpoint (v1) is
  * refused, as Kafka's brokers refuse it.
  */
 export function describeClusterHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeCluster> {
@@ -23,12 +23,16 @@ export function describeClusterHandler(broker: BrokerContext): Handler<typeof Ap
         errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
       };
     }
-    const { host, port } = broker.advertisedEndpoint(ctx.connection.listenerName);
     return {
       ...response,
       clusterId: broker.clusterId,
-      controllerId: broker.brokerId,
-      brokers: [{ brokerId: broker.brokerId, host, port, rack: broker.config().values['broker.rack'] }],
+      controllerId: broker.metadata.controllerId,
+      brokers: reachableBrokers(broker.metadata, ctx.connection.listenerName).map(({ id, host, port, rack }) => ({
+        brokerId: id,
+        host,
+        port,
+        rack,
+      })),
       ...(request.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: ALL_CLUSTER_OPERATIONS } : {}),
     };
   };

@@ -1,7 +1,10 @@
 // DescribeGroups v0-5. v3: authorized operations (no authorizer: every group operation). v4:
 // group.instance.id of members. Unknown groups are described as Dead without an error, as Kafka does.
 import type { ApiKey } from '../../protocol/generated/api-info.js';
-import { defaultDescribeGroupsResponse } from '../../protocol/generated/apis/describe-groups.js';
+import {
+  defaultDescribeGroupsResponse,
+  defaultDescribeGroupsResponseDescribedGroup,
+} from '../../protocol/generated/apis/describe-groups.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
@@ -11,11 +14,20 @@ const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 const OPERATIONS_NOT_REQUESTED = -2147483648;
 
 export function describeGroupsHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.DescribeGroups> {
-  return (request) => ({
+  return async (request) => ({
     ...defaultDescribeGroupsResponse(),
-    groups: request.groups.map((groupId) => ({
-      ...coordinator.admin.describe(groupId),
-      authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
-    })),
+    groups: await Promise.all(
+      request.groups.map((groupId) =>
+        coordinator.coordinate(
+          [groupId],
+          () => ({
+            ...defaultDescribeGroupsResponseDescribedGroup(),
+            ...coordinator.admin.describe(groupId),
+            authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
+          }),
+          (errorCode) => ({ ...defaultDescribeGroupsResponseDescribedGroup(), groupId, errorCode }),
+        ),
+      ),
+    ),
   });
 }

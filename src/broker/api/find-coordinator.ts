@@ -1,49 +1,45 @@
-// FindCoordinator v0-5. v4+ batches keys (coordinator_keys). Groups only: every group is
-// coordinated by this broker, the leader of every __consumer_offsets partition. Transaction
-// coordinators are not served yet (COORDINATOR_NOT_AVAILABLE with a message).
+// FindCoordinator v0-5. v4+ batches keys (coordinator_keys). Groups only: a group's coordinator is
+// the leader of its __consumer_offsets partition. Transaction coordinators are not served yet
+// (COORDINATOR_NOT_AVAILABLE with a message).
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultFindCoordinatorResponse, type FindCoordinatorResponseCoordinator } from '../../protocol/generated/apis/find-coordinator.js';
-import type { GroupLog } from '../group/group-log.js';
-import { CoordinatorUnavailableError } from '../group/group-log.js';
-import type { Handler, RequestContext } from './handler.js';
+import { coordinatorPartition } from '../group/coordinator-partition.js';
+import { CoordinatorUnavailableError, type GroupLog } from '../group/group-log.js';
+import { OFFSETS_TOPIC } from '../group/offsets-topic-log.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { Handler } from './handler.js';
 
 const KEY_TYPE_GROUP = 0;
 const KEY_TYPE_TRANSACTION = 1;
 const BATCHED_KEYS_VERSION = 4;
 
-export interface CoordinatorEndpoint {
-  nodeId: number;
-  host: string;
-  port: number;
-}
+type Answer = Omit<FindCoordinatorResponseCoordinator, 'key'>;
 
-export function findCoordinatorHandler(
-  groupLog: GroupLog,
-  endpoint: (ctx: RequestContext) => CoordinatorEndpoint,
-): Handler<typeof ApiKey.FindCoordinator> {
+export function findCoordinatorHandler(groupLog: GroupLog, metadata: MetadataCache): Handler<typeof ApiKey.FindCoordinator> {
   return async (request, ctx) => {
     const keys = ctx.apiVersion >= BATCHED_KEYS_VERSION ? request.coordinatorKeys : [request.key];
-    const answer = await coordinatorFor(groupLog, request.keyType, endpoint(ctx));
-    const coordinators: FindCoordinatorResponseCoordinator[] = keys.map((key) => ({ key, ...answer }));
+    const prepared = await prepare(groupLog, request.keyType);
+    const coordinators: FindCoordinatorResponseCoordinator[] = keys.map((key) => ({
+      key,
+      ...(prepared ?? groupCoordinator(groupLog, metadata, key, ctx.connection.listenerName)),
+    }));
     if (ctx.apiVersion >= BATCHED_KEYS_VERSION) return { ...defaultFindCoordinatorResponse(), coordinators };
     const { errorCode, errorMessage, nodeId, host, port } = coordinators[0]!;
     return { ...defaultFindCoordinatorResponse(), errorCode, errorMessage, nodeId, host, port };
   };
 }
 
-async function coordinatorFor(
-  groupLog: GroupLog,
-  keyType: number,
-  endpoint: CoordinatorEndpoint,
-): Promise<Omit<FindCoordinatorResponseCoordinator, 'key'>> {
-  const none = { nodeId: -1, host: '', port: -1 };
+const NONE = { nodeId: -1, host: '', port: -1 };
+
+/** The answer for every key when there is one (an unserved key type, no offsets topic), else undefined. */
+async function prepare(groupLog: GroupLog, keyType: number): Promise<Answer | undefined> {
   if (keyType === KEY_TYPE_TRANSACTION) {
-    return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'Transactions are not supported by this broker' };
+    return { ...NONE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'Transactions are not supported by this broker' };
   }
   if (keyType !== KEY_TYPE_GROUP) {
     return {
-      ...none,
+      ...NONE,
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: `Unknown coordinator type ${keyType} in FindCoordinator request`,
     };
@@ -53,7 +49,18 @@ async function coordinatorFor(
     await groupLog.ensureExists();
   } catch (err) {
     if (!(err instanceof CoordinatorUnavailableError)) throw err;
-    return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: err.message };
+    return { ...NONE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: err.message };
   }
-  return { ...endpoint, errorCode: ErrorCode.NONE, errorMessage: null };
+  return undefined;
+}
+
+/** The leader of the group's partition, at its address on the client's listener; none yet: COORDINATOR_NOT_AVAILABLE. */
+function groupCoordinator(groupLog: GroupLog, metadata: MetadataCache, groupId: string, listenerName: string): Answer {
+  const partition = coordinatorPartition(groupId, groupLog.partitionCount());
+  const leader = metadata.topic(OFFSETS_TOPIC)?.partitions[partition]?.leader ?? -1;
+  const endpoint = leader >= 0 ? metadata.endpointOf(leader, listenerName) : undefined;
+  if (!endpoint) {
+    return { ...NONE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is not available.' };
+  }
+  return { nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }

@@ -113,10 +113,7 @@ export function brokerHandlers(broker: BrokerContext, controller?: Controller): 
       minVersion: 0,
       maxVersion: 5,
       codec: findCoordinatorCodec,
-      handle: findCoordinatorHandler(broker.groupLog, (ctx) => ({
-        nodeId: broker.brokerId,
-        ...broker.advertisedEndpoint(ctx.connection.listenerName),
-      })),
+      handle: findCoordinatorHandler(broker.groupLog, broker.metadata),
     },
     [ApiKey.JoinGroup]: { minVersion: 0, maxVersion: 9, codec: joinGroupCodec, handle: joinGroupHandler(broker.groupCoordinator) },
     [ApiKey.SyncGroup]: { minVersion: 0, maxVersion: 5, codec: syncGroupCodec, handle: syncGroupHandler(broker.groupCoordinator) },

@@ -5,5 +5,10 @@ import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
 export function heartbeatHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.Heartbeat> {
-  return (request) => ({ ...defaultHeartbeatResponse(), errorCode: coordinator.membership.heartbeat(request) });
+  return (request) =>
+    coordinator.coordinate(
+      [request.groupId],
+      () => ({ ...defaultHeartbeatResponse(), errorCode: coordinator.membership.heartbeat(request) }),
+      (errorCode) => ({ ...defaultHeartbeatResponse(), errorCode }),
+    );
 }

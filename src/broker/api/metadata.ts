@@ -9,6 +9,7 @@ import {
 } from '../../protocol/generated/apis/metadata.js';
 import { toApiError } from '../api-error.js';
 import { INTERNAL_TOPICS, validateTopicName } from '../metadata/topic-name.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { TopicRecord } from '../metadata/topic-record.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
@@ -18,17 +19,15 @@ import { ALL_TOPIC_OPERATIONS, partitionView, topicView } from './topic-view.js'
 export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12, 13, 14].reduce((bits, op) => bits | (1 << op), 0);
 
 /**
- * Metadata v0-12: this broker (at the address of the listener the client used), the cluster id,
- * the controller (this broker), and the topics asked for (all: null, or an empty list in v0).
- * A missing topic is created when auto.create.topics.enable and the request allow it; unlike
- * Kafka, which answers LEADER_NOT_AVAILABLE until the controller is done, it is answered at once
- * with its partitions, since creation here is complete when it returns. Internal topics are left
- * to their coordinators.
+ * Metadata v0-12: the live brokers (each at its address on the listener the client used), the
+ * cluster id, the controller, and the topics asked for (all: null, or an empty list in v0). A
+ * missing topic is created when auto.create.topics.enable and the request allow it, and answered
+ * with its partitions once they have leaders (at once on a single broker). Internal topics are
+ * left to their coordinators.
  */
 export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Metadata> {
   return async (request, ctx) => {
     const config = broker.config();
-    const endpoint = broker.advertisedEndpoint(ctx.connection.listenerName);
     const all = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
     const autoCreate = config.values['auto.create.topics.enable'] && request.allowAutoTopicCreation;
     const topics: MetadataResponseTopic[] = [];
@@ -42,13 +41,29 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
     }
     return {
       ...defaultMetadataResponse(),
-      brokers: [{ nodeId: broker.brokerId, host: endpoint.host, port: endpoint.port, rack: config.values['broker.rack'] }],
+      brokers: reachableBrokers(broker.metadata, ctx.connection.listenerName).map(({ id, host, port, rack }) => ({
+        nodeId: id,
+        host,
+        port,
+        rack,
+      })),
       clusterId: broker.clusterId,
-      controllerId: broker.brokerId,
+      controllerId: broker.metadata.controllerId,
       topics,
       ...(request.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: ALL_CLUSTER_OPERATIONS } : {}),
     };
   };
+}
+
+/** The live brokers that have the listener a client came in on, at their address there (Kafka leaves the others out). */
+export function reachableBrokers(
+  metadata: MetadataCache,
+  listenerName: string,
+): { id: number; host: string; port: number; rack: string | null }[] {
+  return metadata.liveBrokers().flatMap((b) => {
+    const endpoint = b.endpoints.find((e) => e.listenerName === listenerName);
+    return endpoint ? [{ id: b.id, host: endpoint.host, port: endpoint.port, rack: b.rack }] : [];
+  });
 }
 
 async function lookUp(

@@ -5,5 +5,10 @@ import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
 export function offsetDeleteHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetDelete> {
-  return (request) => ({ ...defaultOffsetDeleteResponse(), ...coordinator.offsets.deleteOffsets(request.groupId, request.topics) });
+  return (request) =>
+    coordinator.coordinate(
+      [request.groupId],
+      () => ({ ...defaultOffsetDeleteResponse(), ...coordinator.offsets.deleteOffsets(request.groupId, request.topics) }),
+      (errorCode) => ({ ...defaultOffsetDeleteResponse(), errorCode }),
+    );
 }

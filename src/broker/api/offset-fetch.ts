@@ -2,18 +2,52 @@
 // v7: require_stable (no transactional offsets exist, so nothing is ever unstable). v8: several
 // groups in one request. v9: KIP-848 member id/epoch, which classic groups do not check.
 import type { ApiKey } from '../../protocol/generated/api-info.js';
-import { defaultOffsetFetchResponse } from '../../protocol/generated/apis/offset-fetch.js';
+import {
+  defaultOffsetFetchResponse,
+  defaultOffsetFetchResponsePartition,
+  type OffsetFetchResponse,
+} from '../../protocol/generated/apis/offset-fetch.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
 const MULTI_GROUP_VERSION = 8;
 
+/** Before v2 an error has no top-level field: each requested partition carries it. */
+const TOP_LEVEL_ERROR_VERSION = 2;
+
 export function offsetFetchHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetFetch> {
-  return (request, ctx) => {
+  return async (request, ctx) => {
     if (ctx.apiVersion >= MULTI_GROUP_VERSION) {
-      const groups = request.groups.map((g) => ({ groupId: g.groupId, ...coordinator.offsets.fetch(g.groupId, g.topics) }));
+      const groups = await Promise.all(
+        request.groups.map((g) =>
+          coordinator.coordinate(
+            [g.groupId],
+            () => ({ groupId: g.groupId, ...coordinator.offsets.fetch(g.groupId, g.topics) }),
+            (errorCode) => ({ groupId: g.groupId, errorCode, topics: [] }),
+          ),
+        ),
+      );
       return { ...defaultOffsetFetchResponse(), groups };
     }
-    return { ...defaultOffsetFetchResponse(), ...coordinator.offsets.fetch(request.groupId, request.topics) };
+    const fail = (errorCode: number): OffsetFetchResponse => ({
+      ...defaultOffsetFetchResponse(),
+      ...(ctx.apiVersion >= TOP_LEVEL_ERROR_VERSION
+        ? { errorCode }
+        : {
+            topics: (request.topics ?? []).map((t) => ({
+              name: t.name,
+              partitions: t.partitionIndexes.map((partitionIndex) => ({
+                ...defaultOffsetFetchResponsePartition(),
+                partitionIndex,
+                errorCode,
+              })),
+            })),
+          }),
+    });
+    return coordinator.coordinate(
+      [request.groupId],
+      () => ({ ...defaultOffsetFetchResponse(), ...coordinator.offsets.fetch(request.groupId, request.topics) }),
+      fail,
+    );
   };
 }

@@ -5,16 +5,21 @@ import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
 export function syncGroupHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.SyncGroup> {
-  return async (request) => {
-    const result = await coordinator.membership.sync({
-      groupId: request.groupId,
-      generationId: request.generationId,
-      memberId: request.memberId,
-      groupInstanceId: request.groupInstanceId,
-      protocolType: request.protocolType,
-      protocolName: request.protocolName,
-      assignments: request.assignments,
-    });
-    return { ...defaultSyncGroupResponse(), ...result };
-  };
+  return (request) =>
+    coordinator.coordinate(
+      [request.groupId],
+      async () => {
+        const result = await coordinator.membership.sync({
+          groupId: request.groupId,
+          generationId: request.generationId,
+          memberId: request.memberId,
+          groupInstanceId: request.groupInstanceId,
+          protocolType: request.protocolType,
+          protocolName: request.protocolName,
+          assignments: request.assignments,
+        });
+        return { ...defaultSyncGroupResponse(), ...result };
+      },
+      (errorCode) => ({ ...defaultSyncGroupResponse(), errorCode }),
+    );
 }

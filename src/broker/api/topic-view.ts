@@ -21,7 +21,7 @@ export interface PartitionView {
   offlineReplicas: number[];
 }
 
-/** A partition's leadership and replicas as Metadata and DescribeTopicPartitions answer them (no replica is ever offline here). */
+/** A partition's leadership and replicas as Metadata and DescribeTopicPartitions answer them. */
 export function partitionView(p: PartitionState): PartitionView {
   return {
     partitionIndex: p.partition,
@@ -29,6 +29,6 @@ export function partitionView(p: PartitionState): PartitionView {
     leaderEpoch: p.leaderEpoch,
     replicaNodes: [...p.replicas],
     isrNodes: [...p.isr],
-    offlineReplicas: [],
+    offlineReplicas: [...(p.offlineReplicas ?? [])],
   };
 }

@@ -205,6 +205,11 @@ export const BROKER_CONFIG_DEFS = {
   'offsets.topic.segment.bytes': int({ default: 104_857_600, min: 1, doc: 'Segment size of __consumer_offsets' }),
   'offsets.retention.minutes': int({ default: 10_080, min: 1, doc: 'How long committed offsets of an empty group are kept' }),
   'offsets.retention.check.interval.ms': long({ default: 600_000, min: 1, doc: 'How often stale offsets are removed' }),
+  'offsets.commit.timeout.ms': int({
+    default: 5000,
+    min: 1,
+    doc: 'How long a coordinator write waits for the ISR of its __consumer_offsets partition',
+  }),
   'offset.metadata.max.bytes': int({ default: 4096, doc: 'Largest metadata string of a committed offset' }),
   'group.initial.rebalance.delay.ms': int({ default: 3000, doc: 'How long the first rebalance of a new group waits for more members' }),
   'group.min.session.timeout.ms': int({ default: 6000, doc: 'Smallest session timeout a consumer may ask for' }),
@@ -231,8 +236,21 @@ export const BROKER_CONFIG_DEFS = {
   }),
   'zookeeper.session.timeout.ms': int({ default: 18_000, doc: 'ZooKeeper session timeout' }),
 
-  // Replication: one broker has no followers, so these only shape the answers it gives
+  // Replication
   'replica.lag.time.max.ms': long({ default: 30_000, doc: 'How long a follower may lag before it leaves the ISR' }),
+  'replica.fetch.backoff.ms': int({ default: 1000, min: 0, doc: 'How long a follower waits after a failed fetch' }),
+  'replica.fetch.response.max.bytes': int({ default: 10_485_760, min: 0, doc: 'Bytes a follower fetch asks for in all' }),
+  'replica.high.watermark.checkpoint.interval.ms': long({
+    default: 5000,
+    min: 1,
+    doc: 'How often high watermarks are written to replication-offset-checkpoint',
+  }),
+  'controlled.shutdown.enable': boolean({
+    default: true,
+    doc: 'Move leadership away (ControlledShutdown to the controller) before stopping',
+  }),
+  'controlled.shutdown.max.retries': int({ default: 3, doc: 'ControlledShutdown attempts before stopping anyway' }),
+  'controlled.shutdown.retry.backoff.ms': long({ default: 5000, doc: 'Pause between ControlledShutdown attempts' }),
   'replica.fetch.max.bytes': int({ default: 1_048_576, min: 0, doc: 'Bytes a follower fetches per partition' }),
   'replica.fetch.min.bytes': int({ default: 1, doc: 'Least bytes a follower fetch waits for' }),
   'replica.fetch.wait.max.ms': int({ default: 500, doc: 'Most time a follower fetch waits' }),

@@ -2,6 +2,7 @@ import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfigValues } from '../config/broker-config-defs.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { ProducePurgatory } from '../replication/delayed-produce.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { groupCoordinatorConfig } from './group-coordinator-config.js';
 import { OffsetsTopicLog } from './offsets-topic-log.js';
@@ -9,6 +10,7 @@ import { OffsetsTopicLog } from './offsets-topic-log.js';
 export interface GroupCoordinatorSetup {
   cache: MetadataCache;
   replicaManager: ReplicaManager;
+  producePurgatory: ProducePurgatory;
   topicAdmin: TopicAdmin;
   config: () => BrokerConfigValues;
   warn: (message: string) => void;
@@ -22,6 +24,7 @@ export function startGroupCoordinator(setup: GroupCoordinatorSetup): { coordinat
   const log = new OffsetsTopicLog({
     cache: setup.cache,
     replicaManager: setup.replicaManager,
+    producePurgatory: setup.producePurgatory,
     createTopic: (topic) => setup.topicAdmin.createTopic(topic, false),
     config: setup.config,
     warn: setup.warn,

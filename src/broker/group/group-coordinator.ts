@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../protocol/errors.js';
 import { GroupAdmin } from './group-admin.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
 import type { GroupLog } from './group-log.js';
@@ -18,8 +19,10 @@ export interface GroupCoordinatorOptions {
 
 /**
  * The group coordinator of one broker: classic consumer groups and committed offsets, kept in
- * `__consumer_offsets`. This broker leads every partition of that topic, so it coordinates
- * every group; `partitionFor` says which partition holds a group.
+ * `__consumer_offsets`. It coordinates the groups whose partition this broker leads (a single
+ * broker leads them all): their state is loaded when leadership arrives and dropped when it
+ * leaves, and `coordinate` answers requests for other groups with NOT_COORDINATOR and answers a
+ * request that wrote only once the partition's ISR has the write.
  */
 export class GroupCoordinator {
   readonly membership: GroupMembership;
@@ -28,22 +31,50 @@ export class GroupCoordinator {
   readonly #store: GroupStore;
   readonly #scheduler: Scheduler;
   readonly #config: GroupCoordinatorConfig;
+  readonly #log: GroupLog;
   #cancelExpiry?: Cancel;
 
   constructor(options: GroupCoordinatorOptions) {
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#config = options.config;
     const onWarning = options.onWarning ?? ((message) => process.stderr.write(`[group-coordinator] ${message}\n`));
+    this.#log = options.log;
     this.#store = new GroupStore(options.log, onWarning);
     this.membership = new GroupMembership(this.#store, this.#scheduler, options.config);
     this.offsets = new GroupOffsetsService(this.#store, this.membership, this.#scheduler, options.config, options.partitionExists);
     this.admin = new GroupAdmin(this.#store, this.#scheduler);
   }
 
-  /** Loads the groups stored in the log and starts the offset expiry timer. */
+  /** Loads the groups of every partition led here and starts the offset expiry timer. */
   start(): void {
-    for (const group of this.#store.load(this.#scheduler.now())) this.membership.resumeLoaded(group);
+    for (let partition = 0; partition < this.#log.partitionCount(); partition++) this.#load(partition);
     this.#scheduleExpiry();
+  }
+
+  /** A `__consumer_offsets` partition became led here (its groups load) or stopped being (they go). */
+  onLeadershipChange(partition: number, isLeader: boolean): void {
+    for (const group of this.#store.unloadPartition(partition)) this.membership.unload(group);
+    if (isLeader) this.#load(partition);
+  }
+
+  /**
+   * Runs a request for `groupIds` if this broker coordinates them (else `fail(NOT_COORDINATOR)`),
+   * then, if it appended to their partitions, answers only once the ISR has the appends (else
+   * `fail` with the write's error). Before the offsets topic exists every broker may take the
+   * request: the request itself creates the topic.
+   */
+  async coordinate<T>(groupIds: readonly string[], run: () => T | Promise<T>, fail: (errorCode: number) => T): Promise<T> {
+    const partitions = [...new Set(groupIds.map((g) => this.#store.partitionOf(g)))];
+    if (this.#log.exists() && partitions.some((p) => this.#log.logEndOffset(p) < 0n)) return fail(ErrorCode.NOT_COORDINATOR);
+    const before = partitions.map((p) => this.#log.logEndOffset(p));
+    const result = await run();
+    for (const [i, p] of partitions.entries()) {
+      const after = this.#log.logEndOffset(p);
+      if (after <= before[i]!) continue;
+      const error = await this.#log.awaitReplicated(p, after);
+      if (error !== 'NONE') return fail(ErrorCode[error]);
+    }
+    return result;
   }
 
   /** The `__consumer_offsets` partition of a group. */
@@ -56,6 +87,10 @@ export class GroupCoordinator {
     this.#cancelExpiry?.();
     this.#cancelExpiry = undefined;
     for (const group of this.#store.groups()) this.membership.unload(group);
+  }
+
+  #load(partition: number): void {
+    for (const group of this.#store.loadPartition(partition, this.#scheduler.now())) this.membership.resumeLoaded(group);
   }
 
   #scheduleExpiry(): void {

@@ -3,19 +3,33 @@ import type { CoordinatorRecord } from './coordinator-records.js';
 /**
  * Where the coordinator keeps its state: the partitions of `__consumer_offsets`. Appends are
  * synchronous and in the page cache when they return, so no other request can slip in between
- * the coordinator deciding and writing (Kafka waits for the append too). Only creating the topic
- * is asynchronous, and happens before any decision.
+ * the coordinator deciding and writing (Kafka waits for the append too). Creating the topic and
+ * waiting for followers (`awaitReplicated`) are asynchronous: the first happens before any
+ * decision, the second before a request that wrote is answered.
  */
 export interface GroupLog {
   /** Partitions of the offsets topic: the existing topic's count, else offsets.topic.num.partitions. */
   partitionCount(): number;
+  /** Whether the offsets topic exists (its partitions may still be led elsewhere). */
+  exists(): boolean;
   /** Creates the topic on first use; rejects with CoordinatorUnavailableError when it cannot. */
   ensureExists(): Promise<void>;
   /** Appends the records to one partition as one batch; throws CoordinatorUnavailableError on failure. */
   append(partition: number, records: readonly CoordinatorRecord[]): void;
   /** Every stored record of the partition, oldest first (nothing when the topic does not exist). */
   replay(partition: number, visit: (record: CoordinatorRecord) => void): void;
+  /** Where the next append to the partition will go (-1 when it is not led here). */
+  logEndOffset(partition: number): bigint;
+  /**
+   * Settles once the partition's ISR has everything below `offset` (Kafka's acks=-1 for coordinator
+   * writes): NONE, or the error the request is answered with (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR).
+   * Synchronous when nothing is left to wait for, as on a single broker.
+   */
+  awaitReplicated(partition: number, offset: bigint): Promise<CoordinatorWriteError> | CoordinatorWriteError;
 }
+
+/** How a coordinator write that did not reach the ISR is answered (Kafka's append-error mapping). */
+export type CoordinatorWriteError = 'NONE' | 'COORDINATOR_NOT_AVAILABLE' | 'NOT_COORDINATOR';
 
 /** The offsets topic cannot be created or written: clients get COORDINATOR_NOT_AVAILABLE and retry. */
 export class CoordinatorUnavailableError extends Error {

@@ -78,34 +78,32 @@ export class GroupStore {
   }
 
   /**
-   * Rebuilds every group from the stored records: the latest value of each key wins, tombstones
-   * remove. Groups with members come back Stable (their members expire unless they heartbeat).
+   * Rebuilds the groups of one `__consumer_offsets` partition from its records (it became led
+   * here): the latest value of each key wins, tombstones remove. Groups with members come back
+   * Stable (their members expire unless they heartbeat).
    */
-  load(now: number): ClassicGroup[] {
+  loadPartition(partition: number, now: number): ClassicGroup[] {
     const metadata = new Map<string, GroupMetadataValue | null>();
     const offsets = new Map<string, Map<string, TopicPartitionRef & { committed: CommittedOffset | null }>>();
-    const partitions = this.log.partitionCount();
-    for (let partition = 0; partition < partitions; partition++) {
-      this.log.replay(partition, (record) => {
-        let decoded: ReturnType<typeof decodeCoordinatorRecord>;
-        try {
-          decoded = decodeCoordinatorRecord(record);
-        } catch (err) {
-          this.onWarning(`__consumer_offsets-${partition}: skipping an unreadable record: ${(err as Error).message}`);
-          return;
-        }
-        if (decoded.type === 'group') metadata.set(decoded.group, decoded.value);
-        else if (decoded.type === 'offset') {
-          let byPartition = offsets.get(decoded.group);
-          if (!byPartition) offsets.set(decoded.group, (byPartition = new Map()));
-          byPartition.set(`${decoded.partition}:${decoded.topic}`, {
-            topic: decoded.topic,
-            partition: decoded.partition,
-            committed: decoded.value,
-          });
-        }
-      });
-    }
+    this.log.replay(partition, (record) => {
+      let decoded: ReturnType<typeof decodeCoordinatorRecord>;
+      try {
+        decoded = decodeCoordinatorRecord(record);
+      } catch (err) {
+        this.onWarning(`__consumer_offsets-${partition}: skipping an unreadable record: ${(err as Error).message}`);
+        return;
+      }
+      if (decoded.type === 'group') metadata.set(decoded.group, decoded.value);
+      else if (decoded.type === 'offset') {
+        let byPartition = offsets.get(decoded.group);
+        if (!byPartition) offsets.set(decoded.group, (byPartition = new Map()));
+        byPartition.set(`${decoded.partition}:${decoded.topic}`, {
+          topic: decoded.topic,
+          partition: decoded.partition,
+          committed: decoded.value,
+        });
+      }
+    });
     const loaded: ClassicGroup[] = [];
     for (const groupId of new Set([...metadata.keys(), ...offsets.keys()])) {
       const value = metadata.get(groupId);
@@ -117,6 +115,13 @@ export class GroupStore {
       loaded.push(group);
     }
     return loaded;
+  }
+
+  /** Forgets the groups of a partition no longer led here; returns them so their waiting requests can be answered. */
+  unloadPartition(partition: number): ClassicGroup[] {
+    const unloaded = [...this.#groups.values()].filter((g) => this.partitionOf(g.groupId) === partition);
+    for (const group of unloaded) this.#groups.delete(group.groupId);
+    return unloaded;
   }
 
   #append(groupId: string, records: CoordinatorRecord[]): void {

@@ -10,7 +10,9 @@ import { IsolationLevel } from '../partition/partition.js';
 import { MAX_DECOMPRESSED_BATCH_BYTES } from '../partition/decompression-limit.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { CoordinatorRecord } from './coordinator-records.js';
-import { CoordinatorUnavailableError, type GroupLog } from './group-log.js';
+import type { ErrorName } from '../../protocol/errors.js';
+import type { ProducePurgatory } from '../replication/delayed-produce.js';
+import { CoordinatorUnavailableError, type CoordinatorWriteError, type GroupLog } from './group-log.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -23,6 +25,8 @@ export interface OffsetsTopicLogOptions {
   /** TopicAdmin.createTopic without validateOnly; refusals are ApiErrors. */
   createTopic: (topic: NewTopic) => Promise<unknown>;
   config: () => BrokerConfigValues;
+  /** acks=-1 writes waiting for the ISR. */
+  producePurgatory: ProducePurgatory;
   now?: () => number;
   warn: (message: string) => void;
 }
@@ -40,6 +44,10 @@ export class OffsetsTopicLog implements GroupLog {
     return this.options.cache.topic(OFFSETS_TOPIC)?.partitions.length ?? this.options.config()['offsets.topic.num.partitions'];
   }
 
+  exists(): boolean {
+    return this.options.cache.topic(OFFSETS_TOPIC) !== undefined;
+  }
+
   ensureExists(): Promise<void> {
     if (this.options.cache.topic(OFFSETS_TOPIC)) return Promise.resolve();
     this.#creating ??= this.#create().finally(() => (this.#creating = undefined));
@@ -55,6 +63,22 @@ export class OffsetsTopicLog implements GroupLog {
       internalTopicsAllowed: true,
     });
     if (!result!.ok) throw new CoordinatorUnavailableError(`Cannot write to ${OFFSETS_TOPIC}-${partition}: ${result!.error.message}`);
+  }
+
+  logEndOffset(partition: number): bigint {
+    const p = this.options.replicaManager.partition(OFFSETS_TOPIC, partition);
+    return p?.isLeader ? p.log.logEndOffset : -1n;
+  }
+
+  /** Waits up to offsets.commit.timeout.ms; Kafka maps a lost leadership to NOT_COORDINATOR and the rest to COORDINATOR_NOT_AVAILABLE. */
+  awaitReplicated(partition: number, offset: bigint): Promise<CoordinatorWriteError> | CoordinatorWriteError {
+    const p = this.options.replicaManager.partition(OFFSETS_TOPIC, partition);
+    if (!p) return 'NOT_COORDINATOR';
+    const state = p.replicationOf(offset);
+    if (state.done) return coordinatorWriteError(state.error);
+    return this.options.producePurgatory
+      .wait([{ partition: p, requiredOffset: offset }], this.options.config()['offsets.commit.timeout.ms'])
+      .then(([outcome]) => coordinatorWriteError(outcome!));
   }
 
   replay(partition: number, visit: (record: CoordinatorRecord) => void): void {
@@ -103,4 +127,9 @@ export class OffsetsTopicLog implements GroupLog {
       throw new CoordinatorUnavailableError(`Cannot create ${OFFSETS_TOPIC}: ${reason}`);
     }
   }
+}
+
+function coordinatorWriteError(outcome: ErrorName): CoordinatorWriteError {
+  if (outcome === 'NONE') return 'NONE';
+  return outcome === 'NOT_LEADER_OR_FOLLOWER' ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE';
 }

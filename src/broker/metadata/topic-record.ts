@@ -7,6 +7,8 @@ export interface PartitionState {
   readonly leader: number;
   readonly leaderEpoch: number;
   readonly isr: readonly number[];
+  /** Replicas on brokers that are down or whose log dir failed (cluster mode; none on a single broker). */
+  readonly offlineReplicas?: readonly number[];
 }
 
 /** A topic as the cluster knows it: name, id, partitions and its config overrides. */

@@ -186,11 +186,6 @@ export class ReplicaManager {
     return () => this.#listeners.delete(listener);
   }
 
-  /** A follower's fetcher appended the leader's records. */
-  notifyFollowerAppend(partition: Partition, bytes: number): void {
-    this.#notify(topicPartitionKey(partition.topicPartition), 'appended', bytes);
-  }
-
   /** Produce: validates and appends each entry on its own; one partition's failure does not affect the others. */
   appendRecords(entries: readonly ProduceEntry[], options: ProduceOptions): ProduceResult[] {
     const now = this.#now();

@@ -14,6 +14,10 @@ export class MemoryGroupLog implements GroupLog {
     return this.partitions.length;
   }
 
+  exists(): boolean {
+    return true;
+  }
+
   async ensureExists(): Promise<void> {
     if (this.failing) throw new CoordinatorUnavailableError('offsets topic unavailable');
   }
@@ -25,6 +29,15 @@ export class MemoryGroupLog implements GroupLog {
 
   replay(partition: number, visit: (record: CoordinatorRecord) => void): void {
     for (const r of this.partitions[partition]!) visit(r);
+  }
+
+  logEndOffset(partition: number): bigint {
+    return BigInt(this.partitions[partition]!.length);
+  }
+
+  /** One replica: everything appended is replicated. */
+  awaitReplicated(): 'NONE' {
+    return 'NONE';
   }
 
   get records(): CoordinatorRecord[] {

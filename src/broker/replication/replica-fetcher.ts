@@ -1,0 +1,305 @@
+import { ErrorCode, errorName } from '../../protocol/errors.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
+import {
+  defaultFetchRequest,
+  defaultFetchRequestFetchPartition,
+  type FetchRequest,
+  type FetchResponsePartitionData,
+} from '../../protocol/generated/apis/fetch.js';
+import { defaultListOffsetsRequest, defaultListOffsetsRequestListOffsetsPartition } from '../../protocol/generated/apis/list-offsets.js';
+import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
+import { topicPartitionKey } from '../log/log-file-names.js';
+import { UNDEFINED_EPOCH } from '../partition/leader-epoch-cache.js';
+import type { Partition } from '../partition/partition.js';
+import type { BrokerLink } from './broker-link.js';
+
+/** Fetch v17 as Kafka 3.9 sends it between brokers (v12+ carries LastFetchedEpoch, v15+ the replica state). */
+const FETCH_VERSION = 17;
+const TOPIC_IDS_VERSION = 13;
+const REPLICA_STATE_VERSION = 15;
+const LATEST = -1n;
+const EARLIEST = -2n;
+
+/** A partition this fetcher copies, as it was when assigned (a newer LeaderAndIsr replaces it). */
+export interface FetchedPartition {
+  readonly partition: Partition;
+  readonly topicId: string;
+  /** The leader epoch under which it was assigned: answers for an older one are dropped. */
+  readonly leaderEpoch: number;
+}
+
+export interface FetcherSettings {
+  localBrokerId: number;
+  brokerEpoch(): bigint;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  partitionMaxBytes: number;
+  backoffMs: number;
+}
+
+export interface ReplicaFetcherOptions {
+  leaderId: number;
+  /** Opens a connection to the leader (its inter-broker listener); rejects when it cannot. */
+  connect(leaderId: number): Promise<BrokerLink>;
+  settings(): FetcherSettings;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+/**
+ * Copies the partitions this broker follows from one leader (Kafka's ReplicaFetcherThread): one
+ * Fetch at a time with each partition's log end as the offset and its last epoch (KIP-320), the
+ * records appended as the leader wrote them, the follower's high watermark = min(leader's, own log
+ * end). A diverging epoch truncates the tail the leader never had; a fetch below the leader's log
+ * start restarts the log there; a partition the leader refuses waits `replica.fetch.backoff.ms`.
+ */
+export class ReplicaFetcher {
+  readonly leaderId: number;
+  readonly #options: ReplicaFetcherOptions;
+  readonly #partitions = new Map<string, FetchedPartition>();
+  readonly #delayedUntil = new Map<string, number>();
+  #link: BrokerLink | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+  #wake: (() => void) | undefined;
+
+  constructor(options: ReplicaFetcherOptions) {
+    this.leaderId = options.leaderId;
+    this.#options = options;
+  }
+
+  get size(): number {
+    return this.#partitions.size;
+  }
+
+  add(fetched: FetchedPartition): void {
+    const key = topicPartitionKey(fetched.partition.topicPartition);
+    this.#partitions.set(key, fetched);
+    this.#delayedUntil.delete(key);
+    this.#running ??= this.#run();
+    this.#wake?.();
+  }
+
+  remove(partition: Partition): void {
+    const key = topicPartitionKey(partition.topicPartition);
+    this.#partitions.delete(key);
+    this.#delayedUntil.delete(key);
+  }
+
+  /** Stops after the fetch in flight (its answer is dropped) and closes the connection. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#partitions.clear();
+    this.#link?.close();
+    this.#wake?.();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const settings = this.#options.settings();
+      const ready = this.#ready();
+      if (ready.length === 0) {
+        await this.#sleep(this.#partitions.size === 0 ? 60_000 : settings.backoffMs);
+        continue;
+      }
+      try {
+        this.#link = this.#link && !this.#link.failed ? this.#link : await this.#options.connect(this.leaderId);
+        await this.#fetchOnce(this.#link, ready, settings);
+      } catch (err) {
+        if (this.#stopped) return;
+        this.#link?.close();
+        this.#link = undefined;
+        this.#options.log(
+          'warn',
+          `Error in fetch from broker ${this.leaderId}: ${(err as Error).message}; retrying in ${settings.backoffMs} ms`,
+        );
+        await this.#sleep(settings.backoffMs);
+      }
+    }
+  }
+
+  #ready(): FetchedPartition[] {
+    const now = Date.now();
+    return [...this.#partitions.entries()].filter(([key]) => (this.#delayedUntil.get(key) ?? 0) <= now).map(([, p]) => p);
+  }
+
+  async #fetchOnce(link: BrokerLink, fetched: readonly FetchedPartition[], settings: FetcherSettings): Promise<void> {
+    const version = link.versionOf(ApiKey.Fetch, FETCH_VERSION);
+    if (version === undefined) throw new Error(`broker ${this.leaderId} serves no Fetch version kts speaks`);
+    const sent = fetched.map((f) => ({ ...f, fetchOffset: f.partition.log.logEndOffset }));
+    const response = await link.request(ApiKey.Fetch, this.#request(sent, version, settings), version);
+    if (this.#stopped) return;
+    if (response.errorCode !== ErrorCode.NONE) throw new Error(`fetch failed with ${errorName(response.errorCode) ?? response.errorCode}`);
+    const byKey = new Map(
+      sent.map((s) => [
+        version >= TOPIC_IDS_VERSION
+          ? `${s.topicId}:${s.partition.topicPartition.partition}`
+          : topicPartitionKey(s.partition.topicPartition),
+        s,
+      ]),
+    );
+    for (const topic of response.responses) {
+      for (const data of topic.partitions) {
+        const key = version >= TOPIC_IDS_VERSION ? `${topic.topicId}:${data.partitionIndex}` : `${topic.topic}-${data.partitionIndex}`;
+        const s = byKey.get(key);
+        if (!s) continue;
+        const current = this.#partitions.get(topicPartitionKey(s.partition.topicPartition));
+        // Reassigned meanwhile, or the log moved under the request: this answer no longer applies.
+        if (current?.partition !== s.partition || current.leaderEpoch !== s.leaderEpoch || s.partition.log.logEndOffset !== s.fetchOffset)
+          continue;
+        await this.#apply(link, s.partition, data, settings);
+      }
+    }
+  }
+
+  #request(sent: readonly (FetchedPartition & { fetchOffset: bigint })[], version: number, settings: FetcherSettings): FetchRequest {
+    const topics = new Map<string, FetchRequest['topics'][number]>();
+    for (const s of sent) {
+      const { topic, partition } = s.partition.topicPartition;
+      let entry = topics.get(topic);
+      if (!entry) topics.set(topic, (entry = { topic, topicId: version >= TOPIC_IDS_VERSION ? s.topicId : ZERO_UUID, partitions: [] }));
+      entry.partitions.push({
+        ...defaultFetchRequestFetchPartition(),
+        partition,
+        currentLeaderEpoch: s.leaderEpoch,
+        fetchOffset: s.fetchOffset,
+        lastFetchedEpoch: s.partition.latestEpoch,
+        logStartOffset: s.partition.log.logStartOffset,
+        partitionMaxBytes: settings.partitionMaxBytes,
+      });
+    }
+    const replica = settings.localBrokerId;
+    return {
+      ...defaultFetchRequest(),
+      ...(version >= REPLICA_STATE_VERSION
+        ? { replicaState: { replicaId: replica, replicaEpoch: settings.brokerEpoch() } }
+        : { replicaId: replica }),
+      maxWaitMs: settings.maxWaitMs,
+      minBytes: settings.minBytes,
+      maxBytes: settings.maxBytes,
+      topics: [...topics.values()],
+    };
+  }
+
+  async #apply(link: BrokerLink, partition: Partition, data: FetchResponsePartitionData, settings: FetcherSettings): Promise<void> {
+    const key = topicPartitionKey(partition.topicPartition);
+    const name = errorName(data.errorCode) ?? String(data.errorCode);
+    if (data.errorCode === ErrorCode.NONE) {
+      if (data.divergingEpoch.epoch >= 0 || data.divergingEpoch.endOffset >= 0n) {
+        this.#truncateOnDivergence(partition, data.divergingEpoch.epoch, data.divergingEpoch.endOffset);
+        return;
+      }
+      const records = data.records ?? EMPTY;
+      partition.appendAsFollower(records);
+      partition.maybeIncrementLogStartOffset(data.logStartOffset);
+      partition.updateFollowerHighWatermark(data.highWatermark);
+      return;
+    }
+    if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      await this.#resetOutOfRange(link, partition);
+      return;
+    }
+    // NOT_LEADER_OR_FOLLOWER, FENCED/UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_*: metadata is moving; a new
+    // LeaderAndIsr reassigns the partition. Until then, ask again after the backoff.
+    this.#delayedUntil.set(key, Date.now() + settings.backoffMs);
+    if (data.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER && data.errorCode !== ErrorCode.FENCED_LEADER_EPOCH) {
+      this.#options.log('info', `Fetch of ${key} from broker ${this.leaderId} answered ${name}; retrying in ${settings.backoffMs} ms`);
+    }
+  }
+
+  /**
+   * Kafka's getOffsetTruncationState for the leader's (epoch, end offset): our own end of that epoch
+   * decides; when our log has no such epoch, truncate to our end of the newest epoch below it, and
+   * the next fetch (with that epoch as the last fetched) narrows it further.
+   */
+  #truncateOnDivergence(partition: Partition, leaderEpoch: number, leaderEndOffset: bigint): void {
+    const logEnd = partition.log.logEndOffset;
+    let target: bigint;
+    if (leaderEpoch === UNDEFINED_EPOCH) target = min(leaderEndOffset, logEnd);
+    else {
+      const local = partition.endOffsetForEpoch(leaderEpoch);
+      if (local.endOffset < 0n) target = min(leaderEndOffset, logEnd);
+      else if (local.leaderEpoch !== leaderEpoch) target = min(local.endOffset, logEnd);
+      else target = min(min(leaderEndOffset, local.endOffset), logEnd);
+    }
+    if (target < 0n) target = 0n;
+    const name = topicPartitionKey(partition.topicPartition);
+    this.#options.log(
+      'info',
+      `Truncating ${name} from ${logEnd} to ${target}: its log diverged from leader ${this.leaderId}'s at epoch ${leaderEpoch}`,
+    );
+    partition.truncateTo(target);
+  }
+
+  /**
+   * OFFSET_OUT_OF_RANGE: the leader's log start passed our log end (truncate fully and restart
+   * there), or our log end is past the leader's (truncate to it).
+   */
+  async #resetOutOfRange(link: BrokerLink, partition: Partition): Promise<void> {
+    const leaderEnd = await this.#leaderOffset(link, partition, LATEST);
+    const logEnd = partition.log.logEndOffset;
+    const name = topicPartitionKey(partition.topicPartition);
+    if (leaderEnd < logEnd) {
+      this.#options.log('warn', `Truncating ${name} from ${logEnd} to the leader's log end ${leaderEnd}`);
+      partition.truncateTo(leaderEnd);
+      return;
+    }
+    const leaderStart = await this.#leaderOffset(link, partition, EARLIEST);
+    if (logEnd < leaderStart) {
+      this.#options.log('warn', `Restarting ${name} at the leader's log start ${leaderStart}: its log end ${logEnd} is below it`);
+      partition.truncateFullyAndStartAt(leaderStart);
+    }
+  }
+
+  async #leaderOffset(link: BrokerLink, partition: Partition, timestamp: bigint): Promise<bigint> {
+    const version = link.versionOf(ApiKey.ListOffsets);
+    if (version === undefined) throw new Error(`broker ${this.leaderId} serves no ListOffsets version kts speaks`);
+    const { topic, partition: index } = partition.topicPartition;
+    const response = await link.request(
+      ApiKey.ListOffsets,
+      {
+        ...defaultListOffsetsRequest(),
+        replicaId: this.#options.settings().localBrokerId,
+        topics: [
+          {
+            name: topic,
+            partitions: [
+              {
+                ...defaultListOffsetsRequestListOffsetsPartition(),
+                partitionIndex: index,
+                currentLeaderEpoch: partition.leaderEpoch,
+                timestamp,
+              },
+            ],
+          },
+        ],
+      },
+      version,
+    );
+    const answer = response.topics[0]?.partitions[0];
+    if (!answer || answer.errorCode !== ErrorCode.NONE) {
+      throw new Error(
+        `ListOffsets for ${topic}-${index} failed with ${answer ? (errorName(answer.errorCode) ?? answer.errorCode) : 'no answer'}`,
+      );
+    }
+    return version === 0 ? (answer.oldStyleOffsets[0] ?? 0n) : answer.offset;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
