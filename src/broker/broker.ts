@@ -1,7 +1,10 @@
 import { ClientQuotaAdmin } from './admin/client-quota-admin.js';
 import { ConfigAdmin, storedDynamicConfigs } from './admin/config-admin.js';
 import { TopicAdmin } from './admin/topic-admin.js';
-import { localTopicChanges } from './admin/topic-changes.js';
+import { clusterTopicChanges, localTopicChanges } from './admin/topic-changes.js';
+import { ClusterMember } from './cluster-member.js';
+import type { ChangedEntity } from './zk/config-change-listener.js';
+import { ZkCluster } from './zk/zk-cluster.js';
 import type { BrokerContext } from './api/broker-context.js';
 import { createRouter } from './api/dispatcher.js';
 import { brokerHandlers } from './api/handlers.js';
@@ -62,10 +65,13 @@ const stderrLogger: BrokerLogger = (level, message) => {
 };
 
 /**
- * A single-node Kafka broker: configuration, metadata, logs, partitions, request handlers and
- * listeners put together. `start` binds the listeners (port 0 gets a free port, advertised as
- * bound); `stop` stops accepting, answers what was already read (waiting fetches at once),
- * then flushes, checkpoints and closes the logs.
+ * A Kafka broker: configuration, metadata, logs, partitions, request handlers and listeners put
+ * together. Without `zookeeper.connect` it is a single node keeping its own metadata; with it, a
+ * member of a ZooKeeper-mode cluster (ClusterMember: registration, the controller module,
+ * replication). `start` binds the listeners (port 0 gets a free port, advertised as bound), then
+ * joins the cluster; `stop` moves leadership away (controlled shutdown), stops accepting, answers
+ * what was already read (waiting fetches at once), leaves ZooKeeper, then flushes, checkpoints and
+ * closes the logs.
  */
 export class Broker implements BrokerContext {
   readonly brokerId: number;
@@ -87,6 +93,9 @@ export class Broker implements BrokerContext {
   #stopping: Promise<void> | undefined;
   readonly #store: MetadataStore;
   readonly #socketServer: SocketServer;
+  readonly #member: ClusterMember | undefined;
+  readonly #log: BrokerLogger;
+  readonly #timers: NodeJS.Timeout[] = [];
 
   private constructor(
     config: BrokerConfig,
@@ -95,8 +104,10 @@ export class Broker implements BrokerContext {
     metadata: MetadataCache,
     logManager: LogManager,
     log: BrokerLogger,
+    cluster: { zk: ZkCluster; topicConfigs: Map<string, Record<string, string>> } | undefined,
   ) {
     this.#config = config;
+    this.#log = log;
     this.#store = store;
     this.logManager = logManager;
     this.brokerId = config.values['broker.id'];
@@ -107,17 +118,26 @@ export class Broker implements BrokerContext {
       localBrokerId: this.brokerId,
       config: () => this.#config.values,
       warn: (m) => log('warn', m),
+      ...(cluster && {
+        cluster: {
+          isBrokerAlive: (id) => metadata.isBrokerAlive(id),
+          submitIsrChange: (partition, change) => this.#member!.isrChanges.submit(partition, change),
+        },
+      }),
     });
-    this.replicaManager.load(metadata.topics());
+    // A cluster member's partitions come from the controller's LeaderAndIsr.
+    if (!cluster) this.replicaManager.load(metadata.topics());
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
     this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);
     this.topicAdmin = new TopicAdmin({
       store,
       cache: metadata,
-      changes: localTopicChanges(metadata, this.replicaManager),
+      changes: cluster
+        ? clusterTopicChanges(metadata, this.replicaManager, () => this.#config.values['request.timeout.ms'])
+        : localTopicChanges(metadata, this.replicaManager),
       config: () => this.#config,
-      liveBrokers: () => [{ id: this.brokerId, rack: this.#config.values['broker.rack'] }],
+      liveBrokers: () => metadata.liveBrokers().map((b) => ({ id: b.id, rack: b.rack })),
     });
     this.configAdmin = new ConfigAdmin({
       brokerId: this.brokerId,
@@ -125,10 +145,7 @@ export class Broker implements BrokerContext {
       cache: metadata,
       topicAdmin: this.topicAdmin,
       config: () => this.#config,
-      applyBrokerConfig: (updated) => {
-        this.#config = updated;
-        for (const topic of metadata.topics()) this.replicaManager.updateLogConfig(topic);
-      },
+      applyBrokerConfig: (updated) => this.#applyBrokerConfig(updated),
     });
     this.clientQuotas = new ClientQuotaAdmin(store, stored.clientQuotas, (m) => log('warn', m));
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
@@ -139,8 +156,22 @@ export class Broker implements BrokerContext {
       config: () => this.#config.values,
       warn: (m) => log('warn', m),
     }));
+    this.#member =
+      cluster &&
+      new ClusterMember({
+        zk: cluster.zk,
+        localBrokerId: this.brokerId,
+        config: () => this.#config,
+        metadata,
+        replicaManager: this.replicaManager,
+        topicConfigs: cluster.topicConfigs,
+        onOffsetsLeadership: (partition, isLeader) => this.groupCoordinator.onLeadershipChange(partition, isLeader),
+        onEntityChange: (entity) => this.#reloadEntity(entity),
+        log,
+      });
     const values = config.values;
-    const handlers = brokerHandlers(this);
+    this.#every(values['replica.high.watermark.checkpoint.interval.ms'], () => this.replicaManager.checkpointHighWatermarks());
+    const handlers = brokerHandlers(this, this.#member && { controller: cluster!.zk.controller, replicas: this.#member.replicas });
     this.#socketServer = new SocketServer({
       maxRequestBytes: values['socket.request.max.bytes'],
       idleTimeoutMs: values['connections.max.idle.ms'],
@@ -156,17 +187,32 @@ export class Broker implements BrokerContext {
 
   static async start(options: BrokerOptions): Promise<Broker> {
     const log = options.log ?? stderrLogger;
-    const store = options.metadataStore ?? new LocalMetadataStore(options.config.logDirs[0]!);
+    let zk: ZkCluster | undefined;
+    let store: MetadataStore | undefined;
     let logManager: LogManager | undefined;
+    let broker: Broker | undefined;
     try {
-      const stored = await store.load();
+      if (options.config.values['zookeeper.connect']) {
+        zk = await ZkCluster.connect({
+          config: () => broker?.config() ?? options.config,
+          log,
+          onConfigChange: (entity) => (broker ? broker.#onConfigChange(entity) : undefined),
+        });
+      }
+      const metadataStore = zk?.metadataStore ?? options.metadataStore ?? new LocalMetadataStore(options.config.logDirs[0]!);
+      store = metadataStore;
+      const stored = await metadataStore.load();
       const config = withStoredDynamicConfigs(options.config, stored.brokerConfigs, log);
-      const metadata = new MetadataCache(stored.topics);
+      // A cluster member learns topics from the controller; it keeps ZooKeeper's topic configs until then.
+      const metadata = new MetadataCache(zk ? [] : stored.topics);
+      const topicConfigs = new Map(stored.topics.map((t) => [t.name, { ...t.configs }]));
       const values = config.values;
+      const configsOf = (topic: string) => topicConfigs.get(topic) ?? metadata.topic(topic)?.configs ?? {};
       logManager = LogManager.open({
         logDirs: config.logDirs,
         brokerId: values['broker.id'],
-        configFor: (topic) => topicLogConfig(values, new Map(Object.entries(metadata.topic(topic)?.configs ?? {}))),
+        ...(zk && { clusterId: zk.clusterId }),
+        configFor: (topic) => topicLogConfig(values, new Map(Object.entries(configsOf(topic)))),
         retentionCheckIntervalMs: values['log.retention.check.interval.ms'],
         flushCheckIntervalMs: values['log.flush.scheduler.interval.ms'],
         cleaner: {
@@ -176,12 +222,17 @@ export class Broker implements BrokerContext {
         },
         onError: (err) => log('error', err.message),
       });
-      const broker = new Broker(config, store, stored, metadata, logManager, log);
+      broker = new Broker(config, metadataStore, stored, metadata, logManager, log, zk && { zk, topicConfigs });
       await broker.#listen();
+      await broker.#member?.start(broker.endpoints);
       return broker;
     } catch (err) {
-      await logManager?.close();
-      await store.close();
+      if (broker) await broker.stop();
+      else {
+        await logManager?.close();
+        await store?.close();
+        await zk?.stop();
+      }
       throw err;
     }
   }
@@ -202,14 +253,41 @@ export class Broker implements BrokerContext {
   /** Idempotent; resolves once the logs are closed. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      await this.#member?.leave();
+      for (const timer of this.#timers) clearInterval(timer);
       this.fetchPurgatory.close();
       this.producePurgatory.close();
       this.groupCoordinator.close();
       await this.#socketServer.close();
+      await this.#member?.close();
+      this.replicaManager.checkpointHighWatermarks();
       await this.logManager.close();
       await this.#store.close();
     })();
     return this.#stopping;
+  }
+
+  #onConfigChange(entity: ChangedEntity): Promise<void> | undefined {
+    return this.#member?.onConfigChange(entity);
+  }
+
+  /** A broker-config or client-quota entity changed in ZooKeeper (another broker's AlterConfigs): re-read and applied. */
+  async #reloadEntity(entity: ChangedEntity): Promise<void> {
+    const stored = await this.#store.load();
+    if (entity.type === 'brokers') this.#applyBrokerConfig(withStoredDynamicConfigs(this.#config, stored.brokerConfigs, this.#log));
+    else this.clientQuotas.reload(stored.clientQuotas);
+  }
+
+  /** New dynamic broker configs: in effect at once, topics without overrides included. */
+  #applyBrokerConfig(updated: BrokerConfig): void {
+    this.#config = updated;
+    for (const topic of this.metadata.topics()) this.replicaManager.updateLogConfig(topic);
+  }
+
+  #every(intervalMs: number | bigint, task: () => void): void {
+    const timer = setInterval(task, Number(intervalMs));
+    timer.unref();
+    this.#timers.push(timer);
   }
 
   async #listen(): Promise<void> {
@@ -217,6 +295,8 @@ export class Broker implements BrokerContext {
       this.#config.listeners.map((e) => ({ name: e.listenerName, host: e.host, port: e.port })),
     );
     this.#endpoints = resolveAdvertisedEndpoints(this.#config.advertisedListeners, new Map(bound.map((b) => [b.name, b.boundPort])));
+    // A cluster member learns the live brokers from the controller's UpdateMetadata.
+    if (this.#member) return;
     const self = { id: this.brokerId, rack: this.#config.values['broker.rack'], endpoints: this.#endpoints };
     this.metadata.setBrokers([self], this.brokerId);
   }

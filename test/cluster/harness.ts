@@ -7,7 +7,8 @@ import { ApiKey } from '../../src/protocol/generated/api-info.js';
 import { defaultMetadataRequest, type MetadataResponse } from '../../src/protocol/generated/apis/metadata.js';
 import { freePort } from '../helpers/free-port.js';
 import { KTS_BIN } from '../helpers/kts.js';
-import { apacheAvailable, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.js';
+import { waitUntil } from '../helpers/wait.js';
+import { startApacheZooKeeper } from '../zookeeper/apache-zookeeper.js';
 
 /** A process kts started for a test: its output kept for failure messages. */
 class ServerProcess {
@@ -163,10 +164,14 @@ export class TestCluster {
 
   /** Waits until Metadata lists `count` live brokers and a controller. */
   async waitForBrokers(count: number, timeoutMs = 30_000): Promise<void> {
-    await waitUntil(`${count} live brokers and a controller`, timeoutMs, async () => {
-      const m = await this.metadata().catch(() => undefined);
-      return m !== undefined && m.brokers.length === count && m.controllerId >= 0;
-    });
+    await waitUntil(
+      async () => {
+        const m = await this.metadata().catch(() => undefined);
+        return m !== undefined && m.brokers.length === count && m.controllerId >= 0;
+      },
+      `${count} live brokers and a controller`,
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {
@@ -182,7 +187,6 @@ export class TestCluster {
 
   async #startZooKeeper(kind: 'bundled' | 'apache'): Promise<void> {
     if (kind === 'apache') {
-      if (!apacheAvailable) throw new Error('Apache ZooKeeper is not installed');
       const zk = await startApacheZooKeeper();
       this.connectString = zk.connectString;
       this.#stopZooKeeper = () => zk.stop();
@@ -225,15 +229,5 @@ export class TestCluster {
       KTS_RUN_DIR: join(this.dir, 'run'),
     });
     this.brokers.push({ id, port, logDir, process });
-  }
-}
-
-/** Polls `check` every 100 ms until it holds, or fails naming `what` after `timeoutMs`. */
-export async function waitUntil(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

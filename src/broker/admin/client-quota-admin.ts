@@ -38,19 +38,25 @@ export class ClientQuotaAdmin {
   constructor(
     private readonly store: MetadataStore,
     stored: ClientQuotaRecords,
-    warn: (message: string) => void,
+    private readonly warn: (message: string) => void,
   ) {
+    this.reload(stored);
+  }
+
+  /** Replaces what is held by what the store has (another broker of the cluster changed it). */
+  reload(stored: ClientQuotaRecords): void {
+    this.#quotas.clear();
     for (const [path, record] of Object.entries(stored)) {
       const entity = entityOfPath(path);
       if (entity === undefined) {
-        warn(`Ignoring stored client quotas under an unknown entity path: ${path}`);
+        this.warn(`Ignoring stored client quotas under an unknown entity path: ${path}`);
         continue;
       }
       const values = new Map<string, number>();
       for (const [key, text] of Object.entries(record)) {
         const error = quotaValueError(key, Number(text));
         if (error === undefined) values.set(key, Number(text));
-        else warn(`Ignoring stored client quota ${key}=${text} of ${path}: ${error}`);
+        else this.warn(`Ignoring stored client quota ${key}=${text} of ${path}: ${error}`);
       }
       if (values.size > 0) this.#quotas.set(path, { entity, values });
     }
