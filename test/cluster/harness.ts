@@ -4,9 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RawKafkaConnection } from '../../src/client/raw-connection.js';
 import { ApiKey } from '../../src/protocol/generated/api-info.js';
-import { defaultMetadataRequest, type MetadataResponse } from '../../src/protocol/generated/apis/metadata.js';
+import {
+  defaultMetadataRequest,
+  type MetadataResponse,
+  type MetadataResponsePartition,
+} from '../../src/protocol/generated/apis/metadata.js';
+import { ZERO_UUID } from '../../src/protocol/primitives/uuid.js';
 import { freePort } from '../helpers/free-port.js';
-import { KTS_BIN } from '../helpers/kts.js';
+import { KTS_BIN, runKts } from '../helpers/kts.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startApacheZooKeeper } from '../zookeeper/apache-zookeeper.js';
 
@@ -14,6 +19,7 @@ import { startApacheZooKeeper } from '../zookeeper/apache-zookeeper.js';
 class ServerProcess {
   #child: ChildProcess | undefined;
   #output = '';
+  #paused = false;
 
   constructor(
     readonly name: string,
@@ -61,6 +67,21 @@ class ServerProcess {
       });
     });
     child.removeAllListeners('exit');
+  }
+
+  /** SIGSTOP / SIGCONT: the process freezes (connections stay open, nothing is answered) and resumes. */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+    this.#paused = false;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
   }
 
   /** SIGKILL: no controlled shutdown, no flush, the ZooKeeper session left to expire. */
@@ -143,16 +164,18 @@ export class TestCluster {
   /** Metadata from the first running broker that answers. */
   async metadata(topics: string[] | null = null): Promise<MetadataResponse> {
     let failure: unknown;
-    for (const b of this.brokers.filter((x) => x.process.running)) {
+    for (const b of this.brokers.filter((x) => x.process.running && !x.process.paused)) {
       try {
         const conn = await RawKafkaConnection.open('127.0.0.1', b.port, { timeoutMs: 5000 });
+        const timer = setTimeout(() => conn.close(new Error(`broker ${b.id} did not answer Metadata within 5 s`)), 5000);
         try {
           return await conn.request(ApiKey.Metadata, 12, {
             ...defaultMetadataRequest(),
-            topics: topics === null ? null : topics.map((name) => ({ name, topicId: '' as never })),
+            topics: topics === null ? null : topics.map((name) => ({ name, topicId: ZERO_UUID })),
             allowAutoTopicCreation: false,
           });
         } finally {
+          clearTimeout(timer);
           conn.close();
         }
       } catch (err) {
@@ -160,6 +183,46 @@ export class TestCluster {
       }
     }
     throw new Error(`no broker answered Metadata: ${(failure as Error)?.message}`);
+  }
+
+  /** A connection to one broker (closed by the caller). */
+  connect(id: number): Promise<RawKafkaConnection> {
+    return RawKafkaConnection.open('127.0.0.1', this.broker(id).port, { clientId: 'cluster-test', timeoutMs: 5000 });
+  }
+
+  /** Creates a topic through `kts topics`, as a user would; fails the test with kts's output otherwise. */
+  async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
+    const args = ['topics', '--bootstrap-server', this.bootstrapServers, '--create', '--topic', name];
+    args.push('--partitions', String(partitions), '--replication-factor', String(replicationFactor));
+    for (const [k, v] of Object.entries(configs)) args.push('--config', `${k}=${v}`);
+    const r = await runKts(args);
+    if (r.code !== 0) throw new Error(`kts ${args.join(' ')} failed: ${r.stderr}\n${this.output}`);
+  }
+
+  /** The partition as Metadata shows it (leader, replicas, ISR). */
+  async partition(topic: string, index: number): Promise<MetadataResponsePartition> {
+    const m = await this.metadata([topic]);
+    const p = m.topics[0]?.partitions.find((x) => x.partitionIndex === index);
+    if (!p) throw new Error(`no metadata for ${topic}-${index}`);
+    return p;
+  }
+
+  /** Waits until `holds` is true of the partition's metadata; returns it. */
+  async waitForPartition(
+    topic: string,
+    index: number,
+    what: string,
+    holds: (p: MetadataResponsePartition) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<MetadataResponsePartition> {
+    return waitUntil(
+      async () => {
+        const p = await this.partition(topic, index).catch(() => undefined);
+        return p && holds(p) ? p : undefined;
+      },
+      `${topic}-${index}: ${what}`,
+      timeoutMs,
+    );
   }
 
   /** Waits until Metadata lists `count` live brokers and a controller. */

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/api-info.js';
+import { defaultLeaderAndIsrRequest } from '../../src/protocol/generated/apis/leader-and-isr.js';
+import { defaultStopReplicaRequest } from '../../src/protocol/generated/apis/stop-replica.js';
+import { defaultUpdateMetadataRequest } from '../../src/protocol/generated/apis/update-metadata.js';
+import { fetchAll, produce } from '../integration/broker/helpers.js';
+import { runKts } from '../helpers/kts.js';
+import { waitUntil } from '../helpers/wait.js';
+import { TestCluster } from './harness.js';
+
+const values = (records: { value: Buffer | null }[]) => records.map((r) => r.value!.toString());
+const batchOf = (...vs: string[]) => ({ records: vs.map((v) => ({ value: Buffer.from(v) })) });
+
+describe('replication on a 3-broker cluster', () => {
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ brokers: 3, config: { 'zookeeper.session.timeout.ms': '4000' } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('refuses acks=all with NOT_ENOUGH_REPLICAS once the ISR is below min.insync.replicas, and takes acks=1', async () => {
+    await cluster.createTopic('strict', 1, 2, { 'min.insync.replicas': '2' });
+    const { leaderId, replicaNodes } = await cluster.waitForPartition('strict', 0, 'both replicas in sync', (p) => p.isrNodes.length === 2);
+    const follower = replicaNodes.find((id) => id !== leaderId)!;
+    const conn = await cluster.connect(leaderId);
+    try {
+      expect((await produce(conn, 'strict', 0, batchOf('in-sync'), -1)).errorCode).toBe(ErrorCode.NONE);
+      await cluster.broker(follower).process.kill9();
+      await cluster.waitForPartition('strict', 0, 'the follower out of the ISR', (p) => p.isrNodes.length === 1);
+      const refused = await produce(conn, 'strict', 0, batchOf('refused'), -1);
+      expect(refused).toMatchObject({
+        errorCode: ErrorCode.NOT_ENOUGH_REPLICAS,
+        errorMessage: 'The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of 2 for partition strict-0',
+      });
+      expect((await produce(conn, 'strict', 0, batchOf('acks-1'), 1)).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      conn.close();
+    }
+    await cluster.broker(follower).process.start();
+    const back = await cluster.waitForPartition('strict', 0, 'the follower back in the ISR', (p) => p.isrNodes.length === 2);
+    const reader = await cluster.connect(back.leaderId);
+    try {
+      // The acks=1 record became visible once the ISR was whole again; the refused one was never written.
+      expect(values(await fetchAll(reader, 'strict', 0))).toEqual(['in-sync', 'acks-1']);
+    } finally {
+      reader.close();
+    }
+  }, 90_000);
+
+  it('a replica that comes back with a tail the new leader never had truncates it (leader epochs)', async () => {
+    await cluster.createTopic('diverge', 1, 2, { 'unclean.leader.election.enable': 'false' });
+    const start = await cluster.waitForPartition('diverge', 0, 'both replicas in sync', (p) => p.isrNodes.length === 2);
+    const oldLeader = start.leaderId;
+    const follower = start.replicaNodes.find((id) => id !== oldLeader)!;
+    const conn = await cluster.connect(oldLeader);
+    expect((await produce(conn, 'diverge', 0, batchOf('a', 'b'), -1)).errorCode).toBe(ErrorCode.NONE);
+    // The follower freezes (still in the ISR for replica.lag.time.max.ms), the leader takes records
+    // only it will ever have (acks=1), and dies before anyone copied them.
+    cluster.broker(follower).process.pause();
+    expect((await produce(conn, 'diverge', 0, batchOf('lost-1', 'lost-2', 'lost-3'), 1)).errorCode).toBe(ErrorCode.NONE);
+    conn.close();
+    await cluster.broker(oldLeader).process.kill9();
+    cluster.broker(follower).process.resume();
+    const moved = await cluster.waitForPartition('diverge', 0, `the follower ${follower} leading`, (p) => p.leaderId === follower, 30_000);
+    const newLeader = await cluster.connect(follower);
+    try {
+      expect((await produce(newLeader, 'diverge', 0, batchOf('c'), 1)).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      newLeader.close();
+    }
+    // The old leader returns as a follower: its epoch ended before `lost-*` in the new leader's log.
+    await cluster.broker(oldLeader).process.start();
+    await cluster.waitForPartition('diverge', 0, 'the old leader back in the ISR', (p) => p.isrNodes.length === 2);
+    expect(moved.leaderEpoch).toBeGreaterThan(start.leaderEpoch);
+    // Leadership moves back to it by a controlled shutdown of the new leader; it serves only what the ISR had.
+    await cluster.broker(follower).process.stop();
+    await cluster.waitForPartition('diverge', 0, 'the old leader leading again', (p) => p.leaderId === oldLeader);
+    const reader = await cluster.connect(oldLeader);
+    try {
+      expect(values(await fetchAll(reader, 'diverge', 0))).toEqual(['a', 'b', 'c']);
+    } finally {
+      reader.close();
+    }
+    await cluster.broker(follower).process.start();
+    await cluster.waitForBrokers(3);
+  }, 120_000);
+
+  it('refuses LeaderAndIsr, UpdateMetadata and StopReplica from anyone but the controller, and applies none of them', async () => {
+    await cluster.createTopic('guarded', 1, 3);
+    const before = await cluster.waitForPartition('guarded', 0, 'all replicas in sync', (p) => p.isrNodes.length === 3);
+    const { controllerId, topics } = await cluster.metadata(['guarded']);
+    const topicId = topics[0]!.topicId;
+    const target = before.leaderId;
+    const conn = await cluster.connect(target);
+    try {
+      const forgedEpochs = [
+        { controllerId: target === 1 ? 2 : 1, controllerEpoch: 99 },
+        { controllerId, controllerEpoch: 0 },
+      ];
+      for (const forged of forgedEpochs) {
+        const leaderAndIsr = await conn.request(ApiKey.LeaderAndIsr, 7, {
+          ...defaultLeaderAndIsrRequest(),
+          ...forged,
+          brokerEpoch: -1n,
+          topicStates: [
+            {
+              topicName: 'guarded',
+              topicId,
+              partitionStates: [
+                {
+                  topicName: 'guarded',
+                  partitionIndex: 0,
+                  controllerEpoch: forged.controllerEpoch,
+                  leader: -1,
+                  leaderEpoch: 1000,
+                  isr: [],
+                  partitionEpoch: 1000,
+                  replicas: [1, 2, 3],
+                  addingReplicas: [],
+                  removingReplicas: [],
+                  isNew: false,
+                  leaderRecoveryState: 0,
+                },
+              ],
+            },
+          ],
+        });
+        expect(leaderAndIsr.errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+        const stop = await conn.request(ApiKey.StopReplica, 4, {
+          ...defaultStopReplicaRequest(),
+          ...forged,
+          brokerEpoch: -1n,
+          topicStates: [{ topicName: 'guarded', partitionStates: [{ partitionIndex: 0, leaderEpoch: -2, deletePartition: true }] }],
+        });
+        expect(stop.errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+        const update = await conn.request(ApiKey.UpdateMetadata, 8, { ...defaultUpdateMetadataRequest(), ...forged, brokerEpoch: -1n });
+        expect(update.errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+      }
+      // Nothing applied: the partition is led and served as before, the cluster still has its brokers.
+      expect((await produce(conn, 'guarded', 0, batchOf('still-here'), -1)).errorCode).toBe(ErrorCode.NONE);
+      expect(await cluster.partition('guarded', 0)).toMatchObject({ leaderId: target, leaderEpoch: before.leaderEpoch });
+      expect((await cluster.metadata()).brokers).toHaveLength(3);
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
+
+  it('elects a new controller within the session timeout after the controller is killed, and creates topics again', async () => {
+    const { controllerId } = await cluster.metadata();
+    await cluster.broker(controllerId).process.kill9();
+    const elected = await waitUntil(
+      async () => {
+        const m = await cluster.metadata().catch(() => undefined);
+        return m && m.controllerId >= 0 && m.controllerId !== controllerId ? m.controllerId : undefined;
+      },
+      'a new controller (the session timeout is 4 s)',
+      20_000,
+    );
+    expect(elected).not.toBe(controllerId);
+    const created = await runKts(['topics', '--bootstrap-server', cluster.bootstrapServers, '--create', '--topic', 'after-failover', '--replication-factor', '2']);
+    expect(created).toMatchObject({ code: 0, stdout: 'Created topic after-failover.\n' });
+    await cluster.waitForPartition('after-failover', 0, 'a leader', (p) => p.leaderId >= 0 && p.leaderId !== controllerId);
+    await cluster.broker(controllerId).process.start();
+    await cluster.waitForBrokers(3);
+  }, 90_000);
+});
