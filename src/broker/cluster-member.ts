@@ -1,4 +1,4 @@
-import type { BrokerLogger } from './broker.js';
+import type { BrokerLogger } from './broker-logger.js';
 import { type BrokerConfig, interBrokerListenerName } from './config/broker-config.js';
 import type { Endpoint } from './config/listeners.js';
 import { OFFSETS_TOPIC } from './group/offsets-topic-log.js';

@@ -95,7 +95,10 @@ describe('a 3-broker cluster on the bundled ZooKeeper', () => {
     expect(tooMany.stderr).toContain('Replication factor: 4 larger than available brokers: 3.');
   }, 60_000);
 
-  it('keeps every acknowledged message, once, when the leader is killed with kill -9 under an idempotent acks=all producer', { ...needs('confluent-kafka'), timeout: 240_000 }, async () => {
+  it('keeps every acknowledged message, once, when the leader is killed with kill -9 under an idempotent acks=all producer', {
+    ...needs('confluent-kafka'),
+    timeout: 240_000,
+  }, async () => {
     const topic = 'durable';
     expect(
       (
@@ -124,7 +127,11 @@ describe('a 3-broker cluster on the bundled ZooKeeper', () => {
     expect(acked.length).toBe(3000);
 
     await cluster.broker(leaderId).process.start();
-    await waitUntil(async () => (await partitionState(cluster, topic, 0)).isrNodes.length === 3, `broker ${leaderId} back in the ISR`, 60_000);
+    await waitUntil(
+      async () => (await partitionState(cluster, topic, 0)).isrNodes.length === 3,
+      `broker ${leaderId} back in the ISR`,
+      60_000,
+    );
     const consumed = await consumeAll(cluster.bootstrapServers, topic, 3000);
     expect(new Set(consumed).size).toBe(consumed.length);
     const missing = acked.filter((v) => !consumed.includes(v));

@@ -33,8 +33,7 @@ import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
-import { controllerHandlers } from './controller-handlers.js';
-import type { Controller } from '../controller/controller.js';
+import { type ClusterApis, clusterHandlers } from './cluster-handlers.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -68,9 +67,9 @@ import { syncGroupHandler } from './sync-group.js';
  * Every API the broker serves, one line each with the versions its handler answers; ApiVersions
  * advertises exactly these, within what the generated codecs cover. A cluster member also serves the controller's.
  */
-export function brokerHandlers(broker: BrokerContext, controller?: Controller): HandlerTable {
+export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): HandlerTable {
   const table: HandlerTable = {
-    ...(controller && controllerHandlers(controller)),
+    ...(cluster && clusterHandlers(cluster)),
     [ApiKey.Produce]: { minVersion: 0, maxVersion: 11, codec: produceCodec, handle: produceHandler(broker) },
     [ApiKey.Fetch]: { minVersion: 0, maxVersion: 17, codec: fetchCodec, handle: fetchHandler(broker) },
     [ApiKey.ListOffsets]: { minVersion: 0, maxVersion: 9, codec: listOffsetsCodec, handle: listOffsetsHandler(broker) },

@@ -73,16 +73,20 @@ function awaitReplication(
     const { topic, partition } = entries[i]!;
     results[i] = { ok: false, error: new ApiError(outcome, replicationFailure(outcome, `${topic}-${partition}`)) };
   };
-  results.forEach((result, i) => {
+  for (const [i, result] of results.entries()) {
     const partition = result.ok ? broker.replicaManager.partition(entries[i]!.topic, entries[i]!.partition) : undefined;
-    if (!result.ok || !partition) return;
+    if (!result.ok || !partition) continue;
     const state = partition.replicationOf(result.nextOffset);
-    if (state.done) return settle(i, state.error);
-    waits.push({ partition, requiredOffset: result.nextOffset });
-    indexes.push(i);
-  });
+    if (state.done) settle(i, state.error);
+    else {
+      waits.push({ partition, requiredOffset: result.nextOffset });
+      indexes.push(i);
+    }
+  }
   if (waits.length === 0) return undefined;
-  return broker.producePurgatory.wait(waits, timeoutMs).then((outcomes) => outcomes.forEach((outcome, j) => settle(indexes[j]!, outcome)));
+  return broker.producePurgatory.wait(waits, timeoutMs).then((outcomes) => {
+    for (const [j, outcome] of outcomes.entries()) settle(indexes[j]!, outcome);
+  });
 }
 
 function replicationFailure(outcome: ErrorName, partition: string): string {

@@ -41,6 +41,11 @@ export const BROKER_CONFIG_DEFS = {
     doc: 'Security protocol between brokers; exclusive with inter.broker.listener.name',
   }),
   'controller.socket.timeout.ms': int({ default: 30_000, doc: 'Timeout of the controller-to-broker connections and requests' }),
+  'request.timeout.ms': int({
+    default: 30_000,
+    min: 0,
+    doc: 'How long admin requests of a cluster member wait for the controller to act on them',
+  }),
   'log.dir': string({ default: join(tmpdir(), 'kafka-logs'), doc: 'The directory of the log data, used when log.dirs is not set' }),
   'log.dirs': string({
     default: null,

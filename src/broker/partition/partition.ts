@@ -420,7 +420,7 @@ export class Partition {
     const outOfSync = this.#isr.isr.filter((id) => {
       if (id === this.#context.localBrokerId) return false;
       const follower = this.#followers.get(id);
-      return !follower || !follower.isCaughtUp(leaderEnd, now, maxLagMs);
+      return !follower?.isCaughtUp(leaderEnd, now, maxLagMs);
     });
     if (outOfSync.length === 0) return;
     const isr = this.#isr.isr.filter((id) => !outOfSync.includes(id));

@@ -66,7 +66,15 @@ export class IsrChangeSender {
       this.#link.link.close();
       this.#link = undefined;
     }
-    this.#link ??= { controllerId, link: await this.options.connect(controllerId) };
+    if (!this.#link) {
+      const link = await this.options.connect(controllerId);
+      // Closed while connecting: the connection must not outlive the sender.
+      if (this.#closed) {
+        link.close();
+        throw new Error('the broker is stopping');
+      }
+      this.#link = { controllerId, link };
+    }
     return this.#link.link;
   }
 

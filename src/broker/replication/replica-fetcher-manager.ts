@@ -17,12 +17,15 @@ export class ReplicaFetcherManager {
   readonly #fetchers = new Map<number, ReplicaFetcher>();
   /** Which fetcher copies each partition. */
   readonly #assigned = new Map<Partition, ReplicaFetcher>();
+  /** After shutdown (the broker is stopping), a late LeaderAndIsr starts no fetcher. */
+  #closed = false;
 
   constructor(private readonly options: ReplicaFetcherManagerOptions) {}
 
   /** Starts (or restarts, under a new leader epoch) copying `fetched.partition` from `leaderId`. */
   add(leaderId: number, fetched: FetchedPartition): void {
     this.remove(fetched.partition);
+    if (this.#closed) return;
     let fetcher = this.#fetchers.get(leaderId);
     if (!fetcher) {
       fetcher = new ReplicaFetcher({ leaderId, ...this.options });
@@ -50,6 +53,7 @@ export class ReplicaFetcherManager {
   }
 
   async shutdown(): Promise<void> {
+    this.#closed = true;
     const fetchers = [...this.#fetchers.values()];
     this.#fetchers.clear();
     this.#assigned.clear();

@@ -62,6 +62,8 @@ export class ReplicaFetcher {
   #running: Promise<void> | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
+  /** The failure last logged: a leader that stays down is reported once, not every backoff. */
+  #failure: string | undefined;
 
   constructor(options: ReplicaFetcherOptions) {
     this.leaderId = options.leaderId;
@@ -96,6 +98,16 @@ export class ReplicaFetcher {
   }
 
   async #run(): Promise<void> {
+    try {
+      await this.#loop();
+    } finally {
+      // A connection opened while stop() ran is closed here, so nothing outlives the fetcher.
+      this.#link?.close();
+      this.#link = undefined;
+    }
+  }
+
+  async #loop(): Promise<void> {
     while (!this.#stopped) {
       const settings = this.#options.settings();
       const ready = this.#ready();
@@ -106,14 +118,17 @@ export class ReplicaFetcher {
       try {
         this.#link = this.#link && !this.#link.failed ? this.#link : await this.#options.connect(this.leaderId);
         await this.#fetchOnce(this.#link, ready, settings);
+        if (this.#failure !== undefined) this.#options.log('info', `Fetching from broker ${this.leaderId} again`);
+        this.#failure = undefined;
       } catch (err) {
         if (this.#stopped) return;
         this.#link?.close();
         this.#link = undefined;
-        this.#options.log(
-          'warn',
-          `Error in fetch from broker ${this.leaderId}: ${(err as Error).message}; retrying in ${settings.backoffMs} ms`,
-        );
+        const message = (err as Error).message;
+        if (message !== this.#failure) {
+          this.#options.log('warn', `Error in fetch from broker ${this.leaderId}: ${message}; retrying every ${settings.backoffMs} ms`);
+        }
+        this.#failure = message;
         await this.#sleep(settings.backoffMs);
       }
     }

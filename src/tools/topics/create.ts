@@ -33,13 +33,6 @@ export async function createTopic(cluster: TopicsCluster, req: TopicsRequest & {
   const result = response.topics.find((t) => t.name === req.topic);
   if (result === undefined) throw topicCommandError(`the controller did not answer for topic '${req.topic}'`);
   if (result.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS && req.ifNotExists) return 'exists';
-  if (result.errorCode === ErrorCode.INVALID_REPLICATION_FACTOR && req.replicationFactor !== undefined) {
-    const { brokers } = await cluster.metadata();
-    const rf = req.replicationFactor;
-    throw topicCommandError(
-      `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`,
-    );
-  }
   throwIfFailed(result);
   return 'created';
 }

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { controllerHandlers } from '../../../src/broker/api/controller-handlers.js';
+import { controllerHandlers } from '../../../src/broker/api/cluster-handlers.js';
 import { createRouter } from '../../../src/broker/api/dispatcher.js';
 import { unsupportedApiVersionsResponse } from '../../../src/broker/api/api-versions.js';
 import { Controller } from '../../../src/broker/controller/controller.js';
