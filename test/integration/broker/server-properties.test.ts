@@ -204,25 +204,21 @@ describe('server.properties keys in effect', () => {
     expect(records.map((r) => r.offset)).toEqual([3n, 4n, 5n]);
   });
 
-  it('offsets.topic.* create __consumer_offsets; transaction.state.log.* and zookeeper.connect are kept for later', async () => {
+  it('offsets.topic.* create __consumer_offsets; transaction.state.log.* are kept for later', async () => {
     const { broker, conn } = await brokerWith({
       'offsets.topic.num.partitions': '3',
       'offsets.topic.segment.bytes': '65536',
       'transaction.state.log.num.partitions': '7',
       'transaction.state.log.segment.bytes': '65536',
-      'zookeeper.connect': 'localhost:2181/kts',
     });
     const found = await conn.request(ApiKey.FindCoordinator, 4, { ...defaultFindCoordinatorRequest(), keyType: 0, coordinatorKeys: ['g'] });
     expect(found.coordinators[0]!.errorCode).toBe(0);
     const offsets = broker.broker.metadata.topic('__consumer_offsets')!;
     expect(offsets.partitions).toHaveLength(3);
     expect(offsets.configs['segment.bytes']).toBe('65536');
-    expect(
-      await describeBroker(conn, 0, ['transaction.state.log.num.partitions', 'transaction.state.log.segment.bytes', 'zookeeper.connect']),
-    ).toEqual({
+    expect(await describeBroker(conn, 0, ['transaction.state.log.num.partitions', 'transaction.state.log.segment.bytes'])).toEqual({
       'transaction.state.log.num.partitions': '7',
       'transaction.state.log.segment.bytes': '65536',
-      'zookeeper.connect': 'localhost:2181/kts',
     });
   });
 

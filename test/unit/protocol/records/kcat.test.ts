@@ -137,7 +137,25 @@ describe('v2 batches from librdkafka (kcat)', needs('kcat'), () => {
       const { port } = server.address() as AddressInfo;
       kcat = spawn(
         'kcat',
-        ['-P', '-b', `127.0.0.1:${port}`, '-t', 't', '-p', '0', '-z', codec, '-K', ':', '-H', 'h1=v1', '-X', 'linger.ms=100'],
+        [
+          '-P',
+          '-b',
+          `127.0.0.1:${port}`,
+          '-t',
+          't',
+          '-p',
+          '0',
+          '-z',
+          codec,
+          '-K',
+          ':',
+          '-H',
+          'h1=v1',
+          '-X',
+          'linger.ms=10000',
+          '-X',
+          'batch.num.messages=50',
+        ],
         { stdio: ['pipe', 'ignore', 'ignore'] },
       );
       const values = Array.from({ length: 50 }, (_, i) => `value-${i}-${'x'.repeat(i * 20)}`);
