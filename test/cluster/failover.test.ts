@@ -41,13 +41,6 @@ async function consumeAll(bootstrap: string, topic: string, count: number): Prom
   return JSON.parse(r.stdout) as string[];
 }
 
-async function partitionState(cluster: TestCluster, topic: string, partition: number) {
-  const m = await cluster.metadata([topic]);
-  const p = m.topics[0]?.partitions.find((x) => x.partitionIndex === partition);
-  if (!p) throw new Error(`no metadata for ${topic}-${partition}`);
-  return p;
-}
-
 describe('a 3-broker cluster on the bundled ZooKeeper', () => {
   let cluster: TestCluster;
 
@@ -118,7 +111,7 @@ describe('a 3-broker cluster on the bundled ZooKeeper', () => {
         ])
       ).code,
     ).toBe(0);
-    const leaderId = (await partitionState(cluster, topic, 0)).leaderId;
+    const { leaderId } = await cluster.waitForPartition(topic, 0, 'every replica in sync', (p) => p.isrNodes.length === 3);
     const run = produce(cluster.bootstrapServers, topic, 3000);
     await waitUntil(() => run.acked.length >= 500, '500 acknowledged records', 60_000);
     await cluster.broker(leaderId).process.kill9();
@@ -127,11 +120,7 @@ describe('a 3-broker cluster on the bundled ZooKeeper', () => {
     expect(acked.length).toBe(3000);
 
     await cluster.broker(leaderId).process.start();
-    await waitUntil(
-      async () => (await partitionState(cluster, topic, 0)).isrNodes.length === 3,
-      `broker ${leaderId} back in the ISR`,
-      60_000,
-    );
+    await cluster.waitForPartition(topic, 0, `broker ${leaderId} back in the ISR`, (p) => p.isrNodes.length === 3, 60_000);
     const consumed = await consumeAll(cluster.bootstrapServers, topic, 3000);
     expect(new Set(consumed).size).toBe(consumed.length);
     const missing = acked.filter((v) => !consumed.includes(v));
