@@ -1,45 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKts } from '../helpers/kts.js';
-import { runText } from '../helpers/process.js';
-import { needs, PYTHON } from '../helpers/requirements.js';
-import { waitUntil } from '../helpers/wait.js';
+import { needs } from '../helpers/requirements.js';
+import { survivesLeaderKill } from './client-runs.js';
 import { TestCluster } from './harness.js';
-
-const CLIENT = fileURLToPath(new URL('./clients/durable_producer.py', import.meta.url));
-
-/** Starts the idempotent acks=all producer; resolves with the values it saw acknowledged once it is done. */
-function produce(bootstrap: string, topic: string, count: number): { acked: string[]; done: Promise<{ acked: string[]; output: string }> } {
-  const child = spawn(PYTHON, [CLIENT, 'produce', bootstrap, topic, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const acked: string[] = [];
-  let output = '';
-  let partial = '';
-  child.stdout.on('data', (d: Buffer) => {
-    output += d.toString();
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) if (line.startsWith('m-')) acked.push(line);
-  });
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const done = new Promise<{ acked: string[]; output: string }>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`producer did not finish:\n${output.slice(-3000)}`));
-    }, 170_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve({ acked, output });
-    });
-  });
-  return { acked, done };
-}
-
-async function consumeAll(bootstrap: string, topic: string, count: number): Promise<string[]> {
-  const r = await runText(PYTHON, [CLIENT, 'consume', bootstrap, topic, String(count)], { timeoutMs: 90_000 });
-  if (r.code !== 0) throw new Error(`consumer failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as string[];
-}
 
 describe('a 3-broker cluster on the bundled ZooKeeper', () => {
   let cluster: TestCluster;
@@ -92,38 +55,6 @@ describe('a 3-broker cluster on the bundled ZooKeeper', () => {
     ...needs('confluent-kafka'),
     timeout: 240_000,
   }, async () => {
-    const topic = 'durable';
-    expect(
-      (
-        await runKts([
-          'topics',
-          '--bootstrap-server',
-          cluster.bootstrapServers,
-          '--create',
-          '--topic',
-          topic,
-          '--partitions',
-          '1',
-          '--replication-factor',
-          '3',
-          '--config',
-          'min.insync.replicas=2',
-        ])
-      ).code,
-    ).toBe(0);
-    const { leaderId } = await cluster.waitForPartition(topic, 0, 'every replica in sync', (p) => p.isrNodes.length === 3);
-    const run = produce(cluster.bootstrapServers, topic, 3000);
-    await waitUntil(() => run.acked.length >= 500, '500 acknowledged records', 60_000);
-    await cluster.broker(leaderId).process.kill9();
-    const { acked, output } = await run.done;
-    expect(output).toContain('done');
-    expect(acked.length).toBe(3000);
-
-    await cluster.broker(leaderId).process.start();
-    await cluster.waitForPartition(topic, 0, `broker ${leaderId} back in the ISR`, (p) => p.isrNodes.length === 3, 60_000);
-    const consumed = await consumeAll(cluster.bootstrapServers, topic, 3000);
-    expect(new Set(consumed).size).toBe(consumed.length);
-    const missing = acked.filter((v) => !consumed.includes(v));
-    expect(missing).toEqual([]);
+    await survivesLeaderKill(cluster, 'confluent-kafka', 'durable', 3000, true);
   });
 });
