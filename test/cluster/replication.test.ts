@@ -182,4 +182,49 @@ describe('replication on a 3-broker cluster', () => {
     await cluster.broker(controllerId).process.start();
     await cluster.waitForBrokers(3);
   }, 90_000);
+
+  it('topics --describe filters report the real states, and partitions added by --alter are replicated', async () => {
+    await cluster.createTopic('health', 2, 3, { 'min.insync.replicas': '2' });
+    await cluster.createTopic('single', 1, 1);
+    for (const p of [0, 1]) await cluster.waitForPartition('health', p, 'in sync', (x) => x.isrNodes.length === 3);
+    const alone = await cluster.waitForPartition('single', 0, 'a leader', (x) => x.leaderId >= 0);
+    const grown = await runKts([
+      'topics',
+      '--bootstrap-server',
+      cluster.bootstrapServers,
+      '--alter',
+      '--topic',
+      'health',
+      '--partitions',
+      '3',
+    ]);
+    expect(grown.code).toBe(0);
+    await cluster.waitForPartition(
+      'health',
+      2,
+      'the added partition replicated and in sync',
+      (x) => x.replicaNodes.length === 3 && x.isrNodes.length === 3,
+    );
+    const describe = async (filter: string) => {
+      const r = await runKts(['topics', '--bootstrap-server', cluster.bootstrapServers, '--describe', '--topic', 'health|single', filter]);
+      expect(r.code).toBe(0);
+      return r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => /Topic: (\S+)\tPartition: (\d+)/.exec(l)!.slice(1, 3).join('-'));
+    };
+    expect(await describe('--under-replicated-partitions')).toEqual([]);
+    expect(await describe('--unavailable-partitions')).toEqual([]);
+    // Kill the broker holding 'single': its partition is unavailable (its ISR keeps its last member, as Kafka's
+    // does, so it is also at its min ISR of 1), every 'health' partition under-replicated and at min ISR.
+    await cluster.broker(alone.leaderId).process.kill9();
+    for (const p of [0, 1, 2]) await cluster.waitForPartition('health', p, 'two in sync', (x) => x.isrNodes.length === 2, 30_000);
+    expect(await describe('--under-replicated-partitions')).toEqual(['health-0', 'health-1', 'health-2']);
+    expect(await describe('--at-min-isr-partitions')).toEqual(['health-0', 'health-1', 'health-2', 'single-0']);
+    expect(await describe('--unavailable-partitions')).toEqual(['single-0']);
+    expect(await describe('--under-min-isr-partitions')).toEqual(['single-0']);
+    await cluster.broker(alone.leaderId).process.start();
+    await cluster.waitForBrokers(3);
+  }, 120_000);
 });
