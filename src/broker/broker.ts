@@ -246,10 +246,6 @@ export class Broker implements BrokerContext {
     return this.#endpoints;
   }
 
-  advertisedEndpoint(listenerName: string): Endpoint {
-    return this.#endpoints.find((e) => e.listenerName === listenerName) ?? this.#endpoints[0]!;
-  }
-
   /** Idempotent; resolves once the logs are closed. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {

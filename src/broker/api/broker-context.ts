@@ -2,7 +2,6 @@ import type { ClientQuotaAdmin } from '../admin/client-quota-admin.js';
 import type { ConfigAdmin } from '../admin/config-admin.js';
 import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
-import type { Endpoint } from '../config/listeners.js';
 import type { ProducerIdManager } from '../coordinator/producer-id-manager.js';
 import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import type { FetchSessionCache } from '../fetch/fetch-session.js';
@@ -19,8 +18,6 @@ export interface BrokerContext {
   readonly clusterId: string;
   /** Read on every request: dynamic configs may have changed it. */
   config(): BrokerConfig;
-  /** This broker's address for clients that came in on `listenerName` (Kafka answers per listener). */
-  advertisedEndpoint(listenerName: string): Endpoint;
   readonly metadata: MetadataCache;
   readonly topicAdmin: TopicAdmin;
   readonly configAdmin: ConfigAdmin;

@@ -463,11 +463,6 @@ export class Partition {
     return 'done';
   }
 
-  /** What the broker checkpoints: the high watermark (replication-offset-checkpoint). */
-  get checkpointedHighWatermark(): bigint {
-    return this.#highWatermark;
-  }
-
   #updateAssignment(replicas: readonly number[], isLeader: boolean): void {
     this.#replicas = [...replicas];
     if (!isLeader) {

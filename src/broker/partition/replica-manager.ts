@@ -215,7 +215,7 @@ export class ReplicaManager {
     for (const partition of this.#partitions.values()) {
       if (partition.log.closed) continue;
       const dir = this.#logManager.logDirOf(partition.log);
-      byDir.get(dir)?.push({ ...partition.topicPartition, offset: partition.checkpointedHighWatermark });
+      byDir.get(dir)?.push({ ...partition.topicPartition, offset: partition.highWatermark });
     }
     for (const [dir, entries] of byDir) writeOffsetCheckpoint(join(dir, REPLICATION_OFFSET_CHECKPOINT), entries);
   }

@@ -47,11 +47,6 @@ export class ReplicaFetcherManager {
     }
   }
 
-  /** The leader a partition is being copied from, if any. */
-  leaderOf(partition: Partition): number | undefined {
-    return this.#assigned.get(partition)?.leaderId;
-  }
-
   async shutdown(): Promise<void> {
     this.#closed = true;
     const fetchers = [...this.#fetchers.values()];
