@@ -15,6 +15,8 @@ import type { TxnBody } from './txn/txn.js';
 import { WatchManager } from './watches/watch-manager.js';
 import { Err } from './protocol/codes.js';
 
+const SESSION_CHECK_MS = 100;
+
 export const ZOOKEEPER_VERSION = '3.8.0-kts, built on 1970-01-01 00:00 UTC';
 
 export interface StartOptions extends Partial<ZooKeeperConfig> {
@@ -203,7 +205,9 @@ export class ZooKeeperServer implements ConnectionHost, RequestContext {
       t.unref();
       this.timers.push(t);
     };
-    every(Math.min(this.config.tickTime, 1000), () => this.expireSessions());
+    // Apache ZooKeeper expires sessions in tickTime buckets (up to a tick late); checking often keeps a dead
+    // broker's failover close to zookeeper.session.timeout.ms.
+    every(Math.min(this.config.tickTime, SESSION_CHECK_MS), () => this.expireSessions());
     every(this.config.containerCheckIntervalMs, () => this.reap());
     if (this.config.purgeIntervalHours > 0) {
       every(this.config.purgeIntervalHours * 3_600_000, () => purge(this.db.snapDir, this.db.logDir, this.config.snapRetainCount));

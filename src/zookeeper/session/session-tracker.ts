@@ -10,7 +10,7 @@ export interface Session<C> {
 }
 
 /**
- * SessionTrackerImpl: sessions expire when nothing arrives for their timeout. Checked every tick;
+ * SessionTrackerImpl: sessions expire when nothing arrives for their timeout. Checked every 100 ms;
  * expiry itself is the server's closeSession txn, so the tracker only says who is due.
  */
 export class SessionTracker<C> {
