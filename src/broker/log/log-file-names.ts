@@ -4,6 +4,10 @@ import { randomUUID } from 'node:crypto';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+/** A segment's aborted transactions (Kafka's TransactionIndex); only segments with some have one. */
+export const TXN_INDEX_SUFFIX = '.txnindex';
+/** Producer state at an offset (Kafka's ProducerStateManager snapshot): `<offset>.snapshot`. */
+export const PRODUCER_SNAPSHOT_SUFFIX = '.snapshot';
 /** A segment file waiting for asynchronous removal. */
 export const DELETED_SUFFIX = '.deleted';
 /** A segment the log cleaner is still writing (Kafka's CleanedFileSuffix): discarded by recovery. */
@@ -35,7 +39,7 @@ export function filenamePrefixFromOffset(offset: bigint): string {
   return offset.toString().padStart(20, '0');
 }
 
-const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex)$/;
+const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 
 /** Base offset and suffix of a segment file name; undefined for any other file. */
 export function parseSegmentFileName(name: string): { baseOffset: bigint; suffix: string } | undefined {
