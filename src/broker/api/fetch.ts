@@ -121,7 +121,10 @@ function partitionData(
     highWatermark: result.highWatermark,
     lastStableOffset: result.lastStableOffset,
     logStartOffset: result.logStartOffset,
-    abortedTransactions: isolation === IsolationLevel.READ_COMMITTED ? [] : null,
+    abortedTransactions:
+      isolation === IsolationLevel.READ_COMMITTED
+        ? (result.abortedTransactions ?? []).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+        : null,
     ...(result.divergingEpoch ? { divergingEpoch: result.divergingEpoch } : {}),
     records,
   };

@@ -28,6 +28,8 @@ export interface FetchPartitionResult {
   lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer;
+  /** read_committed: aborted transactions overlapping the records. */
+  abortedTransactions?: readonly { producerId: bigint; firstOffset: bigint }[];
   /** A follower's log diverged from ours: where our epoch ends (KIP-320). */
   divergingEpoch?: { epoch: number; endOffset: bigint };
 }

@@ -23,6 +23,8 @@ export interface LoadedLog {
   logStartOffset: bigint;
   logEndOffset: bigint;
   recoveryPoint: bigint;
+  /** Base offset of the first segment recovered (its aborted-transaction index rebuilt), if any. */
+  firstRecoveredOffset: bigint | undefined;
 }
 
 /**
@@ -50,15 +52,18 @@ export function loadLog(params: LoadParams): LoadedLog {
   let segments = [...bases].sort((a, b) => (a < b ? -1 : 1)).map((base) => LogSegment.open(dir, base, now, params.rollJitterMs()));
 
   const firstToRecover = params.hadCleanShutdown ? segments.length : Math.max(0, floorIndex(segments, params.recoveryPoint));
+  let firstRecoveredOffset: bigint | undefined;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     if (i >= firstToRecover) {
+      firstRecoveredOffset ??= segment.baseOffset;
       if (segment.recover(interval) > 0) {
         for (const later of segments.slice(i + 1)) deleteNow(later);
         segments = segments.slice(0, i + 1);
         break;
       }
-    } else if (!segment.offsetIndex.isSane(segment.size) || !segment.timeIndex.isSane()) {
+    } else if (!segment.offsetIndex.isSane(segment.size) || !segment.timeIndex.isSane() || segment.txnIndex.sanityProblem()) {
+      firstRecoveredOffset ??= segment.baseOffset;
       segment.recover(interval);
     }
   }
@@ -73,7 +78,7 @@ export function loadLog(params: LoadParams): LoadedLog {
   const firstBase = segments[0]!.baseOffset;
   const logStartOffset = params.logStartOffset > firstBase ? params.logStartOffset : firstBase;
   const recoveryPoint = params.hadCleanShutdown || params.recoveryPoint > logEndOffset ? logEndOffset : params.recoveryPoint;
-  return { segments, logStartOffset, logEndOffset, recoveryPoint };
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, firstRecoveredOffset };
 }
 
 /** Index of the segment that would hold `offset` (largest base offset <= it), or -1. */

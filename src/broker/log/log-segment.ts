@@ -3,10 +3,18 @@ import { join } from 'node:path';
 import { walkBatches } from './batch-walker.js';
 import { fsyncInBackground, readAt, writeAt } from './file-io.js';
 import type { LogConfig } from './log-config.js';
-import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, filenamePrefixFromOffset } from './log-file-names.js';
+import {
+  DELETED_SUFFIX,
+  INDEX_SUFFIX,
+  LOG_SUFFIX,
+  TIME_INDEX_SUFFIX,
+  TXN_INDEX_SUFFIX,
+  filenamePrefixFromOffset,
+} from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { batchLastOffset, batchMaxTimestamp, isIntactBatch } from './stored-batch.js';
 import { TimeIndex } from './time-index.js';
+import { TransactionIndex } from './transaction-index.js';
 
 const INT32_MAX = 0x7fffffffn;
 
@@ -26,6 +34,8 @@ export class LogSegment {
   readonly baseOffset: bigint;
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
+  /** The transactions aborted by markers in this segment (a file only once there is one). */
+  readonly txnIndex: TransactionIndex;
   /** Random slack subtracted from segment.ms so that partitions do not all roll at once. */
   readonly rollJitterMs: number;
   #logPath: string;
@@ -47,6 +57,7 @@ export class LogSegment {
     this.#fd = openSync(this.#logPath, fresh ? 'wx+' : 'r+');
     this.offsetIndex = new OffsetIndex(prefix + INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
     this.timeIndex = new TimeIndex(prefix + TIME_INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
+    this.txnIndex = new TransactionIndex(prefix + TXN_INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
     this.#size = fresh ? 0 : fstatSync(this.#fd).size;
     this.#created = now;
     this.#offsetOfMaxTimestamp = baseOffset;
@@ -191,6 +202,8 @@ export class LogSegment {
   recover(indexIntervalBytes: number): number {
     this.offsetIndex.truncateToEntries(0);
     this.timeIndex.truncateToEntries(0);
+    // Rebuilt by the log's producer-state replay, which starts at or below this segment.
+    this.txnIndex.reset();
     this.#maxTimestamp = -1;
     this.#offsetOfMaxTimestamp = this.baseOffset;
     this.#rollingBasedTimestamp = undefined;
@@ -224,6 +237,7 @@ export class LogSegment {
     if (!from) return 0;
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
+    this.txnIndex.truncateTo(offset);
     const dropped = this.#size - from.position;
     this.#truncateFile(from.position);
     this.#bytesSinceLastIndexEntry = 0;
@@ -245,11 +259,13 @@ export class LogSegment {
     fsyncSync(this.#fd);
     this.offsetIndex.flush();
     this.timeIndex.flush();
+    this.txnIndex.flush();
   }
 
   /** flush() on the thread pool, off the event loop (a rolled segment). */
   async flushAsync(): Promise<void> {
     await Promise.all([fsyncInBackground(this.#fd), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);
+    this.txnIndex.flush();
   }
 
   /** A flushed inactive segment needs no index handles until something writes to it again. */
@@ -268,11 +284,12 @@ export class LogSegment {
     this.#fd = -1;
   }
 
-  /** Renames the three files from `<name><oldSuffix>` to `<name><newSuffix>`, the `.log` last. */
+  /** Renames the segment files from `<name><oldSuffix>` to `<name><newSuffix>`, the `.log` last. */
   changeFileSuffixes(oldSuffix: string, newSuffix: string): void {
     const renamed = (path: string) => path.slice(0, path.length - oldSuffix.length) + newSuffix;
     this.offsetIndex.rename(renamed(this.offsetIndex.path));
     this.timeIndex.rename(renamed(this.timeIndex.path));
+    this.txnIndex.rename(renamed(this.txnIndex.path));
     const logPath = renamed(this.#logPath);
     renameSync(this.#logPath, logPath);
     this.#logPath = logPath;
@@ -282,7 +299,7 @@ export class LogSegment {
   closeAndMarkDeleted(): string[] {
     this.close();
     const paths: string[] = [];
-    for (const path of [this.#logPath, this.offsetIndex.path, this.timeIndex.path]) {
+    for (const path of [this.#logPath, this.offsetIndex.path, this.timeIndex.path, this.txnIndex.path]) {
       try {
         renameSync(path, path + DELETED_SUFFIX);
         paths.push(path + DELETED_SUFFIX);

@@ -7,6 +7,10 @@ import { LogError } from './log-error.js';
 import { SWAP_SUFFIX, topicPartitionKey, type TopicPartition } from './log-file-names.js';
 import { floorIndex, loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
+import { type AnalyzedAppend, analyzeAppend } from './producer-state/analyze-append.js';
+import type { AppendOrigin, CompletedTxn } from './producer-state/producer-append-info.js';
+import { ProducerStateManager } from './producer-state/producer-state-manager.js';
+import type { AbortedTxn } from './transaction-index.js';
 import { segmentsBelowLogStart, segmentsToDelete } from './retention.js';
 import { batchLastOffset, batchMaxTimestamp } from './stored-batch.js';
 
@@ -23,10 +27,16 @@ export interface LogOptions {
   now?: () => number;
   /** Failures of background work (asynchronous fsync, file removal): nobody awaits them. */
   onError?: (err: Error) => void;
+  /** Anomalies that change nothing (a follower's batch older than its producer's epoch, a corrupt snapshot deleted). */
+  warn?: (message: string) => void;
 }
 
-/** A leader assigns offsets and stamps its epoch; a follower appends the leader's batches as they are. */
-export type AppendOptions = { leaderEpoch: number } | { asFollower: true };
+/**
+ * A leader assigns offsets and stamps its epoch, checking producers as `origin` requires (a
+ * client's batches fully, a coordinator's markers by epoch); a follower appends the leader's
+ * batches as they are.
+ */
+export type AppendOptions = { leaderEpoch: number; origin?: Exclude<AppendOrigin, 'replication'> } | { asFollower: true };
 
 /** What Produce answers with (Kafka's LogAppendInfo, the parts the broker needs). */
 export interface LogAppendInfo {
@@ -35,6 +45,8 @@ export interface LogAppendInfo {
   /** The stamped append time with message.timestamp.type=LogAppendTime, else -1. */
   logAppendTime: number;
   logStartOffset: bigint;
+  /** The batch was a producer's retry of one already written: these are its offsets, nothing was appended. */
+  duplicate?: true;
 }
 
 export interface ReadOptions {
@@ -77,6 +89,7 @@ export class Log {
   /** Bumped by truncations: a background flush that began before one must not move the recovery point. */
   #truncations = 0;
   #closed = false;
+  readonly #producerState: ProducerStateManager;
   readonly #pending = new Set<Promise<void>>();
   readonly #now: () => number;
   readonly #onError: (err: Error) => void;
@@ -101,6 +114,8 @@ export class Log {
     this.#logEndOffset = loaded.logEndOffset;
     this.#recoveryPoint = loaded.recoveryPoint;
     this.#lastFlushTime = this.#now();
+    this.#producerState = new ProducerStateManager(this.name, this.dir, options.warn ?? (() => {}));
+    this.#rebuildProducerState(loaded.firstRecoveredOffset);
   }
 
   static open(options: LogOptions): Log {
@@ -144,6 +159,34 @@ export class Log {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Idempotent and transactional producers' state: epochs, recent batches, open transactions. */
+  get producerState(): ProducerStateManager {
+    return this.#producerState;
+  }
+
+  /**
+   * The first offset of a transaction not yet settled at `highWatermark` (open, or its marker not
+   * below the high watermark yet); undefined when none. The last stable offset is the smaller of it and the high watermark.
+   */
+  firstUnstableOffset(highWatermark: bigint): bigint | undefined {
+    return this.#producerState.firstUnstableOffset(highWatermark);
+  }
+
+  /**
+   * Aborted transactions that overlap [fetchOffset, upperBoundOffset), from the indexes of the
+   * segment holding `fetchOffset` on (Kafka's collectAbortedTransactions), for read_committed fetches.
+   */
+  collectAbortedTxns(fetchOffset: bigint, upperBoundOffset: bigint): AbortedTxn[] {
+    this.#ensureOpen();
+    const aborted: AbortedTxn[] = [];
+    for (let i = Math.max(0, floorIndex(this.#segments, fetchOffset)); i < this.#segments.length; i++) {
+      const found = this.#segments[i]!.txnIndex.collectAbortedTxns(fetchOffset, upperBoundOffset);
+      aborted.push(...found.aborted);
+      if (found.isComplete) break;
+    }
+    return aborted;
   }
 
   /**
@@ -197,6 +240,11 @@ export class Log {
       logStartOffset: this.#logStartOffset,
     });
     if (firstOffset === undefined) return info(this.#logEndOffset);
+    const analyzed = analyzeAppend(this.#producerState, records, asLeader ? (options.origin ?? 'client') : 'replication');
+    if (analyzed.duplicate) {
+      const { firstOffset: base, lastOffset } = analyzed.duplicate;
+      return { baseOffset: base, lastOffset, logAppendTime: -1, logStartOffset: this.#logStartOffset, duplicate: true };
+    }
 
     let active = this.#active;
     if (active.shouldRoll(config, records.length, maxTimestamp, next - 1n, now)) {
@@ -204,6 +252,7 @@ export class Log {
     }
     active.append(records, config['index.interval.bytes']);
     this.#logEndOffset = next;
+    this.#applyProducerState(analyzed, next);
     if (Number(this.#logEndOffset - this.#recoveryPoint) >= config['flush.messages']) this.flush();
     return info(firstOffset);
   }
@@ -286,6 +335,7 @@ export class Log {
     this.#logEndOffset = offset;
     if (this.#recoveryPoint > offset) this.#recoveryPoint = offset;
     if (this.#logStartOffset > offset) this.#logStartOffset = offset;
+    this.#rebuildProducerState();
     return true;
   }
 
@@ -296,6 +346,8 @@ export class Log {
     this.#deleteSegments(this.#segments.splice(0));
     this.#segments.push(LogSegment.create(this.dir, offset, this.#now(), this.#rollJitterMs()));
     this.#logStartOffset = this.#logEndOffset = this.#recoveryPoint = offset;
+    this.#producerState.deleteSnapshotsAbove(-1n);
+    this.#producerState.reset(offset);
   }
 
   /**
@@ -313,6 +365,7 @@ export class Log {
     if (offset > this.#logStartOffset) {
       this.#logStartOffset = offset;
       this.#deleteSegments(this.#segments.splice(0, segmentsBelowLogStart(this.#segments, offset)));
+      this.#producerState.deleteSnapshotsBelow(this.#segments[0]!.baseOffset);
     }
     return this.#logStartOffset;
   }
@@ -326,6 +379,7 @@ export class Log {
     this.#deleteSegments(this.#segments.splice(0, count));
     const firstBase = this.#segments[0]!.baseOffset;
     if (firstBase > this.#logStartOffset) this.#logStartOffset = firstBase;
+    this.#producerState.deleteSnapshotsBelow(firstBase);
     return count;
   }
 
@@ -345,6 +399,8 @@ export class Log {
         `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`,
       );
     }
+    // The cleaner keeps aborted records and markers, so their index entries move with them.
+    for (const segment of old) for (const txn of segment.txnIndex.entries) cleaned.txnIndex.append(txn);
     this.#deleteSegments(this.#segments.splice(first, old.length, cleaned));
     cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
     fsyncDir(this.dir);
@@ -364,10 +420,18 @@ export class Log {
     this.#lastFlushTime = this.#now();
   }
 
-  /** Closes the files. Further calls fail with LOG_CLOSED; background work still settles (see settled()). */
+  /**
+   * Closes the files, after a producer-state snapshot at the log end (a clean shutdown replays
+   * nothing). Further calls fail with LOG_CLOSED; background work still settles (see settled()).
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    try {
+      this.#producerState.takeSnapshot();
+    } catch (err) {
+      this.#onError(new Error(`Cannot write the producer state snapshot of ${this.name}: ${(err as Error).message}`));
+    }
     for (const segment of this.#segments) segment.close();
   }
 
@@ -390,8 +454,62 @@ export class Log {
     }
     const segment = LogSegment.create(this.dir, baseOffset, this.#now(), this.#rollJitterMs());
     this.#segments.push(segment);
-    if (previous.size > 0) this.#flushInBackground(baseOffset);
+    if (previous.size > 0) {
+      // Kafka snapshots producer state at every roll: recovery replays at most the active segment.
+      this.#producerState.updateMapEndOffset(baseOffset);
+      this.#producerState.takeSnapshot();
+      this.#flushInBackground(baseOffset);
+    }
     return segment;
+  }
+
+  /** Applies what an append did to producer state: entries, opened transactions, markers (aborts indexed). */
+  #applyProducerState(analyzed: AnalyzedAppend, nextOffset: bigint): void {
+    for (const update of analyzed.updates) this.#producerState.update(update);
+    for (const completed of analyzed.completed) this.#completeTxn(completed);
+    this.#producerState.updateMapEndOffset(nextOffset);
+  }
+
+  /**
+   * A marker ended a transaction: an abort goes into the `.txnindex` of the marker's segment with
+   * the last stable offset at that point, unless a replay finds it there already.
+   */
+  #completeTxn(completed: CompletedTxn): void {
+    if (completed.isAborted) {
+      const segment = this.#segments[Math.max(0, floorIndex(this.#segments, completed.lastOffset))]!;
+      const last = segment.txnIndex.entries.at(-1);
+      if (!last || last.lastOffset < completed.lastOffset) {
+        segment.txnIndex.append({
+          producerId: completed.producerId,
+          firstOffset: completed.firstOffset,
+          lastOffset: completed.lastOffset,
+          lastStableOffset: this.#producerState.lastStableOffsetAfter(completed),
+        });
+      }
+    }
+    this.#producerState.completeTxn(completed);
+  }
+
+  /**
+   * Producer state for the current log end (Kafka's loadProducerState): the latest snapshot at or
+   * below it (and at or below `replayFrom`, where recovery rebuilt segments' aborted-transaction
+   * indexes), then every batch after it replayed, re-indexing aborts the indexes lack.
+   */
+  #rebuildProducerState(replayFrom?: bigint): void {
+    const end = this.#logEndOffset;
+    const state = this.#producerState;
+    state.deleteSnapshotsAbove(end);
+    const loaded = state.loadLatestSnapshot(replayFrom !== undefined && replayFrom < end ? replayFrom : end);
+    if (loaded === undefined) state.reset(this.#logStartOffset);
+    const from = loaded !== undefined && loaded > this.#logStartOffset ? loaded : this.#logStartOffset;
+    for (let i = Math.max(0, floorIndex(this.#segments, from)); i < this.#segments.length; i++) {
+      this.#segments[i]!.forEachWholeBatch((buf, at, size) => {
+        const lastOffset = batchLastOffset(buf, at);
+        if (lastOffset < from) return;
+        this.#applyProducerState(analyzeAppend(state, buf.subarray(at, at + size), 'replication'), lastOffset + 1n);
+      });
+    }
+    state.updateMapEndOffset(end);
   }
 
   /** Kafka flushes a rolled segment on its scheduler thread; here the thread pool does the fsync. */

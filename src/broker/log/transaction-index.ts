@@ -1,5 +1,11 @@
 import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync } from 'node:fs';
-import { ABORTED_TXN_SIZE, ABORTED_TXN_VERSION, type AbortedTxn, decodeAbortedTxn, encodeAbortedTxn } from '../../protocol/records/aborted-txn.js';
+import {
+  ABORTED_TXN_SIZE,
+  ABORTED_TXN_VERSION,
+  type AbortedTxn,
+  decodeAbortedTxn,
+  encodeAbortedTxn,
+} from '../../protocol/records/aborted-txn.js';
 import { LogError } from './log-error.js';
 
 export type { AbortedTxn };
@@ -81,8 +87,7 @@ export class TransactionIndex {
   sanityProblem(): string | undefined {
     const bad = this.#load().find((t) => t.lastOffset < this.#baseOffset);
     return (
-      bad &&
-      `Last offset of aborted transaction ${bad.lastOffset} in index ${this.#path} is less than start offset ${this.#baseOffset}`
+      bad && `Last offset of aborted transaction ${bad.lastOffset} in index ${this.#path} is less than start offset ${this.#baseOffset}`
     );
   }
 

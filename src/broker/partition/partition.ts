@@ -1,13 +1,15 @@
-import { BATCH } from '../../protocol/records/batch-header.js';
+import { BATCH, readBatchHeader } from '../../protocol/records/batch-header.js';
+import { endTxnMarkerBatch } from '../../protocol/records/control-record.js';
+import { encodeBatch } from '../../protocol/records/record-batch.js';
 import { type ProducedRecordRules, validateProducedRecords } from '../../protocol/records/produced-records.js';
 import type { BatchSummary } from '../../protocol/records/validate.js';
 import { ApiError } from '../api-error.js';
 import { isCompacted, LONG_MAX } from '../log/log-config.js';
 import type { TopicPartition } from '../log/log-file-names.js';
 import type { Log } from '../log/log.js';
+import type { AbortedTxn } from '../log/transaction-index.js';
 import { MAX_DECOMPRESSED_BATCH_BYTES } from './decompression-limit.js';
 import { type EpochEndOffset, LeaderEpochCache, UNDEFINED_EPOCH } from './leader-epoch-cache.js';
-import { ProducerStateManager } from './producer-state.js';
 import { FollowerReplica } from './follower-replica.js';
 import { type IsrChange, type IsrState, committedIsr, maximalIsr } from './isr-state.js';
 
@@ -29,6 +31,16 @@ export interface PartitionRead {
   highWatermark: bigint;
   lastStableOffset: bigint;
   logStartOffset: bigint;
+  /** read_committed: the aborted transactions overlapping the records, whose batches the consumer drops. */
+  abortedTransactions?: AbortedTxn[];
+}
+
+/** A WriteTxnMarkers entry for one partition: the transaction of `producerId` ends. */
+export interface TxnMarker {
+  producerId: bigint;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
 }
 
 /** A leader's answer to a follower's fetch: records up to the log end, or where the follower's log diverged. */
@@ -82,8 +94,6 @@ export class Partition {
   #leaderEpochStartOffset: bigint | undefined;
   readonly #followers = new Map<number, FollowerReplica>();
   #highWatermark: bigint;
-  /** Built on first use: rebuilding reads every batch header of the log. Dropped when a follower's log changes under it. */
-  #producers: ProducerStateManager | undefined;
 
   constructor(log: Log, context: PartitionContext, highWatermark = log.logEndOffset) {
     this.log = log;
@@ -122,9 +132,10 @@ export class Partition {
     return this.#highWatermark;
   }
 
-  /** No transactions yet, so nothing is unstable below the high watermark. */
+  /** The high watermark, or the first offset of an unsettled transaction below it (read_committed stops there). */
   get lastStableOffset(): bigint {
-    return this.#highWatermark;
+    const firstUnstable = this.log.firstUnstableOffset(this.#highWatermark);
+    return firstUnstable !== undefined && firstUnstable < this.#highWatermark ? firstUnstable : this.#highWatermark;
   }
 
   /** Kafka's effectiveMinIsr: min.insync.replicas, but never more than there are replicas. */
@@ -162,7 +173,6 @@ export class Partition {
     }
     this.#partitionEpoch = state.partitionEpoch;
     this.#leader = this.#context.localBrokerId;
-    if (isNewLeader) this.#producers = undefined;
     this.#maybeIncrementHighWatermark(now);
     return true;
   }
@@ -215,8 +225,8 @@ export class Partition {
   /**
    * Appends one batch a client produced, its header already validated (Kafka's appendRecordsToLeader):
    * min.insync.replicas for acks=-1, max.message.bytes, then every record (LogValidator: keys on
-   * compacted topics, CreateTime bounds), then the idempotence checks; a retried batch is answered
-   * with its original offsets and not written again.
+   * compacted topics, CreateTime bounds), then the producer checks in the log (epochs, sequences,
+   * transactions); a retried batch is answered with its original offsets and not written again.
    */
   appendAsLeader(records: Buffer, batch: BatchSummary, requiredAcks: number, now: number): AppendResult {
     this.checkLeader();
@@ -237,26 +247,26 @@ export class Partition {
       );
     }
     validateProducedRecords(records, batch, this.#recordRules(now));
+    return this.#appendLeaderBatch(records, 'client', now);
+  }
 
-    const idempotent = batch.producerId >= 0n;
-    if (idempotent) {
-      this.#producers ??= ProducerStateManager.fromLog(this.log);
-      const duplicate = this.#producers.checkAppend(batch, this.log.logEndOffset);
-      if (duplicate) {
-        return {
-          baseOffset: duplicate.firstOffset,
-          nextOffset: duplicate.lastOffset + 1n,
-          logAppendTime: -1n,
-          logStartOffset: this.log.logStartOffset,
-        };
-      }
+  /**
+   * WriteTxnMarkers for this partition (Kafka's appendRecordsToLeader with origin COORDINATOR): a
+   * control batch ending the producer's transaction, checked against its epoch and the
+   * coordinator epoch of the last marker. acks=-1 applies, as for any coordinator write.
+   */
+  appendTxnMarker(marker: TxnMarker, now: number): AppendResult {
+    this.checkLeader();
+    const records = encodeBatch(endTxnMarkerBatch({ ...marker, timestamp: BigInt(now) }));
+    return this.#appendLeaderBatch(records, 'coordinator', now);
+  }
+
+  #appendLeaderBatch(records: Buffer, origin: 'client' | 'coordinator', now: number): AppendResult {
+    const info = this.log.append(records, { leaderEpoch: this.#leaderEpoch, origin });
+    if (info.duplicate) {
+      return { baseOffset: info.baseOffset, nextOffset: info.lastOffset + 1n, logAppendTime: -1n, logStartOffset: info.logStartOffset };
     }
-    const info = this.log.append(records, { leaderEpoch: this.#leaderEpoch });
     this.#epochs.assign(this.#leaderEpoch, info.baseOffset);
-    if (idempotent) {
-      const timestamp = records.readBigInt64BE(BATCH.MAX_TIMESTAMP);
-      this.#producers!.onAppended(batch, info.baseOffset, info.lastOffset, timestamp);
-    }
     this.#maybeIncrementHighWatermark(now);
     return {
       baseOffset: info.baseOffset,
@@ -286,9 +296,11 @@ export class Partition {
    */
   read(offset: bigint, maxBytes: number, isolation: IsolationLevel, minOneBatch: boolean): PartitionRead {
     const lastStableOffset = this.lastStableOffset;
-    const maxOffset = isolation === IsolationLevel.READ_COMMITTED ? lastStableOffset : this.#highWatermark;
-    const records = this.log.read(offset, maxBytes, { maxOffset, minOneBatch });
-    return { records, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset: this.log.logStartOffset };
+    const readCommitted = isolation === IsolationLevel.READ_COMMITTED;
+    const records = this.log.read(offset, maxBytes, { maxOffset: readCommitted ? lastStableOffset : this.#highWatermark, minOneBatch });
+    const read: PartitionRead = { records, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset: this.log.logStartOffset };
+    if (readCommitted) read.abortedTransactions = records.length > 0 ? this.log.collectAbortedTxns(offset, endOfRecords(records)) : [];
+    return read;
   }
 
   /**
@@ -344,7 +356,6 @@ export class Partition {
       this.#epochs.assign(records.readInt32BE(at + BATCH.PARTITION_LEADER_EPOCH), records.readBigInt64BE(at + BATCH.BASE_OFFSET));
       at += records.readInt32BE(at + BATCH.LENGTH) + BATCH.LOG_OVERHEAD;
     }
-    this.#producers = undefined;
   }
 
   /** A follower learns the leader's high watermark: min(leader's, own log end), as Kafka's maybeUpdateHighWatermark. */
@@ -359,7 +370,6 @@ export class Partition {
     if (!this.log.truncateTo(offset)) return;
     this.#epochs.truncateFromEnd(this.log.logEndOffset);
     if (this.#highWatermark > this.log.logEndOffset) this.#highWatermark = this.log.logEndOffset;
-    this.#producers = undefined;
   }
 
   /** A follower so far behind that the leader's log start passed it: everything goes, the log restarts at `offset`. */
@@ -367,7 +377,6 @@ export class Partition {
     this.log.truncateFullyAndStartAt(offset);
     this.#epochs.clear();
     this.#highWatermark = offset;
-    this.#producers = undefined;
   }
 
   /** The newest leader epoch in this replica's log (a follower's LastFetchedEpoch). */
@@ -527,6 +536,17 @@ export class Partition {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The offset after the last whole batch of `records` (the upper bound of a read_committed fetch's aborted transactions). */
+function endOfRecords(records: Buffer): bigint {
+  let end = 0n;
+  for (let at = 0; at + BATCH.HEADER_SIZE <= records.length; ) {
+    const header = readBatchHeader(records, at);
+    end = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n;
+    at += header.batchLength + BATCH.LOG_OVERHEAD;
+  }
+  return end;
+}
 
 function clamp(value: bigint, low: bigint, high: bigint): bigint {
   return value < low ? low : value > high ? high : value;

@@ -13,7 +13,7 @@ import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import { MAX_DECOMPRESSED_BATCH_BYTES } from './decompression-limit.js';
 import type { IsrChange } from './isr-state.js';
-import { type AppendResult, Partition, type PartitionContext, type ReplicaState } from './partition.js';
+import { type AppendResult, Partition, type PartitionContext, type ReplicaState, type TxnMarker } from './partition.js';
 
 export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 
@@ -203,6 +203,27 @@ export class ReplicaManager {
     });
   }
 
+  /**
+   * WriteTxnMarkers: each partition's marker appended on its own, as the coordinator asked
+   * (unknown partitions: UNKNOWN_TOPIC_OR_PARTITION; not led here: NOT_LEADER_OR_FOLLOWER).
+   */
+  appendTxnMarkers(entries: readonly { topic: string; partition: number; marker: TxnMarker }[]): ProduceResult[] {
+    const now = this.#now();
+    return entries.map((entry) => {
+      try {
+        const partition = this.partition(entry.topic, entry.partition);
+        if (!partition) throw unknownPartition(entry);
+        const result = partition.appendTxnMarker(entry.marker, now);
+        this.#notify(topicPartitionKey(partition.topicPartition), 'appended', 0);
+        return { ok: true, ...result };
+      } catch (err) {
+        const error = toApiError(err);
+        if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Marker for ${entry.topic}-${entry.partition} failed: ${error.message}`);
+        return { ok: false, error };
+      }
+    });
+  }
+
   /** Leaders whose followers fell behind send the smaller ISR to the controller (every replica.lag.time.max.ms / 2). */
   shrinkIsrs(): void {
     for (const partition of this.#partitions.values()) partition.maybeShrinkIsr();
@@ -260,7 +281,6 @@ export class ReplicaManager {
       records = upConvert(records, { maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES });
       batch = validateBatches(records, 'client')[0]!;
     }
-    if (batch.isTransactional) throw new ApiError('INVALID_TXN_STATE', 'Transactional records are not supported by this broker');
     return { partition, records, batch };
   }
 

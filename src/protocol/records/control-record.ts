@@ -3,6 +3,8 @@
  * transaction markers (ABORT/COMMIT) carry `int16 version, int32 coordinatorEpoch` as value.
  */
 import { Reader } from '../primitives/reader.js';
+import { BATCH } from './batch-header.js';
+import { readRecord } from './record.js';
 import type { BatchInput } from './record-batch.js';
 
 export const CONTROL_TYPE = {
@@ -74,4 +76,16 @@ export function endTxnMarkerBatch(o: EndTxnMarkerOptions): BatchInput {
       },
     ],
   };
+}
+
+/**
+ * The COMMIT or ABORT marker of a stored control batch (uncompressed, as the broker writes them),
+ * read from its first record; undefined for other control types. Throws on a malformed record.
+ */
+export function readTxnMarker(batch: Buffer, at: number, size: number): { isAbort: boolean; coordinatorEpoch: number } | undefined {
+  const cursor = { buf: batch, pos: at + BATCH.HEADER_SIZE, end: at + size };
+  const record = readRecord(cursor, 0n, 0n, null);
+  const { type } = decodeControlKey(record.key);
+  if (type !== CONTROL_TYPE.ABORT && type !== CONTROL_TYPE.COMMIT) return undefined;
+  return { isAbort: type === CONTROL_TYPE.ABORT, coordinatorEpoch: decodeEndTxnMarker(record.value).coordinatorEpoch };
 }

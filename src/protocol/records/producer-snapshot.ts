@@ -96,7 +96,8 @@ export function decodeProducerSnapshot(bytes: Buffer): ProducerSnapshotEntry[] {
       currentTxnFirstOffset: f.current_txn_first_offset!,
     });
   }
-  if (version !== BigInt(PRODUCER_SNAPSHOT_VERSION)) throw new CorruptSnapshotError(`Snapshot contained an unknown file version ${version}`);
+  if (version !== BigInt(PRODUCER_SNAPSHOT_VERSION))
+    throw new CorruptSnapshotError(`Snapshot contained an unknown file version ${version}`);
   const computed = crc32c(bytes.subarray(ENTRIES_AT));
   if (BigInt(computed) !== crc) {
     throw new CorruptSnapshotError(`Snapshot is corrupt (CRC is no longer valid). Stored crc: ${crc}. Computed crc: ${computed}`);

@@ -64,7 +64,13 @@ export class ProducerStateEntry {
 
   /** A copy without batches, which an append accumulates its own batches into. */
   withoutBatches(): ProducerStateEntry {
-    return new ProducerStateEntry(this.producerId, this.producerEpoch, this.coordinatorEpoch, this.lastTimestamp, this.currentTxnFirstOffset);
+    return new ProducerStateEntry(
+      this.producerId,
+      this.producerEpoch,
+      this.coordinatorEpoch,
+      this.lastTimestamp,
+      this.currentTxnFirstOffset,
+    );
   }
 
   addBatch(producerEpoch: number, lastSeq: number, lastOffset: bigint, offsetDelta: number, timestamp: bigint): void {

@@ -310,6 +310,8 @@ describe('Log deletion and truncation', () => {
     expect(readdirSync(log.dir).sort()).toEqual([
       '00000000000000000040.index',
       '00000000000000000040.log',
+      // Producer state at the roll (Kafka snapshots it there).
+      '00000000000000000040.snapshot',
       '00000000000000000040.timeindex',
     ]);
   });

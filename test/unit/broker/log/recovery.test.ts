@@ -145,6 +145,12 @@ describe('Log crash recovery', () => {
     writeFileSync(join(dir, '00000000000000000099.index'), Buffer.alloc(8));
     writeFileSync(join(dir, '00000000000000000000.log.deleted'), 'x');
     open(dir, {}, true).close();
-    expect(readdirSync(dir).sort()).toEqual(['00000000000000000000.index', '00000000000000000000.log', '00000000000000000000.timeindex']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '00000000000000000000.index',
+      '00000000000000000000.log',
+      '00000000000000000000.timeindex',
+      // The producer-state snapshot a clean close writes at the log end.
+      '00000000000000000009.snapshot',
+    ]);
   });
 });
