@@ -26,6 +26,11 @@ import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metad
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducePurgatory } from './replication/delayed-produce.js';
+import { InternalTopicLog } from './coordinator/internal-topic-log.js';
+import { TransactionCoordinator } from './transaction/transaction-coordinator.js';
+import { transactionStateTopic } from './transaction/transaction-log.js';
+import { TxnMarkerChannel } from './transaction/txn-marker-channel.js';
+import { TxnMarkerWriter } from './transaction/txn-marker-writer.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -88,6 +93,9 @@ export class Broker implements BrokerContext {
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
   readonly groupLog: GroupLog;
+  readonly transactionCoordinator: TransactionCoordinator;
+  readonly transactionLog: InternalTopicLog;
+  readonly txnMarkers: TxnMarkerWriter;
   #config: BrokerConfig;
   #endpoints: readonly Endpoint[] = [];
   #stopping: Promise<void> | undefined;
@@ -166,10 +174,16 @@ export class Broker implements BrokerContext {
         replicaManager: this.replicaManager,
         topicConfigs: cluster.topicConfigs,
         onOffsetsLeadership: (partition, isLeader) => this.groupCoordinator.onLeadershipChange(partition, isLeader),
+        onTransactionStateLeadership: (partition, isLeader) => this.transactionCoordinator.onLeadershipChange(partition, isLeader),
         onEntityChange: (entity) => this.#reloadEntity(entity),
         log,
       });
     const values = config.values;
+    ({
+      coordinator: this.transactionCoordinator,
+      log: this.transactionLog,
+      markers: this.txnMarkers,
+    } = this.#startTransactionCoordinator(cluster !== undefined));
     this.#every(values['replica.high.watermark.checkpoint.interval.ms'], () => this.replicaManager.checkpointHighWatermarks());
     const handlers = brokerHandlers(this, this.#member && { controller: cluster!.zk.controller, replicas: this.#member.replicas });
     this.#socketServer = new SocketServer({
@@ -254,6 +268,7 @@ export class Broker implements BrokerContext {
       this.fetchPurgatory.close();
       this.producePurgatory.close();
       this.groupCoordinator.close();
+      this.transactionCoordinator.close();
       await this.#socketServer.close();
       await this.#member?.close();
       this.replicaManager.checkpointHighWatermarks();
@@ -261,6 +276,49 @@ export class Broker implements BrokerContext {
       await this.#store.close();
     })();
     return this.#stopping;
+  }
+
+  /**
+   * The transaction coordinator over `__transaction_state`, its markers written through the same
+   * writer as WriteTxnMarkers: directly for partitions led here, over the inter-broker listener for the others.
+   */
+  #startTransactionCoordinator(clustered: boolean): {
+    coordinator: TransactionCoordinator;
+    log: InternalTopicLog;
+    markers: TxnMarkerWriter;
+  } {
+    const config = () => this.#config.values;
+    const log = new InternalTopicLog({
+      topic: () => transactionStateTopic(config()),
+      cache: this.metadata,
+      replicaManager: this.replicaManager,
+      createTopic: (topic) => this.topicAdmin.createTopic(topic, false),
+      writeTimeoutMs: () => config()['request.timeout.ms'],
+      producePurgatory: this.producePurgatory,
+      warn: (m) => this.#log('warn', m),
+    });
+    const markers = new TxnMarkerWriter({
+      replicaManager: this.replicaManager,
+      producePurgatory: this.producePurgatory,
+      onOffsetsMarker: (producerId, partition, commit) => this.groupCoordinator.onTxnCompleted(producerId, partition, commit),
+      timeoutMs: () => config()['request.timeout.ms'],
+    });
+    const channel = new TxnMarkerChannel({
+      localBrokerId: this.brokerId,
+      metadata: this.metadata,
+      writer: markers,
+      ...(clustered && { connect: (id: number) => this.#member!.connect(id, config()['request.timeout.ms']) }),
+      log: this.#log,
+    });
+    const coordinator = new TransactionCoordinator({
+      log,
+      producerIds: this.producerIds,
+      markers: channel,
+      config,
+      logger: this.#log,
+    });
+    coordinator.start();
+    return { coordinator, log, markers };
   }
 
   #onConfigChange(entity: ChangedEntity): Promise<void> | undefined {

@@ -9,6 +9,7 @@ import { type ControllerIdentity, ControlledReplicas } from './replication/contr
 import { controlledShutdown } from './replication/controlled-shutdown.js';
 import { IsrChangeSender } from './replication/isr-change-sender.js';
 import { ReplicaFetcherManager } from './replication/replica-fetcher-manager.js';
+import { TRANSACTION_STATE_TOPIC } from './transaction/transaction-log.js';
 import type { ChangedEntity } from './zk/config-change-listener.js';
 import type { ZkCluster } from './zk/zk-cluster.js';
 
@@ -22,6 +23,8 @@ export interface ClusterMemberOptions {
   topicConfigs: Map<string, Record<string, string>>;
   /** A `__consumer_offsets` partition became led here or stopped being. */
   onOffsetsLeadership(partition: number, isLeader: boolean): void;
+  /** A `__transaction_state` partition became led here or stopped being. */
+  onTransactionStateLeadership(partition: number, isLeader: boolean): void;
   /** A broker or client-quota entity changed in ZooKeeper. */
   onEntityChange(entity: ChangedEntity): Promise<void>;
   log: BrokerLogger;
@@ -84,6 +87,7 @@ export class ClusterMember {
       topicConfigs: options.topicConfigs,
       onLeadershipChange: (topic, partition, isLeader) => {
         if (topic === OFFSETS_TOPIC) options.onOffsetsLeadership(partition, isLeader);
+        else if (topic === TRANSACTION_STATE_TOPIC) options.onTransactionStateLeadership(partition, isLeader);
       },
       log: logAs,
     });

@@ -2,6 +2,7 @@ import type { ClientQuotaAdmin } from '../admin/client-quota-admin.js';
 import type { ConfigAdmin } from '../admin/config-admin.js';
 import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { InternalTopicLog } from '../coordinator/internal-topic-log.js';
 import type { ProducerIdManager } from '../coordinator/producer-id-manager.js';
 import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import type { FetchSessionCache } from '../fetch/fetch-session.js';
@@ -11,6 +12,8 @@ import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
+import type { TransactionCoordinator } from '../transaction/transaction-coordinator.js';
+import type { TxnMarkerWriter } from '../transaction/txn-marker-writer.js';
 
 /** What request handlers see of the broker. */
 export interface BrokerContext {
@@ -34,4 +37,9 @@ export interface BrokerContext {
   readonly groupCoordinator: GroupCoordinator;
   /** `__consumer_offsets`, created by FindCoordinator on first use. */
   readonly groupLog: GroupLog;
+  readonly transactionCoordinator: TransactionCoordinator;
+  /** `__transaction_state`, created by FindCoordinator on first use. */
+  readonly transactionLog: InternalTopicLog;
+  /** Appends WriteTxnMarkers' markers to the partitions led here. */
+  readonly txnMarkers: TxnMarkerWriter;
 }

@@ -1,12 +1,11 @@
-// FindCoordinator v0-5. v4+ batches keys (coordinator_keys). Groups only: a group's coordinator is
-// the leader of its __consumer_offsets partition. Transaction coordinators are not served yet
-// (COORDINATOR_NOT_AVAILABLE with a message).
+// FindCoordinator v0-5. v4+ batches keys (coordinator_keys). A group's coordinator is the leader of
+// its __consumer_offsets partition, a transactional id's the leader of its __transaction_state
+// partition; the topic is created on first use.
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultFindCoordinatorResponse, type FindCoordinatorResponseCoordinator } from '../../protocol/generated/apis/find-coordinator.js';
 import { coordinatorPartition } from '../group/coordinator-partition.js';
 import { CoordinatorUnavailableError, type GroupLog } from '../group/group-log.js';
-import { OFFSETS_TOPIC } from '../group/offsets-topic-log.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { Handler } from './handler.js';
 
@@ -16,28 +15,40 @@ const BATCHED_KEYS_VERSION = 4;
 
 type Answer = Omit<FindCoordinatorResponseCoordinator, 'key'>;
 
-export function findCoordinatorHandler(groupLog: GroupLog, metadata: MetadataCache): Handler<typeof ApiKey.FindCoordinator> {
+/** A coordinator's internal topic: keys hash to its partitions, whose leaders coordinate them. */
+export interface CoordinatorTopic {
+  log: GroupLog;
+  topic: string;
+}
+
+export function findCoordinatorHandler(
+  coordinators: { group: CoordinatorTopic; transaction: CoordinatorTopic },
+  metadata: MetadataCache,
+): Handler<typeof ApiKey.FindCoordinator> {
   return async (request, ctx) => {
     const keys = ctx.apiVersion >= BATCHED_KEYS_VERSION ? request.coordinatorKeys : [request.key];
-    const prepared = await prepare(groupLog, request.keyType);
-    const coordinators: FindCoordinatorResponseCoordinator[] = keys.map((key) => ({
+    const target =
+      request.keyType === KEY_TYPE_GROUP
+        ? coordinators.group
+        : request.keyType === KEY_TYPE_TRANSACTION
+          ? coordinators.transaction
+          : undefined;
+    const prepared = await prepare(target, request.keyType);
+    const answers: FindCoordinatorResponseCoordinator[] = keys.map((key) => ({
       key,
-      ...(prepared ?? groupCoordinator(groupLog, metadata, key, ctx.connection.listenerName)),
+      ...(prepared ?? coordinatorOf(target!, metadata, key, ctx.connection.listenerName)),
     }));
-    if (ctx.apiVersion >= BATCHED_KEYS_VERSION) return { ...defaultFindCoordinatorResponse(), coordinators };
-    const { errorCode, errorMessage, nodeId, host, port } = coordinators[0]!;
+    if (ctx.apiVersion >= BATCHED_KEYS_VERSION) return { ...defaultFindCoordinatorResponse(), coordinators: answers };
+    const { errorCode, errorMessage, nodeId, host, port } = answers[0]!;
     return { ...defaultFindCoordinatorResponse(), errorCode, errorMessage, nodeId, host, port };
   };
 }
 
 const NONE = { nodeId: -1, host: '', port: -1 };
 
-/** The answer for every key when there is one (an unserved key type, no offsets topic), else undefined. */
-async function prepare(groupLog: GroupLog, keyType: number): Promise<Answer | undefined> {
-  if (keyType === KEY_TYPE_TRANSACTION) {
-    return { ...NONE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'Transactions are not supported by this broker' };
-  }
-  if (keyType !== KEY_TYPE_GROUP) {
+/** The answer for every key when there is one (an unknown key type, no coordinator topic), else undefined. */
+async function prepare(target: CoordinatorTopic | undefined, keyType: number): Promise<Answer | undefined> {
+  if (!target) {
     return {
       ...NONE,
       errorCode: ErrorCode.INVALID_REQUEST,
@@ -45,8 +56,8 @@ async function prepare(groupLog: GroupLog, keyType: number): Promise<Answer | un
     };
   }
   try {
-    // Kafka creates the offsets topic when a client first looks for a group coordinator.
-    await groupLog.ensureExists();
+    // Kafka creates the coordinator's topic when a client first looks for a coordinator.
+    await target.log.ensureExists();
   } catch (err) {
     if (!(err instanceof CoordinatorUnavailableError)) throw err;
     return { ...NONE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: err.message };
@@ -54,10 +65,10 @@ async function prepare(groupLog: GroupLog, keyType: number): Promise<Answer | un
   return undefined;
 }
 
-/** The leader of the group's partition, at its address on the client's listener; none yet: COORDINATOR_NOT_AVAILABLE. */
-function groupCoordinator(groupLog: GroupLog, metadata: MetadataCache, groupId: string, listenerName: string): Answer {
-  const partition = coordinatorPartition(groupId, groupLog.partitionCount());
-  const leader = metadata.topic(OFFSETS_TOPIC)?.partitions[partition]?.leader ?? -1;
+/** The leader of the key's partition, at its address on the client's listener; none yet: COORDINATOR_NOT_AVAILABLE. */
+function coordinatorOf(target: CoordinatorTopic, metadata: MetadataCache, key: string, listenerName: string): Answer {
+  const partition = coordinatorPartition(key, target.log.partitionCount());
+  const leader = metadata.topic(target.topic)?.partitions[partition]?.leader ?? -1;
   const endpoint = leader >= 0 ? metadata.endpointOf(leader, listenerName) : undefined;
   if (!endpoint) {
     return { ...NONE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is not available.' };

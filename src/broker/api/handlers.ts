@@ -1,6 +1,8 @@
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { alterClientQuotasCodec } from '../../protocol/generated/apis/alter-client-quotas.js';
 import { alterConfigsCodec } from '../../protocol/generated/apis/alter-configs.js';
+import { addOffsetsToTxnCodec } from '../../protocol/generated/apis/add-offsets-to-txn.js';
+import { addPartitionsToTxnCodec } from '../../protocol/generated/apis/add-partitions-to-txn.js';
 import { apiVersionsCodec } from '../../protocol/generated/apis/api-versions.js';
 import { createPartitionsCodec } from '../../protocol/generated/apis/create-partitions.js';
 import { createTopicsCodec } from '../../protocol/generated/apis/create-topics.js';
@@ -12,6 +14,9 @@ import { describeClusterCodec } from '../../protocol/generated/apis/describe-clu
 import { describeConfigsCodec } from '../../protocol/generated/apis/describe-configs.js';
 import { describeGroupsCodec } from '../../protocol/generated/apis/describe-groups.js';
 import { describeLogDirsCodec } from '../../protocol/generated/apis/describe-log-dirs.js';
+import { describeProducersCodec } from '../../protocol/generated/apis/describe-producers.js';
+import { describeTransactionsCodec } from '../../protocol/generated/apis/describe-transactions.js';
+import { endTxnCodec } from '../../protocol/generated/apis/end-txn.js';
 import { describeTopicPartitionsCodec } from '../../protocol/generated/apis/describe-topic-partitions.js';
 import { fetchCodec } from '../../protocol/generated/apis/fetch.js';
 import { findCoordinatorCodec } from '../../protocol/generated/apis/find-coordinator.js';
@@ -22,6 +27,7 @@ import { joinGroupCodec } from '../../protocol/generated/apis/join-group.js';
 import { leaveGroupCodec } from '../../protocol/generated/apis/leave-group.js';
 import { listGroupsCodec } from '../../protocol/generated/apis/list-groups.js';
 import { listOffsetsCodec } from '../../protocol/generated/apis/list-offsets.js';
+import { listTransactionsCodec } from '../../protocol/generated/apis/list-transactions.js';
 import { metadataCodec } from '../../protocol/generated/apis/metadata.js';
 import { offsetCommitCodec } from '../../protocol/generated/apis/offset-commit.js';
 import { offsetDeleteCodec } from '../../protocol/generated/apis/offset-delete.js';
@@ -29,6 +35,12 @@ import { offsetFetchCodec } from '../../protocol/generated/apis/offset-fetch.js'
 import { offsetForLeaderEpochCodec } from '../../protocol/generated/apis/offset-for-leader-epoch.js';
 import { produceCodec } from '../../protocol/generated/apis/produce.js';
 import { syncGroupCodec } from '../../protocol/generated/apis/sync-group.js';
+import { txnOffsetCommitCodec } from '../../protocol/generated/apis/txn-offset-commit.js';
+import { writeTxnMarkersCodec } from '../../protocol/generated/apis/write-txn-markers.js';
+import { OFFSETS_TOPIC } from '../group/offsets-topic-log.js';
+import { TRANSACTION_STATE_TOPIC } from '../transaction/transaction-log.js';
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
@@ -44,6 +56,9 @@ import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeProducersHandler } from './describe-producers.js';
+import { describeTransactionsHandler } from './describe-transactions.js';
+import { endTxnHandler } from './end-txn.js';
 import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
@@ -55,6 +70,7 @@ import { joinGroupHandler } from './join-group.js';
 import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
+import { listTransactionsHandler } from './list-transactions.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
@@ -62,6 +78,8 @@ import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { syncGroupHandler } from './sync-group.js';
+import { txnOffsetCommitHandler } from './txn-offset-commit.js';
+import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 /**
  * Every API the broker serves, one line each with the versions its handler answers; ApiVersions
@@ -112,7 +130,51 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       minVersion: 0,
       maxVersion: 5,
       codec: findCoordinatorCodec,
-      handle: findCoordinatorHandler(broker.groupLog, broker.metadata),
+      handle: findCoordinatorHandler(
+        {
+          group: { log: broker.groupLog, topic: OFFSETS_TOPIC },
+          transaction: { log: broker.transactionLog, topic: TRANSACTION_STATE_TOPIC },
+        },
+        broker.metadata,
+      ),
+    },
+    [ApiKey.AddPartitionsToTxn]: {
+      minVersion: 0,
+      maxVersion: 5,
+      codec: addPartitionsToTxnCodec,
+      handle: addPartitionsToTxnHandler(broker),
+    },
+    [ApiKey.AddOffsetsToTxn]: { minVersion: 0, maxVersion: 4, codec: addOffsetsToTxnCodec, handle: addOffsetsToTxnHandler(broker) },
+    [ApiKey.EndTxn]: { minVersion: 0, maxVersion: 4, codec: endTxnCodec, handle: endTxnHandler(broker) },
+    [ApiKey.WriteTxnMarkers]: {
+      minVersion: 0,
+      maxVersion: 1,
+      codec: writeTxnMarkersCodec,
+      handle: writeTxnMarkersHandler(broker.txnMarkers),
+    },
+    [ApiKey.TxnOffsetCommit]: {
+      minVersion: 0,
+      maxVersion: 4,
+      codec: txnOffsetCommitCodec,
+      handle: txnOffsetCommitHandler(broker.groupCoordinator),
+    },
+    [ApiKey.DescribeTransactions]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: describeTransactionsCodec,
+      handle: describeTransactionsHandler(broker.transactionCoordinator),
+    },
+    [ApiKey.ListTransactions]: {
+      minVersion: 0,
+      maxVersion: 1,
+      codec: listTransactionsCodec,
+      handle: listTransactionsHandler(broker.transactionCoordinator),
+    },
+    [ApiKey.DescribeProducers]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: describeProducersCodec,
+      handle: describeProducersHandler(broker.replicaManager),
     },
     [ApiKey.JoinGroup]: { minVersion: 0, maxVersion: 9, codec: joinGroupCodec, handle: joinGroupHandler(broker.groupCoordinator) },
     [ApiKey.SyncGroup]: { minVersion: 0, maxVersion: 5, codec: syncGroupCodec, handle: syncGroupHandler(broker.groupCoordinator) },

@@ -5,16 +5,22 @@ import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
 
 /**
- * InitProducerId v0-5 for idempotent producers: a fresh producer id at epoch 0 (Kafka ignores
- * the id and epoch an idempotent producer sends back). Transactional ids need the transaction
- * coordinator, which this broker does not have: TRANSACTIONAL_ID_NOT_FOUND is non-retriable, so
- * clients stop with an error instead of retrying until they time out.
+ * InitProducerId v0-5. Without a transactional id: a fresh producer id at epoch 0 (Kafka ignores
+ * the id and epoch an idempotent producer sends back). With one: the transaction coordinator's
+ * answer (the id's producer id with its epoch bumped, fencing older producers; v3+ may name the
+ * producer id and epoch it had, KIP-360).
  */
 export function initProducerIdHandler(broker: BrokerContext): Handler<typeof ApiKey.InitProducerId> {
-  return async (request) => {
-    if (request.transactionalId !== null) {
-      return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
+  return async (request, ctx) => {
+    if (request.transactionalId === null) {
+      return { ...defaultInitProducerIdResponse(), producerId: await broker.producerIds.generateProducerId(), producerEpoch: 0 };
     }
-    return { ...defaultInitProducerIdResponse(), producerId: await broker.producerIds.generateProducerId(), producerEpoch: 0 };
+    const { error, producerId, producerEpoch } = await broker.transactionCoordinator.initProducerId(
+      request.transactionalId,
+      request.transactionTimeoutMs,
+      { producerId: request.producerId, producerEpoch: request.producerEpoch },
+      ctx.apiVersion,
+    );
+    return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode[error], producerId, producerEpoch };
   };
 }

@@ -1,5 +1,5 @@
 // OffsetFetch v0-9. v2: all topics when topics is null, and a top-level error. v5: leader epoch.
-// v7: require_stable (no transactional offsets exist, so nothing is ever unstable). v8: several
+// v7: require_stable (a partition with a transactional offset still pending is UNSTABLE_OFFSET_COMMIT). v8: several
 // groups in one request. v9: KIP-848 member id/epoch, which classic groups do not check.
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
@@ -22,7 +22,7 @@ export function offsetFetchHandler(coordinator: GroupCoordinator): Handler<typeo
         request.groups.map((g) =>
           coordinator.coordinate(
             [g.groupId],
-            () => ({ groupId: g.groupId, ...coordinator.offsets.fetch(g.groupId, g.topics) }),
+            () => ({ groupId: g.groupId, ...coordinator.offsets.fetch(g.groupId, g.topics, request.requireStable) }),
             (errorCode) => ({ groupId: g.groupId, errorCode, topics: [] }),
           ),
         ),
@@ -46,7 +46,7 @@ export function offsetFetchHandler(coordinator: GroupCoordinator): Handler<typeo
     });
     return coordinator.coordinate(
       [request.groupId],
-      () => ({ ...defaultOffsetFetchResponse(), ...coordinator.offsets.fetch(request.groupId, request.topics) }),
+      () => ({ ...defaultOffsetFetchResponse(), ...coordinator.offsets.fetch(request.groupId, request.topics, request.requireStable) }),
       fail,
     );
   };

@@ -229,6 +229,16 @@ export const BROKER_CONFIG_DEFS = {
   'transactional.id.expiration.ms': int({ default: 604_800_000, min: 1, doc: 'How long an idle transactional id is kept' }),
   'transaction.max.timeout.ms': int({ default: 900_000, min: 1, doc: 'Largest transaction timeout a producer may ask for' }),
   'producer.id.expiration.ms': int({ default: 86_400_000, min: 1, doc: 'How long the state of an idle idempotent producer is kept' }),
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': int({
+    default: 10_000,
+    min: 1,
+    doc: 'How often transactions open longer than their timeout are aborted',
+  }),
+  'transaction.remove.expired.transaction.cleanup.interval.ms': int({
+    default: 3_600_000,
+    min: 1,
+    doc: 'How often transactional ids idle longer than transactional.id.expiration.ms are removed',
+  }),
 
   // ZooKeeper
   'zookeeper.connect': string({

@@ -5,7 +5,8 @@ import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { groupCoordinatorConfig } from './group-coordinator-config.js';
-import { OffsetsTopicLog } from './offsets-topic-log.js';
+import { InternalTopicLog } from '../coordinator/internal-topic-log.js';
+import { offsetsTopic } from './offsets-topic-log.js';
 
 export interface GroupCoordinatorSetup {
   cache: MetadataCache;
@@ -20,13 +21,14 @@ export interface GroupCoordinatorSetup {
  * The broker's group coordinator over `__consumer_offsets`, with the groups stored there loaded.
  * Call once the partitions are open; close() it before the logs are.
  */
-export function startGroupCoordinator(setup: GroupCoordinatorSetup): { coordinator: GroupCoordinator; log: OffsetsTopicLog } {
-  const log = new OffsetsTopicLog({
+export function startGroupCoordinator(setup: GroupCoordinatorSetup): { coordinator: GroupCoordinator; log: InternalTopicLog } {
+  const log = new InternalTopicLog({
+    topic: () => offsetsTopic(setup.config()),
+    writeTimeoutMs: () => setup.config()['offsets.commit.timeout.ms'],
     cache: setup.cache,
     replicaManager: setup.replicaManager,
     producePurgatory: setup.producePurgatory,
     createTopic: (topic) => setup.topicAdmin.createTopic(topic, false),
-    config: setup.config,
     warn: setup.warn,
   });
   const coordinator = new GroupCoordinator({

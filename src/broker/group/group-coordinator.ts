@@ -77,6 +77,11 @@ export class GroupCoordinator {
     return result;
   }
 
+  /** A transaction marker was written to `__consumer_offsets` partition `partition`: its pending offsets settle. */
+  onTxnCompleted(producerId: bigint, partition: number, commit: boolean): void {
+    this.#store.completeTxn(producerId, partition, commit, this.#scheduler.now());
+  }
+
   /** The `__consumer_offsets` partition of a group. */
   partitionFor(groupId: string): number {
     return this.#store.partitionOf(groupId);

@@ -1,4 +1,11 @@
+import type { ErrorName } from '../../protocol/errors.js';
 import type { CoordinatorRecord } from './coordinator-records.js';
+
+/** A transactional write: the records belong to a producer's open transaction, settled by its marker. */
+export interface TransactionalWrite {
+  producerId: bigint;
+  producerEpoch: number;
+}
 
 /**
  * Where the coordinator keeps its state: the partitions of `__consumer_offsets`. Appends are
@@ -14,10 +21,20 @@ export interface GroupLog {
   exists(): boolean;
   /** Creates the topic on first use; rejects with CoordinatorUnavailableError when it cannot. */
   ensureExists(): Promise<void>;
-  /** Appends the records to one partition as one batch; throws CoordinatorUnavailableError on failure. */
-  append(partition: number, records: readonly CoordinatorRecord[]): void;
-  /** Every stored record of the partition, oldest first (nothing when the topic does not exist). */
-  replay(partition: number, visit: (record: CoordinatorRecord) => void): void;
+  /**
+   * Appends the records to one partition as one batch, a transactional one for `txn` (TxnOffsetCommit);
+   * throws CoordinatorUnavailableError on failure.
+   */
+  append(partition: number, records: readonly CoordinatorRecord[], txn?: TransactionalWrite): void;
+  /**
+   * Every stored record of the partition, oldest first (nothing when the topic does not exist),
+   * with the producer of a transactional batch; `onMarker` hears each transaction's outcome.
+   */
+  replay(
+    partition: number,
+    visit: (record: CoordinatorRecord, txnProducerId?: bigint) => void,
+    onMarker?: (producerId: bigint, commit: boolean) => void,
+  ): void;
   /** Where the next append to the partition will go (-1 when it is not led here). */
   logEndOffset(partition: number): bigint;
   /**
@@ -33,8 +50,12 @@ export type CoordinatorWriteError = 'NONE' | 'COORDINATOR_NOT_AVAILABLE' | 'NOT_
 
 /** The offsets topic cannot be created or written: clients get COORDINATOR_NOT_AVAILABLE and retry. */
 export class CoordinatorUnavailableError extends Error {
-  constructor(message: string) {
+  /** The append's own error, when an append failed (the transaction coordinator maps it as Kafka does). */
+  readonly appendError: ErrorName | undefined;
+
+  constructor(message: string, appendError?: ErrorName) {
     super(message);
+    this.appendError = appendError;
     this.name = 'CoordinatorUnavailableError';
   }
 }

@@ -4,6 +4,7 @@ import { CoordinatorUnavailableError } from './group-log.js';
 import type { GroupMembership } from './group-membership.js';
 import { validateMember } from './group-membership.js';
 import type { CommittedOffset, TopicPartitionRef } from './group-offsets.js';
+import type { TransactionalWrite } from './group-log.js';
 import type { GroupStore } from './group-store.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -75,16 +76,21 @@ export class GroupOffsetsService {
     private readonly partitionExists: (topic: string, partition: number) => boolean,
   ) {}
 
-  async commit(req: CommitRequest): Promise<PartitionErrors> {
+  /**
+   * OffsetCommit, or with `txn` TxnOffsetCommit: the offsets are written in the producer's
+   * transaction and applied once it commits (Kafka's doTxnCommitOffsets checks membership only
+   * as far as the request claims it).
+   */
+  async commit(req: CommitRequest, txn?: TransactionalWrite): Promise<PartitionErrors> {
     if (!this.store.get(req.groupId) && req.generationId < 0) {
       const unavailable = await this.#unavailable();
       if (unavailable) return mapPartitions(req.topics, () => ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
-    const groupError = this.#validateCommit(req);
+    const groupError = txn ? this.#validateTxnCommit(req) : this.#validateCommit(req);
     if (groupError !== ErrorCode.NONE) return mapPartitions(req.topics, () => groupError);
 
     const now = this.scheduler.now();
-    const group = this.store.getOrCreate(req.groupId, now);
+    const group = txn ? this.store.get(req.groupId) : this.store.getOrCreate(req.groupId, now);
     const errors = new Map<string, number>();
     const accepted: (TopicPartitionRef & { committed: CommittedOffset })[] = [];
     for (const topic of req.topics) {
@@ -115,18 +121,22 @@ export class GroupOffsetsService {
       }
     }
     try {
-      this.store.storeOffsets(group, accepted);
+      if (txn) this.store.storeTxnOffsets(req.groupId, txn, accepted);
+      else this.store.storeOffsets(group!, accepted);
     } catch (err) {
       if (!(err instanceof CoordinatorUnavailableError)) throw err;
       for (const a of accepted) errors.set(`${a.partition}:${a.topic}`, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
-    const member = group.members.get(req.memberId);
-    if (member) this.membership.touch(group, member);
+    const member = group?.members.get(req.memberId);
+    if (member) this.membership.touch(group!, member);
     return mapPartitions(req.topics, (name, p) => errors.get(`${p}:${name}`) ?? ErrorCode.NONE);
   }
 
-  /** Committed offsets of the partitions asked for, or of every partition when topics is null. */
-  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchResult {
+  /**
+   * Committed offsets of the partitions asked for, or of every partition when topics is null; with
+   * `requireStable`, a partition whose offset an open transaction is changing is UNSTABLE_OFFSET_COMMIT.
+   */
+  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): FetchResult {
     const group = this.store.get(groupId);
     const live = group && !group.is('Dead') ? group : undefined;
     if (topics === null) {
@@ -142,7 +152,11 @@ export class GroupOffsetsService {
       errorCode: ErrorCode.NONE,
       topics: topics.map((t) => ({
         name: t.name,
-        partitions: t.partitionIndexes.map((p) => fetched(p, live?.offsets.get(t.name, p))),
+        partitions: t.partitionIndexes.map((p) =>
+          requireStable && this.store.hasPendingTxnOffset(groupId, t.name, p)
+            ? { partitionIndex: p, ...NO_OFFSET, errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
+            : fetched(p, live?.offsets.get(t.name, p)),
+        ),
       })),
     };
   }
@@ -223,6 +237,17 @@ export class GroupOffsetsService {
     if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     // The member has its new generation but not its assignment yet; it commits again after SyncGroup.
     if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
+    return ErrorCode.NONE;
+  }
+
+  /** Kafka's doTxnCommitOffsets checks: a transactional commit need not come from a member unless it says it is one. */
+  #validateTxnCommit(req: CommitRequest): number {
+    const group = this.store.get(req.groupId);
+    if (!group) return ErrorCode.NONE;
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (group.isStaticMemberFenced(req.memberId, req.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
+    if (req.memberId !== '' && !group.members.has(req.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (req.generationId >= 0 && req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     return ErrorCode.NONE;
   }
 

@@ -9,7 +9,7 @@ import {
   type CoordinatorRecord,
   type GroupMetadataValue,
 } from './coordinator-records.js';
-import type { GroupLog } from './group-log.js';
+import type { GroupLog, TransactionalWrite } from './group-log.js';
 import type { CommittedOffset, TopicPartitionRef } from './group-offsets.js';
 import { memberMetadataFor, type GroupMember } from './member.js';
 
@@ -19,6 +19,8 @@ import { memberMetadataFor, type GroupMember } from './member.js';
  */
 export class GroupStore {
   readonly #groups = new Map<string, ClassicGroup>();
+  /** TxnOffsetCommit offsets waiting for their transaction's marker: producer id -> group -> offsets. */
+  readonly #pendingTxnOffsets = new Map<bigint, Map<string, PendingOffsets>>();
 
   constructor(
     readonly log: GroupLog,
@@ -65,6 +67,44 @@ export class GroupStore {
     for (const o of offsets) group.offsets.set(o.topic, o.partition, o.committed);
   }
 
+  /** TxnOffsetCommit: written in the producer's transaction, applied only once its COMMIT marker is written here. */
+  storeTxnOffsets(
+    groupId: string,
+    txn: TransactionalWrite,
+    offsets: readonly (TopicPartitionRef & { committed: CommittedOffset })[],
+  ): void {
+    if (offsets.length === 0) return;
+    this.log.append(
+      this.partitionOf(groupId),
+      offsets.map((o) => offsetCommitRecord(groupId, o.topic, o.partition, o.committed)),
+      txn,
+    );
+    for (const o of offsets) this.#pendingOffsetsOf(txn.producerId, groupId).set(`${o.partition}:${o.topic}`, o);
+  }
+
+  /**
+   * A marker for `producerId` was written to `__consumer_offsets` partition `partition` (Kafka's
+   * onTransactionCompleted): its pending offsets for the groups there are applied on COMMIT, dropped on ABORT.
+   */
+  completeTxn(producerId: bigint, partition: number, commit: boolean, now: number): void {
+    const byGroup = this.#pendingTxnOffsets.get(producerId);
+    if (!byGroup) return;
+    for (const [groupId, offsets] of byGroup) {
+      if (this.partitionOf(groupId) !== partition) continue;
+      byGroup.delete(groupId);
+      if (!commit) continue;
+      const group = this.getOrCreate(groupId, now);
+      for (const o of offsets.values()) group.offsets.set(o.topic, o.partition, o.committed);
+    }
+    if (byGroup.size === 0) this.#pendingTxnOffsets.delete(producerId);
+  }
+
+  /** Whether an open transaction has offsets for the partition (OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT). */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const byGroup of this.#pendingTxnOffsets.values()) if (byGroup.get(groupId)?.has(`${partition}:${topic}`)) return true;
+    return false;
+  }
+
   /** Writes tombstones for the offsets, then forgets them. */
   deleteOffsets(group: ClassicGroup, partitions: readonly TopicPartitionRef[], withGroup = false): void {
     const tombstones: CoordinatorRecord[] = partitions.map((p) => ({
@@ -85,25 +125,44 @@ export class GroupStore {
   loadPartition(partition: number, now: number): ClassicGroup[] {
     const metadata = new Map<string, GroupMetadataValue | null>();
     const offsets = new Map<string, Map<string, TopicPartitionRef & { committed: CommittedOffset | null }>>();
-    this.log.replay(partition, (record) => {
-      let decoded: ReturnType<typeof decodeCoordinatorRecord>;
-      try {
-        decoded = decodeCoordinatorRecord(record);
-      } catch (err) {
-        this.onWarning(`__consumer_offsets-${partition}: skipping an unreadable record: ${(err as Error).message}`);
-        return;
-      }
-      if (decoded.type === 'group') metadata.set(decoded.group, decoded.value);
-      else if (decoded.type === 'offset') {
-        let byPartition = offsets.get(decoded.group);
-        if (!byPartition) offsets.set(decoded.group, (byPartition = new Map()));
-        byPartition.set(`${decoded.partition}:${decoded.topic}`, {
-          topic: decoded.topic,
-          partition: decoded.partition,
-          committed: decoded.value,
-        });
-      }
-    });
+    const pending = new Map<bigint, { groupId: string; offset: TopicPartitionRef & { committed: CommittedOffset } }[]>();
+    const applyOffset = (groupId: string, o: TopicPartitionRef & { committed: CommittedOffset | null }) => {
+      let byPartition = offsets.get(groupId);
+      if (!byPartition) offsets.set(groupId, (byPartition = new Map()));
+      byPartition.set(`${o.partition}:${o.topic}`, o);
+    };
+    const onMarker = (producerId: bigint, commit: boolean) => {
+      for (const { groupId, offset } of pending.get(producerId) ?? []) if (commit) applyOffset(groupId, offset);
+      pending.delete(producerId);
+    };
+    this.log.replay(
+      partition,
+      (record, txnProducerId) => {
+        let decoded: ReturnType<typeof decodeCoordinatorRecord>;
+        try {
+          decoded = decodeCoordinatorRecord(record);
+        } catch (err) {
+          this.onWarning(`__consumer_offsets-${partition}: skipping an unreadable record: ${(err as Error).message}`);
+          return;
+        }
+        if (decoded.type === 'group') metadata.set(decoded.group, decoded.value);
+        else if (decoded.type === 'offset') {
+          const offset = { topic: decoded.topic, partition: decoded.partition, committed: decoded.value };
+          if (txnProducerId === undefined) applyOffset(decoded.group, offset);
+          else if (offset.committed) {
+            let list = pending.get(txnProducerId);
+            if (!list) pending.set(txnProducerId, (list = []));
+            list.push({ groupId: decoded.group, offset: { ...offset, committed: offset.committed } });
+          }
+        }
+      },
+      onMarker,
+    );
+    // Transactions still open keep their offsets pending until their marker comes.
+    for (const [producerId, list] of pending) {
+      for (const { groupId, offset } of list)
+        this.#pendingOffsetsOf(producerId, groupId).set(`${offset.partition}:${offset.topic}`, offset);
+    }
     const loaded: ClassicGroup[] = [];
     for (const groupId of new Set([...metadata.keys(), ...offsets.keys()])) {
       const value = metadata.get(groupId);
@@ -121,13 +180,28 @@ export class GroupStore {
   unloadPartition(partition: number): ClassicGroup[] {
     const unloaded = [...this.#groups.values()].filter((g) => this.partitionOf(g.groupId) === partition);
     for (const group of unloaded) this.#groups.delete(group.groupId);
+    for (const [producerId, byGroup] of this.#pendingTxnOffsets) {
+      for (const groupId of byGroup.keys()) if (this.partitionOf(groupId) === partition) byGroup.delete(groupId);
+      if (byGroup.size === 0) this.#pendingTxnOffsets.delete(producerId);
+    }
     return unloaded;
+  }
+
+  #pendingOffsetsOf(producerId: bigint, groupId: string): PendingOffsets {
+    let byGroup = this.#pendingTxnOffsets.get(producerId);
+    if (!byGroup) this.#pendingTxnOffsets.set(producerId, (byGroup = new Map()));
+    let offsets = byGroup.get(groupId);
+    if (!offsets) byGroup.set(groupId, (offsets = new Map()));
+    return offsets;
   }
 
   #append(groupId: string, records: CoordinatorRecord[]): void {
     this.log.append(this.partitionOf(groupId), records);
   }
 }
+
+/** One group's pending offsets of one transaction, keyed `<partition>:<topic>`. */
+type PendingOffsets = Map<string, TopicPartitionRef & { committed: CommittedOffset }>;
 
 function groupMetadataValue(group: ClassicGroup, now: number): GroupMetadataValue {
   return {

@@ -228,7 +228,13 @@ export class Partition {
    * compacted topics, CreateTime bounds), then the producer checks in the log (epochs, sequences,
    * transactions); a retried batch is answered with its original offsets and not written again.
    */
-  appendAsLeader(records: Buffer, batch: BatchSummary, requiredAcks: number, now: number): AppendResult {
+  appendAsLeader(
+    records: Buffer,
+    batch: BatchSummary,
+    requiredAcks: number,
+    now: number,
+    origin: 'client' | 'coordinator' = 'client',
+  ): AppendResult {
     this.checkLeader();
     const config = this.log.config;
     const name = this.log.name;
@@ -247,7 +253,7 @@ export class Partition {
       );
     }
     validateProducedRecords(records, batch, this.#recordRules(now));
-    return this.#appendLeaderBatch(records, 'client', now);
+    return this.#appendLeaderBatch(records, origin, now);
   }
 
   /**

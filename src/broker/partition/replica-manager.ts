@@ -30,6 +30,8 @@ export interface ProduceOptions {
   apiVersion: number;
   /** Only Kafka's own admin client may write to internal topics. */
   internalTopicsAllowed: boolean;
+  /** A coordinator's own write: producer batches are checked by epoch only (no sequences). Default: a client's. */
+  origin?: 'client' | 'coordinator';
 }
 
 /**
@@ -192,7 +194,7 @@ export class ReplicaManager {
     return entries.map((entry) => {
       try {
         const { partition, records, batch } = this.#prepareAppend(entry, options);
-        const result = partition.appendAsLeader(records, batch, options.requiredAcks, now);
+        const result = partition.appendAsLeader(records, batch, options.requiredAcks, now, options.origin);
         this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
         return { ok: true, ...result };
       } catch (err) {

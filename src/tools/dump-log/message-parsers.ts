@@ -1,3 +1,4 @@
+import { TRANSACTION_STATES } from '../../protocol/transaction-states.js';
 import { UsageError } from '../../util/errors.js';
 import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
 import { stringifyJson, type JsonObject, type JsonValue } from '../../protocol/primitives/json.js';
@@ -151,18 +152,6 @@ function replaceBytes(node: JsonObject, field: string, read: (r: Reader, version
     // Kafka keeps the original bytes when they do not decode.
   }
 }
-
-/** TransactionState ids as the coordinator stores them, named as Kafka prints them. */
-const TRANSACTION_STATES = [
-  'Empty',
-  'Ongoing',
-  'PrepareCommit',
-  'PrepareAbort',
-  'CompleteCommit',
-  'CompleteAbort',
-  'Dead',
-  'PrepareEpochFence',
-];
 
 /**
  * TransactionLog.formatRecordKeyAndValue (--transaction-log-decoder): `__transaction_state`

@@ -74,8 +74,6 @@ describe('produce and fetch over the wire', () => {
 
     const other = await conn.request(ApiKey.InitProducerId, 4, { ...defaultInitProducerIdRequest(), transactionalId: null });
     expect(other.producerId).not.toBe(producerId);
-    const transactional = await conn.request(ApiKey.InitProducerId, 4, { ...defaultInitProducerIdRequest(), transactionalId: 'tx' });
-    expect(transactional.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
   });
 
   it('answers each partition of a produce request on its own', async () => {

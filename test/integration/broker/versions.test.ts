@@ -201,6 +201,93 @@ async function exerciseGroupApi(conn: RawKafkaConnection, apiKey: number, v: num
       await commitOffset(conn, groupId);
       return conn.request(apiKey, v, { groupId, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0 }] }] });
     default:
+      return exerciseTransactionApi(conn, apiKey, v);
+  }
+}
+
+/** A transactional producer ready to use: its id's coordinator found, its producer id and epoch. */
+async function transactionalProducer(conn: RawKafkaConnection, transactionalId: string) {
+  await conn.request(ApiKey.FindCoordinator, 3, { key: transactionalId, keyType: 1, coordinatorKeys: [] });
+  const init = await conn.request(ApiKey.InitProducerId, 4, {
+    ...defaultInitProducerIdRequest(),
+    transactionalId,
+    transactionTimeoutMs: 60_000,
+  });
+  expect(init.errorCode).toBe(0);
+  return { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch };
+}
+
+async function addPartition(conn: RawKafkaConnection, producer: Awaited<ReturnType<typeof transactionalProducer>>) {
+  return conn.request(ApiKey.AddPartitionsToTxn, 3, {
+    transactions: [],
+    v3AndBelowTransactionalId: producer.transactionalId,
+    v3AndBelowProducerId: producer.producerId,
+    v3AndBelowProducerEpoch: producer.producerEpoch,
+    v3AndBelowTopics: [{ name: TOPIC, partitions: [0] }],
+  });
+}
+
+/** The transaction APIs, after what they need (a coordinator, a producer id, an open transaction). */
+async function exerciseTransactionApi(conn: RawKafkaConnection, apiKey: number, v: number): Promise<unknown> {
+  const name = API_INFO[apiKey as ApiKey]?.name ?? `api key ${apiKey}`;
+  const transactionalId = `${name}-v${v}`;
+  switch (apiKey) {
+    case ApiKey.AddPartitionsToTxn: {
+      const producer = await transactionalProducer(conn, transactionalId);
+      if (v < 4) {
+        return conn.request(apiKey, v, {
+          transactions: [],
+          v3AndBelowTransactionalId: transactionalId,
+          v3AndBelowProducerId: producer.producerId,
+          v3AndBelowProducerEpoch: producer.producerEpoch,
+          v3AndBelowTopics: [{ name: TOPIC, partitions: [0] }],
+        });
+      }
+      return conn.request(apiKey, v, {
+        transactions: [{ ...producer, verifyOnly: false, topics: [{ name: TOPIC, partitions: [0] }] }],
+        v3AndBelowTransactionalId: '',
+        v3AndBelowProducerId: 0n,
+        v3AndBelowProducerEpoch: 0,
+        v3AndBelowTopics: [],
+      });
+    }
+    case ApiKey.AddOffsetsToTxn: {
+      const producer = await transactionalProducer(conn, transactionalId);
+      return conn.request(apiKey, v, { ...producer, groupId: transactionalId });
+    }
+    case ApiKey.EndTxn: {
+      const producer = await transactionalProducer(conn, transactionalId);
+      await addPartition(conn, producer);
+      return conn.request(apiKey, v, { ...producer, committed: v % 2 === 0 });
+    }
+    case ApiKey.TxnOffsetCommit: {
+      const producer = await transactionalProducer(conn, transactionalId);
+      await conn.request(ApiKey.AddOffsetsToTxn, 3, { ...producer, groupId: transactionalId });
+      return conn.request(apiKey, v, {
+        ...producer,
+        groupId: transactionalId,
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        topics: [
+          { name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] },
+        ],
+      });
+    }
+    case ApiKey.WriteTxnMarkers: {
+      const producer = await transactionalProducer(conn, transactionalId);
+      return conn.request(apiKey, v, {
+        markers: [{ ...producer, transactionResult: false, coordinatorEpoch: 0, topics: [{ name: TOPIC, partitionIndexes: [0] }] }],
+      });
+    }
+    case ApiKey.DescribeTransactions:
+      await transactionalProducer(conn, transactionalId);
+      return conn.request(apiKey, v, { transactionalIds: [transactionalId] });
+    case ApiKey.ListTransactions:
+      return conn.request(apiKey, v, { stateFilters: [], producerIdFilters: [], durationFilter: -1n });
+    case ApiKey.DescribeProducers:
+      return conn.request(apiKey, v, { topics: [{ name: TOPIC, partitionIndexes: [0] }] });
+    default:
       throw new Error(
         `no sample request for ${API_INFO[apiKey as ApiKey]?.name ?? `api key ${apiKey}`}: add one when the broker serves a new API`,
       );
