@@ -48,7 +48,12 @@ export class Copier {
 
   async waitForCommitted(records: number, timeoutMs = 90_000): Promise<void> {
     await waitUntil(
-      () => this.committed >= records || this.#child.exitCode !== null,
+      () => {
+        if (this.#child.exitCode !== null) {
+          throw new Error(`the copier exited (${this.#child.exitCode}) before committing ${records} records:\n${this.#output}`);
+        }
+        return this.committed >= records;
+      },
       () => `the copier to commit ${records} records:\n${this.#output}`,
       timeoutMs,
     );

@@ -391,29 +391,35 @@ export class TransactionCoordinator {
     else this.#options.logger('warn', `Could not abort transaction ${txn.transactionalId}: ${error}`);
   }
 
-  /** Markers to every partition of the prepared transaction, then CompleteCommit/CompleteAbort (retried until written or no longer coordinator). */
+  /**
+   * Markers to every partition of the prepared transaction, then CompleteCommit/CompleteAbort
+   * (retried until written or no longer coordinator). The completion is pending from the start,
+   * as Kafka's prepareComplete: requests for the id meanwhile get CONCURRENT_TRANSACTIONS.
+   */
   async #completeTransaction(owned: OwnedPartition, txn: TransactionMetadata): Promise<void> {
     const commit = txn.state === 'PrepareCommit';
+    const completed = (): StoredTransaction => ({
+      ...txn.stored,
+      state: commit ? 'CompleteCommit' : 'CompleteAbort',
+      partitions: [],
+      txnLastUpdateTimestamp: this.#now(),
+    });
     const stillOwner = () => this.#owned.get(owned.partition) === owned && this.#options.log.leaderEpoch(owned.partition) === owned.epoch;
+    txn.prepare(completed());
     const outcome = await this.#options.markers.send(
       { producerId: txn.producerId, producerEpoch: txn.producerEpoch, commit, coordinatorEpoch: owned.epoch },
       [...txn.partitions.values()],
       stillOwner,
     );
-    if (outcome === 'stopped') return;
+    if (outcome === 'stopped') {
+      txn.pendingState = undefined;
+      return;
+    }
     for (;;) {
       if (!stillOwner()) return;
-      if (!txn.pendingState) {
-        const stored = txn.prepare({
-          ...txn.stored,
-          state: commit ? 'CompleteCommit' : 'CompleteAbort',
-          partitions: [],
-          txnLastUpdateTimestamp: this.#now(),
-        });
-        const error = await this.#write(owned, txn, stored);
-        if (error === 'NONE' || error === 'NOT_COORDINATOR') return;
-        this.#options.logger('info', `Completing transaction ${txn.transactionalId} failed with ${error}; retrying`);
-      }
+      const error = await this.#write(owned, txn, txn.prepare(completed()));
+      if (error === 'NONE' || error === 'NOT_COORDINATOR') return;
+      this.#options.logger('info', `Completing transaction ${txn.transactionalId} failed with ${error}; retrying`);
       await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS).unref());
     }
   }

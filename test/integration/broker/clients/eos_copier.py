@@ -50,6 +50,7 @@ elif command == 'copy':
         'transaction.timeout.ms': 10000,
         'linger.ms': 5,
         'topic.metadata.refresh.interval.ms': 1000,
+        **({'debug': 'eos'} if __import__('os').environ.get('EOS_DEBUG') else {}),
     })
     producer.init_transactions(60)
     parts = partitions_of(consumer, source)
@@ -74,6 +75,9 @@ elif command == 'copy':
             for m in batch:
                 producer.produce(sink, value=m.value() + b'-copied', partition=m.partition() % len(partitions_of(producer, sink)))
             if abort_every > 0 and transactions % abort_every == 0:
+                # Written first, so the abort has data to abort (librdkafka would otherwise race the
+                # previous transaction's completion, which Kafka answers with INVALID_TXN_STATE).
+                producer.flush(60)
                 producer.abort_transaction(60)
                 rewind()
                 print('aborted', flush=True)
@@ -83,6 +87,7 @@ elif command == 'copy':
             print('committed', committed_total(), flush=True)
         except KafkaException as e:
             error = e.args[0]
+            print('failed', error, flush=True)
             if error.txn_requires_abort():
                 producer.abort_transaction(60)
                 rewind()
