@@ -1,5 +1,8 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKey } from '../../src/protocol/generated/api-info.js';
+import { defaultListOffsetsRequestListOffsetsPartition } from '../../src/protocol/generated/apis/list-offsets.js';
+import { waitUntil } from '../helpers/wait.js';
 import { Copier, expectExactlyOnce, readCommitted, seed } from '../helpers/eos-runs.js';
 import { needs } from '../helpers/requirements.js';
 import { TestCluster } from './harness.js';
@@ -59,5 +62,57 @@ describe('transactions on a 3-broker cluster', () => {
     const second = new Copier(cluster.bootstrapServers, args);
     await second.waitForDone();
     expectExactlyOnce(await readCommitted(cluster.bootstrapServers, 'eos-out', COUNT), COUNT);
+  });
+
+  it('a follower that becomes leader knows the open transaction: the last stable offset holds, and the commit reaches it', {
+    timeout: 120_000,
+  }, async () => {
+    await cluster.createTopic('open-txn', 1, 3, { 'min.insync.replicas': '2' });
+    const before = await cluster.waitForPartition(
+      'open-txn',
+      0,
+      'a leader and 3 in sync',
+      (m) => m.leaderId >= 0 && m.isrNodes.length === 3,
+    );
+    const kafka = new Kafka({ clientId: 'open-txn', brokers: cluster.bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ transactionalId: 'open-txn-tx', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const plain = await producer.transaction();
+      await plain.send({ topic: 'open-txn', acks: -1, messages: [{ value: 'committed' }] });
+      await plain.commit();
+      const txn = await producer.transaction();
+      await txn.send({ topic: 'open-txn', acks: -1, messages: [{ value: 'open-1' }, { value: 'open-2' }] });
+      const lso = async (): Promise<bigint | undefined> => {
+        const leader = (await cluster.partition('open-txn', 0)).leaderId;
+        if (leader < 0 || !cluster.broker(leader).process.running) return undefined;
+        const conn = await cluster.connect(leader);
+        try {
+          const r = await conn.request(ApiKey.ListOffsets, 7, {
+            replicaId: -1,
+            isolationLevel: 1,
+            topics: [
+              { name: 'open-txn', partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), partitionIndex: 0, timestamp: -1n }] },
+            ],
+          });
+          const p = r.topics[0]!.partitions[0]!;
+          return p.errorCode === 0 ? p.offset : undefined;
+        } finally {
+          conn.close();
+        }
+      };
+      // committed (0), its COMMIT marker (1): the open transaction starts at 2.
+      expect(await lso()).toBe(2n);
+      await cluster.broker(before.leaderId).process.kill9();
+      const after = await cluster.waitForPartition('open-txn', 0, 'a new leader', (m) => m.leaderId >= 0 && m.leaderId !== before.leaderId);
+      expect(after.leaderId).not.toBe(before.leaderId);
+      expect(await waitUntil(lso, 'the new leader to answer ListOffsets')).toBe(2n);
+      await txn.commit();
+      expect(await waitUntil(async () => ((await lso()) === 5n ? 5n : undefined), 'the commit marker on the new leader')).toBe(5n);
+    } finally {
+      await producer.disconnect();
+      await cluster.broker(before.leaderId).process.start();
+      await cluster.waitForBrokers(3);
+    }
   });
 });
