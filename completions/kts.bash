@@ -5,7 +5,7 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics transactions verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
@@ -22,6 +22,7 @@ _kts() {
     get-offsets:--output) COMPREPLY=($(compgen -W "text json table" -- "$cur")); return ;;
     producer-perf-test:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     topics:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    transactions:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     verifiable-consumer:--reset-policy) COMPREPLY=($(compgen -W "earliest latest none" -- "$cur")); return ;;
     verifiable-producer:--acks) COMPREPLY=($(compgen -W "0 1 -1" -- "$cur")); return ;;
   esac
@@ -43,6 +44,7 @@ _kts() {
     server-stop) opts="--pid -h --help" ;;
     streams-application-reset) opts="--application-id --bootstrap-server --bootstrap-servers --input-topics --intermediate-topics --internal-topics --to-offset --to-datetime --by-duration --to-earliest --to-latest --from-file --shift-by --config-file --force --dry-run --execute -h --help" ;;
     topics) opts="--bootstrap-server --command-config --create --list --describe --alter --delete --topic --topic-id --partitions --replication-factor --replica-assignment --config --if-exists --if-not-exists --exclude-internal --under-replicated-partitions --unavailable-partitions --under-min-isr-partitions --at-min-isr-partitions --topics-with-overrides --partition-size-limit-per-response -o --output -h --help" ;;
+    transactions) opts="--bootstrap-server --command-config --transactional-id --topic --partition --broker-id --start-offset --producer-id --producer-epoch --coordinator-epoch --duration-filter --max-transaction-timeout -o --output -h --help" ;;
     verifiable-consumer) opts="--topic --bootstrap-server --broker-list --group-protocol --group-remote-assignor --group-id --group-instance-id --max-messages --session-timeout --verbose --enable-autocommit --reset-policy --assignment-strategy --consumer.config -h --help" ;;
     verifiable-producer) opts="--topic --bootstrap-server --broker-list --max-messages --throughput --acks --producer.config --message-create-time --value-prefix --repeating-keys -h --help" ;;
     zookeeper-start) opts="--daemon -h --help" ;;

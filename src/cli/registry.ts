@@ -128,6 +128,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/streams-application-reset.js'),
   },
   {
+    name: 'transactions',
+    summary: 'List, describe and abort transactions; describe producers; find hanging transactions',
+    kafkaScripts: ['kafka-transactions.sh'],
+    load: () => import('./commands/transactions.js'),
+  },
+  {
     name: 'features',
     summary: 'Describe the feature flags brokers support and the cluster finalized',
     kafkaScripts: ['kafka-features.sh'],
