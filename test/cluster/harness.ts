@@ -16,7 +16,7 @@ import { waitUntil } from '../helpers/wait.js';
 import { startApacheZooKeeper } from '../zookeeper/apache-zookeeper.js';
 
 /** A process kts started for a test: its output kept for failure messages. */
-class ServerProcess {
+export class ServerProcess {
   #child: ChildProcess | undefined;
   #output = '';
   #paused = false;

@@ -59,6 +59,15 @@ export class Copier {
     );
   }
 
+  /** Like waitForCommitted, but the copier exiting also ends the wait. */
+  async waitForCommittedOrExit(records: number, timeoutMs = 120_000): Promise<void> {
+    await waitUntil(
+      () => this.committed >= records || this.#child.exitCode !== null,
+      () => `the copier to commit ${records} records:\n${this.#output}`,
+      timeoutMs,
+    );
+  }
+
   async waitForDone(timeoutMs = 150_000): Promise<void> {
     await waitUntil(
       () => /^done$/m.test(this.#output),
@@ -76,6 +85,13 @@ export class Copier {
 /** read_committed, every partition: the values as a list. */
 export async function readCommitted(bootstrap: string, topic: string, count: number): Promise<string[]> {
   const r = await runText(PYTHON, [SCRIPT, 'read', bootstrap, topic, String(count)], { timeoutMs: 90_000 });
+  if (r.code !== 0) throw new Error(`reading ${topic} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as string[];
+}
+
+/** read_uncommitted, every partition: aborted records included. */
+export async function readUncommitted(bootstrap: string, topic: string, count: number): Promise<string[]> {
+  const r = await runText(PYTHON, [SCRIPT, 'read', bootstrap, topic, String(count), 'read_uncommitted'], { timeoutMs: 90_000 });
   if (r.code !== 0) throw new Error(`reading ${topic} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as string[];
 }

@@ -105,6 +105,31 @@ describe('transactions on a single broker, with kafkajs', () => {
     expect(await consume('orders', true, 5)).toEqual(['0:a1', '0:c1', '0:c3', '1:a2', '1:c2']);
     expect(await consume('orders', false, 3)).toEqual(['0:c1', '0:c3', '1:c2']);
 
+    // kts's own consumer: console-consumer with either isolation level.
+    const consoleConsumer = (isolation: string, max: number) =>
+      runKts([
+        'console-consumer',
+        '--bootstrap-server',
+        broker.bootstrapServers,
+        '--topic',
+        'orders',
+        '--from-beginning',
+        '--isolation-level',
+        isolation,
+        '--max-messages',
+        String(max),
+        '--timeout-ms',
+        '10000',
+      ]);
+    expect((await consoleConsumer('read_committed', 3)).stdout.split('\n').filter(Boolean).sort()).toEqual(['c1', 'c2', 'c3']);
+    expect((await consoleConsumer('read_uncommitted', 5)).stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'a1',
+      'a2',
+      'c1',
+      'c2',
+      'c3',
+    ]);
+
     // A read_committed Fetch names the aborted transaction (offsets 2-3 of partition 0: data, ABORT marker).
     const fetched = await conn.request(ApiKey.Fetch, 12, {
       ...defaultFetchRequest(),
@@ -237,6 +262,26 @@ describe('transactions on a single broker, with kafkajs', () => {
     const markerErrors = async (epoch: number) => (await marker(epoch)).markers[0]!.topics[0]!.partitions.map((p) => p.errorCode);
     expect(await markerErrors(5)).toEqual([ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     expect(await markerErrors(4)).toEqual([ErrorCode.TRANSACTION_COORDINATOR_FENCED, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    // TxnOffsetCommit for a group with a different generation than the group's.
+    const member = kafka.consumer({ groupId: 'h-group' });
+    await member.connect();
+    closers.push(() => member.disconnect());
+    await member.subscribe({ topic: 'hostile' });
+    await member.run({ eachMessage: async () => {} });
+    await waitUntil(async () => (await admin.describeGroups(['h-group'])).groups[0]!.state === 'Stable', 'h-group to be stable');
+    const txnCommit = await conn.request(ApiKey.TxnOffsetCommit, 3, {
+      transactionalId: 'h-tx',
+      groupId: 'h-group',
+      producerId,
+      producerEpoch,
+      generationId: 99,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [
+        { name: 'hostile', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] },
+      ],
+    });
+    expect(txnCommit.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
     expect((await endTxn('h-tx', producerId, producerEpoch, false)).errorCode).toBe(ErrorCode.NONE);
     // The broker still serves.
     expect(await listOffset('hostile', 0, 1)).toBeGreaterThan(0n);

@@ -7,8 +7,8 @@ produce: every batch is one transaction with its offsets (send_offsets_to_transa
 <abort-every>-th transaction is aborted on purpose and its batch re-read from the last committed
 offsets. Paced so that a test can kill it mid-run. Prints `committed <n>` after each commit and
 `done` once the group's committed offsets cover <count> records.
-`read <bootstrap> <topic> <count>`: read_committed, every partition from the start, until <count>
-records or 15 s of silence; prints the values as a JSON list.
+`read <bootstrap> <topic> <count> [read_committed|read_uncommitted]`: every partition from the start
+(read_committed by default), until <count> records or 15 s of silence; prints the values as a JSON list.
 """
 import json
 import sys
@@ -50,7 +50,6 @@ elif command == 'copy':
         'transaction.timeout.ms': 10000,
         'linger.ms': 5,
         'topic.metadata.refresh.interval.ms': 1000,
-        **({'debug': 'eos'} if __import__('os').environ.get('EOS_DEBUG') else {}),
     })
     producer.init_transactions(60)
     parts = partitions_of(consumer, source)
@@ -87,7 +86,6 @@ elif command == 'copy':
             print('committed', committed_total(), flush=True)
         except KafkaException as e:
             error = e.args[0]
-            print('failed', error, flush=True)
             if error.txn_requires_abort():
                 producer.abort_transaction(60)
                 rewind()
@@ -101,8 +99,9 @@ elif command == 'copy':
     print('done', flush=True)
 elif command == 'read':
     topic, count = sys.argv[3], int(sys.argv[4])
+    isolation = sys.argv[5] if len(sys.argv) > 5 else 'read_committed'
     consumer = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'eos-verifier', 'enable.auto.commit': False,
-                         'auto.offset.reset': 'earliest', 'isolation.level': 'read_committed'})
+                         'auto.offset.reset': 'earliest', 'isolation.level': isolation})
     consumer.assign([TopicPartition(topic, p, 0) for p in partitions_of(consumer, topic)])
     got = []
     quiet_since = time.time()
