@@ -6,7 +6,6 @@ import { decodeBatch, encodeBatch } from '../../protocol/records/record-batch.js
 import type { NewTopic } from '../admin/topic-admin.js';
 import { ApiError } from '../api-error.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import { IsolationLevel } from '../partition/partition.js';
 import { MAX_DECOMPRESSED_BATCH_BYTES } from '../partition/decompression-limit.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { CoordinatorRecord } from '../group/coordinator-records.js';
@@ -112,7 +111,9 @@ export class InternalTopicLog implements GroupLog {
     if (!p) return;
     let offset = p.log.logStartOffset;
     for (;;) {
-      const chunk = p.read(offset, READ_CHUNK_BYTES, IsolationLevel.READ_UNCOMMITTED, true).records;
+      // To the log end, not the high watermark (Kafka loads coordinator state to the log end): a
+      // new leader's high watermark lags what its ISR already has.
+      const chunk = p.log.read(offset, READ_CHUNK_BYTES, { minOneBatch: true });
       if (chunk.length === 0) return;
       const before = offset;
       for (const bytes of iterateBatches(chunk)) {

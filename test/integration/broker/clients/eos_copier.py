@@ -53,15 +53,24 @@ elif command == 'copy':
     })
     producer.init_transactions(60)
     parts = partitions_of(consumer, source)
+    sink_partitions = len(partitions_of(consumer, sink))
     consumer.assign([TopicPartition(source, p) for p in parts])
 
-    def committed_total():
-        offsets = consumer.committed([TopicPartition(source, p) for p in parts], timeout=30)
-        return sum(max(tp.offset, 0) for tp in offsets)
+    def committed_offsets():
+        # The group coordinator may be moving (a broker killed): asked again until it answers.
+        while True:
+            try:
+                return consumer.committed([TopicPartition(source, p) for p in parts], timeout=30)
+            except KafkaException as e:
+                print('retrying committed()', e, flush=True)
+                time.sleep(0.5)
 
     def rewind():
-        for tp in consumer.committed([TopicPartition(source, p) for p in parts], timeout=30):
+        for tp in committed_offsets():
             consumer.seek(TopicPartition(source, tp.partition, tp.offset if tp.offset >= 0 else 0))
+
+    def committed_total():
+        return sum(max(tp.offset, 0) for tp in committed_offsets())
 
     transactions = 0
     while committed_total() < count:
@@ -72,7 +81,7 @@ elif command == 'copy':
         try:
             producer.begin_transaction()
             for m in batch:
-                producer.produce(sink, value=m.value() + b'-copied', partition=m.partition() % len(partitions_of(producer, sink)))
+                producer.produce(sink, value=m.value() + b'-copied', partition=m.partition() % sink_partitions)
             if abort_every > 0 and transactions % abort_every == 0:
                 # Written first, so the abort has data to abort (librdkafka would otherwise race the
                 # previous transaction's completion, which Kafka answers with INVALID_TXN_STATE).
@@ -85,16 +94,13 @@ elif command == 'copy':
             producer.commit_transaction(60)
             print('committed', committed_total(), flush=True)
         except KafkaException as e:
+            # Anything but a fatal error (fenced, say): the transaction is aborted and its batch read again.
             error = e.args[0]
-            if error.txn_requires_abort():
-                producer.abort_transaction(60)
-                rewind()
-                print('abortable', error, flush=True)
-            elif error.retriable():
-                print('retriable', error, flush=True)
-                rewind()
-            else:
+            if error.fatal():
                 raise
+            print('aborting after', error, flush=True)
+            producer.abort_transaction(60)
+            rewind()
         time.sleep(0.05)
     print('done', flush=True)
 elif command == 'read':
