@@ -31,6 +31,8 @@ import { TransactionCoordinator } from './transaction/transaction-coordinator.js
 import { transactionStateTopic } from './transaction/transaction-log.js';
 import { TxnMarkerChannel } from './transaction/txn-marker-channel.js';
 import { TxnMarkerWriter } from './transaction/txn-marker-writer.js';
+import { BrokerLinks } from './transaction/broker-links.js';
+import { TxnVerifier } from './transaction/txn-verifier.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -96,6 +98,9 @@ export class Broker implements BrokerContext {
   readonly transactionCoordinator: TransactionCoordinator;
   readonly transactionLog: InternalTopicLog;
   readonly txnMarkers: TxnMarkerWriter;
+  readonly txnVerifier: TxnVerifier;
+  /** The transaction coordinator's and the verifications' connections to other brokers. */
+  readonly #brokerLinks: BrokerLinks | undefined;
   #config: BrokerConfig;
   #endpoints: readonly Endpoint[] = [];
   #stopping: Promise<void> | undefined;
@@ -183,6 +188,8 @@ export class Broker implements BrokerContext {
       coordinator: this.transactionCoordinator,
       log: this.transactionLog,
       markers: this.txnMarkers,
+      verifier: this.txnVerifier,
+      links: this.#brokerLinks,
     } = this.#startTransactionCoordinator(cluster !== undefined));
     this.#every(values['replica.high.watermark.checkpoint.interval.ms'], () => this.replicaManager.checkpointHighWatermarks());
     const handlers = brokerHandlers(this, this.#member && { controller: cluster!.zk.controller, replicas: this.#member.replicas });
@@ -269,6 +276,7 @@ export class Broker implements BrokerContext {
       this.producePurgatory.close();
       this.groupCoordinator.close();
       this.transactionCoordinator.close();
+      this.#brokerLinks?.close();
       await this.#socketServer.close();
       await this.#member?.close();
       this.replicaManager.checkpointHighWatermarks();
@@ -286,6 +294,8 @@ export class Broker implements BrokerContext {
     coordinator: TransactionCoordinator;
     log: InternalTopicLog;
     markers: TxnMarkerWriter;
+    verifier: TxnVerifier;
+    links: BrokerLinks | undefined;
   } {
     const config = () => this.#config.values;
     const log = new InternalTopicLog({
@@ -303,13 +313,8 @@ export class Broker implements BrokerContext {
       onOffsetsMarker: (producerId, partition, commit) => this.groupCoordinator.onTxnCompleted(producerId, partition, commit),
       timeoutMs: () => config()['request.timeout.ms'],
     });
-    const channel = new TxnMarkerChannel({
-      localBrokerId: this.brokerId,
-      metadata: this.metadata,
-      writer: markers,
-      ...(clustered && { connect: (id: number) => this.#member!.connect(id, config()['request.timeout.ms']) }),
-      log: this.#log,
-    });
+    const links = clustered ? new BrokerLinks((id) => this.#member!.connect(id, config()['request.timeout.ms'])) : undefined;
+    const channel = new TxnMarkerChannel({ localBrokerId: this.brokerId, metadata: this.metadata, writer: markers, links, log: this.#log });
     const coordinator = new TransactionCoordinator({
       log,
       producerIds: this.producerIds,
@@ -318,7 +323,15 @@ export class Broker implements BrokerContext {
       logger: this.#log,
     });
     coordinator.start();
-    return { coordinator, log, markers };
+    const verifier = new TxnVerifier({
+      localBrokerId: this.brokerId,
+      metadata: this.metadata,
+      coordinator,
+      transactionLog: log,
+      links,
+      log: this.#log,
+    });
+    return { coordinator, log, markers, verifier, links };
   }
 
   #onConfigChange(entity: ChangedEntity): Promise<void> | undefined {

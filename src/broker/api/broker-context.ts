@@ -14,6 +14,7 @@ import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
 import type { TransactionCoordinator } from '../transaction/transaction-coordinator.js';
 import type { TxnMarkerWriter } from '../transaction/txn-marker-writer.js';
+import type { TxnVerifier } from '../transaction/txn-verifier.js';
 
 /** What request handlers see of the broker. */
 export interface BrokerContext {
@@ -42,4 +43,6 @@ export interface BrokerContext {
   readonly transactionLog: InternalTopicLog;
   /** Appends WriteTxnMarkers' markers to the partitions led here. */
   readonly txnMarkers: TxnMarkerWriter;
+  /** KIP-890: asks a producer's coordinator before its first transactional batch on a partition. */
+  readonly txnVerifier: TxnVerifier;
 }

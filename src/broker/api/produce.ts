@@ -2,15 +2,16 @@ import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultProduceResponse,
   defaultProduceResponsePartitionProduceResponse,
+  type ProduceRequest,
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/apis/produce.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import { ApiError } from '../api-error.js';
 import type { ReplicationWait } from '../replication/delayed-produce.js';
-import type { ProduceEntry, ProduceResult } from '../partition/replica-manager.js';
+import type { ProduceEntry, ProduceResult, ProduceToVerify } from '../partition/replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
-import type { Handler } from './handler.js';
+import type { Handler, RequestContext } from './handler.js';
 
 const VALID_ACKS = new Set([-1, 0, 1]);
 /** Kafka lets only its own admin client write to internal topics. */
@@ -28,31 +29,102 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
     const entries: ProduceEntry[] = request.topicData.flatMap((topic) =>
       topic.partitionData.map((p) => ({ topic: topic.name, partition: p.index, records: p.records })),
     );
-    const results: ProduceResult[] = VALID_ACKS.has(request.acks)
-      ? broker.replicaManager.appendRecords(entries, {
-          requiredAcks: request.acks,
-          apiVersion: ctx.apiVersion,
-          internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID,
-        })
-      : entries.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
-    if (request.acks === 0) {
-      const failure = results.find((r) => !r.ok);
-      if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);
-      return null;
-    }
-    const respond = (): ProduceResponse => {
-      let i = 0;
-      return {
-        ...defaultProduceResponse(),
-        responses: request.topicData.map((topic) => ({
-          name: topic.name,
-          partitionResponses: topic.partitionData.map((p) => partitionResponse(p.index, results[i++]!)),
-        })),
-      };
-    };
-    const replicating = request.acks === -1 ? awaitReplication(broker, entries, results, request.timeoutMs) : undefined;
-    return replicating ? replicating.then(respond) : respond();
+    const toVerify =
+      request.transactionalId !== null && broker.config().values['transaction.partition.verification.enable']
+        ? broker.replicaManager.transactionalProducesToVerify(entries)
+        : [];
+    if (toVerify.length === 0) return appendAndRespond(broker, request, ctx, entries);
+    return verifyTransactions(broker, request.transactionalId!, entries, toVerify, ctx.apiVersion).then(() =>
+      appendAndRespond(broker, request, ctx, entries),
+    );
   };
+}
+
+/** The Produce version that learned TRANSACTION_ABORTABLE (KIP-890 part 2); older clients get INVALID_TXN_STATE. */
+const ABORTABLE_PRODUCE_VERSION = 11;
+
+/**
+ * KIP-890 part 1 (Kafka's handleProduceAppend): the producer's coordinator confirms each partition
+ * is in its open transaction before the first transactional batch there is appended; a partition
+ * it does not confirm is refused (with Kafka's mapping of the coordinator's answer), the others
+ * carry the producer's verification guard into the append.
+ */
+async function verifyTransactions(
+  broker: BrokerContext,
+  transactionalId: string,
+  entries: ProduceEntry[],
+  toVerify: readonly ProduceToVerify[],
+  version: number,
+): Promise<void> {
+  const byProducer = new Map<string, ProduceToVerify[]>();
+  for (const v of toVerify) {
+    const key = `${v.producerId}:${v.producerEpoch}`;
+    byProducer.set(key, [...(byProducer.get(key) ?? []), v]);
+  }
+  for (const group of byProducer.values()) {
+    const { producerId, producerEpoch } = group[0]!;
+    const answers = await broker.txnVerifier.verify(transactionalId, { producerId, producerEpoch }, group);
+    for (const v of group) {
+      const error = produceError(answers.get(`${v.topic}-${v.partition}`) ?? 'NONE', version);
+      const entry = entries[v.index]!;
+      if (error === 'NONE') entry.verificationGuard = v.guard;
+      else
+        entry.refusal = new ApiError(
+          error,
+          `The transaction of producer ${producerId} could not be verified for ${v.topic}-${v.partition}`,
+        );
+    }
+  }
+}
+
+function produceError(verification: ErrorName, version: number): ErrorName {
+  switch (verification) {
+    case 'PRODUCER_FENCED':
+      return 'INVALID_PRODUCER_EPOCH';
+    case 'TRANSACTION_ABORTABLE':
+      return version >= ABORTABLE_PRODUCE_VERSION ? verification : 'INVALID_TXN_STATE';
+    case 'CONCURRENT_TRANSACTIONS':
+    case 'NETWORK_EXCEPTION':
+    case 'COORDINATOR_LOAD_IN_PROGRESS':
+    case 'COORDINATOR_NOT_AVAILABLE':
+    case 'NOT_COORDINATOR':
+      // Retriable for every client version, as Kafka maps them.
+      return 'NOT_ENOUGH_REPLICAS';
+    default:
+      return verification;
+  }
+}
+
+function appendAndRespond(
+  broker: BrokerContext,
+  request: ProduceRequest,
+  ctx: RequestContext,
+  entries: ProduceEntry[],
+): Promise<ProduceResponse> | ProduceResponse | null {
+  const results: ProduceResult[] = VALID_ACKS.has(request.acks)
+    ? broker.replicaManager.appendRecords(entries, {
+        requiredAcks: request.acks,
+        apiVersion: ctx.apiVersion,
+        internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID,
+      })
+    : entries.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
+  if (request.acks === 0) {
+    const failure = results.find((r) => !r.ok);
+    if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);
+    return null;
+  }
+  const respond = (): ProduceResponse => {
+    let i = 0;
+    return {
+      ...defaultProduceResponse(),
+      responses: request.topicData.map((topic) => ({
+        name: topic.name,
+        partitionResponses: topic.partitionData.map((p) => partitionResponse(p.index, results[i++]!)),
+      })),
+    };
+  };
+  const replicating = request.acks === -1 ? awaitReplication(broker, entries, results, request.timeoutMs) : undefined;
+  return replicating ? replicating.then(respond) : respond();
 }
 
 /**

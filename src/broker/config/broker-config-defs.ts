@@ -229,6 +229,10 @@ export const BROKER_CONFIG_DEFS = {
   'transactional.id.expiration.ms': int({ default: 604_800_000, min: 1, doc: 'How long an idle transactional id is kept' }),
   'transaction.max.timeout.ms': int({ default: 900_000, min: 1, doc: 'Largest transaction timeout a producer may ask for' }),
   'producer.id.expiration.ms': int({ default: 86_400_000, min: 1, doc: 'How long the state of an idle idempotent producer is kept' }),
+  'transaction.partition.verification.enable': boolean({
+    default: true,
+    doc: "Partition leaders check with the producer's coordinator before its first transactional batch (KIP-890)",
+  }),
   'transaction.abort.timed.out.transaction.cleanup.interval.ms': int({
     default: 10_000,
     min: 1,

@@ -36,7 +36,14 @@ export interface LogOptions {
  * client's batches fully, a coordinator's markers by epoch); a follower appends the leader's
  * batches as they are.
  */
-export type AppendOptions = { leaderEpoch: number; origin?: Exclude<AppendOrigin, 'replication'> } | { asFollower: true };
+export type AppendOptions =
+  | {
+      leaderEpoch: number;
+      origin?: Exclude<AppendOrigin, 'replication'>;
+      /** KIP-890: the producer's guard from its verification, when the batch was verified with its coordinator. */
+      verificationGuard?: object;
+    }
+  | { asFollower: true };
 
 /** What Produce answers with (Kafka's LogAppendInfo, the parts the broker needs). */
 export interface LogAppendInfo {
@@ -240,7 +247,9 @@ export class Log {
       logStartOffset: this.#logStartOffset,
     });
     if (firstOffset === undefined) return info(this.#logEndOffset);
-    const analyzed = analyzeAppend(this.#producerState, records, asLeader ? (options.origin ?? 'client') : 'replication');
+    const analyzed = asLeader
+      ? analyzeAppend(this.#producerState, records, options.origin ?? 'client', options.verificationGuard)
+      : analyzeAppend(this.#producerState, records, 'replication');
     if (analyzed.duplicate) {
       const { firstOffset: base, lastOffset } = analyzed.duplicate;
       return { baseOffset: base, lastOffset, logAppendTime: -1, logStartOffset: this.#logStartOffset, duplicate: true };

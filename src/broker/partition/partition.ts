@@ -234,6 +234,7 @@ export class Partition {
     requiredAcks: number,
     now: number,
     origin: 'client' | 'coordinator' = 'client',
+    verificationGuard?: object,
   ): AppendResult {
     this.checkLeader();
     const config = this.log.config;
@@ -253,7 +254,7 @@ export class Partition {
       );
     }
     validateProducedRecords(records, batch, this.#recordRules(now));
-    return this.#appendLeaderBatch(records, origin, now);
+    return this.#appendLeaderBatch(records, origin, now, verificationGuard);
   }
 
   /**
@@ -267,8 +268,8 @@ export class Partition {
     return this.#appendLeaderBatch(records, 'coordinator', now);
   }
 
-  #appendLeaderBatch(records: Buffer, origin: 'client' | 'coordinator', now: number): AppendResult {
-    const info = this.log.append(records, { leaderEpoch: this.#leaderEpoch, origin });
+  #appendLeaderBatch(records: Buffer, origin: 'client' | 'coordinator', now: number, verificationGuard?: object): AppendResult {
+    const info = this.log.append(records, { leaderEpoch: this.#leaderEpoch, origin, verificationGuard });
     if (info.duplicate) {
       return { baseOffset: info.baseOffset, nextOffset: info.lastOffset + 1n, logAppendTime: -1n, logStartOffset: info.logStartOffset };
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BATCH } from '../../protocol/records/batch-header.js';
+import { ATTR, BATCH } from '../../protocol/records/batch-header.js';
 import { upConvert } from '../../protocol/records/legacy-conversion.js';
 import { type BatchSummary, validateBatches, validateProduceRecords } from '../../protocol/records/validate.js';
 import { ApiError, toApiError } from '../api-error.js';
@@ -21,6 +21,20 @@ export interface ProduceEntry {
   topic: string;
   partition: number;
   records: Buffer | null;
+  /** KIP-890: the producer's guard when its coordinator verified the partition is in its transaction. */
+  verificationGuard?: object;
+  /** Refused before the append (a failed verification): answered with this error. */
+  refusal?: ApiError;
+}
+
+/** A transactional batch whose producer has no open transaction on the partition: its coordinator must confirm the partition first (KIP-890). */
+export interface ProduceToVerify {
+  index: number;
+  topic: string;
+  partition: number;
+  producerId: bigint;
+  producerEpoch: number;
+  guard: object;
 }
 
 export type ProduceResult = ({ ok: true } & AppendResult) | { ok: false; error: ApiError };
@@ -192,9 +206,10 @@ export class ReplicaManager {
   appendRecords(entries: readonly ProduceEntry[], options: ProduceOptions): ProduceResult[] {
     const now = this.#now();
     return entries.map((entry) => {
+      if (entry.refusal) return { ok: false, error: entry.refusal };
       try {
         const { partition, records, batch } = this.#prepareAppend(entry, options);
-        const result = partition.appendAsLeader(records, batch, options.requiredAcks, now, options.origin);
+        const result = partition.appendAsLeader(records, batch, options.requiredAcks, now, options.origin, entry.verificationGuard);
         this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
         return { ok: true, ...result };
       } catch (err) {
@@ -203,6 +218,34 @@ export class ReplicaManager {
         return { ok: false, error };
       }
     });
+  }
+
+  /**
+   * Kafka's handleProduceAppend: the entries holding a transactional batch of a producer with no
+   * open transaction on a partition led here, each with the producer's verification guard.
+   */
+  transactionalProducesToVerify(entries: readonly ProduceEntry[]): ProduceToVerify[] {
+    const found: ProduceToVerify[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const records = entry.records;
+      if (!records || records.length < BATCH.HEADER_SIZE || records[BATCH.MAGIC] !== 2) continue;
+      const attributes = records.readInt16BE(BATCH.ATTRIBUTES);
+      const producerId = records.readBigInt64BE(BATCH.PRODUCER_ID);
+      if ((attributes & ATTR.TRANSACTIONAL) === 0 || (attributes & ATTR.CONTROL) !== 0 || producerId < 0n) continue;
+      const partition = this.partition(entry.topic, entry.partition);
+      if (!partition?.isLeader) continue;
+      const state = partition.log.producerState;
+      if (state.entry(producerId)?.currentTxnFirstOffset !== undefined) continue;
+      found.push({
+        index,
+        topic: entry.topic,
+        partition: entry.partition,
+        producerId,
+        producerEpoch: records.readInt16BE(BATCH.PRODUCER_EPOCH),
+        guard: state.verificationGuard(producerId),
+      });
+    }
+    return found;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../../prot
 import type { BrokerLogger } from '../broker-logger.js';
 import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import type { BrokerLink } from '../replication/broker-link.js';
+import type { BrokerLinks } from './broker-links.js';
 import type { TxnMarkerWriter } from './txn-marker-writer.js';
 
 /** The marker a transaction's partitions get. */
@@ -20,8 +20,8 @@ export interface TxnMarkerChannelOptions {
   metadata: MetadataCache;
   /** Writes markers to partitions led by this broker (the WriteTxnMarkers handler's own path). */
   writer: TxnMarkerWriter;
-  /** A connection to another broker's inter-broker listener; absent on a single broker, which leads every partition. */
-  connect?: (brokerId: number) => Promise<BrokerLink>;
+  /** Connections to other brokers' inter-broker listeners; absent on a single broker, which leads every partition. */
+  links?: BrokerLinks;
   log: BrokerLogger;
 }
 
@@ -49,10 +49,12 @@ const FENCED = new Set<number>([ErrorCode.INVALID_PRODUCER_EPOCH, ErrorCode.TRAN
  * marker, the partition is gone (a deleted topic), or this broker is no longer the coordinator.
  */
 export class TxnMarkerChannel {
-  readonly #links = new Map<number, Promise<BrokerLink>>();
+  readonly #links: BrokerLinks | undefined;
   #closed = false;
 
-  constructor(private readonly options: TxnMarkerChannelOptions) {}
+  constructor(private readonly options: TxnMarkerChannelOptions) {
+    this.#links = options.links;
+  }
 
   /** Resolves 'done' when every partition has the marker, 'stopped' when the coordinator must not finish the transaction. */
   async send(marker: TxnMarkerSpec, partitions: readonly TopicPartition[], stillOwner: () => boolean): Promise<'done' | 'stopped'> {
@@ -96,12 +98,6 @@ export class TxnMarkerChannel {
 
   close(): void {
     this.#closed = true;
-    for (const link of this.#links.values())
-      void link.then(
-        (l) => l.close(),
-        () => {},
-      );
-    this.#links.clear();
   }
 
   /** Error code per partition key; a connection failure leaves them all out (retried). */
@@ -111,13 +107,14 @@ export class TxnMarkerChannel {
     if (leader === this.options.localBrokerId) response = await this.options.writer.write(request);
     else {
       try {
-        const link = await this.#link(leader);
+        if (!this.#links) throw new Error(`broker ${leader} is not this broker and no other is known`);
+        const link = await this.#links.get(leader);
         const version = link.versionOf(ApiKey.WriteTxnMarkers);
         if (version === undefined) return new Map(tps.map((tp) => [topicPartitionKey(tp), ErrorCode.UNSUPPORTED_VERSION]));
         response = await link.request(ApiKey.WriteTxnMarkers, request, version);
       } catch (err) {
         this.options.log('info', `WriteTxnMarkers to broker ${leader} failed: ${(err as Error).message}`);
-        this.#dropLink(leader);
+        this.#links?.drop(leader);
         return new Map();
       }
     }
@@ -126,34 +123,6 @@ export class TxnMarkerChannel {
       for (const t of m.topics)
         for (const p of t.partitions) errors.set(topicPartitionKey({ topic: t.name, partition: p.partitionIndex }), p.errorCode);
     return errors;
-  }
-
-  #link(brokerId: number): Promise<BrokerLink> {
-    const connect = this.options.connect;
-    if (!connect) return Promise.reject(new Error(`broker ${brokerId} is not this broker and no other is known`));
-    let link = this.#links.get(brokerId);
-    if (!link) {
-      link = connect(brokerId).then((l) => {
-        if (l.failed) throw new Error(`connection to broker ${brokerId} failed`);
-        return l;
-      });
-      this.#links.set(brokerId, link);
-      link.catch(() => this.#links.delete(brokerId));
-    }
-    return link.then((l) => {
-      if (!l.failed) return l;
-      this.#links.delete(brokerId);
-      return this.#link(brokerId);
-    });
-  }
-
-  #dropLink(brokerId: number): void {
-    const link = this.#links.get(brokerId);
-    this.#links.delete(brokerId);
-    void link?.then(
-      (l) => l.close(),
-      () => {},
-    );
   }
 
   #backoff(): Promise<void> {

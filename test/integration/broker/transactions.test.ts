@@ -10,6 +10,7 @@ import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultInitProducerIdRequest } from '../../../src/protocol/generated/apis/init-producer-id.js';
 import { defaultListOffsetsRequestListOffsetsPartition } from '../../../src/protocol/generated/apis/list-offsets.js';
+import { defaultProduceRequest } from '../../../src/protocol/generated/apis/produce.js';
 import { endTxnMarkerBatch } from '../../../src/protocol/records/control-record.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { runKts } from '../../helpers/kts.js';
@@ -210,7 +211,7 @@ describe('transactions on a single broker, with kafkajs', () => {
   });
 
   it('answers hostile and mistaken transactional requests with Kafka errors, never a crash', async () => {
-    await admin.createTopics({ topics: [{ topic: 'hostile', numPartitions: 1 }] });
+    await admin.createTopics({ topics: [{ topic: 'hostile', numPartitions: 2 }] });
     await conn.request(ApiKey.FindCoordinator, 3, { key: 'h-tx', keyType: 1, coordinatorKeys: [] });
     const init = (transactionalId: string, transactionTimeoutMs: number) =>
       conn.request(ApiKey.InitProducerId, 4, { ...defaultInitProducerIdRequest(), transactionalId, transactionTimeoutMs });
@@ -238,9 +239,24 @@ describe('transactions on a single broker, with kafkajs', () => {
     expect(await addError('hostile', 5)).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     expect(await addError('hostile', 0, producerEpoch - 1)).toBe(ErrorCode.PRODUCER_FENCED);
     expect(await addError('hostile', 0)).toBe(ErrorCode.NONE);
-    // A transactional batch, then a plain batch of the same producer inside its transaction.
     const batch = (transactional: boolean, baseSequence: number) =>
       encodeBatch({ producerId, producerEpoch, baseSequence, transactional, records: [{ value: Buffer.from('x') }] });
+    // KIP-890: a transactional batch for a partition not in the transaction is refused (the
+    // coordinator says so), before anything is written; Produce v10 and older get INVALID_TXN_STATE.
+    const unverified = async (version: number) => {
+      const r = await conn.request(ApiKey.Produce, version, {
+        ...defaultProduceRequest(),
+        transactionalId: 'h-tx',
+        acks: -1,
+        timeoutMs: 5000,
+        topicData: [{ name: 'hostile', partitionData: [{ index: 1, records: batch(true, 0) }] }],
+      });
+      return r.responses[0]!.partitionResponses[0]!.errorCode;
+    };
+    expect(await unverified(11)).toBe(ErrorCode.TRANSACTION_ABORTABLE);
+    expect(await unverified(10)).toBe(ErrorCode.INVALID_TXN_STATE);
+    expect(await listOffset('hostile', 1, 0)).toBe(0n);
+    // A transactional batch, then a plain batch of the same producer inside its transaction.
     expect((await produce(conn, 'hostile', 0, batch(true, 0))).errorCode).toBe(ErrorCode.NONE);
     expect((await produce(conn, 'hostile', 0, batch(false, 1))).errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
     // Clients may not write markers themselves.

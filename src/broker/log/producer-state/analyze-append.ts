@@ -1,7 +1,7 @@
 import { ATTR, BATCH, lastSequence, readBatchHeader } from '../../../protocol/records/batch-header.js';
 import { readTxnMarker } from '../../../protocol/records/control-record.js';
 import { LogError } from '../log-error.js';
-import type { AppendOrigin, CompletedTxn, ProducerAppendInfo, VerificationState } from './producer-append-info.js';
+import type { AppendOrigin, CompletedTxn, ProducerAppendInfo } from './producer-append-info.js';
 import { firstOffsetOf } from './producer-state-entry.js';
 import type { ProducerStateManager } from './producer-state-manager.js';
 
@@ -23,7 +23,7 @@ export function analyzeAppend(
   state: ProducerStateManager,
   records: Buffer,
   origin: AppendOrigin,
-  verification?: VerificationState,
+  verificationGuard?: object,
 ): AnalyzedAppend {
   const infos = new Map<bigint, ProducerAppendInfo>();
   const completed: CompletedTxn[] = [];
@@ -43,8 +43,22 @@ export function analyzeAppend(
     }
     let info = infos.get(producerId);
     if (!info) {
-      info = state.prepareUpdate(producerId, origin, verification);
+      info = state.prepareUpdate(producerId, origin);
       infos.set(producerId, info);
+    }
+    const isTransactional = (header.attributes & ATTR.TRANSACTIONAL) !== 0;
+    if (
+      verificationGuard !== undefined &&
+      isTransactional &&
+      !isControl &&
+      info.entry.currentTxnFirstOffset === undefined &&
+      !state.hasVerificationGuard(producerId, verificationGuard)
+    ) {
+      // KIP-890: a marker came between the coordinator's answer and this append.
+      throw new LogError(
+        'INVALID_TXN_STATE',
+        `The transaction of producer ${producerId} was completed since the partition was verified: the batch at offset ${firstOffset} cannot start a transaction`,
+      );
     }
     if (isControl) {
       let marker: ReturnType<typeof readTxnMarker>;
@@ -64,7 +78,7 @@ export function analyzeAppend(
         firstOffset,
         lastOffset,
         maxTimestamp: header.maxTimestamp,
-        isTransactional: (header.attributes & ATTR.TRANSACTIONAL) !== 0,
+        isTransactional,
       });
     }
   }

@@ -28,14 +28,6 @@ export interface DataBatch {
   isTransactional: boolean;
 }
 
-/** What KIP-890 verification left for a producer: its lowest sequence so far (Kafka's VerificationStateEntry). */
-export interface VerificationState {
-  readonly guard: object;
-  readonly timestamp: number;
-  lowestSequence: number;
-  epoch: number;
-}
-
 const INT32_MAX = 0x7fffffff;
 
 /**
@@ -47,13 +39,14 @@ export class ProducerAppendInfo {
   readonly entry: ProducerStateEntry;
   /** First offsets of the transactions this append opened. */
   readonly startedTransactions: bigint[] = [];
+  /** The append holds a marker for the producer (its verification guard goes). */
+  wroteMarker = false;
 
   constructor(
     private readonly partition: string,
     readonly producerId: bigint,
     private readonly current: ProducerStateEntry,
     private readonly origin: AppendOrigin,
-    private readonly verification: VerificationState | undefined,
     private readonly warn: (message: string) => void,
   ) {
     this.entry = current.withoutBatches();
@@ -86,6 +79,7 @@ export class ProducerAppendInfo {
     timestamp: bigint,
   ): CompletedTxn | undefined {
     this.#checkProducerEpoch(producerEpoch, offset);
+    this.wroteMarker = true;
     if (this.entry.coordinatorEpoch > marker.coordinatorEpoch) {
       const message = `Invalid coordinator epoch for producerId ${this.producerId} at offset ${offset} in partition ${this.partition}: ${marker.coordinatorEpoch} (zombie), ${this.entry.coordinatorEpoch} (current)`;
       if (this.origin !== 'replication') throw new LogError('TRANSACTION_COORDINATOR_FENCED', message);
@@ -106,12 +100,6 @@ export class ProducerAppendInfo {
   }
 
   #checkSequence(producerEpoch: number, firstSeq: number, offset: bigint): void {
-    if (this.verification && firstSeq > this.verification.lowestSequence) {
-      throw new LogError(
-        'OUT_OF_ORDER_SEQUENCE_NUMBER',
-        `Out of order sequence number for producer ${this.producerId} at offset ${offset} in partition ${this.partition}: ${firstSeq} (incoming seq. number), ${this.verification.lowestSequence} (earliest seen sequence)`,
-      );
-    }
     if (producerEpoch !== this.entry.producerEpoch) {
       if (firstSeq !== 0 && this.entry.producerEpoch !== NO_PRODUCER_EPOCH) {
         throw new LogError(

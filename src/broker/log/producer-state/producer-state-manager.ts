@@ -7,7 +7,7 @@ import {
   type ProducerSnapshotEntry,
 } from '../../../protocol/records/producer-snapshot.js';
 import { filenamePrefixFromOffset, PRODUCER_SNAPSHOT_SUFFIX } from '../log-file-names.js';
-import { type AppendOrigin, type CompletedTxn, ProducerAppendInfo, type VerificationState } from './producer-append-info.js';
+import { type AppendOrigin, type CompletedTxn, ProducerAppendInfo } from './producer-append-info.js';
 import { ProducerStateEntry } from './producer-state-entry.js';
 
 /** A completed transaction whose marker is not below the high watermark yet (Kafka's unreplicatedTxns). */
@@ -32,6 +32,8 @@ export class ProducerStateManager {
   /** Ordered by marker offset. */
   #unreplicated: UnreplicatedTxn[] = [];
   #mapEndOffset = 0n;
+  /** KIP-890: producers verified with their coordinator before their first transactional batch here (Kafka's VerificationStateEntry). */
+  readonly #verificationGuards = new Map<bigint, object>();
 
   constructor(
     private readonly partition: string,
@@ -53,9 +55,24 @@ export class ProducerStateManager {
   }
 
   /** The checks and state of an append by `producerId` (Kafka's prepareUpdate). */
-  prepareUpdate(producerId: bigint, origin: AppendOrigin, verification?: VerificationState): ProducerAppendInfo {
+  prepareUpdate(producerId: bigint, origin: AppendOrigin): ProducerAppendInfo {
     const current = this.#producers.get(producerId) ?? ProducerStateEntry.empty(producerId);
-    return new ProducerAppendInfo(this.partition, producerId, current, origin, verification, this.warn);
+    return new ProducerAppendInfo(this.partition, producerId, current, origin, this.warn);
+  }
+
+  /**
+   * The guard a transactional produce is verified under (created on first use): an append that
+   * opens a transaction must bring the producer's current guard, and a marker for the producer
+   * clears it, so a batch verified before a marker cannot open a transaction after it.
+   */
+  verificationGuard(producerId: bigint): object {
+    let guard = this.#verificationGuards.get(producerId);
+    if (!guard) this.#verificationGuards.set(producerId, (guard = {}));
+    return guard;
+  }
+
+  hasVerificationGuard(producerId: bigint, guard: object): boolean {
+    return this.#verificationGuards.get(producerId) === guard;
   }
 
   /** Takes over what an append left (Kafka's update): the producer's entry and the transactions it opened. */
@@ -64,6 +81,7 @@ export class ProducerStateManager {
     if (existing) existing.update(info.entry);
     else this.#producers.set(info.producerId, info.entry);
     for (const firstOffset of info.startedTransactions) this.#ongoing.set(firstOffset, info.producerId);
+    if (info.wroteMarker) this.#verificationGuards.delete(info.producerId);
   }
 
   /**
@@ -120,6 +138,7 @@ export class ProducerStateManager {
   reset(offset: bigint): void {
     this.#producers.clear();
     this.#ongoing.clear();
+    this.#verificationGuards.clear();
     this.#unreplicated = [];
     this.#mapEndOffset = offset;
   }
