@@ -97,9 +97,10 @@ export async function readUncommitted(bootstrap: string, topic: string, count: n
 }
 
 /** Exactly once: every seeded value copied, none twice, nothing else. */
-export function expectExactlyOnce(copied: readonly string[], count: number): void {
+export function expectExactlyOnce(copied: readonly string[], count: number, copiers: readonly Copier[] = []): void {
   const expected = Array.from({ length: count }, (_, i) => `v-${i}-copied`).sort();
   const duplicates = copied.filter((v, i) => copied.indexOf(v) !== i);
-  expect(duplicates, 'values copied twice').toEqual([]);
+  const outputs = copiers.map((c, i) => `copier ${i + 1}:\n${c.output.replace(/^%.*\n/gm, '')}`).join('\n');
+  expect(duplicates, `values copied twice\n${outputs}`).toEqual([]);
   expect([...copied].sort()).toEqual(expected);
 }

@@ -60,7 +60,14 @@ elif command == 'copy':
         # The group coordinator may be moving (a broker killed): asked again until it answers.
         while True:
             try:
-                return consumer.committed([TopicPartition(source, p) for p in parts], timeout=30)
+                offsets = consumer.committed([TopicPartition(source, p) for p in parts], timeout=30)
+                # A partition with an error (UNSTABLE_OFFSET_COMMIT while a transaction's offsets
+                # await their marker) has no usable offset: asked again, never taken as "none".
+                unsettled = [tp for tp in offsets if tp.error is not None]
+                if not unsettled:
+                    return offsets
+                print('retrying committed()', unsettled[0].error, flush=True)
+                time.sleep(0.2)
             except KafkaException as e:
                 print('retrying committed()', e, flush=True)
                 time.sleep(0.5)
