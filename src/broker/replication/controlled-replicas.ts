@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ErrorName } from '../../protocol/errors.js';
 import type { LeaderAndIsrRequest, LeaderAndIsrRequestLeaderAndIsrPartitionState } from '../../protocol/generated/apis/leader-and-isr.js';
 import type { StopReplicaRequest } from '../../protocol/generated/apis/stop-replica.js';
@@ -86,6 +87,9 @@ export class ControlledReplicas {
           );
     const partitions: PartitionOutcome[] = [];
     for (const { topicId, state } of states) {
+      // Creating a log is synchronous file work; between partitions the ZooKeeper session's pings and
+      // other clients get their turn (Kafka does this on request threads, its ZooKeeper client on its own).
+      await nextTurn();
       const outcome = (error: ErrorName): PartitionOutcome => ({ topic: state.topicName, topicId, partition: state.partitionIndex, error });
       try {
         partitions.push(outcome(await this.#becomeLeaderOrFollower(state, topicId)));
