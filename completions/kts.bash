@@ -5,12 +5,13 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "broker-api-versions cluster completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
   case "$cmd:$prev" in
     broker-api-versions:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    cluster:--output) COMPREPLY=($(compgen -W "text json table" -- "$cur")); return ;;
     configs:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-consumer:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-producer:--input-format) COMPREPLY=($(compgen -W "line json" -- "$cur")); return ;;
@@ -27,6 +28,7 @@ _kts() {
   esac
   case "$cmd" in
     broker-api-versions) opts="--bootstrap-server --command-config -o --output -h --help" ;;
+    cluster) opts="--brokers --port --zookeeper --dir -o --output -h --help" ;;
     completion) opts="-h --help" ;;
     configs) opts="--bootstrap-server --command-config --describe --alter --all --entity-type --entity-name --entity-default --topic --broker --broker-defaults --user --user-defaults --client --client-defaults --add-config --add-config-file --delete-config --force -o --output -h --help" ;;
     console-consumer) opts="--bootstrap-server --topic --include --whitelist --partition --offset --from-beginning --group --max-messages --timeout-ms --exit-at-end --isolation-level --skip-message-on-error --property --formatter-property --formatter-config --format --consumer-property --consumer.config -o --output --verbose -h --help" ;;

@@ -2,6 +2,7 @@
 # Install: kts completion fish > ~/.config/fish/completions/kts.fish
 complete -c kts -f
 complete -c kts -n __fish_use_subcommand -a broker-api-versions -d 'List the API versions each broker of the cluster supports'
+complete -c kts -n __fish_use_subcommand -a cluster -d 'Start, stop (rolling) or show N local brokers and their ZooKeeper as one cluster'
 complete -c kts -n __fish_use_subcommand -a completion -d 'Print a shell completion script (bash, zsh or fish)'
 complete -c kts -n __fish_use_subcommand -a configs -d 'Describe and change topic and broker configs'
 complete -c kts -n __fish_use_subcommand -a console-consumer -d 'Print records of topics to standard output'
@@ -26,6 +27,12 @@ complete -c kts -n '__fish_seen_subcommand_from broker-api-versions' -l bootstra
 complete -c kts -n '__fish_seen_subcommand_from broker-api-versions' -l command-config -d 'client properties file (security, timeouts, client.id, ...)'
 complete -c kts -n '__fish_seen_subcommand_from broker-api-versions' -s o -l output -xa 'text json' -d 'output format'
 complete -c kts -n '__fish_seen_subcommand_from broker-api-versions' -s h -l help -d 'display help for command'
+complete -c kts -n '__fish_seen_subcommand_from cluster' -l brokers -d 'start: number of brokers (default 3)'
+complete -c kts -n '__fish_seen_subcommand_from cluster' -l port -d 'start: port of broker 1; broker i listens on port+i-1 (default 9092)'
+complete -c kts -n '__fish_seen_subcommand_from cluster' -l zookeeper -d 'start: bundled (default: on 2181, or a free port when taken) or HOST:PORT[/chroot]'
+complete -c kts -n '__fish_seen_subcommand_from cluster' -l dir -d 'where the cluster\'s files, data and logs live (default /root/.local/share/kts/cluster)'
+complete -c kts -n '__fish_seen_subcommand_from cluster' -s o -l output -xa 'text json table' -d 'output format: Kafka\'s text, json, or a table'
+complete -c kts -n '__fish_seen_subcommand_from cluster' -s h -l help -d 'display help for command'
 complete -c kts -n '__fish_seen_subcommand_from completion' -s h -l help -d 'display help for command'
 complete -c kts -n '__fish_seen_subcommand_from configs' -l bootstrap-server -d 'comma-separated host:port list of brokers (default: $KTS_BOOTSTRAP_SERVER, else localhost:9092)'
 complete -c kts -n '__fish_seen_subcommand_from configs' -l command-config -d 'client properties file (security, timeouts, client.id, ...)'

@@ -38,6 +38,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/zookeeper-stop.js'),
   },
   {
+    name: 'cluster',
+    summary: 'Start, stop (rolling) or show N local brokers and their ZooKeeper as one cluster',
+    kafkaScripts: [],
+    load: () => import('./commands/cluster.js'),
+  },
+  {
     name: 'topics',
     summary: 'Create, list, describe, alter and delete topics',
     kafkaScripts: ['kafka-topics.sh'],

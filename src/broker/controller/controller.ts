@@ -240,7 +240,9 @@ export class Controller {
    * AlterPartitionReassignments: a target replica list per partition, or null to cancel. Not being
    * the controller is NOT_CONTROLLER for the whole request (Kafka's processApiPartitionReassignment).
    */
-  alterPartitionReassignments(reassignments: PartitionMap<readonly number[] | null>): Promise<PartitionMap<PartitionError> | PartitionError> {
+  alterPartitionReassignments(
+    reassignments: PartitionMap<readonly number[] | null>,
+  ): Promise<PartitionMap<PartitionError> | PartitionError> {
     return this.#activeOnly('ApiPartitionReassignment', () => this.#reassignments.alter(reassignments));
   }
 
@@ -413,7 +415,8 @@ export class Controller {
     for (const broker of context.liveOrShuttingDownBrokerIds()) await this.#watchBroker(broker);
     const states = await zk.getPartitionStates(context.allPartitions());
     for (const [tp, leadership] of states.entries()) context.leadership.set(tp, leadership);
-    for (const [tp, assignment] of context.assignments.entries()) if (isBeingReassigned(assignment)) context.partitionsBeingReassigned.set(tp, true);
+    for (const [tp, assignment] of context.assignments.entries())
+      if (isBeingReassigned(assignment)) context.partitionsBeingReassigned.set(tp, true);
     this.#channel = this.#newChannel();
     for (const broker of context.liveOrShuttingDownBrokers()) this.#channel.addBroker(broker);
   }

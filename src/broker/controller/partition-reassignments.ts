@@ -6,15 +6,7 @@ import { REASSIGN_PARTITIONS_PATH, type PartitionLeadership, type ReplicaAssignm
 import type { ControllerContext } from './controller-context.js';
 import { withNewLeader } from './leader-election.js';
 import type { PartitionStateMachine } from './partition-state-machine.js';
-import {
-  completed,
-  isBeingReassigned,
-  originReplicas,
-  reassignTo,
-  sameAssignment,
-  sameReplicas,
-  targetReplicas,
-} from './reassignment.js';
+import { completed, isBeingReassigned, originReplicas, reassignTo, sameAssignment, sameReplicas, targetReplicas } from './reassignment.js';
 import type { ReplicaStateMachine } from './replica-state-machine.js';
 import type { RequestBatch } from './request-batch.js';
 import type { TopicDeletionManager } from './topic-deletion.js';
@@ -181,7 +173,10 @@ export class PartitionReassignments {
         results.set(tp, NONE);
       } catch (err) {
         if (err instanceof ControllerMovedError) throw err;
-        log('error', `Controller ${controllerId}: error completing reassignment of partition ${formatPartition(tp)}: ${(err as Error).message}`);
+        log(
+          'error',
+          `Controller ${controllerId}: error completing reassignment of partition ${formatPartition(tp)}: ${(err as Error).message}`,
+        );
         results.set(tp, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, message: null });
       }
     }
@@ -209,7 +204,9 @@ export class PartitionReassignments {
     await this.#stopRemovedReplicas(tp, reassignment.removingReplicas);
     // B6-B8: RS = TRS in ZooKeeper, the znode forgets it, every broker learns the new state.
     await this.#writeAssignment(tp, done);
-    await this.#maybeRemoveFromZkReassignment((p, replicas) => p.topic === tp.topic && p.partition === tp.partition && sameReplicas(replicas, done.replicas));
+    await this.#maybeRemoveFromZkReassignment(
+      (p, replicas) => p.topic === tp.topic && p.partition === tp.partition && sameReplicas(replicas, done.replicas),
+    );
     context.partitionsBeingReassigned.delete(tp);
     this.deps.sendUpdateMetadata(context.liveOrShuttingDownBrokerIds(), [tp]);
     await deletion.resumeDeletionForTopics([tp.topic]);
@@ -313,7 +310,8 @@ export class PartitionReassignments {
     const { zk, context } = this.deps;
     if (!(await zk.exists(REASSIGN_PARTITIONS_PATH))) return;
     const remaining = new PartitionMap<number[]>();
-    for (const [tp, replicas] of (await zk.getPartitionReassignment()).entries()) if (!shouldRemove(tp, replicas)) remaining.set(tp, replicas);
+    for (const [tp, replicas] of (await zk.getPartitionReassignment()).entries())
+      if (!shouldRemove(tp, replicas)) remaining.set(tp, replicas);
     if ([...remaining.keys()].length === 0) {
       await zk.deletePartitionReassignment(context.epochZkVersion);
       this.deps.requeueZkReassignment();

@@ -47,7 +47,11 @@ export class ReplicaElections {
    * ELECTION_NOT_NEEDED, unknown ones UNKNOWN_TOPIC_OR_PARTITION, those of a topic being deleted
    * INVALID_TOPIC_EXCEPTION.
    */
-  async elect(requested: readonly TopicPartition[] | null, type: ElectionType, trigger: ElectionTrigger): Promise<PartitionMap<ElectionOutcome>> {
+  async elect(
+    requested: readonly TopicPartition[] | null,
+    type: ElectionType,
+    trigger: ElectionTrigger,
+  ): Promise<PartitionMap<ElectionOutcome>> {
     const { context, deletion, zk, log, controllerId } = this.deps;
     const results = new PartitionMap<ElectionOutcome>();
     let partitions = requested;
@@ -58,7 +62,10 @@ export class ReplicaElections {
     const electable: TopicPartition[] = [];
     for (const tp of partitions) {
       if (!context.assignments.has(tp)) {
-        log('info', `Controller ${controllerId}: skipping replica leader election (${type}) for partition ${formatPartition(tp)} by ${trigger} since it doesn't exist.`);
+        log(
+          'info',
+          `Controller ${controllerId}: skipping replica leader election (${type}) for partition ${formatPartition(tp)} by ${trigger} since it doesn't exist.`,
+        );
         results.set(tp, { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: 'The partition does not exist.' });
       } else if (deletion.isTopicQueuedUpForDeletion(tp.topic)) {
         results.set(tp, { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, message: 'The topic is being deleted' });
@@ -108,14 +115,22 @@ export class ReplicaElections {
   }
 
   /** Kafka's onReplicaElection; an unclean election only ever for the admin API. Others clear the ZooKeeper request. */
-  async #onReplicaElection(partitions: readonly TopicPartition[], type: ElectionType, trigger: ElectionTrigger): Promise<PartitionMap<ElectionOutcome>> {
+  async #onReplicaElection(
+    partitions: readonly TopicPartition[],
+    type: ElectionType,
+    trigger: ElectionTrigger,
+  ): Promise<PartitionMap<ElectionOutcome>> {
     const { partitionStateMachine, log, controllerId } = this.deps;
     const outcomes = new PartitionMap<ElectionOutcome>();
     try {
       if (partitions.length > 0) {
-        log('info', `Controller ${controllerId}: starting replica leader election (${type}) for partitions ${partitions.map(formatPartition).join(',')} triggered by ${trigger}`);
+        log(
+          'info',
+          `Controller ${controllerId}: starting replica leader election (${type}) for partitions ${partitions.map(formatPartition).join(',')} triggered by ${trigger}`,
+        );
       }
-      const strategy: ElectionStrategy = type === 'PREFERRED' ? { kind: 'preferred' } : { kind: 'offline', allowUnclean: trigger === 'admin' };
+      const strategy: ElectionStrategy =
+        type === 'PREFERRED' ? { kind: 'preferred' } : { kind: 'offline', allowUnclean: trigger === 'admin' };
       const results = await partitionStateMachine.handleStateChanges(partitions, 'OnlinePartition', strategy);
       const failedCode = type === 'PREFERRED' ? ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE : ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE;
       for (const [tp, result] of results.entries()) {
@@ -132,8 +147,13 @@ export class ReplicaElections {
     for (const tp of partitions) {
       const leader = context.leadership.get(tp)?.leaderAndIsr.leader;
       const preferred = context.replicas(tp)[0];
-      if (leader === preferred) log('info', `Partition ${formatPartition(tp)} completed preferred replica leader election. New leader is ${preferred}`);
-      else log('warn', `Partition ${formatPartition(tp)} failed to complete preferred replica leader election to ${preferred}. Leader is still ${leader}`);
+      if (leader === preferred)
+        log('info', `Partition ${formatPartition(tp)} completed preferred replica leader election. New leader is ${preferred}`);
+      else
+        log(
+          'warn',
+          `Partition ${formatPartition(tp)} failed to complete preferred replica leader election to ${preferred}. Leader is still ${leader}`,
+        );
     }
     try {
       await zk.deletePreferredReplicaElection(context.epochZkVersion);
