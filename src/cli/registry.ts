@@ -86,6 +86,18 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/delete-records.js'),
   },
   {
+    name: 'reassign-partitions',
+    summary: 'Move partition replicas between brokers (execute, verify, cancel, list), with replication throttles',
+    kafkaScripts: ['kafka-reassign-partitions.sh'],
+    load: () => import('./commands/reassign-partitions.js'),
+  },
+  {
+    name: 'leader-election',
+    summary: 'Elect preferred or (unclean) any live replicas as partition leaders',
+    kafkaScripts: ['kafka-leader-election.sh'],
+    load: () => import('./commands/leader-election.js'),
+  },
+  {
     name: 'broker-api-versions',
     summary: 'List the API versions each broker of the cluster supports',
     kafkaScripts: ['kafka-broker-api-versions.sh'],

@@ -251,9 +251,11 @@ export class Controller {
     return this.#activeOnly('ListPartitionReassignments', async () => this.#reassignments.list(partitions));
   }
 
-  /** ElectLeaders: each partition's new leader or why there is none (Kafka's processReplicaLeaderElection for the admin client). */
-  electLeaders(partitions: readonly TopicPartition[], type: ElectionType): Promise<PartitionMap<ElectionOutcome> | PartitionError> {
-    return this.#activeOnly('ReplicaLeaderElection', () => this.#elections.elect(partitions, type, 'admin'));
+  /** ElectLeaders: each partition's (null: every partition's) new leader or why there is none (Kafka's processReplicaLeaderElection for the admin client). */
+  electLeaders(partitions: readonly TopicPartition[] | null, type: ElectionType): Promise<PartitionMap<ElectionOutcome> | PartitionError> {
+    return this.#activeOnly('ReplicaLeaderElection', () =>
+      this.#elections.elect(partitions ?? this.#context.allPartitions(), type, 'admin'),
+    );
   }
 
   /** Stops: resigns if active (without deleting `/controller`: closing the session does). */
