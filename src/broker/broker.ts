@@ -26,6 +26,7 @@ import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metad
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducePurgatory } from './replication/delayed-produce.js';
+import { type ReplicationQuotas, replicationQuotas } from './replication/replication-quota.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -84,6 +85,7 @@ export class Broker implements BrokerContext {
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
   readonly fetchPurgatory: FetchPurgatory;
+  readonly replicationQuotas: ReplicationQuotas;
   readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
@@ -128,6 +130,7 @@ export class Broker implements BrokerContext {
     // A cluster member's partitions come from the controller's LeaderAndIsr.
     if (!cluster) this.replicaManager.load(metadata.topics());
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
+    this.replicationQuotas = replicationQuotas(() => this.#config);
     this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);
     this.topicAdmin = new TopicAdmin({
@@ -164,6 +167,7 @@ export class Broker implements BrokerContext {
         config: () => this.#config,
         metadata,
         replicaManager: this.replicaManager,
+        followerQuota: this.replicationQuotas.follower,
         topicConfigs: cluster.topicConfigs,
         onOffsetsLeadership: (partition, isLeader) => this.groupCoordinator.onLeadershipChange(partition, isLeader),
         onEntityChange: (entity) => this.#reloadEntity(entity),

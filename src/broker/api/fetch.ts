@@ -50,6 +50,7 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
       hardMaxBytesLimit: version <= 2,
       usesTopicIds,
       replicaId: replicaId >= 0 ? replicaId : undefined,
+      ...(replicaId >= 0 && { leaderThrottle: { quota: broker.replicationQuotas.leader, brokerId: broker.brokerId } }),
     };
     const read = () => readPartitions(broker.replicaManager, broker.metadata, plan.partitions, limits);
     const keys = plan.partitions.map((p) => topicPartitionKey({ topic: topicName(broker, p, usesTopicIds), partition: p.partition }));
