@@ -249,3 +249,36 @@ describe('moving replicas and leaders: kts reassign-partitions and kts leader-el
     ]);
   }, 180_000);
 });
+
+describe('auto.leader.rebalance.enable: the controller moves leadership back to preferred replicas by itself', () => {
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ brokers: 2, config: { 'leader.imbalance.check.interval.seconds': '1' } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('a restarted preferred leader leads again without an election being asked for', async () => {
+    const topic = 'rebalanced';
+    const created = await runKts([
+      'topics',
+      '--bootstrap-server',
+      cluster.bootstrapServers,
+      '--create',
+      '--topic',
+      topic,
+      '--replica-assignment',
+      '1:2',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    await cluster.waitForPartition(topic, 0, 'led by 1, both in sync', (p) => p.leaderId === 1 && p.isrNodes.length === 2);
+    await cluster.broker(1).process.stop();
+    await cluster.waitForPartition(topic, 0, 'led by 2', (p) => p.leaderId === 2);
+    await cluster.broker(1).process.start();
+    // Broker 1 leads none of the partitions it is preferred for (100% > leader.imbalance.per.broker.percentage=10).
+    await cluster.waitForPartition(topic, 0, 'led by broker 1 again', (p) => p.leaderId === 1 && p.isrNodes.length === 2, 60_000);
+  }, 120_000);
+});
