@@ -98,6 +98,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/leader-election.js'),
   },
   {
+    name: 'log-dirs',
+    summary: "Describe the brokers' log directories and the replicas in them (JSON)",
+    kafkaScripts: ['kafka-log-dirs.sh'],
+    load: () => import('./commands/log-dirs.js'),
+  },
+  {
     name: 'broker-api-versions',
     summary: 'List the API versions each broker of the cluster supports',
     kafkaScripts: ['kafka-broker-api-versions.sh'],

@@ -202,6 +202,36 @@ describe('moving replicas and leaders: kts reassign-partitions and kts leader-el
     expect(notJson.stderr.trim().split('\n')).toHaveLength(1);
   }, 120_000);
 
+  it("kts log-dirs --describe: the replicas of each broker, as Kafka's one line of JSON", async () => {
+    const topic = 'sized';
+    await ok(['topics', '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '3']);
+    await ok(['console-producer', '--topic', topic, '--producer-property', 'acks=all'], 'one\ntwo\n');
+    const out = await ok(['log-dirs', '--describe', '--topic-list', topic]);
+    const [querying, received, json, ...rest] = out.split('\n');
+    expect([querying, received, rest]).toEqual([
+      'Querying brokers for log directories information',
+      'Received log directory information from brokers 1,2,3',
+      [''],
+    ]);
+    const described = JSON.parse(json!) as {
+      version: number;
+      brokers: Array<{ broker: number; logDirs: Array<{ logDir: string; error: null; partitions: unknown[] }> }>;
+    };
+    expect(described.version).toBe(1);
+    expect(described.brokers.map((b) => b.broker)).toEqual([1, 2, 3]);
+    for (const b of described.brokers) {
+      expect(b.logDirs).toHaveLength(1);
+      expect(b.logDirs[0]!.logDir).toBe(cluster.broker(b.broker).logDir);
+      expect(b.logDirs[0]!.error).toBeNull();
+      expect(b.logDirs[0]!.partitions).toEqual([{ partition: `${topic}-0`, size: expect.any(Number), offsetLag: 0, isFuture: false }]);
+    }
+    const unknown = await kts(['log-dirs', '--describe', '--broker-list', '1,9']);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([
+      1,
+      'ERROR: The given brokers do not exist from --broker-list: 9. Current existent brokers: 1,2,3',
+    ]);
+  });
+
   it('a preferred election after a restart returns leadership to the first replica; replication goes on', async () => {
     const topic = 'preferred';
     await ok(['topics', '--create', '--topic', topic, '--replica-assignment', '1:2:3', '--config', 'min.insync.replicas=3']);

@@ -155,7 +155,11 @@ export class ReplicaFetcher {
   #throttled(key: string, partition: Partition, settings: FetcherSettings): boolean {
     return (
       this.#lagging.has(key) &&
-      isThrottledReplica(partition.log.config['follower.replication.throttled.replicas'], partition.topicPartition.partition, settings.localBrokerId)
+      isThrottledReplica(
+        partition.log.config['follower.replication.throttled.replicas'],
+        partition.topicPartition.partition,
+        settings.localBrokerId,
+      )
     );
   }
 
