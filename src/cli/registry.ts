@@ -104,6 +104,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/log-dirs.js'),
   },
   {
+    name: 'zookeeper-shell',
+    summary: "ZooKeeper's command-line shell (ls, get, stat, create, set, delete, deleteall), one command or a script on stdin",
+    kafkaScripts: ['zookeeper-shell.sh'],
+    load: () => import('./commands/zookeeper-shell.js'),
+  },
+  {
     name: 'broker-api-versions',
     summary: 'List the API versions each broker of the cluster supports',
     kafkaScripts: ['kafka-broker-api-versions.sh'],
