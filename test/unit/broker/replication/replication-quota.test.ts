@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LONG_MAX } from '../../../../src/broker/log/log-config.js';
 import { isThrottledReplica, RateQuota } from '../../../../src/broker/replication/replication-quota.js';
 
 describe('replication quotas (KIP-73)', () => {
@@ -27,7 +28,7 @@ describe('replication quotas (KIP-73)', () => {
 
   it('an unbounded rate (Kafka default Long.MAX_VALUE) never throttles', () => {
     const quota = new RateQuota(
-      () => 9223372036854775807,
+      () => Number(LONG_MAX),
       () => ({ samples: 11, sampleMs: 1000 }),
     );
     quota.record(1e12);
