@@ -202,6 +202,32 @@ describe('moving replicas and leaders: kts reassign-partitions and kts leader-el
     expect(notJson.stderr.trim().split('\n')).toHaveLength(1);
   }, 120_000);
 
+  it('the legacy znodes /admin/reassign_partitions and /admin/preferred_replica_election, written with kts zookeeper-shell, are carried out and removed', async () => {
+    const topic = 'zk-moved';
+    await ok(['topics', '--create', '--topic', topic, '--replica-assignment', '1:2']);
+    await cluster.waitForPartition(topic, 0, 'both in sync', (p) => p.isrNodes.length === 2);
+    const shell = (...args: string[]) => runKts(['zookeeper-shell', cluster.connectString, ...args], { timeoutMs: 30_000 });
+    const reassign = JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [3, 1] }] });
+    expect((await shell('create', '/admin/reassign_partitions', reassign)).stderr).toContain('Created /admin/reassign_partitions');
+    const moved = await cluster.waitForPartition(
+      topic,
+      0,
+      'on brokers 3,1, both in sync',
+      (p) => p.replicaNodes.length === 2 && p.replicaNodes.includes(3) && p.isrNodes.length === 2,
+    );
+    expect(moved.replicaNodes).toEqual([3, 1]);
+    await waitUntil(async () => (await shell('stat', '/admin/reassign_partitions')).code === 1, '/admin/reassign_partitions deleted');
+
+    expect(moved.leaderId).toBe(1);
+    const elect = JSON.stringify({ version: 1, partitions: [{ topic, partition: 0 }] });
+    await shell('create', '/admin/preferred_replica_election', elect);
+    await cluster.waitForPartition(topic, 0, 'led by its preferred replica 3', (p) => p.leaderId === 3);
+    await waitUntil(
+      async () => (await shell('stat', '/admin/preferred_replica_election')).code === 1,
+      '/admin/preferred_replica_election deleted',
+    );
+  });
+
   it("kts log-dirs --describe: the replicas of each broker, as Kafka's one line of JSON", async () => {
     const topic = 'sized';
     await ok(['topics', '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '3']);
