@@ -202,6 +202,42 @@ describe('moving replicas and leaders: kts reassign-partitions and kts leader-el
     expect(notJson.stderr.trim().split('\n')).toHaveLength(1);
   }, 120_000);
 
+  it('--generate proposes an assignment over the given brokers, which --execute carries out', async () => {
+    const topic = 'generated';
+    await ok(['topics', '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '2']);
+    const topicsFile = join(cluster.dir, 'topics.json');
+    writeFileSync(topicsFile, JSON.stringify({ version: 1, topics: [{ topic }] }));
+    const out = await ok(['reassign-partitions', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '2,3']);
+    const match = /^Current partition replica assignment\n(.*)\n\nProposed partition reassignment configuration\n(.*)\n$/.exec(out);
+    expect(match, out).not.toBeNull();
+    type Assignment = { version: number; partitions: Array<{ topic: string; partition: number; replicas: number[]; log_dirs: string[] }> };
+    const current = JSON.parse(match![1]!) as Assignment;
+    const proposed = JSON.parse(match![2]!) as Assignment;
+    expect(current.partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
+    expect(proposed.version).toBe(1);
+    expect(proposed.partitions.map((p) => [p.topic, p.partition, [...p.replicas].sort(), p.log_dirs])).toEqual(
+      [0, 1, 2].map((partition) => [topic, partition, [2, 3], ['any', 'any']]),
+    );
+    // Leaders alternate over the brokers, as for a new topic.
+    expect(new Set(proposed.partitions.map((p) => p.replicas[0]))).toEqual(new Set([2, 3]));
+
+    const file = join(cluster.dir, 'generated.json');
+    writeFileSync(file, match![2]!);
+    await ok(['reassign-partitions', '--execute', '--reassignment-json-file', file]);
+    await waitUntil(
+      async () =>
+        (await kts(['reassign-partitions', '--verify', '--reassignment-json-file', file])).stdout.split('is completed.').length === 4,
+      'three partitions moved',
+      60_000,
+    );
+    for (const p of proposed.partitions) expect((await cluster.partition(topic, p.partition)).replicaNodes).toEqual(p.replicas);
+
+    const duplicate = await kts(['reassign-partitions', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '2,2']);
+    expect([duplicate.code, duplicate.stderr.trim()]).toEqual([1, 'Error: Broker list contains duplicate entries: 2']);
+    const tooFew = await kts(['reassign-partitions', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '3']);
+    expect([tooFew.code, tooFew.stderr.trim()]).toEqual([1, 'Error: Replication factor: 2 larger than available brokers: 1.']);
+  }, 120_000);
+
   it('the legacy znodes /admin/reassign_partitions and /admin/preferred_replica_election, written with kts zookeeper-shell, are carried out and removed', async () => {
     const topic = 'zk-moved';
     await ok(['topics', '--create', '--topic', topic, '--replica-assignment', '1:2']);

@@ -61,13 +61,15 @@ Examples:
   kts reassign-partitions --bootstrap-server localhost:9092 --verify --reassignment-json-file move.json   # clears the throttle when done
   kts reassign-partitions --bootstrap-server localhost:9092 --list
   kts reassign-partitions --bootstrap-server localhost:9092 --cancel --reassignment-json-file move.json
-Not implemented: --generate, and log_dirs other than "any" (moving replicas between a broker's log dirs).`;
+  echo '{"version":1,"topics":[{"topic":"orders"}]}' > topics.json
+  kts reassign-partitions --bootstrap-server localhost:9092 --generate --topics-to-move-json-file topics.json --broker-list 1,2,3
+Not implemented: log_dirs other than "any" (moving replicas between a broker's log dirs).`;
 
 export function configure(cmd: Command): void {
   addBootstrapOption(cmd);
   addCommandConfigOption(cmd);
   cmd
-    .option('--generate', 'propose an assignment of --topics-to-move-json-file over --broker-list (not implemented)')
+    .option('--generate', 'propose an assignment of the topics in --topics-to-move-json-file over --broker-list')
     .option('--execute', 'start the reassignment in --reassignment-json-file')
     .option('--verify', 'report whether the reassignment in --reassignment-json-file is complete; then clear throttles')
     .option('--cancel', 'cancel the reassignments in --reassignment-json-file still in progress')
@@ -103,7 +105,13 @@ async function run(flags: Flags): Promise<void> {
   const json = () => readUserFile(flags.reassignmentJsonFile!, 'reassignment JSON file');
   await ReassignPartitions.run(options, print, async (tool) => {
     if (action === 'list') await tool.list();
-    else if (action === 'execute') {
+    else if (action === 'generate') {
+      await tool.generate(
+        readUserFile(flags.topicsToMoveJsonFile!, 'topics to move JSON file'),
+        flags.brokerList!,
+        !flags.disableRackAware,
+      );
+    } else if (action === 'execute') {
       await tool.execute(json(), {
         additional: flags.additional ?? false,
         throttle: flags.throttle ?? -1,
@@ -119,8 +127,6 @@ function checkArgs(flags: Flags): Action {
   const given = ACTIONS.filter((a) => flags[a]);
   if (given.length !== 1) throw new UsageError(`Command must include exactly one action: ${ACTIONS.map((a) => `--${a}`).join(', ')}`);
   const action = given[0]!;
-  if (action === 'generate')
-    throw new UsageError('Error: kts reassign-partitions does not implement --generate: write the reassignment JSON yourself');
   for (const required of REQUIRED[action]) {
     if (flags[required] === undefined) throw new UsageError(`Missing required argument "[${FLAG_NAMES[required]}]"`);
   }

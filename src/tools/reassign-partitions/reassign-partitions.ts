@@ -5,6 +5,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { MetadataResponse } from '../../protocol/generated/apis/metadata.js';
 import { KtsError } from '../../util/errors.js';
+import { type AssignableBroker, assignReplicas, ReplicaAssignmentError } from '../../util/replica-assignment.js';
 import { javaExceptionClass } from '../common/kafka-exceptions.js';
 import { kafkaErrorMessage } from '../consumer-groups/kafka-errors.js';
 import {
@@ -15,6 +16,7 @@ import {
   formatReassignmentJson,
   type PartitionTarget,
   parseReassignmentJson,
+  parseTopicsJson,
   type TopicPartition,
 } from './reassignment-json.js';
 import { brokerThrottleChanges, type MoveMap, proposedMoves, topicThrottleChanges } from './throttles.js';
@@ -72,6 +74,45 @@ export class ReassignPartitions {
         `${formatPartition(r)}: replicas: ${r.replicas.join(',')}.${r.addingReplicas.length === 0 ? '' : ` adding: ${r.addingReplicas.join(',')}.`}${r.removingReplicas.length === 0 ? '' : ` removing: ${r.removingReplicas.join(',')}.`}`,
     );
     this.print(lines.length === 0 ? 'No partition reassignments found.\n' : `Current partition reassignments:\n${lines.join('\n')}\n`);
+  }
+
+  /**
+   * `--generate`: the topics' current assignment and a new one over the given brokers, as Kafka's
+   * AdminUtils places replicas for a new topic (random start, racks alternated unless disabled).
+   */
+  async generate(topicsJson: string, brokerList: string, rackAware: boolean): Promise<void> {
+    const topics = parseTopicsJson(topicsJson);
+    const brokerIds = brokerList.split(',').map((id) => {
+      if (!/^\s*-?\d+\s*$/.test(id)) throw new KtsError(`Error: invalid --broker-list '${brokerList}': expected broker ids such as 0,1,2`);
+      return Number(id);
+    });
+    const duplicated = (list: readonly (string | number)[]) => [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
+    if (duplicated(brokerIds).length > 0)
+      throw new KtsError(`Error: Broker list contains duplicate entries: ${duplicated(brokerIds).join(',')}`);
+    if (duplicated(topics).length > 0)
+      throw new KtsError(`Error: List of topics to reassign contains duplicate entries: ${duplicated(topics).join(',')}`);
+    const metadata = await this.cluster.metadata(topics);
+    const current: Array<TopicPartition & { replicas: number[] }> = [];
+    for (const name of topics) {
+      const topic = metadata.topics.find((t) => t.name === name);
+      if (!topic || topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+        throw new KtsError(`Error: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: Topic ${name} not found.`);
+      }
+      for (const p of topic.partitions) current.push({ topic: name, partition: p.partitionIndex, replicas: p.replicaNodes });
+    }
+    const brokers = metadata.brokers
+      .filter((b) => brokerIds.includes(b.nodeId))
+      .map((b) => ({ id: b.nodeId, rack: rackAware ? b.rack : null }));
+    const proposed: Array<TopicPartition & { replicas: number[] }> = [];
+    for (const name of topics) {
+      const partitions = current.filter((c) => c.topic === name).sort(comparePartitions);
+      if (partitions.length === 0) continue;
+      placeReplicas(brokers, partitions.length, partitions[0]!.replicas.length).forEach((replicas, partition) => {
+        proposed.push({ topic: name, partition, replicas });
+      });
+    }
+    this.print(`Current partition replica assignment\n${formatReassignmentJson(current)}\n\n`);
+    this.print(`Proposed partition reassignment configuration\n${formatReassignmentJson(proposed)}\n`);
   }
 
   /** `--execute`. */
@@ -283,6 +324,16 @@ function currentAssignment(metadata: MetadataResponse, targets: readonly TopicPa
       );
     return { topic: t.topic, partition: t.partition, replicas };
   });
+}
+
+/** AdminUtils.assignReplicasToBrokers; what it refuses (too few brokers, racks on some only) is Kafka's `Error: <message>`. */
+function placeReplicas(brokers: readonly AssignableBroker[], partitions: number, replicationFactor: number): number[][] {
+  try {
+    return assignReplicas(brokers, partitions, replicationFactor);
+  } catch (err) {
+    if (err instanceof ReplicaAssignmentError) throw new KtsError(`Error: ${err.message}`);
+    throw err;
+  }
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
