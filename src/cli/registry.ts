@@ -104,6 +104,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/log-dirs.js'),
   },
   {
+    name: 'replica-verification',
+    summary: 'Check that the replicas of partitions hold the same records; report the largest lag',
+    kafkaScripts: ['kafka-replica-verification.sh'],
+    load: () => import('./commands/replica-verification.js'),
+  },
+  {
     name: 'zookeeper-shell',
     summary: "ZooKeeper's command-line shell (ls, get, stat, create, set, delete, deleteall), one command or a script on stdin",
     kafkaScripts: ['zookeeper-shell.sh'],

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runKts } from '../helpers/kts.js';
+import { KTS_BIN, runKts } from '../helpers/kts.js';
 import { needs } from '../helpers/requirements.js';
 import { waitUntil } from '../helpers/wait.js';
 import { consumeAll, expectKept, startProducer } from './client-runs.js';
@@ -262,6 +263,52 @@ describe('moving replicas and leaders: kts reassign-partitions and kts leader-el
       async () => (await shell('stat', '/admin/preferred_replica_election')).code === 1,
       '/admin/preferred_replica_election deleted',
     );
+  });
+
+  it('kts replica-verification compares the replicas and reports the largest lag', async () => {
+    const topic = 'verified';
+    await ok(['topics', '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '3']);
+    await ok(
+      ['console-producer', '--topic', topic, '--producer-property', 'acks=all'],
+      Array.from({ length: 100 }, (_, i) => `v${i}\n`).join(''),
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        KTS_BIN,
+        'replica-verification',
+        '--broker-list',
+        cluster.bootstrapServers,
+        '--topics-include',
+        topic,
+        '--time',
+        '-2',
+        '--report-interval-ms',
+        '200',
+        '--max-wait-ms',
+        '100',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitUntil(
+        () => / max lag is 0 for partition verified-0 at offset 100 among 1 partitions\n/.test(output),
+        () => `no lag of 0 reported:\n${output}`,
+        30_000,
+      );
+      expect(output).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: verification process is started\n/);
+      expect(output).not.toContain("doesn't match");
+      expect(output).not.toContain('unmatched checksum');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it("kts log-dirs --describe: the replicas of each broker, as Kafka's one line of JSON", async () => {
