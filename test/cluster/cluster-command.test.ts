@@ -16,7 +16,8 @@ async function freePortRange(count: number): Promise<number> {
       server.listen(port, () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below the ephemeral range (32768+), where other tests' port-0 servers and clients get theirs.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     let free = true;
     for (let port = base; free && port < base + count; port++) free = await canListen(port);
     if (free) return base;
