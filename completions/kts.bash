@@ -5,12 +5,13 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "broker-api-versions cluster completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets leader-election log-dirs producer-perf-test reassign-partitions replica-verification server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-shell zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
   case "$cmd:$prev" in
     broker-api-versions:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    cluster:--output) COMPREPLY=($(compgen -W "text json table" -- "$cur")); return ;;
     configs:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-consumer:--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     console-producer:--input-format) COMPREPLY=($(compgen -W "line json" -- "$cur")); return ;;
@@ -27,6 +28,7 @@ _kts() {
   esac
   case "$cmd" in
     broker-api-versions) opts="--bootstrap-server --command-config -o --output -h --help" ;;
+    cluster) opts="--brokers --port --zookeeper --dir -o --output -h --help" ;;
     completion) opts="-h --help" ;;
     configs) opts="--bootstrap-server --command-config --describe --alter --all --entity-type --entity-name --entity-default --topic --broker --broker-defaults --user --user-defaults --client --client-defaults --add-config --add-config-file --delete-config --force -o --output -h --help" ;;
     console-consumer) opts="--bootstrap-server --topic --include --whitelist --partition --offset --from-beginning --group --max-messages --timeout-ms --exit-at-end --isolation-level --skip-message-on-error --property --formatter-property --formatter-config --format --consumer-property --consumer.config -o --output --verbose -h --help" ;;
@@ -38,13 +40,18 @@ _kts() {
     e2e-latency) opts="-o --output --verbose -h --help" ;;
     features) opts="--bootstrap-server --bootstrap-controller --command-config --describe -o --output -h --help" ;;
     get-offsets) opts="--bootstrap-server --command-config --topic --partitions --topic-partitions --time --exclude-internal-topics -o --output --verbose -h --help" ;;
+    leader-election) opts="--bootstrap-server --admin.config --election-type --topic --partition --all-topic-partitions --path-to-json-file -h --help" ;;
+    log-dirs) opts="--bootstrap-server --command-config --describe --topic-list --broker-list -h --help" ;;
     producer-perf-test) opts="--topic --num-records --record-size --payload-file --payload-monotonic --payload-delimiter --throughput --producer-props --producer.config --print-metrics --transactional-id --transaction-duration-ms --bootstrap-server -o --output --verbose -h --help" ;;
+    reassign-partitions) opts="--bootstrap-server --command-config --generate --execute --verify --cancel --list --reassignment-json-file --topics-to-move-json-file --broker-list --disable-rack-aware --throttle --replica-alter-log-dirs-throttle --timeout --additional --preserve-throttles -h --help" ;;
+    replica-verification) opts="--broker-list --fetch-size --max-wait-ms --topic-white-list --topics-include --time --report-interval-ms -h --help" ;;
     server-start) opts="--override --daemon -h --help" ;;
     server-stop) opts="--pid -h --help" ;;
     streams-application-reset) opts="--application-id --bootstrap-server --bootstrap-servers --input-topics --intermediate-topics --internal-topics --to-offset --to-datetime --by-duration --to-earliest --to-latest --from-file --shift-by --config-file --force --dry-run --execute -h --help" ;;
     topics) opts="--bootstrap-server --command-config --create --list --describe --alter --delete --topic --topic-id --partitions --replication-factor --replica-assignment --config --if-exists --if-not-exists --exclude-internal --under-replicated-partitions --unavailable-partitions --under-min-isr-partitions --at-min-isr-partitions --topics-with-overrides --partition-size-limit-per-response -o --output -h --help" ;;
     verifiable-consumer) opts="--topic --bootstrap-server --broker-list --group-protocol --group-remote-assignor --group-id --group-instance-id --max-messages --session-timeout --verbose --enable-autocommit --reset-policy --assignment-strategy --consumer.config -h --help" ;;
     verifiable-producer) opts="--topic --bootstrap-server --broker-list --max-messages --throughput --acks --producer.config --message-create-time --value-prefix --repeating-keys -h --help" ;;
+    zookeeper-shell) opts="-h --help" ;;
     zookeeper-start) opts="--daemon -h --help" ;;
     zookeeper-stop) opts="-h --help" ;;
     *) opts="" ;;

@@ -27,6 +27,7 @@ import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducePipeline } from './produce/produce-pipeline.js';
 import { ProducePurgatory } from './replication/delayed-produce.js';
+import { type ReplicationQuotas, replicationQuotas } from './replication/replication-quota.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -86,6 +87,7 @@ export class Broker implements BrokerContext {
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
   readonly fetchPurgatory: FetchPurgatory;
+  readonly replicationQuotas: ReplicationQuotas;
   readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
@@ -140,6 +142,7 @@ export class Broker implements BrokerContext {
       maxRequestBytes: () => this.#config.values['socket.request.max.bytes'],
     });
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
+    this.replicationQuotas = replicationQuotas(() => this.#config);
     this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);
     this.topicAdmin = new TopicAdmin({
@@ -176,6 +179,7 @@ export class Broker implements BrokerContext {
         config: () => this.#config,
         metadata,
         replicaManager: this.replicaManager,
+        followerQuota: this.replicationQuotas.follower,
         topicConfigs: cluster.topicConfigs,
         onOffsetsLeadership: (partition, isLeader) => this.groupCoordinator.onLeadershipChange(partition, isLeader),
         onEntityChange: (entity) => this.#reloadEntity(entity),

@@ -12,6 +12,7 @@ import { IsrChangeSender } from './replication/isr-change-sender.js';
 import { ReplicaFetcherManager } from './replication/replica-fetcher-manager.js';
 import type { ChangedEntity } from './zk/config-change-listener.js';
 import type { ZkCluster } from './zk/zk-cluster.js';
+import type { RateQuota } from './replication/replication-quota.js';
 
 export interface ClusterMemberOptions {
   zk: ZkCluster;
@@ -19,6 +20,8 @@ export interface ClusterMemberOptions {
   config: () => BrokerConfig;
   metadata: MetadataCache;
   replicaManager: ReplicaManager;
+  /** `follower.replication.throttled.rate`: what this broker's fetchers may copy for throttled, out-of-sync replicas. */
+  followerQuota: RateQuota;
   /** Topic config overrides as ZooKeeper has them, shared with the replica manager's log configs. */
   topicConfigs: Map<string, Record<string, string>>;
   /** A `__consumer_offsets` partition became led here or stopped being. */
@@ -60,6 +63,7 @@ export class ClusterMember {
           maxBytes: v['replica.fetch.response.max.bytes'],
           partitionMaxBytes: v['replica.fetch.max.bytes'],
           backoffMs: v['replica.fetch.backoff.ms'],
+          quota: options.followerQuota,
         };
       },
       log: logAs,

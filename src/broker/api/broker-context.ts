@@ -2,6 +2,7 @@ import type { ClientQuotaAdmin } from '../admin/client-quota-admin.js';
 import type { ConfigAdmin } from '../admin/config-admin.js';
 import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { ReplicationQuotas } from '../replication/replication-quota.js';
 import type { ProducerIdManager } from '../coordinator/producer-id-manager.js';
 import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import type { FetchSessionCache } from '../fetch/fetch-session.js';
@@ -31,6 +32,8 @@ export interface BrokerContext {
   readonly producePipeline: ProducePipeline;
   readonly fetchSessions: FetchSessionCache;
   readonly fetchPurgatory: FetchPurgatory;
+  /** Reassignment throttles (`*.replication.throttled.rate`), shared by the leader's reads and the followers' fetches. */
+  readonly replicationQuotas: ReplicationQuotas;
   /** acks=-1 produces waiting for the ISR. */
   readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;

@@ -360,8 +360,12 @@ export class Partition {
 
   /** A follower truncates a divergent tail (KIP-101/279); the high watermark never exceeds the log end. */
   truncateTo(offset: bigint): void {
-    if (!this.log.truncateTo(offset)) return;
+    const truncated = this.log.truncateTo(offset);
+    // Also when the log is already that short (Kafka's UnifiedLog.truncateTo): a replica that led
+    // without appending anything keeps its epoch's entry at its log end, which the new leader never
+    // had; left in place, every fetch would diverge again at the same offset.
     this.#epochs.truncateFromEnd(this.log.logEndOffset);
+    if (!truncated) return;
     if (this.#highWatermark > this.log.logEndOffset) this.#highWatermark = this.log.logEndOffset;
     this.#producers = undefined;
   }
