@@ -58,7 +58,7 @@ export function configure(cmd: Command): void {
     .option('--request-required-acks <acks>', 'acks: all/-1, 0 or 1 (default: -1)')
     .option('--compression-codec [codec]', 'none, gzip, snappy, lz4 or zstd; without a value: gzip (default: none)')
     .option('--sync', 'send records one at a time, each acknowledged before the next')
-    .option('--batch-size <bytes>', 'bytes gathered into one produce request (default: 524288)', intOption(1))
+    .option('--batch-size <bytes>', 'bytes of one partition batch (default: 16384)', intOption(1))
     .option('--max-partition-memory-bytes <bytes>', 'same as --batch-size, which it overrides', intOption(1))
     .option('--timeout <ms>', 'linger: how long a partly filled batch waits for more records (default: 1000)', intOption(0))
     .option('--message-send-max-retries <n>', 'retries of a failed send (default: 3)', intOption(0))

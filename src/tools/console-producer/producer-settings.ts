@@ -45,12 +45,8 @@ export interface ProducerSettings {
   ignoreKeys: boolean;
 }
 
-/**
- * Kafka's console producer uses 16 KiB batches: one Produce round trip per ~150 lines on a
- * one-partition topic. kts batches bigger by default, still under the broker's default 1 MiB
- * batch limit.
- */
-const DEFAULT_BATCH_BYTES = 512 * 1024;
+/** Kafka's console producer's `--batch-size` default (the producer's own batch.size default too). */
+const DEFAULT_BATCH_BYTES = 16_384;
 
 /**
  * Kafka's precedence (CommandLineUtils.maybeMergeOptions): a flag given on the command line wins,
