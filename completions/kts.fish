@@ -82,7 +82,7 @@ complete -c kts -n '__fish_seen_subcommand_from console-producer' -l reader-conf
 complete -c kts -n '__fish_seen_subcommand_from console-producer' -l request-required-acks -d 'acks: all/-1, 0 or 1 (default: -1)'
 complete -c kts -n '__fish_seen_subcommand_from console-producer' -l compression-codec -d 'none, gzip, snappy, lz4 or zstd; without a value: gzip (default: none)'
 complete -c kts -n '__fish_seen_subcommand_from console-producer' -l sync -d 'send records one at a time, each acknowledged before the next'
-complete -c kts -n '__fish_seen_subcommand_from console-producer' -l batch-size -d 'bytes gathered into one produce request (default: 524288)'
+complete -c kts -n '__fish_seen_subcommand_from console-producer' -l batch-size -d 'bytes of one partition batch (default: 16384)'
 complete -c kts -n '__fish_seen_subcommand_from console-producer' -l max-partition-memory-bytes -d 'same as --batch-size, which it overrides'
 complete -c kts -n '__fish_seen_subcommand_from console-producer' -l timeout -d 'linger: how long a partly filled batch waits for more records (default: 1000)'
 complete -c kts -n '__fish_seen_subcommand_from console-producer' -l message-send-max-retries -d 'retries of a failed send (default: 3)'

@@ -9,6 +9,7 @@ import { jsonFormatter } from '../../tools/console-consumer/json-format.js';
 import { kcatFormatter } from '../../tools/console-consumer/kcat-format.js';
 import type { RecordFormatter } from '../../tools/console-consumer/output-chunks.js';
 import { UsageError } from '../../util/errors.js';
+import { asKafkaScript } from '../kafka-script.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
 
@@ -78,6 +79,7 @@ async function run(flags: Flags): Promise<void> {
     group: groupSettings(properties),
     connect: { bootstrapServer: flags.bootstrapServer, properties, consumedKeys: CONSUMER_KEYS, verbose: flags.verbose },
     output: process.stdout,
+    closedOutputNotice: asKafkaScript(),
   });
 }
 

@@ -8,7 +8,10 @@ import { PRODUCER_KEYS } from '../../tools/common/producer-properties.js';
 import { producerSettings, type ProducerFlags } from '../../tools/console-producer/producer-settings.js';
 import { readerConfig } from '../../tools/console-producer/reader-properties.js';
 import { INPUT_FORMATS, recordParser, type InputFormat } from '../../tools/console-producer/record-input.js';
-import { KtsError } from '../../util/errors.js';
+import type { ProducerRecord } from '../../client/producer/producer-record.js';
+import { KtsError, oneLine } from '../../util/errors.js';
+import { asKafkaScript } from '../kafka-script.js';
+import { log4jLine } from '../log4j.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 
 interface Flags extends ProducerFlags {
@@ -87,6 +90,7 @@ async function run(flags: Flags): Promise<void> {
   const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition);
   const interactive = flags.file === undefined && process.stdin.isTTY === true;
   await produce({
+    ...(asKafkaScript() ? { onFailure: logSendFailure } : {}),
     topic: flags.topic,
     input: openInput(flags.file),
     prompt: interactive && process.stdout.isTTY === true,
@@ -121,4 +125,14 @@ function openInput(file: string | undefined): Readable {
     throw unreadable('is a directory');
   }
   return createReadStream('', { fd, highWaterMark: READ_CHUNK_BYTES });
+}
+
+/** Kafka's ErrorLoggingCallback: one ERROR line per record the producer could not send, then the reason. */
+function logSendFailure(record: ProducerRecord, err: Error): void {
+  const size = (v: Buffer | string | null | undefined): string =>
+    v === null || v === undefined ? 'null' : `${typeof v === 'string' ? Buffer.byteLength(v) : v.length} bytes`;
+  const message = `Error when sending message to topic ${record.topic} with key: ${size(record.key)}, value: ${size(record.value)} with error:`;
+  process.stderr.write(
+    `${log4jLine('error', message, 'org.apache.kafka.clients.producer.internals.ErrorLoggingCallback')}${oneLine(err)}\n`,
+  );
 }

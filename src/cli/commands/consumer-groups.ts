@@ -9,7 +9,9 @@ import { runAction } from '../../tools/consumer-groups/actions.js';
 import { validateConsumerGroupsFlags, type ConsumerGroupsFlags } from '../../tools/consumer-groups/consumer-groups-options.js';
 import { GroupCluster } from '../../tools/consumer-groups/group-cluster.js';
 import { asConsumerGroupsError } from '../../tools/consumer-groups/kafka-errors.js';
+import { KtsError, UsageError } from '../../util/errors.js';
 import { EXIT_RUNTIME } from '../errors.js';
+import { asKafkaScript } from '../kafka-script.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
 
@@ -83,10 +85,11 @@ async function run(flags: Flags): Promise<void> {
   // Only --watch runs until interrupted; it stops cleanly (exit 0) on Ctrl-C.
   const watching = req.action === 'describe' && req.watchMs !== undefined;
   if (watching) process.once('SIGINT', abort).once('SIGTERM', abort);
+  const kafka = asKafkaScript();
   try {
     const io = {
       out: (text: string) => void process.stdout.write(text),
-      err: (text: string) => void process.stderr.write(text),
+      err: (text: string) => void (kafka && /^\n?Error: /.test(text) ? process.stdout.write(kafkaError(text)) : process.stderr.write(text)),
       json,
       isTTY: process.stdout.isTTY === true,
       readFile: (path: string) => readUserFile(path, 'reset plan'),
@@ -96,10 +99,22 @@ async function run(flags: Flags): Promise<void> {
     const ok = await withAdmin({ bootstrapServer: flags.bootstrapServer, properties }, (admin) =>
       runAction(new GroupCluster(admin, raw), req, io),
     ).catch((err: unknown) => {
-      throw asConsumerGroupsError(err);
+      const failure = asConsumerGroupsError(err);
+      if (!kafka || !(failure instanceof KtsError) || failure instanceof UsageError) throw failure;
+      // ConsumerGroupCommand.printError, and the JVM exits 0 all the same.
+      process.stdout.write(
+        kafkaError(`${failure.message.replace(/^Error: (?!Executing)/, 'Error: Executing consumer group command failed due to ')}\n`),
+      );
+      return true;
     });
-    if (!ok) process.exitCode = EXIT_RUNTIME;
+    // Kafka's consumer-groups exits 0 after its errors.
+    if (!ok && !kafka) process.exitCode = EXIT_RUNTIME;
   } finally {
     process.off('SIGINT', abort).off('SIGTERM', abort);
   }
+}
+
+/** Kafka's printError: `\nError: <message>` on stdout. */
+function kafkaError(text: string): string {
+  return text.startsWith('\n') ? text : `\n${text}`;
 }

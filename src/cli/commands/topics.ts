@@ -10,6 +10,10 @@ import { matchingTopics } from '../../tools/topics/matching-topics.js';
 import { COLLISION_WARNING, hasCollisionChars } from '../../tools/topics/topic-name.js';
 import { withTopicsCluster, type TopicsCluster } from '../../tools/topics/topics-cluster.js';
 import { TOPIC_ID_WINS, validateTopicsFlags, type TopicsFlags, type TopicsRequest } from '../../tools/topics/topics-options.js';
+import { KtsError } from '../../util/errors.js';
+import { MissingTopicError, TOPIC_COMMAND_ERROR } from '../../tools/topics/topic-errors.js';
+import { EXIT_RUNTIME } from '../errors.js';
+import { asKafkaScript } from '../kafka-script.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -62,14 +66,23 @@ export function configure(cmd: Command): void {
 }
 
 async function run(flags: Flags): Promise<void> {
-  const req = validateTopicsFlags(flags);
-  if (req.topicId !== undefined && flags.topic !== undefined) process.stderr.write(`${TOPIC_ID_WINS}\n`);
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
-  const connect = { bootstrapServer: flags.bootstrapServer, properties };
-  await withTopicsCluster(connect, (cluster) => act(cluster, req, flags.output));
+  const kafka = asKafkaScript();
+  // Kafka's TopicCommand prints its notes and its runtime errors on stdout.
+  const notes = kafka ? process.stdout : process.stderr;
+  try {
+    const req = validateTopicsFlags(flags);
+    if (req.topicId !== undefined && flags.topic !== undefined) notes.write(`${TOPIC_ID_WINS}\n`);
+    const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+    const connect = { bootstrapServer: flags.bootstrapServer, properties };
+    await withTopicsCluster(connect, (cluster) => act(cluster, req, flags.output, notes));
+  } catch (err) {
+    if (!kafka || !(err instanceof KtsError) || !err.message.startsWith(TOPIC_COMMAND_ERROR)) throw err;
+    process.stdout.write(`${err instanceof MissingTopicError ? err.kafkaMessage : err.message}\n`);
+    process.exitCode = EXIT_RUNTIME;
+  }
 }
 
-async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFormat): Promise<void> {
+async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFormat, notes: NodeJS.WritableStream): Promise<void> {
   const json = output === 'json';
   switch (req.action) {
     case 'list': {
@@ -81,7 +94,7 @@ async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFor
     }
     case 'create': {
       const topic = req.topic!;
-      if (hasCollisionChars(topic)) process.stderr.write(`${COLLISION_WARNING}\n`);
+      if (hasCollisionChars(topic)) notes.write(`${COLLISION_WARNING}\n`);
       const outcome = await createTopic(cluster, { ...req, topic });
       if (json) printJson({ topic, created: outcome === 'created' });
       else if (outcome === 'created') process.stdout.write(`Created topic ${topic}.\n`);

@@ -19,6 +19,12 @@ export interface ProduceJob {
   parse: RecordParser;
   settings: ProducerSettings;
   connect: ConnectOptions;
+  /**
+   * Set as Kafka's console producer: each record that fails is reported here (its
+   * ErrorLoggingCallback) and failures do not fail the run. Without it they are counted, and any
+   * failure fails the run with how many and why.
+   */
+  onFailure?: (record: ProducerRecord, err: Error) => void;
 }
 
 /** Every record's outcome; the first failure usually explains the others. */
@@ -79,7 +85,7 @@ export async function produce(job: ProduceJob): Promise<void> {
     process.off('SIGINT', stop).off('SIGTERM', stop);
     await producer.close();
   }
-  const lost = notAcknowledged(outcome, brokers);
+  const lost = job.onFailure === undefined ? notAcknowledged(outcome, brokers) : undefined;
   if (inputError !== undefined) throw new KtsError(`Error: ${inputError}${lost ? ` (also ${lost})` : ''}`);
   if (lost) throw new KtsError(`Error: ${lost}`);
 }
@@ -97,13 +103,21 @@ async function readInto(
   const splitter = new LineSplitter();
   const { topic, prompt, parse } = job;
   const sync = job.settings.sync;
+  const { onFailure } = job;
   let lineNumber = 0;
   const handle = async (lines: Buffer[]): Promise<void> => {
     const utf8 = splitter.utf8;
     for (const line of lines) {
       const record = parse(line, ++lineNumber, utf8) as ProducerRecord;
       record.topic = topic;
-      if (!producer.send(record, onDelivery)) await producer.ready();
+      const callback: DeliveryCallback =
+        onFailure === undefined
+          ? onDelivery
+          : (err, metadata) => {
+              onDelivery(err, metadata);
+              if (err !== null) onFailure(record, err);
+            };
+      if (!producer.send(record, callback)) await producer.ready();
       if (sync) await producer.flush();
       if (prompt) process.stdout.write('>');
     }
