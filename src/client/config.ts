@@ -25,6 +25,28 @@ const DEFAULT_RETRY_BACKOFF_MS = 100;
 
 const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 
+/**
+ * Kafka client configs every Java client defines that tune the JVM client itself (socket buffers,
+ * DNS, metrics reporters, reconnect pacing): valid in a properties file written for Kafka, so
+ * accepted without a warning, and without effect in kts.
+ */
+const TUNING_KEYS = [
+  'client.dns.lookup',
+  'send.buffer.bytes',
+  'receive.buffer.bytes',
+  'reconnect.backoff.ms',
+  'reconnect.backoff.max.ms',
+  'socket.connection.setup.timeout.max.ms',
+  'metadata.recovery.strategy',
+  'metric.reporters',
+  'metrics.num.samples',
+  'metrics.recording.level',
+  'metrics.sample.window.ms',
+  'auto.include.jmx.reporter',
+  'enable.metrics.push',
+  'security.providers',
+];
+
 const CLIENT_KEYS = [
   'bootstrap.servers',
   'client.id',
@@ -36,6 +58,7 @@ const CLIENT_KEYS = [
   'connections.max.idle.ms',
   ...SASL_KEYS,
   ...SSL_KEYS,
+  ...TUNING_KEYS,
 ];
 
 /** Maps Kafka client properties to kafkajs settings; unknown keys get one warning line, never an error. */

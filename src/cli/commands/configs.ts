@@ -38,12 +38,21 @@ export function configure(cmd: Command): void {
     .option('--describe', 'list the configs of the given entity (without a name: every topic, broker, user or client)')
     .option('--alter', 'change the configs of the given entity')
     .option('--all', 'describe: every config, not only the dynamic ones (defaults and static broker configs too)')
-    .option('--entity-type <type>', 'topics, brokers, users or clients (users and clients may go together)', collect)
+    .option(
+      '--bootstrap-controller <list>',
+      'KRaft controllers to reach instead of brokers: refused, kts clusters run in ZooKeeper mode (use --bootstrap-server)',
+    )
+    .option(
+      '--entity-type <type>',
+      'topics, brokers, broker-loggers, client-metrics, users or clients (users and clients may go together)',
+      collect,
+    )
     .option('--entity-name <name>', 'topic name, broker id, user principal or client id', collect)
     .option('--entity-default', 'the default entity of the type (brokers: the cluster-wide default)')
     .option('--topic <name>', 'shorthand for --entity-type topics --entity-name <name>')
     .option('--broker <id>', 'shorthand for --entity-type brokers --entity-name <id>')
     .option('--broker-defaults', 'shorthand for --entity-type brokers --entity-default')
+    .option('--broker-logger <id>', 'shorthand for --entity-type broker-loggers --entity-name <id>')
     .option('--user <principal>', 'shorthand for --entity-type users --entity-name <principal>')
     .option('--user-defaults', 'shorthand for --entity-type users --entity-default')
     .option('--client <id>', 'shorthand for --entity-type clients --entity-name <id>')
@@ -86,12 +95,7 @@ async function run(flags: Flags): Promise<void> {
 }
 
 async function describe(cluster: ConfigCluster, req: ConfigsRequest, type: ResourceEntityType, output: OutputFormat): Promise<void> {
-  const names =
-    req.entityNames.length > 0
-      ? req.entityNames
-      : type === 'topics'
-        ? await cluster.topicNames()
-        : [...(await cluster.brokerIds()).map(String), ''];
+  const names = req.entityNames.length > 0 ? req.entityNames : await allNames(cluster, type);
   const described = [];
   for (const name of names) described.push({ type, name, configs: await resourceConfigs(cluster, type, name, req.describeAll) });
   if (output === 'json') {
@@ -147,4 +151,12 @@ async function alterQuotas(
 /** `{ "user": "alice", "client-id": null }`: Kafka's entity types, null for a default. */
 function entityJson(entity: QuotaEntityEntry['entity']): Record<string, string | null> {
   return Object.fromEntries(entity.map((c) => [c.entityType, c.entityName]));
+}
+
+/** `--describe` without a name: every entity of the type (brokers: each broker, then the cluster default). */
+async function allNames(cluster: ConfigCluster, type: ResourceEntityType): Promise<string[]> {
+  if (type === 'topics') return cluster.topicNames();
+  if (type === 'client-metrics') return cluster.clientMetricsResources();
+  const ids = (await cluster.brokerIds()).map(String);
+  return type === 'brokers' ? [...ids, ''] : ids;
 }

@@ -9,7 +9,7 @@ import { producerSettings, type ProducerFlags } from '../../tools/console-produc
 import { readerConfig } from '../../tools/console-producer/reader-properties.js';
 import { INPUT_FORMATS, recordParser, type InputFormat } from '../../tools/console-producer/record-input.js';
 import type { ProducerRecord } from '../../client/producer/producer-record.js';
-import { KtsError, oneLine } from '../../util/errors.js';
+import { KtsError, oneLine, UsageError } from '../../util/errors.js';
 import { asKafkaScript } from '../kafka-script.js';
 import { log4jLine } from '../log4j.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
@@ -25,6 +25,8 @@ interface Flags extends ProducerFlags {
   readerProperty?: string[];
   readerConfig?: string;
   producerProperty?: string[];
+  lineReader?: string;
+  socketBufferSize?: number;
   'producer.config'?: string;
   verbose?: boolean;
 }
@@ -38,6 +40,9 @@ Examples:
     kts console-producer --topic b --input-format json`;
 
 const READ_CHUNK_BYTES = 1 << 20;
+
+/** Kafka 3.9's `--line-reader` default, the only reader kts has. */
+const LINE_MESSAGE_READER = 'kafka.tools.ConsoleProducer$LineMessageReader';
 
 export function configure(cmd: Command): void {
   cmd.requiredOption('--topic <topic>', 'topic to produce to');
@@ -70,6 +75,12 @@ export function configure(cmd: Command): void {
     .option('--max-block-ms <ms>', 'how long to wait for the cluster at start (default: 60000)', intOption(1))
     .option('--metadata-expiry-ms <ms>', 'refresh topic metadata this often (default: 300000)', intOption(1))
     .option('--max-memory-bytes <bytes>', 'bytes read but not yet acknowledged before reading pauses (default: 33554432)', intOption(1))
+    .option(
+      '--socket-buffer-size <bytes>',
+      'send.buffer.bytes: accepted for Kafka scripts, without effect in kts (default: 102400)',
+      intOption(1),
+    )
+    .option('--line-reader <class>', `how lines become records: only Kafka's ${LINE_MESSAGE_READER} (the default)`)
     .option('--producer-property <key=value>', 'producer property (repeatable; wins over --producer.config)', collect);
   addCommandConfigOption(cmd, '--producer.config');
   addVerboseOption(cmd);
@@ -86,6 +97,9 @@ async function run(flags: Flags): Promise<void> {
     ...(flags.readerConfig ? readPropertiesFile(flags.readerConfig) : []),
     ...parsePropertyArgs([...(flags.property ?? []), ...(flags.readerProperty ?? [])]),
   ]);
+  if (flags.lineReader !== undefined && flags.lineReader.trim() !== LINE_MESSAGE_READER) {
+    throw new UsageError(`Error: --line-reader '${flags.lineReader}' is not supported: kts reads lines as Kafka's ${LINE_MESSAGE_READER}`);
+  }
   const settings = producerSettings(flags, properties);
   const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition);
   const interactive = flags.file === undefined && process.stdin.isTTY === true;

@@ -48,6 +48,7 @@ export function configure(cmd: Command): void {
     .option('--offsets', 'describe: partitions with offsets and lag (the default)')
     .option('--members', 'describe: members and their partition counts')
     .option('--state [states]', 'describe: group state and coordinator; list: add a STATE column, filtered by a comma list')
+    .option('--type [types]', 'list: add a TYPE column (Classic or Consumer), filtered by a comma list')
     .option('--verbose', "describe --members: add each member's assignment")
     .option('--timeout <ms>', 'time limit of each request to the cluster', intOption(1, 2 ** 31 - 1))
     .option('--dry-run', 'reset: only show the new offsets (the default)')

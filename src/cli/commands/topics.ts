@@ -48,6 +48,7 @@ export function configure(cmd: Command): void {
     .option('--replication-factor <n>', 'create: replicas per partition (default: broker setting)', intOption())
     .option('--replica-assignment <list>', 'broker ids per partition: 1:2,2:3 (partitions by commas, replicas by colons)')
     .option('--config <name=value>', 'create: topic config override (repeatable)', collect)
+    .option('--delete-config <name>', 'refused, as by Kafka with --bootstrap-server: use kts configs --alter --delete-config', collect)
     .option('--if-exists', 'alter/delete/describe: do nothing when the topic does not exist')
     .option('--if-not-exists', 'create: do nothing when the topic already exists')
     .option('--exclude-internal', 'leave out internal topics (__consumer_offsets, ...)')

@@ -1,7 +1,7 @@
 import { UsageError } from '../../util/errors.js';
 
-/** The entity types kts configs handles (Kafka's ConfigType names). */
-export const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers'] as const;
+/** The entity types kts configs handles (Kafka's ConfigType names; `ips` is not one of them yet). */
+export const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'client-metrics'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export interface ConfigsFlags {
@@ -14,6 +14,10 @@ export interface ConfigsFlags {
   entityDefault?: boolean;
   topic?: string;
   broker?: string;
+  /** `--broker-logger <id>`: shorthand for --entity-type broker-loggers --entity-name <id>. */
+  brokerLogger?: string;
+  bootstrapServer?: string;
+  bootstrapController?: string;
   brokerDefaults?: boolean;
   user?: string;
   userDefaults?: boolean;
@@ -39,6 +43,7 @@ const ENTITY_FLAGS = [
   ['client', 'clients'],
   ['user', 'users'],
   ['broker', 'brokers'],
+  ['brokerLogger', 'broker-loggers'],
 ] as const;
 const DEFAULTS_FLAGS = [
   ['clientDefaults', 'clients'],
@@ -52,6 +57,12 @@ const DEFAULTS_FLAGS = [
  * All are usage errors (exit 2).
  */
 export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
+  if (flags.bootstrapController !== undefined) {
+    if (flags.bootstrapServer !== undefined) throw new UsageError('You cannot specify both --bootstrap-controller and --bootstrap-server.');
+    throw new UsageError(
+      'Error: --bootstrap-controller reaches the controllers of a KRaft cluster; kts brokers run as a ZooKeeper-mode cluster, where configs go through --bootstrap-server',
+    );
+  }
   if ((flags.describe === true) === (flags.alter === true))
     throw new UsageError('Command must include exactly one action: --describe, --alter');
   const action = flags.describe ? 'describe' : 'alter';
@@ -88,9 +99,10 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
     ...defaults.map(() => ''),
   ];
 
-  if (entityTypes.includes('brokers')) {
+  for (const type of ['brokers', 'broker-loggers'] as const) {
+    if (!entityTypes.includes(type)) continue;
     const id = entityNames.find((name) => name !== '' && !/^[+-]?\d{1,10}$/.test(name));
-    if (id !== undefined) throw new UsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${id}`);
+    if (id !== undefined) throw new UsageError(`The entity name for ${type} must be a valid integer broker id, but it is: ${id}`);
   }
   if (action === 'describe' && (entityTypes[0] === 'users' || entityTypes[0] === 'clients') && entityNames.length > entityTypes.length) {
     throw new UsageError('More entity names specified than entity types');

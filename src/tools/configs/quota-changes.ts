@@ -1,7 +1,7 @@
 import { KtsError, UsageError } from '../../util/errors.js';
 import { isClientQuotaKey } from '../../protocol/client-quotas.js';
 import type { ConfigChanges } from './alter-configs.js';
-import { parseJavaDouble } from './java-double-text.js';
+import { parseJavaDouble } from '../common/java-double-text.js';
 
 export type QuotaEntityType = 'users' | 'clients';
 

@@ -1,6 +1,6 @@
 import { CLIENT_ID, USER } from '../../protocol/client-quotas.js';
 import type { QuotaEntityEntry } from './client-quotas.js';
-import { javaDoubleText } from './java-double-text.js';
+import { javaDoubleText } from '../common/java-double-text.js';
 import { javaHashMapOrder, javaStringHash } from './java-hash-order.js';
 
 const TYPE_TEXT: Readonly<Record<string, string>> = { [USER]: 'user-principal', [CLIENT_ID]: 'client-id' };

@@ -44,6 +44,7 @@ export class ConsumeSession {
     this.otherErrorListeners = output.listeners('error') as Array<(...args: unknown[]) => void>;
     output.removeAllListeners('error');
     output.on('error', this.onOutputError);
+    if (this.remaining <= 0) this.stop();
   }
 
   stop(failure?: unknown): void {

@@ -47,6 +47,7 @@ export async function produce(job: ProduceJob): Promise<void> {
       acks: settings.acks,
       idempotence: settings.idempotent,
       compression: settings.compression,
+      ...(settings.compressionLevel !== undefined ? { compressionLevel: settings.compressionLevel } : {}),
       batchSize: settings.batchBytes,
       lingerMs: settings.lingerMs,
       bufferMemory: settings.bufferMemory,

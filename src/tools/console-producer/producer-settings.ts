@@ -1,6 +1,6 @@
 import { resolveIdempotence, type Acks } from '../../client/producer/producer-config.js';
 import type { CompressionName } from '../../protocol/records/batch-header.js';
-import { parseAcks, parseCodec, producerPropertyOptions } from '../common/producer-properties.js';
+import { compressionLevelFor, parseAcks, parseCodec, producerPropertyOptions } from '../common/producer-properties.js';
 
 /** The console producer's own flags (commander camelCase); absent means "not given". */
 export interface ProducerFlags {
@@ -22,6 +22,8 @@ export interface ProducerFlags {
 export interface ProducerSettings {
   acks: Acks;
   compression: CompressionName;
+  /** compression.gzip.level / compression.zstd.level for the codec in use (KIP-390). */
+  compressionLevel?: number;
   idempotent: boolean;
   /** batch.size: bytes per partition batch. */
   batchBytes: number;
@@ -59,9 +61,12 @@ export function producerSettings(flags: ProducerFlags, props: ReadonlyMap<string
   const maxInFlight = Math.max(1, p.maxInFlight ?? 5);
   const idempotent = resolveIdempotence(p.idempotence, acks, retries, maxInFlight);
   const codec = flags.compressionCodec === true ? 'gzip' : flags.compressionCodec;
+  const compression = codec !== undefined ? parseCodec(codec) : (p.compression ?? 'none');
+  const compressionLevel = compressionLevelFor(compression, props);
   return {
     acks,
-    compression: codec !== undefined ? parseCodec(codec) : (p.compression ?? 'none'),
+    compression,
+    ...(compressionLevel !== undefined ? { compressionLevel } : {}),
     idempotent,
     batchBytes: flags.maxPartitionMemoryBytes ?? flags.batchSize ?? p.batchSize ?? DEFAULT_BATCH_BYTES,
     lingerMs: flags.timeout ?? p.lingerMs ?? 1000,

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { toolsAgainst, type Tools } from './tools-harness.js';
+
+/** Options Kafka's scripts pass that kts once refused, run as a user would against the embedded broker. */
+describe("Kafka 3.9's options of the everyday tools", () => {
+  let broker: StartedBroker;
+  let tools: Tools;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    tools = toolsAgainst(broker);
+    await tools.kts(['topics', '--create', '--topic', 'numbers']);
+    // 42 and 256 as 4-byte big-endian ints, one per line (the line reader decodes UTF-8, so no high bytes).
+    await tools.kts(['console-producer', '--topic', 'numbers'], Buffer.from([0, 0, 0, 42, 10, 0, 0, 1, 0, 10]));
+  });
+  afterAll(() => broker?.stop());
+
+  it('console-consumer --value-deserializer, --max-messages -1, --enable-systest-events, max.poll.records without a warning', async () => {
+    const r = await tools.consume(
+      'numbers',
+      '--value-deserializer',
+      'org.apache.kafka.common.serialization.IntegerDeserializer',
+      '--max-messages',
+      '-1',
+      '--enable-systest-events',
+      '--consumer-property',
+      'max.poll.records=10',
+    );
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '42\n256\nshutdown_complete\n', 'Processed a total of 2 messages\n']);
+  });
+
+  it('console-consumer --max-messages 0 prints nothing, as Kafka', async () => {
+    const r = await tools.consume('numbers', '--max-messages', '0');
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', 'Processed a total of 0 messages\n']);
+  });
+
+  it('console-consumer --formatter NoOpMessageFormatter counts without printing; the old name warns as Kafka', async () => {
+    const r = await tools.consume('numbers', '--formatter', 'kafka.tools.NoOpMessageFormatter');
+    expect([r.code, r.stdout]).toEqual([0, '']);
+    expect(r.stderr).toBe(
+      'WARNING: kafka.tools.NoOpMessageFormatter is deprecated and will be removed in the next major release. Please use org.apache.kafka.tools.consumer.NoOpMessageFormatter instead\nProcessed a total of 2 messages\n',
+    );
+  });
+
+  it('console-consumer: a value the deserializer cannot read ends the run in one line', async () => {
+    const r = await tools.consume('numbers', '--value-deserializer', 'org.apache.kafka.common.serialization.LongDeserializer');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'Error processing message, terminating consumer process: Size of data received by LongDeserializer is not 8',
+    );
+  });
+
+  it("console-producer --line-reader (Kafka's default class) and --socket-buffer-size are accepted", async () => {
+    const r = await tools.kts(
+      [
+        'console-producer',
+        '--topic',
+        'lines',
+        '--line-reader',
+        'kafka.tools.ConsoleProducer$LineMessageReader',
+        '--socket-buffer-size',
+        '102400',
+      ],
+      'a\n',
+    );
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const other = await tools.kts(['console-producer', '--topic', 'lines', '--line-reader', 'com.example.CsvReader'], 'a\n');
+    expect([other.code, other.stderr]).toEqual([
+      2,
+      "Error: --line-reader 'com.example.CsvReader' is not supported: kts reads lines as Kafka's kafka.tools.ConsoleProducer$LineMessageReader\n",
+    ]);
+  });
+
+  it("topics --delete-config is refused with Kafka's message", async () => {
+    const r = await tools.kts(['topics', '--alter', '--topic', 'numbers', '--partitions', '2', '--delete-config', 'retention.ms']);
+    expect([r.code, r.stderr]).toEqual([2, 'Option "[delete-config]" can\'t be used with option "[bootstrap-server]"\n']);
+  });
+
+  it('consumer-groups --list --type [--state]: the TYPE column, filtered by type', async () => {
+    await tools.consume('numbers', '--group', 'typed');
+    const r = await tools.kts(['consumer-groups', '--list', '--type', '--state']);
+    expect([r.code, r.stdout]).toEqual([
+      0,
+      `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)} ${'STATE'.padEnd(20)}\n${'typed'.padEnd(25)} ${'Classic'.padEnd(20)} ${'Empty'.padEnd(20)}\n`,
+    ]);
+    const consumerOnly = await tools.kts(['consumer-groups', '--list', '--type', 'consumer']);
+    expect([consumerOnly.code, consumerOnly.stdout]).toEqual([0, `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)}\n`]);
+  });
+
+  it('configs --entity-type broker-loggers and client-metrics reach the broker, which answers that it has none', async () => {
+    const loggers = await tools.kts(['configs', '--describe', '--broker-logger', '0']);
+    expect([loggers.code, loggers.stderr]).toEqual([1, 'Error while executing config command: Unsupported resource type: BROKER_LOGGER\n']);
+    const metrics = await tools.kts(['configs', '--describe', '--entity-type', 'client-metrics', '--entity-name', 'm']);
+    expect(metrics.code).toBe(1);
+    expect(metrics.stderr).toMatch(/^Error while executing config command: /);
+  });
+
+  it('configs --bootstrap-controller answers that kts clusters run in ZooKeeper mode', async () => {
+    const r = await tools.kts(['configs', '--describe', '--topic', 'numbers', '--bootstrap-controller', 'localhost:9093']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('You cannot specify both --bootstrap-controller and --bootstrap-server.\n');
+  });
+});
