@@ -8,6 +8,8 @@ import { SSL_KEYS, sslOptions } from './ssl.js';
 
 /** What client properties decide about a connection; brokers and logging are added by connect.ts. */
 export type ClientSettings = Required<Pick<KafkaConfig, 'clientId' | 'requestTimeout' | 'connectionTimeout' | 'retry'>> & {
+  /** default.api.timeout.ms: what one operation of a tool may take, retries included. */
+  defaultApiTimeout: number;
   ssl?: ConnectionOptions;
   sasl?: SaslCredentials;
 };
@@ -18,8 +20,10 @@ export interface ClientConfigOptions {
   warn?: (line: string) => void;
 }
 
+/** The Java clients' request.timeout.ms, socket.connection.setup.timeout.ms and default.api.timeout.ms defaults. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-const MAX_CONNECTION_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+const DEFAULT_API_TIMEOUT_MS = 60_000;
 const RETRIES = 2;
 const DEFAULT_RETRY_BACKOFF_MS = 100;
 
@@ -52,6 +56,7 @@ const CLIENT_KEYS = [
   'client.id',
   'request.timeout.ms',
   'socket.connection.setup.timeout.ms',
+  'default.api.timeout.ms',
   'retry.backoff.ms',
   'security.protocol',
   // kafkajs keeps connections until disconnect; short-lived CLI clients never reach Kafka's idle limit.
@@ -70,12 +75,12 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
     warn(`Warning: ignoring unknown properties: ${unknown.join(', ')}`);
   }
 
+  // One deadline policy for every tool, with the Java clients' settings and defaults: connecting
+  // within socket.connection.setup.timeout.ms, each request (ApiVersions and SASL included) within
+  // request.timeout.ms, an operation with its retries within default.api.timeout.ms.
   const requestTimeout = positiveInt(props, 'request.timeout.ms') ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  // Each of the 1 + RETRIES attempts may spend a connection timeout connecting and another on
-  // ApiVersions, so an unreachable cluster fails within the request timeout.
-  const derivedConnectionTimeout = Math.max(1, Math.floor(requestTimeout / (2 * (1 + RETRIES))));
-  const connectionTimeout =
-    positiveInt(props, 'socket.connection.setup.timeout.ms') ?? Math.min(MAX_CONNECTION_TIMEOUT_MS, derivedConnectionTimeout);
+  const connectionTimeout = positiveInt(props, 'socket.connection.setup.timeout.ms') ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+  const defaultApiTimeout = positiveInt(props, 'default.api.timeout.ms') ?? DEFAULT_API_TIMEOUT_MS;
   const initialRetryTime = positiveInt(props, 'retry.backoff.ms') ?? DEFAULT_RETRY_BACKOFF_MS;
 
   const protocol = securityProtocol(props);
@@ -83,6 +88,7 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
     clientId: props.get('client.id') || 'kts',
     requestTimeout,
     connectionTimeout,
+    defaultApiTimeout,
     retry: { retries: RETRIES, initialRetryTime, maxRetryTime: Math.max(1000, initialRetryTime) },
     ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { ssl: sslOptions(props) } : {}),
     ...(protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL' ? { sasl: saslOptions(props) } : {}),
