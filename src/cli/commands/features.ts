@@ -3,7 +3,7 @@ import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { describeFeatures, featureLine } from '../../tools/features/describe-features.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
-import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
+import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
 interface Flags {
   bootstrapServer?: string;
@@ -47,7 +47,7 @@ async function run(command: string | undefined, flags: Flags): Promise<void> {
   if (flags.output === 'json') printJson(features);
   else if (flags.output === 'table') {
     process.stdout.write(
-      renderTable(
+      (await import('../table.js')).renderTable(
         ['FEATURE', 'SUPPORTED-MIN', 'SUPPORTED-MAX', 'FINALIZED', 'EPOCH'],
         features.map((f) => [f.feature, f.supportedMinVersion, f.supportedMaxVersion, f.finalizedVersionLevel, f.epoch]),
       ),

@@ -7,7 +7,7 @@ import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../tools/get
 import { offsetLines, skipLines } from '../../tools/get-offsets/partition-offsets.js';
 import { UsageError } from '../../util/errors.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
-import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
+import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
 interface Flags {
   bootstrapServer?: string;
@@ -66,7 +66,7 @@ async function run(flags: Flags): Promise<void> {
   if (flags.output === 'json') printJson(offsets.map((o) => ({ ...o, offset: Number(o.offset) })));
   else if (flags.output === 'table')
     process.stdout.write(
-      renderTable(
+      (await import('../table.js')).renderTable(
         ['TOPIC', 'PARTITION', 'OFFSET'],
         offsets.map((o) => [o.topic, o.partition, o.offset]),
       ),
