@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { collect } from '../../tools/common/option-parsers.js';
 import { parseConfigsToAdd, parseConfigsToDelete } from '../../tools/configs/add-config.js';
 import { alterResourceConfigs, completedLine, type ConfigChanges } from '../../tools/configs/alter-configs.js';
@@ -9,6 +8,7 @@ import { validateConfigsFlags, type ConfigsFlags, type ConfigsRequest } from '..
 import { describeHeader, entryLine, resourceConfigs, type ResourceEntityType } from '../../tools/configs/describe-configs.js';
 import { quotaChanges, type QuotaChanges, type QuotaEntityType } from '../../tools/configs/quota-changes.js';
 import { orderedQuotas, quotaLines } from '../../tools/configs/quota-text.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -78,7 +78,7 @@ async function run(flags: Flags): Promise<void> {
   const [type] = req.entityTypes;
   const quotaTypes = type === 'users' || type === 'clients' ? (req.entityTypes as QuotaEntityType[]) : null;
   const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes) : null;
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const cluster = await ConfigCluster.open({ bootstrapServer: flags.bootstrapServer, properties });
   try {
     if (quotaTypes !== null) {

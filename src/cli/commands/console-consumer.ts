@@ -11,6 +11,7 @@ import { kcatFormatter } from '../../tools/console-consumer/kcat-format.js';
 import type { RecordFormatter } from '../../tools/console-consumer/output-chunks.js';
 import { UsageError } from '../../util/errors.js';
 import { asKafkaScript } from '../kafka-script.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
 
@@ -81,10 +82,7 @@ export function configure(cmd: Command): void {
 }
 
 async function run(flags: Flags): Promise<void> {
-  const properties = new Map([
-    ...(flags['consumer.config'] ? readPropertiesFile(flags['consumer.config']) : []),
-    ...parsePropertyArgs(flags.consumerProperty ?? []),
-  ]);
+  const properties = new Map([...clientProperties(flags['consumer.config']), ...parsePropertyArgs(flags.consumerProperty ?? [])]);
   if (!properties.has('client.id')) properties.set('client.id', 'console-consumer');
   const request = validateConsumerFlags({ ...flags, include: flags.include ?? flags.whitelist }, properties);
   try {

@@ -12,6 +12,7 @@ import type { ProducerRecord } from '../../client/producer/producer-record.js';
 import { KtsError, oneLine, UsageError } from '../../util/errors.js';
 import { asKafkaScript } from '../kafka-script.js';
 import { log4jLine } from '../log4j.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 
 interface Flags extends ProducerFlags {
@@ -88,10 +89,7 @@ export function configure(cmd: Command): void {
 }
 
 async function run(flags: Flags): Promise<void> {
-  const properties = new Map([
-    ...(flags['producer.config'] ? readPropertiesFile(flags['producer.config']) : []),
-    ...parsePropertyArgs(flags.producerProperty ?? []),
-  ]);
+  const properties = new Map([...clientProperties(flags['producer.config']), ...parsePropertyArgs(flags.producerProperty ?? [])]);
   if (!properties.has('client.id')) properties.set('client.id', 'console-producer');
   const readerProps = new Map([
     ...(flags.readerConfig ? readPropertiesFile(flags.readerConfig) : []),

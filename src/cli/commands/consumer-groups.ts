@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { clientConfig } from '../../client/config.js';
 import { withAdmin } from '../../client/connect.js';
-import { readPropertiesFile } from '../../util/properties.js';
 import { readUserFile } from '../../util/read-file.js';
 import { versionedConnectionOptions } from '../../client/versioned-connection.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
@@ -12,6 +11,7 @@ import { asConsumerGroupsError } from '../../tools/consumer-groups/kafka-errors.
 import { KtsError, UsageError } from '../../util/errors.js';
 import { EXIT_RUNTIME } from '../errors.js';
 import { asKafkaScript } from '../kafka-script.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
 
@@ -77,7 +77,7 @@ function seconds(value: string): number {
 async function run(flags: Flags): Promise<void> {
   const json = flags.output === 'json';
   const req = validateConsumerGroupsFlags({ ...flags, json });
-  const properties = new Map(flags.commandConfig ? readPropertiesFile(flags.commandConfig) : []);
+  const properties = clientProperties(flags.commandConfig);
   if (flags.timeout !== undefined && !properties.has('request.timeout.ms')) properties.set('request.timeout.ms', String(flags.timeout));
   // withAdmin reports unknown properties; the raw client needs the same settings, quietly.
   const raw = versionedConnectionOptions(clientConfig(properties, { warn: () => {} }));

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { alterTopics } from '../../tools/topics/alter.js';
 import { createTopic } from '../../tools/topics/create.js';
@@ -14,6 +13,7 @@ import { KtsError } from '../../util/errors.js';
 import { MissingTopicError, TOPIC_COMMAND_ERROR } from '../../tools/topics/topic-errors.js';
 import { EXIT_RUNTIME } from '../errors.js';
 import { asKafkaScript } from '../kafka-script.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -73,7 +73,7 @@ async function run(flags: Flags): Promise<void> {
   try {
     const req = validateTopicsFlags(flags);
     if (req.topicId !== undefined && flags.topic !== undefined) notes.write(`${TOPIC_ID_WINS}\n`);
-    const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+    const properties = clientProperties(flags.commandConfig);
     const connect = { bootstrapServer: flags.bootstrapServer, properties };
     await withTopicsCluster(connect, (cluster) => act(cluster, req, flags.output, notes));
   } catch (err) {
