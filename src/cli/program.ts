@@ -32,7 +32,10 @@ export async function buildProgram(
   const modules = new Map<CommandSpec, Awaited<ReturnType<CommandSpec['load']>>>();
   await Promise.all(wanted.map(async (spec) => modules.set(spec, await spec.load())));
   for (const spec of commands) {
-    const cmd = program.command(spec.name).description(spec.summary).exitOverride();
+    const cmd = program
+      .command(spec.name, { hidden: spec.hidden === true })
+      .description(spec.summary)
+      .exitOverride();
     modules.get(spec)?.configure(cmd, commands);
   }
   return program;
