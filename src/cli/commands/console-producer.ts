@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js';
@@ -12,6 +12,7 @@ import type { ProducerRecord } from '../../client/producer/producer-record.js';
 import { KtsError, oneLine, UsageError } from '../../util/errors.js';
 import { asKafkaScript } from '../kafka-script.js';
 import { log4jLine } from '../log4j.js';
+import { progressBar } from '../progress.js';
 import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 
@@ -101,20 +102,28 @@ async function run(flags: Flags): Promise<void> {
   const settings = producerSettings(flags, properties);
   const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition);
   const interactive = flags.file === undefined && process.stdin.isTTY === true;
-  await produce({
-    ...(asKafkaScript() ? { onFailure: logSendFailure } : {}),
-    topic: flags.topic,
-    input: openInput(flags.file),
-    prompt: interactive && process.stdout.isTTY === true,
-    parse,
-    settings,
-    connect: {
-      bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
-      properties,
-      consumedKeys: PRODUCER_KEYS,
-      verbose: flags.verbose,
-    },
-  });
+  const input = openInput(flags.file);
+  // A file's size is known: a bar on a terminal shows how much of it was read (and sent on).
+  const bar = flags.file === undefined ? undefined : progressBar(statSync(flags.file).size, 'bytes');
+  try {
+    await produce({
+      ...(bar !== undefined ? { onRead: (bytes: number) => bar.update(bytes) } : {}),
+      ...(asKafkaScript() ? { onFailure: logSendFailure } : {}),
+      topic: flags.topic,
+      input,
+      prompt: interactive && process.stdout.isTTY === true,
+      parse,
+      settings,
+      connect: {
+        bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
+        properties,
+        consumedKeys: PRODUCER_KEYS,
+        verbose: flags.verbose,
+      },
+    });
+  } finally {
+    bar?.end();
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { asConsumerGroupsError } from '../../tools/consumer-groups/kafka-errors.
 import { KtsError, UsageError } from '../../util/errors.js';
 import { EXIT_RUNTIME } from '../errors.js';
 import { asKafkaScript } from '../kafka-script.js';
+import { progressBar, type Progress } from '../progress.js';
 import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
@@ -87,6 +88,7 @@ async function run(flags: Flags): Promise<void> {
   const watching = req.action === 'describe' && req.watchMs !== undefined;
   if (watching) process.once('SIGINT', abort).once('SIGTERM', abort);
   const kafka = asKafkaScript();
+  let bar: Progress | undefined;
   try {
     const io = {
       out: (text: string) => void process.stdout.write(text),
@@ -96,6 +98,10 @@ async function run(flags: Flags): Promise<void> {
       readFile: (path: string) => readUserFile(path, 'reset plan'),
       now: Date.now,
       signal: stop.signal,
+      progress: (done: number, total: number) => {
+        bar ??= progressBar(total, 'groups');
+        bar.update(done);
+      },
     };
     const ok = await withAdmin({ bootstrapServer: flags.bootstrapServer, properties }, (admin) =>
       runAction(new GroupCluster(admin, raw), req, io),
@@ -111,6 +117,7 @@ async function run(flags: Flags): Promise<void> {
     // Kafka's consumer-groups exits 0 after its errors.
     if (!ok && !kafka) process.exitCode = EXIT_RUNTIME;
   } finally {
+    bar?.end();
     process.off('SIGINT', abort).off('SIGTERM', abort);
   }
 }

@@ -25,6 +25,8 @@ export interface ProduceJob {
    * failure fails the run with how many and why.
    */
   onFailure?: (record: ProducerRecord, err: Error) => void;
+  /** Told the bytes of input read so far, after each chunk (a progress bar for a file). */
+  onRead?: (bytes: number) => void;
 }
 
 /** Every record's outcome; the first failure usually explains the others. */
@@ -125,7 +127,11 @@ async function readInto(
   };
   if (prompt) process.stdout.write('>');
   try {
-    for await (const chunk of job.input) await handle(splitter.push(chunk as Buffer));
+    let read = 0;
+    for await (const chunk of job.input) {
+      await handle(splitter.push(chunk as Buffer));
+      job.onRead?.((read += (chunk as Buffer).length));
+    }
     await handle(splitter.end());
   } catch (err) {
     if (err instanceof InputError) return err.message;

@@ -27,6 +27,8 @@ export interface ActionIO {
   now(): number;
   /** Ends `--watch`. */
   signal: AbortSignal;
+  /** Long work's progress (reset-offsets over many groups); drawn only on a terminal. */
+  progress?(done: number, total: number): void;
 }
 
 /** Kafka's RESET-OFFSETS warning when neither --dry-run nor --execute is given. */
