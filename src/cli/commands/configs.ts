@@ -44,7 +44,7 @@ export function configure(cmd: Command): void {
     )
     .option(
       '--entity-type <type>',
-      'topics, brokers, broker-loggers, client-metrics, users or clients (users and clients may go together)',
+      'topics, brokers, broker-loggers, client-metrics, users, clients (users and clients may go together) or ips',
       collect,
     )
     .option('--entity-name <name>', 'topic name, broker id, user principal or client id', collect)
@@ -55,6 +55,8 @@ export function configure(cmd: Command): void {
     .option('--broker-logger <id>', 'shorthand for --entity-type broker-loggers --entity-name <id>')
     .option('--user <principal>', 'shorthand for --entity-type users --entity-name <principal>')
     .option('--user-defaults', 'shorthand for --entity-type users --entity-default')
+    .option('--ip <address>', 'shorthand for --entity-type ips --entity-name <address>')
+    .option('--ip-defaults', 'shorthand for --entity-type ips --entity-default')
     .option('--client <id>', 'shorthand for --entity-type clients --entity-name <id>')
     .option('--client-defaults', 'shorthand for --entity-type clients --entity-default')
     .option('--add-config <k=v,...>', "configs to set: 'k1=v1,k2=[v1,v2],k3=v3' (brackets group commas)")
@@ -76,7 +78,7 @@ async function run(flags: Flags): Promise<void> {
       ? { add: parseConfigsToAdd(flags.addConfig, flags.addConfigFile), delete: parseConfigsToDelete(flags.deleteConfig) }
       : null;
   const [type] = req.entityTypes;
-  const quotaTypes = type === 'users' || type === 'clients' ? (req.entityTypes as QuotaEntityType[]) : null;
+  const quotaTypes = type === 'users' || type === 'clients' || type === 'ips' ? (req.entityTypes as QuotaEntityType[]) : null;
   const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes) : null;
   const properties = clientProperties(flags.commandConfig);
   const cluster = await ConfigCluster.open({ bootstrapServer: flags.bootstrapServer, properties });
@@ -153,10 +155,9 @@ function entityJson(entity: QuotaEntityEntry['entity']): Record<string, string |
   return Object.fromEntries(entity.map((c) => [c.entityType, c.entityName]));
 }
 
-/** `--describe` without a name: every entity of the type (brokers: each broker, then the cluster default). */
+/** `--describe` without a name (broker loggers always have one): every topic or client-metrics resource, or each broker then the cluster default. */
 async function allNames(cluster: ConfigCluster, type: ResourceEntityType): Promise<string[]> {
   if (type === 'topics') return cluster.topicNames();
   if (type === 'client-metrics') return cluster.clientMetricsResources();
-  const ids = (await cluster.brokerIds()).map(String);
-  return type === 'brokers' ? [...ids, ''] : ids;
+  return [...(await cluster.brokerIds()).map(String), ''];
 }

@@ -96,6 +96,24 @@ describe("Kafka 3.9's options of the everyday tools", () => {
     expect(metrics.stderr).toMatch(/^Error while executing config command: /);
   });
 
+  it("configs --entity-type ips: Kafka's checks, then the broker's answer (the embedded one keeps no IP quotas)", async () => {
+    const badName = await tools.kts(['configs', '--alter', '--ip', 'not_a_host!', '--add-config', 'connection_creation_rate=10']);
+    expect([badName.code, badName.stderr]).toEqual([
+      2,
+      'The entity name for ips must be a valid IP or resolvable host, but it is: not_a_host!\n',
+    ]);
+    const badKey = await tools.kts(['configs', '--alter', '--ip', '10.0.0.1', '--add-config', 'producer_byte_rate=10,x=1']);
+    expect([badKey.code, badKey.stderr]).toEqual([
+      2,
+      "Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: producer_byte_rate,x\n",
+    ]);
+    const refused = await tools.kts(['configs', '--alter', '--ip', '10.0.0.1', '--add-config', 'connection_creation_rate=10']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^Error while executing config command: .*IP/);
+    const loggers = await tools.kts(['configs', '--describe', '--entity-type', 'broker-loggers']);
+    expect([loggers.code, loggers.stderr]).toEqual([2, 'an entity name must be specified with --describe of broker-loggers\n']);
+  });
+
   it('configs --bootstrap-controller answers that kts clusters run in ZooKeeper mode', async () => {
     const r = await tools.kts(['configs', '--describe', '--topic', 'numbers', '--bootstrap-controller', 'localhost:9093']);
     expect(r.code).toBe(2);
