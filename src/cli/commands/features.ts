@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { describeFeatures, featureLine } from '../../tools/features/describe-features.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -42,7 +42,7 @@ async function run(command: string | undefined, flags: Flags): Promise<void> {
     );
   }
   if (command === undefined && !flags.describe) throw new UsageError('Command line error: too few arguments (give describe or --describe)');
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const features = await describeFeatures({ bootstrapServer: flags.bootstrapServer ?? flags.bootstrapController, properties });
   if (flags.output === 'json') printJson(features);
   else if (flags.output === 'table') {
