@@ -22,6 +22,10 @@ const USAGES: Readonly<Record<string, KafkaUsage>> = {
   'get-offsets': usage('An interactive shell for getting topic-partition offsets.'),
   'delete-records': usage('This tool helps to delete records of the given partitions down to the specified offset.'),
   'broker-api-versions': usage('This tool helps to retrieve broker version information.'),
+  'dump-log': usage(
+    'This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.',
+  ),
+  'consumer-perf-test': usage('This tool is used to verify the consumer performance.'),
 };
 
 export function kafkaUsage(command: string): KafkaUsage | undefined {
