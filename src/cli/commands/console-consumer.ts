@@ -3,6 +3,7 @@ import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js'
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { consume } from '../../tools/console-consumer/consume.js';
 import { validateConsumerFlags, type ConsumeRequest, type ConsumerFlags } from '../../tools/console-consumer/consumer-options.js';
+import { coordinatorFormatter } from '../../tools/console-consumer/coordinator-formatters.js';
 import { formatterClass } from '../../tools/console-consumer/formatter-class.js';
 import { CONSUMER_KEYS, fetchSettings, groupSettings } from '../../tools/console-consumer/consumer-settings.js';
 import { defaultFormatter, defaultFormatterConfig } from '../../tools/console-consumer/default-formatter.js';
@@ -123,6 +124,7 @@ function formatter(flags: Flags): RecordFormatter {
   if (flags.valueDeserializer !== undefined) props.set('value.deserializer', flags.valueDeserializer);
   const chosenClass = flags.formatter === undefined ? undefined : formatterClass(flags.formatter);
   if (chosenClass?.warning !== undefined) process.stderr.write(`${chosenClass.warning}\n`);
-  if (chosenClass?.kind === 'no-op') return () => {};
-  return defaultFormatter(defaultFormatterConfig(props));
+  if (chosenClass === undefined || chosenClass.kind === 'default') return defaultFormatter(defaultFormatterConfig(props));
+  if (chosenClass.kind === 'no-op') return () => {};
+  return coordinatorFormatter(chosenClass.kind);
 }

@@ -1,7 +1,9 @@
 import { UsageError } from '../../util/errors.js';
 
+import type { CoordinatorFormatterKind } from './coordinator-formatters.js';
+
 /** What a `--formatter` class does in kts. */
-export type FormatterKind = 'default' | 'no-op';
+export type FormatterKind = 'default' | 'no-op' | CoordinatorFormatterKind;
 
 const TOOLS = 'org.apache.kafka.tools.consumer.';
 
@@ -10,6 +12,9 @@ const FORMATTERS: ReadonlyMap<string, FormatterKind> = new Map([
   // It also logs each record at INFO, which Kafka's tools-log4j.properties (root logger WARN) never shows.
   [`${TOOLS}LoggingMessageFormatter`, 'default'],
   [`${TOOLS}NoOpMessageFormatter`, 'no-op'],
+  [`${TOOLS}OffsetsMessageFormatter`, 'offsets'],
+  [`${TOOLS}GroupMetadataMessageFormatter`, 'group-metadata'],
+  [`${TOOLS}TransactionLogMessageFormatter`, 'transaction-log'],
 ]);
 
 /** The pre-3.8 names Kafka 3.9 still takes, with a WARNING. */
@@ -17,17 +22,10 @@ const DEPRECATED: ReadonlyMap<string, string> = new Map([
   ['kafka.tools.DefaultMessageFormatter', `${TOOLS}DefaultMessageFormatter`],
   ['kafka.tools.LoggingMessageFormatter', `${TOOLS}LoggingMessageFormatter`],
   ['kafka.tools.NoOpMessageFormatter', `${TOOLS}NoOpMessageFormatter`],
+  ['kafka.coordinator.group.GroupMetadataManager$OffsetsMessageFormatter', `${TOOLS}OffsetsMessageFormatter`],
+  ['kafka.coordinator.group.GroupMetadataManager$GroupMetadataMessageFormatter', `${TOOLS}GroupMetadataMessageFormatter`],
+  ['kafka.coordinator.transaction.TransactionLog$TransactionLogMessageFormatter', `${TOOLS}TransactionLogMessageFormatter`],
 ]);
-
-/** The coordinators' record formatters: they need the internal topics' JSON converters, which kts does not have yet. */
-const NOT_YET = [
-  `${TOOLS}OffsetsMessageFormatter`,
-  `${TOOLS}GroupMetadataMessageFormatter`,
-  `${TOOLS}TransactionLogMessageFormatter`,
-  'kafka.coordinator.group.GroupMetadataManager$OffsetsMessageFormatter',
-  'kafka.coordinator.group.GroupMetadataManager$GroupMetadataMessageFormatter',
-  'kafka.coordinator.transaction.TransactionLog$TransactionLogMessageFormatter',
-];
 
 /** ConsoleConsumerOptions.buildFormatter for the classes kts has; `warning` is Kafka's deprecation line. */
 export function formatterClass(className: string): { kind: FormatterKind; warning?: string } {
@@ -41,6 +39,7 @@ export function formatterClass(className: string): { kind: FormatterKind; warnin
       warning: `WARNING: ${name} is deprecated and will be removed in the next major release. Please use ${current} instead`,
     };
   }
-  const why = NOT_YET.includes(name) ? "kts cannot decode the coordinators' records yet" : 'kts has no such formatter';
-  throw new UsageError(`Error: --formatter '${name}' is not supported: ${why} (use ${[...FORMATTERS.keys()].join(', ')})`);
+  throw new UsageError(
+    `Error: --formatter '${name}' is not supported: kts has no such formatter (use ${[...FORMATTERS.keys()].join(', ')})`,
+  );
 }

@@ -190,10 +190,14 @@ describe('--formatter classes', () => {
     });
   });
 
-  it('refuses the others in one line', () => {
-    expect(() => formatterClass('org.apache.kafka.tools.consumer.OffsetsMessageFormatter')).toThrow(
-      /not supported: kts cannot decode the coordinators' records yet/,
-    );
+  it("takes the coordinators' record formatters, and refuses others in one line", () => {
+    expect(formatterClass('org.apache.kafka.tools.consumer.OffsetsMessageFormatter')).toEqual({ kind: 'offsets' });
+    expect(formatterClass('kafka.coordinator.transaction.TransactionLog$TransactionLogMessageFormatter')).toMatchObject({
+      kind: 'transaction-log',
+    });
     expect(() => formatterClass('com.example.Fancy')).toThrow(UsageError);
+    expect(() => formatterClass('com.example.Fancy')).toThrow(
+      /^Error: --formatter 'com.example.Fancy' is not supported: kts has no such formatter/,
+    );
   });
 });
