@@ -67,7 +67,7 @@ export function configure(cmd: Command): void {
     .option('--format <format>', 'kcat-style format: %t %p %o %k %s %T %h %K %S %R %%, escapes \\n \\t \\xHH')
     .option(
       '--formatter <class>',
-      "Kafka's formatter class: DefaultMessageFormatter (default), LoggingMessageFormatter or NoOpMessageFormatter of org.apache.kafka.tools.consumer",
+      "Kafka's formatter class in org.apache.kafka.tools.consumer: DefaultMessageFormatter (default), LoggingMessageFormatter, NoOpMessageFormatter, or OffsetsMessageFormatter, GroupMetadataMessageFormatter, TransactionLogMessageFormatter for the coordinators' topics",
     )
     .option(
       '--key-deserializer <class>',

@@ -1,3 +1,5 @@
+import { DESERIALIZER_CLASSES } from '../../tools/console-consumer/deserializers.js';
+import { FORMATTER_CLASSES } from '../../tools/console-consumer/formatter-class.js';
 import { GROUP_STATES, GROUP_TYPES } from '../../tools/consumer-groups/group-states.js';
 import { ENTITY_TYPES } from '../../tools/configs/configs-options.js';
 
@@ -7,11 +9,6 @@ export type DynamicKind = (typeof DYNAMIC_KINDS)[number];
 
 /** What a shell offers for an option's value: fixed words, or names fetched as it completes. */
 export type OptionValues = { words: readonly string[] } | { dynamic: DynamicKind };
-
-const SERDE = 'org.apache.kafka.common.serialization.';
-const DESERIALIZERS = ['String', 'ByteArray', 'Integer', 'Long', 'Short', 'Float', 'Double', 'UUID', 'Void'].map(
-  (t) => `${SERDE}${t}Deserializer`,
-);
 
 /**
  * Values of options that take one from a known set, by option name (the same in every command
@@ -29,13 +26,9 @@ const BY_OPTION: Readonly<Record<string, OptionValues>> = {
   '--offset': { words: ['earliest', 'latest'] },
   '--state': { words: GROUP_STATES },
   '--type': { words: GROUP_TYPES.map((t) => t.toLowerCase()) },
-  '--formatter': {
-    words: ['DefaultMessageFormatter', 'LoggingMessageFormatter', 'NoOpMessageFormatter'].map(
-      (f) => `org.apache.kafka.tools.consumer.${f}`,
-    ),
-  },
-  '--key-deserializer': { words: DESERIALIZERS },
-  '--value-deserializer': { words: DESERIALIZERS },
+  '--formatter': { words: FORMATTER_CLASSES },
+  '--key-deserializer': { words: DESERIALIZER_CLASSES },
+  '--value-deserializer': { words: DESERIALIZER_CLASSES },
 };
 
 export function optionValues(flag: string, choices: readonly string[] | undefined): OptionValues | undefined {

@@ -45,6 +45,9 @@ const DESERIALIZERS: ReadonlyMap<string, Deserializer> = new Map([
   ],
 ]);
 
+/** The Java class names of the deserializers kts has. */
+export const DESERIALIZER_CLASSES: readonly string[] = [...DESERIALIZERS.keys()].map((name) => `${PACKAGE}${name}`);
+
 /** The deserializer named by its Java class (`org.apache.kafka.common.serialization.IntegerDeserializer`). */
 export function deserializerFor(className: string, option: string): Deserializer {
   const name = className.trim();

@@ -17,6 +17,9 @@ const FORMATTERS: ReadonlyMap<string, FormatterKind> = new Map([
   [`${TOOLS}TransactionLogMessageFormatter`, 'transaction-log'],
 ]);
 
+/** The formatter classes kts has, by their current names. */
+export const FORMATTER_CLASSES: readonly string[] = [...FORMATTERS.keys()];
+
 /** The pre-3.8 names Kafka 3.9 still takes, with a WARNING. */
 const DEPRECATED: ReadonlyMap<string, string> = new Map([
   ['kafka.tools.DefaultMessageFormatter', `${TOOLS}DefaultMessageFormatter`],
@@ -39,7 +42,5 @@ export function formatterClass(className: string): { kind: FormatterKind; warnin
       warning: `WARNING: ${name} is deprecated and will be removed in the next major release. Please use ${current} instead`,
     };
   }
-  throw new UsageError(
-    `Error: --formatter '${name}' is not supported: kts has no such formatter (use ${[...FORMATTERS.keys()].join(', ')})`,
-  );
+  throw new UsageError(`Error: --formatter '${name}' is not supported: kts has no such formatter (use ${FORMATTER_CLASSES.join(', ')})`);
 }

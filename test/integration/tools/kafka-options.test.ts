@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { encodeTransactionLogKey } from '../../../src/protocol/generated/transaction-coordinator/transaction-log-key.js';
+import { encodeTransactionLogValue } from '../../../src/protocol/generated/transaction-coordinator/transaction-log-value.js';
+import { Writer } from '../../../src/protocol/primitives/writer.js';
+import { runShim } from '../../helpers/kts.js';
+import { connect, produce } from '../broker/helpers.js';
 import { toolsAgainst, type Tools } from './tools-harness.js';
 
 /** Options Kafka's scripts pass that kts once refused, run as a user would against the embedded broker. */
@@ -118,5 +123,108 @@ describe("Kafka 3.9's options of the everyday tools", () => {
     const r = await tools.kts(['configs', '--describe', '--topic', 'numbers', '--bootstrap-controller', 'localhost:9093']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('You cannot specify both --bootstrap-controller and --bootstrap-server.\n');
+  });
+});
+
+/** The coordinators' record formatters over what the broker itself wrote. */
+describe("console-consumer's formatters of __consumer_offsets", () => {
+  let broker: StartedBroker;
+  let tools: Tools;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    tools = toolsAgainst(broker);
+  });
+  afterAll(() => broker?.stop());
+
+  it("OffsetsMessageFormatter and GroupMetadataMessageFormatter read the broker's own commits and group metadata", async () => {
+    await tools.kts(['console-producer', '--topic', 'numbers'], 'a\nb\n');
+    await tools.consume('numbers', '--group', 'decoded');
+    const offsetsFormatter = 'org.apache.kafka.tools.consumer.OffsetsMessageFormatter';
+    const offsets = await tools.consume('__consumer_offsets', '--formatter', offsetsFormatter);
+    expect(offsets.code).toBe(0);
+    const commits = offsets.stdout
+      .split('\n')
+      .filter((line) => line.includes('"group":"decoded"'))
+      .map((line) => JSON.parse(line));
+    expect(commits.length).toBeGreaterThan(0);
+    expect(commits.at(-1)).toEqual({
+      key: { version: 1, data: { group: 'decoded', topic: 'numbers', partition: 0 } },
+      value: { version: 3, data: { offset: 2, leaderEpoch: expect.any(Number), metadata: '', commitTimestamp: expect.any(Number) } },
+    });
+    // No group metadata record gets through this formatter.
+    expect(offsets.stdout).not.toContain('"protocolType"');
+
+    const groups = await tools.consume(
+      '__consumer_offsets',
+      '--formatter',
+      'kafka.coordinator.group.GroupMetadataManager$GroupMetadataMessageFormatter',
+    );
+    expect(groups.code).toBe(0);
+    expect(groups.stderr).toMatch(
+      /^WARNING: kafka\.coordinator\.group\.GroupMetadataManager\$GroupMetadataMessageFormatter is deprecated and will be removed in the next major release\. Please use org\.apache\.kafka\.tools\.consumer\.GroupMetadataMessageFormatter instead\n/,
+    );
+    const metadata = groups.stdout
+      .split('\n')
+      .filter((line) => line.includes('"group":"decoded"'))
+      .map((line) => JSON.parse(line));
+    expect(metadata.length).toBeGreaterThan(0);
+    expect(metadata.every((m) => m.key.version === 2 && m.key.data.group === 'decoded')).toBe(true);
+    expect(metadata.some((m) => m.value?.data.protocolType === 'consumer')).toBe(true);
+    expect(groups.stdout).not.toContain('"commitTimestamp"');
+  });
+
+  it("TransactionLogMessageFormatter through kafka-console-consumer.sh prints a __transaction_state record as Kafka's JSON", async () => {
+    // The embedded broker has no transaction coordinator: the record Kafka's would write goes to a topic of its own.
+    await tools.kts(['topics', '--create', '--topic', 'transaction-records']);
+    const key = new Writer();
+    key.int16(0);
+    encodeTransactionLogKey(key, { transactionalId: 'tx-1' }, 0);
+    const value = new Writer();
+    value.int16(0);
+    encodeTransactionLogValue(
+      value,
+      {
+        producerId: 1000n,
+        producerEpoch: 2,
+        transactionTimeoutMs: 60_000,
+        transactionStatus: 1,
+        transactionPartitions: [{ topic: 'orders', partitionIds: [0, 3] }],
+        transactionLastUpdateTimestampMs: 1_700_000_000_500n,
+        transactionStartTimestampMs: 1_700_000_000_000n,
+      },
+      0,
+    );
+    const conn = await connect(broker);
+    try {
+      const written = await produce(conn, 'transaction-records', 0, {
+        records: [{ key: key.toBuffer(), value: value.toBuffer() }],
+      });
+      expect(written.errorCode).toBe(0);
+    } finally {
+      conn.close();
+    }
+    const r = await runShim(
+      'kafka-console-consumer.sh',
+      [
+        '--bootstrap-server',
+        broker.bootstrapServers,
+        '--topic',
+        'transaction-records',
+        '--from-beginning',
+        '--max-messages',
+        '1',
+        '--formatter',
+        'org.apache.kafka.tools.consumer.TransactionLogMessageFormatter',
+      ],
+      { timeoutMs: 30_000 },
+    );
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      0,
+      '{"key":{"version":0,"data":{"transactionalId":"tx-1"}},"value":{"version":0,"data":{"producerId":1000,"producerEpoch":2,' +
+        '"transactionTimeoutMs":60000,"transactionStatus":1,"transactionPartitions":[{"topic":"orders","partitionIds":[0,3]}],' +
+        '"transactionLastUpdateTimestampMs":1700000000500,"transactionStartTimestampMs":1700000000000}}}\n',
+      'Processed a total of 1 messages\n',
+    ]);
   });
 });
