@@ -9,11 +9,11 @@ import { provideDynamicImport } from '../util/dynamic-import.js';
 export const WRITE_AFTER_MS = 1_000;
 
 /**
- * When the cache is written: a server's once its start-up is over (WRITE_AFTER_MS; a `-daemon`
- * launcher exits before and leaves it to the server), a tool's when it exits, so the cache holds
- * every function the run compiled.
+ * When the cache is written: a server's once its start-up is over (WRITE_AFTER_MS), a tool's when
+ * it exits, so the cache holds every function the run compiled; never by a server's `-daemon`
+ * launcher, whose server writes it (two writers would replace each other's file).
  */
-export type CacheWrite = 'after-start-up' | 'at-exit';
+export type CacheWrite = 'after-start-up' | 'at-exit' | 'never';
 
 /**
  * Runs a CommonJS bundle with a V8 code cache: parsing and compiling a command's few hundred KB
@@ -31,7 +31,7 @@ export function requireWithCodeCache(file: string, when: CacheWrite = 'after-sta
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+  if (when !== 'never' && cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     const write = () => writeCache(cacheFile, bundlePrefix(file), script.createCachedData());
     if (when === 'at-exit') process.once('exit', write);
     else setTimeout(write, WRITE_AFTER_MS).unref();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { packagePath } from '../util/package-path.js';
-import { requireWithCodeCache } from './cached-bundle.js';
+import { requireWithCodeCache, type CacheWrite } from './cached-bundle.js';
 
 type CommandBundle = { main(rawArgv: string[]): Promise<void> };
 
@@ -17,5 +17,10 @@ export function runCommandBundle(rawArgv: string[]): Promise<void> | undefined {
   if (name === undefined || !/^[a-z][a-z-]*$/.test(name)) return undefined;
   const file = packagePath('dist', 'bundle', 'commands', `${name}.cjs`);
   if (!existsSync(file)) return undefined;
-  return (requireWithCodeCache(file, SERVERS.has(name) ? 'after-start-up' : 'at-exit') as CommandBundle).main(rawArgv);
+  return (requireWithCodeCache(file, cacheWrite(name, rawArgv)) as CommandBundle).main(rawArgv);
+}
+
+function cacheWrite(name: string, rawArgv: readonly string[]): CacheWrite {
+  if (!SERVERS.has(name)) return 'at-exit';
+  return rawArgv.includes('-daemon') || rawArgv.includes('--daemon') ? 'never' : 'after-start-up';
 }
