@@ -26,6 +26,19 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/completion.js'),
   },
   {
+    name: 'profile',
+    summary: 'Create, use, list and delete named client profiles (bootstrap servers, security settings)',
+    kafkaScripts: [],
+    load: () => import('./commands/profile.js'),
+  },
+  {
+    name: '__complete',
+    summary: 'Topic, group or profile names for the shell completion scripts',
+    kafkaScripts: [],
+    hidden: true,
+    load: () => import('./commands/complete.js'),
+  },
+  {
     name: 'zookeeper-start',
     summary: 'Start the bundled ZooKeeper-compatible server (foreground, or -daemon)',
     kafkaScripts: ['zookeeper-server-start.sh'],

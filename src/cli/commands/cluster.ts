@@ -4,7 +4,8 @@ import { clusterStatus, type ClusterStatus } from '../cluster/cluster-status.js'
 import { defaultClusterDir } from '../cluster/cluster-layout.js';
 import { startCluster } from '../cluster/cluster-start.js';
 import { stopCluster } from '../cluster/cluster-stop.js';
-import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
+import { addOutputOption, printJson, type OutputFormat } from '../output.js';
+import { renderTable } from '../table.js';
 import { UsageError } from '../../util/errors.js';
 
 interface Flags {
