@@ -1,7 +1,10 @@
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { alterPartitionCodec } from '../../protocol/generated/apis/alter-partition.js';
+import { alterPartitionReassignmentsCodec } from '../../protocol/generated/apis/alter-partition-reassignments.js';
 import { controlledShutdownCodec } from '../../protocol/generated/apis/controlled-shutdown.js';
+import { electLeadersCodec } from '../../protocol/generated/apis/elect-leaders.js';
 import { leaderAndIsrCodec } from '../../protocol/generated/apis/leader-and-isr.js';
+import { listPartitionReassignmentsCodec } from '../../protocol/generated/apis/list-partition-reassignments.js';
 import { stopReplicaCodec } from '../../protocol/generated/apis/stop-replica.js';
 import { updateMetadataCodec } from '../../protocol/generated/apis/update-metadata.js';
 import type { Controller } from '../controller/controller.js';
@@ -10,6 +13,7 @@ import { alterPartitionHandler } from './alter-partition.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import type { HandlerTable } from './handler.js';
 import { leaderAndIsrHandler } from './leader-and-isr.js';
+import { alterPartitionReassignmentsHandler, electLeadersHandler, listPartitionReassignmentsHandler } from './partition-reassignments.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { updateMetadataHandler } from './update-metadata.js';
 
@@ -33,7 +37,11 @@ export function clusterHandlers({ controller, replicas }: ClusterApis): HandlerT
   };
 }
 
-/** The controller's APIs, which every broker of a ZooKeeper-mode cluster serves (not being the controller, with an error). */
+/**
+ * The controller's APIs, which every broker of a ZooKeeper-mode cluster serves (not being the
+ * controller, with an error): AlterPartition, ControlledShutdown, and the admin APIs that move
+ * replicas and leaders (AlterPartitionReassignments, ListPartitionReassignments, ElectLeaders).
+ */
 export function controllerHandlers(controller: Controller): HandlerTable {
   return {
     [ApiKey.AlterPartition]: { minVersion: 0, maxVersion: 3, codec: alterPartitionCodec, handle: alterPartitionHandler(controller) },
@@ -43,5 +51,18 @@ export function controllerHandlers(controller: Controller): HandlerTable {
       codec: controlledShutdownCodec,
       handle: controlledShutdownHandler(controller),
     },
+    [ApiKey.AlterPartitionReassignments]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: alterPartitionReassignmentsCodec,
+      handle: alterPartitionReassignmentsHandler(controller),
+    },
+    [ApiKey.ListPartitionReassignments]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: listPartitionReassignmentsCodec,
+      handle: listPartitionReassignmentsHandler(controller),
+    },
+    [ApiKey.ElectLeaders]: { minVersion: 0, maxVersion: 2, codec: electLeadersCodec, handle: electLeadersHandler(controller) },
   };
 }

@@ -19,6 +19,8 @@ import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
 
 const EMPTY = Buffer.alloc(0);
+/** FetchRequest.DEBUGGING_CONSUMER_ID: reads from followers as well as leaders. */
+const DEBUGGING_CONSUMER_ID = -2;
 
 /**
  * Fetch v0-17. Partitions are read in request (or session) order within max_bytes; with less
@@ -50,6 +52,8 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
       hardMaxBytesLimit: version <= 2,
       usesTopicIds,
       replicaId: replicaId >= 0 ? replicaId : undefined,
+      anyReplica: replicaId === DEBUGGING_CONSUMER_ID,
+      ...(replicaId >= 0 && { leaderThrottle: { quota: broker.replicationQuotas.leader, brokerId: broker.brokerId } }),
     };
     const read = () => readPartitions(broker.replicaManager, broker.metadata, plan.partitions, limits);
     const keys = plan.partitions.map((p) => topicPartitionKey({ topic: topicName(broker, p, usesTopicIds), partition: p.partition }));

@@ -2,7 +2,7 @@ import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultProduceResponse,
   defaultProduceResponsePartitionProduceResponse,
-  type ProduceRequest,
+  type ProduceRequestTopicProduceData,
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/apis/produce.js';
@@ -11,7 +11,7 @@ import { ApiError } from '../api-error.js';
 import type { ReplicationWait } from '../replication/delayed-produce.js';
 import type { ProduceEntry, ProduceResult, ProduceToVerify } from '../partition/replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
-import type { Handler, RequestContext } from './handler.js';
+import type { Handler } from './handler.js';
 
 const VALID_ACKS = new Set([-1, 0, 1]);
 /** Kafka lets only its own admin client write to internal topics. */
@@ -20,23 +20,48 @@ const ADMIN_CLIENT_ID = '__admin_client';
 /**
  * Produce v0-11: each partition's records are validated (v0-2 message sets up-converted to one v2
  * batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
- * log start offset, or an error (from v8 with the records to blame). acks=-1 is answered once the
- * ISR has the records (at once on a single broker), or on the request's timeout. acks=0 gets no
- * response; as Kafka does, a failure then closes the connection, the only signal such a producer gets.
+ * log start offset, or an error (from v8 with the records to blame). A partition named more than
+ * once is one entry, the last one, answered once, as Kafka keys the request by partition. A
+ * producer's first transactional batch on a partition is verified with its coordinator first
+ * (KIP-890). acks=-1 is answered once the ISR has the records (at once on a single broker), or on
+ * the request's timeout. acks=0 gets no response; as Kafka does, a failure then closes the
+ * connection, the only signal such a producer gets.
  */
 export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Produce> {
-  return (request, ctx) => {
-    const entries: ProduceEntry[] = request.topicData.flatMap((topic) =>
-      topic.partitionData.map((p) => ({ topic: topic.name, partition: p.index, records: p.records })),
+  return async (request, ctx) => {
+    const topics = byPartition(request.topicData);
+    const entries: ProduceEntry[] = topics.flatMap(([topic, partitions]) =>
+      [...partitions].map(([partition, records]) => ({ topic, partition, records })),
     );
     const toVerify =
       request.transactionalId !== null && broker.config().values['transaction.partition.verification.enable']
         ? broker.replicaManager.transactionalProducesToVerify(entries)
         : [];
-    if (toVerify.length === 0) return appendAndRespond(broker, request, ctx, entries);
-    return verifyTransactions(broker, request.transactionalId!, entries, toVerify, ctx.apiVersion).then(() =>
-      appendAndRespond(broker, request, ctx, entries),
-    );
+    if (toVerify.length > 0) await verifyTransactions(broker, request.transactionalId!, entries, toVerify, ctx.apiVersion);
+    const results: ProduceResult[] = VALID_ACKS.has(request.acks)
+      ? await broker.producePipeline.produce(
+          entries,
+          { requiredAcks: request.acks, apiVersion: ctx.apiVersion, internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID },
+          ctx.connection,
+        )
+      : entries.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
+    if (request.acks === 0) {
+      const failure = results.find((r) => !r.ok);
+      if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);
+      return null;
+    }
+    const respond = (): ProduceResponse => {
+      let i = 0;
+      return {
+        ...defaultProduceResponse(),
+        responses: topics.map(([name, partitions]) => ({
+          name,
+          partitionResponses: [...partitions.keys()].map((index) => partitionResponse(index, results[i++]!)),
+        })),
+      };
+    };
+    const replicating = request.acks === -1 ? awaitReplication(broker, entries, results, request.timeoutMs) : undefined;
+    return replicating ? replicating.then(respond) : respond();
   };
 }
 
@@ -95,42 +120,10 @@ function produceError(verification: ErrorName, version: number): ErrorName {
   }
 }
 
-function appendAndRespond(
-  broker: BrokerContext,
-  request: ProduceRequest,
-  ctx: RequestContext,
-  entries: ProduceEntry[],
-): Promise<ProduceResponse> | ProduceResponse | null {
-  const results: ProduceResult[] = VALID_ACKS.has(request.acks)
-    ? broker.replicaManager.appendRecords(entries, {
-        requiredAcks: request.acks,
-        apiVersion: ctx.apiVersion,
-        internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID,
-      })
-    : entries.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
-  if (request.acks === 0) {
-    const failure = results.find((r) => !r.ok);
-    if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);
-    return null;
-  }
-  const respond = (): ProduceResponse => {
-    let i = 0;
-    return {
-      ...defaultProduceResponse(),
-      responses: request.topicData.map((topic) => ({
-        name: topic.name,
-        partitionResponses: topic.partitionData.map((p) => partitionResponse(p.index, results[i++]!)),
-      })),
-    };
-  };
-  const replicating = request.acks === -1 ? awaitReplication(broker, entries, results, request.timeoutMs) : undefined;
-  return replicating ? replicating.then(respond) : respond();
-}
-
 /**
  * acks=-1: replaces each appended partition's result by the error its replication ended with, if
- * any. Undefined when every partition is settled already (a single broker's always are), so that
- * path stays synchronous; else a promise that settles when the ISR has answered or the timeout passed.
+ * any. Undefined when every partition is settled already (a single broker's always are); else a
+ * promise that settles when the ISR has answered or the timeout passed.
  */
 function awaitReplication(
   broker: BrokerContext,
@@ -167,9 +160,22 @@ function replicationFailure(outcome: ErrorName, partition: string): string {
       return `Messages are written to the log, but to fewer in-sync replicas than required for ${partition}`;
     case 'REQUEST_TIMED_OUT':
       return `The ISR of ${partition} did not acknowledge the records within the request timeout`;
+    case 'KAFKA_STORAGE_ERROR':
+      return `Partition ${partition} went offline with its log directory before its ISR had the records`;
     default:
       return `This broker stopped leading ${partition} before its ISR had the records`;
   }
+}
+
+/** The request's records by topic and partition, each in order of first mention; a later mention replaces the records. */
+function byPartition(topicData: readonly ProduceRequestTopicProduceData[]): [string, Map<number, Buffer | null>][] {
+  const topics = new Map<string, Map<number, Buffer | null>>();
+  for (const topic of topicData) {
+    let partitions = topics.get(topic.name);
+    if (!partitions) topics.set(topic.name, (partitions = new Map()));
+    for (const p of topic.partitionData) partitions.set(p.index, p.records);
+  }
+  return [...topics];
 }
 
 function partitionResponse(index: number, result: ProduceResult): ProduceResponsePartitionProduceResponse {

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, truncateSync, unlinkSync } from 'node:fs';
 import {
   ABORTED_TXN_SIZE,
   ABORTED_TXN_VERSION,
@@ -6,6 +6,7 @@ import {
   decodeAbortedTxn,
   encodeAbortedTxn,
 } from '../../protocol/records/aborted-txn.js';
+import { fsyncFile } from './file-io.js';
 import { LogError } from './log-error.js';
 
 export type { AbortedTxn };
@@ -21,14 +22,17 @@ export interface TxnIndexSearch {
  * A segment's `.txnindex` (Kafka's TransactionIndex): the transactions aborted by markers in that
  * segment, in marker order, each with its first offset and the last stable offset when it was
  * aborted. The file exists only once an entry is written, so segments without aborted
- * transactions cost no file. Entries are also kept in memory (they are few and small), so a
- * read_committed fetch does not read the file.
+ * transactions cost no file, and no descriptor is kept (as the other indexes: each write opens
+ * and closes the file). Entries are also kept in memory while the segment is in use (they are
+ * few and small), so a read_committed fetch does not read the file.
  */
 export class TransactionIndex {
   #path: string;
   readonly #baseOffset: bigint;
   /** Loaded on first use. */
   #entries: AbortedTxn[] | undefined;
+  /** Written since the last fsync. */
+  #dirty = false;
 
   constructor(path: string, baseOffset: bigint, fresh: boolean) {
     this.#path = path;
@@ -55,6 +59,7 @@ export class TransactionIndex {
       );
     }
     appendFileSync(this.#path, encodeAbortedTxn(txn));
+    this.#dirty = true;
     entries.push(txn);
   }
 
@@ -92,18 +97,20 @@ export class TransactionIndex {
   }
 
   flush(): void {
-    let fd: number;
-    try {
-      fd = openSync(this.#path, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    this.#dirty = false;
+    fsyncFile(this.#path);
+  }
+
+  /** The file to fsync if it changed since the last fsync (counted as done: the caller does it), else undefined. */
+  pathToSync(): string | undefined {
+    if (!this.#dirty) return undefined;
+    this.#dirty = false;
+    return this.#path;
+  }
+
+  /** Drops the entries from memory until they are needed again (an inactive segment). */
+  releaseEntries(): void {
+    this.#entries = undefined;
   }
 
   /** Renames the file (if there is one) and remembers the new name. */
@@ -132,6 +139,7 @@ export class TransactionIndex {
   #truncateFile(size: number): void {
     try {
       truncateSync(this.#path, size);
+      this.#dirty = true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }

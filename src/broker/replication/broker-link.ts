@@ -24,6 +24,7 @@ export class BrokerLink {
     const raw = await RawKafkaConnection.open(address.host, address.port, {
       clientId: options.clientId,
       timeoutMs: options.timeoutMs,
+      requestTimeoutMs: options.timeoutMs,
       negotiateVersions: true,
     });
     return new BrokerLink(raw, address, options.timeoutMs);

@@ -68,7 +68,14 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
       brokerId: id,
       zk,
       interBrokerListenerName: 'PLAINTEXT',
-      config: () => ({ deleteTopicEnable: true, uncleanLeaderElectionEnable: false, socketTimeoutMs: 5000 }),
+      config: () => ({
+        deleteTopicEnable: true,
+        uncleanLeaderElectionEnable: false,
+        socketTimeoutMs: 5000,
+        autoLeaderRebalanceEnable: false,
+        leaderImbalanceCheckIntervalSeconds: 300,
+        leaderImbalancePerBrokerPercentage: 10,
+      }),
       log: (level, message) => logs.push(`${id} ${level} ${message}`),
     });
     controller.startup();

@@ -7,6 +7,7 @@ import {
   type ProducerSnapshotEntry,
 } from '../../../protocol/records/producer-snapshot.js';
 import { filenamePrefixFromOffset, PRODUCER_SNAPSHOT_SUFFIX } from '../log-file-names.js';
+import { naming } from '../storage-error.js';
 import { type AppendOrigin, type CompletedTxn, ProducerAppendInfo } from './producer-append-info.js';
 import { ProducerStateEntry } from './producer-state-entry.js';
 
@@ -184,8 +185,10 @@ export class ProducerStateManager {
       throw err;
     }
     try {
-      writeSync(fd, encodeProducerSnapshot([...this.#producers.values()].map(snapshotEntry)));
-      fsyncSync(fd);
+      naming(path, () => {
+        writeSync(fd, encodeProducerSnapshot([...this.#producers.values()].map(snapshotEntry)));
+        fsyncSync(fd);
+      });
     } finally {
       closeSync(fd);
     }
