@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogError } from '../../../../src/broker/log/log-error.js';
@@ -136,6 +136,39 @@ describe('producer state in the log', () => {
     expect(again.collectAbortedTxns(0n, end)).toEqual(abortedBefore);
     expect(again.append(data(2n, 0, 3), client).duplicate).toBe(true);
     expect(again.producerState.entry(1n)?.currentTxnFirstOffset).toBe(end - 1n);
+  });
+
+  it("recovers a segment whose .txnindex has an entry ending before it, with a WARN in Kafka's words", () => {
+    const log = openLog(undefined, { 'segment.bytes': 100 });
+    log.append(data(1n, 0, 3, { transactional: true }), client); // 0-2
+    log.append(marker(1n, false), coordinator); // 3 aborts txn of 1
+    log.append(data(2n, 0, 3), client); // 4-6, in a later segment
+    const aborted = log.collectAbortedTxns(0n, log.logEndOffset);
+    expect(aborted).toHaveLength(1);
+    const [index] = readdirSync(log.dir).filter((n) => n.endsWith('.txnindex'));
+    const later = readdirSync(log.dir)
+      .filter((n) => n.endsWith('.log'))
+      .sort()
+      .at(-1)!;
+    expect(later > index!).toBe(true);
+    log.close();
+    // That index under the later segment's name: its entry ends below that segment's base offset.
+    const bogus = join(log.dir, later.replace('.log', '.txnindex'));
+    copyFileSync(join(log.dir, index!), bogus);
+    const warnings: string[] = [];
+    const again = Log.open({
+      dir: log.dir,
+      topicPartition: log.topicPartition,
+      config: log.config,
+      hadCleanShutdown: true,
+      warn: (message) => warnings.push(message),
+    });
+    cleanups.push(() => again.close());
+    const base = BigInt(later.slice(0, 20));
+    expect(warnings.map((w) => w.slice(w.indexOf('] ') + 2))).toEqual([
+      `Found a corrupted index file corresponding to log file ${join(log.dir, later)} due to Last offset of aborted transaction 3 in index ${bogus} is less than start offset ${base}, recovering segment and rebuilding index files...`,
+    ]);
+    expect(again.collectAbortedTxns(0n, again.logEndOffset)).toEqual(aborted);
   });
 
   it('rebuilds state and the aborted-transaction index after a crash, and after truncation', () => {
