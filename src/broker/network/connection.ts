@@ -55,6 +55,11 @@ export class Connection implements ConnectionInfo {
   private fetchInFlight = false;
   private closed = false;
   private endWhenAnswered = false;
+  /**
+   * Read at accept: Node asks the kernel (getpeername) on first use, and a client that has reset
+   * the connection by then has no peer any more.
+   */
+  readonly remoteAddress: string;
 
   constructor(
     private readonly socket: Socket,
@@ -62,6 +67,7 @@ export class Connection implements ConnectionInfo {
     readonly listenerName: string,
     private readonly options: ConnectionOptions,
   ) {
+    this.remoteAddress = peerAddress(socket);
     this.frames = new FrameSplitter(options.maxRequestBytes);
     this.responses = new ResponseQueue((chunks) => this.write(chunks));
     socket.setNoDelay(true);
@@ -72,10 +78,6 @@ export class Connection implements ConnectionInfo {
     socket.on('close', () => {
       this.closed = true;
     });
-  }
-
-  get remoteAddress(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
   }
 
   get isClosed(): boolean {
@@ -180,4 +182,10 @@ export class Connection implements ConnectionInfo {
     for (const c of chunks) this.socket.write(c);
     this.socket.uncork();
   }
+}
+
+/** `host:port` of the peer, or `unknown` when it reset before the connection was accepted. */
+function peerAddress(socket: Socket): string {
+  const { remoteAddress: host, remotePort: port } = socket;
+  return host === undefined || port === undefined ? 'unknown' : `${host}:${port}`;
 }
