@@ -25,6 +25,7 @@ import { MetadataCache } from './metadata/metadata-cache.js';
 import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
+import { ProducePipeline } from './produce/produce-pipeline.js';
 import { ProducePurgatory } from './replication/delayed-produce.js';
 
 import type { BrokerLogger } from './broker-logger.js';
@@ -81,6 +82,7 @@ export class Broker implements BrokerContext {
   readonly configAdmin: ConfigAdmin;
   readonly clientQuotas: ClientQuotaAdmin;
   readonly replicaManager: ReplicaManager;
+  readonly producePipeline: ProducePipeline;
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
   readonly fetchPurgatory: FetchPurgatory;
@@ -127,6 +129,10 @@ export class Broker implements BrokerContext {
     });
     // A cluster member's partitions come from the controller's LeaderAndIsr.
     if (!cluster) this.replicaManager.load(metadata.topics());
+    this.producePipeline = new ProducePipeline({
+      replicaManager: this.replicaManager,
+      maxRequestBytes: () => this.#config.values['socket.request.max.bytes'],
+    });
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
     this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);

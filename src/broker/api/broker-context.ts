@@ -10,6 +10,7 @@ import type { GroupLog } from '../group/group-log.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { ProducePipeline } from '../produce/produce-pipeline.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
 
 /** What request handlers see of the broker. */
@@ -26,6 +27,8 @@ export interface BrokerContext {
   /** The log dirs and the logs in them (DescribeLogDirs). */
   readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;
+  /** Clients' Produce requests: records checked in slices, appends in arrival order. */
+  readonly producePipeline: ProducePipeline;
   readonly fetchSessions: FetchSessionCache;
   readonly fetchPurgatory: FetchPurgatory;
   /** acks=-1 produces waiting for the ISR. */

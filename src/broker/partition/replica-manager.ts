@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { BATCH } from '../../protocol/records/batch-header.js';
+import { checkProducedRecordsWithin } from '../../protocol/records/produced-records.js';
 import { upConvert } from '../../protocol/records/legacy-conversion.js';
 import { type BatchSummary, validateBatches, validateProduceRecords } from '../../protocol/records/validate.js';
 import { ApiError, toApiError } from '../api-error.js';
@@ -24,6 +25,13 @@ export interface ProduceEntry {
 }
 
 export type ProduceResult = ({ ok: true } & AppendResult) | { ok: false; error: ApiError };
+
+/** A produced entry that passed the checks made before its records are looked at. */
+export interface PreparedAppend {
+  partition: Partition;
+  records: Buffer;
+  batch: BatchSummary;
+}
 
 export interface ProduceOptions {
   requiredAcks: number;
@@ -186,20 +194,28 @@ export class ReplicaManager {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Produce: validates and appends each entry on its own; one partition's failure does not affect the others. */
+  /**
+   * Appends the broker's own batches (small, uncompressed: the group coordinator's), each entry on
+   * its own; one partition's failure does not affect the others. Clients' Produce requests go
+   * through the produce pipeline, which checks records in slices (produce/produce-pipeline.ts).
+   */
   appendRecords(entries: readonly ProduceEntry[], options: ProduceOptions): ProduceResult[] {
     const now = this.#now();
     return entries.map((entry) => {
+      let prepared: PreparedAppend;
       try {
-        const { partition, records, batch } = this.#prepareAppend(entry, options);
-        const result = partition.appendAsLeader(records, batch, options.requiredAcks, now);
-        this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
-        return { ok: true, ...result };
+        prepared = this.prepareAppend(entry, options);
+        const { partition, records, batch } = prepared;
+        if (checkProducedRecordsWithin(records, batch, partition.recordRules(now), MAX_DECOMPRESSED_BATCH_BYTES) === undefined) {
+          throw new ApiError(
+            'MESSAGE_TOO_LARGE',
+            `The records in the append to ${partition.log.name} decompress to more than ${MAX_DECOMPRESSED_BATCH_BYTES} bytes.`,
+          );
+        }
       } catch (err) {
-        const error = toApiError(err);
-        if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Append to ${entry.topic}-${entry.partition} failed: ${error.message}`);
-        return { ok: false, error };
+        return this.failed(entry, err);
       }
+      return this.appendPrepared(prepared);
     });
   }
 
@@ -238,7 +254,12 @@ export class ReplicaManager {
     return partition;
   }
 
-  #prepareAppend(entry: ProduceEntry, options: ProduceOptions): { partition: Partition; records: Buffer; batch: BatchSummary } {
+  /**
+   * Produce's checks of one entry before its records are looked at: not an internal topic (unless
+   * allowed), a partition hosted here, one valid batch header (v0-2 message sets up-converted to
+   * a v2 batch), then the partition's own (min ISR, max.message.bytes). Throws what to answer.
+   */
+  prepareAppend(entry: ProduceEntry, options: ProduceOptions): PreparedAppend {
     if (INTERNAL_TOPICS.has(entry.topic) && !options.internalTopicsAllowed) {
       throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${entry.topic}`);
     }
@@ -257,11 +278,31 @@ export class ReplicaManager {
           `Produce requests with version ${options.apiVersion} are only allowed to contain record batches with magic version 0 or 1`,
         );
       }
-      records = upConvert(records, { maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES });
+      // Up-converted at once: what the request could hold uncompressed bounds it (not checked in slices).
+      records = upConvert(records, { maxDecompressedBytes: this.#config()['socket.request.max.bytes'] });
       batch = validateBatches(records, 'client')[0]!;
     }
     if (batch.isTransactional) throw new ApiError('INVALID_TXN_STATE', 'Transactional records are not supported by this broker');
+    partition.checkAppend(records, options.requiredAcks);
     return { partition, records, batch };
+  }
+
+  /** Appends an entry whose records passed their checks, and tells the listeners. */
+  appendPrepared({ partition, records, batch }: PreparedAppend): ProduceResult {
+    try {
+      const result = partition.appendValidated(records, batch, this.#now());
+      this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
+      return { ok: true, ...result };
+    } catch (err) {
+      return this.failed(partition.topicPartition, err);
+    }
+  }
+
+  /** An entry's failure as Produce answers it; a broker fault is also logged. */
+  failed(tp: TopicPartition, err: unknown): ProduceResult {
+    const error = toApiError(err);
+    if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Append to ${topicPartitionKey(tp)} failed: ${error.message}`);
+    return { ok: false, error };
   }
 
   #notify(key: string, change: PartitionChange, bytes: number): void {

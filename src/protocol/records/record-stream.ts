@@ -1,0 +1,120 @@
+/**
+ * The records of a batch checked as their bytes arrive (a decompressor's output, chunk by chunk),
+ * the way Kafka's LogValidator reads a compressed batch through a stream: the first record that
+ * is malformed, too large or one too many stops the walk, so a small compressed payload cannot
+ * make the broker inflate megabytes of garbage before saying no. Only the bytes of one record
+ * that straddles two chunks are held back (copied).
+ */
+import { ErrorCode } from '../errors.js';
+import { ProtocolError } from '../primitives/protocol-error.js';
+import { RecordsError } from './errors.js';
+import { type RecordVisitor, skipRecords } from './record.js';
+
+export interface RecordStreamOptions {
+  /** The batch header's record count: exactly this many records must arrive. */
+  count: number;
+  /** Record i must have offset delta i (what producers send). */
+  dense: boolean;
+  /** The largest record accepted, its length prefix included. */
+  maxRecordBytes: number;
+  /** Why a record is too large, for the error: `record` is its batch index, `size` its bytes. */
+  tooLarge: (record: number, size: number) => string;
+  visit?: RecordVisitor;
+}
+
+/** A varint's byte length, or 0 when `buf` ends inside it. */
+function varintLength(buf: Buffer, pos: number): number {
+  for (let i = 0; i < 5 && pos + i < buf.length; i++) if (buf[pos + i]! < 0x80) return i + 1;
+  return buf.length - pos >= 5 ? 5 : 0;
+}
+
+/** Throws ProtocolError (framing: callers map it to their error code) or RecordsError (a record too large). */
+export class RecordStream {
+  readonly #options: RecordStreamOptions;
+  /** Records walked so far. */
+  #walked = 0;
+  /** Bytes of the next record received so far, and how many it needs (0: its length is not known yet). */
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  #needed = 0;
+
+  constructor(options: RecordStreamOptions) {
+    this.#options = options;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.#needed > 0 && this.#heldBytes + chunk.length < this.#needed) {
+      this.#hold(chunk);
+      return;
+    }
+    const data = this.#heldBytes > 0 ? Buffer.concat([...this.#held, chunk]) : chunk;
+    this.#held = [];
+    this.#heldBytes = this.#needed = 0;
+    this.#walk(data);
+  }
+
+  /** All bytes are in: the count must have been reached exactly, with nothing left over. */
+  end(): void {
+    const { count } = this.#options;
+    if (this.#heldBytes > 0 && this.#walked >= count) throw new ProtocolError('INVALID_LENGTH', `bytes left over after ${count} records`);
+    if (this.#heldBytes > 0) throw new ProtocolError('TRUNCATED', `record ${this.#walked} of ${count} is cut short`);
+    if (this.#walked !== count) throw new ProtocolError('TRUNCATED', `the batch declares ${count} records but holds ${this.#walked}`);
+  }
+
+  /** Walks the whole records in `data` and holds back the start of the next one; faults are reported in record order. */
+  #walk(data: Buffer): void {
+    let pos = 0;
+    let complete = 0;
+    let fault: Error | undefined;
+    try {
+      while (pos < data.length) {
+        const total = this.#nextRecordSize(data, pos, this.#walked + complete);
+        if (total === 0 || pos + total > data.length) {
+          this.#needed = total;
+          break;
+        }
+        pos += total;
+        complete++;
+      }
+    } catch (err) {
+      fault = err as Error;
+    }
+    const { dense, visit } = this.#options;
+    skipRecords(data, 0, pos, complete, dense, visit, this.#walked);
+    this.#walked += complete;
+    if (fault) throw fault;
+    if (pos < data.length) this.#hold(data.subarray(pos));
+  }
+
+  /** The size (length prefix included) of record `index` starting at `pos`; 0 when its length prefix is cut short. */
+  #nextRecordSize(data: Buffer, pos: number, index: number): number {
+    const { count, maxRecordBytes, tooLarge } = this.#options;
+    const prefix = varintLength(data, pos);
+    if (prefix === 0) return 0;
+    const raw = readPrefix(data, pos, prefix);
+    const size = (raw >>> 1) ^ -(raw & 1);
+    if (size <= 0) throw new ProtocolError('INVALID_LENGTH', `invalid record length ${size} in record ${index}`);
+    if (index >= count) throw new ProtocolError('INVALID_LENGTH', `bytes left over after ${count} records`);
+    const total = prefix + size;
+    if (total > maxRecordBytes) throw new RecordsError(ErrorCode.MESSAGE_TOO_LARGE, tooLarge(index, total));
+    return total;
+  }
+
+  /** A copy: the caller may reuse a chunk's memory once push returns. */
+  #hold(bytes: Buffer): void {
+    this.#held.push(Buffer.from(bytes));
+    this.#heldBytes += bytes.length;
+  }
+}
+
+/** The raw (zig-zag encoded) varint of `length` bytes at `pos`; more than 32 bits is refused. */
+function readPrefix(buf: Buffer, pos: number, length: number): number {
+  let raw = 0;
+  for (let i = 0; i < length; i++) {
+    const byte = buf[pos + i]!;
+    if (i === 4 && byte > 0x0f) throw new ProtocolError('INVALID_VARINT', 'record length varint longer than 32 bits');
+    raw |= (byte & 0x7f) << (7 * i);
+  }
+  return raw;
+}
