@@ -220,6 +220,8 @@ export class Broker implements BrokerContext {
         ...(zk && { clusterId: zk.clusterId }),
         configFor: (topic) => topicLogConfig(values, new Map(Object.entries(configsOf(topic)))),
         retentionCheckIntervalMs: values['log.retention.check.interval.ms'],
+        recoveryPointCheckpointIntervalMs: values['log.flush.offset.checkpoint.interval.ms'],
+        logStartOffsetCheckpointIntervalMs: values['log.flush.start.offset.checkpoint.interval.ms'],
         flushCheckIntervalMs: values['log.flush.scheduler.interval.ms'],
         cleaner: {
           enable: values['log.cleaner.enable'],
@@ -227,6 +229,7 @@ export class Broker implements BrokerContext {
           dedupeBufferSize: values['log.cleaner.dedupe.buffer.size'],
         },
         onError: (err) => log('error', err.message),
+        warn: (message) => log('warn', message),
       });
       broker = new Broker(config, metadataStore, stored, metadata, logManager, log, zk && { zk, topicConfigs });
       await broker.#listen();

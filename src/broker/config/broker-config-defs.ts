@@ -170,6 +170,16 @@ export const BROKER_CONFIG_DEFS = {
     doc: 'Most time a message stays unflushed, in ms; unset: log.flush.scheduler.interval.ms',
   }),
   'log.flush.scheduler.interval.ms': long({ default: LONG_MAX, doc: 'How often logs are checked for a time-based flush' }),
+  'log.flush.offset.checkpoint.interval.ms': int({
+    default: 60_000,
+    min: 0,
+    doc: 'How often the recovery point of every log is written to recovery-point-offset-checkpoint',
+  }),
+  'log.flush.start.offset.checkpoint.interval.ms': int({
+    default: 60_000,
+    min: 0,
+    doc: 'How often the log start offset of every log is written to log-start-offset-checkpoint',
+  }),
   'log.message.timestamp.type': string({
     default: 'CreateTime',
     oneOf: TIMESTAMP_TYPES,

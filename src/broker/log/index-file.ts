@@ -70,13 +70,15 @@ export abstract class IndexFile {
     }
   }
 
-  /** Whether the file holds whole entries only; a missing file counts as broken. */
-  protected fileIsWhole(): boolean {
+  /** Why the file cannot be trusted as it is (missing, or ending in a partial entry); undefined when it can. */
+  protected fileFault(): string | undefined {
+    let size: number;
     try {
-      return this.#fileSize() % this.#entrySize === 0;
+      size = this.#fileSize();
     } catch {
-      return false;
+      return 'it is missing';
     }
+    return size % this.#entrySize === 0 ? undefined : `its size ${size} is not a multiple of the entry size ${this.#entrySize}`;
   }
 
   /** Binary search: the largest slot whose key is <= target, or -1. Keys must not decrease. */

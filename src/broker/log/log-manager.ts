@@ -16,7 +16,7 @@ import {
   topicPartitionKey,
   type TopicPartition,
 } from './log-file-names.js';
-import { Log } from './log.js';
+import { Log, type LogOptions } from './log.js';
 import { ensureMetaProperties } from './meta-properties.js';
 
 export interface LogManagerOptions {
@@ -40,6 +40,8 @@ export interface LogManagerOptions {
   now?: () => number;
   /** Failures of timer-driven work (retention, checkpoints, background deletes); default: stderr. */
   onError?: (err: Error) => void;
+  /** What recovery changed in the files at start-up (truncations, deletions, rebuilt indexes); default: stderr. */
+  warn?: (message: string) => void;
 }
 
 export interface LogCleanerSettings {
@@ -52,6 +54,12 @@ export interface LogCleanerSettings {
 }
 
 const DEFAULT_CLEANER: LogCleanerSettings = { enable: true, backoffMs: 15_000, dedupeBufferSize: 128 * 1024 * 1024 };
+
+/**
+ * How soon after a flush moved a recovery point its dir's recovery-point-offset-checkpoint is
+ * rewritten (one write for every flush in that time).
+ */
+const FLUSHED_CHECKPOINT_DELAY_MS = 1000;
 
 /**
  * All partition logs of a broker (Kafka's LogManager): loads the log dirs, places new partitions
@@ -67,7 +75,11 @@ export class LogManager {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #now: () => number;
   readonly #onError: (err: Error) => void;
+  readonly #warn: (message: string) => void;
   readonly #cleaner: LogCleaner | undefined;
+  /** Log dirs whose recovery points moved since their checkpoint was last written, and the timer that will write it. */
+  readonly #flushedDirs = new Set<string>();
+  #flushedTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   private constructor(options: LogManagerOptions) {
@@ -75,6 +87,7 @@ export class LogManager {
     if (this.logDirs.length === 0) throw new LogError('INVALID_CONFIG', 'log.dirs must name at least one directory');
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? ((err) => process.stderr.write(`[log-manager] ${err.message}\n`));
+    this.#warn = options.warn ?? ((message) => process.stderr.write(`[log-manager] ${message}\n`));
     this.clusterId = ensureMetaProperties(this.logDirs, options.brokerId, options.clusterId);
     for (const dir of this.logDirs) this.#loadDir(dir, options.configFor ?? (() => DEFAULT_LOG_CONFIG));
     this.#every(options.retentionCheckIntervalMs ?? 300_000, () => this.cleanupLogs());
@@ -131,7 +144,7 @@ export class LogManager {
     const dir = join(logDir, key);
     mkdirSync(dir);
     fsyncDir(logDir);
-    const log = Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, now: this.#now, onError: this.#onError });
+    const log = Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, ...this.#logCallbacks(logDir) });
     this.#logs.set(key, log);
     return log;
   }
@@ -181,11 +194,11 @@ export class LogManager {
   }
 
   checkpointRecoveryPoints(): void {
-    this.#checkpoint(RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+    for (const dir of this.logDirs) this.#checkpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
   }
 
   checkpointLogStartOffsets(): void {
-    this.#checkpoint(LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
+    for (const dir of this.logDirs) this.#checkpoint(dir, LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
   }
 
   /**
@@ -196,6 +209,7 @@ export class LogManager {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#flushedTimer);
     this.#cleaner?.close();
     const failedDirs = new Set<string>();
     for (const log of this.#logs.values()) {
@@ -240,8 +254,7 @@ export class LogManager {
         logStartOffset: logStartOffsets.get(key),
         recoveryPoint: recoveryPoints.get(key),
         hadCleanShutdown,
-        now: this.#now,
-        onError: this.#onError,
+        ...this.#logCallbacks(dir),
       });
       this.#logs.set(key, log);
     }
@@ -259,16 +272,34 @@ export class LogManager {
     }
   }
 
-  #checkpoint(file: string, offsetOf: (log: Log) => bigint): void {
-    for (const dir of this.logDirs) {
-      const logs = [...this.#logs.values()].filter((log) => this.logDirOf(log) === dir);
-      this.#attempt(() =>
-        writeOffsetCheckpoint(
-          join(dir, file),
-          logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
-        ),
-      );
-    }
+  #checkpoint(dir: string, file: string, offsetOf: (log: Log) => bigint): void {
+    const logs = [...this.#logs.values()].filter((log) => this.logDirOf(log) === dir);
+    this.#attempt(() =>
+      writeOffsetCheckpoint(
+        join(dir, file),
+        logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
+      ),
+    );
+  }
+
+  /** What each log of `logDir` reports to the manager. */
+  #logCallbacks(logDir: string): Pick<LogOptions, 'now' | 'onError' | 'warn' | 'onFlushed'> {
+    return { now: this.#now, onError: this.#onError, warn: this.#warn, onFlushed: () => this.#onFlushed(logDir) };
+  }
+
+  /**
+   * A flush moved a recovery point: its checkpoint is rewritten within a second, besides Kafka's
+   * log.flush.offset.checkpoint.interval.ms, so that a crash soon after a segment roll does not
+   * re-validate (or, if corrupt, drop) segments that were already safely on disk.
+   */
+  #onFlushed(logDir: string): void {
+    if (this.#closed) return;
+    this.#flushedDirs.add(logDir);
+    this.#flushedTimer ??= setTimeout(() => {
+      this.#flushedTimer = undefined;
+      for (const dir of this.#flushedDirs) this.#checkpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+      this.#flushedDirs.clear();
+    }, FLUSHED_CHECKPOINT_DELAY_MS).unref();
   }
 
   #leastLoadedDir(): string {

@@ -5,10 +5,17 @@ import { fsyncInBackground, readAt, writeAt } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, filenamePrefixFromOffset } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
-import { batchLastOffset, batchMaxTimestamp, isIntactBatch } from './stored-batch.js';
+import { batchLastOffset, batchMaxTimestamp, storedBatchFault } from './stored-batch.js';
 import { TimeIndex } from './time-index.js';
 
 const INT32_MAX = 0x7fffffffn;
+
+/** What LogSegment.recover found: where the valid batches end, and why they end there if the file goes on. */
+export interface SegmentRecovery {
+  validBytes: number;
+  truncatedBytes: number;
+  fault?: string;
+}
 
 /** A batch's place in a segment file. */
 export interface BatchLocation {
@@ -64,6 +71,10 @@ export class LogSegment {
 
   get size(): number {
     return this.#size;
+  }
+
+  get logPath(): string {
+    return this.#logPath;
   }
 
   get maxTimestamp(): number {
@@ -186,9 +197,9 @@ export class LogSegment {
 
   /**
    * Rebuilds both indexes from the batches and cuts the file at the first batch that is torn,
-   * corrupt or out of order (Kafka's LogSegment.recover). Returns the number of bytes cut.
+   * corrupt or out of order (Kafka's LogSegment.recover): what was cut, and why.
    */
-  recover(indexIntervalBytes: number): number {
+  recover(indexIntervalBytes: number): SegmentRecovery {
     this.offsetIndex.truncateToEntries(0);
     this.timeIndex.truncateToEntries(0);
     this.#maxTimestamp = -1;
@@ -196,14 +207,16 @@ export class LogSegment {
     this.#rollingBasedTimestamp = undefined;
     this.#bytesSinceLastIndexEntry = 0;
     let next = this.baseOffset;
-    const { position } = walkBatches(
+    let fault: string | undefined;
+    const { position, end } = walkBatches(
       this.#fd,
       0,
       this.#size,
       (buf, at, batchPosition, size) => {
-        if (!isIntactBatch(buf, at, size, next)) return false;
+        fault = storedBatchFault(buf, at, size, next);
         const lastOffset = batchLastOffset(buf, at);
-        if (lastOffset - this.baseOffset > INT32_MAX) return false;
+        if (!fault && lastOffset - this.baseOffset > INT32_MAX) fault = `offset ${lastOffset} too far above the base offset`;
+        if (fault) return false;
         const maxTimestamp = batchMaxTimestamp(buf, at);
         if (batchPosition === 0) this.#rollingBasedTimestamp = maxTimestamp;
         this.#indexBatch(batchPosition, size, lastOffset, maxTimestamp, indexIntervalBytes);
@@ -211,11 +224,13 @@ export class LogSegment {
       },
       true,
     );
-    const truncated = this.#size - position;
-    if (truncated > 0) this.#truncateFile(position);
+    if (end === 'torn') fault = 'a batch that runs past the end of the file (a torn write)';
+    if (end === 'corrupt') fault = 'a batch length smaller than a batch header';
+    const truncatedBytes = this.#size - position;
+    if (truncatedBytes > 0) this.#truncateFile(position);
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
-    return truncated;
+    return { validBytes: position, truncatedBytes, ...(truncatedBytes > 0 && { fault }) };
   }
 
   /** Drops every batch holding an offset >= `offset` (the batch holding it goes whole). Returns bytes dropped. */

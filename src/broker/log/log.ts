@@ -23,6 +23,10 @@ export interface LogOptions {
   now?: () => number;
   /** Failures of background work (asynchronous fsync, file removal): nobody awaits them. */
   onError?: (err: Error) => void;
+  /** What recovery changed in the files at open (see loadLog). */
+  warn?: (message: string) => void;
+  /** The recovery point moved: everything below it is now fsynced. */
+  onFlushed?: () => void;
 }
 
 /** A leader assigns offsets and stamps its epoch; a follower appends the leader's batches as they are. */
@@ -80,6 +84,7 @@ export class Log {
   readonly #pending = new Set<Promise<void>>();
   readonly #now: () => number;
   readonly #onError: (err: Error) => void;
+  readonly #onFlushed: () => void;
 
   private constructor(options: LogOptions) {
     this.topicPartition = options.topicPartition;
@@ -87,6 +92,7 @@ export class Log {
     this.config = options.config;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => {});
+    this.#onFlushed = options.onFlushed ?? (() => {});
     const loaded = loadLog({
       dir: options.dir,
       config: options.config,
@@ -95,6 +101,7 @@ export class Log {
       hadCleanShutdown: options.hadCleanShutdown ?? false,
       now: this.#now(),
       rollJitterMs: () => this.#rollJitterMs(),
+      warn: options.warn ?? ((message) => this.#onError(new Error(message))),
     });
     this.#segments = loaded.segments;
     this.#logStartOffset = loaded.logStartOffset;
@@ -360,8 +367,10 @@ export class Log {
   flush(): void {
     this.#ensureOpen();
     for (const segment of this.#segmentsFrom(this.#recoveryPoint)) segment.flush();
+    const moved = this.#logEndOffset > this.#recoveryPoint;
     this.#recoveryPoint = this.#logEndOffset;
     this.#lastFlushTime = this.#now();
+    if (moved) this.#onFlushed();
   }
 
   /** Closes the files. Further calls fail with LOG_CLOSED; background work still settles (see settled()). */
@@ -401,8 +410,10 @@ export class Log {
     this.#track(
       Promise.all(segments.map((s) => s.flushAsync())).then(() => {
         if (this.#closed || truncations !== this.#truncations) return;
-        if (upTo > this.#recoveryPoint) this.#recoveryPoint = upTo;
         for (const segment of segments) if (segment !== this.#active) segment.releaseIndexHandles();
+        if (upTo <= this.#recoveryPoint) return;
+        this.#recoveryPoint = upTo;
+        this.#onFlushed();
       }),
     );
   }
