@@ -93,6 +93,9 @@ export class Broker implements BrokerContext {
   #config: BrokerConfig;
   #endpoints: readonly Endpoint[] = [];
   #stopping: Promise<void> | undefined;
+  /** Why the broker stopped itself (every log dir failed); settles only then. */
+  readonly halted: Promise<Error>;
+  #halt!: (reason: Error) => void;
   readonly #store: MetadataStore;
   readonly #socketServer: SocketServer;
   readonly #member: ClusterMember | undefined;
@@ -108,6 +111,9 @@ export class Broker implements BrokerContext {
     log: BrokerLogger,
     cluster: { zk: ZkCluster; topicConfigs: Map<string, Record<string, string>> } | undefined,
   ) {
+    this.halted = new Promise((resolve) => {
+      this.#halt = resolve;
+    });
     this.#config = config;
     this.#log = log;
     this.#store = store;
@@ -141,7 +147,7 @@ export class Broker implements BrokerContext {
       cache: metadata,
       changes: cluster
         ? clusterTopicChanges(metadata, this.replicaManager, () => this.#config.values['request.timeout.ms'])
-        : localTopicChanges(metadata, this.replicaManager),
+        : localTopicChanges(store, metadata, this.replicaManager),
       config: () => this.#config,
       liveBrokers: () => metadata.liveBrokers().map((b) => ({ id: b.id, rack: b.rack })),
     });
@@ -230,7 +236,12 @@ export class Broker implements BrokerContext {
         },
         onError: (err) => log('error', err.message),
         warn: (message) => log('warn', message),
+        onLogDirFailure: (dir, live) => {
+          if (broker) broker.#onLogDirFailure(dir, live);
+        },
       });
+      const allFailed = logManager.logDirs.every((dir) => logManager!.isOffline(dir));
+      if (allFailed) throw new Error(`Shutdown broker because all log dirs in ${logManager.logDirs.join(', ')} have failed`);
       broker = new Broker(config, metadataStore, stored, metadata, logManager, log, zk && { zk, topicConfigs });
       await broker.#listen();
       await broker.#member?.start(broker.endpoints);
@@ -293,6 +304,19 @@ export class Broker implements BrokerContext {
     const timer = setInterval(task, Number(intervalMs));
     timer.unref();
     this.#timers.push(timer);
+  }
+
+  /**
+   * Kafka's handleLogDirFailure: the dir's partitions went offline with it; once none is left the
+   * broker cannot serve anything and stops (Kafka halts the JVM), saying why in one line.
+   */
+  #onLogDirFailure(dir: string, live: number): void {
+    this.#log('warn', `Stopping serving replicas in dir ${dir}`);
+    if (live > 0) return;
+    const reason = new Error(`Shutdown broker because all log dirs in ${this.logManager.logDirs.join(', ')} have failed`);
+    this.#log('error', reason.message);
+    this.#halt(reason);
+    void this.stop();
   }
 
   async #listen(): Promise<void> {

@@ -1,5 +1,7 @@
-import { closeSync, fsync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { naming } from './storage-error.js';
 
 /** Reads `length` bytes at file `position` into `buf` at `at`; fewer only when the file ends first. */
 export function readAt(fd: number, buf: Buffer, position: number, length = buf.length, at = 0): number {
@@ -21,34 +23,79 @@ export function writeAt(fd: number, buf: Uint8Array, position: number): void {
 /**
  * Replaces `path` with `content` so that a crash leaves either the old or the new file, never a
  * torn one: write a sibling `.tmp`, fsync it, rename over, fsync the directory (as Kafka's
- * CheckpointFile and Utils.atomicMoveWithFallback do).
+ * CheckpointFile and Utils.atomicMoveWithFallback do). A failure (a full disk) removes the `.tmp`
+ * again and names the file it was writing.
  */
 export function writeFileAtomically(path: string, content: string): void {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    writeAt(fd, Buffer.from(content), 0);
-    fsyncSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      naming(tmp, () => {
+        writeAt(fd, Buffer.from(content), 0);
+        fsyncSync(fd);
+      });
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dirname(path));
+}
+
+/** Writes `buf` at `position` of the file at `path` (created if missing) without keeping a descriptor. */
+export function writeFileAt(path: string, buf: Uint8Array, position: number): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT);
+  try {
+    naming(path, () => writeAt(fd, buf, position));
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
-  fsyncDir(dirname(path));
+}
+
+/** fsync of the file at `path`, through a descriptor of its own; a missing file has nothing to flush. */
+export function fsyncFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    naming(path, () => fsyncSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fsyncFile on the thread pool, off the event loop. */
+export async function fsyncFileInBackground(path: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } catch (err) {
+    (err as NodeJS.ErrnoException).path ??= path;
+    throw err;
+  } finally {
+    await handle.close();
+  }
 }
 
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
-    fsyncSync(fd);
+    naming(dir, () => fsyncSync(fd));
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * fsync off the event loop. The owner may close the descriptor meanwhile (segment deleted): that
- * EBADF means there is nothing left to flush, so it resolves.
- */
-export function fsyncInBackground(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsync(fd, (err) => (err && err.code !== 'EBADF' ? reject(err) : resolve())));
 }

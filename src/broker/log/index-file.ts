@@ -1,11 +1,14 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { fsyncInBackground, readAt, writeAt } from './file-io.js';
+import { closeSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fsyncFile, fsyncFileInBackground, readAt, writeFileAt } from './file-io.js';
+import { naming } from './storage-error.js';
 
 /**
  * A sparse index file of fixed-size big-endian entries (OffsetIndex, TimeIndex). Kafka preallocates
  * and mmaps these files and trims them on close; we keep the entries in memory and append only
  * the new ones to the file once per log append, so the file always holds whole entries and no
  * trimming is needed. Entries load lazily: a broker holds many segments whose indexes are never read.
+ * No descriptor is kept (Kafka maps its indexes and closes them): entries are read whole, and
+ * appended every index.interval.bytes of log with an open, write, close.
  */
 export abstract class IndexFile {
   #path: string;
@@ -16,14 +19,13 @@ export abstract class IndexFile {
   #entries = 0;
   /** Entries already in the file. */
   #written = 0;
-  #fd: number | undefined;
 
   protected constructor(path: string, baseOffset: bigint, entrySize: number, fresh: boolean) {
     this.#path = path;
     this.baseOffset = baseOffset;
     this.#entrySize = entrySize;
     if (fresh) {
-      this.#fd = openSync(path, 'w');
+      writeFileSync(path, '');
       this.#buf = Buffer.alloc(0);
     }
   }
@@ -63,7 +65,7 @@ export abstract class IndexFile {
     const fd = openSync(this.#path, 'r');
     try {
       const out = Buffer.allocUnsafe(this.#entrySize);
-      readAt(fd, out, size - (size % this.#entrySize) - this.#entrySize);
+      naming(this.#path, () => readAt(fd, out, size - (size % this.#entrySize) - this.#entrySize));
       return out;
     } finally {
       closeSync(fd);
@@ -116,7 +118,7 @@ export abstract class IndexFile {
   writePending(): void {
     if (this.#written === this.#entries) return;
     const from = this.#written * this.#entrySize;
-    writeAt(this.#handle(), this.#buf!.subarray(from, this.#entries * this.#entrySize), from);
+    writeFileAt(this.#path, this.#buf!.subarray(from, this.#entries * this.#entrySize), from);
     this.#written = this.#entries;
   }
 
@@ -126,25 +128,18 @@ export abstract class IndexFile {
     if (count >= this.#entries) return;
     this.#entries = count;
     this.#written = Math.min(this.#written, count);
-    ftruncateSync(this.#handle(), count * this.#entrySize);
+    truncateSync(this.#path, count * this.#entrySize);
   }
 
   flush(): void {
     this.writePending();
-    if (this.#fd !== undefined) fsyncSync(this.#fd);
+    fsyncFile(this.#path);
   }
 
-  /** writePending + fsync on the thread pool (see fsyncInBackground). */
+  /** writePending + fsync on the thread pool. */
   flushAsync(): Promise<void> {
     this.writePending();
-    return this.#fd === undefined ? Promise.resolve() : fsyncInBackground(this.#fd);
-  }
-
-  /** Releases the file handle; a later append reopens it. Used when the segment stops being active. */
-  closeHandle(): void {
-    if (this.#fd === undefined) return;
-    closeSync(this.#fd);
-    this.#fd = undefined;
+    return fsyncFileInBackground(this.#path);
   }
 
   rename(path: string): void {
@@ -152,9 +147,8 @@ export abstract class IndexFile {
     this.#path = path;
   }
 
-  /** Closes and unlinks; a missing file is fine (it may never have been written). */
+  /** Unlinks; a missing file is fine (it may never have been written). */
   delete(): void {
-    this.closeHandle();
     this.#buf = Buffer.alloc(0);
     this.#entries = this.#written = 0;
     try {
@@ -176,13 +170,8 @@ export abstract class IndexFile {
     this.#entries = this.#written = Math.floor(data.length / this.#entrySize);
     this.#buf = data;
     // A trailing partial entry would misalign later appends.
-    if (data.length % this.#entrySize !== 0) ftruncateSync(this.#handle(), this.#entries * this.#entrySize);
+    if (data.length % this.#entrySize !== 0) truncateSync(this.#path, this.#entries * this.#entrySize);
     return data;
-  }
-
-  #handle(): number {
-    this.#fd ??= openSync(this.#path, constants.O_RDWR | constants.O_CREAT);
-    return this.#fd;
   }
 
   #fileSize(): number {

@@ -104,7 +104,10 @@ function indexFault(segment: LogSegment): string | undefined {
     return `Could not find offset index file corresponding to log file ${segment.logPath}, recovering segment and rebuilding index files...`;
   }
   const fault = offsetFault ? `its offset index: ${offsetFault}` : timeFault && `its time index: ${timeFault}`;
-  return fault && `Found a corrupted index file corresponding to log file ${segment.logPath} due to ${fault}, recovering segment and rebuilding index files...`;
+  return (
+    fault &&
+    `Found a corrupted index file corresponding to log file ${segment.logPath} due to ${fault}, recovering segment and rebuilding index files...`
+  );
 }
 
 function reportTruncation(segment: LogSegment, recovery: SegmentRecovery, warn: (message: string) => void): void {

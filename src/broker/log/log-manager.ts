@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
@@ -18,6 +18,7 @@ import {
 } from './log-file-names.js';
 import { Log, type LogOptions } from './log.js';
 import { ensureMetaProperties } from './meta-properties.js';
+import { isDescriptorShortage, isFileSystemError, storageError } from './storage-error.js';
 
 export interface LogManagerOptions {
   /** log.dirs: each gets meta.properties, checkpoints and partition directories. */
@@ -42,6 +43,11 @@ export interface LogManagerOptions {
   onError?: (err: Error) => void;
   /** What recovery changed in the files at start-up (truncations, deletions, rebuilt indexes); default: stderr. */
   warn?: (message: string) => void;
+  /**
+   * A log dir went offline (its error, naming the operation and the file, went to onError): its
+   * logs answer KAFKA_STORAGE_ERROR from now on. `live` is how many log dirs are left.
+   */
+  onLogDirFailure?: (dir: string, live: number) => void;
 }
 
 export interface LogCleanerSettings {
@@ -77,6 +83,9 @@ export class LogManager {
   readonly #onError: (err: Error) => void;
   readonly #warn: (message: string) => void;
   readonly #cleaner: LogCleaner | undefined;
+  /** Log dirs that failed (Kafka's LogDirFailureChannel), with the error that took them offline. */
+  readonly #offlineDirs = new Map<string, LogError>();
+  readonly #onLogDirFailure: (dir: string, live: number) => void;
   /** Log dirs whose recovery points moved since their checkpoint was last written, and the timer that will write it. */
   readonly #flushedDirs = new Set<string>();
   #flushedTimer: NodeJS.Timeout | undefined;
@@ -88,8 +97,16 @@ export class LogManager {
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? ((err) => process.stderr.write(`[log-manager] ${err.message}\n`));
     this.#warn = options.warn ?? ((message) => process.stderr.write(`[log-manager] ${message}\n`));
+    this.#onLogDirFailure = options.onLogDirFailure ?? (() => {});
     this.clusterId = ensureMetaProperties(this.logDirs, options.brokerId, options.clusterId);
-    for (const dir of this.logDirs) this.#loadDir(dir, options.configFor ?? (() => DEFAULT_LOG_CONFIG));
+    for (const dir of this.logDirs) {
+      try {
+        this.#loadDir(dir, options.configFor ?? (() => DEFAULT_LOG_CONFIG));
+      } catch (err) {
+        if (!isFileSystemError(err)) throw err;
+        this.#failDir(dir, storageError(`loading log dir ${dir}`, dir, err));
+      }
+    }
     this.#every(options.retentionCheckIntervalMs ?? 300_000, () => this.cleanupLogs());
     this.#every(options.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints());
     this.#every(options.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets());
@@ -98,7 +115,7 @@ export class LogManager {
     if (cleaner.enable) {
       this.#cleaner = new LogCleaner({
         logDirs: this.logDirs,
-        logs: () => this.#logs.values(),
+        logs: () => this.#liveLogs(),
         backoffMs: cleaner.backoffMs,
         dedupeBufferSize: cleaner.dedupeBufferSize,
         now: this.#now,
@@ -130,6 +147,28 @@ export class LogManager {
     return dirname(log.dir);
   }
 
+  /** Whether `dir` failed and went offline. */
+  isOffline(dir: string): boolean {
+    return this.#offlineDirs.has(dir);
+  }
+
+  /**
+   * Runs `work` on files of `logDir` (a partition's metadata file); a file system failure takes the
+   * dir offline, as one inside a log would (running out of descriptors only gets reported), and is
+   * thrown as KAFKA_STORAGE_ERROR.
+   */
+  io<T>(logDir: string, doing: string, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (!isFileSystemError(err)) throw err;
+      const error = storageError(doing, logDir, err);
+      if (isDescriptorShortage(error)) this.#onError(error);
+      else this.#failDir(logDir, error);
+      throw error;
+    }
+  }
+
   /** The partition's log, created empty in the log dir with the fewest partitions if it does not exist. */
   getOrCreateLog(tp: TopicPartition, config: LogConfig): Log {
     this.#ensureOpen();
@@ -142,9 +181,17 @@ export class LogManager {
     }
     const logDir = this.#leastLoadedDir();
     const dir = join(logDir, key);
-    mkdirSync(dir);
-    fsyncDir(logDir);
-    const log = Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, ...this.#logCallbacks(logDir) });
+    const log = this.io(logDir, `creating the log of ${key}`, () => {
+      try {
+        mkdirSync(dir);
+        fsyncDir(logDir);
+        return Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, ...this.#logCallbacks(logDir) });
+      } catch (err) {
+        // Nothing half made is left behind (a full disk, no descriptors left).
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    });
     this.#logs.set(key, log);
     return log;
   }
@@ -167,17 +214,36 @@ export class LogManager {
     this.#cleaner?.forget(tp);
     log.close();
     const logDir = dirname(log.dir);
+    if (this.isOffline(logDir)) return true;
     const renamed = join(logDir, deleteDirName(tp));
-    renameSync(log.dir, renamed);
-    fsyncDir(logDir);
+    this.io(logDir, `deleting the log of ${key}`, () => {
+      renameSync(log.dir, renamed);
+      fsyncDir(logDir);
+    });
     this.#track(log.settled().then(() => rm(renamed, { recursive: true, force: true })));
     return true;
+  }
+
+  /**
+   * Removes a log created moments ago, at once and for good (a topic whose creation failed part
+   * way): no rename, no background removal, nothing left on disk. Failures are reported, not thrown.
+   */
+  discardLog(tp: TopicPartition): void {
+    const key = topicPartitionKey(tp);
+    const log = this.#logs.get(key);
+    if (!log) return;
+    this.#logs.delete(key);
+    this.#cleaner?.forget(tp);
+    this.#attempt(() => {
+      if (!log.offline) log.close();
+      rmSync(log.dir, { recursive: true, force: true });
+    });
   }
 
   /** One retention pass over every log (the log.retention.check.interval.ms timer runs this). */
   cleanupLogs(): number {
     let deleted = 0;
-    for (const log of this.#logs.values()) {
+    for (const log of this.#liveLogs()) {
       this.#attempt(() => {
         deleted += log.deleteOldSegments();
       });
@@ -188,7 +254,7 @@ export class LogManager {
   /** fsyncs the logs whose flush.ms has passed since their last flush. */
   flushDirtyLogs(): void {
     const now = this.#now();
-    for (const log of this.#logs.values()) {
+    for (const log of this.#liveLogs()) {
       if (now - log.lastFlushTime >= log.config['flush.ms']) this.#attempt(() => log.flush());
     }
   }
@@ -212,7 +278,7 @@ export class LogManager {
     clearTimeout(this.#flushedTimer);
     this.#cleaner?.close();
     const failedDirs = new Set<string>();
-    for (const log of this.#logs.values()) {
+    for (const log of this.#liveLogs()) {
       if (!this.#attempt(() => log.flush())) failedDirs.add(this.logDirOf(log));
     }
     this.checkpointRecoveryPoints();
@@ -221,7 +287,7 @@ export class LogManager {
       if (!this.#attempt(() => log.close())) failedDirs.add(this.logDirOf(log));
     }
     for (const dir of this.logDirs) {
-      if (!failedDirs.has(dir)) this.#attempt(() => writeFileSync(join(dir, CLEAN_SHUTDOWN_MARKER), ''));
+      if (!failedDirs.has(dir) && !this.isOffline(dir)) this.#attempt(() => writeFileSync(join(dir, CLEAN_SHUTDOWN_MARKER), ''));
     }
     await Promise.all([...this.#logs.values()].map((log) => log.settled()));
     while (this.#deletions.size > 0) await Promise.all(this.#deletions);
@@ -272,19 +338,50 @@ export class LogManager {
     }
   }
 
+  /** Kafka takes a dir offline when its checkpoint cannot be written; so does this. */
   #checkpoint(dir: string, file: string, offsetOf: (log: Log) => bigint): void {
+    if (this.isOffline(dir)) return;
     const logs = [...this.#logs.values()].filter((log) => this.logDirOf(log) === dir);
-    this.#attempt(() =>
-      writeOffsetCheckpoint(
-        join(dir, file),
-        logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
-      ),
-    );
+    const path = join(dir, file);
+    try {
+      this.io(dir, `writing ${file}`, () =>
+        writeOffsetCheckpoint(
+          path,
+          logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
+        ),
+      );
+    } catch (err) {
+      // io reported a file system failure already.
+      if (!(err instanceof LogError && isFileSystemError(err.cause))) this.#onError(err as Error);
+    }
+  }
+
+  #liveLogs(): Log[] {
+    return [...this.#logs.values()].filter((log) => !log.offline);
+  }
+
+  /**
+   * Takes a failing log dir offline (Kafka's LogDirFailureChannel + handleLogDirFailure): one error
+   * line naming the operation, the file and the reason; its logs closed, answering
+   * KAFKA_STORAGE_ERROR from now on; no more checkpoints, retention, flushes or cleaning there.
+   */
+  #failDir(dir: string, error: LogError): void {
+    if (this.#offlineDirs.has(dir)) return;
+    this.#offlineDirs.set(dir, error);
+    this.#onError(error);
+    for (const log of this.#logs.values()) if (this.logDirOf(log) === dir) log.markOffline(dir);
+    this.#onLogDirFailure(dir, this.logDirs.length - this.#offlineDirs.size);
   }
 
   /** What each log of `logDir` reports to the manager. */
-  #logCallbacks(logDir: string): Pick<LogOptions, 'now' | 'onError' | 'warn' | 'onFlushed'> {
-    return { now: this.#now, onError: this.#onError, warn: this.#warn, onFlushed: () => this.#onFlushed(logDir) };
+  #logCallbacks(logDir: string): Pick<LogOptions, 'now' | 'onError' | 'warn' | 'onFlushed' | 'onStorageFailure'> {
+    return {
+      now: this.#now,
+      onError: this.#onError,
+      warn: this.#warn,
+      onFlushed: () => this.#onFlushed(logDir),
+      onStorageFailure: (error) => this.#failDir(logDir, error),
+    };
   }
 
   /**
@@ -302,13 +399,16 @@ export class LogManager {
     }, FLUSHED_CHECKPOINT_DELAY_MS).unref();
   }
 
+  /** The live log dir holding the fewest partitions. */
   #leastLoadedDir(): string {
-    const counts = new Map(this.logDirs.map((dir) => [dir, 0]));
+    const live = this.logDirs.filter((dir) => !this.isOffline(dir));
+    if (live.length === 0) throw new LogError('KAFKA_STORAGE_ERROR', `No log directories available. Tried ${this.logDirs.join(', ')}`);
+    const counts = new Map(live.map((dir) => [dir, 0]));
     for (const log of this.#logs.values()) {
       const dir = this.logDirOf(log);
-      counts.set(dir, (counts.get(dir) ?? 0) + 1);
+      if (counts.has(dir)) counts.set(dir, counts.get(dir)! + 1);
     }
-    return this.logDirs.reduce((best, dir) => (counts.get(dir)! < counts.get(best)! ? dir : best));
+    return live.reduce((best, dir) => (counts.get(dir)! < counts.get(best)! ? dir : best));
   }
 
   #every(intervalMs: number, work: () => void): void {
@@ -318,13 +418,13 @@ export class LogManager {
     this.#timers.push(timer);
   }
 
-  /** Runs `work`, reporting a failure instead of throwing it; false on failure. */
+  /** Runs `work`, reporting a failure instead of throwing it (a file system failure was reported where it happened); false on failure. */
   #attempt(work: () => void): boolean {
     try {
       work();
       return true;
     } catch (err) {
-      this.#onError(err instanceof Error ? err : new Error(String(err)));
+      if (!(err instanceof LogError && isFileSystemError(err.cause))) this.#onError(err instanceof Error ? err : new Error(String(err)));
       return false;
     }
   }

@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkBatches } from './batch-walker.js';
-import { fsyncInBackground, readAt, writeAt } from './file-io.js';
+import { PooledFile } from './descriptor-pool.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, filenamePrefixFromOffset } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
@@ -28,6 +28,8 @@ export interface BatchLocation {
  * One segment: a `.log` file of record batches exactly as produced (plus their assigned offsets),
  * and the sparse `.index`/`.timeindex` beside it. Appends go straight to the file with positional
  * writes; the page cache makes them survive a process crash, fsync (flush) survives a power cut.
+ * The file's descriptor is opened when needed and may be closed while the segment is idle
+ * (DescriptorPool); the indexes keep none.
  */
 export class LogSegment {
   readonly baseOffset: bigint;
@@ -35,8 +37,8 @@ export class LogSegment {
   readonly timeIndex: TimeIndex;
   /** Random slack subtracted from segment.ms so that partitions do not all roll at once. */
   readonly rollJitterMs: number;
-  #logPath: string;
-  #fd: number;
+  readonly #file: PooledFile;
+  #closed = false;
   #size: number;
   #created: number;
   /** Max batch timestamp and the last offset of the batch holding it; loaded lazily. */
@@ -50,11 +52,11 @@ export class LogSegment {
     const prefix = join(dir, filenamePrefixFromOffset(baseOffset));
     this.baseOffset = baseOffset;
     this.rollJitterMs = rollJitterMs;
-    this.#logPath = prefix + LOG_SUFFIX + fileSuffix;
-    this.#fd = openSync(this.#logPath, fresh ? 'wx+' : 'r+');
+    const logPath = prefix + LOG_SUFFIX + fileSuffix;
+    this.#file = new PooledFile(logPath, fresh);
     this.offsetIndex = new OffsetIndex(prefix + INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
     this.timeIndex = new TimeIndex(prefix + TIME_INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
-    this.#size = fresh ? 0 : fstatSync(this.#fd).size;
+    this.#size = fresh ? 0 : statSync(logPath).size;
     this.#created = now;
     this.#offsetOfMaxTimestamp = baseOffset;
     if (fresh) this.#maxTimestamp = -1;
@@ -74,7 +76,7 @@ export class LogSegment {
   }
 
   get logPath(): string {
-    return this.#logPath;
+    return this.#file.path;
   }
 
   get maxTimestamp(): number {
@@ -90,7 +92,7 @@ export class LogSegment {
   /** Max timestamp of the first batch (what max.compaction.lag.ms counts from); undefined when empty. */
   get firstBatchTimestamp(): number | undefined {
     if (this.#rollingBasedTimestamp === undefined && this.#size > 0) {
-      walkBatches(this.#fd, 0, this.#size, (buf, at) => {
+      walkBatches(this.#file, 0, this.#size, (buf, at) => {
         this.#rollingBasedTimestamp = batchMaxTimestamp(buf, at);
         return false;
       });
@@ -101,7 +103,7 @@ export class LogSegment {
   /** What time retention goes by: the max timestamp, or the file's mtime when no batch has one. */
   get largestTimestamp(): number {
     const max = this.maxTimestamp;
-    return max >= 0 ? max : fstatSync(this.#fd).mtimeMs;
+    return max >= 0 ? max : this.#file.stat().mtimeMs;
   }
 
   /** Kafka's LogSegment.shouldRoll for an append of `bytes` ending at `lastOffset`. */
@@ -122,7 +124,7 @@ export class LogSegment {
    */
   append(records: Buffer, indexIntervalBytes: number): void {
     const start = this.#size;
-    writeAt(this.#fd, records, start);
+    this.#file.write(records, start);
     if (start === 0) this.#rollingBasedTimestamp = batchMaxTimestamp(records, 0);
     for (let at = 0; at < records.length; ) {
       const size = records.readInt32BE(at + 8) + 12;
@@ -149,7 +151,7 @@ export class LogSegment {
     if (!first) return undefined;
     if (maxOffset !== undefined && first.lastOffset >= maxOffset) return Buffer.alloc(0);
     const buf = Buffer.allocUnsafe(Math.min(Math.max(maxBytes, first.size), this.#size - first.position));
-    const got = readAt(this.#fd, buf, first.position);
+    const got = this.#file.read(buf, first.position);
     let end = first.size;
     while (end + 12 <= got) {
       const size = buf.readInt32BE(end + 8) + 12;
@@ -162,7 +164,7 @@ export class LogSegment {
   /** The bytes of the batch at `location`. */
   readBatch(location: BatchLocation): Buffer {
     const buf = Buffer.allocUnsafe(location.size);
-    readAt(this.#fd, buf, location.position);
+    this.#file.read(buf, location.position);
     return buf;
   }
 
@@ -175,7 +177,7 @@ export class LogSegment {
 
   /** Visits the header of every batch from the one holding `offset`. Returns false if the visitor stopped. */
   forEachBatch(offset: bigint, visit: (header: Buffer, at: number) => boolean | void): boolean {
-    return walkBatches(this.#fd, this.offsetIndex.lookup(offset), this.#size, visit).end !== 'stopped';
+    return walkBatches(this.#file, this.offsetIndex.lookup(offset), this.#size, visit).end !== 'stopped';
   }
 
   /**
@@ -183,13 +185,13 @@ export class LogSegment {
    * copy what must outlive the visit.
    */
   forEachWholeBatch(visit: (buf: Buffer, at: number, size: number) => boolean | void): void {
-    walkBatches(this.#fd, 0, this.#size, (buf, at, _position, size) => visit(buf, at, size), true);
+    walkBatches(this.#file, 0, this.#size, (buf, at, _position, size) => visit(buf, at, size), true);
   }
 
   /** Offset after the last batch (base offset when empty), read via the last index entry. */
   readNextOffset(): bigint {
     let next = this.baseOffset;
-    walkBatches(this.#fd, this.offsetIndex.lookup(this.baseOffset + INT32_MAX), this.#size, (buf, at) => {
+    walkBatches(this.#file, this.offsetIndex.lookup(this.baseOffset + INT32_MAX), this.#size, (buf, at) => {
       next = batchLastOffset(buf, at) + 1n;
     });
     return next;
@@ -209,7 +211,7 @@ export class LogSegment {
     let next = this.baseOffset;
     let fault: string | undefined;
     const { position, end } = walkBatches(
-      this.#fd,
+      this.#file,
       0,
       this.#size,
       (buf, at, batchPosition, size) => {
@@ -257,30 +259,23 @@ export class LogSegment {
   }
 
   flush(): void {
-    fsyncSync(this.#fd);
+    this.#file.sync();
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
 
   /** flush() on the thread pool, off the event loop (a rolled segment). */
   async flushAsync(): Promise<void> {
-    await Promise.all([fsyncInBackground(this.#fd), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);
-  }
-
-  /** A flushed inactive segment needs no index handles until something writes to it again. */
-  releaseIndexHandles(): void {
-    this.offsetIndex.closeHandle();
-    this.timeIndex.closeHandle();
+    await Promise.all([this.#file.syncInBackground(), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);
   }
 
   close(): void {
-    if (this.#fd < 0) return;
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#maxTimestamp !== undefined) this.#appendFinalTimeIndexEntry();
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
-    this.releaseIndexHandles();
-    closeSync(this.#fd);
-    this.#fd = -1;
+    this.#file.close();
   }
 
   /** Renames the three files from `<name><oldSuffix>` to `<name><newSuffix>`, the `.log` last. */
@@ -288,16 +283,14 @@ export class LogSegment {
     const renamed = (path: string) => path.slice(0, path.length - oldSuffix.length) + newSuffix;
     this.offsetIndex.rename(renamed(this.offsetIndex.path));
     this.timeIndex.rename(renamed(this.timeIndex.path));
-    const logPath = renamed(this.#logPath);
-    renameSync(this.#logPath, logPath);
-    this.#logPath = logPath;
+    this.#file.rename(renamed(this.#file.path));
   }
 
   /** Closes and renames the files to `.deleted`; returns those paths for asynchronous removal. */
   closeAndMarkDeleted(): string[] {
     this.close();
     const paths: string[] = [];
-    for (const path of [this.#logPath, this.offsetIndex.path, this.timeIndex.path]) {
+    for (const path of [this.#file.path, this.offsetIndex.path, this.timeIndex.path]) {
       try {
         renameSync(path, path + DELETED_SUFFIX);
         paths.push(path + DELETED_SUFFIX);
@@ -327,7 +320,7 @@ export class LogSegment {
 
   #findBatch(from: number, match: (lastOffset: bigint, maxTimestamp: number) => boolean): BatchLocation | undefined {
     let found: BatchLocation | undefined;
-    walkBatches(this.#fd, from, this.#size, (buf, at, position, size) => {
+    walkBatches(this.#file, from, this.#size, (buf, at, position, size) => {
       const lastOffset = batchLastOffset(buf, at);
       if (!match(lastOffset, batchMaxTimestamp(buf, at))) return true;
       found = { position, size, lastOffset };
@@ -353,7 +346,7 @@ export class LogSegment {
   #recomputeMaxTimestamp(): void {
     this.#maxTimestamp = undefined;
     this.#loadMaxTimestamp();
-    walkBatches(this.#fd, this.offsetIndex.lookup(this.#offsetOfMaxTimestamp), this.#size, (buf, at) => {
+    walkBatches(this.#file, this.offsetIndex.lookup(this.#offsetOfMaxTimestamp), this.#size, (buf, at) => {
       const maxTimestamp = batchMaxTimestamp(buf, at);
       if (maxTimestamp > this.#maxTimestamp!) {
         this.#maxTimestamp = maxTimestamp;
@@ -363,7 +356,7 @@ export class LogSegment {
   }
 
   #truncateFile(size: number): void {
-    ftruncateSync(this.#fd, size);
+    this.#file.truncate(size);
     this.#size = size;
   }
 }

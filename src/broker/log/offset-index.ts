@@ -46,7 +46,8 @@ export class OffsetIndex extends IndexFile {
     if (fault) return fault;
     const last = this.#last();
     if (last && last.relative < 0) return `its last entry has a negative relative offset ${last.relative}`;
-    if (last && (last.position < 0 || last.position >= logSize)) return `its last entry's position ${last.position} is outside the log file (${logSize} bytes)`;
+    if (last && (last.position < 0 || last.position >= logSize))
+      return `its last entry's position ${last.position} is outside the log file (${logSize} bytes)`;
     return undefined;
   }
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BATCH } from '../../protocol/records/batch-header.js';
 import { checkProducedRecordsWithin } from '../../protocol/records/produced-records.js';
 import { upConvert } from '../../protocol/records/legacy-conversion.js';
@@ -124,7 +124,7 @@ export class ReplicaManager {
       const recordedId = readPartitionMetadata(log.dir);
       if (topic && recordedId === topic.topicId) continue;
       if (topic && recordedId === undefined)
-        writePartitionMetadata(log.dir, topic.topicId); // a crash between creating the log and writing the file
+        this.#writePartitionMetadata(log.dir, topic.topicId); // a crash between creating the log and writing the file
       else if (recordedId === undefined) this.#warn(`Ignoring log directory ${log.dir}: it belongs to no known topic`);
       else this.#logManager.deleteLog(log.topicPartition);
     }
@@ -140,11 +140,29 @@ export class ReplicaManager {
     return this.#partitions.values();
   }
 
-  /** A single broker's new partitions: their logs opened (or created), each led here. */
+  /**
+   * A single broker's new partitions: their logs opened (or created), each led here. All or
+   * nothing: when one cannot be created (a full disk, no descriptors left), the logs this call
+   * created are removed again, directories included, before the error is thrown.
+   */
   createPartitions(topic: TopicRecord, partitions: readonly PartitionState[]): void {
-    for (const state of partitions) {
-      const partition = this.#open(topic, state.partition);
-      partition.makeLeader({ ...state, partitionEpoch: 0 });
+    const created: TopicPartition[] = [];
+    try {
+      for (const state of partitions) {
+        const tp = { topic: topic.name, partition: state.partition };
+        const before = this.#logManager.getLog(tp);
+        try {
+          this.#open(topic, state.partition).makeLeader({ ...state, partitionEpoch: 0 });
+        } finally {
+          if (this.#logManager.getLog(tp) !== before) created.push(tp);
+        }
+      }
+    } catch (err) {
+      for (const tp of created) {
+        this.#partitions.delete(topicPartitionKey(tp));
+        this.#logManager.discardLog(tp);
+      }
+      throw err;
     }
   }
 
@@ -176,6 +194,11 @@ export class ReplicaManager {
     this.#checkpointedHighWatermarks.delete(key);
     if (deleteLog) this.#logManager.deleteLog(tp);
     this.#notify(key, 'stopped', 0);
+  }
+
+  /** Whether the partition's log is in a log dir that failed (Kafka's offline replica). */
+  isOffline(topic: string, partition: number): boolean {
+    return this.partition(topic, partition)?.log.offline ?? false;
   }
 
   /** Applies the topic's overrides over the broker's current settings to its logs (after AlterConfigs of either). */
@@ -248,7 +271,7 @@ export class ReplicaManager {
     }
     const config = topicLogConfig(this.#config(), new Map(Object.entries(topic.configs)));
     const log = this.#logManager.getOrCreateLog(tp, config);
-    if (readPartitionMetadata(log.dir) !== topic.topicId) writePartitionMetadata(log.dir, topic.topicId);
+    if (readPartitionMetadata(log.dir) !== topic.topicId) this.#writePartitionMetadata(log.dir, topic.topicId);
     const partition = new Partition(log, this.#context, this.#checkpointedHighWatermarks.get(key));
     this.#partitions.set(key, partition);
     return partition;
@@ -303,6 +326,12 @@ export class ReplicaManager {
     const error = toApiError(err);
     if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Append to ${topicPartitionKey(tp)} failed: ${error.message}`);
     return { ok: false, error };
+  }
+
+  #writePartitionMetadata(partitionDir: string, topicId: string): void {
+    this.#logManager.io(dirname(partitionDir), `writing the partition metadata of ${basename(partitionDir)}`, () =>
+      writePartitionMetadata(partitionDir, topicId),
+    );
   }
 
   #notify(key: string, change: PartitionChange, bytes: number): void {

@@ -82,8 +82,13 @@ async function runForeground(path: string, overrides: Map<string, string>): Prom
     `[KafkaServer id=${broker.brokerId}] started (cluster ${broker.clusterId}, log.dirs ${config.logDirs.join(',')}, config ${path})`,
   );
   for (const e of endpoints) log('info', `Listening on ${e.listenerName}://${e.host}:${e.port}`);
-  await serveUntilSignal({ kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path }, () =>
-    broker.stop(),
+  // The broker stops itself when every log dir has failed (it said why): exit 1 then.
+  const halted = broker.halted.then(() => broker.stop());
+  const stopped = await serveUntilSignal(
+    { kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path },
+    () => broker.stop(),
+    halted,
   );
   log('info', `[KafkaServer id=${broker.brokerId}] shut down completed`);
+  if (stopped === 'by itself') process.exitCode = 1;
 }

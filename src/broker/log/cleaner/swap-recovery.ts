@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkBatches } from '../batch-walker.js';
-import { fsyncDir } from '../file-io.js';
+import { fsyncDir, readAt } from '../file-io.js';
 import { CLEANED_SUFFIX, LOG_SUFFIX, SWAP_SUFFIX, filenamePrefixFromOffset, parseSegmentFileName } from '../log-file-names.js';
 import { batchLastOffset } from '../stored-batch.js';
 
@@ -47,7 +47,8 @@ function nextOffsetOf(path: string, base: bigint): bigint {
   const fd = openSync(path, 'r');
   try {
     let next = base;
-    walkBatches(fd, 0, fstatSync(fd).size, (buf, at) => {
+    const file = { read: (buf: Buffer, position: number, length?: number, at?: number) => readAt(fd, buf, position, length, at) };
+    walkBatches(file, 0, fstatSync(fd).size, (buf, at) => {
       next = batchLastOffset(buf, at) + 1n;
     });
     return next;

@@ -94,7 +94,9 @@ describe('Log crash recovery', () => {
     writeFileSync(path, bytes);
     await expectIntact(open(dir), 57);
     const last = batchStarts(bytes).at(-1)!;
-    expect(warnings[0]).toContain(`Found invalid messages in log segment ${path} at byte offset ${last} (a CRC mismatch): truncated ${bytes.length - last} bytes`);
+    expect(warnings[0]).toContain(
+      `Found invalid messages in log segment ${path} at byte offset ${last} (a CRC mismatch): truncated ${bytes.length - last} bytes`,
+    );
   });
 
   it('cuts garbage appended after the last batch', async () => {
