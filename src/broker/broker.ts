@@ -194,6 +194,7 @@ export class Broker implements BrokerContext {
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
       onHandlerFailure: (connection, message) =>
         log('error', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${message}`),
+      onAcceptError: (reason) => log('error', reason),
     });
   }
 

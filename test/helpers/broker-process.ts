@@ -14,11 +14,24 @@ export interface BrokerProcess {
 
 const STARTED = /Listening on PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/;
 
-/** Starts a broker on a free loopback port with `log.dirs=logDirs` and the given overrides; rejects if it has not started within `timeoutMs`. */
-export function startBrokerProcess(logDirs: string, overrides: Record<string, string> = {}, timeoutMs = 20_000): Promise<BrokerProcess> {
+export interface BrokerProcessOptions {
+  /** server.properties overrides. */
+  overrides?: Record<string, string>;
+  /** The process's open-file limit (`ulimit -n`). */
+  openFileLimit?: number;
+  timeoutMs?: number;
+}
+
+/** Starts a broker on a free loopback port with `log.dirs=logDirs`; rejects if it has not started within `timeoutMs`. */
+export function startBrokerProcess(logDirs: string, options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
+  const { overrides = {}, openFileLimit, timeoutMs = 20_000 } = options;
   const args = [KTS_BIN, 'server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${logDirs}`];
   for (const [key, value] of Object.entries(overrides)) args.push('--override', `${key}=${value}`);
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const [command, argv] =
+    openFileLimit === undefined
+      ? [process.execPath, args]
+      : ['/bin/sh', ['-c', `ulimit -n ${openFileLimit} && exec "$0" "$@"`, process.execPath, ...args]];
+  const child: ChildProcess = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
 import { fsyncFileInBackground, readAt, writeAt } from './file-io.js';
-import { naming, openFileLimit } from './storage-error.js';
+import { openFileLimit } from '../../util/open-file-limit.js';
+import { naming } from './storage-error.js';
 
 /**
  * The descriptors of segment files, opened on demand and closed least recently used first past a
