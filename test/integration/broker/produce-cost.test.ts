@@ -62,6 +62,7 @@ describe('what one Produce request may cost', () => {
     await createTopic(conn, 'bombs', CODECS.length);
     await createTopic(conn, 'dup', 2);
     await createTopic(conn, 'small', 1, { 'max.message.bytes': '10000' });
+    await createTopic(conn, 'tiny-segments', 1, { 'segment.bytes': '1024' });
   });
 
   afterAll(async () => {
@@ -134,6 +135,12 @@ describe('what one Produce request may cost', () => {
       expect(response.responses[0]!.partitionResponses.map((p) => p.errorCode)).toEqual([0, ErrorCode.MESSAGE_TOO_LARGE]);
     },
   );
+
+  it('answers a batch larger than a segment with RECORD_LIST_TOO_LARGE, as Kafka (not a storage error)', async () => {
+    const answer = await produce(conn, 'tiny-segments', 0, { records: [{ value: Buffer.alloc(1000) }] });
+    expect(answer.errorCode).toBe(ErrorCode.RECORD_LIST_TOO_LARGE);
+    expect(answer.errorMessage).toMatch(/^Message batch size is \d+ bytes in append to partition tiny-segments-0 which exceeds the maximum configured segment size of 1024\.$/);
+  });
 
   it('refuses a compressed record larger than an uncompressed batch of its own could be (max.message.bytes)', async () => {
     const fits = validBomb('zstd', 3, 9_900);
