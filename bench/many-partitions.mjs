@@ -74,7 +74,15 @@ async function run(label, checkout) {
       const response = await conn.request(ApiKey.CreateTopics, 7, {
         timeoutMs: 600_000,
         validateOnly: false,
-        topics: [{ name: `t${t}`, numPartitions: PARTITIONS, replicationFactor: 1, assignments: [], configs: [{ name: 'segment.bytes', value: '1100' }] }],
+        topics: [
+          {
+            name: `t${t}`,
+            numPartitions: PARTITIONS,
+            replicationFactor: 1,
+            assignments: [],
+            configs: [{ name: 'segment.bytes', value: '1100' }],
+          },
+        ],
       });
       const topic = response.topics[0];
       if (topic.errorCode !== 0) {
@@ -89,7 +97,12 @@ async function run(label, checkout) {
     for (let round = 0; round < SEGMENTS; round++) {
       for (let t = 0; t < TOPICS; t++) {
         const partitionData = Array.from({ length: PARTITIONS }, (_, index) => ({ index, records: encodeBatch({ records: [{ value }] }) }));
-        const response = await conn.request(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 60_000, topicData: [{ name: `t${t}`, partitionData }] });
+        const response = await conn.request(ApiKey.Produce, 9, {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 60_000,
+          topicData: [{ name: `t${t}`, partitionData }],
+        });
         const failed = response.responses[0].partitionResponses.filter((p) => p.errorCode !== 0);
         if (failed.length > 0) throw new Error(`${failed.length} partitions failed to append: error ${failed[0].errorCode}`);
       }

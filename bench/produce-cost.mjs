@@ -105,7 +105,11 @@ function percentile(sorted, p) {
 async function runCase(broker, testCase) {
   const attacker = await RawKafkaConnection.open('127.0.0.1', broker.port, { clientId: 'attacker' });
   const probe = await RawKafkaConnection.open('127.0.0.1', broker.port, { clientId: 'probe' });
-  const metadata = { ...defaultMetadataRequest(), topics: [{ ...defaultMetadataRequestTopic(), name: 'bombs' }], allowAutoTopicCreation: false };
+  const metadata = {
+    ...defaultMetadataRequest(),
+    topics: [{ ...defaultMetadataRequestTopic(), name: 'bombs' }],
+    allowAutoTopicCreation: false,
+  };
   const rssBefore = rssMb(broker.pid);
   const latencies = [];
   let attacking = true;

@@ -72,8 +72,27 @@ export function fsyncFile(path: string): void {
   }
 }
 
-/** fsyncFile on the thread pool, off the event loop. */
+/**
+ * Background fsyncs under way at once: each holds a descriptor, and thousands of partitions
+ * rolling together must not take them all (Kafka flushes on a few scheduler threads too).
+ */
+const MAX_BACKGROUND_SYNCS = 16;
+let backgroundSyncs = 0;
+const waitingSyncs: (() => void)[] = [];
+
+/** fsyncFile on the thread pool, off the event loop, at most MAX_BACKGROUND_SYNCS at a time. */
 export async function fsyncFileInBackground(path: string): Promise<void> {
+  if (backgroundSyncs >= MAX_BACKGROUND_SYNCS) await new Promise<void>((resolve) => waitingSyncs.push(resolve));
+  backgroundSyncs++;
+  try {
+    await syncFile(path);
+  } finally {
+    backgroundSyncs--;
+    waitingSyncs.shift()?.();
+  }
+}
+
+async function syncFile(path: string): Promise<void> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r+');

@@ -90,6 +90,8 @@ export function loadLog(params: LoadParams): LoadedLog {
     segments = [LogSegment.create(dir, params.logStartOffset, now, params.rollJitterMs())];
     logEndOffset = params.logStartOffset;
   }
+  // Descriptors are opened again when an append or a read needs them: idle partitions hold none.
+  for (const segment of segments) segment.releaseDescriptor();
   const firstBase = segments[0]!.baseOffset;
   const logStartOffset = params.logStartOffset > firstBase ? params.logStartOffset : firstBase;
   const recoveryPoint = params.hadCleanShutdown || params.recoveryPoint > logEndOffset ? logEndOffset : params.recoveryPoint;

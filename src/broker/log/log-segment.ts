@@ -264,6 +264,11 @@ export class LogSegment {
     this.timeIndex.flush();
   }
 
+  /** Closes the `.log` file's descriptor until an operation needs it again (an inactive segment, a freshly loaded one). */
+  releaseDescriptor(): void {
+    this.#file.close();
+  }
+
   /** flush() on the thread pool, off the event loop (a rolled segment). */
   async flushAsync(): Promise<void> {
     await Promise.all([this.#file.syncInBackground(), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);

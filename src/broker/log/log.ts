@@ -414,15 +414,16 @@ export class Log {
     });
   }
 
-  /** fsyncs every segment at or above the recovery point, which then moves to the log end. */
+  /** fsyncs every segment at or above the recovery point, which then moves to the log end; nothing when it is there already. */
   flush(): void {
     this.#io(`flushing ${this.name}`, () => {
       this.#ensureOpen();
-      for (const segment of this.#segmentsFrom(this.#recoveryPoint)) segment.flush();
-      const moved = this.#logEndOffset > this.#recoveryPoint;
-      this.#recoveryPoint = this.#logEndOffset;
       this.#lastFlushTime = this.#now();
-      if (moved) this.#onFlushed();
+      // Nothing appended since the last flush: nothing to fsync (Kafka skips it too).
+      if (this.#logEndOffset <= this.#recoveryPoint) return;
+      for (const segment of this.#segmentsFrom(this.#recoveryPoint)) segment.flush();
+      this.#recoveryPoint = this.#logEndOffset;
+      this.#onFlushed();
     });
   }
 
@@ -463,6 +464,8 @@ export class Log {
     this.#track(
       Promise.all(segments.map((s) => s.flushAsync())).then(() => {
         if (this.#closed || truncations !== this.#truncations) return;
+        // Rolled segments are read again only by consumers catching up: their descriptors go until then.
+        for (const segment of segments) if (segment !== this.#active) segment.releaseDescriptor();
         if (upTo <= this.#recoveryPoint) return;
         this.#recoveryPoint = upTo;
         this.#onFlushed();

@@ -139,7 +139,9 @@ describe('what one Produce request may cost', () => {
   it('answers a batch larger than a segment with RECORD_LIST_TOO_LARGE, as Kafka (not a storage error)', async () => {
     const answer = await produce(conn, 'tiny-segments', 0, { records: [{ value: Buffer.alloc(1000) }] });
     expect(answer.errorCode).toBe(ErrorCode.RECORD_LIST_TOO_LARGE);
-    expect(answer.errorMessage).toMatch(/^Message batch size is \d+ bytes in append to partition tiny-segments-0 which exceeds the maximum configured segment size of 1024\.$/);
+    expect(answer.errorMessage).toMatch(
+      /^Message batch size is \d+ bytes in append to partition tiny-segments-0 which exceeds the maximum configured segment size of 1024\.$/,
+    );
   });
 
   it('refuses a compressed record larger than an uncompressed batch of its own could be (max.message.bytes)', async () => {
