@@ -9,13 +9,12 @@
 // one per segment.
 //
 // TOPICS=10 SEGMENTS=5 (10,000 partitions, 50,000 segments) by default.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from './lib/mock-cluster.mjs';
-import { accepts, freePort } from './lib/ports.mjs';
+import { startKtsBroker } from './lib/kts-broker.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { RawKafkaConnection } = await import(join(root, 'dist/client/raw-connection.js'));
@@ -33,40 +32,13 @@ function stats(pid) {
   return { fds: readdirSync(`/proc/${pid}/fd`).length, rssMb: Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024 };
 }
 
-/** Spawns the broker; resolves once it accepts connections, with the ms that took. */
-async function start(checkout, logDir, cache) {
-  const port = await freePort();
-  const t0 = performance.now();
-  const args = [
-    join(checkout, 'bin/kts'),
-    'server-start',
-    '--override',
-    `listeners=PLAINTEXT://127.0.0.1:${port}`,
-    '--override',
-    `log.dirs=${logDir}`,
-  ];
-  const child = spawn('/bin/sh', ['-c', `ulimit -n ${OPEN_FILES} && exec "$0" "$@"`, process.execPath, ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, XDG_CACHE_HOME: cache },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  while (!(await accepts(port))) {
-    if (exited) throw new Error(`the broker exited: ${stderr.split('\n').slice(-3).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { child, port, ms: performance.now() - t0, stderr: () => stderr };
-}
-
 async function run(label, checkout) {
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-partitions-'));
   const cache = mkdtempSync(join(tmpdir(), 'kts-bench-cache-'));
   const rows = [];
   let broker;
   try {
-    broker = await start(checkout, logDir, cache);
+    broker = await startKtsBroker(checkout, { logDir, cacheHome: cache, openFiles: OPEN_FILES });
     const conn = await RawKafkaConnection.open('127.0.0.1', broker.port);
     const t0 = performance.now();
     let created = 0;
@@ -116,13 +88,13 @@ async function run(label, checkout) {
     rows.push([label, `${created} partitions created in ${(createMs / 1000).toFixed(1)} s, ${segments} segments written`, written]);
 
     await stopChild(broker.child);
-    broker = await start(checkout, logDir, cache);
+    broker = await startKtsBroker(checkout, { logDir, cacheHome: cache, openFiles: OPEN_FILES });
     await new Promise((r) => setTimeout(r, 1000));
     rows.push([label, `start-up after a clean stop: ${broker.ms.toFixed(0)} ms`, stats(broker.child.pid)]);
 
     broker.child.kill('SIGKILL');
     await new Promise((r) => broker.child.once('exit', r));
-    broker = await start(checkout, logDir, cache);
+    broker = await startKtsBroker(checkout, { logDir, cacheHome: cache, openFiles: OPEN_FILES });
     await new Promise((r) => setTimeout(r, 1000));
     rows.push([label, `start-up after kill -9 (recovery): ${broker.ms.toFixed(0)} ms`, stats(broker.child.pid)]);
     return rows;

@@ -12,13 +12,12 @@
 //  - gzip ×40: one Produce of 40 partitions, each a gzip batch of ~300 MiB of zeros (~12 MB in all)
 //  - valid ×8: 8 pipelined Produce requests, each one zstd batch of 48 well-formed 1 MB records
 //    of zeros (nothing stops their checks early: they are accepted)
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from './lib/mock-cluster.mjs';
-import { accepts, freePort } from './lib/ports.mjs';
+import { startKtsBroker } from './lib/kts-broker.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { RawKafkaConnection } = await import(join(root, 'dist/client/raw-connection.js'));
@@ -74,28 +73,15 @@ function rssMb(pid) {
 }
 
 async function startBroker(checkout) {
-  const port = await freePort();
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-bombs-'));
-  const cache = mkdtempSync(join(tmpdir(), 'kts-bench-cache-'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(checkout, 'bin/kts'),
-      'server-start',
-      '--override',
-      `listeners=PLAINTEXT://127.0.0.1:${port}`,
-      '--override',
-      `log.dirs=${logDir}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, XDG_CACHE_HOME: cache } },
-  );
-  while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 10));
+  const cacheHome = mkdtempSync(join(tmpdir(), 'kts-bench-cache-'));
+  const { child, port, pid } = await startKtsBroker(checkout, { logDir, cacheHome });
   const stop = async () => {
     await stopChild(child);
     rmSync(logDir, { recursive: true, force: true });
-    rmSync(cache, { recursive: true, force: true });
+    rmSync(cacheHome, { recursive: true, force: true });
   };
-  return { port, pid: child.pid, stop };
+  return { port, pid, stop };
 }
 
 function percentile(sorted, p) {

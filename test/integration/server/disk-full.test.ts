@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
@@ -12,28 +11,11 @@ import { defaultMetadataRequest, defaultMetadataRequestTopic } from '../../../sr
 import { type BrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { runKts } from '../../helpers/kts.js';
 import { runProcess } from '../../helpers/process.js';
+import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.js';
 import { produce } from '../broker/helpers.js';
 
 const PYTHON = '/usr/bin/python3';
-const DISK_BYTES = 4 << 20;
-
-/** A tmpfs of `bytes` at a fresh mount point, or why there cannot be one (mounting needs root). */
-function smallDisk(bytes: number): { path: string; unmount: () => void } | string {
-  if (process.getuid?.() !== 0) return 'mounting a small tmpfs needs root';
-  const path = mkdtempSync(join(tmpdir(), 'kts-full-disk-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', path], { encoding: 'utf8' });
-  if (mounted.status !== 0) {
-    rmSync(path, { recursive: true, force: true });
-    return `mount -t tmpfs failed: ${mounted.stderr.trim() || mounted.error?.message}`;
-  }
-  return {
-    path,
-    unmount: () => {
-      spawnSync('umount', ['-l', path]);
-      rmSync(path, { recursive: true, force: true });
-    },
-  };
-}
+const DISK = `size=${4 << 20}`;
 
 /** Files anywhere under `dir` whose name ends in `.tmp`. */
 function tmpFiles(dir: string): string[] {
@@ -75,14 +57,14 @@ async function fillWithConfluent(bootstrap: string, topic: string, partition: nu
 }
 
 describe('a full disk under a broker process with one log dir', () => {
-  let disk: ReturnType<typeof smallDisk>;
+  let disk: Tmpfs | string;
   let broker: BrokerProcess | undefined;
 
-  beforeAll(() => {
-    disk = smallDisk(DISK_BYTES);
+  beforeEach(() => {
+    disk = mountTmpfs(DISK);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await broker?.kill('SIGKILL');
     if (typeof disk !== 'string') disk.unmount();
   });
@@ -107,18 +89,63 @@ describe('a full disk under a broker process with one log dir', () => {
       `ERROR Shutdown broker because all log dirs in ${logDir} have failed`,
     ]);
     expect(tmpFiles(logDir)).toEqual([]);
-    broker = undefined;
   }, 90_000);
+
+  it('answers auto-creating a topic with KAFKA_STORAGE_ERROR, keeps the metadata as it was and leaves no .tmp file', async (ctx) => {
+    if (typeof disk === 'string') return ctx.skip(disk);
+    const logDir = join(disk.path, 'auto');
+    broker = await startBrokerProcess(logDir);
+    const metadataFile = join(logDir, 'kts-metadata.json');
+    const created = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--create', '--topic', 'first']);
+    expect(created.stderr).toBe('');
+    const before = readFileSync(metadataFile, 'utf8');
+    mkdirSync(join(disk.path, 'filler'));
+    fillUp(join(disk.path, 'filler'));
+
+    const listed = await runProcess(
+      PYTHON,
+      [
+        '-c',
+        `
+import sys
+from confluent_kafka import Producer
+t = Producer({'bootstrap.servers': sys.argv[1]}).list_topics('fresh', timeout=10).topics['fresh']
+print(t.error.name() if t.error else 'NONE')
+`,
+        `127.0.0.1:${broker.port}`,
+      ],
+      { timeoutMs: 30_000 },
+    );
+    expect(listed.stdout.toString().trim()).toBe('KAFKA_STORAGE_ERROR');
+    expect(readFileSync(metadataFile, 'utf8')).toBe(before);
+    expect(tmpFiles(logDir)).toEqual([]);
+    // CreateTopics has room for the message: the operation, the file and the reason.
+    const create = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--create', '--topic', 'other']);
+    expect(create.code).toBe(1);
+    expect(create.stderr).toContain(`Error while writing the topic metadata: write ${metadataFile}.tmp: ENOSPC (no space left on device)`);
+    expect(tmpFiles(logDir)).toEqual([]);
+    // The broker is still up for what needs no space.
+    const topics = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--list']);
+    expect(topics).toMatchObject({ code: 0, stdout: 'first\n' });
+
+    // A clean stop cannot write its checkpoints: said so, and no .tmp file left either.
+    await broker.kill('SIGTERM');
+    const checkpoint = join(logDir, 'recovery-point-offset-checkpoint');
+    expect(broker.output().stderr).toContain(
+      `ERROR Error while writing recovery-point-offset-checkpoint: write ${checkpoint}.tmp: ENOSPC (no space left on device)`,
+    );
+    expect(tmpFiles(logDir)).toEqual([]);
+  }, 60_000);
 });
 
 describe('a full disk under one of two log dirs', () => {
-  let disk: ReturnType<typeof smallDisk>;
+  let disk: Tmpfs | string;
   let other: string;
   let broker: StartedBroker | undefined;
   const errors: string[] = [];
 
   beforeAll(() => {
-    disk = smallDisk(DISK_BYTES);
+    disk = mountTmpfs(DISK);
     other = mkdtempSync(join(tmpdir(), 'kts-healthy-disk-'));
   });
 
@@ -197,65 +224,4 @@ describe('a full disk under one of two log dirs', () => {
     }
     expect(tmpFiles(small)).toEqual([]);
   }, 90_000);
-});
-
-describe('auto-creating a topic on a full disk', () => {
-  let disk: ReturnType<typeof smallDisk>;
-  let broker: BrokerProcess | undefined;
-
-  beforeAll(() => {
-    disk = smallDisk(DISK_BYTES);
-  });
-
-  afterAll(async () => {
-    await broker?.kill('SIGKILL');
-    if (typeof disk !== 'string') disk.unmount();
-  });
-
-  it('answers KAFKA_STORAGE_ERROR, keeps the metadata as it was and leaves no .tmp file', async (ctx) => {
-    if (typeof disk === 'string') return ctx.skip(disk);
-    const logDir = join(disk.path, 'auto');
-    broker = await startBrokerProcess(logDir);
-    const metadataFile = join(logDir, 'kts-metadata.json');
-    const created = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--create', '--topic', 'first']);
-    expect(created.stderr).toBe('');
-    const before = readFileSync(metadataFile, 'utf8');
-    mkdirSync(join(disk.path, 'filler'));
-    fillUp(join(disk.path, 'filler'));
-
-    const listed = await runProcess(
-      PYTHON,
-      [
-        '-c',
-        `
-import sys
-from confluent_kafka import Producer
-t = Producer({'bootstrap.servers': sys.argv[1]}).list_topics('fresh', timeout=10).topics['fresh']
-print(t.error.name() if t.error else 'NONE')
-`,
-        `127.0.0.1:${broker.port}`,
-      ],
-      { timeoutMs: 30_000 },
-    );
-    expect(listed.stdout.toString().trim()).toBe('KAFKA_STORAGE_ERROR');
-    expect(readFileSync(metadataFile, 'utf8')).toBe(before);
-    expect(tmpFiles(logDir)).toEqual([]);
-    // CreateTopics has room for the message: the operation, the file and the reason.
-    const create = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--create', '--topic', 'other']);
-    expect(create.code).toBe(1);
-    expect(create.stderr).toContain(`Error while writing the topic metadata: write ${metadataFile}.tmp: ENOSPC (no space left on device)`);
-    expect(tmpFiles(logDir)).toEqual([]);
-    // The broker is still up for what needs no space.
-    const topics = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--list']);
-    expect(topics).toMatchObject({ code: 0, stdout: 'first\n' });
-
-    // A clean stop cannot write its checkpoints: said so, and no .tmp file left either.
-    await broker.kill('SIGTERM');
-    const checkpoint = join(logDir, 'recovery-point-offset-checkpoint');
-    expect(broker.output().stderr).toContain(
-      `ERROR Error while writing recovery-point-offset-checkpoint: write ${checkpoint}.tmp: ENOSPC (no space left on device)`,
-    );
-    expect(tmpFiles(logDir)).toEqual([]);
-    broker = undefined;
-  }, 60_000);
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { defaultProduceRequest } from '../../../src/protocol/generated/apis/prod
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { type BrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { runKts } from '../../helpers/kts.js';
+import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.js';
 
 const openDescriptors = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
@@ -136,31 +136,14 @@ describe('running out of descriptors', () => {
   }, 60_000);
 });
 
-/** A tmpfs with room for `inodes` files and directories only, or why there cannot be one. */
-function fewInodes(inodes: number): { path: string; unmount: () => void } | string {
-  if (process.getuid?.() !== 0) return 'mounting a small tmpfs needs root';
-  const path = mkdtempSync(join(tmpdir(), 'kts-few-inodes-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=64m,nr_inodes=${inodes}`, 'tmpfs', path], { encoding: 'utf8' });
-  if (mounted.status !== 0) {
-    rmSync(path, { recursive: true, force: true });
-    return `mount -t tmpfs failed: ${mounted.stderr.trim() || mounted.error?.message}`;
-  }
-  return {
-    path,
-    unmount: () => {
-      spawnSync('umount', ['-l', path]);
-      rmSync(path, { recursive: true, force: true });
-    },
-  };
-}
-
 describe('a topic that cannot be created whole', () => {
-  let disk: ReturnType<typeof fewInodes>;
+  let disk: Tmpfs | string;
   let healthy: string;
   let broker: StartedBroker | undefined;
 
   beforeAll(() => {
-    disk = fewInodes(200);
+    // Room for 200 files and directories only: a few dozen partitions.
+    disk = mountTmpfs('size=64m,nr_inodes=200');
     healthy = mkdtempSync(join(tmpdir(), 'kts-healthy-'));
   });
 
