@@ -11,10 +11,10 @@ import { defaultMetadataRequest, defaultMetadataRequestTopic } from '../../../sr
 import { type BrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { runKts } from '../../helpers/kts.js';
 import { runProcess } from '../../helpers/process.js';
+import { needs, PYTHON } from '../../helpers/requirements.js';
 import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.js';
 import { produce } from '../broker/helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const DISK = `size=${4 << 20}`;
 
 /** Files anywhere under `dir` whose name ends in `.tmp`. */
@@ -56,7 +56,7 @@ async function fillWithConfluent(bootstrap: string, topic: string, partition: nu
   return JSON.parse(run.stdout.toString());
 }
 
-describe('a full disk under a broker process with one log dir', () => {
+describe('a full disk under a broker process with one log dir', needs('confluent-kafka'), () => {
   let disk: Tmpfs | string;
   let broker: BrokerProcess | undefined;
 
@@ -138,7 +138,7 @@ print(t.error.name() if t.error else 'NONE')
   }, 60_000);
 });
 
-describe('a full disk under one of two log dirs', () => {
+describe('a full disk under one of two log dirs', needs('confluent-kafka', 'kcat'), () => {
   let disk: Tmpfs | string;
   let other: string;
   let broker: StartedBroker | undefined;

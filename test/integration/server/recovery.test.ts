@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { runKts } from '../../helpers/kts.js';
 import { runProcess } from '../../helpers/process.js';
+import { needs } from '../../helpers/requirements.js';
 
 const TOPIC = 'kept';
 const RECORDS = 20_000;
@@ -51,7 +52,7 @@ async function countFrom(port: number, offset: number): Promise<number> {
 }
 
 /** The case: kill -9 after a few dozen segments were written, then bytes overwritten in the first one. */
-describe('crash recovery of a broker process', () => {
+describe('crash recovery of a broker process', needs('kcat'), () => {
   let root: string;
   let logDir: string;
   let partitionDir: string;
