@@ -6,17 +6,21 @@ import { naming } from './storage-error.js';
 /**
  * The descriptors of segment files, opened on demand and closed least recently used first past a
  * limit: half the process's open-file limit (`ulimit -n`), the other half left to connections,
- * index and checkpoint writes. Kafka holds every segment's descriptor open for as long as the
+ * index and checkpoint writes; and closed after 30 s unused. Kafka holds every segment's descriptor open for as long as the
  * segment exists, so 10,000 partitions need 10,000+ descriptors; here a broker with many idle
  * partitions holds descriptors only for the ones in use. One pool per process: the limit is.
  */
 export class DescriptorPool {
   readonly max: number;
-  /** Open files, least recently used first (a Map keeps insertion order; use re-inserts). */
-  readonly #open = new Map<PooledFile, number>();
+  /** Open files with their descriptor and when it was last used, least recently used first (a Map keeps insertion order; use re-inserts). */
+  readonly #open = new Map<PooledFile, { fd: number; usedAt: number }>();
+  readonly #idleMs: number;
+  #sweeper: NodeJS.Timeout | undefined;
 
-  constructor(max: number) {
+  /** Descriptors unused for `idleMs` are closed too, checked every `idleMs`. */
+  constructor(max: number, idleMs = IDLE_MS) {
     this.max = Math.max(1, max);
+    this.#idleMs = idleMs;
   }
 
   get size(): number {
@@ -25,11 +29,13 @@ export class DescriptorPool {
 
   /** The file's descriptor, opened if it is not; it becomes the most recently used. */
   descriptor(file: PooledFile, flags: string): number {
-    const fd = this.#open.get(file);
-    if (fd !== undefined) {
+    const now = Date.now();
+    const open = this.#open.get(file);
+    if (open !== undefined) {
       this.#open.delete(file);
-      this.#open.set(file, fd);
-      return fd;
+      open.usedAt = now;
+      this.#open.set(file, open);
+      return open.fd;
     }
     while (this.#open.size >= this.max) this.#closeLeastRecent();
     let opened: number;
@@ -41,16 +47,30 @@ export class DescriptorPool {
       for (let n = Math.ceil(this.#open.size / 10); n > 0; n--) this.#closeLeastRecent();
       opened = openSync(file.path, flags);
     }
-    this.#open.set(file, opened);
+    this.#open.set(file, { fd: opened, usedAt: now });
+    this.#sweeper ??= setInterval(() => this.#closeIdle(), this.#idleMs).unref();
     return opened;
   }
 
   /** Closes the file's descriptor if it has one. */
   close(file: PooledFile): void {
-    const fd = this.#open.get(file);
-    if (fd === undefined) return;
+    const open = this.#open.get(file);
+    if (open === undefined) return;
     this.#open.delete(file);
-    closeSync(fd);
+    closeSync(open.fd);
+  }
+
+  /** Idle partitions hold no descriptor: those unused for idleMs go (least recently used first, so it stops at the first recent one). */
+  #closeIdle(): void {
+    const before = Date.now() - this.#idleMs;
+    for (const [file, { usedAt }] of this.#open) {
+      if (usedAt > before) break;
+      this.close(file);
+    }
+    if (this.#open.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   #closeLeastRecent(): void {
@@ -58,6 +78,9 @@ export class DescriptorPool {
     this.close(file!);
   }
 }
+
+/** How long a segment file's descriptor stays open unused: a partition that sees no traffic for this long holds none. */
+const IDLE_MS = 30_000;
 
 /** The process's pool of segment file descriptors. */
 export const segmentDescriptors = new DescriptorPool(Math.floor(openFileLimit() / 2));

@@ -62,16 +62,18 @@ export function checkProducedRecordsWithin(
   maxBytes: number,
 ): number | undefined {
   const data = recordsData(buf, batch);
-  const chunks =
-    batch.compression === 'gzip'
-      ? (function* () {
-          yield decompress('gzip', data, maxBytes);
-        })()
-      : inflateChunks(batch.compression, data, maxBytes);
   const check = new RecordsCheck(batch, rules);
+  const { compression } = batch;
   let bytes = 0;
   try {
-    for (const chunk of producedData(chunks)) {
+    if (compression === 'none' || compression === 'gzip') {
+      // Whole in one buffer: one walk.
+      const records = compression === 'none' ? data : gunzipped(data, maxBytes);
+      if (records.length > maxBytes) return undefined;
+      check.last(records);
+      return records.length;
+    }
+    for (const chunk of producedData(inflateChunks(compression, data, maxBytes))) {
       check.push(chunk);
       bytes += chunk.length;
     }
@@ -139,6 +141,14 @@ function producedDataError(err: unknown): unknown {
   return new RecordsError(ErrorCode.INVALID_RECORD, `${err.message} in the produced batch`);
 }
 
+function gunzipped(data: Buffer, maxBytes: number): Buffer {
+  try {
+    return decompress('gzip', data, maxBytes);
+  } catch (err) {
+    throw producedDataError(err);
+  }
+}
+
 function* producedData(chunks: Iterable<Buffer>): Generator<Buffer> {
   try {
     yield* chunks;
@@ -166,15 +176,23 @@ class RecordsCheck {
     this.#stream = new RecordStream({
       count: batch.recordsCount,
       dense: true,
-      maxRecordBytes,
-      tooLarge: (record, size) =>
-        `The record at batch index ${record} in the append to ${rules.partition} is ${size} bytes decompressed, which exceeds what a record batch of its own may hold under the maximum configured value of ${rules.maxMessageBytes}.`,
+      limit: {
+        maxBytes: maxRecordBytes,
+        tooLarge: (record, size) =>
+          `The record at batch index ${record} in the append to ${rules.partition} is ${size} bytes decompressed, which exceeds what a record batch of its own may hold under the maximum configured value of ${rules.maxMessageBytes}.`,
+      },
       visit: recordVisitor(batch, rules, this.#faults),
     });
   }
 
   push(chunk: Buffer): void {
     walking(() => this.#stream.push(chunk));
+  }
+
+  /** The last bytes (all of them, for a batch whose records come whole), then end(). */
+  last(chunk: Buffer): void {
+    walking(() => this.#stream.pushLast(chunk));
+    this.end();
   }
 
   end(): void {

@@ -8,17 +8,14 @@
 import { ErrorCode } from '../errors.js';
 import { ProtocolError } from '../primitives/protocol-error.js';
 import { RecordsError } from './errors.js';
-import { type RecordVisitor, skipRecords } from './record.js';
+import { type RecordSizeLimit, type RecordVisitor, skipRecords } from './record.js';
 
 export interface RecordStreamOptions {
   /** The batch header's record count: exactly this many records must arrive. */
   count: number;
   /** Record i must have offset delta i (what producers send). */
   dense: boolean;
-  /** The largest record accepted, its length prefix included. */
-  maxRecordBytes: number;
-  /** Why a record is too large, for the error: `record` is its batch index, `size` its bytes. */
-  tooLarge: (record: number, size: number) => string;
+  limit: RecordSizeLimit;
   visit?: RecordVisitor;
 }
 
@@ -54,6 +51,19 @@ export class RecordStream {
     this.#walk(data);
   }
 
+  /**
+   * The last bytes: with what was held before, they must hold exactly the records still due. One
+   * walk, without looking for record boundaries first (a batch whose records arrive whole).
+   */
+  pushLast(chunk: Buffer): void {
+    const data = this.#heldBytes > 0 ? Buffer.concat([...this.#held, chunk]) : chunk;
+    this.#held = [];
+    this.#heldBytes = this.#needed = 0;
+    const { count, dense, visit, limit } = this.#options;
+    skipRecords(data, 0, data.length, Math.max(0, count - this.#walked), dense, visit, this.#walked, limit);
+    this.#walked = count;
+  }
+
   /** All bytes are in: the count must have been reached exactly, with nothing left over. */
   end(): void {
     const { count } = this.#options;
@@ -80,8 +90,8 @@ export class RecordStream {
     } catch (err) {
       fault = err as Error;
     }
-    const { dense, visit } = this.#options;
-    skipRecords(data, 0, pos, complete, dense, visit, this.#walked);
+    const { dense, visit, limit } = this.#options;
+    skipRecords(data, 0, pos, complete, dense, visit, this.#walked, limit);
     this.#walked += complete;
     if (fault) throw fault;
     if (pos < data.length) this.#hold(data.subarray(pos));
@@ -89,7 +99,7 @@ export class RecordStream {
 
   /** The size (length prefix included) of record `index` starting at `pos`; 0 when its length prefix is cut short. */
   #nextRecordSize(data: Buffer, pos: number, index: number): number {
-    const { count, maxRecordBytes, tooLarge } = this.#options;
+    const { count, limit } = this.#options;
     const prefix = varintLength(data, pos);
     if (prefix === 0) return 0;
     const raw = readPrefix(data, pos, prefix);
@@ -97,7 +107,7 @@ export class RecordStream {
     if (size <= 0) throw new ProtocolError('INVALID_LENGTH', `invalid record length ${size} in record ${index}`);
     if (index >= count) throw new ProtocolError('INVALID_LENGTH', `bytes left over after ${count} records`);
     const total = prefix + size;
-    if (total > maxRecordBytes) throw new RecordsError(ErrorCode.MESSAGE_TOO_LARGE, tooLarge(index, total));
+    if (total > limit.maxBytes) throw new RecordsError(ErrorCode.MESSAGE_TOO_LARGE, limit.tooLarge(index, total));
     return total;
   }
 

@@ -171,11 +171,17 @@ function skipBytesAt(buf: Buffer, end: number, min: number): number {
  */
 export type RecordVisitor = (index: number, hasKey: boolean, timestampDelta: number) => void;
 
+/** The largest record accepted (length prefix included), and why one is too large (MESSAGE_TOO_LARGE). */
+export interface RecordSizeLimit {
+  maxBytes: number;
+  tooLarge(index: number, size: number): string;
+}
+
 /**
  * Checks that exactly `count` well-formed records fill `buf[start, end)`, without materialising
  * them. With `dense`, record i must have offset delta i (what producers send). `visit`, when
  * given, sees each record once its framing is known to be sound. `first` is the batch index of
- * the first of them (a batch walked in pieces).
+ * the first of them (a batch walked in pieces); `limit` refuses records past a size.
  */
 export function skipRecords(
   buf: Buffer,
@@ -185,12 +191,17 @@ export function skipRecords(
   dense: boolean,
   visit?: RecordVisitor,
   first = 0,
+  limit?: RecordSizeLimit,
 ): void {
   at = start;
   for (let i = first; i < first + count; i++) {
     if (at >= end) throw new ProtocolError('TRUNCATED', `the batch declares ${first + count} records but holds ${i}`);
+    const sizeAt = at;
     const size = varintAt(buf, end);
-    if (size <= 0 || size > end - at) throw invalid(`invalid record length ${size} at offset ${at}`);
+    if (size <= 0) throw invalid(`invalid record length ${size} at offset ${at}`);
+    if (limit && at - sizeAt + size > limit.maxBytes)
+      throw new RecordsError(ErrorCode.MESSAGE_TOO_LARGE, limit.tooLarge(i, at - sizeAt + size));
+    if (size > end - at) throw invalid(`invalid record length ${size} at offset ${at}`);
     const recordEnd = at + size;
     at++; // attributes
     let zigzag = 0;

@@ -200,7 +200,7 @@ describe('fuzz', () => {
           const count = Math.max(0, records.length + countChange - 5);
           const whole = verdict(() => skipRecords(raw, 0, raw.length, count, true));
           const points = [...new Set(cuts.map((c) => c % (raw.length + 1)))].sort((a, b) => a - b);
-          const stream = new RecordStream({ count, dense: true, maxRecordBytes: 1 << 30, tooLarge: () => 'too large' });
+          const stream = new RecordStream({ count, dense: true, limit: { maxBytes: 1 << 30, tooLarge: () => 'too large' } });
           const streamed = verdict(() => {
             let from = 0;
             for (const to of [...points, raw.length]) {
