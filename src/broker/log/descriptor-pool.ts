@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
-import { fsyncFileInBackground, readAt, writeAt } from './file-io.js';
+import { readAt, writeAt } from './file-io.js';
 import { openFileLimit } from '../../util/open-file-limit.js';
 import { naming } from './storage-error.js';
 
@@ -87,7 +87,8 @@ export const segmentDescriptors = new DescriptorPool(Math.floor(openFileLimit() 
 
 /**
  * A file whose descriptor comes from a DescriptorPool when an operation needs one. Every call is
- * synchronous, so a descriptor is never closed under an operation; a background fsync opens its own.
+ * synchronous, so a descriptor is never closed under an operation; a background fsync opens its own
+ * (fsyncFilesInBackground).
  * A failure names the file, even from a call on a descriptor.
  */
 export class PooledFile {
@@ -124,11 +125,6 @@ export class PooledFile {
 
   sync(): void {
     naming(this.#path, () => fsyncSync(this.#fd()));
-  }
-
-  /** fsync on the thread pool, through a descriptor of its own; a file deleted meanwhile has nothing left to flush. */
-  syncInBackground(): Promise<void> {
-    return fsyncFileInBackground(this.#path);
   }
 
   rename(path: string): void {

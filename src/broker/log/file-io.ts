@@ -74,22 +74,36 @@ export function fsyncFile(path: string): void {
 
 /**
  * Background fsyncs under way at once: each holds a descriptor, and thousands of partitions
- * rolling together must not take them all (Kafka flushes on a few scheduler threads too).
+ * rolling together must not take them all (Kafka flushes on a few scheduler threads too). The
+ * rest wait in a plain queue of paths, a few hundred bytes each.
  */
 const MAX_BACKGROUND_SYNCS = 16;
 let backgroundSyncs = 0;
-const waitingSyncs: (() => void)[] = [];
+const waitingSyncs: { paths: readonly string[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
 
-/** fsyncFile on the thread pool, off the event loop, at most MAX_BACKGROUND_SYNCS at a time. */
-export async function fsyncFileInBackground(path: string): Promise<void> {
-  if (backgroundSyncs >= MAX_BACKGROUND_SYNCS) await new Promise<void>((resolve) => waitingSyncs.push(resolve));
-  backgroundSyncs++;
-  try {
-    await syncFile(path);
-  } finally {
-    backgroundSyncs--;
-    waitingSyncs.shift()?.();
+/** fsync of each of `paths` (see fsyncFile), on the thread pool, off the event loop; at most MAX_BACKGROUND_SYNCS at a time. */
+export function fsyncFilesInBackground(paths: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    waitingSyncs.push({ paths, resolve, reject });
+    startBackgroundSyncs();
+  });
+}
+
+function startBackgroundSyncs(): void {
+  while (backgroundSyncs < MAX_BACKGROUND_SYNCS && waitingSyncs.length > 0) {
+    const { paths, resolve, reject } = waitingSyncs.shift()!;
+    backgroundSyncs++;
+    syncFiles(paths)
+      .then(resolve, reject)
+      .finally(() => {
+        backgroundSyncs--;
+        startBackgroundSyncs();
+      });
   }
+}
+
+async function syncFiles(paths: readonly string[]): Promise<void> {
+  for (const path of paths) await syncFile(path);
 }
 
 async function syncFile(path: string): Promise<void> {

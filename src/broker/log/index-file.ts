@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
-import { fsyncFile, fsyncFileInBackground, readAt, writeFileAt } from './file-io.js';
+import { fsyncFile, readAt, writeFileAt } from './file-io.js';
 import { naming } from './storage-error.js';
 
 /**
@@ -19,6 +19,8 @@ export abstract class IndexFile {
   #entries = 0;
   /** Entries already in the file. */
   #written = 0;
+  /** The file changed since it was last fsynced. */
+  #dirty = false;
 
   protected constructor(path: string, baseOffset: bigint, entrySize: number, fresh: boolean) {
     this.#path = path;
@@ -73,7 +75,7 @@ export abstract class IndexFile {
   }
 
   /** Why the file cannot be trusted as it is (missing, or ending in a partial entry); undefined when it can. */
-  protected fileFault(): string | undefined {
+  fileFault(): string | undefined {
     let size: number;
     try {
       size = this.#fileSize();
@@ -114,12 +116,18 @@ export abstract class IndexFile {
     this.#entries++;
   }
 
+  /** Drops the entries from memory once they are all in the file; they load again when next needed (an inactive segment). */
+  releaseEntries(): void {
+    if (this.#buf !== undefined && this.#written === this.#entries) this.#buf = undefined;
+  }
+
   /** Writes the entries appended since the last call: one syscall, whatever their number. */
   writePending(): void {
     if (this.#written === this.#entries) return;
     const from = this.#written * this.#entrySize;
     writeFileAt(this.#path, this.#buf!.subarray(from, this.#entries * this.#entrySize), from);
     this.#written = this.#entries;
+    this.#dirty = true;
   }
 
   /** Keeps the first `count` entries, in memory and in the file. */
@@ -129,17 +137,23 @@ export abstract class IndexFile {
     this.#entries = count;
     this.#written = Math.min(this.#written, count);
     truncateSync(this.#path, count * this.#entrySize);
+    this.#dirty = true;
   }
 
+  /** writePending, then fsync if the file changed since the last one. */
   flush(): void {
     this.writePending();
+    if (!this.#dirty) return;
+    this.#dirty = false;
     fsyncFile(this.#path);
   }
 
-  /** writePending + fsync on the thread pool. */
-  flushAsync(): Promise<void> {
+  /** writePending; the file to fsync if it changed since the last fsync (counted as done: the caller does it), else undefined. */
+  pathToSync(): string | undefined {
     this.writePending();
-    return fsyncFileInBackground(this.#path);
+    if (!this.#dirty) return undefined;
+    this.#dirty = false;
+    return this.#path;
   }
 
   rename(path: string): void {
@@ -170,7 +184,10 @@ export abstract class IndexFile {
     this.#entries = this.#written = Math.floor(data.length / this.#entrySize);
     this.#buf = data;
     // A trailing partial entry would misalign later appends.
-    if (data.length % this.#entrySize !== 0) truncateSync(this.#path, this.#entries * this.#entrySize);
+    if (data.length % this.#entrySize !== 0) {
+      truncateSync(this.#path, this.#entries * this.#entrySize);
+      this.#dirty = true;
+    }
     return data;
   }
 

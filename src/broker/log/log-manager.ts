@@ -77,6 +77,8 @@ export class LogManager {
   readonly clusterId: string;
   readonly logDirs: readonly string[];
   readonly #logs = new Map<string, Log>();
+  /** How many logs each dir holds: new partitions go to the dir holding the fewest. */
+  readonly #logsPerDir = new Map<string, number>();
   readonly #deletions = new Set<Promise<void>>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #now: () => number;
@@ -192,7 +194,7 @@ export class LogManager {
         throw err;
       }
     });
-    this.#logs.set(key, log);
+    this.#addLog(key, log);
     return log;
   }
 
@@ -210,7 +212,7 @@ export class LogManager {
     const key = topicPartitionKey(tp);
     const log = this.#logs.get(key);
     if (!log) return false;
-    this.#logs.delete(key);
+    this.#removeLog(key, log);
     this.#cleaner?.forget(tp);
     log.close();
     const logDir = dirname(log.dir);
@@ -232,7 +234,7 @@ export class LogManager {
     const key = topicPartitionKey(tp);
     const log = this.#logs.get(key);
     if (!log) return;
-    this.#logs.delete(key);
+    this.#removeLog(key, log);
     this.#cleaner?.forget(tp);
     this.#attempt(() => {
       if (!log.offline) log.close();
@@ -322,7 +324,7 @@ export class LogManager {
         hadCleanShutdown,
         ...this.#logCallbacks(dir),
       });
-      this.#logs.set(key, log);
+      this.#addLog(key, log);
     }
     // From here on a crash must not look clean.
     if (hadCleanShutdown) unlinkSync(marker);
@@ -403,12 +405,21 @@ export class LogManager {
   #leastLoadedDir(): string {
     const live = this.logDirs.filter((dir) => !this.isOffline(dir));
     if (live.length === 0) throw new LogError('KAFKA_STORAGE_ERROR', `No log directories available. Tried ${this.logDirs.join(', ')}`);
-    const counts = new Map(live.map((dir) => [dir, 0]));
-    for (const log of this.#logs.values()) {
-      const dir = this.logDirOf(log);
-      if (counts.has(dir)) counts.set(dir, counts.get(dir)! + 1);
-    }
-    return live.reduce((best, dir) => (counts.get(dir)! < counts.get(best)! ? dir : best));
+    const count = (dir: string) => this.#logsPerDir.get(dir) ?? 0;
+    return live.reduce((best, dir) => (count(dir) < count(best) ? dir : best));
+  }
+
+  /** Keeps #logs and the per-dir counts placement goes by in step. */
+  #addLog(key: string, log: Log): void {
+    this.#logs.set(key, log);
+    const dir = this.logDirOf(log);
+    this.#logsPerDir.set(dir, (this.#logsPerDir.get(dir) ?? 0) + 1);
+  }
+
+  #removeLog(key: string, log: Log): void {
+    this.#logs.delete(key);
+    const dir = this.logDirOf(log);
+    this.#logsPerDir.set(dir, (this.#logsPerDir.get(dir) ?? 1) - 1);
   }
 
   #every(intervalMs: number, work: () => void): void {

@@ -2,6 +2,7 @@ import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkBatches } from './batch-walker.js';
 import { PooledFile } from './descriptor-pool.js';
+import { fsyncFilesInBackground } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, filenamePrefixFromOffset } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
@@ -264,14 +265,20 @@ export class LogSegment {
     this.timeIndex.flush();
   }
 
-  /** Closes the `.log` file's descriptor until an operation needs it again (an inactive segment, a freshly loaded one). */
-  releaseDescriptor(): void {
+  /**
+   * Closes the `.log` file's descriptor and drops the index entries from memory until an operation
+   * needs them again (an inactive segment, a freshly loaded one).
+   */
+  release(): void {
     this.#file.close();
+    this.offsetIndex.releaseEntries();
+    this.timeIndex.releaseEntries();
   }
 
   /** flush() on the thread pool, off the event loop (a rolled segment). */
-  async flushAsync(): Promise<void> {
-    await Promise.all([this.#file.syncInBackground(), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);
+  flushAsync(): Promise<void> {
+    const indexes = [this.offsetIndex.pathToSync(), this.timeIndex.pathToSync()].filter((p) => p !== undefined);
+    return fsyncFilesInBackground([this.#file.path, ...indexes]);
   }
 
   close(): void {

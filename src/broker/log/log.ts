@@ -465,7 +465,7 @@ export class Log {
       Promise.all(segments.map((s) => s.flushAsync())).then(() => {
         if (this.#closed || truncations !== this.#truncations) return;
         // Rolled segments are read again only by consumers catching up: their descriptors go until then.
-        for (const segment of segments) if (segment !== this.#active) segment.releaseDescriptor();
+        for (const segment of segments) if (segment !== this.#active) segment.release();
         if (upTo <= this.#recoveryPoint) return;
         this.#recoveryPoint = upTo;
         this.#onFlushed();

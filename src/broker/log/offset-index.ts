@@ -40,17 +40,6 @@ export class OffsetIndex extends IndexFile {
     this.truncateToEntries(buf.readInt32BE(at) === relative ? slot : slot + 1);
   }
 
-  /** Kafka's sanityCheck, plus: the last entry must point inside the log file. Why it fails, or undefined. */
-  sanityFault(logSize: number): string | undefined {
-    const fault = this.fileFault();
-    if (fault) return fault;
-    const last = this.#last();
-    if (last && last.relative < 0) return `its last entry has a negative relative offset ${last.relative}`;
-    if (last && (last.position < 0 || last.position >= logSize))
-      return `its last entry's position ${last.position} is outside the log file (${logSize} bytes)`;
-    return undefined;
-  }
-
   #last(): { relative: number; position: number } | undefined {
     const buf = this.lastEntry();
     return buf && { relative: buf.readInt32BE(0), position: buf.readInt32BE(4) };

@@ -46,14 +46,6 @@ export class TimeIndex extends IndexFile {
     return buf && this.#parse(buf, 0);
   }
 
-  /** Kafka's sanityCheck: whole entries, and the last offset not below the base offset. Why it fails, or undefined. */
-  sanityFault(): string | undefined {
-    const fault = this.fileFault();
-    if (fault) return fault;
-    const last = this.lastTimestampOffset();
-    return last && last.offset < this.baseOffset ? `its last entry's offset ${last.offset} is below the base offset` : undefined;
-  }
-
   #parse(buf: Buffer, at: number): TimestampOffset {
     return { timestamp: timestampAt(buf, at), offset: this.baseOffset + BigInt(relativeOffsetAt(buf, at)) };
   }
