@@ -1,7 +1,8 @@
 // Many partitions on one broker (`kts server-start` in its own process, `ulimit -n 20000`): TOPICS
 // topics × 1000 partitions created, then SEGMENTS produce rounds that each roll every partition to
 // a new segment (segment.bytes=1100, ~1.07 KB batches). Reported: time to create, open descriptors
-// and RSS right after the writing and 35 s later, then start-up after a clean stop and after kill -9
+// and RSS right after the writing and at rest (background flushes done, 35 s idle), then start-up
+// after a clean stop and after kill -9
 // (spawn → accepting connections, logs loaded before the listener opens), with descriptors and RSS
 // 1 s after each.
 //
@@ -31,6 +32,35 @@ const peerRoot = resolve(process.env.PEER ?? join(root, '../../main'));
 function stats(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return { fds: readdirSync(`/proc/${pid}/fd`).length, rssMb: Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024 };
+}
+
+/** Whether the recovery-point checkpoint shows every partition flushed up to its active segment. */
+function allFlushed(logDir) {
+  let text;
+  try {
+    text = readFileSync(join(logDir, 'recovery-point-offset-checkpoint'), 'utf8');
+  } catch {
+    return false;
+  }
+  const points = new Map(
+    text
+      .split('\n')
+      .slice(2)
+      .filter(Boolean)
+      .map((line) => {
+        const [topic, partition, offset] = line.split(' ');
+        return [`${topic}-${partition}`, Number(offset)];
+      }),
+  );
+  for (const dir of readdirSync(logDir)) {
+    if (!/^t\d+-\d+$/.test(dir)) continue;
+    const last = readdirSync(join(logDir, dir))
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .at(-1);
+    if ((points.get(dir) ?? -1) < Number(last.slice(0, 20))) return false;
+  }
+  return true;
 }
 
 async function run(label, checkout) {
@@ -90,9 +120,17 @@ async function run(label, checkout) {
       `${created} partitions created in ${(createMs / 1000).toFixed(1)} s, ${segments} segments written`,
       stats(broker.child.pid),
     ]);
-    // V8 collects the garbage of the writing once allocation has calmed down; descriptors unused for 30 s are closed.
+    // At rest: the rolled segments flushed in the background (the recovery-point checkpoint says
+    // so), then 35 s without traffic (descriptors unused for 30 s are closed, V8 has collected).
+    const t1 = performance.now();
+    while (!allFlushed(logDir) && performance.now() - t1 < 300_000) await new Promise((r) => setTimeout(r, 1000));
+    const flushedMs = performance.now() - t1;
     await new Promise((r) => setTimeout(r, 35_000));
-    rows.push([label, '35 s later, idle', stats(broker.child.pid)]);
+    rows.push([
+      label,
+      `at rest: ${(flushedMs / 1000).toFixed(0)} s until every rolled segment was flushed, then 35 s idle`,
+      stats(broker.child.pid),
+    ]);
 
     await stopChild(broker.child);
     broker = await startKtsBroker(checkout, { logDir, cacheHome: cache, openFiles: OPEN_FILES });

@@ -17,7 +17,7 @@ export class DescriptorPool {
   readonly #idleMs: number;
   #sweeper: NodeJS.Timeout | undefined;
 
-  /** Descriptors unused for `idleMs` are closed too, checked every `idleMs`. */
+  /** Descriptors unused for `idleMs` are closed too (checked every few seconds). */
   constructor(max: number, idleMs = IDLE_MS) {
     this.max = Math.max(1, max);
     this.#idleMs = idleMs;
@@ -48,7 +48,7 @@ export class DescriptorPool {
       opened = openSync(file.path, flags);
     }
     this.#open.set(file, { fd: opened, usedAt: now });
-    this.#sweeper ??= setInterval(() => this.#closeIdle(), this.#idleMs).unref();
+    this.#sweeper ??= setInterval(() => this.#closeIdle(), Math.min(this.#idleMs, SWEEP_MS)).unref();
     return opened;
   }
 
@@ -81,6 +81,7 @@ export class DescriptorPool {
 
 /** How long a segment file's descriptor stays open unused: a partition that sees no traffic for this long holds none. */
 const IDLE_MS = 30_000;
+const SWEEP_MS = 5_000;
 
 /** The process's pool of segment file descriptors. */
 export const segmentDescriptors = new DescriptorPool(Math.floor(openFileLimit() / 2));
