@@ -30,8 +30,12 @@ export class RecordStream {
   readonly #options: RecordStreamOptions;
   /** Records walked so far. */
   #walked = 0;
-  /** Bytes of the next record received so far, and how many it needs (0: its length is not known yet). */
-  #held: Buffer[] = [];
+  /**
+   * Bytes of the next record received so far (copied into one buffer reused from record to record:
+   * a stream of 1 MB records must not allocate megabytes per record), and how many it needs (0:
+   * its length prefix is not whole yet).
+   */
+  #held: Buffer = Buffer.alloc(0);
   #heldBytes = 0;
   #needed = 0;
 
@@ -41,14 +45,21 @@ export class RecordStream {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    if (this.#needed > 0 && this.#heldBytes + chunk.length < this.#needed) {
-      this.#hold(chunk);
-      return;
+    if (this.#heldBytes === 0) return this.#walk(chunk);
+    if (this.#needed === 0) {
+      // The held bytes end inside a length prefix: rare and tiny, so they go in front of the chunk.
+      const data = Buffer.concat([this.#held.subarray(0, this.#heldBytes), chunk]);
+      this.#heldBytes = 0;
+      return this.#walk(data);
     }
-    const data = this.#heldBytes > 0 ? Buffer.concat([...this.#held, chunk]) : chunk;
-    this.#held = [];
+    const take = Math.min(this.#needed - this.#heldBytes, chunk.length);
+    this.#hold(chunk.subarray(0, take));
+    if (this.#heldBytes < this.#needed) return;
+    const { dense, visit, limit } = this.#options;
+    skipRecords(this.#held, 0, this.#needed, 1, dense, visit, this.#walked, limit);
+    this.#walked++;
     this.#heldBytes = this.#needed = 0;
-    this.#walk(data);
+    if (take < chunk.length) this.#walk(chunk.subarray(take));
   }
 
   /**
@@ -56,8 +67,7 @@ export class RecordStream {
    * walk, without looking for record boundaries first (a batch whose records arrive whole).
    */
   pushLast(chunk: Buffer): void {
-    const data = this.#heldBytes > 0 ? Buffer.concat([...this.#held, chunk]) : chunk;
-    this.#held = [];
+    const data = this.#heldBytes > 0 ? Buffer.concat([this.#held.subarray(0, this.#heldBytes), chunk]) : chunk;
     this.#heldBytes = this.#needed = 0;
     const { count, dense, visit, limit } = this.#options;
     skipRecords(data, 0, data.length, Math.max(0, count - this.#walked), dense, visit, this.#walked, limit);
@@ -113,8 +123,14 @@ export class RecordStream {
 
   /** A copy: the caller may reuse a chunk's memory once push returns. */
   #hold(bytes: Buffer): void {
-    this.#held.push(Buffer.from(bytes));
-    this.#heldBytes += bytes.length;
+    const size = this.#heldBytes + bytes.length;
+    if (size > this.#held.length) {
+      const grown = Buffer.allocUnsafe(Math.max(size, this.#needed, 2 * this.#held.length, 256));
+      this.#held.copy(grown, 0, 0, this.#heldBytes);
+      this.#held = grown;
+    }
+    bytes.copy(this.#held, this.#heldBytes);
+    this.#heldBytes = size;
   }
 }
 
