@@ -14,8 +14,8 @@ export interface BoundListener extends ListenerSpec {
 
 /** The broker's TCP listeners and the connections they accepted. */
 export interface SocketServerOptions extends ConnectionOptions {
-  /** A connection could not be accepted; the listener goes on. */
-  onAcceptError(reason: string): void;
+  /** A connection could not be accepted; the listener goes on. Default: nothing said. */
+  onAcceptError?(reason: string): void;
 }
 
 export class SocketServer {
@@ -57,7 +57,7 @@ export class SocketServer {
         // From now on an error is a failed accept: say so and keep listening. (Out of descriptors,
         // libuv closes the waiting connections itself and Node reports nothing.)
         server.removeAllListeners('error');
-        server.on('error', (err: Error) => this.options.onAcceptError(`Cannot accept a connection: ${err.message}`));
+        server.on('error', (err: Error) => this.options.onAcceptError?.(`Cannot accept a connection: ${err.message}`));
         this.servers.push(server);
         const address = server.address();
         resolve(typeof address === 'object' && address ? address.port : spec.port);
