@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
+import { type CheckpointEntry, readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
 import { LogCleaner } from './cleaner/log-cleaner.js';
 import { fsyncDir } from './file-io.js';
 import { DEFAULT_LOG_CONFIG, LONG_MAX, type LogConfig } from './log-config.js';
@@ -262,11 +262,11 @@ export class LogManager {
   }
 
   checkpointRecoveryPoints(): void {
-    for (const dir of this.logDirs) this.#checkpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+    for (const dir of this.logDirs) this.writeCheckpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
   }
 
   checkpointLogStartOffsets(): void {
-    for (const dir of this.logDirs) this.#checkpoint(dir, LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
+    for (const dir of this.logDirs) this.writeCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
   }
 
   /**
@@ -340,18 +340,20 @@ export class LogManager {
     }
   }
 
-  /** Kafka takes a dir offline when its checkpoint cannot be written; so does this. */
-  #checkpoint(dir: string, file: string, offsetOf: (log: Log) => bigint): void {
+  /**
+   * Writes the offset checkpoint `file` of `dir`: an entry per log there that `offsetOf` gives an
+   * offset. Nothing in an offline dir; Kafka takes a dir offline when its checkpoint cannot be
+   * written, and so does this (reported, not thrown: the caller is a timer or a shutdown).
+   */
+  writeCheckpoint(dir: string, file: string, offsetOf: (log: Log) => bigint | undefined): void {
     if (this.isOffline(dir)) return;
-    const logs = [...this.#logs.values()].filter((log) => this.logDirOf(log) === dir);
-    const path = join(dir, file);
+    const entries: CheckpointEntry[] = [];
+    for (const log of this.#logs.values()) {
+      const offset = this.logDirOf(log) === dir ? offsetOf(log) : undefined;
+      if (offset !== undefined) entries.push({ ...log.topicPartition, offset });
+    }
     try {
-      this.io(dir, `writing ${file}`, () =>
-        writeOffsetCheckpoint(
-          path,
-          logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
-        ),
-      );
+      this.io(dir, `writing ${file}`, () => writeOffsetCheckpoint(join(dir, file), entries));
     } catch (err) {
       // io reported a file system failure already.
       if (!(err instanceof LogError && isFileSystemError(err.cause))) this.#onError(err as Error);
@@ -396,7 +398,7 @@ export class LogManager {
     this.#flushedDirs.add(logDir);
     this.#flushedTimer ??= setTimeout(() => {
       this.#flushedTimer = undefined;
-      for (const dir of this.#flushedDirs) this.#checkpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+      for (const dir of this.#flushedDirs) this.writeCheckpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
       this.#flushedDirs.clear();
     }, FLUSHED_CHECKPOINT_DELAY_MS).unref();
   }

@@ -188,7 +188,7 @@ export class Log {
    * buffer goes to the active segment in one write.
    */
   append(records: Buffer, options: AppendOptions): LogAppendInfo {
-    return this.#io(`appending to ${this.name}`, () => {
+    return this.io(`appending to ${this.name}`, () => {
       this.#ensureOpen();
       const config = this.config;
       if (records.length > config['segment.bytes']) {
@@ -251,7 +251,7 @@ export class Log {
    * An offset below the log start or above the log end is OFFSET_OUT_OF_RANGE; at the end, empty.
    */
   read(offset: bigint, maxBytes: number, options: ReadOptions = {}): Buffer {
-    return this.#io(`reading ${this.name}`, () => {
+    return this.io(`reading ${this.name}`, () => {
       this.#ensureOpen();
       if (offset < this.#logStartOffset || offset > this.#logEndOffset) {
         throw new LogError(
@@ -275,7 +275,7 @@ export class Log {
    * record at or after `timestamp`, which needs the records decoded.
    */
   offsetForTimestamp(timestamp: number): FoundBatch | undefined {
-    return this.#io(`looking up a timestamp in ${this.name}`, () => {
+    return this.io(`looking up a timestamp in ${this.name}`, () => {
       this.#ensureOpen();
       for (const segment of this.#segments) {
         if (segment.maxTimestamp < timestamp) continue;
@@ -288,7 +288,7 @@ export class Log {
 
   /** The batch holding the log's largest timestamp (ListOffsets MAX_TIMESTAMP), or undefined when empty. */
   batchWithMaxTimestamp(): FoundBatch | undefined {
-    return this.#io(`looking up the largest timestamp in ${this.name}`, () => {
+    return this.io(`looking up the largest timestamp in ${this.name}`, () => {
       this.#ensureOpen();
       let best: LogSegment | undefined;
       for (const segment of this.#segments) {
@@ -301,7 +301,7 @@ export class Log {
 
   /** Visits the header of every batch ending at or after `fromOffset`, in order, until `visit` returns false. */
   forEachBatch(fromOffset: bigint, visit: (batch: LogBatch) => boolean | void): void {
-    this.#io(`reading ${this.name}`, () => {
+    this.io(`reading ${this.name}`, () => {
       this.#ensureOpen();
       for (let i = Math.max(0, floorIndex(this.#segments, fromOffset)); i < this.#segments.length; i++) {
         const more = this.#segments[i]!.forEachBatch(fromOffset, (buf, at) => {
@@ -318,7 +318,7 @@ export class Log {
    * holding `offset` goes whole. Returns false when there was nothing to drop.
    */
   truncateTo(offset: bigint): boolean {
-    return this.#io(`truncating ${this.name}`, () => {
+    return this.io(`truncating ${this.name}`, () => {
       this.#ensureOpen();
       if (offset < 0n) throw new LogError('OFFSET_OUT_OF_RANGE', `Cannot truncate ${this.name} to a negative offset ${offset}`);
       if (offset >= this.#logEndOffset) return false;
@@ -339,7 +339,7 @@ export class Log {
 
   /** Deletes every segment and starts empty at `offset` (a follower far behind the leader's log start). */
   truncateFullyAndStartAt(offset: bigint): void {
-    this.#io(`truncating ${this.name}`, () => {
+    this.io(`truncating ${this.name}`, () => {
       this.#ensureOpen();
       this.#truncations++;
       this.#deleteSegments(this.#segments.splice(0));
@@ -353,7 +353,7 @@ export class Log {
    * it. Returns the new log start offset.
    */
   deleteRecordsBefore(offset: bigint): bigint {
-    return this.#io(`deleting segments of ${this.name}`, () => {
+    return this.io(`deleting segments of ${this.name}`, () => {
       this.#ensureOpen();
       if (offset > this.#logEndOffset) {
         throw new LogError(
@@ -371,7 +371,7 @@ export class Log {
 
   /** Retention (retention.ms, retention.bytes) and segments below the log start. Returns segments deleted. */
   deleteOldSegments(): number {
-    return this.#io(`deleting segments of ${this.name}`, () => {
+    return this.io(`deleting segments of ${this.name}`, () => {
       this.#ensureOpen();
       const count = segmentsToDelete(this.#segments, this.config, this.#logStartOffset, this.#now());
       if (count === 0) return 0;
@@ -390,7 +390,7 @@ export class Log {
    * leaves the `.swap` files, which loading completes. Synchronous, so no read sees a half swap.
    */
   replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): void {
-    this.#io(`swapping cleaned segments into ${this.name}`, () => {
+    this.io(`swapping cleaned segments into ${this.name}`, () => {
       this.#ensureOpen();
       const first = this.#segments.indexOf(old[0]!);
       const inPlace = first >= 0 && first + old.length < this.#segments.length && old.every((s, i) => this.#segments[first + i] === s);
@@ -408,7 +408,7 @@ export class Log {
 
   /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
   roll(): void {
-    this.#io(`rolling ${this.name}`, () => {
+    this.io(`rolling ${this.name}`, () => {
       this.#ensureOpen();
       this.#roll(this.#logEndOffset);
     });
@@ -416,7 +416,7 @@ export class Log {
 
   /** fsyncs every segment at or above the recovery point, which then moves to the log end; nothing when it is there already. */
   flush(): void {
-    this.#io(`flushing ${this.name}`, () => {
+    this.io(`flushing ${this.name}`, () => {
       this.#ensureOpen();
       this.#lastFlushTime = this.#now();
       // Nothing appended since the last flush: nothing to fsync (Kafka skips it too).
@@ -512,11 +512,12 @@ export class Log {
   }
 
   /**
-   * Runs `work`; a file system failure becomes KAFKA_STORAGE_ERROR naming what was being done, the
-   * file and the reason (Kafka's maybeHandleIOException), and is reported as a failing log dir
-   * unless the process only ran out of descriptors.
+   * Runs `work` on the log's files (its own, or those kept beside it: leader-epoch-checkpoint); a
+   * file system failure becomes KAFKA_STORAGE_ERROR naming what was being done, the file and the
+   * reason (Kafka's maybeHandleIOException), and is reported as a failing log dir unless the
+   * process only ran out of descriptors.
    */
-  #io<T>(doing: string, work: () => T): T {
+  io<T>(doing: string, work: () => T): T {
     try {
       return work();
     } catch (err) {

@@ -29,10 +29,12 @@ const LINE = /^(\d+)\s+(\d+)$/;
  * log written before replication existed) gets its entries from the batch headers once.
  */
 export class LeaderEpochCache {
+  readonly #log: Log;
   readonly #path: string;
   #entries: EpochEntry[];
 
-  private constructor(path: string, entries: EpochEntry[]) {
+  private constructor(log: Log, path: string, entries: EpochEntry[]) {
+    this.#log = log;
     this.#path = path;
     this.#entries = entries;
   }
@@ -44,7 +46,7 @@ export class LeaderEpochCache {
       const m = LINE.exec(line);
       return m ? { epoch: Number(m[1]), startOffset: BigInt(m[2]!) } : undefined;
     });
-    const cache = new LeaderEpochCache(path, stored ?? []);
+    const cache = new LeaderEpochCache(log, path, stored ?? []);
     if (stored === undefined) {
       log.forEachBatch(log.logStartOffset, (batch) => cache.#assign(batch.partitionLeaderEpoch, batch.baseOffset));
       cache.#flush();
@@ -120,10 +122,13 @@ export class LeaderEpochCache {
     return [{ epoch: this.#entries[below - 1]!.epoch, startOffset: logStartOffset }, ...this.#entries.slice(below)];
   }
 
+  /** A failure to write it takes the log dir offline, as any failure on the log's files (Kafka's CheckpointFileWithFailureHandler). */
   #flush(): void {
-    writeCheckpointLines(
-      this.#path,
-      this.#entries.map((e) => `${e.epoch} ${e.startOffset}`),
+    this.#log.io(`writing the ${LEADER_EPOCH_CHECKPOINT} of ${this.#log.name}`, () =>
+      writeCheckpointLines(
+        this.#path,
+        this.#entries.map((e) => `${e.epoch} ${e.startOffset}`),
+      ),
     );
   }
 }

@@ -6,8 +6,9 @@ import { type BatchSummary, validateBatches, validateProduceRecords } from '../.
 import { ApiError, toApiError } from '../api-error.js';
 import type { BrokerConfigValues } from '../config/broker-config-defs.js';
 import { topicLogConfig } from '../config/topic-config.js';
-import { readOffsetCheckpoint, writeOffsetCheckpoint } from '../log/checkpoint-file.js';
+import { readOffsetCheckpoint } from '../log/checkpoint-file.js';
 import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
+import type { Log } from '../log/log.js';
 import type { LogManager } from '../log/log-manager.js';
 import { readPartitionMetadata, writePartitionMetadata } from '../metadata/partition-metadata-file.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
@@ -247,16 +248,10 @@ export class ReplicaManager {
     for (const partition of this.#partitions.values()) partition.maybeShrinkIsr();
   }
 
-  /** Writes every partition's high watermark to its log dir's `replication-offset-checkpoint`. */
+  /** Writes every partition's high watermark to its log dir's `replication-offset-checkpoint` (none in an offline dir). */
   checkpointHighWatermarks(): void {
-    const byDir = new Map<string, { topic: string; partition: number; offset: bigint }[]>();
-    for (const dir of this.#logManager.logDirs) byDir.set(dir, []);
-    for (const partition of this.#partitions.values()) {
-      if (partition.log.closed) continue;
-      const dir = this.#logManager.logDirOf(partition.log);
-      byDir.get(dir)?.push({ ...partition.topicPartition, offset: partition.highWatermark });
-    }
-    for (const [dir, entries] of byDir) writeOffsetCheckpoint(join(dir, REPLICATION_OFFSET_CHECKPOINT), entries);
+    const highWatermarkOf = (log: Log) => this.#partitions.get(topicPartitionKey(log.topicPartition))?.highWatermark;
+    for (const dir of this.#logManager.logDirs) this.#logManager.writeCheckpoint(dir, REPLICATION_OFFSET_CHECKPOINT, highWatermarkOf);
   }
 
   #open(topic: TopicRecord, index: number): Partition {
