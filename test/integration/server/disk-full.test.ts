@@ -128,11 +128,12 @@ print(t.error.name() if t.error else 'NONE')
     const topics = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--list']);
     expect(topics).toMatchObject({ code: 0, stdout: 'first\n' });
 
-    // A clean stop cannot write its checkpoints: said so, and no .tmp file left either.
+    // A clean stop cannot write its checkpoints (the high watermarks first, as Kafka's shutdown):
+    // said so, and no .tmp file left either.
     await broker.kill('SIGTERM');
-    const checkpoint = join(logDir, 'recovery-point-offset-checkpoint');
+    const checkpoint = join(logDir, 'replication-offset-checkpoint');
     expect(broker.output().stderr).toContain(
-      `ERROR Error while writing recovery-point-offset-checkpoint: write ${checkpoint}.tmp: ENOSPC (no space left on device)`,
+      `ERROR Error while writing replication-offset-checkpoint: write ${checkpoint}.tmp: ENOSPC (no space left on device)`,
     );
     expect(tmpFiles(logDir)).toEqual([]);
   }, 60_000);
