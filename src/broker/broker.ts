@@ -308,12 +308,17 @@ export class Broker implements BrokerContext {
   }
 
   /**
-   * Kafka's handleLogDirFailure: the dir's partitions went offline with it; once none is left the
-   * broker cannot serve anything and stops (Kafka halts the JVM), saying why in one line.
+   * Kafka's handleLogDirFailure: the dir's partitions went offline with it (in a cluster the
+   * controller is told, and moves their leadership); once no dir is left the broker cannot serve
+   * anything and stops (Kafka halts the JVM), saying why in one line.
    */
   #onLogDirFailure(dir: string, live: number): void {
     this.#log('warn', `Stopping serving replicas in dir ${dir}`);
-    if (live > 0) return;
+    const offline = this.replicaManager.takeOffline(dir);
+    if (live > 0) {
+      this.#member?.onLogDirFailure(offline);
+      return;
+    }
     const reason = new Error(`Shutdown broker because all log dirs in ${this.logManager.logDirs.join(', ')} have failed`);
     this.#log('error', reason.message);
     this.#halt(reason);

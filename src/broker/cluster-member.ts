@@ -3,6 +3,7 @@ import { type BrokerConfig, interBrokerListenerName } from './config/broker-conf
 import type { Endpoint } from './config/listeners.js';
 import { OFFSETS_TOPIC } from './group/offsets-topic-log.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
+import type { Partition } from './partition/partition.js';
 import type { ReplicaManager } from './partition/replica-manager.js';
 import { BrokerLink } from './replication/broker-link.js';
 import { type ControllerIdentity, ControlledReplicas } from './replication/controlled-replicas.js';
@@ -128,6 +129,19 @@ export class ClusterMember {
     }
     this.isrChanges.close();
     await this.fetchers.shutdown();
+  }
+
+  /**
+   * A log dir failed (Kafka's handleLogDirFailure in a cluster): its partitions are no longer
+   * fetched, and the controller is told through ZooKeeper; it asks by LeaderAndIsr which replicas
+   * are offline and moves their leadership to replicas on healthy brokers.
+   */
+  onLogDirFailure(offline: readonly Partition[]): void {
+    for (const partition of offline) this.fetchers.remove(partition);
+    const { zk, localBrokerId, log } = this.#options;
+    zk.zk.propagateLogDirEvent(localBrokerId).catch((err: unknown) => {
+      log('error', `Could not tell the controller that a log dir of broker ${localBrokerId} failed: ${(err as Error).message}`);
+    });
   }
 
   async close(): Promise<void> {

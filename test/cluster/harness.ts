@@ -113,6 +113,8 @@ export interface ClusterOptions {
   zookeeper?: 'bundled' | 'apache';
   /** server.properties for every broker, over the test defaults. */
   config?: Record<string, string>;
+  /** server.properties for one broker (by id), over `config`. */
+  brokerConfig?: Record<number, Record<string, string>>;
 }
 
 export interface TestBroker {
@@ -138,7 +140,8 @@ export class TestCluster {
     const cluster = new TestCluster(mkdtempSync(join(tmpdir(), 'kts-cluster-')));
     try {
       await cluster.#startZooKeeper(options.zookeeper ?? 'bundled');
-      for (let id = 1; id <= (options.brokers ?? 3); id++) await cluster.#addBroker(id, options.config ?? {});
+      for (let id = 1; id <= (options.brokers ?? 3); id++)
+        await cluster.#addBroker(id, { ...options.config, ...options.brokerConfig?.[id] });
       await Promise.all(cluster.brokers.map((b) => b.process.start()));
       await cluster.waitForBrokers(cluster.brokers.length);
       return cluster;

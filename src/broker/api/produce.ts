@@ -99,6 +99,8 @@ function replicationFailure(outcome: ErrorName, partition: string): string {
       return `Messages are written to the log, but to fewer in-sync replicas than required for ${partition}`;
     case 'REQUEST_TIMED_OUT':
       return `The ISR of ${partition} did not acknowledge the records within the request timeout`;
+    case 'KAFKA_STORAGE_ERROR':
+      return `Partition ${partition} went offline with its log directory before its ISR had the records`;
     default:
       return `This broker stopped leading ${partition} before its ISR had the records`;
   }

@@ -269,11 +269,15 @@ export class Partition {
   /**
    * Kafka's checkEnoughReplicasReachOffset, for acks=-1: done once the high watermark passes
    * `requiredOffset`; NOT_ENOUGH_REPLICAS_AFTER_APPEND if by then the ISR is below min.insync.replicas
-   * (the data stays); NOT_LEADER_OR_FOLLOWER once this replica stopped leading.
+   * (the data stays); NOT_LEADER_OR_FOLLOWER once this replica stopped leading; KAFKA_STORAGE_ERROR
+   * once its log dir failed.
    */
   replicationOf(
     requiredOffset: bigint,
-  ): { done: false } | { done: true; error: 'NONE' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'NOT_LEADER_OR_FOLLOWER' } {
+  ):
+    | { done: false }
+    | { done: true; error: 'NONE' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'NOT_LEADER_OR_FOLLOWER' | 'KAFKA_STORAGE_ERROR' } {
+    if (this.log.offline) return { done: true, error: 'KAFKA_STORAGE_ERROR' };
     if (!this.isLeader) return { done: true, error: 'NOT_LEADER_OR_FOLLOWER' };
     if (this.#highWatermark < requiredOffset) return { done: false };
     const enough = maximalIsr(this.#isr).length >= this.effectiveMinIsr;

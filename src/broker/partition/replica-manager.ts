@@ -197,6 +197,16 @@ export class ReplicaManager {
     this.#notify(key, 'stopped', 0);
   }
 
+  /**
+   * The partitions that went offline with log dir `dir` (Kafka's markPartitionOffline); whoever
+   * waits on them (fetches, acks=all produces) is told at once.
+   */
+  takeOffline(dir: string): Partition[] {
+    const offline = [...this.#partitions.values()].filter((p) => p.log.offline && this.#logManager.logDirOf(p.log) === dir);
+    for (const partition of offline) this.#notify(topicPartitionKey(partition.topicPartition), 'stopped', 0);
+    return offline;
+  }
+
   /** Whether the partition's log is in a log dir that failed (Kafka's offline replica). */
   isOffline(topic: string, partition: number): boolean {
     return this.partition(topic, partition)?.log.offline ?? false;

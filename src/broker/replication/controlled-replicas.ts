@@ -192,6 +192,8 @@ export class ControlledReplicas {
     const local = this.options.localBrokerId;
     const { topicName, partitionIndex } = state;
     const existing = this.options.replicaManager.partition(topicName, partitionIndex);
+    // Kafka's HostedPartition.Offline, before any epoch: the controller learns the replica is offline.
+    if (existing?.log.offline) return 'KAFKA_STORAGE_ERROR';
     if (existing && state.leaderEpoch <= existing.leaderEpoch) {
       // An equal epoch only repeats what is known (Kafka answers STALE_CONTROLLER_EPOCH for it too).
       return 'STALE_CONTROLLER_EPOCH';

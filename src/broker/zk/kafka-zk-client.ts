@@ -41,6 +41,7 @@ import {
   encodeControllerEpoch,
   encodeEntityConfig,
   encodeFeatures,
+  encodeLogDirEvent,
   encodePartitionState,
   encodeProducerIdBlock,
   encodeTopicAssignment,
@@ -49,6 +50,7 @@ import {
   ISR_CHANGE_NOTIFICATION_PATH,
   type LeaderAndIsr,
   LOG_DIR_EVENT_NOTIFICATION_PATH,
+  LOG_DIR_EVENT_PREFIX,
   PERSISTENT_PATHS,
   PRODUCER_ID_BLOCK_PATH,
   type PartitionLeadership,
@@ -562,6 +564,19 @@ export class KafkaZkClient {
         await this.#retry((zk) => zk.setData(path, data, -1));
       }
     }
+  }
+
+  /**
+   * Tells the controller that a log dir of `brokerId` failed (Kafka's propagateLogDirEvent):
+   * `/log_dir_event_notification/log_dir_event_<seq>`. The controller then asks the broker, by
+   * LeaderAndIsr, which of its replicas are offline.
+   */
+  async propagateLogDirEvent(brokerId: number): Promise<void> {
+    await this.#retry((zk) =>
+      zk.create(`${LOG_DIR_EVENT_NOTIFICATION_PATH}/${LOG_DIR_EVENT_PREFIX}`, encodeLogDirEvent(brokerId), {
+        mode: 'persistent_sequential',
+      }),
+    );
   }
 
   /** Announces a changed entity to every broker: `/config/changes/config_change_<seq>`. */
