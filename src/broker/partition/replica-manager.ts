@@ -80,6 +80,8 @@ export class ReplicaManager {
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
   readonly #context: PartitionContext;
+  /** Partitions a single broker could not open at start-up: no log, while a log dir is offline (it may be there). */
+  readonly #unloaded = new Set<string>();
   /** High watermarks checkpointed by the previous run, applied as partitions open. */
   readonly #checkpointedHighWatermarks = new Map<string, bigint>();
 
@@ -129,7 +131,15 @@ export class ReplicaManager {
       else if (recordedId === undefined) this.#warn(`Ignoring log directory ${log.dir}: it belongs to no known topic`);
       else this.#logManager.deleteLog(log.topicPartition);
     }
-    for (const topic of topics) this.createPartitions(topic, topic.partitions);
+    for (const topic of topics) {
+      const loadable = topic.partitions.filter((p) => {
+        const tp = { topic: topic.name, partition: p.partition };
+        if (this.#logManager.getLog(tp) || this.#offlineDirs().length === 0) return true;
+        this.#unloaded.add(topicPartitionKey(tp));
+        return false;
+      });
+      this.createPartitions(topic, loadable);
+    }
   }
 
   partition(topic: string, partition: number): Partition | undefined {
@@ -172,8 +182,13 @@ export class ReplicaManager {
    * opened or created, then the replica becomes leader or follower. Returns the role it took, or
    * undefined when the state was older than the replica's (nothing changed).
    */
-  becomeLeaderOrFollower(topic: TopicRecord, partitionIndex: number, state: ReplicaState): 'leader' | 'follower' | undefined {
-    const partition = this.#open(topic, partitionIndex);
+  becomeLeaderOrFollower(
+    topic: TopicRecord,
+    partitionIndex: number,
+    state: ReplicaState,
+    isNew: boolean,
+  ): 'leader' | 'follower' | undefined {
+    const partition = this.#open(topic, partitionIndex, isNew);
     const key = topicPartitionKey(partition.topicPartition);
     if (state.leader === this.#context.localBrokerId) {
       const wasLeader = partition.isLeader;
@@ -207,9 +222,9 @@ export class ReplicaManager {
     return offline;
   }
 
-  /** Whether the partition's log is in a log dir that failed (Kafka's offline replica). */
+  /** Whether the partition's log is (or may be) in a log dir that failed (Kafka's offline replica). */
   isOffline(topic: string, partition: number): boolean {
-    return this.partition(topic, partition)?.log.offline ?? false;
+    return this.partition(topic, partition)?.log.offline ?? this.#unloaded.has(topicPartitionKey({ topic, partition }));
   }
 
   /** Applies the topic's overrides over the broker's current settings to its logs (after AlterConfigs of either). */
@@ -264,12 +279,18 @@ export class ReplicaManager {
     for (const dir of this.#logManager.logDirs) this.#logManager.writeCheckpoint(dir, REPLICATION_OFFSET_CHECKPOINT, highWatermarkOf);
   }
 
-  #open(topic: TopicRecord, index: number): Partition {
+  /**
+   * The partition, its log opened or created. A replica that is not new (LeaderAndIsr's isNew) and
+   * has no log while a log dir is offline may have it there: KAFKA_STORAGE_ERROR, as Kafka's
+   * getOrCreateLog, rather than an empty log in its place.
+   */
+  #open(topic: TopicRecord, index: number, isNew = true): Partition {
     const tp = { topic: topic.name, partition: index };
     const key = topicPartitionKey(tp);
     const opened = this.#partitions.get(key);
     if (opened) return opened;
     const existing = this.#logManager.getLog(tp);
+    if (!existing && !isNew && this.#offlineDirs().length > 0) throw this.#maybeInOfflineDir(tp);
     if (existing && readPartitionMetadata(existing.dir) !== topic.topicId) {
       // A stray log of that name (not opened at load): the new topic starts empty.
       this.#logManager.deleteLog(tp);
@@ -292,7 +313,10 @@ export class ReplicaManager {
       throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${entry.topic}`);
     }
     const partition = this.partition(entry.topic, entry.partition);
-    if (!partition) throw unknownPartition({ topic: entry.topic, partition: entry.partition });
+    if (!partition) {
+      const tp = { topic: entry.topic, partition: entry.partition };
+      throw this.#unloaded.has(topicPartitionKey(tp)) ? this.#maybeInOfflineDir(tp) : unknownPartition(tp);
+    }
     partition.checkLeader();
     if (entry.records === null) throw new ApiError('INVALID_RECORD', 'Produce request records must not be null');
     let records = entry.records;
@@ -331,6 +355,17 @@ export class ReplicaManager {
     const error = toApiError(err);
     if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Append to ${topicPartitionKey(tp)} failed: ${error.message}`);
     return { ok: false, error };
+  }
+
+  #offlineDirs(): string[] {
+    return this.#logManager.logDirs.filter((dir) => this.#logManager.isOffline(dir));
+  }
+
+  #maybeInOfflineDir(tp: TopicPartition): ApiError {
+    return new ApiError(
+      'KAFKA_STORAGE_ERROR',
+      `Can not create log for ${topicPartitionKey(tp)} because log directories ${this.#offlineDirs().join(',')} are offline`,
+    );
   }
 
   #writePartitionMetadata(partitionDir: string, topicId: string): void {

@@ -201,13 +201,18 @@ export class ControlledReplicas {
     if (!state.replicas.includes(local)) return 'UNKNOWN_TOPIC_OR_PARTITION';
     const topic = await this.#topicRecord(topicName, topicId);
     if (topic.topicId !== topicId && topicId !== ZERO_UUID) return 'INCONSISTENT_TOPIC_ID';
-    const role = this.options.replicaManager.becomeLeaderOrFollower(topic, partitionIndex, {
-      replicas: state.replicas,
-      leader: state.leader,
-      leaderEpoch: state.leaderEpoch,
-      isr: state.isr,
-      partitionEpoch: state.partitionEpoch,
-    });
+    const role = this.options.replicaManager.becomeLeaderOrFollower(
+      topic,
+      partitionIndex,
+      {
+        replicas: state.replicas,
+        leader: state.leader,
+        leaderEpoch: state.leaderEpoch,
+        isr: state.isr,
+        partitionEpoch: state.partitionEpoch,
+      },
+      state.isNew,
+    );
     const partition = this.options.replicaManager.partition(topicName, partitionIndex)!;
     const wasLeader = existing?.isLeader ?? false;
     if (role !== undefined && wasLeader !== (role === 'leader')) {

@@ -226,3 +226,66 @@ describe('a full disk under one of two log dirs', needs('confluent-kafka', 'kcat
     expect(tmpFiles(small)).toEqual([]);
   }, 90_000);
 });
+
+describe('a log dir that fails while loading', () => {
+  const dirs: string[] = [];
+  let broker: StartedBroker | undefined;
+
+  afterAll(async () => {
+    await broker?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves its partitions offline rather than empty in another dir (Kafka: no log made for a replica that is not new)', async () => {
+    const healthy = mkdtempSync(join(tmpdir(), 'kts-healthy-disk-'));
+    const failing = mkdtempSync(join(tmpdir(), 'kts-failing-disk-'));
+    dirs.push(healthy, failing);
+    const errors: string[] = [];
+    const options = {
+      logDir: healthy,
+      config: { 'log.dirs': `${healthy},${failing}` },
+      log: (level: string, message: string) => {
+        if (level !== 'info') errors.push(`${level.toUpperCase()} ${message}`);
+      },
+    };
+    broker = await startBroker(options);
+    const created = await runKts([
+      'topics',
+      '--bootstrap-server',
+      broker.bootstrapServers,
+      '--create',
+      '--topic',
+      'split',
+      '--partitions',
+      '2',
+    ]);
+    expect(created.stderr).toBe('');
+    await broker.stop();
+    // An I/O error on the next start: the segment cannot be opened.
+    const segment = join(failing, 'split-1', '00000000000000000000.log');
+    rmSync(segment);
+    mkdirSync(segment);
+
+    broker = await startBroker(options);
+    expect(errors).toEqual([`ERROR Error while loading log dir ${failing}: open ${segment}: EISDIR (illegal operation on a directory)`]);
+    expect(readdirSync(healthy).filter((d) => d.startsWith('split-'))).toEqual(['split-0']);
+    const conn = await RawKafkaConnection.open(broker.host, broker.port);
+    try {
+      expect(await produce(conn, 'split', 1, { records: [{ value: Buffer.from('x') }] })).toMatchObject({
+        errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+        errorMessage: `Can not create log for split-1 because log directories ${failing} are offline`,
+      });
+      expect((await produce(conn, 'split', 0, { records: [{ value: Buffer.from('y') }] })).errorCode).toBe(ErrorCode.NONE);
+      const metadata = await conn.request(ApiKey.Metadata, 12, {
+        ...defaultMetadataRequest(),
+        topics: [{ ...defaultMetadataRequestTopic(), name: 'split' }],
+      });
+      expect(metadata.topics[0]!.partitions.map((p) => [p.errorCode, p.leaderId, p.offlineReplicas])).toEqual([
+        [ErrorCode.NONE, 0, []],
+        [ErrorCode.LEADER_NOT_AVAILABLE, -1, [0]],
+      ]);
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
+});
