@@ -63,6 +63,7 @@ describe('what one Produce request may cost', () => {
     await createTopic(conn, 'dup', 2);
     await createTopic(conn, 'small', 1, { 'max.message.bytes': '10000' });
     await createTopic(conn, 'tiny-segments', 1, { 'segment.bytes': '1024' });
+    await createTopic(conn, 'moved', 1);
   });
 
   afterAll(async () => {
@@ -142,6 +143,20 @@ describe('what one Produce request may cost', () => {
     expect(answer.errorMessage).toMatch(
       /^Message batch size is \d+ bytes in append to partition tiny-segments-0 which exceeds the maximum configured segment size of 1024\.$/,
     );
+  });
+
+  it('does not append records checked in slices once this broker stopped leading the partition meanwhile', async () => {
+    const { replicaManager, producePipeline, metadata } = broker.broker;
+    const options = { requiredAcks: 1, apiVersion: 11, internalTopicsAllowed: false };
+    // 3 MiB of records: checked in slices, over several turns of the event loop.
+    const pending = producePipeline.produce([{ topic: 'moved', partition: 0, records: validBomb('gzip', 3, 1_000_000) }], options, {});
+    expect(pending).toBeInstanceOf(Promise);
+    // Meanwhile the controller makes another broker the leader (what LeaderAndIsr does in a cluster).
+    const state = { replicas: [0, 1], leader: 1, leaderEpoch: 1, isr: [0, 1], partitionEpoch: 1 };
+    expect(replicaManager.becomeLeaderOrFollower(metadata.topic('moved')!, 0, state, false)).toBe('follower');
+    const [result] = await pending;
+    expect(result).toMatchObject({ ok: false, error: { errorName: 'NOT_LEADER_OR_FOLLOWER' } });
+    expect(replicaManager.partition('moved', 0)!.log.logEndOffset).toBe(0n);
   });
 
   it('refuses a compressed record larger than an uncompressed batch of its own could be (max.message.bytes)', async () => {
