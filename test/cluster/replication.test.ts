@@ -171,17 +171,19 @@ describe('replication on a 3-broker cluster', () => {
     }
     await cluster.broker(leader).process.kill9();
     await cluster.broker(follower).process.start();
-    // The controller tries to elect when it learns of a broker's death or return, before it tells the
-    // brokers about it: once the metadata has the follower and not the leader, those elections were refused.
-    await waitUntil(
-      async () => {
-        const live = (await cluster.metadata().catch(() => undefined))?.brokers.map((b) => b.nodeId) ?? [];
-        return live.includes(follower) && !live.includes(leader);
-      },
-      `broker ${follower} registered again and broker ${leader} gone`,
-      30_000,
-    );
-    expect(await cluster.partition('unclean', 0)).toMatchObject({ leaderId: -1, isrNodes: [leader] });
+    // The controller tries to elect when it learns of a broker's death or return. Once one broker's
+    // metadata has the follower and not the leader, the partition stays leaderless there while unclean
+    // election is off (watched for two seconds: an absence cannot be awaited).
+    const offline = async () => {
+      const m = await cluster.metadata(['unclean']).catch(() => undefined);
+      const live = m?.brokers.map((b) => b.nodeId) ?? [];
+      return live.includes(follower) && !live.includes(leader) ? m!.topics[0]!.partitions[0] : undefined;
+    };
+    await waitUntil(offline, `broker ${follower} registered again and broker ${leader} gone`, 30_000);
+    for (let i = 0; i < 10; i++) {
+      expect(await waitUntil(offline, 'an answer', 10_000)).toMatchObject({ leaderId: -1, isrNodes: [leader] });
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const allowed = await runKts([
       'configs',
       '--bootstrap-server',
