@@ -1,25 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKts } from '../helpers/kts.js';
 import { runProcess } from '../helpers/process.js';
 import { needs } from '../helpers/requirements.js';
-import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { fillUp, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { TestCluster } from './harness.js';
-
-/** Fills the rest of the file system holding `dir`. */
-function fillUp(dir: string): void {
-  mkdirSync(dir);
-  const chunk = Buffer.alloc(64 << 10, 1);
-  for (let i = 0; ; i++) {
-    try {
-      writeFileSync(join(dir, `filler-${i}`), chunk);
-    } catch {
-      return;
-    }
-  }
-}
 
 describe('a full log dir on a cluster member', needs('kcat'), () => {
   let disk: Tmpfs | string;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,4 +27,24 @@ export function mountTmpfs(options: string): Tmpfs | string {
       rmSync(path, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Fills the rest of the file system holding `dir` (created here): 64 KiB files, then 4 KiB ones,
+ * then single bytes, until not even a byte fits, so that the next write of any size fails (a
+ * leftover of less than a chunk would let a small write, a metadata file, through).
+ */
+export function fillUp(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  let i = 0;
+  for (const size of [64 << 10, 4 << 10, 1]) {
+    const chunk = Buffer.alloc(size, 1);
+    for (;;) {
+      try {
+        writeFileSync(join(dir, `filler-${i++}`), chunk);
+      } catch {
+        break;
+      }
+    }
+  }
 }

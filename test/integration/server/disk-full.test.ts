@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { type BrokerProcess, startBrokerProcess } from '../../helpers/broker-pro
 import { runKts } from '../../helpers/kts.js';
 import { runProcess } from '../../helpers/process.js';
 import { needs, PYTHON } from '../../helpers/requirements.js';
-import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.js';
+import { fillUp, mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.js';
 import { produce } from '../broker/helpers.js';
 
 const DISK = `size=${4 << 20}`;
@@ -20,18 +20,6 @@ const DISK = `size=${4 << 20}`;
 /** Files anywhere under `dir` whose name ends in `.tmp`. */
 function tmpFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp'));
-}
-
-/** Fills the rest of the file system holding `dir`. */
-function fillUp(dir: string): void {
-  const chunk = Buffer.alloc(64 << 10, 1);
-  for (let i = 0; ; i++) {
-    try {
-      writeFileSync(join(dir, `filler-${i}`), chunk);
-    } catch {
-      return;
-    }
-  }
 }
 
 /** confluent-kafka producing 100 KB messages with no retries until one fails; prints the error's name and how many were acknowledged. */
@@ -99,7 +87,6 @@ describe('a full disk under a broker process with one log dir', needs('confluent
     const created = await runKts(['topics', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--create', '--topic', 'first']);
     expect(created.stderr).toBe('');
     const before = readFileSync(metadataFile, 'utf8');
-    mkdirSync(join(disk.path, 'filler'));
     fillUp(join(disk.path, 'filler'));
 
     const listed = await runProcess(

@@ -41,21 +41,10 @@ describe('more partitions than the process may open files', () => {
   it(`creates, writes and reloads 1,000 partitions under ulimit -n ${LIMIT}`, async () => {
     const logDir = join(root, 'data');
     broker = await startBrokerProcess(logDir, { openFileLimit: LIMIT });
-    for (const topic of ['wide-a', 'wide-b']) {
-      const r = await runKts([
-        'topics',
-        '--bootstrap-server',
-        `127.0.0.1:${broker.port}`,
-        '--create',
-        '--topic',
-        topic,
-        '--partitions',
-        '500',
-      ]);
-      expect(r.stderr).toBe('');
-    }
-    const conn = await RawKafkaConnection.open('127.0.0.1', broker.port);
+    // Each new partition fsyncs its files (as Kafka's): on a busy disk 500 of them take a while.
+    const conn = await RawKafkaConnection.open('127.0.0.1', broker.port, { timeoutMs: 240_000 });
     try {
+      for (const name of ['wide-a', 'wide-b']) expect((await createTopic(conn, name, 500)).errorCode).toBe(ErrorCode.NONE);
       for (const name of ['wide-a', 'wide-b']) {
         const partitionData = Array.from({ length: 500 }, (_, index) => ({
           index,
@@ -76,11 +65,13 @@ describe('more partitions than the process may open files', () => {
     expect(openDescriptors(broker.pid)).toBeLessThanOrEqual(LIMIT / 2 + 40);
 
     await broker.kill('SIGTERM');
-    broker = await startBrokerProcess(logDir, { openFileLimit: LIMIT });
-    const offsets = await runKts(['get-offsets', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--topic', 'wide-b']);
+    broker = await startBrokerProcess(logDir, { openFileLimit: LIMIT, timeoutMs: 120_000 });
+    const offsets = await runKts(['get-offsets', '--bootstrap-server', `127.0.0.1:${broker.port}`, '--topic', 'wide-b'], {
+      timeoutMs: 120_000,
+    });
     expect(offsets.stdout.trim().split('\n').sort()).toEqual(Array.from({ length: 500 }, (_, p) => `wide-b:${p}:1`).sort());
     expect(broker.output().stderr).toBe('');
-  }, 120_000);
+  }, 600_000);
 });
 
 describe('running out of descriptors', () => {
@@ -175,5 +166,5 @@ describe('a topic that cannot be created whole', () => {
     } finally {
       conn.close();
     }
-  }, 60_000);
+  }, 300_000);
 });
