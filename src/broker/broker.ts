@@ -26,6 +26,9 @@ import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metad
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
 import { ProducePurgatory } from './replication/delayed-produce.js';
+import { type ListenerSecurity, listenerSecurity } from './security/listener-security.js';
+import { openSession } from './security/sasl-authenticator.js';
+import { ScramCredentialAdmin } from './security/scram-credential-admin.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -80,6 +83,7 @@ export class Broker implements BrokerContext {
   readonly topicAdmin: TopicAdmin;
   readonly configAdmin: ConfigAdmin;
   readonly clientQuotas: ClientQuotaAdmin;
+  readonly scramCredentials: ScramCredentialAdmin;
   readonly replicaManager: ReplicaManager;
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
@@ -95,6 +99,7 @@ export class Broker implements BrokerContext {
   readonly #socketServer: SocketServer;
   readonly #member: ClusterMember | undefined;
   readonly #log: BrokerLogger;
+  readonly #listenerSecurity: ReadonlyMap<string, ListenerSecurity>;
   readonly #timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -148,6 +153,8 @@ export class Broker implements BrokerContext {
       applyBrokerConfig: (updated) => this.#applyBrokerConfig(updated),
     });
     this.clientQuotas = new ClientQuotaAdmin(store, stored.clientQuotas, (m) => log('warn', m));
+    this.scramCredentials = new ScramCredentialAdmin(store, stored.scramCredentials, (m) => log('warn', m));
+    this.#listenerSecurity = listenerSecurity(config);
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
       cache: metadata,
       replicaManager: this.replicaManager,
@@ -182,6 +189,9 @@ export class Broker implements BrokerContext {
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
       onHandlerFailure: (connection, message) =>
         log('error', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${message}`),
+      sessionFor: (listenerName, socket) =>
+        openSession(this.#listenerSecurity.get(listenerName)!, socket, (mechanism, user) => this.scramCredentials.lookup(mechanism, user)),
+      onTlsError: (listenerName, reason) => log('info', `Refused a connection on ${listenerName}: ${reason}`),
     });
   }
 
@@ -271,7 +281,10 @@ export class Broker implements BrokerContext {
   async #reloadEntity(entity: ChangedEntity): Promise<void> {
     const stored = await this.#store.load();
     if (entity.type === 'brokers') this.#applyBrokerConfig(withStoredDynamicConfigs(this.#config, stored.brokerConfigs, this.#log));
-    else this.clientQuotas.reload(stored.clientQuotas);
+    else {
+      this.clientQuotas.reload(stored.clientQuotas);
+      this.scramCredentials.reload(stored.scramCredentials);
+    }
   }
 
   /** New dynamic broker configs: in effect at once, topics without overrides included. */
@@ -288,7 +301,10 @@ export class Broker implements BrokerContext {
 
   async #listen(): Promise<void> {
     const bound = await this.#socketServer.listen(
-      this.#config.listeners.map((e) => ({ name: e.listenerName, host: e.host, port: e.port })),
+      this.#config.listeners.map((e) => {
+        const { tls } = this.#listenerSecurity.get(e.listenerName)!;
+        return { name: e.listenerName, host: e.host, port: e.port, ...(tls && { tls }) };
+      }),
     );
     this.#endpoints = resolveAdvertisedEndpoints(this.#config.advertisedListeners, new Map(bound.map((b) => [b.name, b.boundPort])));
     // A cluster member learns the live brokers from the controller's UpdateMetadata.

@@ -11,7 +11,8 @@ export class FrameSplitter {
   /** Size of the frame being assembled, or -1 while its prefix is incomplete. */
   private frameSize = -1;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** May be raised between frames (a SASL connection once authenticated). */
+  constructor(public maxFrameBytes: number) {}
 
   /** Bytes received but not yet returned as part of a frame. */
   get buffered(): number {

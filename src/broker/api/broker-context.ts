@@ -11,6 +11,7 @@ import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
+import type { ScramCredentialAdmin } from '../security/scram-credential-admin.js';
 
 /** What request handlers see of the broker. */
 export interface BrokerContext {
@@ -23,6 +24,8 @@ export interface BrokerContext {
   readonly configAdmin: ConfigAdmin;
   /** User and client-id quotas (DescribeClientQuotas, AlterClientQuotas). */
   readonly clientQuotas: ClientQuotaAdmin;
+  /** SCRAM users (AlterUserScramCredentials, DescribeUserScramCredentials), and what SCRAM logins are checked against. */
+  readonly scramCredentials: ScramCredentialAdmin;
   /** The log dirs and the logs in them (DescribeLogDirs). */
   readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;

@@ -1,6 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { alterClientQuotasCodec } from '../../protocol/generated/apis/alter-client-quotas.js';
 import { alterConfigsCodec } from '../../protocol/generated/apis/alter-configs.js';
+import { alterUserScramCredentialsCodec } from '../../protocol/generated/apis/alter-user-scram-credentials.js';
 import { apiVersionsCodec } from '../../protocol/generated/apis/api-versions.js';
 import { createPartitionsCodec } from '../../protocol/generated/apis/create-partitions.js';
 import { createTopicsCodec } from '../../protocol/generated/apis/create-topics.js';
@@ -13,6 +14,7 @@ import { describeConfigsCodec } from '../../protocol/generated/apis/describe-con
 import { describeGroupsCodec } from '../../protocol/generated/apis/describe-groups.js';
 import { describeLogDirsCodec } from '../../protocol/generated/apis/describe-log-dirs.js';
 import { describeTopicPartitionsCodec } from '../../protocol/generated/apis/describe-topic-partitions.js';
+import { describeUserScramCredentialsCodec } from '../../protocol/generated/apis/describe-user-scram-credentials.js';
 import { fetchCodec } from '../../protocol/generated/apis/fetch.js';
 import { findCoordinatorCodec } from '../../protocol/generated/apis/find-coordinator.js';
 import { heartbeatCodec } from '../../protocol/generated/apis/heartbeat.js';
@@ -28,9 +30,12 @@ import { offsetDeleteCodec } from '../../protocol/generated/apis/offset-delete.j
 import { offsetFetchCodec } from '../../protocol/generated/apis/offset-fetch.js';
 import { offsetForLeaderEpochCodec } from '../../protocol/generated/apis/offset-for-leader-epoch.js';
 import { produceCodec } from '../../protocol/generated/apis/produce.js';
+import { saslAuthenticateCodec } from '../../protocol/generated/apis/sasl-authenticate.js';
+import { saslHandshakeCodec } from '../../protocol/generated/apis/sasl-handshake.js';
 import { syncGroupCodec } from '../../protocol/generated/apis/sync-group.js';
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
+import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
 import { type ClusterApis, clusterHandlers } from './cluster-handlers.js';
@@ -45,6 +50,7 @@ import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
+import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import type { HandlerTable } from './handler.js';
@@ -61,6 +67,8 @@ import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { saslAuthenticateHandler } from './sasl-authenticate.js';
+import { saslHandshakeHandler } from './sasl-handshake.js';
 import { syncGroupHandler } from './sync-group.js';
 
 /**
@@ -128,6 +136,20 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       handle: describeGroupsHandler(broker.groupCoordinator),
     },
     [ApiKey.DeleteGroups]: { minVersion: 0, maxVersion: 2, codec: deleteGroupsCodec, handle: deleteGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.SaslHandshake]: { minVersion: 0, maxVersion: 1, codec: saslHandshakeCodec, handle: saslHandshakeHandler() },
+    [ApiKey.SaslAuthenticate]: { minVersion: 0, maxVersion: 2, codec: saslAuthenticateCodec, handle: saslAuthenticateHandler() },
+    [ApiKey.DescribeUserScramCredentials]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: describeUserScramCredentialsCodec,
+      handle: describeUserScramCredentialsHandler(broker),
+    },
+    [ApiKey.AlterUserScramCredentials]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: alterUserScramCredentialsCodec,
+      handle: alterUserScramCredentialsHandler(broker),
+    },
     [ApiKey.OffsetDelete]: { minVersion: 0, maxVersion: 0, codec: offsetDeleteCodec, handle: offsetDeleteHandler(broker.groupCoordinator) },
   };
   table[ApiKey.ApiVersions] = {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { makeDirectory } from '../../util/make-directory.js';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
-import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from './metadata-store.js';
+import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, ScramCredentialRecords, StoredMetadata } from './metadata-store.js';
 import type { PartitionState, TopicRecord } from './topic-record.js';
 
 export const LOCAL_METADATA_FILE = 'kts-metadata.json';
@@ -17,6 +17,8 @@ interface FileContent {
   brokerConfigs?: BrokerConfigRecords;
   /** Absent in files written before client quotas existed. */
   clientQuotas?: ClientQuotaRecords;
+  /** Absent in files written before SCRAM credentials existed. */
+  scramCredentials?: ScramCredentialRecords;
 }
 
 /**
@@ -30,6 +32,7 @@ export class LocalMetadataStore implements MetadataStore {
   #nextProducerId = 0n;
   #brokerConfigs: BrokerConfigRecords = {};
   #clientQuotas: ClientQuotaRecords = {};
+  #scramCredentials: ScramCredentialRecords = {};
 
   constructor(logDir: string) {
     this.path = join(logDir, LOCAL_METADATA_FILE);
@@ -44,11 +47,13 @@ export class LocalMetadataStore implements MetadataStore {
       this.#nextProducerId = BigInt(content.nextProducerId);
       this.#brokerConfigs = content.brokerConfigs ?? {};
       this.#clientQuotas = content.clientQuotas ?? {};
+      this.#scramCredentials = content.scramCredentials ?? {};
     }
     return {
       topics: [...this.#topics.values()],
       brokerConfigs: structuredClone(this.#brokerConfigs),
       clientQuotas: structuredClone(this.#clientQuotas),
+      scramCredentials: structuredClone(this.#scramCredentials),
     };
   }
 
@@ -71,6 +76,11 @@ export class LocalMetadataStore implements MetadataStore {
     this.#write();
   }
 
+  async putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void> {
+    putEntity(this.#scramCredentials, user, credentials);
+    this.#write();
+  }
+
   async allocateProducerIds(count: number): Promise<bigint> {
     const first = this.#nextProducerId;
     this.#nextProducerId += BigInt(count);
@@ -87,6 +97,7 @@ export class LocalMetadataStore implements MetadataStore {
       topics: [...this.#topics.values()],
       brokerConfigs: this.#brokerConfigs,
       clientQuotas: this.#clientQuotas,
+      scramCredentials: this.#scramCredentials,
     };
     writeFileAtomically(this.path, `${JSON.stringify(content, null, 1)}\n`);
   }
@@ -121,6 +132,7 @@ function checkContent(value: unknown): FileContent {
   for (const topic of file.topics) checkTopic(topic);
   if (file.brokerConfigs !== undefined && !isEntityRecords(file.brokerConfigs)) throw new Error('bad brokerConfigs');
   if (file.clientQuotas !== undefined && !isEntityRecords(file.clientQuotas)) throw new Error('bad clientQuotas');
+  if (file.scramCredentials !== undefined && !isEntityRecords(file.scramCredentials)) throw new Error('bad scramCredentials');
   return file as FileContent;
 }
 
@@ -137,7 +149,7 @@ function checkTopic(topic: TopicRecord): void {
   if (!ok) throw new Error(`bad entry for topic ${JSON.stringify(topic?.name)}`);
 }
 
-/** Text maps by entity: the shape of both broker configs and client quotas. */
+/** Text maps by entity: the shape of broker configs, client quotas and SCRAM credentials. */
 function isEntityRecords(value: unknown): value is Record<string, Record<string, string>> {
   return isStringRecordOf(value, (configs) => isStringRecordOf(configs, (v) => typeof v === 'string'));
 }

@@ -13,11 +13,18 @@ export type BrokerConfigRecords = Record<string, Record<string, string>>;
  */
 export type ClientQuotaRecords = Record<string, Record<string, string>>;
 
+/**
+ * SCRAM credentials by user, as Kafka keeps them beside the user's quotas in `/config/users/<user>`:
+ * mechanism (`SCRAM-SHA-256`) → `salt=...,stored_key=...,server_key=...,iterations=...`.
+ */
+export type ScramCredentialRecords = Record<string, Record<string, string>>;
+
 /** What a broker reads from its metadata store at start-up. */
 export interface StoredMetadata {
   topics: TopicRecord[];
   brokerConfigs: BrokerConfigRecords;
   clientQuotas: ClientQuotaRecords;
+  scramCredentials: ScramCredentialRecords;
 }
 
 /**
@@ -34,6 +41,8 @@ export interface MetadataStore {
   putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void>;
   /** Replaces the quotas of a client quota entity path; empty removes the entity. */
   putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void>;
+  /** Replaces a user's SCRAM credentials (mechanism → credential text); empty removes them. */
+  putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void>;
   /** Reserves `count` consecutive producer ids never handed out before; resolves to the first. */
   allocateProducerIds(count: number): Promise<bigint>;
   close(): Promise<void>;
