@@ -5,6 +5,7 @@ import { OFFSETS_TOPIC } from './group/offsets-topic-log.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
 import type { ReplicaManager } from './partition/replica-manager.js';
 import { BrokerLink } from './replication/broker-link.js';
+import { interBrokerSecurity } from './security/listener-security.js';
 import { type ControllerIdentity, ControlledReplicas } from './replication/controlled-replicas.js';
 import { controlledShutdown } from './replication/controlled-shutdown.js';
 import { IsrChangeSender } from './replication/isr-change-sender.js';
@@ -140,7 +141,11 @@ export class ClusterMember {
     const listener = interBrokerListenerName(this.#options.config());
     const endpoint = this.#options.metadata.endpointOf(brokerId, listener);
     if (!endpoint) throw new Error(`broker ${brokerId} is not known to be alive on listener ${listener}`);
-    return BrokerLink.open(endpoint, { clientId: `broker-${this.#options.localBrokerId}`, timeoutMs });
+    return BrokerLink.open(endpoint, {
+      clientId: `broker-${this.#options.localBrokerId}`,
+      timeoutMs,
+      security: interBrokerSecurity(this.#options.config()),
+    });
   }
 
   async #refreshController(): Promise<ControllerIdentity | undefined> {

@@ -2,6 +2,7 @@ import { ZooKeeperClient, parseConnectString } from '../../zookeeper/client/inde
 import { randomUuid } from '../../protocol/primitives/uuid.js';
 import type { BrokerLogger } from '../broker-logger.js';
 import { type BrokerConfig, interBrokerListenerName, zookeeperConnectionTimeoutMs } from '../config/broker-config.js';
+import { interBrokerSecurity } from '../security/listener-security.js';
 import type { Endpoint } from '../config/listeners.js';
 import { Controller } from '../controller/controller.js';
 import { type ChangedEntity, ConfigChangeListener } from './config-change-listener.js';
@@ -55,6 +56,7 @@ export class ZkCluster {
       brokerId,
       zk: this.zk,
       interBrokerListenerName: interBrokerListenerName(config),
+      interBrokerSecurity: interBrokerSecurity(config),
       config: () => {
         const values = options.config().values;
         return {

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { fetchAll, produce } from '../integration/broker/helpers.js';
+import { makeCertificates } from '../helpers/certificates.js';
+import { needs } from '../helpers/requirements.js';
+import { TestCluster } from './harness.js';
+
+const BROKER_PASSWORD = 'broker-secret-9';
+
+describe('a cluster whose brokers talk to each other over SASL_SSL', needs('openssl'), () => {
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    const certs = makeCertificates();
+    cluster = await TestCluster.start({
+      brokers: 3,
+      extraListeners: 'INTERNAL://127.0.0.1:0',
+      config: {
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,INTERNAL:SASL_SSL',
+        'inter.broker.listener.name': 'INTERNAL',
+        'sasl.mechanism.inter.broker.protocol': 'PLAIN',
+        'listener.name.internal.sasl.enabled.mechanisms': 'PLAIN',
+        'listener.name.internal.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="${BROKER_PASSWORD}" user_broker="${BROKER_PASSWORD}";`,
+        'ssl.keystore.location': certs.brokerPem,
+        'ssl.keystore.type': 'PEM',
+        'ssl.truststore.location': certs.caCert,
+        'ssl.truststore.type': 'PEM',
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('replicates, and the controller reaches every broker, through the authenticated listener', async () => {
+    await cluster.createTopic('secured', 1, 3, { 'min.insync.replicas': '3' });
+    const { leaderId } = await cluster.waitForPartition('secured', 0, 'all three replicas in sync', (p) => p.isrNodes.length === 3);
+    // Followers fetch over SASL_SSL: with min.insync.replicas=3 the acks=all write succeeds only once all three have it.
+    const conn = await cluster.connect(leaderId);
+    try {
+      const answer = await produce(conn, 'secured', 0, { records: [{ value: Buffer.from('replicated') }] }, -1);
+      expect(answer.errorCode).toBe(ErrorCode.NONE);
+      expect((await fetchAll(conn, 'secured', 0)).map((r) => r.value!.toString())).toEqual(['replicated']);
+    } finally {
+      conn.close();
+    }
+    expect(cluster.output).not.toContain('Failed authentication');
+    expect(cluster.output).not.toContain(BROKER_PASSWORD);
+  }, 60_000);
+});
