@@ -29,6 +29,8 @@ import { ProducePurgatory } from './replication/delayed-produce.js';
 import { type ListenerSecurity, listenerSecurity } from './security/listener-security.js';
 import { openSession } from './security/sasl-authenticator.js';
 import { ScramCredentialAdmin } from './security/scram-credential-admin.js';
+import { AclAdmin } from './security/acl-admin.js';
+import { authorizerEnabled, authorizerSettings } from './security/acl-authorizer.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -84,6 +86,7 @@ export class Broker implements BrokerContext {
   readonly configAdmin: ConfigAdmin;
   readonly clientQuotas: ClientQuotaAdmin;
   readonly scramCredentials: ScramCredentialAdmin;
+  readonly acls: AclAdmin | undefined;
   readonly replicaManager: ReplicaManager;
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
@@ -155,6 +158,7 @@ export class Broker implements BrokerContext {
     this.clientQuotas = new ClientQuotaAdmin(store, stored.clientQuotas, (m) => log('warn', m));
     this.scramCredentials = new ScramCredentialAdmin(store, stored.scramCredentials, (m) => log('warn', m));
     this.#listenerSecurity = listenerSecurity(config);
+    this.acls = authorizerEnabled(config) ? new AclAdmin(store, stored.acls, () => authorizerSettings(this.#config)) : undefined;
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
       cache: metadata,
       replicaManager: this.replicaManager,
@@ -184,7 +188,11 @@ export class Broker implements BrokerContext {
       idleTimeoutMs: values['connections.max.idle.ms'],
       maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
       maxQueuedResponseBytes: MAX_QUEUED_RESPONSE_BYTES_PER_CONNECTION,
-      router: createRouter(handlers),
+      router: createRouter(handlers, (session, operation, type, name) =>
+        this.acls === undefined
+          ? true
+          : this.acls.authorizer.authorize({ principal: session.principal, host: session.clientHost }, operation, type, name),
+      ),
       apiVersionsFallback: () => unsupportedApiVersionsResponse(handlers),
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
       onHandlerFailure: (connection, message) =>
@@ -207,6 +215,7 @@ export class Broker implements BrokerContext {
           config: () => broker?.config() ?? options.config,
           log,
           onConfigChange: (entity) => (broker ? broker.#onConfigChange(entity) : undefined),
+          onAclChange: async () => broker?.acls?.reload(await broker.#store.loadAcls()),
         });
       }
       const metadataStore = zk?.metadataStore ?? options.metadataStore ?? new LocalMetadataStore(options.config.logDirs[0]!);

@@ -127,10 +127,10 @@ export function pascalCase(name: string): string {
  * SecurityUtils' lookup of an enum by name: PascalCase (`DescribeConfigs`) or upper case
  * (`DESCRIBE_CONFIGS`), exactly, else case-insensitively upper-cased; undefined for UNKNOWN.
  */
-export function nameFromText<T extends string>(codes: Readonly<Record<T, number>>, text: string): T | undefined {
+export function nameFromText<T extends string>(codes: Readonly<Record<T, number>>, text: string): Exclude<T, 'UNKNOWN'> | undefined {
   const names = Object.keys(codes) as T[];
   const found = names.find((name) => name === text || pascalCase(name) === text) ?? names.find((name) => name === text.toUpperCase());
-  return found === 'UNKNOWN' ? undefined : found;
+  return found === 'UNKNOWN' ? undefined : (found as Exclude<T, 'UNKNOWN'> | undefined);
 }
 
 /** ResourcePatternFilter.matches. */

@@ -11,6 +11,7 @@ import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
+import type { AclAdmin } from '../security/acl-admin.js';
 import type { ScramCredentialAdmin } from '../security/scram-credential-admin.js';
 
 /** What request handlers see of the broker. */
@@ -26,6 +27,8 @@ export interface BrokerContext {
   readonly clientQuotas: ClientQuotaAdmin;
   /** SCRAM users (AlterUserScramCredentials, DescribeUserScramCredentials), and what SCRAM logins are checked against. */
   readonly scramCredentials: ScramCredentialAdmin;
+  /** ACLs and the authorizer; undefined without `authorizer.class.name` (ACL requests get SECURITY_DISABLED). */
+  readonly acls: AclAdmin | undefined;
   /** The log dirs and the logs in them (DescribeLogDirs). */
   readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;

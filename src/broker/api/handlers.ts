@@ -1,5 +1,10 @@
+import { type AclOperation, CLUSTER_NAME, type ResourceType } from '../../protocol/acl.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { alterClientQuotasCodec } from '../../protocol/generated/apis/alter-client-quotas.js';
+import { createAclsCodec } from '../../protocol/generated/apis/create-acls.js';
+import { deleteAclsCodec } from '../../protocol/generated/apis/delete-acls.js';
+import { describeAclsCodec } from '../../protocol/generated/apis/describe-acls.js';
 import { alterConfigsCodec } from '../../protocol/generated/apis/alter-configs.js';
 import { alterUserScramCredentialsCodec } from '../../protocol/generated/apis/alter-user-scram-credentials.js';
 import { apiVersionsCodec } from '../../protocol/generated/apis/api-versions.js';
@@ -14,14 +19,17 @@ import { describeConfigsCodec } from '../../protocol/generated/apis/describe-con
 import { describeGroupsCodec } from '../../protocol/generated/apis/describe-groups.js';
 import { describeLogDirsCodec } from '../../protocol/generated/apis/describe-log-dirs.js';
 import { describeTopicPartitionsCodec } from '../../protocol/generated/apis/describe-topic-partitions.js';
-import { describeUserScramCredentialsCodec } from '../../protocol/generated/apis/describe-user-scram-credentials.js';
+import {
+  defaultDescribeUserScramCredentialsResponse,
+  describeUserScramCredentialsCodec,
+} from '../../protocol/generated/apis/describe-user-scram-credentials.js';
 import { fetchCodec } from '../../protocol/generated/apis/fetch.js';
 import { findCoordinatorCodec } from '../../protocol/generated/apis/find-coordinator.js';
-import { heartbeatCodec } from '../../protocol/generated/apis/heartbeat.js';
+import { defaultHeartbeatResponse, heartbeatCodec } from '../../protocol/generated/apis/heartbeat.js';
 import { incrementalAlterConfigsCodec } from '../../protocol/generated/apis/incremental-alter-configs.js';
 import { initProducerIdCodec } from '../../protocol/generated/apis/init-producer-id.js';
-import { joinGroupCodec } from '../../protocol/generated/apis/join-group.js';
-import { leaveGroupCodec } from '../../protocol/generated/apis/leave-group.js';
+import { defaultJoinGroupResponse, joinGroupCodec } from '../../protocol/generated/apis/join-group.js';
+import { defaultLeaveGroupResponse, leaveGroupCodec } from '../../protocol/generated/apis/leave-group.js';
 import { listGroupsCodec } from '../../protocol/generated/apis/list-groups.js';
 import { listOffsetsCodec } from '../../protocol/generated/apis/list-offsets.js';
 import { metadataCodec } from '../../protocol/generated/apis/metadata.js';
@@ -32,7 +40,8 @@ import { offsetForLeaderEpochCodec } from '../../protocol/generated/apis/offset-
 import { produceCodec } from '../../protocol/generated/apis/produce.js';
 import { saslAuthenticateCodec } from '../../protocol/generated/apis/sasl-authenticate.js';
 import { saslHandshakeCodec } from '../../protocol/generated/apis/sasl-handshake.js';
-import { syncGroupCodec } from '../../protocol/generated/apis/sync-group.js';
+import { defaultSyncGroupResponse, syncGroupCodec } from '../../protocol/generated/apis/sync-group.js';
+import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acls.js';
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
@@ -53,7 +62,7 @@ import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
-import type { HandlerTable } from './handler.js';
+import { authorized, type HandlerTable } from './handler.js';
 import { heartbeatHandler } from './heartbeat.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 import { initProducerIdHandler } from './init-producer-id.js';
@@ -70,6 +79,10 @@ import { produceHandler } from './produce.js';
 import { saslAuthenticateHandler } from './sasl-authenticate.js';
 import { saslHandshakeHandler } from './sasl-handshake.js';
 import { syncGroupHandler } from './sync-group.js';
+
+/** The group membership APIs need READ on the group. */
+const readGroup = (request: { groupId: string }): [AclOperation, ResourceType, string] => ['READ', 'GROUP', request.groupId];
+const GROUP_DENIED = { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
 
 /**
  * Every API the broker serves, one line each with the versions its handler answers; ApiVersions
@@ -122,10 +135,38 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       codec: findCoordinatorCodec,
       handle: findCoordinatorHandler(broker.groupLog, broker.metadata),
     },
-    [ApiKey.JoinGroup]: { minVersion: 0, maxVersion: 9, codec: joinGroupCodec, handle: joinGroupHandler(broker.groupCoordinator) },
-    [ApiKey.SyncGroup]: { minVersion: 0, maxVersion: 5, codec: syncGroupCodec, handle: syncGroupHandler(broker.groupCoordinator) },
-    [ApiKey.Heartbeat]: { minVersion: 0, maxVersion: 4, codec: heartbeatCodec, handle: heartbeatHandler(broker.groupCoordinator) },
-    [ApiKey.LeaveGroup]: { minVersion: 0, maxVersion: 5, codec: leaveGroupCodec, handle: leaveGroupHandler(broker.groupCoordinator) },
+    [ApiKey.JoinGroup]: {
+      minVersion: 0,
+      maxVersion: 9,
+      codec: joinGroupCodec,
+      handle: authorized(
+        readGroup,
+        (r) => ({ ...defaultJoinGroupResponse(), ...GROUP_DENIED, memberId: r.memberId }),
+        joinGroupHandler(broker.groupCoordinator),
+      ),
+    },
+    [ApiKey.SyncGroup]: {
+      minVersion: 0,
+      maxVersion: 5,
+      codec: syncGroupCodec,
+      handle: authorized(readGroup, () => ({ ...defaultSyncGroupResponse(), ...GROUP_DENIED }), syncGroupHandler(broker.groupCoordinator)),
+    },
+    [ApiKey.Heartbeat]: {
+      minVersion: 0,
+      maxVersion: 4,
+      codec: heartbeatCodec,
+      handle: authorized(readGroup, () => ({ ...defaultHeartbeatResponse(), ...GROUP_DENIED }), heartbeatHandler(broker.groupCoordinator)),
+    },
+    [ApiKey.LeaveGroup]: {
+      minVersion: 0,
+      maxVersion: 5,
+      codec: leaveGroupCodec,
+      handle: authorized(
+        readGroup,
+        () => ({ ...defaultLeaveGroupResponse(), ...GROUP_DENIED }),
+        leaveGroupHandler(broker.groupCoordinator),
+      ),
+    },
     [ApiKey.OffsetCommit]: { minVersion: 0, maxVersion: 9, codec: offsetCommitCodec, handle: offsetCommitHandler(broker.groupCoordinator) },
     [ApiKey.OffsetFetch]: { minVersion: 0, maxVersion: 9, codec: offsetFetchCodec, handle: offsetFetchHandler(broker.groupCoordinator) },
     [ApiKey.ListGroups]: { minVersion: 0, maxVersion: 5, codec: listGroupsCodec, handle: listGroupsHandler(broker.groupCoordinator) },
@@ -136,19 +177,37 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       handle: describeGroupsHandler(broker.groupCoordinator),
     },
     [ApiKey.DeleteGroups]: { minVersion: 0, maxVersion: 2, codec: deleteGroupsCodec, handle: deleteGroupsHandler(broker.groupCoordinator) },
+    [ApiKey.DescribeAcls]: { minVersion: 0, maxVersion: 3, codec: describeAclsCodec, handle: describeAclsHandler(broker) },
+    [ApiKey.CreateAcls]: { minVersion: 0, maxVersion: 3, codec: createAclsCodec, handle: createAclsHandler(broker) },
+    [ApiKey.DeleteAcls]: { minVersion: 0, maxVersion: 3, codec: deleteAclsCodec, handle: deleteAclsHandler(broker) },
     [ApiKey.SaslHandshake]: { minVersion: 0, maxVersion: 1, codec: saslHandshakeCodec, handle: saslHandshakeHandler() },
     [ApiKey.SaslAuthenticate]: { minVersion: 0, maxVersion: 2, codec: saslAuthenticateCodec, handle: saslAuthenticateHandler() },
     [ApiKey.DescribeUserScramCredentials]: {
       minVersion: 0,
       maxVersion: 0,
       codec: describeUserScramCredentialsCodec,
-      handle: describeUserScramCredentialsHandler(broker),
+      handle: authorized(
+        () => ['DESCRIBE', 'CLUSTER', CLUSTER_NAME],
+        () => ({ ...defaultDescribeUserScramCredentialsResponse(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null }),
+        describeUserScramCredentialsHandler(broker),
+      ),
     },
     [ApiKey.AlterUserScramCredentials]: {
       minVersion: 0,
       maxVersion: 0,
       codec: alterUserScramCredentialsCodec,
-      handle: alterUserScramCredentialsHandler(broker),
+      handle: authorized(
+        () => ['ALTER', 'CLUSTER', CLUSTER_NAME],
+        (r) => ({
+          throttleTimeMs: 0,
+          results: [...new Set([...r.deletions, ...r.upsertions].map((a) => a.name))].map((user) => ({
+            user,
+            errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+            errorMessage: null,
+          })),
+        }),
+        alterUserScramCredentialsHandler(broker),
+      ),
     },
     [ApiKey.OffsetDelete]: { minVersion: 0, maxVersion: 0, codec: offsetDeleteCodec, handle: offsetDeleteHandler(broker.groupCoordinator) },
   };

@@ -28,13 +28,24 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
     const entries: ProduceEntry[] = request.topicData.flatMap((topic) =>
       topic.partitionData.map((p) => ({ topic: topic.name, partition: p.index, records: p.records })),
     );
-    const results: ProduceResult[] = VALID_ACKS.has(request.acks)
-      ? broker.replicaManager.appendRecords(entries, {
+    // Topics the principal may not WRITE are refused on their own; the others are appended.
+    const writable = new Map(request.topicData.map((t) => [t.name, ctx.authorize('WRITE', 'TOPIC', t.name)]));
+    const allowed = entries.filter((e) => writable.get(e.topic));
+    const appended = VALID_ACKS.has(request.acks)
+      ? broker.replicaManager.appendRecords(allowed, {
           requiredAcks: request.acks,
           apiVersion: ctx.apiVersion,
           internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID,
         })
-      : entries.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
+      : allowed.map(
+          (): ProduceResult => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }),
+        );
+    let next = 0;
+    const results: ProduceResult[] = entries.map((e) =>
+      writable.get(e.topic)
+        ? appended[next++]!
+        : { ok: false, error: new ApiError('TOPIC_AUTHORIZATION_FAILED', 'Topic authorization failed.') },
+    );
     if (request.acks === 0) {
       const failure = results.find((r) => !r.ok);
       if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);

@@ -3,7 +3,15 @@ import { dirname, join } from 'node:path';
 import { makeDirectory } from '../../util/make-directory.js';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
-import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, ScramCredentialRecords, StoredMetadata } from './metadata-store.js';
+import { patternKey, type AccessControlEntry, type ResourcePattern } from '../../protocol/acl.js';
+import type {
+  BrokerConfigRecords,
+  ClientQuotaRecords,
+  MetadataStore,
+  ScramCredentialRecords,
+  StoredAcls,
+  StoredMetadata,
+} from './metadata-store.js';
 import type { PartitionState, TopicRecord } from './topic-record.js';
 
 export const LOCAL_METADATA_FILE = 'kts-metadata.json';
@@ -19,6 +27,8 @@ interface FileContent {
   clientQuotas?: ClientQuotaRecords;
   /** Absent in files written before SCRAM credentials existed. */
   scramCredentials?: ScramCredentialRecords;
+  /** Absent in files written before ACLs existed. */
+  acls?: StoredAcls[];
 }
 
 /**
@@ -33,6 +43,7 @@ export class LocalMetadataStore implements MetadataStore {
   #brokerConfigs: BrokerConfigRecords = {};
   #clientQuotas: ClientQuotaRecords = {};
   #scramCredentials: ScramCredentialRecords = {};
+  readonly #acls = new Map<string, StoredAcls>();
 
   constructor(logDir: string) {
     this.path = join(logDir, LOCAL_METADATA_FILE);
@@ -48,12 +59,14 @@ export class LocalMetadataStore implements MetadataStore {
       this.#brokerConfigs = content.brokerConfigs ?? {};
       this.#clientQuotas = content.clientQuotas ?? {};
       this.#scramCredentials = content.scramCredentials ?? {};
+      for (const acls of content.acls ?? []) this.#acls.set(patternKey(acls.pattern), acls);
     }
     return {
       topics: [...this.#topics.values()],
       brokerConfigs: structuredClone(this.#brokerConfigs),
       clientQuotas: structuredClone(this.#clientQuotas),
       scramCredentials: structuredClone(this.#scramCredentials),
+      acls: await this.loadAcls(),
     };
   }
 
@@ -81,6 +94,16 @@ export class LocalMetadataStore implements MetadataStore {
     this.#write();
   }
 
+  async putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void> {
+    if (entries.length === 0) this.#acls.delete(patternKey(pattern));
+    else this.#acls.set(patternKey(pattern), { pattern, entries: [...entries] });
+    this.#write();
+  }
+
+  async loadAcls(): Promise<StoredAcls[]> {
+    return structuredClone([...this.#acls.values()]);
+  }
+
   async allocateProducerIds(count: number): Promise<bigint> {
     const first = this.#nextProducerId;
     this.#nextProducerId += BigInt(count);
@@ -98,6 +121,7 @@ export class LocalMetadataStore implements MetadataStore {
       brokerConfigs: this.#brokerConfigs,
       clientQuotas: this.#clientQuotas,
       scramCredentials: this.#scramCredentials,
+      acls: [...this.#acls.values()],
     };
     writeFileAtomically(this.path, `${JSON.stringify(content, null, 1)}\n`);
   }
@@ -133,6 +157,7 @@ function checkContent(value: unknown): FileContent {
   if (file.brokerConfigs !== undefined && !isEntityRecords(file.brokerConfigs)) throw new Error('bad brokerConfigs');
   if (file.clientQuotas !== undefined && !isEntityRecords(file.clientQuotas)) throw new Error('bad clientQuotas');
   if (file.scramCredentials !== undefined && !isEntityRecords(file.scramCredentials)) throw new Error('bad scramCredentials');
+  if (file.acls !== undefined && !Array.isArray(file.acls)) throw new Error('bad acls');
   return file as FileContent;
 }
 

@@ -1,3 +1,4 @@
+import type { AccessControlEntry, ResourcePattern } from '../../protocol/acl.js';
 import type { TopicRecord } from './topic-record.js';
 
 /**
@@ -19,12 +20,19 @@ export type ClientQuotaRecords = Record<string, Record<string, string>>;
  */
 export type ScramCredentialRecords = Record<string, Record<string, string>>;
 
+/** One resource pattern's ACLs, as the authorizer stores them (a znode under `/kafka-acl` in ZooKeeper). */
+export interface StoredAcls {
+  readonly pattern: ResourcePattern;
+  readonly entries: readonly AccessControlEntry[];
+}
+
 /** What a broker reads from its metadata store at start-up. */
 export interface StoredMetadata {
   topics: TopicRecord[];
   brokerConfigs: BrokerConfigRecords;
   clientQuotas: ClientQuotaRecords;
   scramCredentials: ScramCredentialRecords;
+  acls: StoredAcls[];
 }
 
 /**
@@ -43,6 +51,10 @@ export interface MetadataStore {
   putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void>;
   /** Replaces a user's SCRAM credentials (mechanism → credential text); empty removes them. */
   putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void>;
+  /** Replaces a resource pattern's ACLs; none removes the pattern. */
+  putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void>;
+  /** Every ACL, as stored now (another broker may have changed them). */
+  loadAcls(): Promise<StoredAcls[]>;
   /** Reserves `count` consecutive producer ids never handed out before; resolves to the first. */
   allocateProducerIds(count: number): Promise<bigint>;
   close(): Promise<void>;

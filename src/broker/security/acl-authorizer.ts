@@ -1,4 +1,6 @@
 import { type AccessControlEntry, type AclOperation, type ResourceType, WILDCARD, WILDCARD_PRINCIPAL } from '../../protocol/acl.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { ConfigError } from '../config/config-error.js';
 import type { AclCache } from './acl-cache.js';
 
 /** Who asks: the authenticated principal (`User:alice`, `User:ANONYMOUS`) and the client's IP address. */
@@ -88,4 +90,29 @@ export class AclAuthorizer {
       allowLiterals.some((literal) => literal === WILDCARD || (!denyLiterals.has(literal) && !dominatedByPrefix(literal)))
     );
   }
+}
+
+/** The authorizer kts implements, by Kafka's class name (the ZooKeeper-mode AclAuthorizer). */
+export const ACL_AUTHORIZER_CLASS = 'kafka.security.authorizer.AclAuthorizer';
+
+/** Whether `authorizer.class.name` asks for ACLs; any other class is a one-line configuration error. */
+export function authorizerEnabled(config: BrokerConfig): boolean {
+  const name = config.values['authorizer.class.name'].trim();
+  if (name === '') return false;
+  if (name !== ACL_AUTHORIZER_CLASS) {
+    throw new ConfigError(
+      'invalid-value',
+      `Invalid value ${name} for configuration authorizer.class.name: kts provides ${ACL_AUTHORIZER_CLASS} only`,
+    );
+  }
+  return true;
+}
+
+/** `super.users` (semicolon-separated principals) and `allow.everyone.if.no.acl.found`, read on every decision: both are dynamic in Kafka. */
+export function authorizerSettings(config: BrokerConfig): AuthorizerSettings {
+  const superUsers = config.values['super.users']
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return { superUsers: new Set(superUsers), allowEveryoneIfNoAclFound: config.values['allow.everyone.if.no.acl.found'] };
 }

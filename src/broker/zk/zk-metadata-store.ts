@@ -6,8 +6,18 @@ import type {
   ClientQuotaRecords,
   MetadataStore,
   ScramCredentialRecords,
+  StoredAcls,
   StoredMetadata,
 } from '../metadata/metadata-store.js';
+import {
+  type AccessControlEntry,
+  nameFromText,
+  OPERATION_CODES,
+  PERMISSION_TYPE_CODES,
+  pascalCase,
+  RESOURCE_TYPE_CODES,
+  type ResourcePattern,
+} from '../../protocol/acl.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import { isKeeperError, type KafkaZkClient } from './kafka-zk-client.js';
 import { type ConfigEntityType, DEFAULT_ENTITY, NO_LEADER, replicaAssignment, type TopicAssignment } from './zk-data.js';
@@ -36,6 +46,7 @@ export class ZkMetadataStore implements MetadataStore {
       brokerConfigs: await this.#brokerConfigs(),
       clientQuotas: await this.#clientQuotas(users),
       scramCredentials: scramPart(users),
+      acls: await this.loadAcls(),
     };
   }
 
@@ -158,6 +169,38 @@ export class ZkMetadataStore implements MetadataStore {
     const name = encodeURIComponent(user);
     const quotas = withScramKeys(await this.zk.getEntityConfigs('users', name), false);
     await this.#changeEntityConfig('users', name, { ...quotas, ...credentials });
+  }
+
+  async putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void> {
+    await this.zk.setAcls(
+      pattern.patternType,
+      pattern.resourceType,
+      pattern.name,
+      entries.map((e) => ({
+        principal: e.principal,
+        host: e.host,
+        operation: pascalCase(e.operation),
+        permissionType: pascalCase(e.permissionType),
+      })),
+    );
+  }
+
+  /** Every ACL znode; one that does not read as ACLs (another tool's doing) is skipped. */
+  async loadAcls(): Promise<StoredAcls[]> {
+    const out: StoredAcls[] = [];
+    for (const stored of await this.zk.getAllAcls()) {
+      const resourceType = nameFromText(RESOURCE_TYPE_CODES, stored.resourceType);
+      if (resourceType === undefined || resourceType === 'ANY') continue;
+      const entries: AccessControlEntry[] = [];
+      for (const e of stored.entries) {
+        const operation = nameFromText(OPERATION_CODES, e.operation);
+        const permissionType = nameFromText(PERMISSION_TYPE_CODES, e.permissionType);
+        if (operation === undefined || operation === 'ANY' || (permissionType !== 'ALLOW' && permissionType !== 'DENY')) continue;
+        entries.push({ principal: e.principal, host: e.host, operation, permissionType });
+      }
+      out.push({ pattern: { resourceType, name: stored.name, patternType: stored.patternType }, entries });
+    }
+    return out;
   }
 
   async allocateProducerIds(count: number): Promise<bigint> {

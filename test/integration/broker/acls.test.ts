@@ -1,0 +1,198 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
+import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
+import { runKts } from '../../helpers/kts.js';
+import { needs } from '../../helpers/requirements.js';
+import { produce, runProcess } from './helpers.js';
+
+const PASSWORDS = { admin: 'admin-pw', alice: 'alice-pw', bob: 'bob-pw' };
+const JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(PASSWORDS)
+  .map(([user, password]) => `user_${user}="${password}"`)
+  .join(' ')};`;
+
+describe('the ACL authorizer and kts acls', () => {
+  let broker: StartedBroker;
+  const commandConfig = (user: keyof typeof PASSWORDS) => {
+    const path = join(broker.logDir, `${user}.properties`);
+    writeFileSync(
+      path,
+      `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${PASSWORDS[user]}";\n`,
+    );
+    return path;
+  };
+  const acls = (user: keyof typeof PASSWORDS, ...args: string[]) =>
+    runKts(['acls', '--bootstrap-server', broker.bootstrapServers, '--command-config', commandConfig(user), ...args]);
+  const as = (user: keyof typeof PASSWORDS) =>
+    RawKafkaConnection.open(broker.host, broker.port, {
+      sasl: { mechanism: 'plain', username: user, password: PASSWORDS[user] },
+      timeoutMs: 5000,
+    });
+
+  beforeAll(async () => {
+    broker = await startBroker({
+      config: {
+        listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+        'security.inter.broker.protocol': 'SASL_PLAINTEXT',
+        'sasl.enabled.mechanisms': 'PLAIN',
+        'listener.name.sasl_plaintext.plain.sasl.jaas.config': JAAS,
+        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+        'super.users': 'User:admin',
+        'num.partitions': '1',
+      },
+    });
+    const admin = await as('admin');
+    for (const name of ['orders', 'secret']) {
+      const created = await admin.request(ApiKey.CreateTopics, 7, {
+        topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+        timeoutMs: 5000,
+        validateOnly: false,
+      });
+      expect(created.topics[0]!.errorCode).toBe(ErrorCode.NONE);
+    }
+    admin.close();
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('adds ACLs and prints them as kafka-acls.sh does', async () => {
+    const r = await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:alice',
+      '--operation',
+      'Write',
+      '--operation',
+      'Describe',
+      '--topic',
+      'orders',
+    );
+    expect(r.stderr).toBe('');
+    const pattern = 'ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)';
+    const write = '(principal=User:alice, host=*, operation=WRITE, permissionType=ALLOW)';
+    const describeAcl = '(principal=User:alice, host=*, operation=DESCRIBE, permissionType=ALLOW)';
+    expect(r.stdout).toBe(
+      `Adding ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n` +
+        `Current ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`,
+    );
+    const listed = await acls('admin', '--list', '--principal', 'User:alice');
+    expect(listed.stdout).toBe(
+      `ACLs for principal \`User:alice\`\nCurrent ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`,
+    );
+  });
+
+  it('lets alice write where an ACL allows her, and refuses her elsewhere and bob everywhere', async () => {
+    const alice = await as('alice');
+    const bob = await as('bob');
+    try {
+      const batch = { records: [{ value: Buffer.from('x') }] };
+      expect((await produce(alice, 'orders', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+      expect((await produce(alice, 'secret', 0, batch)).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      expect((await produce(bob, 'orders', 0, batch)).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      // Metadata lists only what she may describe; a named topic she may not is refused, existing or not.
+      const all = await alice.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: null });
+      expect(all.topics.map((t) => t.name)).toEqual(['orders']);
+      const named = await bob.request(ApiKey.Metadata, 12, {
+        ...defaultMetadataRequest(),
+        topics: [
+          { name: 'secret', topicId: ZERO_UUID },
+          { name: 'nowhere', topicId: ZERO_UUID },
+        ],
+        allowAutoTopicCreation: true,
+      });
+      expect(named.topics.map((t) => t.errorCode)).toEqual([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.TOPIC_AUTHORIZATION_FAILED]);
+      // Listing ACLs needs DESCRIBE on the cluster.
+      const listing = await alice.request(ApiKey.DescribeAcls, 3, {
+        resourceTypeFilter: 1,
+        resourceNameFilter: null,
+        patternTypeFilter: 1,
+        principalFilter: null,
+        hostFilter: null,
+        operation: 1,
+        permissionType: 1,
+      });
+      expect(listing.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  });
+
+  it('kcat as alice: produces to the topic she may write, refused on the other', needs('kcat'), async () => {
+    const sasl = [
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=alice',
+      '-X',
+      `sasl.password=${PASSWORDS.alice}`,
+    ];
+    const ok = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-P', '-t', 'orders', '-p', '0'], { input: 'by-kcat\n' });
+    expect(ok.code).toBe(0);
+    const denied = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-P', '-t', 'secret', '-p', '0'], { input: 'nope\n' });
+    expect(denied.stderr).toContain('Topic authorization failed');
+  });
+
+  it('refuses ACL changes to a principal without ALTER on the cluster, in one line', async () => {
+    const r = await acls('alice', '--add', '--allow-principal', 'User:alice', '--topic', 'secret');
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('Error while executing ACL command: Cluster authorization failed');
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('removes ACLs, after which alice is refused again', async () => {
+    const r = await acls('admin', '--remove', '--force', '--topic', 'orders');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: \n  \n\n');
+    const alice = await as('alice');
+    try {
+      expect((await produce(alice, 'orders', 0, { records: [{ value: Buffer.from('y') }] })).errorCode).toBe(
+        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      );
+    } finally {
+      alice.close();
+    }
+  });
+
+  it('keeps ACLs across a restart', async () => {
+    await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:bob',
+      '--operation',
+      'Read',
+      '--group',
+      'team',
+      '--resource-pattern-type',
+      'prefixed',
+    );
+    const config = broker.broker.config().layers.static;
+    await broker.broker.stop();
+    const again = await startBroker({ logDir: broker.logDir, config: Object.fromEntries([...config].filter(([k]) => k !== 'log.dirs')) });
+    try {
+      const described = await again.broker.acls!.describe({
+        pattern: { resourceType: 'GROUP', name: null, patternType: 'ANY' },
+        entry: { principal: null, host: null, operation: 'ANY', permissionType: 'ANY' },
+      });
+      expect(described).toEqual([
+        {
+          pattern: { resourceType: 'GROUP', name: 'team', patternType: 'PREFIXED' },
+          entry: { principal: 'User:bob', host: '*', operation: 'READ', permissionType: 'ALLOW' },
+        },
+      ]);
+    } finally {
+      await again.stop();
+    }
+  });
+});
