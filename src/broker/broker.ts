@@ -188,11 +188,13 @@ export class Broker implements BrokerContext {
       idleTimeoutMs: values['connections.max.idle.ms'],
       maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
       maxQueuedResponseBytes: MAX_QUEUED_RESPONSE_BYTES_PER_CONNECTION,
-      router: createRouter(handlers, (session, operation, type, name) =>
-        this.acls === undefined
-          ? true
-          : this.acls.authorizer.authorize({ principal: session.principal, host: session.clientHost }, operation, type, name),
-      ),
+      router: createRouter(handlers, (session, operation, type, name) => {
+        if (this.acls === undefined) return true;
+        const who = { principal: session.principal, host: session.clientHost };
+        return name === undefined
+          ? this.acls.authorizer.authorizeByResourceType(who, operation, type)
+          : this.acls.authorizer.authorize(who, operation, type, name);
+      }),
       apiVersionsFallback: () => unsupportedApiVersionsResponse(handlers),
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
       onHandlerFailure: (connection, message) =>

@@ -5,8 +5,8 @@ import type { RequestRouter } from '../network/connection.js';
 import type { Session } from '../security/sasl-authenticator.js';
 import { type Handler, type HandlerTable, servedVersions } from './handler.js';
 
-/** The broker's authorizer, asked on behalf of a connection's session. */
-export type SessionAuthorizer = (session: Session, operation: AclOperation, resourceType: ResourceType, name: string) => boolean;
+/** The broker's authorizer, asked on behalf of a connection's session (`name` undefined: any resource of the type). */
+export type SessionAuthorizer = (session: Session, operation: AclOperation, resourceType: ResourceType, name?: string) => boolean;
 
 /**
  * Routes decoded requests to their handler. Requests of other APIs, or of versions a handler does
@@ -28,6 +28,7 @@ export function createRouter(handlers: HandlerTable, authorizer: SessionAuthoriz
         header: request.header,
         connection,
         authorize: (operation, resourceType, name) => authorizer(connection.session, operation, resourceType, name),
+        authorizeAny: (operation, resourceType) => authorizer(connection.session, operation, resourceType),
       });
     },
   };

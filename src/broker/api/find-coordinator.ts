@@ -20,9 +20,12 @@ export function findCoordinatorHandler(groupLog: GroupLog, metadata: MetadataCac
   return async (request, ctx) => {
     const keys = ctx.apiVersion >= BATCHED_KEYS_VERSION ? request.coordinatorKeys : [request.key];
     const prepared = await prepare(groupLog, request.keyType);
+    // A group's coordinator is told to those who may DESCRIBE the group.
+    const denied = { ...NONE, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
     const coordinators: FindCoordinatorResponseCoordinator[] = keys.map((key) => ({
       key,
-      ...(prepared ?? groupCoordinator(groupLog, metadata, key, ctx.connection.listenerName)),
+      ...(prepared ??
+        (ctx.authorize('DESCRIBE', 'GROUP', key) ? groupCoordinator(groupLog, metadata, key, ctx.connection.listenerName) : denied)),
     }));
     if (ctx.apiVersion >= BATCHED_KEYS_VERSION) return { ...defaultFindCoordinatorResponse(), coordinators };
     const { errorCode, errorMessage, nodeId, host, port } = coordinators[0]!;

@@ -13,6 +13,8 @@ export interface RequestContext {
   readonly header: RequestHeader;
   readonly connection: ConnectionInfo;
   readonly authorize: Authorize;
+  /** Authorizer.authorizeByResourceType (KIP-679): whether the principal may do `operation` on some resource of the type. */
+  readonly authorizeAny: (operation: AclOperation, resourceType: ResourceType) => boolean;
 }
 
 type Response<K extends ApiKey> = ApiMessages[K]['response'];

@@ -120,9 +120,25 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       minVersion: 0,
       maxVersion: 1,
       codec: describeClientQuotasCodec,
-      handle: describeClientQuotasHandler(broker),
+      handle: authorized(
+        () => ['DESCRIBE_CONFIGS', 'CLUSTER', CLUSTER_NAME],
+        () => ({ throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, entries: null }),
+        describeClientQuotasHandler(broker),
+      ),
     },
-    [ApiKey.AlterClientQuotas]: { minVersion: 0, maxVersion: 1, codec: alterClientQuotasCodec, handle: alterClientQuotasHandler(broker) },
+    [ApiKey.AlterClientQuotas]: {
+      minVersion: 0,
+      maxVersion: 1,
+      codec: alterClientQuotasCodec,
+      handle: authorized(
+        () => ['ALTER_CONFIGS', 'CLUSTER', CLUSTER_NAME],
+        (r) => ({
+          throttleTimeMs: 0,
+          entries: r.entries.map((e) => ({ errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, entity: e.entity })),
+        }),
+        alterClientQuotasHandler(broker),
+      ),
+    },
     [ApiKey.DescribeTopicPartitions]: {
       minVersion: 0,
       maxVersion: 0,

@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultInitProducerIdResponse } from '../../protocol/generated/apis/init-producer-id.js';
@@ -11,9 +12,13 @@ import type { Handler } from './handler.js';
  * clients stop with an error instead of retrying until they time out.
  */
 export function initProducerIdHandler(broker: BrokerContext): Handler<typeof ApiKey.InitProducerId> {
-  return async (request) => {
+  return async (request, ctx) => {
     if (request.transactionalId !== null) {
       return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
+    }
+    // An idempotent producer needs IDEMPOTENT_WRITE on the cluster, or WRITE on some topic (KIP-679).
+    if (!ctx.authorize('IDEMPOTENT_WRITE', 'CLUSTER', CLUSTER_NAME) && !ctx.authorizeAny('WRITE', 'TOPIC')) {
+      return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED };
     }
     return { ...defaultInitProducerIdResponse(), producerId: await broker.producerIds.generateProducerId(), producerEpoch: 0 };
   };

@@ -164,6 +164,65 @@ describe('the ACL authorizer and kts acls', () => {
     }
   });
 
+  it('refuses the admin, group and offsets APIs to a principal without ACLs, each in its own error', async () => {
+    const bob = await as('bob');
+    try {
+      const created = await bob.request(ApiKey.CreateTopics, 7, {
+        topics: [{ name: 'bobs', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+        timeoutMs: 5000,
+        validateOnly: false,
+      });
+      expect(created.topics[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const deleted = await bob.request(ApiKey.DeleteTopics, 6, { topics: [{ name: 'secret', topicId: ZERO_UUID }], topicNames: [], timeoutMs: 5000 });
+      expect(deleted.responses[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const offsets = await bob.request(ApiKey.ListOffsets, 9, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: 'secret', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }],
+      });
+      expect(offsets.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const configs = await bob.request(ApiKey.DescribeConfigs, 4, {
+        resources: [
+          { resourceType: 2, resourceName: 'secret', configurationKeys: null },
+          { resourceType: 4, resourceName: String(broker.broker.brokerId), configurationKeys: null },
+        ],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      });
+      expect(configs.results.map((r) => r.errorCode)).toEqual([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED]);
+      const coordinator = await bob.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['team-1'] });
+      expect(coordinator.coordinators[0]!.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+      const producerId = await bob.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+      expect(producerId.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+      const logDirs = await bob.request(ApiKey.DescribeLogDirs, 4, { topics: null });
+      expect(logDirs.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+      const quotas = await bob.request(ApiKey.DescribeClientQuotas, 1, { components: [], strict: false });
+      expect(quotas.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    } finally {
+      bob.close();
+    }
+  });
+
+  it('a consumer group works for kcat once bob may READ the topic and the group', needs('kcat'), async () => {
+    await acls('admin', '--add', '--allow-principal', 'User:bob', '--operation', 'Read', '--topic', 'secret', '--group', 'team-1');
+    const admin = await as('admin');
+    try {
+      expect((await produce(admin, 'secret', 0, { records: [{ value: Buffer.from('for-bob') }] })).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      admin.close();
+    }
+    const sasl = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=bob', '-X', `sasl.password=${PASSWORDS.bob}`];
+    const consumed = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-G', 'team-1', '-X', 'auto.offset.reset=earliest', '-c', '1', '-q', 'secret'], {
+      timeoutMs: 30_000,
+    });
+    expect(consumed.stdout.toString()).toBe('for-bob\n');
+    // The same consumer in a group it may not read is refused.
+    const refused = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-G', 'other', '-X', 'auto.offset.reset=earliest', '-c', '1', '-e', 'secret'], {
+      timeoutMs: 30_000,
+    });
+    expect(refused.stderr).toContain('Group authorization failed');
+  });
+
   it('keeps ACLs across a restart', async () => {
     await acls(
       'admin',
@@ -182,7 +241,7 @@ describe('the ACL authorizer and kts acls', () => {
     const again = await startBroker({ logDir: broker.logDir, config: Object.fromEntries([...config].filter(([k]) => k !== 'log.dirs')) });
     try {
       const described = await again.broker.acls!.describe({
-        pattern: { resourceType: 'GROUP', name: null, patternType: 'ANY' },
+        pattern: { resourceType: 'GROUP', name: null, patternType: 'PREFIXED' },
         entry: { principal: null, host: null, operation: 'ANY', permissionType: 'ANY' },
       });
       expect(described).toEqual([
