@@ -5,7 +5,7 @@ _kts() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
+    COMPREPLY=($(compgen -W "acls broker-api-versions completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets producer-perf-test server-start server-stop streams-application-reset topics verifiable-consumer verifiable-producer zookeeper-start zookeeper-stop help" -- "$cur"))
     return
   fi
   cmd="${COMP_WORDS[1]}"
@@ -26,6 +26,7 @@ _kts() {
     verifiable-producer:--acks) COMPREPLY=($(compgen -W "0 1 -1" -- "$cur")); return ;;
   esac
   case "$cmd" in
+    acls) opts="--bootstrap-server --command-config --add --remove --list --topic --group --transactional-id --cluster --resource-pattern-type --allow-principal --deny-principal --allow-host --deny-host --operation --principal --force -h --help" ;;
     broker-api-versions) opts="--bootstrap-server --command-config -o --output -h --help" ;;
     completion) opts="-h --help" ;;
     configs) opts="--bootstrap-server --command-config --describe --alter --all --entity-type --entity-name --entity-default --topic --broker --broker-defaults --user --user-defaults --client --client-defaults --add-config --add-config-file --delete-config --force -o --output -h --help" ;;

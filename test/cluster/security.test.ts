@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/api-info.js';
+import { waitUntil } from '../helpers/wait.js';
 import { fetchAll, produce } from '../integration/broker/helpers.js';
 import { makeCertificates } from '../helpers/certificates.js';
 import { needs } from '../helpers/requirements.js';
@@ -25,6 +27,10 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
         'ssl.keystore.type': 'PEM',
         'ssl.truststore.location': certs.caCert,
         'ssl.truststore.type': 'PEM',
+        // ACLs: the brokers' principal may do anything; this test's PLAINTEXT client (ANONYMOUS) anything no ACL names.
+        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+        'super.users': 'User:broker',
+        'allow.everyone.if.no.acl.found': 'true',
       },
     });
   }, 60_000);
@@ -47,5 +53,31 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
     }
     expect(cluster.output).not.toContain('Failed authentication');
     expect(cluster.output).not.toContain(BROKER_PASSWORD);
+  }, 60_000);
+
+  it('an ACL created through one broker is enforced by every broker (ZooKeeper /kafka-acl and its change notifications)', async () => {
+    await cluster.createTopic('guarded', 3, 1);
+    const leaders = await Promise.all([0, 1, 2].map(async (p) => (await cluster.waitForPartition('guarded', p, 'a leader', (x) => x.leaderId >= 0)).leaderId));
+    const first = await cluster.connect(1);
+    try {
+      const created = await first.request(ApiKey.CreateAcls, 3, {
+        creations: [{ resourceType: 2, resourceName: 'guarded', resourcePatternType: 3, principal: 'User:ANONYMOUS', host: '*', operation: 4, permissionType: 2 }],
+      });
+      expect(created.results[0]!.errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      first.close();
+    }
+    for (const [partition, leader] of leaders.entries()) {
+      const conn = await cluster.connect(leader);
+      try {
+        await waitUntil(
+          async () => (await produce(conn, 'guarded', partition, { records: [{ value: Buffer.from('x') }] }, 1)).errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          `broker ${leader} refusing writes to guarded-${partition}`,
+          20_000,
+        );
+      } finally {
+        conn.close();
+      }
+    }
   }, 60_000);
 });
