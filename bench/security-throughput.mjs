@@ -1,8 +1,9 @@
 // The cost of TLS and SASL on the embedded broker: one `kts server-start` with a PLAINTEXT, an
 // SSL, a SASL_PLAINTEXT (SCRAM-SHA-256) and a SASL_SSL (PLAIN) listener; kcat produces COUNT x SIZE
-// messages (acks=1) to a fresh topic through each, then consumes them, REPEAT rounds interleaved.
+// messages (acks=1) to a fresh topic through each, then consumes them: a warm-up round, then REPEAT
+// rounds, the listeners' order rotated each round so that none always goes first.
 // Prints MB/s per listener and the ratio to PLAINTEXT measured in the same round.
-// Needs kcat and openssl. Env: COUNT (default 200000), SIZE (default 100), REPEAT (default 3).
+// Needs kcat and openssl. Env: COUNT (default 400000), SIZE (default 100), REPEAT (default 4).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,16 +13,32 @@ import { stopChild } from './lib/mock-cluster.mjs';
 import { accepts, freePort } from './lib/ports.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const COUNT = Number(process.env.COUNT ?? 200_000);
+const COUNT = Number(process.env.COUNT ?? 400_000);
 const SIZE = Number(process.env.SIZE ?? 100);
-const REPEAT = Number(process.env.REPEAT ?? 3);
+const REPEAT = Number(process.env.REPEAT ?? 4);
 const dir = mkdtempSync(join(tmpdir(), 'kts-bench-security-'));
 const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 
 openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=bench-ca');
 openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'broker.key', '-subj', '/CN=localhost', '-out', 'broker.csr');
 writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-openssl('x509', '-req', '-in', 'broker.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', 'broker.pem', '-extfile', 'san.ext');
+openssl(
+  'x509',
+  '-req',
+  '-in',
+  'broker.csr',
+  '-CA',
+  'ca.pem',
+  '-CAkey',
+  'ca.key',
+  '-CAcreateserial',
+  '-days',
+  '2',
+  '-out',
+  'broker.pem',
+  '-extfile',
+  'san.ext',
+);
 writeFileSync(join(dir, 'keystore.pem'), readFileSync(join(dir, 'broker.pem'), 'utf8') + readFileSync(join(dir, 'broker.key'), 'utf8'));
 writeFileSync(join(dir, 'messages.txt'), `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
 
@@ -54,14 +71,48 @@ for (const port of Object.values(ports)) {
 }
 
 const kts = (...args) => execFileSync(process.execPath, [join(root, 'bin/kts'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-writeFileSync(join(dir, 'admin.properties'), `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="bench" password="${password}";\n`);
-kts('configs', '--bootstrap-server', `127.0.0.1:${ports.SASL_PLAINTEXT}`, '--command-config', join(dir, 'admin.properties'), '--alter', '--user', 'bench', '--add-config', `SCRAM-SHA-256=[password=${password}]`);
+writeFileSync(
+  join(dir, 'admin.properties'),
+  `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="bench" password="${password}";\n`,
+);
+kts(
+  'configs',
+  '--bootstrap-server',
+  `127.0.0.1:${ports.SASL_PLAINTEXT}`,
+  '--command-config',
+  join(dir, 'admin.properties'),
+  '--alter',
+  '--user',
+  'bench',
+  '--add-config',
+  `SCRAM-SHA-256=[password=${password}]`,
+);
 
 const security = {
   PLAINTEXT: [],
   SSL: ['-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${join(dir, 'ca.pem')}`],
-  SASL_PLAINTEXT: ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-256', '-X', 'sasl.username=bench', '-X', `sasl.password=${password}`],
-  SASL_SSL: ['-X', 'security.protocol=SASL_SSL', '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=bench', '-X', `sasl.password=${password}`, '-X', `ssl.ca.location=${join(dir, 'ca.pem')}`],
+  SASL_PLAINTEXT: [
+    '-X',
+    'security.protocol=SASL_PLAINTEXT',
+    '-X',
+    'sasl.mechanisms=SCRAM-SHA-256',
+    '-X',
+    'sasl.username=bench',
+    '-X',
+    `sasl.password=${password}`,
+  ],
+  SASL_SSL: [
+    '-X',
+    'security.protocol=SASL_SSL',
+    '-X',
+    'sasl.mechanisms=PLAIN',
+    '-X',
+    'sasl.username=bench',
+    '-X',
+    `sasl.password=${password}`,
+    '-X',
+    `ssl.ca.location=${join(dir, 'ca.pem')}`,
+  ],
 };
 
 function timed(args) {
@@ -74,12 +125,18 @@ function timed(args) {
 const mb = (COUNT * SIZE) / 1e6;
 const results = Object.fromEntries(Object.keys(ports).map((l) => [l, { produce: [], consume: [] }]));
 try {
-  for (let round = 1; round <= REPEAT; round++) {
-    for (const [listener, port] of Object.entries(ports)) {
+  const listeners = Object.entries(ports);
+  for (let round = 0; round <= REPEAT; round++) {
+    for (let i = 0; i < listeners.length; i++) {
+      const [listener, port] = listeners[(i + round) % listeners.length];
       const topic = `bench-${listener.toLowerCase()}-${round}`;
       const base = ['-b', `127.0.0.1:${port}`, ...security[listener], '-t', topic];
-      results[listener].produce.push(mb / timed([...base, '-P', '-p', '0', '-X', 'acks=1', '-l', join(dir, 'messages.txt')]));
-      results[listener].consume.push(mb / timed([...base, '-C', '-p', '0', '-o', 'beginning', '-e', '-q', '-c', String(COUNT)]));
+      const produced = mb / timed([...base, '-P', '-p', '0', '-X', 'acks=1', '-l', join(dir, 'messages.txt')]);
+      const consumed = mb / timed([...base, '-C', '-p', '0', '-o', 'beginning', '-e', '-q', '-c', String(COUNT)]);
+      // Round 0 warms the broker up (JIT, page cache) and is not counted.
+      if (round === 0) continue;
+      results[listener].produce.push(produced);
+      results[listener].consume.push(consumed);
     }
   }
 } finally {
@@ -88,11 +145,14 @@ try {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`${COUNT} x ${SIZE} B, ${REPEAT} rounds, medians (MB/s; ratio to PLAINTEXT)`);
+console.log(`${COUNT} x ${SIZE} B, ${REPEAT} rounds after a warm-up, medians (MB/s; ratio to PLAINTEXT)`);
 for (const [listener, r] of Object.entries(results)) {
   const p = median(r.produce);
   const c = median(r.consume);
   const pr = p / median(results.PLAINTEXT.produce);
   const cr = c / median(results.PLAINTEXT.consume);
-  console.log(`${listener.padEnd(15)} produce ${p.toFixed(1).padStart(6)} (${pr.toFixed(2)})   consume ${c.toFixed(1).padStart(6)} (${cr.toFixed(2)})`);
+  const range = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
+  console.log(
+    `${listener.padEnd(15)} produce ${p.toFixed(1).padStart(6)} (${pr.toFixed(2)}; ${range(r.produce)})   consume ${c.toFixed(1).padStart(6)} (${cr.toFixed(2)}; ${range(r.consume)})`,
+  );
 }
