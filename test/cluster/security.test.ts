@@ -57,11 +57,23 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
 
   it('an ACL created through one broker is enforced by every broker (ZooKeeper /kafka-acl and its change notifications)', async () => {
     await cluster.createTopic('guarded', 3, 1);
-    const leaders = await Promise.all([0, 1, 2].map(async (p) => (await cluster.waitForPartition('guarded', p, 'a leader', (x) => x.leaderId >= 0)).leaderId));
+    const leaders = await Promise.all(
+      [0, 1, 2].map(async (p) => (await cluster.waitForPartition('guarded', p, 'a leader', (x) => x.leaderId >= 0)).leaderId),
+    );
     const first = await cluster.connect(1);
     try {
       const created = await first.request(ApiKey.CreateAcls, 3, {
-        creations: [{ resourceType: 2, resourceName: 'guarded', resourcePatternType: 3, principal: 'User:ANONYMOUS', host: '*', operation: 4, permissionType: 2 }],
+        creations: [
+          {
+            resourceType: 2,
+            resourceName: 'guarded',
+            resourcePatternType: 3,
+            principal: 'User:ANONYMOUS',
+            host: '*',
+            operation: 4,
+            permissionType: 2,
+          },
+        ],
       });
       expect(created.results[0]!.errorCode).toBe(ErrorCode.NONE);
     } finally {
@@ -71,7 +83,9 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
       const conn = await cluster.connect(leader);
       try {
         await waitUntil(
-          async () => (await produce(conn, 'guarded', partition, { records: [{ value: Buffer.from('x') }] }, 1)).errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          async () =>
+            (await produce(conn, 'guarded', partition, { records: [{ value: Buffer.from('x') }] }, 1)).errorCode ===
+            ErrorCode.TOPIC_AUTHORIZATION_FAILED,
           `broker ${leader} refusing writes to guarded-${partition}`,
           20_000,
         );

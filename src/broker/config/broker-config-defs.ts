@@ -298,14 +298,10 @@ export const BROKER_CONFIG_DEFS = {
     default: 524_288,
     doc: 'The largest request accepted before a client has authenticated, in bytes',
   }),
-  'connections.max.reauth.ms': long({
-    default: 0,
-    doc: 'Most time a SASL session lasts before the client must re-authenticate (KIP-368); 0: forever',
-  }),
   'connection.failed.authentication.delay.ms': int({
     default: 100,
     min: 0,
-    doc: 'How long a failed authentication is held before it is answered and the connection closed (kts: per client address, so parallel guesses queue)',
+    doc: 'How long a failed authentication is held before it is answered and the connection closed',
   }),
 
   // Security: authorization

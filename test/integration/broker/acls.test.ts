@@ -173,7 +173,11 @@ describe('the ACL authorizer and kts acls', () => {
         validateOnly: false,
       });
       expect(created.topics[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
-      const deleted = await bob.request(ApiKey.DeleteTopics, 6, { topics: [{ name: 'secret', topicId: ZERO_UUID }], topicNames: [], timeoutMs: 5000 });
+      const deleted = await bob.request(ApiKey.DeleteTopics, 6, {
+        topics: [{ name: 'secret', topicId: ZERO_UUID }],
+        topicNames: [],
+        timeoutMs: 5000,
+      });
       expect(deleted.responses[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const offsets = await bob.request(ApiKey.ListOffsets, 9, {
         replicaId: -1,
@@ -189,10 +193,18 @@ describe('the ACL authorizer and kts acls', () => {
         includeSynonyms: false,
         includeDocumentation: false,
       });
-      expect(configs.results.map((r) => r.errorCode)).toEqual([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED]);
+      expect(configs.results.map((r) => r.errorCode)).toEqual([
+        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+      ]);
       const coordinator = await bob.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['team-1'] });
       expect(coordinator.coordinators[0]!.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
-      const producerId = await bob.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+      const producerId = await bob.request(ApiKey.InitProducerId, 4, {
+        transactionalId: null,
+        transactionTimeoutMs: 60_000,
+        producerId: -1n,
+        producerEpoch: -1,
+      });
       expect(producerId.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       const logDirs = await bob.request(ApiKey.DescribeLogDirs, 4, { topics: null });
       expect(logDirs.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
@@ -211,15 +223,32 @@ describe('the ACL authorizer and kts acls', () => {
     } finally {
       admin.close();
     }
-    const sasl = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=bob', '-X', `sasl.password=${PASSWORDS.bob}`];
-    const consumed = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-G', 'team-1', '-X', 'auto.offset.reset=earliest', '-c', '1', '-q', 'secret'], {
-      timeoutMs: 30_000,
-    });
+    const sasl = [
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=bob',
+      '-X',
+      `sasl.password=${PASSWORDS.bob}`,
+    ];
+    const consumed = await runProcess(
+      'kcat',
+      ['-b', broker.bootstrapServers, ...sasl, '-G', 'team-1', '-X', 'auto.offset.reset=earliest', '-c', '1', '-q', 'secret'],
+      {
+        timeoutMs: 30_000,
+      },
+    );
     expect(consumed.stdout.toString()).toBe('for-bob\n');
     // The same consumer in a group it may not read is refused.
-    const refused = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-G', 'other', '-X', 'auto.offset.reset=earliest', '-c', '1', '-e', 'secret'], {
-      timeoutMs: 30_000,
-    });
+    const refused = await runProcess(
+      'kcat',
+      ['-b', broker.bootstrapServers, ...sasl, '-G', 'other', '-X', 'auto.offset.reset=earliest', '-c', '1', '-e', 'secret'],
+      {
+        timeoutMs: 30_000,
+      },
+    );
     expect(refused.stderr).toContain('Group authorization failed');
   });
 

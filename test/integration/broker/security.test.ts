@@ -242,6 +242,30 @@ describe('SASL and TLS listeners', () => {
     expect(r.stdout.toString()).toContain('"values": ["one", "two", "three"]');
   });
 
+  it(
+    'kafka-python with a wrong password is refused (bare SASL tokens after SaslHandshake v0), and the broker logs why',
+    needs('kafka-python'),
+    async () => {
+      const settings = {
+        security_protocol: 'SASL_PLAINTEXT',
+        sasl_mechanism: 'PLAIN',
+        sasl_plain_username: 'alice',
+        sasl_plain_password: 'not-hers',
+        api_version_auto_timeout_ms: 3000,
+        max_block_ms: 3000,
+      };
+      const r = await runProcess(PYTHON, [ROUNDTRIP, 'kafka-python', bootstrap('SASL_PLAINTEXT'), 'py-refused'], {
+        input: JSON.stringify(settings),
+        timeoutMs: 40_000,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout.toString()).toContain('"error"');
+      expect(
+        logged.some((line) => line.includes('Failed authentication with 127.0.0.1 (Authentication failed: Invalid username or password)')),
+      ).toBe(true);
+    },
+  );
+
   it.each(['kafka-python', 'confluent'] as const)(
     '%s over SSL and SASL_SSL, with a client certificate where required',
     needs('kafka-python', 'confluent-kafka'),
