@@ -14,6 +14,13 @@ export const MIN_ITERATIONS = 4096;
 /** Kafka's ScramMechanism.maxIterations. */
 export const MAX_ITERATIONS = 16_384;
 
+/** org.apache.kafka.clients.admin.ScramMechanism's wire codes (AlterUserScramCredentials, DescribeUserScramCredentials). */
+export const SCRAM_MECHANISM_CODES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
+
+export function scramMechanismOfCode(code: number): ScramMechanism | undefined {
+  return SCRAM_MECHANISMS.find((m) => SCRAM_MECHANISM_CODES[m] === code);
+}
+
 export function isScramMechanism(name: string): name is ScramMechanism {
   return (SCRAM_MECHANISMS as readonly string[]).includes(name);
 }

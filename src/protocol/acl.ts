@@ -156,17 +156,6 @@ export function bindingFilterMatches(filter: AclBindingFilter, binding: AclBindi
   return patternFilterMatches(filter.pattern, binding.pattern) && entryFilterMatches(filter.entry, binding.entry);
 }
 
-/** A filter that names exactly one pattern (ResourcePatternFilter.matchesAtMostOne). */
-export function matchesAtMostOne(filter: ResourcePatternFilter): boolean {
-  return (
-    filter.resourceType !== 'ANY' &&
-    filter.resourceType !== 'UNKNOWN' &&
-    filter.name !== null &&
-    filter.patternType !== 'MATCH' &&
-    filter.patternType !== 'UNKNOWN'
-  );
-}
-
 /** Java's ResourcePattern.toString (and ResourcePatternFilter's, whose null name prints `<any>`). */
 export function patternText(pattern: ResourcePattern | ResourcePatternFilter): string {
   return `ResourcePattern(resourceType=${pattern.resourceType}, name=${pattern.name ?? '<any>'}, patternType=${pattern.patternType})`;

@@ -1,15 +1,15 @@
-import { MAX_ITERATIONS, MIN_ITERATIONS, type ScramMechanism, isScramMechanism } from '../../client/scram.js';
+import {
+  isScramMechanism,
+  MAX_ITERATIONS,
+  MIN_ITERATIONS,
+  SCRAM_MECHANISM_CODES,
+  type ScramMechanism,
+  scramMechanismOfCode,
+} from '../../client/scram.js';
 import { ApiError, toApiError } from '../api-error.js';
 import { SerialQueue } from '../admin/serial-queue.js';
 import type { MetadataStore, ScramCredentialRecords } from '../metadata/metadata-store.js';
 import { credentialFromSalted, credentialFromText, credentialToText, type ScramCredential } from './scram-credential.js';
-
-/** org.apache.kafka.clients.admin.ScramMechanism's wire codes. */
-export const SCRAM_MECHANISM_CODES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
-
-export function scramMechanismOfCode(code: number): ScramMechanism | undefined {
-  return (Object.keys(SCRAM_MECHANISM_CODES) as ScramMechanism[]).find((m) => SCRAM_MECHANISM_CODES[m] === code);
-}
 
 export interface ScramDeletion {
   readonly name: string;

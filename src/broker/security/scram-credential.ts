@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { type ScramMechanism, saltPassword, scramKeys } from '../../client/scram.js';
+import { type ScramMechanism, scramKeys } from '../../client/scram.js';
 
 /** What a broker keeps of a SCRAM password (Kafka's ScramCredential): never the password itself. */
 export interface ScramCredential {
@@ -12,12 +11,6 @@ export interface ScramCredential {
 /** A credential from a salted password, as a broker builds it from AlterUserScramCredentials. */
 export function credentialFromSalted(mechanism: ScramMechanism, salt: Buffer, salted: Buffer, iterations: number): ScramCredential {
   return { salt, iterations, ...scramKeys(mechanism, salted) };
-}
-
-/** A credential for a password with a fresh random salt (Kafka's ScramFormatter.generateCredential). */
-export function credentialFromPassword(mechanism: ScramMechanism, password: string, iterations: number): ScramCredential {
-  const salt = randomBytes(32);
-  return credentialFromSalted(mechanism, salt, saltPassword(mechanism, password, salt, iterations), iterations);
 }
 
 /** ScramCredentialUtils.credentialToString: `salt=<b64>,stored_key=<b64>,server_key=<b64>,iterations=<n>`, the text ZooKeeper holds. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
-import { MIN_ITERATIONS, type ScramMechanism, saltPassword } from '../../client/scram.js';
+import { MIN_ITERATIONS, SCRAM_MECHANISM_CODES, type ScramMechanism, saltPassword, scramMechanismOfCode } from '../../client/scram.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { UsageError } from '../../util/errors.js';
@@ -8,8 +8,6 @@ import { commandFailure } from './command-failure.js';
 
 /** ConfigCommand's DefaultScramIterations. */
 const DEFAULT_ITERATIONS = 4096;
-/** org.apache.kafka.clients.admin.ScramMechanism's wire codes. */
-const MECHANISM_CODES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
 
 export interface ScramChanges {
   /** Mechanism → credential text (`[iterations=8192,]password=...`, brackets dropped). */
@@ -41,14 +39,14 @@ export async function alterUserScramCredentials(conn: VersionedConnection, user:
     const salt = randomBytes(32);
     return {
       name: user,
-      mechanism: MECHANISM_CODES[mechanism],
+      mechanism: SCRAM_MECHANISM_CODES[mechanism],
       iterations,
       salt,
       saltedPassword: saltPassword(mechanism, password, salt, iterations),
     };
   });
   const response = await conn.request(ApiKey.AlterUserScramCredentials, {
-    deletions: changes.delete.map((mechanism) => ({ name: user, mechanism: MECHANISM_CODES[mechanism] })),
+    deletions: changes.delete.map((mechanism) => ({ name: user, mechanism: SCRAM_MECHANISM_CODES[mechanism] })),
     upsertions,
   });
   const failed = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
@@ -65,8 +63,7 @@ export async function describeUserScramCredentials(conn: VersionedConnection, us
     users: users.length === 0 ? null : users.map((name) => ({ name })),
   });
   if (response.errorCode !== ErrorCode.NONE) throw commandFailure(response.errorCode, response.errorMessage);
-  const name = (code: number) =>
-    (Object.keys(MECHANISM_CODES) as ScramMechanism[]).find((m) => MECHANISM_CODES[m] === code) ?? `UNKNOWN(${code})`;
+  const name = (code: number) => scramMechanismOfCode(code) ?? `UNKNOWN(${code})`;
   return response.results
     .filter((r) => r.errorCode === ErrorCode.NONE && r.credentialInfos.length > 0)
     .map(
