@@ -9,7 +9,8 @@ import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/met
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
 import { runKts } from '../../helpers/kts.js';
 import { needs } from '../../helpers/requirements.js';
-import { produce, runProcess } from './helpers.js';
+import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
+import { fetchTopic, produce, runProcess } from './helpers.js';
 
 const PASSWORDS = { admin: 'admin-pw', alice: 'alice-pw', bob: 'bob-pw' };
 const JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(PASSWORDS)
@@ -123,6 +124,48 @@ describe('the ACL authorizer and kts acls', () => {
     } finally {
       alice.close();
       bob.close();
+    }
+  });
+
+  it('a producer may write but not read; DENY beats ALLOW; prefixed patterns; the super user is never refused', async () => {
+    await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:alice',
+      '--operation',
+      'Write',
+      '--topic',
+      'pay.',
+      '--resource-pattern-type',
+      'prefixed',
+    );
+    await acls('admin', '--add', '--deny-principal', 'User:alice', '--operation', 'Write', '--topic', 'pay.secret');
+    await acls('admin', '--add', '--deny-principal', 'User:admin', '--operation', 'All', '--topic', 'pay.ok');
+    const admin = await as('admin');
+    const alice = await as('alice');
+    try {
+      for (const name of ['pay.ok', 'pay.secret']) {
+        await admin.request(ApiKey.CreateTopics, 7, {
+          topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+          timeoutMs: 5000,
+          validateOnly: false,
+        });
+      }
+      const batch = { records: [{ value: Buffer.from('p') }] };
+      expect((await produce(alice, 'pay.ok', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+      expect((await produce(alice, 'pay.secret', 0, batch)).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const read = await alice.request(ApiKey.Fetch, 12, {
+        ...defaultFetchRequest(),
+        maxBytes: 1 << 20,
+        topics: [fetchTopic('pay.ok', [{ partition: 0, fetchOffset: 0n }])],
+      });
+      expect(read.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      // A DENY naming the super user changes nothing for it.
+      expect((await produce(admin, 'pay.ok', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      admin.close();
+      alice.close();
     }
   });
 

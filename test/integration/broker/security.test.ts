@@ -357,6 +357,15 @@ describe('SASL and TLS listeners', () => {
     expect(answered.readInt32BE(0) + 4).toBe(answered.length);
     expect(answered.readInt32BE(4)).toBe(0);
     expect(logged.some((line) => line.includes('Unexpected Kafka request of type Metadata during SASL handshake.'))).toBe(true);
+    // Garbage in the exchange (a SaslAuthenticate-sized frame of random bytes) closes that connection only.
+    const garbage = randomBytes(64);
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, garbage.length]), garbage]);
+    expect((await exchange([framed])).length).toBe(0);
+    const handshake = Buffer.concat(encodeRequest(ApiKey.SaslHandshake, 0, 0, 'x', { mechanism: 'PLAIN' }));
+    expect((await exchange([handshake, framed])).length).toBeGreaterThan(0); // the handshake answered, then the bad token refused
+    const conn = await saslConnection({ mechanism: 'scram-sha-512', username: 'alice', password: PASSWORDS.alice });
+    expect((await conn.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: null })).brokers.length).toBe(1);
+    conn.close();
   });
 
   it('answers an unsupported mechanism with the enabled ones, and a failed login with SASL_AUTHENTICATION_FAILED', async () => {
