@@ -2,7 +2,7 @@
  * kts's layers, checked by `npm run lint` (scripts/check-layers.mjs runs dependency-cruiser with this file).
  * Imports point downwards only; a module may skip layers:
  *
- *   cli → tools → client → protocol → util
+ *   cli → tools → client → protocol → util; tools → the ZooKeeper client (zookeeper/client, jute, protocol)
  *   cli → broker → client, protocol, util, and the ZooKeeper client (zookeeper/client, jute, protocol)
  *   cli → zookeeper (the server) → util, and Kafka's byte primitives and checksums (protocol/primitives, crc)
  *   src/index.ts (the library's entry) → anything but cli
@@ -37,8 +37,8 @@ module.exports = {
     onlyDownwards(
       'tools-above-client-only',
       'tools/',
-      ['tools/', 'client/', 'protocol/', 'util/'],
-      'Tools import client, protocol and util, never the CLI (which maps their errors to exit codes) nor the servers.',
+      ['tools/', 'client/', 'protocol/', 'util/', 'zookeeper/(client|jute|protocol)/'],
+      'Tools import client, protocol, util and the ZooKeeper client (zookeeper-shell), never the CLI (which maps their errors to exit codes) nor the servers.',
     ),
     onlyDownwards(
       'broker-uses-no-cli-tools-or-zookeeper-server',

@@ -25,7 +25,9 @@ import { MetadataCache } from './metadata/metadata-cache.js';
 import type { BrokerConfigRecords, MetadataStore, StoredMetadata } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ReplicaManager } from './partition/replica-manager.js';
+import { ProducePipeline } from './produce/produce-pipeline.js';
 import { ProducePurgatory } from './replication/delayed-produce.js';
+import { type ReplicationQuotas, replicationQuotas } from './replication/replication-quota.js';
 import { type ListenerSecurity, listenerSecurity } from './security/listener-security.js';
 import { openSession } from './security/sasl-authenticator.js';
 import { ScramCredentialAdmin } from './security/scram-credential-admin.js';
@@ -88,9 +90,11 @@ export class Broker implements BrokerContext {
   readonly scramCredentials: ScramCredentialAdmin;
   readonly acls: AclAdmin | undefined;
   readonly replicaManager: ReplicaManager;
+  readonly producePipeline: ProducePipeline;
   readonly logManager: LogManager;
   readonly fetchSessions = new FetchSessionCache();
   readonly fetchPurgatory: FetchPurgatory;
+  readonly replicationQuotas: ReplicationQuotas;
   readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;
   readonly groupCoordinator: GroupCoordinator;
@@ -98,6 +102,9 @@ export class Broker implements BrokerContext {
   #config: BrokerConfig;
   #endpoints: readonly Endpoint[] = [];
   #stopping: Promise<void> | undefined;
+  /** Why the broker stopped itself (every log dir failed); settles only then. */
+  readonly halted: Promise<Error>;
+  #halt!: (reason: Error) => void;
   readonly #store: MetadataStore;
   readonly #socketServer: SocketServer;
   readonly #member: ClusterMember | undefined;
@@ -114,6 +121,9 @@ export class Broker implements BrokerContext {
     log: BrokerLogger,
     cluster: { zk: ZkCluster; topicConfigs: Map<string, Record<string, string>> } | undefined,
   ) {
+    this.halted = new Promise((resolve) => {
+      this.#halt = resolve;
+    });
     this.#config = config;
     this.#log = log;
     this.#store = store;
@@ -135,7 +145,12 @@ export class Broker implements BrokerContext {
     });
     // A cluster member's partitions come from the controller's LeaderAndIsr.
     if (!cluster) this.replicaManager.load(metadata.topics());
+    this.producePipeline = new ProducePipeline({
+      replicaManager: this.replicaManager,
+      maxRequestBytes: () => this.#config.values['socket.request.max.bytes'],
+    });
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
+    this.replicationQuotas = replicationQuotas(() => this.#config);
     this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);
     this.topicAdmin = new TopicAdmin({
@@ -143,7 +158,7 @@ export class Broker implements BrokerContext {
       cache: metadata,
       changes: cluster
         ? clusterTopicChanges(metadata, this.replicaManager, () => this.#config.values['request.timeout.ms'])
-        : localTopicChanges(metadata, this.replicaManager),
+        : localTopicChanges(store, metadata, this.replicaManager),
       config: () => this.#config,
       liveBrokers: () => metadata.liveBrokers().map((b) => ({ id: b.id, rack: b.rack })),
     });
@@ -175,6 +190,7 @@ export class Broker implements BrokerContext {
         config: () => this.#config,
         metadata,
         replicaManager: this.replicaManager,
+        followerQuota: this.replicationQuotas.follower,
         topicConfigs: cluster.topicConfigs,
         onOffsetsLeadership: (partition, isLeader) => this.groupCoordinator.onLeadershipChange(partition, isLeader),
         onEntityChange: (entity) => this.#reloadEntity(entity),
@@ -202,6 +218,7 @@ export class Broker implements BrokerContext {
       sessionFor: (listenerName, socket) =>
         openSession(this.#listenerSecurity.get(listenerName)!, socket, (mechanism, user) => this.scramCredentials.lookup(mechanism, user)),
       onTlsError: (listenerName, reason) => log('info', `Refused a connection on ${listenerName}: ${reason}`),
+      onAcceptError: (reason) => log('error', reason),
     });
   }
 
@@ -235,6 +252,8 @@ export class Broker implements BrokerContext {
         ...(zk && { clusterId: zk.clusterId }),
         configFor: (topic) => topicLogConfig(values, new Map(Object.entries(configsOf(topic)))),
         retentionCheckIntervalMs: values['log.retention.check.interval.ms'],
+        recoveryPointCheckpointIntervalMs: values['log.flush.offset.checkpoint.interval.ms'],
+        logStartOffsetCheckpointIntervalMs: values['log.flush.start.offset.checkpoint.interval.ms'],
         flushCheckIntervalMs: values['log.flush.scheduler.interval.ms'],
         cleaner: {
           enable: values['log.cleaner.enable'],
@@ -242,7 +261,13 @@ export class Broker implements BrokerContext {
           dedupeBufferSize: values['log.cleaner.dedupe.buffer.size'],
         },
         onError: (err) => log('error', err.message),
+        warn: (message) => log('warn', message),
+        onLogDirFailure: (dir, live) => {
+          if (broker) broker.#onLogDirFailure(dir, live);
+        },
       });
+      const allFailed = logManager.logDirs.every((dir) => logManager!.isOffline(dir));
+      if (allFailed) throw new Error(`Shutdown broker because all log dirs in ${logManager.logDirs.join(', ')} have failed`);
       broker = new Broker(config, metadataStore, stored, metadata, logManager, log, zk && { zk, topicConfigs });
       await broker.#listen();
       await broker.#member?.start(broker.endpoints);
@@ -308,6 +333,24 @@ export class Broker implements BrokerContext {
     const timer = setInterval(task, Number(intervalMs));
     timer.unref();
     this.#timers.push(timer);
+  }
+
+  /**
+   * Kafka's handleLogDirFailure: the dir's partitions went offline with it (in a cluster the
+   * controller is told, and moves their leadership); once no dir is left the broker cannot serve
+   * anything and stops (Kafka halts the JVM), saying why in one line.
+   */
+  #onLogDirFailure(dir: string, live: number): void {
+    this.#log('warn', `Stopping serving replicas in dir ${dir}`);
+    const offline = this.replicaManager.takeOffline(dir);
+    if (live > 0) {
+      this.#member?.onLogDirFailure(offline);
+      return;
+    }
+    const reason = new Error(`Shutdown broker because all log dirs in ${this.logManager.logDirs.join(', ')} have failed`);
+    this.#log('error', reason.message);
+    this.#halt(reason);
+    void this.stop();
   }
 
   async #listen(): Promise<void> {

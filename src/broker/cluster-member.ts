@@ -3,6 +3,7 @@ import { type BrokerConfig, interBrokerListenerName } from './config/broker-conf
 import type { Endpoint } from './config/listeners.js';
 import { OFFSETS_TOPIC } from './group/offsets-topic-log.js';
 import type { MetadataCache } from './metadata/metadata-cache.js';
+import type { Partition } from './partition/partition.js';
 import type { ReplicaManager } from './partition/replica-manager.js';
 import { BrokerLink } from './replication/broker-link.js';
 import { interBrokerSecurity } from './security/listener-security.js';
@@ -12,6 +13,7 @@ import { IsrChangeSender } from './replication/isr-change-sender.js';
 import { ReplicaFetcherManager } from './replication/replica-fetcher-manager.js';
 import type { ChangedEntity } from './zk/config-change-listener.js';
 import type { ZkCluster } from './zk/zk-cluster.js';
+import type { RateQuota } from './replication/replication-quota.js';
 
 export interface ClusterMemberOptions {
   zk: ZkCluster;
@@ -19,6 +21,8 @@ export interface ClusterMemberOptions {
   config: () => BrokerConfig;
   metadata: MetadataCache;
   replicaManager: ReplicaManager;
+  /** `follower.replication.throttled.rate`: what this broker's fetchers may copy for throttled, out-of-sync replicas. */
+  followerQuota: RateQuota;
   /** Topic config overrides as ZooKeeper has them, shared with the replica manager's log configs. */
   topicConfigs: Map<string, Record<string, string>>;
   /** A `__consumer_offsets` partition became led here or stopped being. */
@@ -60,6 +64,7 @@ export class ClusterMember {
           maxBytes: v['replica.fetch.response.max.bytes'],
           partitionMaxBytes: v['replica.fetch.max.bytes'],
           backoffMs: v['replica.fetch.backoff.ms'],
+          quota: options.followerQuota,
         };
       },
       log: logAs,
@@ -129,6 +134,19 @@ export class ClusterMember {
     }
     this.isrChanges.close();
     await this.fetchers.shutdown();
+  }
+
+  /**
+   * A log dir failed (Kafka's handleLogDirFailure in a cluster): its partitions are no longer
+   * fetched, and the controller is told through ZooKeeper; it asks by LeaderAndIsr which replicas
+   * are offline and moves their leadership to replicas on healthy brokers.
+   */
+  onLogDirFailure(offline: readonly Partition[]): void {
+    for (const partition of offline) this.fetchers.remove(partition);
+    const { zk, localBrokerId, log } = this.#options;
+    zk.zk.propagateLogDirEvent(localBrokerId).catch((err: unknown) => {
+      log('error', `Could not tell the controller that a log dir of broker ${localBrokerId} failed: ${(err as Error).message}`);
+    });
   }
 
   async close(): Promise<void> {

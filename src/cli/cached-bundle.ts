@@ -3,28 +3,38 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { provideDynamicImport } from '../util/dynamic-import.js';
 
 /** Long enough for start-up to be over, so the cache holds the functions start-up compiled. */
 export const WRITE_AFTER_MS = 1_000;
 
 /**
- * Runs a CommonJS bundle with a V8 code cache: parsing and compiling ~700 KB of JavaScript is
- * ~20 ms of `kts server-start`, which Node 20 cannot cache by itself (Node 22's
+ * When the cache is written: a server's once its start-up is over (WRITE_AFTER_MS), a tool's when
+ * it exits, so the cache holds every function the run compiled; never by a server's `-daemon`
+ * launcher, whose server writes it (two writers would replace each other's file).
+ */
+export type CacheWrite = 'after-start-up' | 'at-exit' | 'never';
+
+/**
+ * Runs a CommonJS bundle with a V8 code cache: parsing and compiling a command's few hundred KB
+ * of JavaScript is ~20 ms of its start-up, which Node 20 cannot cache by itself (Node 22's
  * `module.enableCompileCache` does the same for every module). The cache lives in the user's cache
  * directory, is keyed by the bundle's size and mtime and V8's version (V8 itself only checks the
- * source length), and is written once start-up is over. A missing, stale or corrupt cache costs
- * only the compile it would have saved.
+ * source length). A missing, stale or corrupt cache costs only the compile it would have saved.
  */
-export function requireWithCodeCache(file: string): unknown {
+export function requireWithCodeCache(file: string, when: CacheWrite = 'after-start-up'): unknown {
   const source = readFileSync(file, 'utf8');
   const cacheFile = cachePath(file);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  provideDynamicImport((specifier) => import(specifier));
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    setTimeout(() => writeCache(cacheFile, bundlePrefix(file), script.createCachedData()), WRITE_AFTER_MS).unref();
+  if (when !== 'never' && cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+    const write = () => writeCache(cacheFile, bundlePrefix(file), script.createCachedData());
+    if (when === 'at-exit') process.once('exit', write);
+    else setTimeout(write, WRITE_AFTER_MS).unref();
   }
   return module.exports;
 }

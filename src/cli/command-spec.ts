@@ -14,5 +14,7 @@ export interface CommandSpec {
   summary: string;
   /** The Kafka script(s) this command stands in for; each gets a shim in bin/kafka/. */
   kafkaScripts: string[];
+  /** Left out of help and completions (`__complete`, which the completion scripts call). */
+  hidden?: boolean;
   load(): Promise<CommandModule>;
 }

@@ -26,6 +26,19 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/completion.js'),
   },
   {
+    name: 'profile',
+    summary: 'Create, use, list and delete named client profiles (bootstrap servers, security settings)',
+    kafkaScripts: [],
+    load: () => import('./commands/profile.js'),
+  },
+  {
+    name: '__complete',
+    summary: 'Topic, group or profile names for the shell completion scripts',
+    kafkaScripts: [],
+    hidden: true,
+    load: () => import('./commands/complete.js'),
+  },
+  {
     name: 'zookeeper-start',
     summary: 'Start the bundled ZooKeeper-compatible server (foreground, or -daemon)',
     kafkaScripts: ['zookeeper-server-start.sh'],
@@ -36,6 +49,12 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Stop the running kts ZooKeeper server(s)',
     kafkaScripts: ['zookeeper-server-stop.sh'],
     load: () => import('./commands/zookeeper-stop.js'),
+  },
+  {
+    name: 'cluster',
+    summary: 'Start, stop (rolling) or show N local brokers and their ZooKeeper as one cluster',
+    kafkaScripts: [],
+    load: () => import('./commands/cluster.js'),
   },
   {
     name: 'topics',
@@ -84,6 +103,36 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Delete the records of partitions below given offsets',
     kafkaScripts: ['kafka-delete-records.sh'],
     load: () => import('./commands/delete-records.js'),
+  },
+  {
+    name: 'reassign-partitions',
+    summary: 'Move partition replicas between brokers (execute, verify, cancel, list), with replication throttles',
+    kafkaScripts: ['kafka-reassign-partitions.sh'],
+    load: () => import('./commands/reassign-partitions.js'),
+  },
+  {
+    name: 'leader-election',
+    summary: 'Elect preferred or (unclean) any live replicas as partition leaders',
+    kafkaScripts: ['kafka-leader-election.sh'],
+    load: () => import('./commands/leader-election.js'),
+  },
+  {
+    name: 'log-dirs',
+    summary: "Describe the brokers' log directories and the replicas in them (JSON)",
+    kafkaScripts: ['kafka-log-dirs.sh'],
+    load: () => import('./commands/log-dirs.js'),
+  },
+  {
+    name: 'replica-verification',
+    summary: 'Check that the replicas of partitions hold the same records; report the largest lag',
+    kafkaScripts: ['kafka-replica-verification.sh'],
+    load: () => import('./commands/replica-verification.js'),
+  },
+  {
+    name: 'zookeeper-shell',
+    summary: "ZooKeeper's command-line shell (ls, get, stat, create, set, delete, deleteall), one command or a script on stdin",
+    kafkaScripts: ['zookeeper-shell.sh'],
+    load: () => import('./commands/zookeeper-shell.js'),
   },
   {
     name: 'broker-api-versions',

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { packageVersion } from '../util/package-version.js';
 import { formatBroker, formatBrokers, type BrokerAddress } from './bootstrap.js';
+import { isTimeout } from './connection-error.js';
 import { RawKafkaConnection, type OpenOptions } from './raw-connection.js';
 import type { SaslCredentials } from './sasl-authenticate.js';
 
@@ -91,8 +92,8 @@ const BOOTSTRAP_ROUNDS = 3;
 
 /**
  * Connects to the first bootstrap server that answers, trying the list a few times with backoff
- * (not again after a SASL failure). When none answers, closes `connections` and rejects with a
- * BrokerConnectionError.
+ * (not again after a SASL failure, nor when every server timed out: each already had its full
+ * timeout). When none answers, closes `connections` and rejects with a BrokerConnectionError.
  */
 export async function reachBootstrap(
   connections: BrokerConnections,
@@ -103,17 +104,19 @@ export async function reachBootstrap(
   let lastError: Error | undefined;
   for (let round = 0; round < BOOTSTRAP_ROUNDS; round++) {
     if (round > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (round - 1)));
+    let allTimedOut = true;
     for (const address of bootstrap) {
       try {
         await connections.connect(address);
         return;
       } catch (err) {
         lastError = err as Error;
+        allTimedOut &&= isTimeout(lastError);
         log?.(`could not connect to ${formatBroker(address)}: ${lastError.message}`);
         if (lastError.name === 'SaslAuthenticationError') break;
       }
     }
-    if (lastError?.name === 'SaslAuthenticationError') break;
+    if (lastError?.name === 'SaslAuthenticationError' || allTimedOut) break;
   }
   connections.closeAll();
   throw new BrokerConnectionError(`could not connect to any broker at ${formatBrokers(bootstrap)}`, { cause: lastError });
@@ -126,6 +129,8 @@ export interface ClusterClientConfig {
   tls?: ConnectionOptions;
   sasl?: SaslCredentials;
   connectionTimeoutMs: number;
+  /** request.timeout.ms: bounds ApiVersions and SASL while connecting too. */
+  requestTimeoutMs: number;
   retryBackoffMs: number;
   log?: (line: string) => void;
 }
@@ -135,6 +140,7 @@ export function clusterConnections(config: ClusterClientConfig): BrokerConnectio
   return new BrokerConnections({
     clientId: config.clientId,
     timeoutMs: config.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
     softwareVersion: packageVersion(),
     ...(config.tls ? { tls: config.tls } : {}),
     ...(config.sasl ? { sasl: config.sasl } : {}),

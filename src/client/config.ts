@@ -8,6 +8,8 @@ import { SSL_KEYS, sslOptions } from './ssl.js';
 
 /** What client properties decide about a connection; brokers and logging are added by connect.ts. */
 export type ClientSettings = Required<Pick<KafkaConfig, 'clientId' | 'requestTimeout' | 'connectionTimeout' | 'retry'>> & {
+  /** default.api.timeout.ms: what one operation of a tool may take, retries included. */
+  defaultApiTimeout: number;
   ssl?: ConnectionOptions;
   sasl?: SaslCredentials;
 };
@@ -18,24 +20,50 @@ export interface ClientConfigOptions {
   warn?: (line: string) => void;
 }
 
+/** The Java clients' request.timeout.ms, socket.connection.setup.timeout.ms and default.api.timeout.ms defaults. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-const MAX_CONNECTION_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+const DEFAULT_API_TIMEOUT_MS = 60_000;
 const RETRIES = 2;
 const DEFAULT_RETRY_BACKOFF_MS = 100;
 
 const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+
+/**
+ * Kafka client configs every Java client defines that tune the JVM client itself (socket buffers,
+ * DNS, metrics reporters, reconnect pacing): valid in a properties file written for Kafka, so
+ * accepted without a warning, and without effect in kts.
+ */
+const TUNING_KEYS = [
+  'client.dns.lookup',
+  'send.buffer.bytes',
+  'receive.buffer.bytes',
+  'reconnect.backoff.ms',
+  'reconnect.backoff.max.ms',
+  'socket.connection.setup.timeout.max.ms',
+  'metadata.recovery.strategy',
+  'metric.reporters',
+  'metrics.num.samples',
+  'metrics.recording.level',
+  'metrics.sample.window.ms',
+  'auto.include.jmx.reporter',
+  'enable.metrics.push',
+  'security.providers',
+];
 
 const CLIENT_KEYS = [
   'bootstrap.servers',
   'client.id',
   'request.timeout.ms',
   'socket.connection.setup.timeout.ms',
+  'default.api.timeout.ms',
   'retry.backoff.ms',
   'security.protocol',
   // kafkajs keeps connections until disconnect; short-lived CLI clients never reach Kafka's idle limit.
   'connections.max.idle.ms',
   ...SASL_KEYS,
   ...SSL_KEYS,
+  ...TUNING_KEYS,
 ];
 
 /** Maps Kafka client properties to kafkajs settings; unknown keys get one warning line, never an error. */
@@ -47,12 +75,12 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
     warn(`Warning: ignoring unknown properties: ${unknown.join(', ')}`);
   }
 
+  // One deadline policy for every tool, with the Java clients' settings and defaults: connecting
+  // within socket.connection.setup.timeout.ms, each request (ApiVersions and SASL included) within
+  // request.timeout.ms, an operation with its retries within default.api.timeout.ms.
   const requestTimeout = positiveInt(props, 'request.timeout.ms') ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  // Each of the 1 + RETRIES attempts may spend a connection timeout connecting and another on
-  // ApiVersions, so an unreachable cluster fails within the request timeout.
-  const derivedConnectionTimeout = Math.max(1, Math.floor(requestTimeout / (2 * (1 + RETRIES))));
-  const connectionTimeout =
-    positiveInt(props, 'socket.connection.setup.timeout.ms') ?? Math.min(MAX_CONNECTION_TIMEOUT_MS, derivedConnectionTimeout);
+  const connectionTimeout = positiveInt(props, 'socket.connection.setup.timeout.ms') ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+  const defaultApiTimeout = positiveInt(props, 'default.api.timeout.ms') ?? DEFAULT_API_TIMEOUT_MS;
   const initialRetryTime = positiveInt(props, 'retry.backoff.ms') ?? DEFAULT_RETRY_BACKOFF_MS;
 
   const protocol = securityProtocol(props);
@@ -60,6 +88,7 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
     clientId: props.get('client.id') || 'kts',
     requestTimeout,
     connectionTimeout,
+    defaultApiTimeout,
     retry: { retries: RETRIES, initialRetryTime, maxRetryTime: Math.max(1000, initialRetryTime) },
     ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { ssl: sslOptions(props) } : {}),
     ...(protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL' ? { sasl: saslOptions(props) } : {}),

@@ -31,15 +31,27 @@ export function isConnectionFailure(err: unknown): boolean {
   return causeChain(err).some((e) => CONNECTION_ERRORS.has(e.name) || e.message === NOT_CONNECTED);
 }
 
-/** `Error: could not connect to any broker at a:9092,b:9092 (connection refused)`. */
+/**
+ * `Error: could not connect to any broker at a:9092,b:9092 (connection refused)`; a single broker
+ * that timed out is named with what timed out: `Error: ApiVersions request to a:9092 timed out
+ * after 30000 ms (request.timeout.ms)`.
+ */
 export function describeConnectionError(err: unknown, brokers: readonly BrokerAddress[]): string {
+  const timeout = causeChain(err).find(isTimeout);
+  if (timeout !== undefined && brokers.length === 1) return `Error: ${timeout.message}`;
   return `Error: could not connect to any broker at ${formatBrokers(brokers)} (${reason(err)})`;
+}
+
+/** kts's own timeouts (raw-connection.ts), whose messages say what timed out, where, and which setting bounds it. */
+export function isTimeout(err: { name: string }): boolean {
+  return err.name === 'RequestTimeoutError' || err.name === 'ConnectTimeoutError';
 }
 
 function reason(err: unknown): string {
   const chain = causeChain(err);
   if (chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError')) return 'SASL authentication failed';
   for (const e of chain) {
+    if (isTimeout(e)) return e.message;
     const code = typeof e.code === 'string' ? e.code : '';
     const byCode = CODE_REASONS.get(code);
     if (byCode !== undefined) return byCode;

@@ -3,17 +3,33 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { FrameSplitter } from '../protocol/frame-splitter.js';
 import { decodeResponse, encodeRequest } from '../protocol/framing.js';
 import type { ApiMessages } from '../protocol/generated/apis.js';
-import type { ApiKey } from '../protocol/generated/api-info.js';
+import { API_INFO, type ApiKey } from '../protocol/generated/api-info.js';
+import { formatBroker } from './bootstrap.js';
 import { fetchBrokerVersions, type BrokerVersions } from './api-versions.js';
 import type { KafkaRequester } from './kafka-requester.js';
 import { saslAuthenticate, type SaslCredentials } from './sasl-authenticate.js';
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Kafka's socket.connection.setup.timeout.ms and request.timeout.ms defaults. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A broker accepted the connection but did not answer a request in time; the message names both. */
+export class RequestTimeoutError extends Error {
+  override name = 'RequestTimeoutError';
+}
+
+/** The TCP connection (or TLS handshake) to a broker did not complete in time. */
+export class ConnectTimeoutError extends Error {
+  override name = 'ConnectTimeoutError';
+}
 
 export interface OpenOptions {
   clientId?: string;
-  /** Bounds connecting, the TLS handshake and SASL authentication together. */
+  /** socket.connection.setup.timeout.ms: bounds the TCP connection and the TLS handshake. */
   timeoutMs?: number;
+  /** request.timeout.ms: bounds each request of the handshake (ApiVersions, SASL). */
+  requestTimeoutMs?: number;
   /** Connect with TLS (security.protocol SSL or SASL_SSL) using these options. */
   tls?: ConnectionOptions;
   /** Authenticate after connecting (SASL_PLAINTEXT or SASL_SSL). */
@@ -46,6 +62,8 @@ export class RawKafkaConnection implements KafkaRequester {
   private constructor(
     private readonly socket: Socket,
     private readonly clientId: string,
+    /** `host:port`, for messages. */
+    readonly address: string,
   ) {
     socket.on('data', (data: Buffer) => {
       try {
@@ -67,10 +85,9 @@ export class RawKafkaConnection implements KafkaRequester {
    * fails, the socket is closed and the promise rejects with the underlying error.
    */
   static async open(host: string, port: number, options: OpenOptions = {}): Promise<RawKafkaConnection> {
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const socket = await connectSocket(host, port, options.tls, timeoutMs);
-    const conn = new RawKafkaConnection(socket, options.clientId ?? 'kts');
-    const timer = setTimeout(() => conn.fail(new Error(`timed out connecting to ${host}:${port}`)), timeoutMs);
+    const socket = await connectSocket(host, port, options.tls, options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const conn = new RawKafkaConnection(socket, options.clientId ?? 'kts', formatBroker({ host, port }));
+    conn.handshakeTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     try {
       if (options.negotiateVersions || options.sasl) {
         conn.versions = await fetchBrokerVersions(conn, options.softwareVersion ?? '0');
@@ -81,9 +98,12 @@ export class RawKafkaConnection implements KafkaRequester {
       conn.close();
       throw err;
     } finally {
-      clearTimeout(timer);
+      conn.handshakeTimeoutMs = undefined;
     }
   }
+
+  /** While opening: each request's deadline (request.timeout.ms). */
+  private handshakeTimeoutMs: number | undefined;
 
   /** True once the connection failed or was closed: every request from then on rejects. */
   get failed(): boolean {
@@ -95,10 +115,20 @@ export class RawKafkaConnection implements KafkaRequester {
     return this.pending.length + this.unwritten;
   }
 
-  /** Sends one request and resolves to its decoded response body. */
-  async request<K extends ApiKey>(apiKey: K, version: number, body: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']> {
+  /**
+   * Sends one request and resolves to its decoded response body. Without an answer within
+   * `timeoutMs` the connection is closed and the request fails with a RequestTimeoutError, as
+   * Kafka's NetworkClient disconnects on request.timeout.ms.
+   */
+  async request<K extends ApiKey>(
+    apiKey: K,
+    version: number,
+    body: ApiMessages[K]['request'],
+    timeoutMs = this.handshakeTimeoutMs,
+  ): Promise<ApiMessages[K]['response']> {
     const correlationId = this.correlationId++;
-    const frame = await this.send(encodeRequest(apiKey, version, correlationId, this.clientId, body));
+    const sent = this.send(encodeRequest(apiKey, version, correlationId, this.clientId, body));
+    const frame = timeoutMs === undefined ? await sent : await this.withinTimeout(sent, apiKey, timeoutMs);
     const response = decodeResponse(apiKey, version, frame);
     if (response.correlationId !== correlationId) {
       throw new Error(`response correlation id ${response.correlationId} does not match request ${correlationId}`);
@@ -125,6 +155,24 @@ export class RawKafkaConnection implements KafkaRequester {
     for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]!);
     this.socket.write(chunks[chunks.length - 1]!, written);
     this.socket.uncork();
+  }
+
+  private async withinTimeout<T>(answer: Promise<T>, apiKey: ApiKey, timeoutMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new RequestTimeoutError(
+          `${API_INFO[apiKey].name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`,
+        );
+        this.close(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Closes the socket; requests still waiting reject with `reason`. */
@@ -166,7 +214,8 @@ function connectSocket(host: string, port: number, tls: ConnectionOptions | unde
       : connect({ host, port, noDelay: true });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(Object.assign(new Error(`timed out connecting to ${host}:${port}`), { code: 'ETIMEDOUT' }));
+      const message = `timed out connecting to ${formatBroker({ host, port })} after ${timeoutMs} ms (socket.connection.setup.timeout.ms)`;
+      reject(Object.assign(new ConnectTimeoutError(message), { code: 'ETIMEDOUT' }));
     }, timeoutMs);
     socket.once('error', (err) => {
       clearTimeout(timer);

@@ -1,7 +1,7 @@
-import { connect as netConnect, isIP, isIPv6, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
-import { formatBroker, type BrokerAddress } from './bootstrap.js';
+import { formatBroker, isIPv6, type BrokerAddress } from './bootstrap.js';
 
 /** kafkajs's own keep-alive delay for broker sockets. */
 const KEEP_ALIVE_MS = 60_000;

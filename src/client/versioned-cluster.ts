@@ -2,7 +2,7 @@ import { ApiKey } from '../protocol/generated/api-info.js';
 import { defaultMetadataRequest, type MetadataResponse } from '../protocol/generated/apis/metadata.js';
 import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import { formatBroker, type BrokerAddress } from './bootstrap.js';
-import type { ConnectOptions } from './connect.js';
+import type { ConnectOptions } from './connect-options.js';
 import { openBootstrap, VersionedConnection, type VersionedConnectionOptions } from './versioned-connection.js';
 
 /**
@@ -50,9 +50,14 @@ export class VersionedCluster {
     return this.options;
   }
 
-  /** request.timeout.ms: what one request may take, and what a tool may spend retrying one. */
+  /** request.timeout.ms: what one request may take (and what a broker may take to apply a change). */
   get requestTimeoutMs(): number {
     return this.options.requestTimeoutMs;
+  }
+
+  /** default.api.timeout.ms: what a tool may spend on one operation, retries included. */
+  get apiTimeoutMs(): number {
+    return this.options.apiTimeoutMs;
   }
 
   close(): void {

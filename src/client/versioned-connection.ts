@@ -5,18 +5,21 @@ import { API_INFO, type ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
 import { bootstrapBrokers, formatBroker, type BrokerAddress } from './bootstrap.js';
 import { clientConfig, type ClientSettings } from './config.js';
-import type { ConnectOptions } from './connect.js';
+import type { ConnectOptions } from './connect-options.js';
 import { describeConnectionError } from './connection-error.js';
-import { RawKafkaConnection } from './raw-connection.js';
+import { isTimeout } from './connection-error.js';
+import { RawKafkaConnection, RequestTimeoutError } from './raw-connection.js';
 import type { SaslCredentials } from './sasl-authenticate.js';
 
-/** How to reach brokers with kts's own protocol client: the security settings kafkajs gets, and both timeouts. */
+/** How to reach brokers with kts's own protocol client: the security settings kafkajs gets, and the timeouts. */
 export interface VersionedConnectionOptions {
   clientId: string;
-  /** Bounds connecting, the TLS handshake, ApiVersions and SASL together. */
+  /** socket.connection.setup.timeout.ms: bounds connecting and the TLS handshake. */
   connectTimeoutMs: number;
-  /** Bounds each request. */
+  /** request.timeout.ms: bounds each request, ApiVersions and SASL included. */
   requestTimeoutMs: number;
+  /** default.api.timeout.ms: what a tool may spend on one operation, retries included. */
+  apiTimeoutMs: number;
   tls?: ConnectionOptions;
   sasl?: SaslCredentials;
 }
@@ -26,6 +29,7 @@ export function versionedConnectionOptions(settings: ClientSettings): VersionedC
     clientId: settings.clientId,
     connectTimeoutMs: settings.connectionTimeout,
     requestTimeoutMs: settings.requestTimeout,
+    apiTimeoutMs: settings.defaultApiTimeout,
     ...(settings.ssl ? { tls: settings.ssl } : {}),
     ...(settings.sasl ? { sasl: settings.sasl } : {}),
   };
@@ -45,10 +49,11 @@ export class VersionedConnection {
 
   /** Connects and negotiates versions; a failure rejects with the underlying error. */
   static async open(broker: BrokerAddress, options: VersionedConnectionOptions): Promise<VersionedConnection> {
-    const { connectTimeoutMs, requestTimeoutMs, ...security } = options;
+    const { connectTimeoutMs, requestTimeoutMs, apiTimeoutMs: _, ...security } = options;
     const raw = await RawKafkaConnection.open(broker.host, broker.port, {
       ...security,
       timeoutMs: connectTimeoutMs,
+      requestTimeoutMs,
       negotiateVersions: true,
     });
     return new VersionedConnection(raw, broker, requestTimeoutMs);
@@ -57,18 +62,24 @@ export class VersionedConnection {
   /** `open`, failing with a one-line KtsError that names the broker. */
   static async reach(broker: BrokerAddress, options: VersionedConnectionOptions): Promise<VersionedConnection> {
     return VersionedConnection.open(broker, options).catch((err: Error) => {
+      if (isTimeout(err)) throw new KtsError(`Error: ${err.message}`);
       throw new KtsError(`Error: could not connect to broker ${formatBroker(broker)} (${err.message})`);
     });
   }
 
-  /** The first of `brokers` that answers; none answering is a one-line KtsError. */
-  static async reachAny(brokers: readonly BrokerAddress[], options: VersionedConnectionOptions): Promise<VersionedConnection> {
+  /** The first of `brokers` that answers; none answering is a one-line KtsError. `log` hears of each failed attempt. */
+  static async reachAny(
+    brokers: readonly BrokerAddress[],
+    options: VersionedConnectionOptions,
+    log?: (line: string) => void,
+  ): Promise<VersionedConnection> {
     let failure: unknown;
     for (const broker of brokers) {
       try {
         return await VersionedConnection.open(broker, options);
       } catch (err) {
         failure = err;
+        log?.(`could not connect to ${formatBroker(broker)}: ${(err as Error).message}`);
       }
     }
     throw new KtsError(describeConnectionError(failure, brokers));
@@ -91,21 +102,11 @@ export class VersionedConnection {
     if (version === undefined || version < this.versions.get(apiKey)!.min) {
       throw new KtsError(`Error: the broker at ${address} does not support the ${API_INFO[apiKey].name} versions kts speaks`);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new KtsError(`Error: the broker at ${address} did not answer within ${this.timeoutMs} ms`);
-        this.raw.close(err);
-        reject(err);
-      }, this.timeoutMs);
-    });
     try {
-      return await Promise.race([this.raw.request(apiKey, version, body), timeout]);
+      return await this.raw.request(apiKey, version, body, this.timeoutMs);
     } catch (err) {
-      if (err instanceof KtsError) throw err;
+      if (err instanceof RequestTimeoutError) throw new KtsError(`Error: ${err.message}`);
       throw new KtsError(`Error: lost the connection to ${address} (${(err as Error).message})`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

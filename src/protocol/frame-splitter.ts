@@ -1,6 +1,14 @@
 import { ProtocolError } from './primitives/protocol-error.js';
 
 /**
+ * A frame bigger than this is copied into a buffer of its own as its bytes arrive rather than in
+ * one go once complete (a 12 MB Produce request would otherwise hold the event loop for the whole
+ * copy); the buffer is only allocated once this much of the frame has arrived, so a size prefix
+ * alone never makes the receiver reserve a large buffer.
+ */
+const INCREMENTAL_FRAME_BYTES = 1 << 20;
+
+/**
  * Cuts a byte stream into int32 size-prefixed frames. Sizes above `maxFrameBytes` (e.g.
  * socket.request.max.bytes) or below zero are rejected before any buffering for them happens.
  * A frame lying inside one received chunk is returned as a view of it, without copying.
@@ -10,22 +18,37 @@ export class FrameSplitter {
   private bufferedBytes = 0;
   /** Size of the frame being assembled, or -1 while its prefix is incomplete. */
   private frameSize = -1;
+  /** A large frame's own buffer, filled as its bytes arrive (see INCREMENTAL_FRAME_BYTES). */
+  private frame: Buffer | undefined;
+  private frameFilled = 0;
 
   /** May be raised between frames (a SASL connection once authenticated). */
   constructor(public maxFrameBytes: number) {}
 
   /** Bytes received but not yet returned as part of a frame. */
   get buffered(): number {
-    return this.bufferedBytes + (this.frameSize < 0 ? 0 : 4);
+    return this.bufferedBytes + this.frameFilled + (this.frameSize < 0 ? 0 : 4);
   }
 
   /** Feeds received bytes; returns the frames (size prefix removed) they complete, in order. */
   push(chunk: Buffer): Buffer[] {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.bufferedBytes += chunk.length;
-    }
     const frames: Buffer[] = [];
+    let rest = chunk;
+    if (this.frame) {
+      const used = Math.min(rest.length, this.frame.length - this.frameFilled);
+      rest.copy(this.frame, this.frameFilled, 0, used);
+      this.frameFilled += used;
+      rest = rest.subarray(used);
+      if (this.frameFilled < this.frame.length) return frames;
+      frames.push(this.frame);
+      this.frame = undefined;
+      this.frameFilled = 0;
+      this.frameSize = -1;
+    }
+    if (rest.length > 0) {
+      this.chunks.push(rest);
+      this.bufferedBytes += rest.length;
+    }
     for (;;) {
       if (this.frameSize < 0) {
         if (this.bufferedBytes < 4) break;
@@ -36,22 +59,29 @@ export class FrameSplitter {
         }
         this.frameSize = size;
       }
-      if (this.bufferedBytes < this.frameSize) break;
+      if (this.bufferedBytes < this.frameSize) {
+        if (this.frameSize > INCREMENTAL_FRAME_BYTES && this.bufferedBytes >= INCREMENTAL_FRAME_BYTES) {
+          this.frameFilled = this.bufferedBytes;
+          this.frame = this.take(this.bufferedBytes, this.frameSize);
+        }
+        break;
+      }
       frames.push(this.take(this.frameSize));
       this.frameSize = -1;
     }
     return frames;
   }
 
-  private take(n: number): Buffer {
+  /** The next `n` buffered bytes, in a buffer of `capacity` bytes when they must be copied (a view when one chunk holds them). */
+  private take(n: number, capacity = n): Buffer {
     this.bufferedBytes -= n;
     const first = this.chunks[0];
-    if (first !== undefined && first.length >= n) {
+    if (capacity === n && first !== undefined && first.length >= n) {
       if (first.length === n) this.chunks.shift();
       else this.chunks[0] = first.subarray(n);
       return first.subarray(0, n);
     }
-    const out = Buffer.allocUnsafe(n);
+    const out = Buffer.allocUnsafe(capacity);
     let filled = 0;
     while (filled < n) {
       const head = this.chunks[0]!;

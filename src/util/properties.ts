@@ -33,6 +33,20 @@ export function parsePropertyArgs(args: readonly string[]): Map<string, string> 
   return out;
 }
 
+/**
+ * `.properties` text that parseProperties (and Java's Properties.load) reads back as `props`:
+ * java.util.Properties.store's escapes, UTF-8 left as it is.
+ */
+export function formatProperties(props: ReadonlyMap<string, string>): string {
+  const escapeText = (text: string, isKey: boolean): string =>
+    text.replace(/[\\\n\r\t\f=:#! ]/g, (c, at: number) => {
+      if (c === ' ' && !isKey && at > 0) return c;
+      const named: Record<string, string> = { '\n': 'n', '\r': 'r', '\t': 't', '\f': 'f' };
+      return `\\${named[c] ?? c}`;
+    });
+  return [...props].map(([key, value]) => `${escapeText(key, true)}=${escapeText(value, false)}\n`).join('');
+}
+
 const WHITESPACE = new Set([' ', '\t', '\f']);
 
 interface LogicalLine {

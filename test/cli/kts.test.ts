@@ -3,10 +3,13 @@ import { runKts } from '../helpers/kts.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 
 describe('bin/kts', () => {
-  it('lists every registered command in --help and exits 0', async () => {
+  it('lists every registered command but the hidden ones in --help and exits 0', async () => {
     const r = await runKts(['--help']);
     expect(r.code).toBe(0);
-    for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
+    for (const c of COMMANDS) {
+      if (c.hidden) expect(r.stdout).not.toContain(c.name);
+      else expect(r.stdout).toContain(c.name);
+    }
   });
 
   it.each(['topics', 'console-producer', 'console-consumer', 'get-offsets', 'configs', 'broker-api-versions', 'delete-records'])(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runKts } from '../helpers/kts.js';
+import { runKts, runShim } from '../helpers/kts.js';
 
 const TOOLS = [
   ['producer-perf-test', 'kafka-producer-perf-test.sh'],
@@ -25,9 +25,13 @@ describe("the rest of Kafka's toolbox on the command line", () => {
     expect(existsSync(shim)).toBe(true);
   });
 
-  it("the shims take Kafka's arguments: kafka-dump-log.sh with no files is a one-line usage error", async () => {
-    const { runText } = await import('../helpers/process.js');
-    const r = await runText(fileURLToPath(new URL('../../bin/kafka/kafka-dump-log.sh', import.meta.url)), [], { env: { NO_COLOR: '1' } });
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'Missing required argument "[files]"\n' });
+  it("the shims take Kafka's arguments: kafka-dump-log.sh without files names them (exit 1, as Kafka), without arguments prints its usage", async () => {
+    const missing = await runShim('kafka-dump-log.sh', ['--print-data-log']);
+    expect(missing).toMatchObject({ code: 1, stdout: '', stderr: 'Missing required argument "[files]"\n' });
+    const bare = await runShim('kafka-dump-log.sh', []);
+    expect([bare.code, bare.stdout]).toEqual([1, '']);
+    expect(bare.stderr).toMatch(
+      /^This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment\.\nUsage: kafka-dump-log\.sh /,
+    );
   });
 });

@@ -115,6 +115,8 @@ export interface ClusterOptions {
   config?: Record<string, string>;
   /** More listeners after the PLAINTEXT one the harness talks to, e.g. `INTERNAL://127.0.0.1:0`. */
   extraListeners?: string;
+  /** server.properties for one broker (by id), over `config`. */
+  brokerConfig?: Record<number, Record<string, string>>;
 }
 
 export interface TestBroker {
@@ -140,7 +142,8 @@ export class TestCluster {
     const cluster = new TestCluster(mkdtempSync(join(tmpdir(), 'kts-cluster-')));
     try {
       await cluster.#startZooKeeper(options.zookeeper ?? 'bundled');
-      for (let id = 1; id <= (options.brokers ?? 3); id++) await cluster.#addBroker(id, options.config ?? {}, options.extraListeners);
+      for (let id = 1; id <= (options.brokers ?? 3); id++)
+        await cluster.#addBroker(id, { ...options.config, ...options.brokerConfig?.[id] }, options.extraListeners);
       await Promise.all(cluster.brokers.map((b) => b.process.start()));
       await cluster.waitForBrokers(cluster.brokers.length);
       return cluster;

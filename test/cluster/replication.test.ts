@@ -155,6 +155,70 @@ describe('replication on a 3-broker cluster', () => {
     }
   }, 60_000);
 
+  it('leaves a partition offline when only an out-of-sync replica is left, and elects it once the topic allows unclean election', async () => {
+    await cluster.createTopic('unclean', 1, 2);
+    const start = await cluster.waitForPartition('unclean', 0, 'both replicas in sync', (p) => p.isrNodes.length === 2);
+    const leader = start.leaderId;
+    const follower = start.replicaNodes.find((id) => id !== leader)!;
+    const conn = await cluster.connect(leader);
+    try {
+      expect((await produce(conn, 'unclean', 0, batchOf('both-have-it'), -1)).errorCode).toBe(ErrorCode.NONE);
+      await cluster.broker(follower).process.kill9();
+      await cluster.waitForPartition('unclean', 0, 'the follower out of the ISR', (p) => p.isrNodes.length === 1);
+      expect((await produce(conn, 'unclean', 0, batchOf('only-the-leader-has-it'), -1)).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      conn.close();
+    }
+    await cluster.broker(leader).process.kill9();
+    await cluster.broker(follower).process.start();
+    // The controller tries to elect when it learns of a broker's death or return, before it tells the
+    // brokers about it: once the metadata has the follower and not the leader, those elections were refused.
+    await waitUntil(
+      async () => {
+        const live = (await cluster.metadata().catch(() => undefined))?.brokers.map((b) => b.nodeId) ?? [];
+        return live.includes(follower) && !live.includes(leader);
+      },
+      `broker ${follower} registered again and broker ${leader} gone`,
+      30_000,
+    );
+    expect(await cluster.partition('unclean', 0)).toMatchObject({ leaderId: -1, isrNodes: [leader] });
+    const allowed = await runKts([
+      'configs',
+      '--bootstrap-server',
+      cluster.bootstrapServers,
+      '--alter',
+      '--entity-type',
+      'topics',
+      '--entity-name',
+      'unclean',
+      '--add-config',
+      'unclean.leader.election.enable=true',
+    ]);
+    expect(allowed.code).toBe(0);
+    await cluster.waitForPartition('unclean', 0, `the out-of-sync replica ${follower} leading`, (p) => p.leaderId === follower, 30_000);
+    const reader = await cluster.connect(follower);
+    try {
+      // What only the dead leader had is gone: that is the price of an unclean election.
+      expect(values(await fetchAll(reader, 'unclean', 0))).toEqual(['both-have-it']);
+      expect((await produce(reader, 'unclean', 0, batchOf('after'), -1)).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      reader.close();
+    }
+    // The old leader returns as a follower and truncates what the new leader never had.
+    await cluster.broker(leader).process.start();
+    await cluster.waitForPartition('unclean', 0, 'the old leader back in the ISR', (p) => p.isrNodes.length === 2);
+    await cluster.broker(follower).process.stop();
+    await cluster.waitForPartition('unclean', 0, 'the old leader leading again', (p) => p.leaderId === leader);
+    const back = await cluster.connect(leader);
+    try {
+      expect(values(await fetchAll(back, 'unclean', 0))).toEqual(['both-have-it', 'after']);
+    } finally {
+      back.close();
+    }
+    await cluster.broker(follower).process.start();
+    await cluster.waitForBrokers(3);
+  }, 150_000);
+
   it('elects a new controller within the session timeout after the controller is killed, and creates topics again', async () => {
     const { controllerId } = await cluster.metadata();
     await cluster.broker(controllerId).process.kill9();

@@ -94,4 +94,66 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
       }
     }
   }, 60_000);
+  // The last test: it leaves ANONYMOUS, this test's only principal, without ALTER on the cluster (so without ACL changes).
+  it('reassignments and elections need ALTER (ListPartitionReassignments DESCRIBE) on the cluster, refused before the controller is asked', async () => {
+    const { controllerId } = await cluster.metadata();
+    const conn = await cluster.connect(controllerId);
+    const onCluster = { resourceType: 4, resourceName: 'kafka-cluster', principal: 'User:ANONYMOUS', host: '*' };
+    const addAcls = async (...acls: [operation: number, permissionType: number][]) => {
+      const creations = acls.map(([operation, permissionType]) => ({ ...onCluster, resourcePatternType: 3, operation, permissionType }));
+      const created = await conn.request(ApiKey.CreateAcls, 3, { creations });
+      expect(created.results.map((r) => r.errorCode)).toEqual(acls.map(() => ErrorCode.NONE));
+    };
+    const list = () => conn.request(ApiKey.ListPartitionReassignments, 0, { timeoutMs: 5000, topics: null });
+    const alter = () =>
+      conn.request(ApiKey.AlterPartitionReassignments, 0, {
+        timeoutMs: 5000,
+        topics: [{ name: 'moved', partitions: [{ partitionIndex: 0, replicas: [1, 2] }] }],
+      });
+    const elect = () =>
+      conn.request(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 'moved', partitions: [0] }], timeoutMs: 5000 });
+    const denied = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+    const ALTER = 7;
+    const DESCRIBE = 8;
+    const [DENY, ALLOW] = [2, 3];
+    try {
+      // No ACL on the cluster yet: anyone may (allow.everyone.if.no.acl.found).
+      expect((await list()).errorCode).toBe(ErrorCode.NONE);
+      // ALTER without DESCRIBE: the controller is asked to move and elect ('moved' does not exist), listing is refused.
+      await addAcls([ALTER, ALLOW], [DESCRIBE, DENY]);
+      await waitUntil(async () => (await list()).errorCode === denied, 'DESCRIBE denied on the cluster', 20_000);
+      const moved = await alter();
+      expect(moved.errorCode).toBe(ErrorCode.NONE);
+      expect(moved.responses[0]!.partitions[0]!.errorCode).not.toBe(denied);
+      expect(JSON.stringify(await elect())).not.toContain(`"errorCode":${denied}`);
+      // DESCRIBE (implied by the ALLOW of ALTER) but ALTER denied: listing only.
+      const removed = await conn.request(ApiKey.DeleteAcls, 3, {
+        filters: [
+          {
+            resourceTypeFilter: onCluster.resourceType,
+            resourceNameFilter: onCluster.resourceName,
+            patternTypeFilter: 3,
+            principalFilter: onCluster.principal,
+            hostFilter: '*',
+            operation: DESCRIBE,
+            permissionType: DENY,
+          },
+        ],
+      });
+      expect(removed.filterResults[0]!.matchingAcls).toHaveLength(1);
+      await addAcls([ALTER, DENY]);
+      await waitUntil(async () => (await alter()).errorCode === denied, 'ALTER denied on the cluster', 20_000);
+      expect((await list()).errorCode).toBe(ErrorCode.NONE);
+      expect((await alter()).responses).toEqual([
+        { name: 'moved', partitions: [{ partitionIndex: 0, errorCode: denied, errorMessage: 'Cluster authorization failed.' }] },
+      ]);
+      const elected = await elect();
+      expect(elected.errorCode).toBe(denied);
+      expect(elected.replicaElectionResults).toEqual([
+        { topic: 'moved', partitionResult: [{ partitionId: 0, errorCode: denied, errorMessage: null }] },
+      ]);
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
 });

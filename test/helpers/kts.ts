@@ -9,3 +9,11 @@ export type RunResult = TextResult;
 export function runKts(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return runText(process.execPath, [KTS_BIN, ...args], { ...opts, env: { NO_COLOR: '1', ...opts.env } });
 }
+
+/** Runs a bin/kafka/ drop-in shim (`kafka-topics.sh`, …) as a user would, through /bin/sh. */
+export function runShim(script: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return runText(fileURLToPath(new URL(`../../bin/kafka/${script}`, import.meta.url)), args, {
+    ...opts,
+    env: { NO_COLOR: '1', ...opts.env },
+  });
+}

@@ -51,6 +51,9 @@ export const REQUIREMENTS = {
   lz4: program('lz4', ['-V']),
   zstd: program('zstd', ['-V']),
   openssl: program('openssl', ['version']),
+  /** The completion scripts are run in the shells they are for. */
+  zsh: program('zsh', ['--version']),
+  fish: program('fish', ['--version']),
   'kafka-python': pythonModules('kafka-python', ['kafka'], ['python3-kafka']),
   /** kafka-python's snappy, lz4 and zstd codecs. */
   'kafka-python-codecs': pythonModules(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { colourEnabled } from '../../src/cli/colour.js';
-import { renderTable } from '../../src/cli/output.js';
+import { renderTable } from '../../src/cli/table.js';
 
 describe('output conventions', () => {
   const saved = process.env.NO_COLOR;

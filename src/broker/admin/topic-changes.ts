@@ -1,5 +1,6 @@
 import { ApiError } from '../api-error.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
 
@@ -15,16 +16,35 @@ export interface TopicChanges {
   reconfigured(topic: TopicRecord): Promise<void>;
 }
 
-/** A single broker applies every change itself. */
-export function localTopicChanges(cache: MetadataCache, replicaManager: ReplicaManager): TopicChanges {
+/**
+ * A single broker applies every change itself. Creation is all or nothing: when a partition
+ * cannot be created (a full disk, no descriptors left), the replica manager has removed the logs
+ * it made, and the topic (or its growth) leaves the cache and the store again.
+ */
+export function localTopicChanges(store: MetadataStore, cache: MetadataCache, replicaManager: ReplicaManager): TopicChanges {
   return {
     async created(topic) {
       cache.put(topic);
-      replicaManager.createPartitions(topic, topic.partitions);
+      try {
+        replicaManager.createPartitions(topic, topic.partitions);
+      } catch (err) {
+        cache.remove(topic.name);
+        await undo(() => store.deleteTopic(topic.name));
+        throw err;
+      }
     },
     async grown(topic, added) {
+      const before = cache.topic(topic.name);
       cache.put(topic);
-      replicaManager.createPartitions(topic, added);
+      try {
+        replicaManager.createPartitions(topic, added);
+      } catch (err) {
+        if (before) {
+          cache.put(before);
+          await undo(() => store.putTopic(before));
+        }
+        throw err;
+      }
     },
     async deleted(topic) {
       cache.remove(topic.name);
@@ -35,6 +55,15 @@ export function localTopicChanges(cache: MetadataCache, replicaManager: ReplicaM
       replicaManager.updateLogConfig(topic);
     },
   };
+}
+
+/** Undoes a store write after a failure; if that fails too (the same full disk) the failure that caused it is what is answered. */
+async function undo(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch {
+    // Start-up repairs the difference: a topic without logs gets them, as after a crash in between.
+  }
 }
 
 /**

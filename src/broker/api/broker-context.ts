@@ -2,6 +2,7 @@ import type { ClientQuotaAdmin } from '../admin/client-quota-admin.js';
 import type { ConfigAdmin } from '../admin/config-admin.js';
 import type { TopicAdmin } from '../admin/topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { ReplicationQuotas } from '../replication/replication-quota.js';
 import type { ProducerIdManager } from '../coordinator/producer-id-manager.js';
 import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import type { FetchSessionCache } from '../fetch/fetch-session.js';
@@ -10,6 +11,7 @@ import type { GroupLog } from '../group/group-log.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ReplicaManager } from '../partition/replica-manager.js';
+import type { ProducePipeline } from '../produce/produce-pipeline.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
 import type { AclAdmin } from '../security/acl-admin.js';
 import type { ScramCredentialAdmin } from '../security/scram-credential-admin.js';
@@ -32,8 +34,12 @@ export interface BrokerContext {
   /** The log dirs and the logs in them (DescribeLogDirs). */
   readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;
+  /** Clients' Produce requests: records checked in slices, appends in arrival order. */
+  readonly producePipeline: ProducePipeline;
   readonly fetchSessions: FetchSessionCache;
   readonly fetchPurgatory: FetchPurgatory;
+  /** Reassignment throttles (`*.replication.throttled.rate`), shared by the leader's reads and the followers' fetches. */
+  readonly replicationQuotas: ReplicationQuotas;
   /** acks=-1 produces waiting for the ISR. */
   readonly producePurgatory: ProducePurgatory;
   readonly producerIds: ProducerIdManager;

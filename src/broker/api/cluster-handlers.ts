@@ -1,10 +1,13 @@
-import { CLUSTER_NAME } from '../../protocol/acl.js';
+import { type AclOperation, CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { ApiMessages } from '../../protocol/generated/apis.js';
 import { alterPartitionCodec, defaultAlterPartitionResponse } from '../../protocol/generated/apis/alter-partition.js';
+import { alterPartitionReassignmentsCodec } from '../../protocol/generated/apis/alter-partition-reassignments.js';
 import { controlledShutdownCodec, defaultControlledShutdownResponse } from '../../protocol/generated/apis/controlled-shutdown.js';
+import { electLeadersCodec } from '../../protocol/generated/apis/elect-leaders.js';
 import { defaultLeaderAndIsrResponse, leaderAndIsrCodec } from '../../protocol/generated/apis/leader-and-isr.js';
+import { listPartitionReassignmentsCodec } from '../../protocol/generated/apis/list-partition-reassignments.js';
 import { defaultStopReplicaResponse, stopReplicaCodec } from '../../protocol/generated/apis/stop-replica.js';
 import { defaultUpdateMetadataResponse, updateMetadataCodec } from '../../protocol/generated/apis/update-metadata.js';
 import type { Controller } from '../controller/controller.js';
@@ -13,6 +16,14 @@ import { alterPartitionHandler } from './alter-partition.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { authorized, type Handler, type HandlerTable } from './handler.js';
 import { leaderAndIsrHandler } from './leader-and-isr.js';
+import {
+  alterPartitionReassignmentsDenied,
+  alterPartitionReassignmentsHandler,
+  electLeadersDenied,
+  electLeadersHandler,
+  listPartitionReassignmentsDenied,
+  listPartitionReassignmentsHandler,
+} from './partition-reassignments.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { updateMetadataHandler } from './update-metadata.js';
 
@@ -52,18 +63,31 @@ export function clusterHandlers({ controller, replicas }: ClusterApis): HandlerT
 }
 
 /**
+ * A request that needs `operation` on the cluster; refused, it is answered by `denied` and the
+ * handler never runs (Kafka's authorizeClusterOperation, checked before anything else).
+ */
+function onCluster<K extends ApiKey>(
+  operation: AclOperation,
+  handle: Handler<K>,
+  denied: (request: ApiMessages[K]['request']) => ApiMessages[K]['response'],
+): Handler<K> {
+  return authorized<K>(() => [operation, 'CLUSTER', CLUSTER_NAME], denied, handle);
+}
+
+/**
  * Inter-broker requests need CLUSTER_ACTION on the cluster (the brokers' principal, usually a
  * super user); anyone else gets CLUSTER_AUTHORIZATION_FAILED and nothing happens.
  */
 function clusterAction<K extends ApiKey>(handle: Handler<K>, empty: () => ApiMessages[K]['response']): Handler<K> {
-  return authorized<K>(
-    () => ['CLUSTER_ACTION', 'CLUSTER', CLUSTER_NAME],
-    () => ({ ...empty(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }),
-    handle,
-  );
+  return onCluster<K>('CLUSTER_ACTION', handle, () => ({ ...empty(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }));
 }
 
-/** The controller's APIs, which every broker of a ZooKeeper-mode cluster serves (not being the controller, with an error). */
+/**
+ * The controller's APIs, which every broker of a ZooKeeper-mode cluster serves (not being the
+ * controller, with an error): AlterPartition and ControlledShutdown from brokers (CLUSTER_ACTION),
+ * and the admin APIs that move replicas and leaders, with Kafka's permissions on the cluster:
+ * AlterPartitionReassignments ALTER, ListPartitionReassignments DESCRIBE, ElectLeaders ALTER.
+ */
 export function controllerHandlers(controller: Controller): HandlerTable {
   return {
     [ApiKey.AlterPartition]: {
@@ -77,6 +101,24 @@ export function controllerHandlers(controller: Controller): HandlerTable {
       maxVersion: 3,
       codec: controlledShutdownCodec,
       handle: clusterAction(controlledShutdownHandler(controller), defaultControlledShutdownResponse),
+    },
+    [ApiKey.AlterPartitionReassignments]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: alterPartitionReassignmentsCodec,
+      handle: onCluster('ALTER', alterPartitionReassignmentsHandler(controller), alterPartitionReassignmentsDenied),
+    },
+    [ApiKey.ListPartitionReassignments]: {
+      minVersion: 0,
+      maxVersion: 0,
+      codec: listPartitionReassignmentsCodec,
+      handle: onCluster('DESCRIBE', listPartitionReassignmentsHandler(controller), listPartitionReassignmentsDenied),
+    },
+    [ApiKey.ElectLeaders]: {
+      minVersion: 0,
+      maxVersion: 2,
+      codec: electLeadersCodec,
+      handle: onCluster('ALTER', electLeadersHandler(controller), electLeadersDenied),
     },
   };
 }

@@ -15,7 +15,7 @@ import type { Handler } from './handler.js';
 
 /**
  * DescribeLogDirs v0-4: every log dir with the size of the partitions asked for (null: all) and,
- * from v4, the file system's total and usable bytes. The offset lag is 0: this broker's logs are
+ * from v4, the file system's total and usable bytes; a failed (offline) dir with KAFKA_STORAGE_ERROR. The offset lag is 0: this broker's logs are
  * the leaders' and none is being moved between dirs (no future logs).
  */
 export function describeLogDirsHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeLogDirs> {
@@ -41,6 +41,7 @@ function describeDir(
   wanted: ReadonlySet<string> | null,
 ): DescribeLogDirsResponseDescribeLogDirsResult {
   const result = { ...defaultDescribeLogDirsResponseDescribeLogDirsResult(), logDir: dir };
+  if (logManager.isOffline(dir)) return { ...result, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
   let space: { totalBytes: bigint; usableBytes: bigint };
   try {
     const stats = statfsSync(dir, { bigint: true });

@@ -10,11 +10,10 @@ import {
   type DescribeTopicPartitionsResponseTopic,
 } from '../../protocol/generated/apis/describe-topic-partitions.js';
 import { toApiError } from '../api-error.js';
-import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { INTERNAL_TOPICS, validateTopicName } from '../metadata/topic-name.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
-import { ALL_TOPIC_OPERATIONS, partitionView, topicView } from './topic-view.js';
+import { ALL_TOPIC_OPERATIONS, offlineReplicas, partitionView, topicView } from './topic-view.js';
 
 /** Kafka's `max.request.partition.size.limit` default: the most partitions one response carries, whatever is asked. */
 const MAX_PARTITIONS_PER_RESPONSE = 2000;
@@ -39,7 +38,7 @@ export function describeTopicPartitionsHandler(broker: BrokerContext): Handler<t
     // Kafka refuses a cursor outside the named topics, or before a partition's first index.
     if (cursor !== null && ((!all && !names.includes(cursor.topicName)) || cursor.partitionIndex < 0)) return refused(request);
     const limit = Math.max(Math.min(MAX_PARTITIONS_PER_RESPONSE, request.responsePartitionLimit), 1);
-    const response = page(broker.metadata, names, cursor, limit, !all);
+    const response = page(broker, names, cursor, limit, !all);
     for (const topic of response.topics) topic.topicAuthorizedOperations = ALL_TOPIC_OPERATIONS;
     return response;
   };
@@ -50,7 +49,7 @@ export function describeTopicPartitionsHandler(broker: BrokerContext): Handler<t
  * The next cursor names the first partition left out; a topic reached with no room left is not included.
  */
 function page(
-  metadata: MetadataCache,
+  broker: BrokerContext,
   names: readonly string[],
   cursor: DescribeTopicPartitionsRequestCursor | null,
   limit: number,
@@ -64,7 +63,7 @@ function page(
       nextCursor = { topicName: name, partitionIndex: 0 };
       break;
     }
-    const topic = metadata.topic(name);
+    const topic = broker.metadata.topic(name);
     if (topic === undefined) {
       if (reportUnknown) topics.push(unknown(name));
       continue;
@@ -75,7 +74,12 @@ function page(
     topics.push({
       ...defaultDescribeTopicPartitionsResponseTopic(),
       ...topicView(topic),
-      partitions: shown.map((p) => ({ errorCode: ErrorCode.NONE, ...partitionView(p), eligibleLeaderReplicas: [], lastKnownElr: [] })),
+      partitions: shown.map((p) => ({
+        errorCode: ErrorCode.NONE,
+        ...partitionView(p, offlineReplicas(broker, name, p.partition)),
+        eligibleLeaderReplicas: [],
+        lastKnownElr: [],
+      })),
     });
     if (shown.length < left.length) {
       nextCursor = { topicName: name, partitionIndex: left[shown.length]!.partition };

@@ -20,6 +20,8 @@ import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
 
 const EMPTY = Buffer.alloc(0);
+/** FetchRequest.DEBUGGING_CONSUMER_ID: reads from followers as well as leaders. */
+const DEBUGGING_CONSUMER_ID = -2;
 
 /**
  * Fetch v0-17. Partitions are read in request (or session) order within max_bytes; with less
@@ -51,6 +53,8 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
       hardMaxBytesLimit: version <= 2,
       usesTopicIds,
       replicaId: replicaId >= 0 ? replicaId : undefined,
+      anyReplica: replicaId === DEBUGGING_CONSUMER_ID,
+      ...(replicaId >= 0 && { leaderThrottle: { quota: broker.replicationQuotas.leader, brokerId: broker.brokerId } }),
     };
     // A follower needs CLUSTER_ACTION; a consumer READ on each topic: the others are answered TOPIC_AUTHORIZATION_FAILED, unread.
     const follower = limits.replicaId !== undefined && ctx.authorize('CLUSTER_ACTION', 'CLUSTER', CLUSTER_NAME);

@@ -14,7 +14,7 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { TopicRecord } from '../metadata/topic-record.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler, RequestContext } from './handler.js';
-import { ALL_TOPIC_OPERATIONS, partitionView, topicView } from './topic-view.js';
+import { ALL_TOPIC_OPERATIONS, offlineReplicas, partitionView, topicView } from './topic-view.js';
 
 /** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE_TOKENS, DESCRIBE_TOKENS. */
 export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12, 13, 14].reduce((bits, op) => bits | (1 << op), 0);
@@ -34,7 +34,9 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
     const topics: MetadataResponseTopic[] = [];
     if (all) {
       // Only the topics the principal may DESCRIBE are listed.
-      for (const topic of broker.metadata.topics()) if (ctx.authorize('DESCRIBE', 'TOPIC', topic.name)) topics.push(describeTopic(topic));
+      for (const topic of broker.metadata.topics()) {
+        if (ctx.authorize('DESCRIBE', 'TOPIC', topic.name)) topics.push(describeTopic(broker, topic));
+      }
     } else {
       for (const wanted of request.topics!) topics.push(await lookUp(broker, wanted, autoCreate, ctx));
     }
@@ -86,10 +88,10 @@ async function lookUp(
     // Before v12 a response topic has no room for a missing name; Kafka refuses ids there too.
     if (version < 12) return failed('', wanted.topicId, ErrorCode.INVALID_REQUEST);
     const topic = broker.metadata.topicById(wanted.topicId);
-    return topic ? describeTopic(topic) : failed(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
+    return topic ? describeTopic(broker, topic) : failed(null, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
   }
   const existing = broker.metadata.topic(wanted.name);
-  if (existing) return describeTopic(existing);
+  if (existing) return describeTopic(broker, existing);
   try {
     validateTopicName(wanted.name);
   } catch (err) {
@@ -101,24 +103,22 @@ async function lookUp(
   }
   try {
     const newTopic = { name: wanted.name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] };
-    return describeTopic(await broker.topicAdmin.createTopic(newTopic, false));
+    return describeTopic(broker, await broker.topicAdmin.createTopic(newTopic, false));
   } catch (err) {
     // A concurrent request may have created it first.
     const raced = broker.metadata.topic(wanted.name);
-    return raced ? describeTopic(raced) : failed(wanted.name, wanted.topicId, toApiError(err).code);
+    return raced ? describeTopic(broker, raced) : failed(wanted.name, wanted.topicId, toApiError(err).code);
   }
 }
 
-function describeTopic(topic: TopicRecord): MetadataResponseTopic {
+function describeTopic(broker: BrokerContext, topic: TopicRecord): MetadataResponseTopic {
   return {
     ...defaultMetadataResponseTopic(),
     ...topicView(topic),
-    partitions: topic.partitions.map(
-      (p): MetadataResponsePartition => ({
-        errorCode: p.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-        ...partitionView(p),
-      }),
-    ),
+    partitions: topic.partitions.map((p): MetadataResponsePartition => {
+      const view = partitionView(p, offlineReplicas(broker, topic.name, p.partition));
+      return { errorCode: view.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE, ...view };
+    }),
   };
 }
 

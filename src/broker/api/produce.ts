@@ -2,6 +2,7 @@ import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultProduceResponse,
   defaultProduceResponsePartitionProduceResponse,
+  type ProduceRequestTopicProduceData,
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/apis/produce.js';
@@ -17,29 +18,31 @@ const VALID_ACKS = new Set([-1, 0, 1]);
 const ADMIN_CLIENT_ID = '__admin_client';
 
 /**
- * Produce v0-11: each partition's records are validated (v0-2 message sets up-converted to one v2
- * batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
- * log start offset, or an error (from v8 with the records to blame). acks=-1 is answered once the
- * ISR has the records (at once on a single broker), or on the request's timeout. acks=0 gets no
- * response; as Kafka does, a failure then closes the connection, the only signal such a producer gets.
+ * Produce v0-11: a topic the principal may not WRITE is answered TOPIC_AUTHORIZATION_FAILED for
+ * each of its partitions; every other partition's records are validated (v0-2 message sets
+ * up-converted to one v2 batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
+ * log start offset, or an error (from v8 with the records to blame). A partition named more than
+ * once is one entry, the last one, answered once, as Kafka keys the request by partition. acks=-1
+ * is answered once the ISR has the records (at once on a single broker), or on the request's
+ * timeout. acks=0 gets no response; as Kafka does, a failure then closes the connection, the only
+ * signal such a producer gets.
  */
 export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Produce> {
-  return (request, ctx) => {
-    const entries: ProduceEntry[] = request.topicData.flatMap((topic) =>
-      topic.partitionData.map((p) => ({ topic: topic.name, partition: p.index, records: p.records })),
+  return async (request, ctx) => {
+    const topics = byPartition(request.topicData);
+    const entries: ProduceEntry[] = topics.flatMap(([topic, partitions]) =>
+      [...partitions].map(([partition, records]) => ({ topic, partition, records })),
     );
-    // Topics the principal may not WRITE are refused on their own; the others are appended.
-    const writable = new Map(request.topicData.map((t) => [t.name, ctx.authorize('WRITE', 'TOPIC', t.name)]));
+    // Topics the principal may not WRITE are refused without entering the pipeline; the others are appended.
+    const writable = new Map(topics.map(([topic]) => [topic, ctx.authorize('WRITE', 'TOPIC', topic)]));
     const allowed = entries.filter((e) => writable.get(e.topic));
-    const appended = VALID_ACKS.has(request.acks)
-      ? broker.replicaManager.appendRecords(allowed, {
-          requiredAcks: request.acks,
-          apiVersion: ctx.apiVersion,
-          internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID,
-        })
-      : allowed.map(
-          (): ProduceResult => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }),
-        );
+    const appended: ProduceResult[] = VALID_ACKS.has(request.acks)
+      ? await broker.producePipeline.produce(
+          allowed,
+          { requiredAcks: request.acks, apiVersion: ctx.apiVersion, internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID },
+          ctx.connection,
+        )
+      : allowed.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
     let next = 0;
     const results: ProduceResult[] = entries.map((e) =>
       writable.get(e.topic)
@@ -55,9 +58,9 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
       let i = 0;
       return {
         ...defaultProduceResponse(),
-        responses: request.topicData.map((topic) => ({
-          name: topic.name,
-          partitionResponses: topic.partitionData.map((p) => partitionResponse(p.index, results[i++]!)),
+        responses: topics.map(([name, partitions]) => ({
+          name,
+          partitionResponses: [...partitions.keys()].map((index) => partitionResponse(index, results[i++]!)),
         })),
       };
     };
@@ -68,8 +71,8 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
 
 /**
  * acks=-1: replaces each appended partition's result by the error its replication ended with, if
- * any. Undefined when every partition is settled already (a single broker's always are), so that
- * path stays synchronous; else a promise that settles when the ISR has answered or the timeout passed.
+ * any. Undefined when every partition is settled already (a single broker's always are); else a
+ * promise that settles when the ISR has answered or the timeout passed.
  */
 function awaitReplication(
   broker: BrokerContext,
@@ -106,9 +109,22 @@ function replicationFailure(outcome: ErrorName, partition: string): string {
       return `Messages are written to the log, but to fewer in-sync replicas than required for ${partition}`;
     case 'REQUEST_TIMED_OUT':
       return `The ISR of ${partition} did not acknowledge the records within the request timeout`;
+    case 'KAFKA_STORAGE_ERROR':
+      return `Partition ${partition} went offline with its log directory before its ISR had the records`;
     default:
       return `This broker stopped leading ${partition} before its ISR had the records`;
   }
+}
+
+/** The request's records by topic and partition, each in order of first mention; a later mention replaces the records. */
+function byPartition(topicData: readonly ProduceRequestTopicProduceData[]): [string, Map<number, Buffer | null>][] {
+  const topics = new Map<string, Map<number, Buffer | null>>();
+  for (const topic of topicData) {
+    let partitions = topics.get(topic.name);
+    if (!partitions) topics.set(topic.name, (partitions = new Map()));
+    for (const p of topic.partitionData) partitions.set(p.index, p.records);
+  }
+  return [...topics];
 }
 
 function partitionResponse(index: number, result: ProduceResult): ProduceResponsePartitionProduceResponse {

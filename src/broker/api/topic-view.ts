@@ -1,3 +1,4 @@
+import type { BrokerContext } from './broker-context.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 
@@ -21,14 +22,25 @@ export interface PartitionView {
   offlineReplicas: number[];
 }
 
-/** A partition's leadership and replicas as Metadata and DescribeTopicPartitions answer them. */
-export function partitionView(p: PartitionState): PartitionView {
+/**
+ * A partition's leadership and replicas as Metadata and DescribeTopicPartitions answer them.
+ * Offline replicas are those the controller recorded and `localOffline`, this broker's replicas in
+ * a log dir that failed; a leader among them leads no more (-1, as Kafka's controller leaves a
+ * partition whose only replica went offline).
+ */
+export function partitionView(p: PartitionState, localOffline: readonly number[] = []): PartitionView {
+  const offline = [...new Set([...(p.offlineReplicas ?? []), ...localOffline])];
   return {
     partitionIndex: p.partition,
-    leaderId: p.leader,
+    leaderId: offline.includes(p.leader) ? -1 : p.leader,
     leaderEpoch: p.leaderEpoch,
     replicaNodes: [...p.replicas],
     isrNodes: [...p.isr],
-    offlineReplicas: [...(p.offlineReplicas ?? [])],
+    offlineReplicas: offline,
   };
+}
+
+/** The replicas of `topic`'s partition that this broker hosts in a failed log dir: this broker, or none. */
+export function offlineReplicas(broker: BrokerContext, topic: string, partition: number): number[] {
+  return broker.replicaManager.isOffline(topic, partition) ? [broker.brokerId] : [];
 }

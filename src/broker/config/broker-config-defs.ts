@@ -170,6 +170,16 @@ export const BROKER_CONFIG_DEFS = {
     doc: 'Most time a message stays unflushed, in ms; unset: log.flush.scheduler.interval.ms',
   }),
   'log.flush.scheduler.interval.ms': long({ default: LONG_MAX, doc: 'How often logs are checked for a time-based flush' }),
+  'log.flush.offset.checkpoint.interval.ms': int({
+    default: 60_000,
+    min: 0,
+    doc: 'How often the recovery point of every log is written to recovery-point-offset-checkpoint',
+  }),
+  'log.flush.start.offset.checkpoint.interval.ms': int({
+    default: 60_000,
+    min: 0,
+    doc: 'How often the log start offset of every log is written to log-start-offset-checkpoint',
+  }),
   'log.message.timestamp.type': string({
     default: 'CreateTime',
     oneOf: TIMESTAMP_TYPES,
@@ -338,6 +348,39 @@ export const BROKER_CONFIG_DEFS = {
   'replica.fetch.wait.max.ms': int({ default: 500, doc: 'Most time a follower fetch waits' }),
   'replica.socket.timeout.ms': int({ default: 30_000, doc: 'Socket timeout of follower fetches' }),
   'num.replica.fetchers': int({ default: 1, dynamic: true, doc: `Follower fetcher threads. ${NO_EFFECT}` }),
+  'auto.leader.rebalance.enable': boolean({
+    default: true,
+    doc: 'The controller moves leadership back to preferred replicas when a broker leads too few of its partitions',
+  }),
+  'leader.imbalance.check.interval.seconds': long({ default: 300, min: 1, doc: 'How often the controller checks the leader balance' }),
+  'leader.imbalance.per.broker.percentage': int({
+    default: 10,
+    doc: "Share of a broker's preferred partitions led elsewhere above which their leadership moves back",
+  }),
+
+  // Replication quotas (reassignment throttles)
+  'leader.replication.throttled.rate': long({
+    default: LONG_MAX,
+    min: 0,
+    dynamic: true,
+    doc: 'Bytes per second a leader sends to out-of-sync followers of the replicas a topic throttles (leader.replication.throttled.replicas)',
+  }),
+  'follower.replication.throttled.rate': long({
+    default: LONG_MAX,
+    min: 0,
+    dynamic: true,
+    doc: 'Bytes per second a follower fetches for its out-of-sync replicas a topic throttles (follower.replication.throttled.replicas)',
+  }),
+  'replica.alter.log.dirs.io.max.bytes.per.second': long({
+    default: LONG_MAX,
+    min: 0,
+    dynamic: true,
+    doc: 'Bytes per second copied when a replica moves to another log dir (AlterReplicaLogDirs)',
+  }),
+  'replication.quota.window.num': int({ default: 11, min: 1, doc: 'Samples the replication quotas keep' }),
+  'replication.quota.window.size.seconds': int({ default: 1, min: 1, doc: 'Time span of each replication quota sample' }),
+  'alter.log.dirs.replication.quota.window.num': int({ default: 11, min: 1, doc: 'Samples the log dir move quota keeps' }),
+  'alter.log.dirs.replication.quota.window.size.seconds': int({ default: 1, min: 1, doc: 'Time span of each log dir move quota sample' }),
 };
 
 export type BrokerConfigDefs = typeof BROKER_CONFIG_DEFS;

@@ -63,6 +63,8 @@ export class ControllerContext {
   readonly topicsToBeDeleted = new Set<string>();
   readonly topicsWithDeletionStarted = new Set<string>();
   readonly topicsIneligibleForDeletion = new Set<string>();
+  /** Partitions whose reassignment (adding or removing replicas) is not complete yet. */
+  readonly partitionsBeingReassigned = new PartitionMap<true>();
 
   reset(): void {
     this.#liveBrokers.clear();
@@ -77,6 +79,7 @@ export class ControllerContext {
     this.topicsToBeDeleted.clear();
     this.topicsWithDeletionStarted.clear();
     this.topicsIneligibleForDeletion.clear();
+    this.partitionsBeingReassigned.clear();
     this.epoch = 0;
     this.epochZkVersion = 0;
   }
@@ -148,6 +151,7 @@ export class ControllerContext {
     this.topicsToBeDeleted.delete(topic);
     this.topicsWithDeletionStarted.delete(topic);
     this.topicsIneligibleForDeletion.delete(topic);
+    this.partitionsBeingReassigned.deleteTopic(topic);
   }
 
   replicas(tp: TopicPartition): readonly number[] {

@@ -19,13 +19,19 @@ import {
   type LeaderAndIsr,
   LOG_DIR_EVENT_NOTIFICATION_PATH,
   type LeaderRecoveryStateValue,
+  PREFERRED_REPLICA_ELECTION_PATH,
+  REASSIGN_PARTITIONS_PATH,
+  type ReplicaAssignment,
   topicPath,
 } from '../zk/zk-data.js';
 import type { InterBrokerSecurity } from '../security/listener-security.js';
 import { ControllerChannel } from './controller-channel.js';
 import { ControllerContext } from './controller-context.js';
 import { ControllerEventQueue } from './controller-event-queue.js';
+import { type PartitionError, PartitionReassignments } from './partition-reassignments.js';
 import { PartitionStateMachine } from './partition-state-machine.js';
+import { isBeingReassigned, targetReplicas } from './reassignment.js';
+import { type ElectionOutcome, type ElectionType, ReplicaElections } from './replica-elections.js';
 import { ReplicaStateMachine } from './replica-state-machine.js';
 import { RequestBatch } from './request-batch.js';
 import { TopicDeletionManager } from './topic-deletion.js';
@@ -39,7 +45,14 @@ export interface ControllerConfig {
   readonly uncleanLeaderElectionEnable: boolean;
   /** `controller.socket.timeout.ms`. */
   readonly socketTimeoutMs: number;
+  /** `auto.leader.rebalance.enable`, `leader.imbalance.check.interval.seconds`, `leader.imbalance.per.broker.percentage`. */
+  readonly autoLeaderRebalanceEnable: boolean;
+  readonly leaderImbalanceCheckIntervalSeconds: number;
+  readonly leaderImbalancePerBrokerPercentage: number;
 }
+
+/** Kafka's first auto-rebalance check after a failover: 5 s. */
+const FIRST_REBALANCE_CHECK_MS = 5000;
 
 export interface ControllerOptions {
   brokerId: number;
@@ -73,8 +86,9 @@ export interface ControlledShutdownResult {
  * StopReplica. Everything it does runs as events on one queue. It never touches the local
  * broker's partitions: its own broker gets its requests over a socket like any other.
  *
- * Preferred-leader elections, auto leader rebalance and reassignments (issue #15) slot in as
- * more events driving the same state machines with the 'preferred' and 'reassign' strategies.
+ * Reassignments (PartitionReassignments) and preferred or unclean leader elections
+ * (ReplicaElections: ElectLeaders, `/admin/preferred_replica_election`, the auto-rebalance task)
+ * are more events driving the same state machines with the 'reassign' and 'preferred' strategies.
  */
 export class Controller {
   readonly #options: ControllerOptions;
@@ -84,7 +98,10 @@ export class Controller {
   readonly #partitionStateMachine: PartitionStateMachine;
   readonly #replicaStateMachine: ReplicaStateMachine;
   readonly #deletion: TopicDeletionManager;
+  readonly #reassignments: PartitionReassignments;
+  readonly #elections: ReplicaElections;
   #channel: ControllerChannel;
+  #rebalanceTimer: NodeJS.Timeout | undefined;
   #activeControllerId = -1;
   /** Topics whose assignment znode this controller watches. */
   readonly #watchedTopics = new Set<string>();
@@ -116,6 +133,23 @@ export class Controller {
       deleteTopicDeletions: (topics) => zk.deleteTopicDeletions(topics, this.#context.epochZkVersion),
       mutePartitionModifications: (topic) => this.#unwatchTopic(topic),
       sendMetadataUpdate: (partitions) => this.#sendUpdateMetadata(this.#context.liveOrShuttingDownBrokerIds(), partitions),
+    });
+    const machines = {
+      partitionStateMachine: this.#partitionStateMachine,
+      replicaStateMachine: this.#replicaStateMachine,
+      deletion: this.#deletion,
+    };
+    this.#reassignments = new PartitionReassignments({
+      ...deps,
+      ...machines,
+      sendUpdateMetadata: (brokers, partitions) => this.#sendUpdateMetadata(brokers, partitions),
+      requeueZkReassignment: () => this.#put('ZkPartitionReassignment', () => this.#processZkPartitionReassignment()),
+    });
+    this.#elections = new ReplicaElections({
+      ...deps,
+      ...machines,
+      imbalancePerBrokerPercentage: () => options.config().leaderImbalancePerBrokerPercentage,
+      requeueZkElection: () => this.#put('ReplicaLeaderElection', () => this.#processZkPreferredElection()),
     });
   }
 
@@ -205,6 +239,28 @@ export class Controller {
     }));
   }
 
+  /**
+   * AlterPartitionReassignments: a target replica list per partition, or null to cancel. Not being
+   * the controller is NOT_CONTROLLER for the whole request (Kafka's processApiPartitionReassignment).
+   */
+  alterPartitionReassignments(
+    reassignments: PartitionMap<readonly number[] | null>,
+  ): Promise<PartitionMap<PartitionError> | PartitionError> {
+    return this.#activeOnly('ApiPartitionReassignment', () => this.#reassignments.alter(reassignments));
+  }
+
+  /** ListPartitionReassignments: the given partitions (null: all) that are being reassigned. */
+  listPartitionReassignments(partitions: readonly TopicPartition[] | null): Promise<PartitionMap<ReplicaAssignment> | PartitionError> {
+    return this.#activeOnly('ListPartitionReassignments', async () => this.#reassignments.list(partitions));
+  }
+
+  /** ElectLeaders: each partition's (null: every partition's) new leader or why there is none (Kafka's processReplicaLeaderElection for the admin client). */
+  electLeaders(partitions: readonly TopicPartition[] | null, type: ElectionType): Promise<PartitionMap<ElectionOutcome> | PartitionError> {
+    return this.#activeOnly('ReplicaLeaderElection', () =>
+      this.#elections.elect(partitions ?? this.#context.allPartitions(), type, 'admin'),
+    );
+  }
+
   /** Stops: resigns if active (without deleting `/controller`: closing the session does). */
   async shutdown(): Promise<void> {
     await this.#queue.close();
@@ -219,6 +275,15 @@ export class Controller {
   }
 
   // ---- Events ----
+
+  /** An admin request for the active controller: NOT_CONTROLLER when this broker is not (or stops being) it. */
+  #activeOnly<T>(name: string, process: () => Promise<T>): Promise<T | PartitionError> {
+    const notController: PartitionError = { errorCode: ErrorCode.NOT_CONTROLLER, message: null };
+    return this.#call(name, async () => (this.isActive ? process() : notController)).catch((err: unknown) => {
+      if (err instanceof ControllerMovedError || err instanceof QueueClosedError) return notController;
+      throw err;
+    });
+  }
 
   #put(name: string, process: () => Promise<void>): void {
     this.#queue.put({ name, process: () => this.#process(process) });
@@ -320,6 +385,12 @@ export class Controller {
     zk.registerChildChangeHandler(LOG_DIR_EVENT_NOTIFICATION_PATH, () =>
       this.#put('LogDirEventNotification', () => this.#processLogDirEvents()),
     );
+    zk.registerNodeChangeHandler(REASSIGN_PARTITIONS_PATH, (event) => {
+      if (event.type === 'created') this.#put('ZkPartitionReassignment', () => this.#processZkPartitionReassignment());
+    });
+    zk.registerNodeChangeHandler(PREFERRED_REPLICA_ELECTION_PATH, (event) => {
+      if (event.type === 'created') this.#put('ReplicaLeaderElection', () => this.#processZkPreferredElection());
+    });
     await zk.deleteControllerNotifications(context.epochZkVersion);
     await this.#initializeContext();
     const toBeDeleted = new Set(await zk.getTopicDeletions(true));
@@ -331,8 +402,11 @@ export class Controller {
     this.#partitionStateMachine.initialize();
     await this.#partitionStateMachine.triggerOnlinePartitionStateChange();
     await zk.getChildren(LOG_DIR_EVENT_NOTIFICATION_PATH, true);
+    await this.#reassignments.initialize();
     log('info', `Controller ${brokerId}: ready to serve as the new controller with epoch ${context.epoch}`);
     await this.#deletion.tryTopicDeletion();
+    await this.#elections.elect(null, 'PREFERRED', 'zk');
+    if (this.#options.config().autoLeaderRebalanceEnable) this.#scheduleAutoLeaderRebalance(FIRST_REBALANCE_CHECK_MS);
   }
 
   async #initializeContext(): Promise<void> {
@@ -346,6 +420,8 @@ export class Controller {
     for (const broker of context.liveOrShuttingDownBrokerIds()) await this.#watchBroker(broker);
     const states = await zk.getPartitionStates(context.allPartitions());
     for (const [tp, leadership] of states.entries()) context.leadership.set(tp, leadership);
+    for (const [tp, assignment] of context.assignments.entries())
+      if (isBeingReassigned(assignment)) context.partitionsBeingReassigned.set(tp, true);
     this.#channel = this.#newChannel();
     for (const broker of context.liveOrShuttingDownBrokers()) this.#channel.addBroker(broker);
   }
@@ -374,17 +450,22 @@ export class Controller {
     return added;
   }
 
+  /** Topics with an offline replica or a reassignment in progress cannot be deleted yet. */
   #topicsIneligibleForDeletion(): Set<string> {
     const context = this.#context;
+    const reassigning = new Set([...context.partitionsBeingReassigned.keys()].map((tp) => tp.topic));
     return new Set(
-      [...context.allTopics].filter((topic) => context.replicasForTopic(topic).some((r) => !context.isReplicaOnline(r.replica, r))),
+      [...context.allTopics].filter(
+        (topic) => reassigning.has(topic) || context.replicasForTopic(topic).some((r) => !context.isReplicaOnline(r.replica, r)),
+      ),
     );
   }
 
   #onResignation(): void {
     const { zk } = this.#options;
-    for (const path of [BROKER_IDS_PATH, BROKER_TOPICS_PATH, DELETE_TOPICS_PATH, LOG_DIR_EVENT_NOTIFICATION_PATH])
-      zk.unregisterHandler(path);
+    const paths = [BROKER_IDS_PATH, BROKER_TOPICS_PATH, DELETE_TOPICS_PATH, LOG_DIR_EVENT_NOTIFICATION_PATH];
+    for (const path of [...paths, REASSIGN_PARTITIONS_PATH, PREFERRED_REPLICA_ELECTION_PATH]) zk.unregisterHandler(path);
+    clearTimeout(this.#rebalanceTimer);
     for (const topic of [...this.#watchedTopics]) this.#unwatchTopic(topic);
     for (const broker of [...this.#watchedBrokers]) this.#unwatchBroker(broker);
     this.#batch.clear();
@@ -478,6 +559,7 @@ export class Controller {
     const replicas = context.replicasOnBrokers(newSet);
     await this.#replicaStateMachine.handleStateChanges(replicas, 'OnlineReplica');
     await this.#partitionStateMachine.triggerOnlinePartitionStateChange();
+    await this.#reassignments.resume((_, assignment) => targetReplicas(assignment).some((r) => newSet.has(r)));
     const deleting = replicas.filter((r) => this.#deletion.isTopicQueuedUpForDeletion(r.topic)).map((r) => r.topic);
     if (deleting.length > 0) await this.#deletion.resumeDeletionForTopics(deleting);
     for (const id of newBrokers) await this.#watchBroker(id);
@@ -644,6 +726,32 @@ export class Controller {
     return override === undefined ? this.#options.config().uncleanLeaderElectionEnable : override.trim().toLowerCase() === 'true';
   }
 
+  // ---- Reassignments and elections asked through ZooKeeper, auto rebalance ----
+
+  async #processZkPartitionReassignment(): Promise<void> {
+    if (this.isActive) await this.#reassignments.processZkReassignment();
+  }
+
+  async #processZkPreferredElection(): Promise<void> {
+    if (this.isActive) await this.#elections.elect(null, 'PREFERRED', 'zk');
+  }
+
+  /** Kafka's auto-leader-rebalance-task: checked after `delayMs`, then every `leader.imbalance.check.interval.seconds`. */
+  #scheduleAutoLeaderRebalance(delayMs: number): void {
+    clearTimeout(this.#rebalanceTimer);
+    this.#rebalanceTimer = setTimeout(() => {
+      this.#put('AutoPreferredReplicaLeaderElection', async () => {
+        if (!this.isActive) return;
+        try {
+          await this.#elections.checkAndTriggerAutoLeaderRebalance();
+        } finally {
+          this.#scheduleAutoLeaderRebalance(this.#options.config().leaderImbalanceCheckIntervalSeconds * 1000);
+        }
+      });
+    }, delayMs);
+    this.#rebalanceTimer.unref();
+  }
+
   // ---- Requests from brokers ----
 
   async #processControlledShutdown(id: number, brokerEpoch: bigint): Promise<ControlledShutdownResult> {
@@ -744,6 +852,14 @@ export class Controller {
       }
     }
     for (const tp of update.retry) responses.set(tp, ErrorCode.INVALID_UPDATE_VERSION);
+    // An ISR that grew may complete a reassignment: looked at right after this answer (Kafka's PartitionReassignmentIsrChange).
+    for (const [tp, result] of responses.entries()) {
+      if (typeof result !== 'number' && context.partitionsBeingReassigned.has(tp)) {
+        this.#put('PartitionReassignmentIsrChange', async () => {
+          if (this.isActive) await this.#reassignments.maybeComplete(tp);
+        });
+      }
+    }
     this.#sendUpdateMetadata(
       context.liveOrShuttingDownBrokerIds(),
       proposed.map(([tp]) => tp),

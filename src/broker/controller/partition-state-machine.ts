@@ -213,7 +213,7 @@ export class PartitionStateMachine {
       }
       const result = await this.#elect(tp, leadership.leaderAndIsr, strategy);
       if (!result) {
-        finished.set(tp, new Error(`Failed to elect leader for partition ${formatPartition(tp)} under strategy ${strategy.kind}`));
+        finished.set(tp, new Error(`Failed to elect leader for partition ${formatPartition(tp)} under strategy ${strategyName(strategy)}`));
         continue;
       }
       elected.push([tp, result.leaderAndIsr, result.recipients]);
@@ -280,5 +280,19 @@ export class PartitionStateMachine {
       'warn',
       `Controller ${controllerId} epoch ${context.epoch} failed to change state for partition ${formatPartition(tp)} from ${context.partitionState(tp)} to ${target}: ${why}`,
     );
+  }
+}
+
+/** Kafka's name of the strategy, as its failure messages (and ElectLeaders' error messages) print it. */
+function strategyName(strategy: ElectionStrategy): string {
+  switch (strategy.kind) {
+    case 'offline':
+      return `OfflinePartitionLeaderElectionStrategy(${strategy.allowUnclean})`;
+    case 'controlledShutdown':
+      return 'ControlledShutdownPartitionLeaderElectionStrategy';
+    case 'preferred':
+      return 'PreferredReplicaPartitionLeaderElectionStrategy';
+    case 'reassign':
+      return 'ReassignPartitionLeaderElectionStrategy';
   }
 }

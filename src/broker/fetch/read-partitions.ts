@@ -14,6 +14,8 @@ export interface ReadLimits {
   usesTopicIds: boolean;
   /** A follower's broker id (reads up to the log end and records its position), or undefined for a consumer. */
   replicaId: number | undefined;
+  /** Kafka's debugging consumer (replica id -2, kafka-replica-verification.sh): any replica answers, up to its high watermark. */
+  anyReplica?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -55,7 +57,7 @@ function readOne(
   minOneBatch: boolean,
 ): FetchPartitionResult {
   if (limits.replicaId === undefined) {
-    partition.checkLeader(p.currentLeaderEpoch);
+    if (!limits.anyReplica) partition.checkLeader(p.currentLeaderEpoch);
     return { errorCode: ErrorCode.NONE, ...partition.read(p.fetchOffset, maxBytes, limits.isolation, minOneBatch) };
   }
   const read = partition.readForFollower(

@@ -1,5 +1,4 @@
 import { BATCH } from '../../protocol/records/batch-header.js';
-import { readAt } from './file-io.js';
 
 /** Why a walk over a segment file ended. */
 export type WalkEnd =
@@ -19,16 +18,21 @@ export type WalkEnd =
  */
 export type BatchVisitor = (buf: Buffer, at: number, position: number, size: number) => boolean | void;
 
+/** Reads up to `length` bytes at file `position` into `buf` at `at`; fewer only when the file ends first. */
+export interface FileReader {
+  read(buf: Buffer, position: number, length?: number, at?: number): number;
+}
+
 /** Chunk size: a few syscalls per MB while staying small next to a fetch response. */
 const CHUNK_BYTES = 64 * 1024;
 
 /**
- * Walks the batches stored in `fd` between `from` and `limit` (file positions), reading the file in
+ * Walks the batches stored in `file` between `from` and `limit` (file positions), reading the file in
  * chunks rather than one syscall per batch. Without `wholeBatches` only headers are read, so bodies
  * of large batches are skipped, not read. Returns where and why it stopped.
  */
 export function walkBatches(
-  fd: number,
+  file: FileReader,
   from: number,
   limit: number,
   visit: BatchVisitor,
@@ -37,7 +41,7 @@ export function walkBatches(
   const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(limit - from, BATCH.HEADER_SIZE)));
   let position = from;
   while (position < limit) {
-    const filled = readAt(fd, chunk, position, Math.min(chunk.length, limit - position));
+    const filled = file.read(chunk, position, Math.min(chunk.length, limit - position));
     if (filled < BATCH.LOG_OVERHEAD) return { position, end: 'torn' };
     let at = 0;
     while (at + BATCH.LOG_OVERHEAD <= filled) {
@@ -49,7 +53,7 @@ export function walkBatches(
         if (at > 0) break; // refill starting at this batch
         // A batch bigger than the chunk: only a whole-batch walk needs a buffer of its own.
         const own = Buffer.allocUnsafe(size);
-        if (readAt(fd, own, position) < size) return { position, end: 'torn' };
+        if (file.read(own, position) < size) return { position, end: 'torn' };
         if (visit(own, 0, position, size) === false) return { position, end: 'stopped' };
         at = size;
         break;

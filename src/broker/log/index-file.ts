@@ -1,11 +1,14 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { fsyncInBackground, readAt, writeAt } from './file-io.js';
+import { closeSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fsyncFile, readAt, writeFileAt } from './file-io.js';
+import { naming } from './storage-error.js';
 
 /**
  * A sparse index file of fixed-size big-endian entries (OffsetIndex, TimeIndex). Kafka preallocates
  * and mmaps these files and trims them on close; we keep the entries in memory and append only
  * the new ones to the file once per log append, so the file always holds whole entries and no
  * trimming is needed. Entries load lazily: a broker holds many segments whose indexes are never read.
+ * No descriptor is kept (Kafka maps its indexes and closes them): entries are read whole, and
+ * appended every index.interval.bytes of log with an open, write, close.
  */
 export abstract class IndexFile {
   #path: string;
@@ -16,14 +19,15 @@ export abstract class IndexFile {
   #entries = 0;
   /** Entries already in the file. */
   #written = 0;
-  #fd: number | undefined;
+  /** The file changed since it was last fsynced. */
+  #dirty = false;
 
   protected constructor(path: string, baseOffset: bigint, entrySize: number, fresh: boolean) {
     this.#path = path;
     this.baseOffset = baseOffset;
     this.#entrySize = entrySize;
     if (fresh) {
-      this.#fd = openSync(path, 'w');
+      writeFileSync(path, '');
       this.#buf = Buffer.alloc(0);
     }
   }
@@ -63,20 +67,22 @@ export abstract class IndexFile {
     const fd = openSync(this.#path, 'r');
     try {
       const out = Buffer.allocUnsafe(this.#entrySize);
-      readAt(fd, out, size - (size % this.#entrySize) - this.#entrySize);
+      naming(this.#path, () => readAt(fd, out, size - (size % this.#entrySize) - this.#entrySize));
       return out;
     } finally {
       closeSync(fd);
     }
   }
 
-  /** Whether the file holds whole entries only; a missing file counts as broken. */
-  protected fileIsWhole(): boolean {
+  /** Why the file cannot be trusted as it is (missing, or ending in a partial entry); undefined when it can. */
+  fileFault(): string | undefined {
+    let size: number;
     try {
-      return this.#fileSize() % this.#entrySize === 0;
+      size = this.#fileSize();
     } catch {
-      return false;
+      return 'it is missing';
     }
+    return size % this.#entrySize === 0 ? undefined : `its size ${size} is not a multiple of the entry size ${this.#entrySize}`;
   }
 
   /** Binary search: the largest slot whose key is <= target, or -1. Keys must not decrease. */
@@ -110,12 +116,18 @@ export abstract class IndexFile {
     this.#entries++;
   }
 
+  /** Drops the entries from memory once they are all in the file; they load again when next needed (an inactive segment). */
+  releaseEntries(): void {
+    if (this.#buf !== undefined && this.#written === this.#entries) this.#buf = undefined;
+  }
+
   /** Writes the entries appended since the last call: one syscall, whatever their number. */
   writePending(): void {
     if (this.#written === this.#entries) return;
     const from = this.#written * this.#entrySize;
-    writeAt(this.#handle(), this.#buf!.subarray(from, this.#entries * this.#entrySize), from);
+    writeFileAt(this.#path, this.#buf!.subarray(from, this.#entries * this.#entrySize), from);
     this.#written = this.#entries;
+    this.#dirty = true;
   }
 
   /** Keeps the first `count` entries, in memory and in the file. */
@@ -124,25 +136,24 @@ export abstract class IndexFile {
     if (count >= this.#entries) return;
     this.#entries = count;
     this.#written = Math.min(this.#written, count);
-    ftruncateSync(this.#handle(), count * this.#entrySize);
+    truncateSync(this.#path, count * this.#entrySize);
+    this.#dirty = true;
   }
 
+  /** writePending, then fsync if the file changed since the last one. */
   flush(): void {
     this.writePending();
-    if (this.#fd !== undefined) fsyncSync(this.#fd);
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    fsyncFile(this.#path);
   }
 
-  /** writePending + fsync on the thread pool (see fsyncInBackground). */
-  flushAsync(): Promise<void> {
+  /** writePending; the file to fsync if it changed since the last fsync (counted as done: the caller does it), else undefined. */
+  pathToSync(): string | undefined {
     this.writePending();
-    return this.#fd === undefined ? Promise.resolve() : fsyncInBackground(this.#fd);
-  }
-
-  /** Releases the file handle; a later append reopens it. Used when the segment stops being active. */
-  closeHandle(): void {
-    if (this.#fd === undefined) return;
-    closeSync(this.#fd);
-    this.#fd = undefined;
+    if (!this.#dirty) return undefined;
+    this.#dirty = false;
+    return this.#path;
   }
 
   rename(path: string): void {
@@ -150,9 +161,8 @@ export abstract class IndexFile {
     this.#path = path;
   }
 
-  /** Closes and unlinks; a missing file is fine (it may never have been written). */
+  /** Unlinks; a missing file is fine (it may never have been written). */
   delete(): void {
-    this.closeHandle();
     this.#buf = Buffer.alloc(0);
     this.#entries = this.#written = 0;
     try {
@@ -174,13 +184,11 @@ export abstract class IndexFile {
     this.#entries = this.#written = Math.floor(data.length / this.#entrySize);
     this.#buf = data;
     // A trailing partial entry would misalign later appends.
-    if (data.length % this.#entrySize !== 0) ftruncateSync(this.#handle(), this.#entries * this.#entrySize);
+    if (data.length % this.#entrySize !== 0) {
+      truncateSync(this.#path, this.#entries * this.#entrySize);
+      this.#dirty = true;
+    }
     return data;
-  }
-
-  #handle(): number {
-    this.#fd ??= openSync(this.#path, constants.O_RDWR | constants.O_CREAT);
-    return this.#fd;
   }
 
   #fileSize(): number {

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
+import { type CheckpointEntry, readOffsetCheckpoint, writeOffsetCheckpoint } from './checkpoint-file.js';
 import { LogCleaner } from './cleaner/log-cleaner.js';
 import { fsyncDir } from './file-io.js';
 import { DEFAULT_LOG_CONFIG, LONG_MAX, type LogConfig } from './log-config.js';
@@ -16,8 +16,9 @@ import {
   topicPartitionKey,
   type TopicPartition,
 } from './log-file-names.js';
-import { Log } from './log.js';
+import { Log, type LogOptions } from './log.js';
 import { ensureMetaProperties } from './meta-properties.js';
+import { isDescriptorShortage, isFileSystemError, storageError } from './storage-error.js';
 
 export interface LogManagerOptions {
   /** log.dirs: each gets meta.properties, checkpoints and partition directories. */
@@ -40,6 +41,13 @@ export interface LogManagerOptions {
   now?: () => number;
   /** Failures of timer-driven work (retention, checkpoints, background deletes); default: stderr. */
   onError?: (err: Error) => void;
+  /** What recovery changed in the files at start-up (truncations, deletions, rebuilt indexes); default: stderr. */
+  warn?: (message: string) => void;
+  /**
+   * A log dir went offline (its error, naming the operation and the file, went to onError): its
+   * logs answer KAFKA_STORAGE_ERROR from now on. `live` is how many log dirs are left.
+   */
+  onLogDirFailure?: (dir: string, live: number) => void;
 }
 
 export interface LogCleanerSettings {
@@ -54,6 +62,12 @@ export interface LogCleanerSettings {
 const DEFAULT_CLEANER: LogCleanerSettings = { enable: true, backoffMs: 15_000, dedupeBufferSize: 128 * 1024 * 1024 };
 
 /**
+ * How soon after a flush moved a recovery point its dir's recovery-point-offset-checkpoint is
+ * rewritten (one write for every flush in that time).
+ */
+const FLUSHED_CHECKPOINT_DELAY_MS = 1000;
+
+/**
  * All partition logs of a broker (Kafka's LogManager): loads the log dirs, places new partitions
  * in the dir holding the fewest, deletes logs asynchronously, and runs retention, flush.ms and
  * checkpoint timers and the log cleaner. A clean close() leaves `.kafka_cleanshutdown` so the next
@@ -63,11 +77,20 @@ export class LogManager {
   readonly clusterId: string;
   readonly logDirs: readonly string[];
   readonly #logs = new Map<string, Log>();
+  /** How many logs each dir holds: new partitions go to the dir holding the fewest. */
+  readonly #logsPerDir = new Map<string, number>();
   readonly #deletions = new Set<Promise<void>>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #now: () => number;
   readonly #onError: (err: Error) => void;
+  readonly #warn: (message: string) => void;
   readonly #cleaner: LogCleaner | undefined;
+  /** Log dirs that failed (Kafka's LogDirFailureChannel), with the error that took them offline. */
+  readonly #offlineDirs = new Map<string, LogError>();
+  readonly #onLogDirFailure: (dir: string, live: number) => void;
+  /** Log dirs whose recovery points moved since their checkpoint was last written, and the timer that will write it. */
+  readonly #flushedDirs = new Set<string>();
+  #flushedTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   private constructor(options: LogManagerOptions) {
@@ -75,8 +98,17 @@ export class LogManager {
     if (this.logDirs.length === 0) throw new LogError('INVALID_CONFIG', 'log.dirs must name at least one directory');
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? ((err) => process.stderr.write(`[log-manager] ${err.message}\n`));
+    this.#warn = options.warn ?? ((message) => process.stderr.write(`[log-manager] ${message}\n`));
+    this.#onLogDirFailure = options.onLogDirFailure ?? (() => {});
     this.clusterId = ensureMetaProperties(this.logDirs, options.brokerId, options.clusterId);
-    for (const dir of this.logDirs) this.#loadDir(dir, options.configFor ?? (() => DEFAULT_LOG_CONFIG));
+    for (const dir of this.logDirs) {
+      try {
+        this.#loadDir(dir, options.configFor ?? (() => DEFAULT_LOG_CONFIG));
+      } catch (err) {
+        if (!isFileSystemError(err)) throw err;
+        this.#failDir(dir, storageError(`loading log dir ${dir}`, dir, err));
+      }
+    }
     this.#every(options.retentionCheckIntervalMs ?? 300_000, () => this.cleanupLogs());
     this.#every(options.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints());
     this.#every(options.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets());
@@ -85,7 +117,7 @@ export class LogManager {
     if (cleaner.enable) {
       this.#cleaner = new LogCleaner({
         logDirs: this.logDirs,
-        logs: () => this.#logs.values(),
+        logs: () => this.#liveLogs(),
         backoffMs: cleaner.backoffMs,
         dedupeBufferSize: cleaner.dedupeBufferSize,
         now: this.#now,
@@ -117,6 +149,28 @@ export class LogManager {
     return dirname(log.dir);
   }
 
+  /** Whether `dir` failed and went offline. */
+  isOffline(dir: string): boolean {
+    return this.#offlineDirs.has(dir);
+  }
+
+  /**
+   * Runs `work` on files of `logDir` (a partition's metadata file); a file system failure takes the
+   * dir offline, as one inside a log would (running out of descriptors only gets reported), and is
+   * thrown as KAFKA_STORAGE_ERROR.
+   */
+  io<T>(logDir: string, doing: string, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (!isFileSystemError(err)) throw err;
+      const error = storageError(doing, logDir, err);
+      if (isDescriptorShortage(error)) this.#onError(error);
+      else this.#failDir(logDir, error);
+      throw error;
+    }
+  }
+
   /** The partition's log, created empty in the log dir with the fewest partitions if it does not exist. */
   getOrCreateLog(tp: TopicPartition, config: LogConfig): Log {
     this.#ensureOpen();
@@ -129,10 +183,18 @@ export class LogManager {
     }
     const logDir = this.#leastLoadedDir();
     const dir = join(logDir, key);
-    mkdirSync(dir);
-    fsyncDir(logDir);
-    const log = Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, now: this.#now, onError: this.#onError });
-    this.#logs.set(key, log);
+    const log = this.io(logDir, `creating the log of ${key}`, () => {
+      try {
+        mkdirSync(dir);
+        fsyncDir(logDir);
+        return Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, ...this.#logCallbacks(logDir) });
+      } catch (err) {
+        // Nothing half made is left behind (a full disk, no descriptors left).
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    });
+    this.#addLog(key, log);
     return log;
   }
 
@@ -150,21 +212,40 @@ export class LogManager {
     const key = topicPartitionKey(tp);
     const log = this.#logs.get(key);
     if (!log) return false;
-    this.#logs.delete(key);
+    this.#removeLog(key, log);
     this.#cleaner?.forget(tp);
     log.close();
     const logDir = dirname(log.dir);
+    if (this.isOffline(logDir)) return true;
     const renamed = join(logDir, deleteDirName(tp));
-    renameSync(log.dir, renamed);
-    fsyncDir(logDir);
+    this.io(logDir, `deleting the log of ${key}`, () => {
+      renameSync(log.dir, renamed);
+      fsyncDir(logDir);
+    });
     this.#track(log.settled().then(() => rm(renamed, { recursive: true, force: true })));
     return true;
+  }
+
+  /**
+   * Removes a log created moments ago, at once and for good (a topic whose creation failed part
+   * way): no rename, no background removal, nothing left on disk. Failures are reported, not thrown.
+   */
+  discardLog(tp: TopicPartition): void {
+    const key = topicPartitionKey(tp);
+    const log = this.#logs.get(key);
+    if (!log) return;
+    this.#removeLog(key, log);
+    this.#cleaner?.forget(tp);
+    this.#attempt(() => {
+      if (!log.offline) log.close();
+      rmSync(log.dir, { recursive: true, force: true });
+    });
   }
 
   /** One retention pass over every log (the log.retention.check.interval.ms timer runs this). */
   cleanupLogs(): number {
     let deleted = 0;
-    for (const log of this.#logs.values()) {
+    for (const log of this.#liveLogs()) {
       this.#attempt(() => {
         deleted += log.deleteOldSegments();
       });
@@ -175,17 +256,17 @@ export class LogManager {
   /** fsyncs the logs whose flush.ms has passed since their last flush. */
   flushDirtyLogs(): void {
     const now = this.#now();
-    for (const log of this.#logs.values()) {
+    for (const log of this.#liveLogs()) {
       if (now - log.lastFlushTime >= log.config['flush.ms']) this.#attempt(() => log.flush());
     }
   }
 
   checkpointRecoveryPoints(): void {
-    this.#checkpoint(RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+    for (const dir of this.logDirs) this.writeCheckpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
   }
 
   checkpointLogStartOffsets(): void {
-    this.#checkpoint(LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
+    for (const dir of this.logDirs) this.writeCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT, (log) => log.logStartOffset);
   }
 
   /**
@@ -196,9 +277,10 @@ export class LogManager {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#flushedTimer);
     this.#cleaner?.close();
     const failedDirs = new Set<string>();
-    for (const log of this.#logs.values()) {
+    for (const log of this.#liveLogs()) {
       if (!this.#attempt(() => log.flush())) failedDirs.add(this.logDirOf(log));
     }
     this.checkpointRecoveryPoints();
@@ -207,7 +289,7 @@ export class LogManager {
       if (!this.#attempt(() => log.close())) failedDirs.add(this.logDirOf(log));
     }
     for (const dir of this.logDirs) {
-      if (!failedDirs.has(dir)) this.#attempt(() => writeFileSync(join(dir, CLEAN_SHUTDOWN_MARKER), ''));
+      if (!failedDirs.has(dir) && !this.isOffline(dir)) this.#attempt(() => writeFileSync(join(dir, CLEAN_SHUTDOWN_MARKER), ''));
     }
     await Promise.all([...this.#logs.values()].map((log) => log.settled()));
     while (this.#deletions.size > 0) await Promise.all(this.#deletions);
@@ -240,10 +322,9 @@ export class LogManager {
         logStartOffset: logStartOffsets.get(key),
         recoveryPoint: recoveryPoints.get(key),
         hadCleanShutdown,
-        now: this.#now,
-        onError: this.#onError,
+        ...this.#logCallbacks(dir),
       });
-      this.#logs.set(key, log);
+      this.#addLog(key, log);
     }
     // From here on a crash must not look clean.
     if (hadCleanShutdown) unlinkSync(marker);
@@ -259,25 +340,88 @@ export class LogManager {
     }
   }
 
-  #checkpoint(file: string, offsetOf: (log: Log) => bigint): void {
-    for (const dir of this.logDirs) {
-      const logs = [...this.#logs.values()].filter((log) => this.logDirOf(log) === dir);
-      this.#attempt(() =>
-        writeOffsetCheckpoint(
-          join(dir, file),
-          logs.map((log) => ({ ...log.topicPartition, offset: offsetOf(log) })),
-        ),
-      );
+  /**
+   * Writes the offset checkpoint `file` of `dir`: an entry per log there that `offsetOf` gives an
+   * offset. Nothing in an offline dir; Kafka takes a dir offline when its checkpoint cannot be
+   * written, and so does this (reported, not thrown: the caller is a timer or a shutdown).
+   */
+  writeCheckpoint(dir: string, file: string, offsetOf: (log: Log) => bigint | undefined): void {
+    if (this.isOffline(dir)) return;
+    const entries: CheckpointEntry[] = [];
+    for (const log of this.#logs.values()) {
+      const offset = this.logDirOf(log) === dir ? offsetOf(log) : undefined;
+      if (offset !== undefined) entries.push({ ...log.topicPartition, offset });
+    }
+    try {
+      this.io(dir, `writing ${file}`, () => writeOffsetCheckpoint(join(dir, file), entries));
+    } catch (err) {
+      // io reported a file system failure already.
+      if (!(err instanceof LogError && isFileSystemError(err.cause))) this.#onError(err as Error);
     }
   }
 
+  #liveLogs(): Log[] {
+    return [...this.#logs.values()].filter((log) => !log.offline);
+  }
+
+  /**
+   * Takes a failing log dir offline (Kafka's LogDirFailureChannel + handleLogDirFailure): one error
+   * line naming the operation, the file and the reason; its logs closed, answering
+   * KAFKA_STORAGE_ERROR from now on; no more checkpoints, retention, flushes or cleaning there.
+   */
+  #failDir(dir: string, error: LogError): void {
+    if (this.#offlineDirs.has(dir)) return;
+    this.#offlineDirs.set(dir, error);
+    this.#onError(error);
+    for (const log of this.#logs.values()) if (this.logDirOf(log) === dir) log.markOffline(dir);
+    this.#onLogDirFailure(dir, this.logDirs.length - this.#offlineDirs.size);
+  }
+
+  /** What each log of `logDir` reports to the manager. */
+  #logCallbacks(logDir: string): Pick<LogOptions, 'now' | 'onError' | 'warn' | 'onFlushed' | 'onStorageFailure'> {
+    return {
+      now: this.#now,
+      onError: this.#onError,
+      warn: this.#warn,
+      onFlushed: () => this.#onFlushed(logDir),
+      onStorageFailure: (error) => this.#failDir(logDir, error),
+    };
+  }
+
+  /**
+   * A flush moved a recovery point: its checkpoint is rewritten within a second, besides Kafka's
+   * log.flush.offset.checkpoint.interval.ms, so that a crash soon after a segment roll does not
+   * re-validate (or, if corrupt, drop) segments that were already safely on disk.
+   */
+  #onFlushed(logDir: string): void {
+    if (this.#closed) return;
+    this.#flushedDirs.add(logDir);
+    this.#flushedTimer ??= setTimeout(() => {
+      this.#flushedTimer = undefined;
+      for (const dir of this.#flushedDirs) this.writeCheckpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
+      this.#flushedDirs.clear();
+    }, FLUSHED_CHECKPOINT_DELAY_MS).unref();
+  }
+
+  /** The live log dir holding the fewest partitions. */
   #leastLoadedDir(): string {
-    const counts = new Map(this.logDirs.map((dir) => [dir, 0]));
-    for (const log of this.#logs.values()) {
-      const dir = this.logDirOf(log);
-      counts.set(dir, (counts.get(dir) ?? 0) + 1);
-    }
-    return this.logDirs.reduce((best, dir) => (counts.get(dir)! < counts.get(best)! ? dir : best));
+    const live = this.logDirs.filter((dir) => !this.isOffline(dir));
+    if (live.length === 0) throw new LogError('KAFKA_STORAGE_ERROR', `No log directories available. Tried ${this.logDirs.join(', ')}`);
+    const count = (dir: string) => this.#logsPerDir.get(dir) ?? 0;
+    return live.reduce((best, dir) => (count(dir) < count(best) ? dir : best));
+  }
+
+  /** Keeps #logs and the per-dir counts placement goes by in step. */
+  #addLog(key: string, log: Log): void {
+    this.#logs.set(key, log);
+    const dir = this.logDirOf(log);
+    this.#logsPerDir.set(dir, (this.#logsPerDir.get(dir) ?? 0) + 1);
+  }
+
+  #removeLog(key: string, log: Log): void {
+    this.#logs.delete(key);
+    const dir = this.logDirOf(log);
+    this.#logsPerDir.set(dir, (this.#logsPerDir.get(dir) ?? 1) - 1);
   }
 
   #every(intervalMs: number, work: () => void): void {
@@ -287,13 +431,13 @@ export class LogManager {
     this.#timers.push(timer);
   }
 
-  /** Runs `work`, reporting a failure instead of throwing it; false on failure. */
+  /** Runs `work`, reporting a failure instead of throwing it (a file system failure was reported where it happened); false on failure. */
   #attempt(work: () => void): boolean {
     try {
       work();
       return true;
     } catch (err) {
-      this.#onError(err instanceof Error ? err : new Error(String(err)));
+      if (!(err instanceof LogError && isFileSystemError(err.cause))) this.#onError(err instanceof Error ? err : new Error(String(err)));
       return false;
     }
   }

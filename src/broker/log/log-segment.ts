@@ -1,14 +1,22 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkBatches } from './batch-walker.js';
-import { fsyncInBackground, readAt, writeAt } from './file-io.js';
+import { PooledFile } from './descriptor-pool.js';
+import { fsyncFilesInBackground } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, filenamePrefixFromOffset } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
-import { batchLastOffset, batchMaxTimestamp, isIntactBatch } from './stored-batch.js';
+import { batchLastOffset, batchMaxTimestamp, storedBatchFault } from './stored-batch.js';
 import { TimeIndex } from './time-index.js';
 
 const INT32_MAX = 0x7fffffffn;
+
+/** What LogSegment.recover found: where the valid batches end, and why they end there if the file goes on. */
+export interface SegmentRecovery {
+  validBytes: number;
+  truncatedBytes: number;
+  fault?: string;
+}
 
 /** A batch's place in a segment file. */
 export interface BatchLocation {
@@ -21,6 +29,8 @@ export interface BatchLocation {
  * One segment: a `.log` file of record batches exactly as produced (plus their assigned offsets),
  * and the sparse `.index`/`.timeindex` beside it. Appends go straight to the file with positional
  * writes; the page cache makes them survive a process crash, fsync (flush) survives a power cut.
+ * The file's descriptor is opened when needed and may be closed while the segment is idle
+ * (DescriptorPool); the indexes keep none.
  */
 export class LogSegment {
   readonly baseOffset: bigint;
@@ -28,8 +38,8 @@ export class LogSegment {
   readonly timeIndex: TimeIndex;
   /** Random slack subtracted from segment.ms so that partitions do not all roll at once. */
   readonly rollJitterMs: number;
-  #logPath: string;
-  #fd: number;
+  readonly #file: PooledFile;
+  #closed = false;
   #size: number;
   #created: number;
   /** Max batch timestamp and the last offset of the batch holding it; loaded lazily. */
@@ -43,11 +53,11 @@ export class LogSegment {
     const prefix = join(dir, filenamePrefixFromOffset(baseOffset));
     this.baseOffset = baseOffset;
     this.rollJitterMs = rollJitterMs;
-    this.#logPath = prefix + LOG_SUFFIX + fileSuffix;
-    this.#fd = openSync(this.#logPath, fresh ? 'wx+' : 'r+');
+    const logPath = prefix + LOG_SUFFIX + fileSuffix;
+    this.#file = new PooledFile(logPath, fresh);
     this.offsetIndex = new OffsetIndex(prefix + INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
     this.timeIndex = new TimeIndex(prefix + TIME_INDEX_SUFFIX + fileSuffix, baseOffset, fresh);
-    this.#size = fresh ? 0 : fstatSync(this.#fd).size;
+    this.#size = fresh ? 0 : statSync(logPath).size;
     this.#created = now;
     this.#offsetOfMaxTimestamp = baseOffset;
     if (fresh) this.#maxTimestamp = -1;
@@ -66,6 +76,10 @@ export class LogSegment {
     return this.#size;
   }
 
+  get logPath(): string {
+    return this.#file.path;
+  }
+
   get maxTimestamp(): number {
     this.#loadMaxTimestamp();
     return this.#maxTimestamp!;
@@ -79,7 +93,7 @@ export class LogSegment {
   /** Max timestamp of the first batch (what max.compaction.lag.ms counts from); undefined when empty. */
   get firstBatchTimestamp(): number | undefined {
     if (this.#rollingBasedTimestamp === undefined && this.#size > 0) {
-      walkBatches(this.#fd, 0, this.#size, (buf, at) => {
+      walkBatches(this.#file, 0, this.#size, (buf, at) => {
         this.#rollingBasedTimestamp = batchMaxTimestamp(buf, at);
         return false;
       });
@@ -90,7 +104,7 @@ export class LogSegment {
   /** What time retention goes by: the max timestamp, or the file's mtime when no batch has one. */
   get largestTimestamp(): number {
     const max = this.maxTimestamp;
-    return max >= 0 ? max : fstatSync(this.#fd).mtimeMs;
+    return max >= 0 ? max : this.#file.stat().mtimeMs;
   }
 
   /** Kafka's LogSegment.shouldRoll for an append of `bytes` ending at `lastOffset`. */
@@ -111,7 +125,7 @@ export class LogSegment {
    */
   append(records: Buffer, indexIntervalBytes: number): void {
     const start = this.#size;
-    writeAt(this.#fd, records, start);
+    this.#file.write(records, start);
     if (start === 0) this.#rollingBasedTimestamp = batchMaxTimestamp(records, 0);
     for (let at = 0; at < records.length; ) {
       const size = records.readInt32BE(at + 8) + 12;
@@ -138,7 +152,7 @@ export class LogSegment {
     if (!first) return undefined;
     if (maxOffset !== undefined && first.lastOffset >= maxOffset) return Buffer.alloc(0);
     const buf = Buffer.allocUnsafe(Math.min(Math.max(maxBytes, first.size), this.#size - first.position));
-    const got = readAt(this.#fd, buf, first.position);
+    const got = this.#file.read(buf, first.position);
     let end = first.size;
     while (end + 12 <= got) {
       const size = buf.readInt32BE(end + 8) + 12;
@@ -151,7 +165,7 @@ export class LogSegment {
   /** The bytes of the batch at `location`. */
   readBatch(location: BatchLocation): Buffer {
     const buf = Buffer.allocUnsafe(location.size);
-    readAt(this.#fd, buf, location.position);
+    this.#file.read(buf, location.position);
     return buf;
   }
 
@@ -164,7 +178,7 @@ export class LogSegment {
 
   /** Visits the header of every batch from the one holding `offset`. Returns false if the visitor stopped. */
   forEachBatch(offset: bigint, visit: (header: Buffer, at: number) => boolean | void): boolean {
-    return walkBatches(this.#fd, this.offsetIndex.lookup(offset), this.#size, visit).end !== 'stopped';
+    return walkBatches(this.#file, this.offsetIndex.lookup(offset), this.#size, visit).end !== 'stopped';
   }
 
   /**
@@ -172,13 +186,13 @@ export class LogSegment {
    * copy what must outlive the visit.
    */
   forEachWholeBatch(visit: (buf: Buffer, at: number, size: number) => boolean | void): void {
-    walkBatches(this.#fd, 0, this.#size, (buf, at, _position, size) => visit(buf, at, size), true);
+    walkBatches(this.#file, 0, this.#size, (buf, at, _position, size) => visit(buf, at, size), true);
   }
 
   /** Offset after the last batch (base offset when empty), read via the last index entry. */
   readNextOffset(): bigint {
     let next = this.baseOffset;
-    walkBatches(this.#fd, this.offsetIndex.lookup(this.baseOffset + INT32_MAX), this.#size, (buf, at) => {
+    walkBatches(this.#file, this.offsetIndex.lookup(this.baseOffset + INT32_MAX), this.#size, (buf, at) => {
       next = batchLastOffset(buf, at) + 1n;
     });
     return next;
@@ -186,9 +200,9 @@ export class LogSegment {
 
   /**
    * Rebuilds both indexes from the batches and cuts the file at the first batch that is torn,
-   * corrupt or out of order (Kafka's LogSegment.recover). Returns the number of bytes cut.
+   * corrupt or out of order (Kafka's LogSegment.recover): what was cut, and why.
    */
-  recover(indexIntervalBytes: number): number {
+  recover(indexIntervalBytes: number): SegmentRecovery {
     this.offsetIndex.truncateToEntries(0);
     this.timeIndex.truncateToEntries(0);
     this.#maxTimestamp = -1;
@@ -196,14 +210,16 @@ export class LogSegment {
     this.#rollingBasedTimestamp = undefined;
     this.#bytesSinceLastIndexEntry = 0;
     let next = this.baseOffset;
-    const { position } = walkBatches(
-      this.#fd,
+    let fault: string | undefined;
+    const { position, end } = walkBatches(
+      this.#file,
       0,
       this.#size,
       (buf, at, batchPosition, size) => {
-        if (!isIntactBatch(buf, at, size, next)) return false;
+        fault = storedBatchFault(buf, at, size, next);
         const lastOffset = batchLastOffset(buf, at);
-        if (lastOffset - this.baseOffset > INT32_MAX) return false;
+        if (!fault && lastOffset - this.baseOffset > INT32_MAX) fault = `offset ${lastOffset} too far above the base offset`;
+        if (fault) return false;
         const maxTimestamp = batchMaxTimestamp(buf, at);
         if (batchPosition === 0) this.#rollingBasedTimestamp = maxTimestamp;
         this.#indexBatch(batchPosition, size, lastOffset, maxTimestamp, indexIntervalBytes);
@@ -211,11 +227,13 @@ export class LogSegment {
       },
       true,
     );
-    const truncated = this.#size - position;
-    if (truncated > 0) this.#truncateFile(position);
+    if (end === 'torn') fault = 'a batch that runs past the end of the file (a torn write)';
+    if (end === 'corrupt') fault = 'a batch length smaller than a batch header';
+    const truncatedBytes = this.#size - position;
+    if (truncatedBytes > 0) this.#truncateFile(position);
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
-    return truncated;
+    return { validBytes: position, truncatedBytes, ...(truncatedBytes > 0 && { fault }) };
   }
 
   /** Drops every batch holding an offset >= `offset` (the batch holding it goes whole). Returns bytes dropped. */
@@ -242,30 +260,34 @@ export class LogSegment {
   }
 
   flush(): void {
-    fsyncSync(this.#fd);
+    this.#file.sync();
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
 
-  /** flush() on the thread pool, off the event loop (a rolled segment). */
-  async flushAsync(): Promise<void> {
-    await Promise.all([fsyncInBackground(this.#fd), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);
+  /**
+   * Closes the `.log` file's descriptor and drops the index entries from memory until an operation
+   * needs them again (an inactive segment, a freshly loaded one).
+   */
+  release(): void {
+    this.#file.close();
+    this.offsetIndex.releaseEntries();
+    this.timeIndex.releaseEntries();
   }
 
-  /** A flushed inactive segment needs no index handles until something writes to it again. */
-  releaseIndexHandles(): void {
-    this.offsetIndex.closeHandle();
-    this.timeIndex.closeHandle();
+  /** flush() on the thread pool, off the event loop (a rolled segment). */
+  flushAsync(): Promise<void> {
+    const indexes = [this.offsetIndex.pathToSync(), this.timeIndex.pathToSync()].filter((p) => p !== undefined);
+    return fsyncFilesInBackground([this.#file.path, ...indexes]);
   }
 
   close(): void {
-    if (this.#fd < 0) return;
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#maxTimestamp !== undefined) this.#appendFinalTimeIndexEntry();
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
-    this.releaseIndexHandles();
-    closeSync(this.#fd);
-    this.#fd = -1;
+    this.#file.close();
   }
 
   /** Renames the three files from `<name><oldSuffix>` to `<name><newSuffix>`, the `.log` last. */
@@ -273,16 +295,14 @@ export class LogSegment {
     const renamed = (path: string) => path.slice(0, path.length - oldSuffix.length) + newSuffix;
     this.offsetIndex.rename(renamed(this.offsetIndex.path));
     this.timeIndex.rename(renamed(this.timeIndex.path));
-    const logPath = renamed(this.#logPath);
-    renameSync(this.#logPath, logPath);
-    this.#logPath = logPath;
+    this.#file.rename(renamed(this.#file.path));
   }
 
   /** Closes and renames the files to `.deleted`; returns those paths for asynchronous removal. */
   closeAndMarkDeleted(): string[] {
     this.close();
     const paths: string[] = [];
-    for (const path of [this.#logPath, this.offsetIndex.path, this.timeIndex.path]) {
+    for (const path of [this.#file.path, this.offsetIndex.path, this.timeIndex.path]) {
       try {
         renameSync(path, path + DELETED_SUFFIX);
         paths.push(path + DELETED_SUFFIX);
@@ -312,7 +332,7 @@ export class LogSegment {
 
   #findBatch(from: number, match: (lastOffset: bigint, maxTimestamp: number) => boolean): BatchLocation | undefined {
     let found: BatchLocation | undefined;
-    walkBatches(this.#fd, from, this.#size, (buf, at, position, size) => {
+    walkBatches(this.#file, from, this.#size, (buf, at, position, size) => {
       const lastOffset = batchLastOffset(buf, at);
       if (!match(lastOffset, batchMaxTimestamp(buf, at))) return true;
       found = { position, size, lastOffset };
@@ -338,7 +358,7 @@ export class LogSegment {
   #recomputeMaxTimestamp(): void {
     this.#maxTimestamp = undefined;
     this.#loadMaxTimestamp();
-    walkBatches(this.#fd, this.offsetIndex.lookup(this.#offsetOfMaxTimestamp), this.#size, (buf, at) => {
+    walkBatches(this.#file, this.offsetIndex.lookup(this.#offsetOfMaxTimestamp), this.#size, (buf, at) => {
       const maxTimestamp = batchMaxTimestamp(buf, at);
       if (maxTimestamp > this.#maxTimestamp!) {
         this.#maxTimestamp = maxTimestamp;
@@ -348,7 +368,7 @@ export class LogSegment {
   }
 
   #truncateFile(size: number): void {
-    ftruncateSync(this.#fd, size);
+    this.#file.truncate(size);
     this.#size = size;
   }
 }

@@ -5,6 +5,7 @@ import { fsyncDir } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { LogError } from './log-error.js';
 import { SWAP_SUFFIX, topicPartitionKey, type TopicPartition } from './log-file-names.js';
+import { isDescriptorShortage, isFileSystemError, storageError } from './storage-error.js';
 import { floorIndex, loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import { segmentsBelowLogStart, segmentsToDelete } from './retention.js';
@@ -23,6 +24,12 @@ export interface LogOptions {
   now?: () => number;
   /** Failures of background work (asynchronous fsync, file removal): nobody awaits them. */
   onError?: (err: Error) => void;
+  /** What recovery changed in the files at open (see loadLog). */
+  warn?: (message: string) => void;
+  /** The recovery point moved: everything below it is now fsynced. */
+  onFlushed?: () => void;
+  /** A file system call failed (the error names what, which file and why): the log dir is failing. */
+  onStorageFailure?: (err: LogError) => void;
 }
 
 /** A leader assigns offsets and stamps its epoch; a follower appends the leader's batches as they are. */
@@ -80,6 +87,10 @@ export class Log {
   readonly #pending = new Set<Promise<void>>();
   readonly #now: () => number;
   readonly #onError: (err: Error) => void;
+  readonly #onFlushed: () => void;
+  readonly #onStorageFailure: (err: LogError) => void;
+  /** Set when the log dir failed: every operation answers KAFKA_STORAGE_ERROR. */
+  #offline: string | undefined;
 
   private constructor(options: LogOptions) {
     this.topicPartition = options.topicPartition;
@@ -87,6 +98,8 @@ export class Log {
     this.config = options.config;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => {});
+    this.#onFlushed = options.onFlushed ?? (() => {});
+    this.#onStorageFailure = options.onStorageFailure ?? (() => {});
     const loaded = loadLog({
       dir: options.dir,
       config: options.config,
@@ -95,6 +108,7 @@ export class Log {
       hadCleanShutdown: options.hadCleanShutdown ?? false,
       now: this.#now(),
       rollJitterMs: () => this.#rollJitterMs(),
+      warn: options.warn ?? ((message) => this.#onError(new Error(message))),
     });
     this.#segments = loaded.segments;
     this.#logStartOffset = loaded.logStartOffset;
@@ -146,66 +160,90 @@ export class Log {
     return this.#closed;
   }
 
+  /** Whether its log dir failed (Kafka's offline replica). */
+  get offline(): boolean {
+    return this.#offline !== undefined;
+  }
+
+  /**
+   * Its log dir failed: the files are closed (errors ignored, the disk is failing) and every later
+   * call answers KAFKA_STORAGE_ERROR, as Kafka answers for a partition in an offline log dir.
+   */
+  markOffline(logDir: string): void {
+    this.#offline ??= `Partition ${this.name} is in an offline log directory ${logDir}`;
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const segment of this.#segments) {
+      try {
+        segment.close();
+      } catch {
+        // The dir is offline already; nothing more to report.
+      }
+    }
+  }
+
   /**
    * Appends one or more whole v2 batches, already validated. A leader's batches get their offsets
    * (and with LogAppendTime their timestamps) written into the caller's buffer in place, then the
    * buffer goes to the active segment in one write.
    */
   append(records: Buffer, options: AppendOptions): LogAppendInfo {
-    this.#ensureOpen();
-    const config = this.config;
-    if (records.length > config['segment.bytes']) {
-      throw new LogError(
-        'RECORD_BATCH_TOO_LARGE',
-        `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${config['segment.bytes']}.`,
-      );
-    }
-    const now = this.#now();
-    const asLeader = 'leaderEpoch' in options;
-    const logAppendTime = asLeader && config['message.timestamp.type'] === 'LogAppendTime' ? now : -1;
-    let next = this.#logEndOffset;
-    let firstOffset: bigint | undefined;
-    let maxTimestamp = -1;
-    for (let at = 0; at < records.length; ) {
-      const size = at + BATCH.HEADER_SIZE <= records.length ? records.readInt32BE(at + BATCH.LENGTH) + BATCH.LOG_OVERHEAD : 0;
-      if (size < BATCH.HEADER_SIZE || at + size > records.length || records[at + BATCH.MAGIC] !== 2) {
-        throw new LogError('CORRUPT_MESSAGE', `Append to ${this.name}: record data is not whole v2 batches`);
+    return this.io(`appending to ${this.name}`, () => {
+      this.#ensureOpen();
+      const config = this.config;
+      if (records.length > config['segment.bytes']) {
+        throw new LogError(
+          'RECORD_BATCH_TOO_LARGE',
+          `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${config['segment.bytes']}.`,
+        );
       }
-      if (asLeader) {
-        records.writeBigInt64BE(next, at + BATCH.BASE_OFFSET);
-        records.writeInt32BE(options.leaderEpoch, at + BATCH.PARTITION_LEADER_EPOCH);
-        if (logAppendTime >= 0) stampLogAppendTime(records, at, size, logAppendTime);
-      } else {
-        const base = records.readBigInt64BE(at + BATCH.BASE_OFFSET);
-        if (base < next) {
-          throw new LogError(
-            'UNEXPECTED_APPEND_OFFSET',
-            `Unexpected offset in append to ${this.name}: first offset ${base} is below the log end offset ${next}`,
-          );
+      const now = this.#now();
+      const asLeader = 'leaderEpoch' in options;
+      const logAppendTime = asLeader && config['message.timestamp.type'] === 'LogAppendTime' ? now : -1;
+      let next = this.#logEndOffset;
+      let firstOffset: bigint | undefined;
+      let maxTimestamp = -1;
+      for (let at = 0; at < records.length; ) {
+        const size = at + BATCH.HEADER_SIZE <= records.length ? records.readInt32BE(at + BATCH.LENGTH) + BATCH.LOG_OVERHEAD : 0;
+        if (size < BATCH.HEADER_SIZE || at + size > records.length || records[at + BATCH.MAGIC] !== 2) {
+          throw new LogError('CORRUPT_MESSAGE', `Append to ${this.name}: record data is not whole v2 batches`);
         }
-        next = base;
+        if (asLeader) {
+          records.writeBigInt64BE(next, at + BATCH.BASE_OFFSET);
+          records.writeInt32BE(options.leaderEpoch, at + BATCH.PARTITION_LEADER_EPOCH);
+          if (logAppendTime >= 0) stampLogAppendTime(records, at, size, logAppendTime);
+        } else {
+          const base = records.readBigInt64BE(at + BATCH.BASE_OFFSET);
+          if (base < next) {
+            throw new LogError(
+              'UNEXPECTED_APPEND_OFFSET',
+              `Unexpected offset in append to ${this.name}: first offset ${base} is below the log end offset ${next}`,
+            );
+          }
+          next = base;
+        }
+        firstOffset ??= next;
+        next = batchLastOffset(records, at) + 1n;
+        maxTimestamp = Math.max(maxTimestamp, batchMaxTimestamp(records, at));
+        at += size;
       }
-      firstOffset ??= next;
-      next = batchLastOffset(records, at) + 1n;
-      maxTimestamp = Math.max(maxTimestamp, batchMaxTimestamp(records, at));
-      at += size;
-    }
-    const info = (baseOffset: bigint): LogAppendInfo => ({
-      baseOffset,
-      lastOffset: next - 1n,
-      logAppendTime,
-      logStartOffset: this.#logStartOffset,
-    });
-    if (firstOffset === undefined) return info(this.#logEndOffset);
+      const info = (baseOffset: bigint): LogAppendInfo => ({
+        baseOffset,
+        lastOffset: next - 1n,
+        logAppendTime,
+        logStartOffset: this.#logStartOffset,
+      });
+      if (firstOffset === undefined) return info(this.#logEndOffset);
 
-    let active = this.#active;
-    if (active.shouldRoll(config, records.length, maxTimestamp, next - 1n, now)) {
-      active = this.#roll(asLeader ? this.#logEndOffset : firstOffset);
-    }
-    active.append(records, config['index.interval.bytes']);
-    this.#logEndOffset = next;
-    if (Number(this.#logEndOffset - this.#recoveryPoint) >= config['flush.messages']) this.flush();
-    return info(firstOffset);
+      let active = this.#active;
+      if (active.shouldRoll(config, records.length, maxTimestamp, next - 1n, now)) {
+        active = this.#roll(asLeader ? this.#logEndOffset : firstOffset);
+      }
+      active.append(records, config['index.interval.bytes']);
+      this.#logEndOffset = next;
+      if (Number(this.#logEndOffset - this.#recoveryPoint) >= config['flush.messages']) this.flush();
+      return info(firstOffset);
+    });
   }
 
   /**
@@ -213,20 +251,22 @@ export class Log {
    * An offset below the log start or above the log end is OFFSET_OUT_OF_RANGE; at the end, empty.
    */
   read(offset: bigint, maxBytes: number, options: ReadOptions = {}): Buffer {
-    this.#ensureOpen();
-    if (offset < this.#logStartOffset || offset > this.#logEndOffset) {
-      throw new LogError(
-        'OFFSET_OUT_OF_RANGE',
-        `Received request for offset ${offset} for partition ${this.name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.#logEndOffset}.`,
-      );
-    }
-    const minOneBatch = options.minOneBatch ?? true;
-    for (let i = Math.max(0, floorIndex(this.#segments, offset)); i < this.#segments.length; i++) {
-      const data = this.#segments[i]!.read(offset, Math.max(0, maxBytes), options.maxOffset);
-      if (data === undefined) continue;
-      return minOneBatch || data.length <= maxBytes ? data : Buffer.alloc(0);
-    }
-    return Buffer.alloc(0);
+    return this.io(`reading ${this.name}`, () => {
+      this.#ensureOpen();
+      if (offset < this.#logStartOffset || offset > this.#logEndOffset) {
+        throw new LogError(
+          'OFFSET_OUT_OF_RANGE',
+          `Received request for offset ${offset} for partition ${this.name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.#logEndOffset}.`,
+        );
+      }
+      const minOneBatch = options.minOneBatch ?? true;
+      for (let i = Math.max(0, floorIndex(this.#segments, offset)); i < this.#segments.length; i++) {
+        const data = this.#segments[i]!.read(offset, Math.max(0, maxBytes), options.maxOffset);
+        if (data === undefined) continue;
+        return minOneBatch || data.length <= maxBytes ? data : Buffer.alloc(0);
+      }
+      return Buffer.alloc(0);
+    });
   }
 
   /**
@@ -235,36 +275,42 @@ export class Log {
    * record at or after `timestamp`, which needs the records decoded.
    */
   offsetForTimestamp(timestamp: number): FoundBatch | undefined {
-    this.#ensureOpen();
-    for (const segment of this.#segments) {
-      if (segment.maxTimestamp < timestamp) continue;
-      const found = segment.findByTimestamp(timestamp, this.#logStartOffset);
-      if (found) return toFoundBatch(segment.readBatch(found));
-    }
-    return undefined;
+    return this.io(`looking up a timestamp in ${this.name}`, () => {
+      this.#ensureOpen();
+      for (const segment of this.#segments) {
+        if (segment.maxTimestamp < timestamp) continue;
+        const found = segment.findByTimestamp(timestamp, this.#logStartOffset);
+        if (found) return toFoundBatch(segment.readBatch(found));
+      }
+      return undefined;
+    });
   }
 
   /** The batch holding the log's largest timestamp (ListOffsets MAX_TIMESTAMP), or undefined when empty. */
   batchWithMaxTimestamp(): FoundBatch | undefined {
-    this.#ensureOpen();
-    let best: LogSegment | undefined;
-    for (const segment of this.#segments) {
-      if (segment.maxTimestamp >= 0 && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
-    }
-    const found = best?.translateOffset(best.offsetOfMaxTimestamp);
-    return found && toFoundBatch(best!.readBatch(found));
+    return this.io(`looking up the largest timestamp in ${this.name}`, () => {
+      this.#ensureOpen();
+      let best: LogSegment | undefined;
+      for (const segment of this.#segments) {
+        if (segment.maxTimestamp >= 0 && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
+      }
+      const found = best?.translateOffset(best.offsetOfMaxTimestamp);
+      return found && toFoundBatch(best!.readBatch(found));
+    });
   }
 
   /** Visits the header of every batch ending at or after `fromOffset`, in order, until `visit` returns false. */
   forEachBatch(fromOffset: bigint, visit: (batch: LogBatch) => boolean | void): void {
-    this.#ensureOpen();
-    for (let i = Math.max(0, floorIndex(this.#segments, fromOffset)); i < this.#segments.length; i++) {
-      const more = this.#segments[i]!.forEachBatch(fromOffset, (buf, at) => {
-        const lastOffset = batchLastOffset(buf, at);
-        return lastOffset < fromOffset || visit(toLogBatch(readBatchHeader(buf, at), lastOffset));
-      });
-      if (!more) return;
-    }
+    this.io(`reading ${this.name}`, () => {
+      this.#ensureOpen();
+      for (let i = Math.max(0, floorIndex(this.#segments, fromOffset)); i < this.#segments.length; i++) {
+        const more = this.#segments[i]!.forEachBatch(fromOffset, (buf, at) => {
+          const lastOffset = batchLastOffset(buf, at);
+          return lastOffset < fromOffset || visit(toLogBatch(readBatchHeader(buf, at), lastOffset));
+        });
+        if (!more) return;
+      }
+    });
   }
 
   /**
@@ -272,30 +318,34 @@ export class Log {
    * holding `offset` goes whole. Returns false when there was nothing to drop.
    */
   truncateTo(offset: bigint): boolean {
-    this.#ensureOpen();
-    if (offset < 0n) throw new LogError('OFFSET_OUT_OF_RANGE', `Cannot truncate ${this.name} to a negative offset ${offset}`);
-    if (offset >= this.#logEndOffset) return false;
-    if (offset < this.#segments[0]!.baseOffset) {
-      this.truncateFullyAndStartAt(offset);
+    return this.io(`truncating ${this.name}`, () => {
+      this.#ensureOpen();
+      if (offset < 0n) throw new LogError('OFFSET_OUT_OF_RANGE', `Cannot truncate ${this.name} to a negative offset ${offset}`);
+      if (offset >= this.#logEndOffset) return false;
+      if (offset < this.#segments[0]!.baseOffset) {
+        this.truncateFullyAndStartAt(offset);
+        return true;
+      }
+      this.#truncations++;
+      const keep = floorIndex(this.#segments, offset) + 1;
+      this.#deleteSegments(this.#segments.splice(keep));
+      this.#active.truncateTo(offset, this.#now());
+      this.#logEndOffset = offset;
+      if (this.#recoveryPoint > offset) this.#recoveryPoint = offset;
+      if (this.#logStartOffset > offset) this.#logStartOffset = offset;
       return true;
-    }
-    this.#truncations++;
-    const keep = floorIndex(this.#segments, offset) + 1;
-    this.#deleteSegments(this.#segments.splice(keep));
-    this.#active.truncateTo(offset, this.#now());
-    this.#logEndOffset = offset;
-    if (this.#recoveryPoint > offset) this.#recoveryPoint = offset;
-    if (this.#logStartOffset > offset) this.#logStartOffset = offset;
-    return true;
+    });
   }
 
   /** Deletes every segment and starts empty at `offset` (a follower far behind the leader's log start). */
   truncateFullyAndStartAt(offset: bigint): void {
-    this.#ensureOpen();
-    this.#truncations++;
-    this.#deleteSegments(this.#segments.splice(0));
-    this.#segments.push(LogSegment.create(this.dir, offset, this.#now(), this.#rollJitterMs()));
-    this.#logStartOffset = this.#logEndOffset = this.#recoveryPoint = offset;
+    this.io(`truncating ${this.name}`, () => {
+      this.#ensureOpen();
+      this.#truncations++;
+      this.#deleteSegments(this.#segments.splice(0));
+      this.#segments.push(LogSegment.create(this.dir, offset, this.#now(), this.#rollJitterMs()));
+      this.#logStartOffset = this.#logEndOffset = this.#recoveryPoint = offset;
+    });
   }
 
   /**
@@ -303,30 +353,34 @@ export class Log {
    * it. Returns the new log start offset.
    */
   deleteRecordsBefore(offset: bigint): bigint {
-    this.#ensureOpen();
-    if (offset > this.#logEndOffset) {
-      throw new LogError(
-        'OFFSET_OUT_OF_RANGE',
-        `Cannot increment the log start offset to ${offset} of partition ${this.name} since it is larger than the log end offset ${this.#logEndOffset}`,
-      );
-    }
-    if (offset > this.#logStartOffset) {
-      this.#logStartOffset = offset;
-      this.#deleteSegments(this.#segments.splice(0, segmentsBelowLogStart(this.#segments, offset)));
-    }
-    return this.#logStartOffset;
+    return this.io(`deleting segments of ${this.name}`, () => {
+      this.#ensureOpen();
+      if (offset > this.#logEndOffset) {
+        throw new LogError(
+          'OFFSET_OUT_OF_RANGE',
+          `Cannot increment the log start offset to ${offset} of partition ${this.name} since it is larger than the log end offset ${this.#logEndOffset}`,
+        );
+      }
+      if (offset > this.#logStartOffset) {
+        this.#logStartOffset = offset;
+        this.#deleteSegments(this.#segments.splice(0, segmentsBelowLogStart(this.#segments, offset)));
+      }
+      return this.#logStartOffset;
+    });
   }
 
   /** Retention (retention.ms, retention.bytes) and segments below the log start. Returns segments deleted. */
   deleteOldSegments(): number {
-    this.#ensureOpen();
-    const count = segmentsToDelete(this.#segments, this.config, this.#logStartOffset, this.#now());
-    if (count === 0) return 0;
-    if (count === this.#segments.length) this.roll();
-    this.#deleteSegments(this.#segments.splice(0, count));
-    const firstBase = this.#segments[0]!.baseOffset;
-    if (firstBase > this.#logStartOffset) this.#logStartOffset = firstBase;
-    return count;
+    return this.io(`deleting segments of ${this.name}`, () => {
+      this.#ensureOpen();
+      const count = segmentsToDelete(this.#segments, this.config, this.#logStartOffset, this.#now());
+      if (count === 0) return 0;
+      if (count === this.#segments.length) this.roll();
+      this.#deleteSegments(this.#segments.splice(0, count));
+      const firstBase = this.#segments[0]!.baseOffset;
+      if (firstBase > this.#logStartOffset) this.#logStartOffset = firstBase;
+      return count;
+    });
   }
 
   /**
@@ -336,32 +390,41 @@ export class Log {
    * leaves the `.swap` files, which loading completes. Synchronous, so no read sees a half swap.
    */
   replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): void {
-    this.#ensureOpen();
-    const first = this.#segments.indexOf(old[0]!);
-    const inPlace = first >= 0 && first + old.length < this.#segments.length && old.every((s, i) => this.#segments[first + i] === s);
-    if (!inPlace || cleaned.baseOffset !== old[0]!.baseOffset) {
-      throw new LogError(
-        'KAFKA_STORAGE_ERROR',
-        `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`,
-      );
-    }
-    this.#deleteSegments(this.#segments.splice(first, old.length, cleaned));
-    cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
-    fsyncDir(this.dir);
+    this.io(`swapping cleaned segments into ${this.name}`, () => {
+      this.#ensureOpen();
+      const first = this.#segments.indexOf(old[0]!);
+      const inPlace = first >= 0 && first + old.length < this.#segments.length && old.every((s, i) => this.#segments[first + i] === s);
+      if (!inPlace || cleaned.baseOffset !== old[0]!.baseOffset) {
+        throw new LogError(
+          'KAFKA_STORAGE_ERROR',
+          `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`,
+        );
+      }
+      this.#deleteSegments(this.#segments.splice(first, old.length, cleaned));
+      cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
+      fsyncDir(this.dir);
+    });
   }
 
   /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
   roll(): void {
-    this.#ensureOpen();
-    this.#roll(this.#logEndOffset);
+    this.io(`rolling ${this.name}`, () => {
+      this.#ensureOpen();
+      this.#roll(this.#logEndOffset);
+    });
   }
 
-  /** fsyncs every segment at or above the recovery point, which then moves to the log end. */
+  /** fsyncs every segment at or above the recovery point, which then moves to the log end; nothing when it is there already. */
   flush(): void {
-    this.#ensureOpen();
-    for (const segment of this.#segmentsFrom(this.#recoveryPoint)) segment.flush();
-    this.#recoveryPoint = this.#logEndOffset;
-    this.#lastFlushTime = this.#now();
+    this.io(`flushing ${this.name}`, () => {
+      this.#ensureOpen();
+      this.#lastFlushTime = this.#now();
+      // Nothing appended since the last flush: nothing to fsync (Kafka skips it too).
+      if (this.#logEndOffset <= this.#recoveryPoint) return;
+      for (const segment of this.#segmentsFrom(this.#recoveryPoint)) segment.flush();
+      this.#recoveryPoint = this.#logEndOffset;
+      this.#onFlushed();
+    });
   }
 
   /** Closes the files. Further calls fail with LOG_CLOSED; background work still settles (see settled()). */
@@ -401,8 +464,11 @@ export class Log {
     this.#track(
       Promise.all(segments.map((s) => s.flushAsync())).then(() => {
         if (this.#closed || truncations !== this.#truncations) return;
-        if (upTo > this.#recoveryPoint) this.#recoveryPoint = upTo;
-        for (const segment of segments) if (segment !== this.#active) segment.releaseIndexHandles();
+        // Rolled segments are read again only by consumers catching up: their descriptors go until then.
+        for (const segment of segments) if (segment !== this.#active) segment.release();
+        if (upTo <= this.#recoveryPoint) return;
+        this.#recoveryPoint = upTo;
+        this.#onFlushed();
       }),
     );
   }
@@ -419,13 +485,18 @@ export class Log {
           unlink(path).catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ENOENT') throw err;
           }),
+          `deleting segments of ${this.name}`,
         );
       }
     }
   }
 
-  #track(work: Promise<void>): void {
-    const tracked = work.catch((err: unknown) => this.#onError(err instanceof Error ? err : new Error(String(err))));
+  /** Background work (fsync, file removal); a file system failure in it is a failing log dir too. */
+  #track(work: Promise<void>, doing = `flushing ${this.name}`): void {
+    const tracked = work.catch((err: unknown) => {
+      if (isFileSystemError(err)) this.#storageFailure(storageError(doing, this.dir, err));
+      else this.#onError(err instanceof Error ? err : new Error(String(err)));
+    });
     this.#pending.add(tracked);
     void tracked.finally(() => this.#pending.delete(tracked));
   }
@@ -436,7 +507,29 @@ export class Log {
   }
 
   #ensureOpen(): void {
+    if (this.#offline) throw new LogError('KAFKA_STORAGE_ERROR', this.#offline);
     if (this.#closed) throw new LogError('LOG_CLOSED', `The log of ${this.name} in ${this.dir} is closed`);
+  }
+
+  /**
+   * Runs `work` on the log's files (its own, or those kept beside it: leader-epoch-checkpoint); a
+   * file system failure becomes KAFKA_STORAGE_ERROR naming what was being done, the file and the
+   * reason (Kafka's maybeHandleIOException), and is reported as a failing log dir unless the
+   * process only ran out of descriptors.
+   */
+  io<T>(doing: string, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (!isFileSystemError(err)) throw err;
+      throw this.#storageFailure(storageError(doing, this.dir, err));
+    }
+  }
+
+  #storageFailure(error: LogError): LogError {
+    if (isDescriptorShortage(error)) this.#onError(error);
+    else this.#onStorageFailure(error);
+    return error;
   }
 }
 

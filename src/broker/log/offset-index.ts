@@ -40,13 +40,6 @@ export class OffsetIndex extends IndexFile {
     this.truncateToEntries(buf.readInt32BE(at) === relative ? slot : slot + 1);
   }
 
-  /** Kafka's sanityCheck, plus: the last entry must point inside the log file. */
-  isSane(logSize: number): boolean {
-    if (!this.fileIsWhole()) return false;
-    const last = this.#last();
-    return last === undefined || (last.relative >= 0 && last.position >= 0 && last.position < logSize);
-  }
-
   #last(): { relative: number; position: number } | undefined {
     const buf = this.lastEntry();
     return buf && { relative: buf.readInt32BE(0), position: buf.readInt32BE(4) };

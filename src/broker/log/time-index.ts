@@ -46,13 +46,6 @@ export class TimeIndex extends IndexFile {
     return buf && this.#parse(buf, 0);
   }
 
-  /** Kafka's sanityCheck: whole entries, and the last offset not below the base offset. */
-  isSane(): boolean {
-    if (!this.fileIsWhole()) return false;
-    const last = this.lastTimestampOffset();
-    return last === undefined || last.offset >= this.baseOffset;
-  }
-
   #parse(buf: Buffer, at: number): TimestampOffset {
     return { timestamp: timestampAt(buf, at), offset: this.baseOffset + BigInt(relativeOffsetAt(buf, at)) };
   }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { makeDirectory } from '../../util/make-directory.js';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
+import { onFile } from '../log/storage-error.js';
 import { patternKey, type AccessControlEntry, type ResourcePattern } from '../../protocol/acl.js';
 import type {
   BrokerConfigRecords,
@@ -43,7 +44,7 @@ export class LocalMetadataStore implements MetadataStore {
   #brokerConfigs: BrokerConfigRecords = {};
   #clientQuotas: ClientQuotaRecords = {};
   #scramCredentials: ScramCredentialRecords = {};
-  readonly #acls = new Map<string, StoredAcls>();
+  #acls = new Map<string, StoredAcls>();
 
   constructor(logDir: string) {
     this.path = join(logDir, LOCAL_METADATA_FILE);
@@ -71,33 +72,30 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async putTopic(topic: TopicRecord): Promise<void> {
-    this.#topics.set(topic.name, topic);
-    this.#write();
+    this.#change(() => this.#topics.set(topic.name, topic));
   }
 
   async deleteTopic(name: string): Promise<void> {
-    if (this.#topics.delete(name)) this.#write();
+    if (this.#topics.has(name)) this.#change(() => this.#topics.delete(name));
   }
 
   async putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void> {
-    putEntity(this.#brokerConfigs, entity, configs);
-    this.#write();
+    this.#change(() => putEntity(this.#brokerConfigs, entity, configs));
   }
 
   async putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void> {
-    putEntity(this.#clientQuotas, entity, quotas);
-    this.#write();
+    this.#change(() => putEntity(this.#clientQuotas, entity, quotas));
   }
 
   async putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void> {
-    putEntity(this.#scramCredentials, user, credentials);
-    this.#write();
+    this.#change(() => putEntity(this.#scramCredentials, user, credentials));
   }
 
   async putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void> {
-    if (entries.length === 0) this.#acls.delete(patternKey(pattern));
-    else this.#acls.set(patternKey(pattern), { pattern, entries: [...entries] });
-    this.#write();
+    this.#change(() => {
+      if (entries.length === 0) this.#acls.delete(patternKey(pattern));
+      else this.#acls.set(patternKey(pattern), { pattern, entries: [...entries] });
+    });
   }
 
   async loadAcls(): Promise<StoredAcls[]> {
@@ -106,12 +104,40 @@ export class LocalMetadataStore implements MetadataStore {
 
   async allocateProducerIds(count: number): Promise<bigint> {
     const first = this.#nextProducerId;
-    this.#nextProducerId += BigInt(count);
-    this.#write();
+    this.#change(() => {
+      this.#nextProducerId += BigInt(count);
+    });
     return first;
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Applies `change` and writes the file; when the write fails (a full disk) the change is undone,
+   * so what is in memory stays what is on disk, and the failure is KAFKA_STORAGE_ERROR naming the file.
+   */
+  #change(change: () => void): void {
+    const before = {
+      topics: new Map(this.#topics),
+      nextProducerId: this.#nextProducerId,
+      brokerConfigs: structuredClone(this.#brokerConfigs),
+      clientQuotas: structuredClone(this.#clientQuotas),
+      scramCredentials: structuredClone(this.#scramCredentials),
+      acls: new Map(this.#acls),
+    };
+    change();
+    try {
+      onFile(`writing the topic metadata`, this.path, () => this.#write());
+    } catch (err) {
+      this.#topics = before.topics;
+      this.#nextProducerId = before.nextProducerId;
+      this.#brokerConfigs = before.brokerConfigs;
+      this.#clientQuotas = before.clientQuotas;
+      this.#scramCredentials = before.scramCredentials;
+      this.#acls = before.acls;
+      throw err;
+    }
+  }
 
   #write(): void {
     const content: FileContent = {

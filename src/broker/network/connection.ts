@@ -64,6 +64,11 @@ export class Connection implements ConnectionInfo {
   private fetchInFlight = false;
   private closed = false;
   private endWhenAnswered = false;
+  /**
+   * Read at accept: Node asks the kernel (getpeername) on first use, and a client that has reset
+   * the connection by then has no peer any more.
+   */
+  readonly remoteAddress: string;
 
   constructor(
     private readonly socket: Socket,
@@ -72,6 +77,7 @@ export class Connection implements ConnectionInfo {
     readonly session: Session,
     private readonly options: ConnectionOptions,
   ) {
+    this.remoteAddress = peerAddress(socket);
     // Until a SASL client has authenticated, requests are bounded by sasl.server.max.receive.size.
     this.frames = new FrameSplitter(session.sasl?.settings.maxReceiveSize ?? options.maxRequestBytes);
     this.responses = new ResponseQueue((chunks) => this.write(chunks));
@@ -83,10 +89,6 @@ export class Connection implements ConnectionInfo {
     socket.on('close', () => {
       this.closed = true;
     });
-  }
-
-  get remoteAddress(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
   }
 
   get isClosed(): boolean {
@@ -243,4 +245,10 @@ export class Connection implements ConnectionInfo {
     for (const c of chunks) this.socket.write(c);
     this.socket.uncork();
   }
+}
+
+/** `host:port` of the peer, or `unknown` when it reset before the connection was accepted. */
+function peerAddress(socket: Socket): string {
+  const { remoteAddress: host, remotePort: port } = socket;
+  return host === undefined || port === undefined ? 'unknown' : `${host}:${port}`;
 }

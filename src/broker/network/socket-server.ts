@@ -24,6 +24,11 @@ export interface BoundListener extends ListenerSpec {
 }
 
 /** The broker's TCP listeners and the connections they accepted. */
+export interface SocketServerOptions extends ConnectionOptions {
+  /** A connection could not be accepted; the listener goes on. Default: nothing said. */
+  onAcceptError?(reason: string): void;
+}
+
 export class SocketServer {
   private readonly servers: Server[] = [];
   private readonly connections = new Set<Connection>();
@@ -68,6 +73,10 @@ export class SocketServer {
         reject(new Error(`cannot listen on ${where} (${spec.name}): ${reason}`));
       });
       server.listen({ host: bindHost(spec.host), port: spec.port }, () => {
+        // From now on an error is a failed accept: say so and keep listening. (Out of descriptors,
+        // libuv closes the waiting connections itself and Node reports nothing.)
+        server.removeAllListeners('error');
+        server.on('error', (err: Error) => this.options.onAcceptError?.(`Cannot accept a connection: ${err.message}`));
         this.servers.push(server);
         const address = server.address();
         resolve(typeof address === 'object' && address ? address.port : spec.port);

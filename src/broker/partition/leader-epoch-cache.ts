@@ -29,27 +29,37 @@ const LINE = /^(\d+)\s+(\d+)$/;
  * log written before replication existed) gets its entries from the batch headers once.
  */
 export class LeaderEpochCache {
+  readonly #log: Log;
   readonly #path: string;
   #entries: EpochEntry[];
+  /** What the file holds (its entry lines), so that writing the same again is skipped. */
+  #written: string | undefined;
 
-  private constructor(path: string, entries: EpochEntry[]) {
+  private constructor(log: Log, path: string, entries: EpochEntry[], written: boolean) {
+    this.#log = log;
     this.#path = path;
     this.#entries = entries;
+    if (written) this.#written = this.#lines().join('\n');
   }
 
-  /** Loads the checkpoint (or rebuilds it from the batches), dropping entries past the log end, as Kafka's recovery does. */
+  /**
+   * Loads the checkpoint (or rebuilds it from the batches), dropping entries past the log end, as
+   * Kafka's recovery does; that drop is written with the next change (Kafka's
+   * truncateFromEndAsyncFlush), since the next load drops them again: a restart whose leaders
+   * assign what the file already holds (an empty partition's epoch at offset 0) writes nothing.
+   */
   static load(log: Log): LeaderEpochCache {
     const path = join(log.dir, LEADER_EPOCH_CHECKPOINT);
     const stored = readCheckpointLines(path, (line) => {
       const m = LINE.exec(line);
       return m ? { epoch: Number(m[1]), startOffset: BigInt(m[2]!) } : undefined;
     });
-    const cache = new LeaderEpochCache(path, stored ?? []);
+    const cache = new LeaderEpochCache(log, path, stored ?? [], stored !== undefined);
     if (stored === undefined) {
       log.forEachBatch(log.logStartOffset, (batch) => cache.#assign(batch.partitionLeaderEpoch, batch.baseOffset));
       cache.#flush();
     }
-    cache.truncateFromEnd(log.logEndOffset);
+    cache.#truncate(log.logEndOffset);
     return cache;
   }
 
@@ -72,10 +82,7 @@ export class LeaderEpochCache {
 
   /** The log was truncated to `endOffset`: epochs starting at or after it are gone. */
   truncateFromEnd(endOffset: bigint): void {
-    const keep = this.#entries.filter((e) => e.startOffset < endOffset);
-    if (keep.length === this.#entries.length) return;
-    this.#entries = keep;
-    this.#flush();
+    if (this.#truncate(endOffset)) this.#flush();
   }
 
   /** Everything was deleted and the log restarts empty at `offset` (a follower far behind). */
@@ -114,16 +121,29 @@ export class LeaderEpochCache {
     return true;
   }
 
+  #truncate(endOffset: bigint): boolean {
+    const keep = this.#entries.filter((e) => e.startOffset < endOffset);
+    if (keep.length === this.#entries.length) return false;
+    this.#entries = keep;
+    return true;
+  }
+
+  #lines(): string[] {
+    return this.#entries.map((e) => `${e.epoch} ${e.startOffset}`);
+  }
+
   #truncatedFromStart(logStartOffset: bigint): readonly EpochEntry[] {
     const below = this.#entries.filter((e) => e.startOffset <= logStartOffset).length;
     if (below === 0) return this.#entries;
     return [{ epoch: this.#entries[below - 1]!.epoch, startOffset: logStartOffset }, ...this.#entries.slice(below)];
   }
 
+  /** A failure to write it takes the log dir offline, as any failure on the log's files (Kafka's CheckpointFileWithFailureHandler). */
   #flush(): void {
-    writeCheckpointLines(
-      this.#path,
-      this.#entries.map((e) => `${e.epoch} ${e.startOffset}`),
-    );
+    const lines = this.#lines();
+    const text = lines.join('\n');
+    if (text === this.#written) return;
+    this.#log.io(`writing the ${LEADER_EPOCH_CHECKPOINT} of ${this.#log.name}`, () => writeCheckpointLines(this.#path, lines));
+    this.#written = text;
   }
 }

@@ -1,11 +1,10 @@
 import { BATCH } from '../../protocol/records/batch-header.js';
-import { type ProducedRecordRules, validateProducedRecords } from '../../protocol/records/produced-records.js';
+import type { ProducedRecordRules } from '../../protocol/records/produced-records.js';
 import type { BatchSummary } from '../../protocol/records/validate.js';
 import { ApiError } from '../api-error.js';
 import { isCompacted, LONG_MAX } from '../log/log-config.js';
 import type { TopicPartition } from '../log/log-file-names.js';
 import type { Log } from '../log/log.js';
-import { MAX_DECOMPRESSED_BATCH_BYTES } from './decompression-limit.js';
 import { type EpochEndOffset, LeaderEpochCache, UNDEFINED_EPOCH } from './leader-epoch-cache.js';
 import { ProducerStateManager } from './producer-state.js';
 import { FollowerReplica } from './follower-replica.js';
@@ -212,14 +211,8 @@ export class Partition {
     }
   }
 
-  /**
-   * Appends one batch a client produced, its header already validated (Kafka's appendRecordsToLeader):
-   * min.insync.replicas for acks=-1, max.message.bytes, then every record (LogValidator: keys on
-   * compacted topics, CreateTime bounds), then the idempotence checks; a retried batch is answered
-   * with its original offsets and not written again.
-   */
-  appendAsLeader(records: Buffer, batch: BatchSummary, requiredAcks: number, now: number): AppendResult {
-    this.checkLeader();
+  /** What comes before the records are looked at: min.insync.replicas for acks=-1, max.message.bytes. */
+  checkAppend(records: Buffer, requiredAcks: number): void {
     const config = this.log.config;
     const name = this.log.name;
     const minIsr = this.effectiveMinIsr;
@@ -236,8 +229,15 @@ export class Partition {
         `The record batch size in the append to ${name} is ${records.length} bytes which exceeds the maximum configured value of ${config['max.message.bytes']}.`,
       );
     }
-    validateProducedRecords(records, batch, this.#recordRules(now));
+  }
 
+  /**
+   * Appends a batch whose records passed the checks: leadership again (it may have moved while the
+   * records were checked in slices), the idempotence checks (a retried batch is answered with its
+   * original offsets and not written again), then the log.
+   */
+  appendValidated(records: Buffer, batch: BatchSummary, now: number): AppendResult {
+    this.checkLeader();
     const idempotent = batch.producerId >= 0n;
     if (idempotent) {
       this.#producers ??= ProducerStateManager.fromLog(this.log);
@@ -269,11 +269,15 @@ export class Partition {
   /**
    * Kafka's checkEnoughReplicasReachOffset, for acks=-1: done once the high watermark passes
    * `requiredOffset`; NOT_ENOUGH_REPLICAS_AFTER_APPEND if by then the ISR is below min.insync.replicas
-   * (the data stays); NOT_LEADER_OR_FOLLOWER once this replica stopped leading.
+   * (the data stays); NOT_LEADER_OR_FOLLOWER once this replica stopped leading; KAFKA_STORAGE_ERROR
+   * once its log dir failed.
    */
   replicationOf(
     requiredOffset: bigint,
-  ): { done: false } | { done: true; error: 'NONE' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'NOT_LEADER_OR_FOLLOWER' } {
+  ):
+    | { done: false }
+    | { done: true; error: 'NONE' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'NOT_LEADER_OR_FOLLOWER' | 'KAFKA_STORAGE_ERROR' } {
+    if (this.log.offline) return { done: true, error: 'KAFKA_STORAGE_ERROR' };
     if (!this.isLeader) return { done: true, error: 'NOT_LEADER_OR_FOLLOWER' };
     if (this.#highWatermark < requiredOffset) return { done: false };
     const enough = maximalIsr(this.#isr).length >= this.effectiveMinIsr;
@@ -356,8 +360,12 @@ export class Partition {
 
   /** A follower truncates a divergent tail (KIP-101/279); the high watermark never exceeds the log end. */
   truncateTo(offset: bigint): void {
-    if (!this.log.truncateTo(offset)) return;
+    const truncated = this.log.truncateTo(offset);
+    // Also when the log is already that short (Kafka's UnifiedLog.truncateTo): a replica that led
+    // without appending anything keeps its epoch's entry at its log end, which the new leader never
+    // had; left in place, every fetch would diverge again at the same offset.
     this.#epochs.truncateFromEnd(this.log.logEndOffset);
+    if (!truncated) return;
     if (this.#highWatermark > this.log.logEndOffset) this.#highWatermark = this.log.logEndOffset;
     this.#producers = undefined;
   }
@@ -512,7 +520,8 @@ export class Partition {
     this.#context.onHighWatermark(this);
   }
 
-  #recordRules(now: number): ProducedRecordRules {
+  /** What Kafka's LogValidator holds this partition's records to at `now`. */
+  recordRules(now: number): ProducedRecordRules {
     const config = this.log.config;
     const beforeMaxMs = config['message.timestamp.before.max.ms'];
     const afterMaxMs = config['message.timestamp.after.max.ms'];
@@ -521,7 +530,7 @@ export class Partition {
       requireKeys: isCompacted(config),
       timestampType: config['message.timestamp.type'] === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
       timestampWindow: beforeMaxMs >= LONG_MAX && afterMaxMs >= LONG_MAX ? null : { now, beforeMaxMs, afterMaxMs },
-      maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES,
+      maxMessageBytes: config['max.message.bytes'],
     };
   }
 }

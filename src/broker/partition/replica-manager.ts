@@ -1,12 +1,14 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BATCH } from '../../protocol/records/batch-header.js';
+import { checkProducedRecordsWithin } from '../../protocol/records/produced-records.js';
 import { upConvert } from '../../protocol/records/legacy-conversion.js';
 import { type BatchSummary, validateBatches, validateProduceRecords } from '../../protocol/records/validate.js';
 import { ApiError, toApiError } from '../api-error.js';
 import type { BrokerConfigValues } from '../config/broker-config-defs.js';
 import { topicLogConfig } from '../config/topic-config.js';
-import { readOffsetCheckpoint, writeOffsetCheckpoint } from '../log/checkpoint-file.js';
+import { readOffsetCheckpoint } from '../log/checkpoint-file.js';
 import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
+import type { Log } from '../log/log.js';
 import type { LogManager } from '../log/log-manager.js';
 import { readPartitionMetadata, writePartitionMetadata } from '../metadata/partition-metadata-file.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
@@ -24,6 +26,13 @@ export interface ProduceEntry {
 }
 
 export type ProduceResult = ({ ok: true } & AppendResult) | { ok: false; error: ApiError };
+
+/** A produced entry that passed the checks made before its records are looked at. */
+export interface PreparedAppend {
+  partition: Partition;
+  records: Buffer;
+  batch: BatchSummary;
+}
 
 export interface ProduceOptions {
   requiredAcks: number;
@@ -71,6 +80,8 @@ export class ReplicaManager {
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
   readonly #context: PartitionContext;
+  /** Partitions a single broker could not open at start-up: no log, while a log dir is offline (it may be there). */
+  readonly #unloaded = new Set<string>();
   /** High watermarks checkpointed by the previous run, applied as partitions open. */
   readonly #checkpointedHighWatermarks = new Map<string, bigint>();
 
@@ -116,11 +127,19 @@ export class ReplicaManager {
       const recordedId = readPartitionMetadata(log.dir);
       if (topic && recordedId === topic.topicId) continue;
       if (topic && recordedId === undefined)
-        writePartitionMetadata(log.dir, topic.topicId); // a crash between creating the log and writing the file
+        this.#writePartitionMetadata(log.dir, topic.topicId); // a crash between creating the log and writing the file
       else if (recordedId === undefined) this.#warn(`Ignoring log directory ${log.dir}: it belongs to no known topic`);
       else this.#logManager.deleteLog(log.topicPartition);
     }
-    for (const topic of topics) this.createPartitions(topic, topic.partitions);
+    for (const topic of topics) {
+      const loadable = topic.partitions.filter((p) => {
+        const tp = { topic: topic.name, partition: p.partition };
+        if (this.#logManager.getLog(tp) || this.#offlineDirs().length === 0) return true;
+        this.#unloaded.add(topicPartitionKey(tp));
+        return false;
+      });
+      this.createPartitions(topic, loadable);
+    }
   }
 
   partition(topic: string, partition: number): Partition | undefined {
@@ -132,11 +151,29 @@ export class ReplicaManager {
     return this.#partitions.values();
   }
 
-  /** A single broker's new partitions: their logs opened (or created), each led here. */
+  /**
+   * A single broker's new partitions: their logs opened (or created), each led here. All or
+   * nothing: when one cannot be created (a full disk, no descriptors left), the logs this call
+   * created are removed again, directories included, before the error is thrown.
+   */
   createPartitions(topic: TopicRecord, partitions: readonly PartitionState[]): void {
-    for (const state of partitions) {
-      const partition = this.#open(topic, state.partition);
-      partition.makeLeader({ ...state, partitionEpoch: 0 });
+    const created: TopicPartition[] = [];
+    try {
+      for (const state of partitions) {
+        const tp = { topic: topic.name, partition: state.partition };
+        const before = this.#logManager.getLog(tp);
+        try {
+          this.#open(topic, state.partition).makeLeader({ ...state, partitionEpoch: 0 });
+        } finally {
+          if (this.#logManager.getLog(tp) !== before) created.push(tp);
+        }
+      }
+    } catch (err) {
+      for (const tp of created) {
+        this.#partitions.delete(topicPartitionKey(tp));
+        this.#logManager.discardLog(tp);
+      }
+      throw err;
     }
   }
 
@@ -145,8 +182,13 @@ export class ReplicaManager {
    * opened or created, then the replica becomes leader or follower. Returns the role it took, or
    * undefined when the state was older than the replica's (nothing changed).
    */
-  becomeLeaderOrFollower(topic: TopicRecord, partitionIndex: number, state: ReplicaState): 'leader' | 'follower' | undefined {
-    const partition = this.#open(topic, partitionIndex);
+  becomeLeaderOrFollower(
+    topic: TopicRecord,
+    partitionIndex: number,
+    state: ReplicaState,
+    isNew: boolean,
+  ): 'leader' | 'follower' | undefined {
+    const partition = this.#open(topic, partitionIndex, isNew);
     const key = topicPartitionKey(partition.topicPartition);
     if (state.leader === this.#context.localBrokerId) {
       const wasLeader = partition.isLeader;
@@ -170,6 +212,21 @@ export class ReplicaManager {
     this.#notify(key, 'stopped', 0);
   }
 
+  /**
+   * The partitions that went offline with log dir `dir` (Kafka's markPartitionOffline); whoever
+   * waits on them (fetches, acks=all produces) is told at once.
+   */
+  takeOffline(dir: string): Partition[] {
+    const offline = [...this.#partitions.values()].filter((p) => p.log.offline && this.#logManager.logDirOf(p.log) === dir);
+    for (const partition of offline) this.#notify(topicPartitionKey(partition.topicPartition), 'stopped', 0);
+    return offline;
+  }
+
+  /** Whether the partition's log is (or may be) in a log dir that failed (Kafka's offline replica). */
+  isOffline(topic: string, partition: number): boolean {
+    return this.partition(topic, partition)?.log.offline ?? this.#unloaded.has(topicPartitionKey({ topic, partition }));
+  }
+
   /** Applies the topic's overrides over the broker's current settings to its logs (after AlterConfigs of either). */
   updateLogConfig(topic: TopicRecord): void {
     this.#logManager.updateTopicConfig(topic.name, topicLogConfig(this.#config(), new Map(Object.entries(topic.configs))));
@@ -186,20 +243,28 @@ export class ReplicaManager {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Produce: validates and appends each entry on its own; one partition's failure does not affect the others. */
+  /**
+   * Appends the broker's own batches (small, uncompressed: the group coordinator's), each entry on
+   * its own; one partition's failure does not affect the others. Clients' Produce requests go
+   * through the produce pipeline, which checks records in slices (produce/produce-pipeline.ts).
+   */
   appendRecords(entries: readonly ProduceEntry[], options: ProduceOptions): ProduceResult[] {
     const now = this.#now();
     return entries.map((entry) => {
+      let prepared: PreparedAppend;
       try {
-        const { partition, records, batch } = this.#prepareAppend(entry, options);
-        const result = partition.appendAsLeader(records, batch, options.requiredAcks, now);
-        this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
-        return { ok: true, ...result };
+        prepared = this.prepareAppend(entry, options);
+        const { partition, records, batch } = prepared;
+        if (checkProducedRecordsWithin(records, batch, partition.recordRules(now), MAX_DECOMPRESSED_BATCH_BYTES) === undefined) {
+          throw new ApiError(
+            'MESSAGE_TOO_LARGE',
+            `The records in the append to ${partition.log.name} decompress to more than ${MAX_DECOMPRESSED_BATCH_BYTES} bytes.`,
+          );
+        }
       } catch (err) {
-        const error = toApiError(err);
-        if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Append to ${entry.topic}-${entry.partition} failed: ${error.message}`);
-        return { ok: false, error };
+        return this.failed(entry, err);
       }
+      return this.appendPrepared(prepared);
     });
   }
 
@@ -208,42 +273,50 @@ export class ReplicaManager {
     for (const partition of this.#partitions.values()) partition.maybeShrinkIsr();
   }
 
-  /** Writes every partition's high watermark to its log dir's `replication-offset-checkpoint`. */
+  /** Writes every partition's high watermark to its log dir's `replication-offset-checkpoint` (none in an offline dir). */
   checkpointHighWatermarks(): void {
-    const byDir = new Map<string, { topic: string; partition: number; offset: bigint }[]>();
-    for (const dir of this.#logManager.logDirs) byDir.set(dir, []);
-    for (const partition of this.#partitions.values()) {
-      if (partition.log.closed) continue;
-      const dir = this.#logManager.logDirOf(partition.log);
-      byDir.get(dir)?.push({ ...partition.topicPartition, offset: partition.highWatermark });
-    }
-    for (const [dir, entries] of byDir) writeOffsetCheckpoint(join(dir, REPLICATION_OFFSET_CHECKPOINT), entries);
+    const highWatermarkOf = (log: Log) => this.#partitions.get(topicPartitionKey(log.topicPartition))?.highWatermark;
+    for (const dir of this.#logManager.logDirs) this.#logManager.writeCheckpoint(dir, REPLICATION_OFFSET_CHECKPOINT, highWatermarkOf);
   }
 
-  #open(topic: TopicRecord, index: number): Partition {
+  /**
+   * The partition, its log opened or created. A replica that is not new (LeaderAndIsr's isNew) and
+   * has no log while a log dir is offline may have it there: KAFKA_STORAGE_ERROR, as Kafka's
+   * getOrCreateLog, rather than an empty log in its place.
+   */
+  #open(topic: TopicRecord, index: number, isNew = true): Partition {
     const tp = { topic: topic.name, partition: index };
     const key = topicPartitionKey(tp);
     const opened = this.#partitions.get(key);
     if (opened) return opened;
     const existing = this.#logManager.getLog(tp);
+    if (!existing && !isNew && this.#offlineDirs().length > 0) throw this.#maybeInOfflineDir(tp);
     if (existing && readPartitionMetadata(existing.dir) !== topic.topicId) {
       // A stray log of that name (not opened at load): the new topic starts empty.
       this.#logManager.deleteLog(tp);
     }
     const config = topicLogConfig(this.#config(), new Map(Object.entries(topic.configs)));
     const log = this.#logManager.getOrCreateLog(tp, config);
-    if (readPartitionMetadata(log.dir) !== topic.topicId) writePartitionMetadata(log.dir, topic.topicId);
+    if (readPartitionMetadata(log.dir) !== topic.topicId) this.#writePartitionMetadata(log.dir, topic.topicId);
     const partition = new Partition(log, this.#context, this.#checkpointedHighWatermarks.get(key));
     this.#partitions.set(key, partition);
     return partition;
   }
 
-  #prepareAppend(entry: ProduceEntry, options: ProduceOptions): { partition: Partition; records: Buffer; batch: BatchSummary } {
+  /**
+   * Produce's checks of one entry before its records are looked at: not an internal topic (unless
+   * allowed), a partition hosted here, one valid batch header (v0-2 message sets up-converted to
+   * a v2 batch), then the partition's own (min ISR, max.message.bytes). Throws what to answer.
+   */
+  prepareAppend(entry: ProduceEntry, options: ProduceOptions): PreparedAppend {
     if (INTERNAL_TOPICS.has(entry.topic) && !options.internalTopicsAllowed) {
       throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${entry.topic}`);
     }
     const partition = this.partition(entry.topic, entry.partition);
-    if (!partition) throw unknownPartition({ topic: entry.topic, partition: entry.partition });
+    if (!partition) {
+      const tp = { topic: entry.topic, partition: entry.partition };
+      throw this.#unloaded.has(topicPartitionKey(tp)) ? this.#maybeInOfflineDir(tp) : unknownPartition(tp);
+    }
     partition.checkLeader();
     if (entry.records === null) throw new ApiError('INVALID_RECORD', 'Produce request records must not be null');
     let records = entry.records;
@@ -257,11 +330,48 @@ export class ReplicaManager {
           `Produce requests with version ${options.apiVersion} are only allowed to contain record batches with magic version 0 or 1`,
         );
       }
-      records = upConvert(records, { maxDecompressedBytes: MAX_DECOMPRESSED_BATCH_BYTES });
+      // Up-converted at once: what the request could hold uncompressed bounds it (not checked in slices).
+      records = upConvert(records, { maxDecompressedBytes: this.#config()['socket.request.max.bytes'] });
       batch = validateBatches(records, 'client')[0]!;
     }
     if (batch.isTransactional) throw new ApiError('INVALID_TXN_STATE', 'Transactional records are not supported by this broker');
+    partition.checkAppend(records, options.requiredAcks);
     return { partition, records, batch };
+  }
+
+  /** Appends an entry whose records passed their checks, and tells the listeners. */
+  appendPrepared({ partition, records, batch }: PreparedAppend): ProduceResult {
+    try {
+      const result = partition.appendValidated(records, batch, this.#now());
+      this.#notify(topicPartitionKey(partition.topicPartition), 'appended', records.length);
+      return { ok: true, ...result };
+    } catch (err) {
+      return this.failed(partition.topicPartition, err);
+    }
+  }
+
+  /** An entry's failure as Produce answers it; a broker fault is also logged. */
+  failed(tp: TopicPartition, err: unknown): ProduceResult {
+    const error = toApiError(err);
+    if (error.errorName === 'UNKNOWN_SERVER_ERROR') this.#warn(`Append to ${topicPartitionKey(tp)} failed: ${error.message}`);
+    return { ok: false, error };
+  }
+
+  #offlineDirs(): string[] {
+    return this.#logManager.logDirs.filter((dir) => this.#logManager.isOffline(dir));
+  }
+
+  #maybeInOfflineDir(tp: TopicPartition): ApiError {
+    return new ApiError(
+      'KAFKA_STORAGE_ERROR',
+      `Can not create log for ${topicPartitionKey(tp)} because log directories ${this.#offlineDirs().join(',')} are offline`,
+    );
+  }
+
+  #writePartitionMetadata(partitionDir: string, topicId: string): void {
+    this.#logManager.io(dirname(partitionDir), `writing the partition metadata of ${basename(partitionDir)}`, () =>
+      writePartitionMetadata(partitionDir, topicId),
+    );
   }
 
   #notify(key: string, change: PartitionChange, bytes: number): void {

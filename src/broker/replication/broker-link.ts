@@ -29,6 +29,7 @@ export class BrokerLink {
     const raw = await RawKafkaConnection.open(address.host, address.port, {
       clientId: options.clientId,
       timeoutMs: options.timeoutMs,
+      requestTimeoutMs: options.timeoutMs,
       negotiateVersions: true,
       ...options.security,
     });

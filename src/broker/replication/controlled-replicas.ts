@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ErrorName } from '../../protocol/errors.js';
 import type { LeaderAndIsrRequest, LeaderAndIsrRequestLeaderAndIsrPartitionState } from '../../protocol/generated/apis/leader-and-isr.js';
 import type { StopReplicaRequest } from '../../protocol/generated/apis/stop-replica.js';
@@ -86,6 +87,9 @@ export class ControlledReplicas {
           );
     const partitions: PartitionOutcome[] = [];
     for (const { topicId, state } of states) {
+      // Creating a log is synchronous file work; between partitions the ZooKeeper session's pings and
+      // other clients get their turn (Kafka does this on request threads, its ZooKeeper client on its own).
+      await nextTurn();
       const outcome = (error: ErrorName): PartitionOutcome => ({ topic: state.topicName, topicId, partition: state.partitionIndex, error });
       try {
         partitions.push(outcome(await this.#becomeLeaderOrFollower(state, topicId)));
@@ -192,6 +196,8 @@ export class ControlledReplicas {
     const local = this.options.localBrokerId;
     const { topicName, partitionIndex } = state;
     const existing = this.options.replicaManager.partition(topicName, partitionIndex);
+    // Kafka's HostedPartition.Offline, before any epoch: the controller learns the replica is offline.
+    if (existing?.log.offline) return 'KAFKA_STORAGE_ERROR';
     if (existing && state.leaderEpoch <= existing.leaderEpoch) {
       // An equal epoch only repeats what is known (Kafka answers STALE_CONTROLLER_EPOCH for it too).
       return 'STALE_CONTROLLER_EPOCH';
@@ -199,13 +205,18 @@ export class ControlledReplicas {
     if (!state.replicas.includes(local)) return 'UNKNOWN_TOPIC_OR_PARTITION';
     const topic = await this.#topicRecord(topicName, topicId);
     if (topic.topicId !== topicId && topicId !== ZERO_UUID) return 'INCONSISTENT_TOPIC_ID';
-    const role = this.options.replicaManager.becomeLeaderOrFollower(topic, partitionIndex, {
-      replicas: state.replicas,
-      leader: state.leader,
-      leaderEpoch: state.leaderEpoch,
-      isr: state.isr,
-      partitionEpoch: state.partitionEpoch,
-    });
+    const role = this.options.replicaManager.becomeLeaderOrFollower(
+      topic,
+      partitionIndex,
+      {
+        replicas: state.replicas,
+        leader: state.leader,
+        leaderEpoch: state.leaderEpoch,
+        isr: state.isr,
+        partitionEpoch: state.partitionEpoch,
+      },
+      state.isNew,
+    );
     const partition = this.options.replicaManager.partition(topicName, partitionIndex)!;
     const wasLeader = existing?.isLeader ?? false;
     if (role !== undefined && wasLeader !== (role === 'leader')) {

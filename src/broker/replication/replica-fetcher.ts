@@ -12,6 +12,7 @@ import { topicPartitionKey } from '../log/log-file-names.js';
 import { UNDEFINED_EPOCH } from '../partition/leader-epoch-cache.js';
 import type { Partition } from '../partition/partition.js';
 import type { BrokerLink } from './broker-link.js';
+import { isThrottledReplica, type RateQuota } from './replication-quota.js';
 
 /** Fetch v17 as Kafka 3.9 sends it between brokers (v12+ carries LastFetchedEpoch, v15+ the replica state). */
 const FETCH_VERSION = 17;
@@ -36,6 +37,8 @@ export interface FetcherSettings {
   maxBytes: number;
   partitionMaxBytes: number;
   backoffMs: number;
+  /** `follower.replication.throttled.rate`, for the replicas `follower.replication.throttled.replicas` lists. */
+  quota: RateQuota;
 }
 
 export interface ReplicaFetcherOptions {
@@ -58,6 +61,8 @@ export class ReplicaFetcher {
   readonly #options: ReplicaFetcherOptions;
   readonly #partitions = new Map<string, FetchedPartition>();
   readonly #delayedUntil = new Map<string, number>();
+  /** Partitions whose last fetch left them behind the leader's high watermark (Kafka's fetch state lag > 0). */
+  readonly #lagging = new Set<string>();
   #link: BrokerLink | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -78,6 +83,8 @@ export class ReplicaFetcher {
     const key = topicPartitionKey(fetched.partition.topicPartition);
     this.#partitions.set(key, fetched);
     this.#delayedUntil.delete(key);
+    // Kafka's fetch state starts without a lag, which counts as out of sync until a fetch says otherwise.
+    this.#lagging.add(key);
     this.#running ??= this.#run();
     this.#wake?.();
   }
@@ -86,6 +93,7 @@ export class ReplicaFetcher {
     const key = topicPartitionKey(partition.topicPartition);
     this.#partitions.delete(key);
     this.#delayedUntil.delete(key);
+    this.#lagging.delete(key);
   }
 
   /** Stops after the fetch in flight (its answer is dropped) and closes the connection. */
@@ -110,7 +118,7 @@ export class ReplicaFetcher {
   async #loop(): Promise<void> {
     while (!this.#stopped) {
       const settings = this.#options.settings();
-      const ready = this.#ready();
+      const ready = this.#ready(settings);
       if (ready.length === 0) {
         await this.#sleep(this.#partitions.size === 0 ? 60_000 : settings.backoffMs);
         continue;
@@ -134,9 +142,25 @@ export class ReplicaFetcher {
     }
   }
 
-  #ready(): FetchedPartition[] {
+  /** Partitions not backing off, and not held back by the follower quota (Kafka's shouldFollowerThrottle). */
+  #ready(settings: FetcherSettings): FetchedPartition[] {
     const now = Date.now();
-    return [...this.#partitions.entries()].filter(([key]) => (this.#delayedUntil.get(key) ?? 0) <= now).map(([, p]) => p);
+    const exceeded = settings.quota.isExceeded();
+    return [...this.#partitions.entries()]
+      .filter(([key, p]) => (this.#delayedUntil.get(key) ?? 0) <= now && !(exceeded && this.#throttled(key, p.partition, settings)))
+      .map(([, p]) => p);
+  }
+
+  /** An out-of-sync replica the topic's `follower.replication.throttled.replicas` lists. */
+  #throttled(key: string, partition: Partition, settings: FetcherSettings): boolean {
+    return (
+      this.#lagging.has(key) &&
+      isThrottledReplica(
+        partition.log.config['follower.replication.throttled.replicas'],
+        partition.topicPartition.partition,
+        settings.localBrokerId,
+      )
+    );
   }
 
   async #fetchOnce(link: BrokerLink, fetched: readonly FetchedPartition[], settings: FetcherSettings): Promise<void> {
@@ -206,9 +230,12 @@ export class ReplicaFetcher {
         return;
       }
       const records = data.records ?? EMPTY;
+      if (this.#throttled(key, partition, settings)) settings.quota.record(records.length);
       partition.appendAsFollower(records);
       partition.maybeIncrementLogStartOffset(data.logStartOffset);
       partition.updateFollowerHighWatermark(data.highWatermark);
+      if (partition.log.logEndOffset < data.highWatermark) this.#lagging.add(key);
+      else this.#lagging.delete(key);
       return;
     }
     if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {

@@ -44,6 +44,8 @@ import {
   decodePartitionState,
   decodeProducerIdBlock,
   decodeTopicAssignment,
+  decodePreferredReplicaElection,
+  decodeReassignment,
   deleteTopicPath,
   encodeBrokerRegistration,
   encodeClusterId,
@@ -52,20 +54,25 @@ import {
   encodeControllerEpoch,
   encodeEntityConfig,
   encodeFeatures,
+  encodeLogDirEvent,
   encodePartitionState,
   encodeProducerIdBlock,
+  encodeReassignment,
   encodeTopicAssignment,
   FEATURE_PATH,
   FeatureStatus,
   ISR_CHANGE_NOTIFICATION_PATH,
   type LeaderAndIsr,
   LOG_DIR_EVENT_NOTIFICATION_PATH,
+  LOG_DIR_EVENT_PREFIX,
   PERSISTENT_PATHS,
+  PREFERRED_REPLICA_ELECTION_PATH,
   PRODUCER_ID_BLOCK_PATH,
   type PartitionLeadership,
   type ProducerIdBlock,
   type RegisteredBroker,
   partitionStatePath,
+  REASSIGN_PARTITIONS_PATH,
   type TopicAssignment,
   topicPartitionPath,
   topicPartitionsPath,
@@ -456,9 +463,7 @@ export class KafkaZkClient {
 
   /** Resigns: deletes `/controller`, fenced so only the controller of this epoch can. */
   async deleteController(epochZkVersion: number): Promise<void> {
-    await this.#fenced([{ op: 'delete', path: CONTROLLER_PATH, version: -1 }], epochZkVersion).catch((err: unknown) => {
-      if (!isKeeperError(err, Err.NONODE)) throw err;
-    });
+    await this.#deleteFenced(CONTROLLER_PATH, epochZkVersion);
   }
 
   /**
@@ -480,9 +485,7 @@ export class KafkaZkClient {
   /** Deletes `path` and everything under it, each delete fenced by the controller epoch. */
   async #deleteRecursiveFenced(path: string, epochZkVersion: number): Promise<void> {
     for (const child of await this.getChildren(path)) await this.#deleteRecursiveFenced(`${path}/${child}`, epochZkVersion);
-    await this.#fenced([{ op: 'delete', path, version: -1 }], epochZkVersion).catch((err: unknown) => {
-      if (!isKeeperError(err, Err.NONODE)) throw err;
-    });
+    await this.#deleteFenced(path, epochZkVersion);
   }
 
   /** Sets up `/feature` on failover as a ZooKeeper-mode 3.9 controller does: enabled, with the finalized features (none) kept. */
@@ -505,9 +508,7 @@ export class KafkaZkClient {
   async deleteControllerNotifications(epochZkVersion: number): Promise<void> {
     for (const parent of [ISR_CHANGE_NOTIFICATION_PATH, LOG_DIR_EVENT_NOTIFICATION_PATH]) {
       for (const child of await this.getChildren(parent)) {
-        await this.#fenced([{ op: 'delete', path: `${parent}/${child}`, version: -1 }], epochZkVersion).catch((err: unknown) => {
-          if (!isKeeperError(err, Err.NONODE)) throw err;
-        });
+        await this.#deleteFenced(`${parent}/${child}`, epochZkVersion);
       }
     }
   }
@@ -527,9 +528,7 @@ export class KafkaZkClient {
 
   async deleteTopicDeletions(topics: readonly string[], epochZkVersion: number): Promise<void> {
     for (const topic of topics) {
-      await this.#fenced([{ op: 'delete', path: deleteTopicPath(topic), version: -1 }], epochZkVersion).catch((err: unknown) => {
-        if (!isKeeperError(err, Err.NONODE)) throw err;
-      });
+      await this.#deleteFenced(deleteTopicPath(topic), epochZkVersion);
     }
   }
 
@@ -538,6 +537,47 @@ export class KafkaZkClient {
     await this.#deleteRecursiveFenced(topicPath(topic), epochZkVersion);
     await this.#deleteRecursiveFenced(configEntityPath('topics', topic), epochZkVersion);
     await this.deleteTopicDeletions([topic], epochZkVersion);
+  }
+
+  // ---- Legacy admin znodes: /admin/reassign_partitions, /admin/preferred_replica_election ----
+
+  /** The target replicas `/admin/reassign_partitions` asks for (a partition listed twice: the last entry wins, as Kafka reads it). */
+  async getPartitionReassignment(): Promise<PartitionMap<number[]>> {
+    const result = new PartitionMap<number[]>();
+    const node = await this.getData(REASSIGN_PARTITIONS_PATH);
+    if (node !== null) for (const p of decodeReassignment(node.data)) result.set(p, p.replicas);
+    return result;
+  }
+
+  /** Writes what is left of a `/admin/reassign_partitions` reassignment, creating the znode if needed; fenced. */
+  async setOrCreatePartitionReassignment(reassignment: PartitionMap<readonly number[]>, epochZkVersion: number): Promise<void> {
+    const data = encodeReassignment([...reassignment.entries()].map(([tp, replicas]) => ({ ...tp, replicas })));
+    try {
+      await this.#fenced([{ op: 'setData', path: REASSIGN_PARTITIONS_PATH, data, version: -1 }], epochZkVersion);
+    } catch (err) {
+      if (!isKeeperError(err, Err.NONODE)) throw err;
+      await this.#fenced([{ op: 'create', path: REASSIGN_PARTITIONS_PATH, data, mode: 'persistent' }], epochZkVersion);
+    }
+  }
+
+  async deletePartitionReassignment(epochZkVersion: number): Promise<void> {
+    await this.#deleteFenced(REASSIGN_PARTITIONS_PATH, epochZkVersion);
+  }
+
+  /** The partitions `/admin/preferred_replica_election` asks to elect their preferred leader for. */
+  async getPreferredReplicaElection(): Promise<TopicPartition[]> {
+    const node = await this.getData(PREFERRED_REPLICA_ELECTION_PATH);
+    return node === null ? [] : decodePreferredReplicaElection(node.data);
+  }
+
+  async deletePreferredReplicaElection(epochZkVersion: number): Promise<void> {
+    await this.#deleteFenced(PREFERRED_REPLICA_ELECTION_PATH, epochZkVersion);
+  }
+
+  async #deleteFenced(path: string, epochZkVersion: number): Promise<void> {
+    await this.#fenced([{ op: 'delete', path, version: -1 }], epochZkVersion).catch((err: unknown) => {
+      if (!isKeeperError(err, Err.NONODE)) throw err;
+    });
   }
 
   // ---- Configs ----
@@ -573,6 +613,19 @@ export class KafkaZkClient {
         await this.#retry((zk) => zk.setData(path, data, -1));
       }
     }
+  }
+
+  /**
+   * Tells the controller that a log dir of `brokerId` failed (Kafka's propagateLogDirEvent):
+   * `/log_dir_event_notification/log_dir_event_<seq>`. The controller then asks the broker, by
+   * LeaderAndIsr, which of its replicas are offline.
+   */
+  async propagateLogDirEvent(brokerId: number): Promise<void> {
+    await this.#retry((zk) =>
+      zk.create(`${LOG_DIR_EVENT_NOTIFICATION_PATH}/${LOG_DIR_EVENT_PREFIX}`, encodeLogDirEvent(brokerId), {
+        mode: 'persistent_sequential',
+      }),
+    );
   }
 
   /** Announces a changed entity to every broker: `/config/changes/config_change_<seq>`. */

@@ -68,6 +68,9 @@ export class ZkCluster {
           deleteTopicEnable: values['delete.topic.enable'],
           uncleanLeaderElectionEnable: values['unclean.leader.election.enable'],
           socketTimeoutMs: values['controller.socket.timeout.ms'],
+          autoLeaderRebalanceEnable: values['auto.leader.rebalance.enable'],
+          leaderImbalanceCheckIntervalSeconds: values['leader.imbalance.check.interval.seconds'],
+          leaderImbalancePerBrokerPercentage: values['leader.imbalance.per.broker.percentage'],
         };
       },
       log: options.log,

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { apiVersionsText } from '../../tools/broker-api-versions/api-versions-text.js';
 import { brokerApiVersions, nodeText } from '../../tools/broker-api-versions/broker-api-versions.js';
 import { KtsError } from '../../util/errors.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -25,7 +25,7 @@ export function configure(cmd: Command): void {
 }
 
 async function run(flags: Flags): Promise<void> {
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const brokers = await brokerApiVersions({ bootstrapServer: flags.bootstrapServer, properties });
   if (flags.output === 'json') {
     printJson(brokers);

@@ -7,7 +7,7 @@ import { UsageError } from '../../util/errors.js';
 
 /** The completion script of `commands` for `shell`. */
 export async function generateCompletion(shell: Shell, commands: readonly CommandSpec[]): Promise<string> {
-  return completionScript(shell, completionTree(await buildProgram(commands, 'all')));
+  return completionScript(shell, completionTree(await buildProgram(commands, 'all'), commands));
 }
 
 export function configure(cmd: Command, commands: readonly CommandSpec[]): void {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { collect } from '../../tools/common/option-parsers.js';
 import { parseConfigsToAdd, parseConfigsToDelete } from '../../tools/configs/add-config.js';
 import { alterResourceConfigs, completedLine, type ConfigChanges } from '../../tools/configs/alter-configs.js';
@@ -10,6 +9,7 @@ import { describeHeader, entryLine, resourceConfigs, type ResourceEntityType } f
 import { quotaChanges, type QuotaChanges, type QuotaEntityType } from '../../tools/configs/quota-changes.js';
 import { orderedQuotas, quotaLines } from '../../tools/configs/quota-text.js';
 import { alterUserScramCredentials, describeUserScramCredentials } from '../../tools/configs/scram-credentials.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -39,14 +39,25 @@ export function configure(cmd: Command): void {
     .option('--describe', 'list the configs of the given entity (without a name: every topic, broker, user or client)')
     .option('--alter', 'change the configs of the given entity')
     .option('--all', 'describe: every config, not only the dynamic ones (defaults and static broker configs too)')
-    .option('--entity-type <type>', 'topics, brokers, users or clients (users and clients may go together)', collect)
+    .option(
+      '--bootstrap-controller <list>',
+      'KRaft controllers to reach instead of brokers: refused, kts clusters run in ZooKeeper mode (use --bootstrap-server)',
+    )
+    .option(
+      '--entity-type <type>',
+      'topics, brokers, broker-loggers, client-metrics, users, clients (users and clients may go together) or ips',
+      collect,
+    )
     .option('--entity-name <name>', 'topic name, broker id, user principal or client id', collect)
     .option('--entity-default', 'the default entity of the type (brokers: the cluster-wide default)')
     .option('--topic <name>', 'shorthand for --entity-type topics --entity-name <name>')
     .option('--broker <id>', 'shorthand for --entity-type brokers --entity-name <id>')
     .option('--broker-defaults', 'shorthand for --entity-type brokers --entity-default')
+    .option('--broker-logger <id>', 'shorthand for --entity-type broker-loggers --entity-name <id>')
     .option('--user <principal>', 'shorthand for --entity-type users --entity-name <principal>')
     .option('--user-defaults', 'shorthand for --entity-type users --entity-default')
+    .option('--ip <address>', 'shorthand for --entity-type ips --entity-name <address>')
+    .option('--ip-defaults', 'shorthand for --entity-type ips --entity-default')
     .option('--client <id>', 'shorthand for --entity-type clients --entity-name <id>')
     .option('--client-defaults', 'shorthand for --entity-type clients --entity-default')
     .option('--add-config <k=v,...>', "configs to set: 'k1=v1,k2=[v1,v2],k3=v3' (brackets group commas)")
@@ -68,9 +79,9 @@ async function run(flags: Flags): Promise<void> {
       ? { add: parseConfigsToAdd(flags.addConfig, flags.addConfigFile), delete: parseConfigsToDelete(flags.deleteConfig) }
       : null;
   const [type] = req.entityTypes;
-  const quotaTypes = type === 'users' || type === 'clients' ? (req.entityTypes as QuotaEntityType[]) : null;
+  const quotaTypes = type === 'users' || type === 'clients' || type === 'ips' ? (req.entityTypes as QuotaEntityType[]) : null;
   const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes, req.entityNames) : null;
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const cluster = await ConfigCluster.open({ bootstrapServer: flags.bootstrapServer, properties });
   try {
     if (quotaTypes !== null) {
@@ -87,12 +98,7 @@ async function run(flags: Flags): Promise<void> {
 }
 
 async function describe(cluster: ConfigCluster, req: ConfigsRequest, type: ResourceEntityType, output: OutputFormat): Promise<void> {
-  const names =
-    req.entityNames.length > 0
-      ? req.entityNames
-      : type === 'topics'
-        ? await cluster.topicNames()
-        : [...(await cluster.brokerIds()).map(String), ''];
+  const names = req.entityNames.length > 0 ? req.entityNames : await allNames(cluster, type);
   const described = [];
   for (const name of names) described.push({ type, name, configs: await resourceConfigs(cluster, type, name, req.describeAll) });
   if (output === 'json') {
@@ -157,4 +163,11 @@ async function alterQuotas(
 /** `{ "user": "alice", "client-id": null }`: Kafka's entity types, null for a default. */
 function entityJson(entity: QuotaEntityEntry['entity']): Record<string, string | null> {
   return Object.fromEntries(entity.map((c) => [c.entityType, c.entityName]));
+}
+
+/** `--describe` without a name (broker loggers always have one): every topic or client-metrics resource, or each broker then the cluster default. */
+async function allNames(cluster: ConfigCluster, type: ResourceEntityType): Promise<string[]> {
+  if (type === 'topics') return cluster.topicNames();
+  if (type === 'client-metrics') return cluster.clientMetricsResources();
+  return [...(await cluster.brokerIds()).map(String), ''];
 }

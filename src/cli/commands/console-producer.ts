@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js';
@@ -8,7 +8,12 @@ import { PRODUCER_KEYS } from '../../tools/common/producer-properties.js';
 import { producerSettings, type ProducerFlags } from '../../tools/console-producer/producer-settings.js';
 import { readerConfig } from '../../tools/console-producer/reader-properties.js';
 import { INPUT_FORMATS, recordParser, type InputFormat } from '../../tools/console-producer/record-input.js';
-import { KtsError } from '../../util/errors.js';
+import type { ProducerRecord } from '../../client/producer/producer-record.js';
+import { KtsError, oneLine, UsageError } from '../../util/errors.js';
+import { asKafkaScript } from '../kafka-script.js';
+import { log4jLine } from '../log4j.js';
+import { progressBar } from '../progress.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption, addVerboseOption } from '../options.js';
 
 interface Flags extends ProducerFlags {
@@ -22,6 +27,8 @@ interface Flags extends ProducerFlags {
   readerProperty?: string[];
   readerConfig?: string;
   producerProperty?: string[];
+  lineReader?: string;
+  socketBufferSize?: number;
   'producer.config'?: string;
   verbose?: boolean;
 }
@@ -35,6 +42,9 @@ Examples:
     kts console-producer --topic b --input-format json`;
 
 const READ_CHUNK_BYTES = 1 << 20;
+
+/** Kafka 3.9's `--line-reader` default, the only reader kts has. */
+const LINE_MESSAGE_READER = 'kafka.tools.ConsoleProducer$LineMessageReader';
 
 export function configure(cmd: Command): void {
   cmd.requiredOption('--topic <topic>', 'topic to produce to');
@@ -58,7 +68,7 @@ export function configure(cmd: Command): void {
     .option('--request-required-acks <acks>', 'acks: all/-1, 0 or 1 (default: -1)')
     .option('--compression-codec [codec]', 'none, gzip, snappy, lz4 or zstd; without a value: gzip (default: none)')
     .option('--sync', 'send records one at a time, each acknowledged before the next')
-    .option('--batch-size <bytes>', 'bytes gathered into one produce request (default: 524288)', intOption(1))
+    .option('--batch-size <bytes>', 'bytes of one partition batch (default: 16384)', intOption(1))
     .option('--max-partition-memory-bytes <bytes>', 'same as --batch-size, which it overrides', intOption(1))
     .option('--timeout <ms>', 'linger: how long a partly filled batch waits for more records (default: 1000)', intOption(0))
     .option('--message-send-max-retries <n>', 'retries of a failed send (default: 3)', intOption(0))
@@ -67,6 +77,12 @@ export function configure(cmd: Command): void {
     .option('--max-block-ms <ms>', 'how long to wait for the cluster at start (default: 60000)', intOption(1))
     .option('--metadata-expiry-ms <ms>', 'refresh topic metadata this often (default: 300000)', intOption(1))
     .option('--max-memory-bytes <bytes>', 'bytes read but not yet acknowledged before reading pauses (default: 33554432)', intOption(1))
+    .option(
+      '--socket-buffer-size <bytes>',
+      'send.buffer.bytes: accepted for Kafka scripts, without effect in kts (default: 102400)',
+      intOption(1),
+    )
+    .option('--line-reader <class>', `how lines become records: only Kafka's ${LINE_MESSAGE_READER} (the default)`)
     .option('--producer-property <key=value>', 'producer property (repeatable; wins over --producer.config)', collect);
   addCommandConfigOption(cmd, '--producer.config');
   addVerboseOption(cmd);
@@ -74,31 +90,40 @@ export function configure(cmd: Command): void {
 }
 
 async function run(flags: Flags): Promise<void> {
-  const properties = new Map([
-    ...(flags['producer.config'] ? readPropertiesFile(flags['producer.config']) : []),
-    ...parsePropertyArgs(flags.producerProperty ?? []),
-  ]);
+  const properties = new Map([...clientProperties(flags['producer.config']), ...parsePropertyArgs(flags.producerProperty ?? [])]);
   if (!properties.has('client.id')) properties.set('client.id', 'console-producer');
   const readerProps = new Map([
     ...(flags.readerConfig ? readPropertiesFile(flags.readerConfig) : []),
     ...parsePropertyArgs([...(flags.property ?? []), ...(flags.readerProperty ?? [])]),
   ]);
+  if (flags.lineReader !== undefined && flags.lineReader.trim() !== LINE_MESSAGE_READER) {
+    throw new UsageError(`Error: --line-reader '${flags.lineReader}' is not supported: kts reads lines as Kafka's ${LINE_MESSAGE_READER}`);
+  }
   const settings = producerSettings(flags, properties);
   const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition);
   const interactive = flags.file === undefined && process.stdin.isTTY === true;
-  await produce({
-    topic: flags.topic,
-    input: openInput(flags.file),
-    prompt: interactive && process.stdout.isTTY === true,
-    parse,
-    settings,
-    connect: {
-      bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
-      properties,
-      consumedKeys: PRODUCER_KEYS,
-      verbose: flags.verbose,
-    },
-  });
+  const input = openInput(flags.file);
+  // A file's size is known: a bar on a terminal shows how much of it was read (and sent on).
+  const bar = flags.file === undefined ? undefined : progressBar(statSync(flags.file).size, 'bytes');
+  try {
+    await produce({
+      ...(bar !== undefined ? { onRead: (bytes: number) => bar.update(bytes) } : {}),
+      ...(asKafkaScript() ? { onFailure: logSendFailure } : {}),
+      topic: flags.topic,
+      input,
+      prompt: interactive && process.stdout.isTTY === true,
+      parse,
+      settings,
+      connect: {
+        bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
+        properties,
+        consumedKeys: PRODUCER_KEYS,
+        verbose: flags.verbose,
+      },
+    });
+  } finally {
+    bar?.end();
+  }
 }
 
 /**
@@ -121,4 +146,14 @@ function openInput(file: string | undefined): Readable {
     throw unreadable('is a directory');
   }
   return createReadStream('', { fd, highWaterMark: READ_CHUNK_BYTES });
+}
+
+/** Kafka's ErrorLoggingCallback: one ERROR line per record the producer could not send, then the reason. */
+function logSendFailure(record: ProducerRecord, err: Error): void {
+  const size = (v: Buffer | string | null | undefined): string =>
+    v === null || v === undefined ? 'null' : `${typeof v === 'string' ? Buffer.byteLength(v) : v.length} bytes`;
+  const message = `Error when sending message to topic ${record.topic} with key: ${size(record.key)}, value: ${size(record.value)} with error:`;
+  process.stderr.write(
+    `${log4jLine('error', message, 'org.apache.kafka.clients.producer.internals.ErrorLoggingCallback')}${oneLine(err)}\n`,
+  );
 }

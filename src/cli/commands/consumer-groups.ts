@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { clientConfig } from '../../client/config.js';
 import { withAdmin } from '../../client/connect.js';
-import { readPropertiesFile } from '../../util/properties.js';
 import { readUserFile } from '../../util/read-file.js';
 import { versionedConnectionOptions } from '../../client/versioned-connection.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
@@ -9,7 +8,11 @@ import { runAction } from '../../tools/consumer-groups/actions.js';
 import { validateConsumerGroupsFlags, type ConsumerGroupsFlags } from '../../tools/consumer-groups/consumer-groups-options.js';
 import { GroupCluster } from '../../tools/consumer-groups/group-cluster.js';
 import { asConsumerGroupsError } from '../../tools/consumer-groups/kafka-errors.js';
+import { KtsError, UsageError } from '../../util/errors.js';
 import { EXIT_RUNTIME } from '../errors.js';
+import { asKafkaScript } from '../kafka-script.js';
+import { progressBar, type Progress } from '../progress.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, type OutputFormat } from '../output.js';
 
@@ -46,6 +49,7 @@ export function configure(cmd: Command): void {
     .option('--offsets', 'describe: partitions with offsets and lag (the default)')
     .option('--members', 'describe: members and their partition counts')
     .option('--state [states]', 'describe: group state and coordinator; list: add a STATE column, filtered by a comma list')
+    .option('--type [types]', 'list: add a TYPE column (Classic or Consumer), filtered by a comma list')
     .option('--verbose', "describe --members: add each member's assignment")
     .option('--timeout <ms>', 'time limit of each request to the cluster', intOption(1, 2 ** 31 - 1))
     .option('--dry-run', 'reset: only show the new offsets (the default)')
@@ -74,7 +78,7 @@ function seconds(value: string): number {
 async function run(flags: Flags): Promise<void> {
   const json = flags.output === 'json';
   const req = validateConsumerGroupsFlags({ ...flags, json });
-  const properties = new Map(flags.commandConfig ? readPropertiesFile(flags.commandConfig) : []);
+  const properties = clientProperties(flags.commandConfig);
   if (flags.timeout !== undefined && !properties.has('request.timeout.ms')) properties.set('request.timeout.ms', String(flags.timeout));
   // withAdmin reports unknown properties; the raw client needs the same settings, quietly.
   const raw = versionedConnectionOptions(clientConfig(properties, { warn: () => {} }));
@@ -83,23 +87,42 @@ async function run(flags: Flags): Promise<void> {
   // Only --watch runs until interrupted; it stops cleanly (exit 0) on Ctrl-C.
   const watching = req.action === 'describe' && req.watchMs !== undefined;
   if (watching) process.once('SIGINT', abort).once('SIGTERM', abort);
+  const kafka = asKafkaScript();
+  let bar: Progress | undefined;
   try {
     const io = {
       out: (text: string) => void process.stdout.write(text),
-      err: (text: string) => void process.stderr.write(text),
+      err: (text: string) => void (kafka && /^\n?Error: /.test(text) ? process.stdout.write(kafkaError(text)) : process.stderr.write(text)),
       json,
       isTTY: process.stdout.isTTY === true,
       readFile: (path: string) => readUserFile(path, 'reset plan'),
       now: Date.now,
       signal: stop.signal,
+      progress: (done: number, total: number) => {
+        bar ??= progressBar(total, 'groups');
+        bar.update(done);
+      },
     };
     const ok = await withAdmin({ bootstrapServer: flags.bootstrapServer, properties }, (admin) =>
       runAction(new GroupCluster(admin, raw), req, io),
     ).catch((err: unknown) => {
-      throw asConsumerGroupsError(err);
+      const failure = asConsumerGroupsError(err);
+      if (!kafka || !(failure instanceof KtsError) || failure instanceof UsageError) throw failure;
+      // ConsumerGroupCommand.printError, and the JVM exits 0 all the same.
+      process.stdout.write(
+        kafkaError(`${failure.message.replace(/^Error: (?!Executing)/, 'Error: Executing consumer group command failed due to ')}\n`),
+      );
+      return true;
     });
-    if (!ok) process.exitCode = EXIT_RUNTIME;
+    // Kafka's consumer-groups exits 0 after its errors.
+    if (!ok && !kafka) process.exitCode = EXIT_RUNTIME;
   } finally {
+    bar?.end();
     process.off('SIGINT', abort).off('SIGTERM', abort);
   }
+}
+
+/** Kafka's printError: `\nError: <message>` on stdout. */
+function kafkaError(text: string): string {
+  return text.startsWith('\n') ? text : `\n${text}`;
 }

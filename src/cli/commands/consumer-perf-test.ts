@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { CONSUMER_KEYS, fetchSettings, groupSettings } from '../../tools/console-consumer/consumer-settings.js';
 import { simpleDateFormat } from '../../tools/common/java-format.js';
 import { consumerPerf } from '../../tools/consumer-perf-test/consumer-perf.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -78,7 +78,7 @@ async function run(flags: Flags): Promise<void> {
   } catch (err) {
     throw new UsageError(`Error: --date-format: ${(err as Error).message}`);
   }
-  const properties = flags['consumer.config'] ? readPropertiesFile(flags['consumer.config']) : new Map<string, string>();
+  const properties = clientProperties(flags['consumer.config']);
   if (!properties.has('client.id')) properties.set('client.id', 'perf-consumer-client');
   const json = flags.output === 'json';
   const progress = json || flags.showDetailedStats ? undefined : progressBar(messages, 'messages');

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { readUserFile } from '../../util/read-file.js';
 import { kafkaExceptionText } from '../../tools/common/kafka-exceptions.js';
 import { deleteRecords } from '../../tools/delete-records/delete-records.js';
 import { parseOffsetJson } from '../../tools/delete-records/offset-json.js';
 import { KtsError, UsageError } from '../../util/errors.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -32,7 +32,7 @@ export function configure(cmd: Command): void {
 async function run(flags: Flags): Promise<void> {
   if (flags.offsetJsonFile === undefined) throw new UsageError('Missing required argument "[offset-json-file]"');
   const wanted = parseOffsetJson(readUserFile(flags.offsetJsonFile, 'offset JSON file'));
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const json = flags.output === 'json';
   if (!json) process.stdout.write('Executing records delete operation\n');
   const outcomes = await deleteRecords({ bootstrapServer: flags.bootstrapServer, properties }, wanted);

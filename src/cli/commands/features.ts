@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { describeFeatures, featureLine } from '../../tools/features/describe-features.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
-import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
+import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
 interface Flags {
   bootstrapServer?: string;
@@ -42,12 +42,12 @@ async function run(command: string | undefined, flags: Flags): Promise<void> {
     );
   }
   if (command === undefined && !flags.describe) throw new UsageError('Command line error: too few arguments (give describe or --describe)');
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const features = await describeFeatures({ bootstrapServer: flags.bootstrapServer ?? flags.bootstrapController, properties });
   if (flags.output === 'json') printJson(features);
   else if (flags.output === 'table') {
     process.stdout.write(
-      renderTable(
+      (await import('../table.js')).renderTable(
         ['FEATURE', 'SUPPORTED-MIN', 'SUPPORTED-MAX', 'FINALIZED', 'EPOCH'],
         features.map((f) => [f.feature, f.supportedMinVersion, f.supportedMaxVersion, f.finalizedVersionLevel, f.epoch]),
       ),

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { withVersionedCluster } from '../../client/versioned-cluster.js';
 import { fetchOffsets } from '../../tools/get-offsets/get-offsets.js';
 import { parseOffsetSpec } from '../../tools/get-offsets/offset-spec.js';
 import { topicAndPartitionsFilter, topicPartitionsFilter } from '../../tools/get-offsets/partition-filter.js';
 import { offsetLines, skipLines } from '../../tools/get-offsets/partition-offsets.js';
 import { UsageError } from '../../util/errors.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
-import { addOutputOption, printJson, renderTable, type OutputFormat } from '../output.js';
+import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
 interface Flags {
   bootstrapServer?: string;
@@ -57,7 +57,7 @@ async function run(flags: Flags): Promise<void> {
     flags.topicPartitions !== undefined
       ? topicPartitionsFilter(flags.topicPartitions)
       : topicAndPartitionsFilter(flags.topic, flags.partitions);
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
+  const properties = clientProperties(flags.commandConfig);
   const log = flags.verbose ? (line: string) => process.stderr.write(`[kts get-offsets] ${line}\n`) : undefined;
   const { offsets, failures } = await withVersionedCluster({ bootstrapServer: flags.bootstrapServer, properties }, (cluster) =>
     fetchOffsets(cluster, spec, filter, flags.excludeInternalTopics === true, log),
@@ -66,7 +66,7 @@ async function run(flags: Flags): Promise<void> {
   if (flags.output === 'json') printJson(offsets.map((o) => ({ ...o, offset: Number(o.offset) })));
   else if (flags.output === 'table')
     process.stdout.write(
-      renderTable(
+      (await import('../table.js')).renderTable(
         ['TOPIC', 'PARTITION', 'OFFSET'],
         offsets.map((o) => [o.topic, o.partition, o.offset]),
       ),

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { PRODUCER_KEYS, TRANSACTION_KEYS, producerPropertyOptions } from '../../tools/common/producer-properties.js';
 import { readPayloadFile, type PayloadSource } from '../../tools/producer-perf-test/payloads.js';
 import { producerPerf } from '../../tools/producer-perf-test/producer-perf.js';
 import { parsePerfProps } from '../../tools/producer-perf-test/perf-props.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -69,10 +69,7 @@ async function run(flags: Flags): Promise<void> {
   const json = flags.output === 'json';
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const payload = payloadSource(flags, print);
-  const properties = new Map([
-    ...(flags['producer.config'] ? readPropertiesFile(flags['producer.config']) : []),
-    ...parsePerfProps(flags.producerProps ?? []),
-  ]);
+  const properties = new Map([...clientProperties(flags['producer.config']), ...parsePerfProps(flags.producerProps ?? [])]);
   if (!properties.has('client.id')) properties.set('client.id', 'perf-producer-client');
   const transactional = transactionDurationMs > 0;
   if (transactional) properties.set('transactional.id', flags.transactionalId);

@@ -4,6 +4,7 @@ import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js'
 import { Broker, type BrokerLogger } from '../../broker/broker.js';
 import { loadBrokerConfig, type BrokerConfig } from '../../broker/config/broker-config.js';
 import { startDaemon } from '../daemon/daemonize.js';
+import { log4jLine } from '../log4j.js';
 import { serveUntilSignal } from '../daemon/foreground.js';
 import { KtsError, oneLine, UsageError } from '../../util/errors.js';
 import { packagePath } from '../../util/package-path.js';
@@ -51,12 +52,7 @@ function parseOverrides(overrides: string[]): Map<string, string> {
   return parsePropertyArgs(overrides);
 }
 
-/** Kafka's log4j layout, so people and scripts that grep broker output feel at home. */
-const log: BrokerLogger = (level, message) => {
-  const stamp = new Date().toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
-  const line = `[${stamp}] ${level.toUpperCase()} ${message}\n`;
-  (level === 'info' ? process.stdout : process.stderr).write(line);
-};
+const log: BrokerLogger = (level, message) => (level === 'info' ? process.stdout : process.stderr).write(log4jLine(level, message));
 
 function loadConfig(path: string, overrides: Map<string, string>): BrokerConfig {
   try {
@@ -82,8 +78,13 @@ async function runForeground(path: string, overrides: Map<string, string>): Prom
     `[KafkaServer id=${broker.brokerId}] started (cluster ${broker.clusterId}, log.dirs ${config.logDirs.join(',')}, config ${path})`,
   );
   for (const e of endpoints) log('info', `Listening on ${e.listenerName}://${e.host}:${e.port}`);
-  await serveUntilSignal({ kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path }, () =>
-    broker.stop(),
+  // The broker stops itself when every log dir has failed (it said why): exit 1 then.
+  const halted = broker.halted.then(() => broker.stop());
+  const stopped = await serveUntilSignal(
+    { kind: 'kafka', host: endpoints[0]!.host, ports: endpoints.map((e) => e.port), config: path },
+    () => broker.stop(),
+    halted,
   );
   log('info', `[KafkaServer id=${broker.brokerId}] shut down completed`);
+  if (stopped === 'by itself') process.exitCode = 1;
 }

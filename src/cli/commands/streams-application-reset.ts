@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { readUserFile } from '../../util/read-file.js';
 import { KtsError, UsageError } from '../../util/errors.js';
 import { collect } from '../../tools/common/option-parsers.js';
@@ -8,6 +7,7 @@ import { parseResetCsv } from '../../tools/consumer-groups/offsets-csv.js';
 import { parseDateTime, parseDuration } from '../../tools/consumer-groups/reset-time.js';
 import { partitionKey } from '../../tools/consumer-groups/topic-partitions.js';
 import { resetStreamsApplication, type StreamsResetStrategy } from '../../tools/streams-application-reset/streams-reset.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption } from '../options.js';
 
 interface Flags {
@@ -77,7 +77,7 @@ async function run(flags: Flags): Promise<void> {
   const given = STRATEGY_FLAGS.filter(([key]) => flags[key] !== undefined);
   if (given.length > 1) throw new UsageError(`Option "[${given[0]![1]}]" can't be used with option "[${given[1]![1]}]"`);
   if (flags.dryRun && flags.execute) throw new UsageError('Option "[dry-run]" can\'t be used with option "[execute]"');
-  const properties = flags.configFile ? readPropertiesFile(flags.configFile) : new Map<string, string>();
+  const properties = clientProperties(flags.configFile);
   const list = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).filter((t) => t !== '');
   const code = await resetStreamsApplication({
     applicationId: flags.applicationId,

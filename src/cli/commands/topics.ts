@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { alterTopics } from '../../tools/topics/alter.js';
 import { createTopic } from '../../tools/topics/create.js';
@@ -10,6 +9,11 @@ import { matchingTopics } from '../../tools/topics/matching-topics.js';
 import { COLLISION_WARNING, hasCollisionChars } from '../../tools/topics/topic-name.js';
 import { withTopicsCluster, type TopicsCluster } from '../../tools/topics/topics-cluster.js';
 import { TOPIC_ID_WINS, validateTopicsFlags, type TopicsFlags, type TopicsRequest } from '../../tools/topics/topics-options.js';
+import { KtsError } from '../../util/errors.js';
+import { MissingTopicError, TOPIC_COMMAND_ERROR } from '../../tools/topics/topic-errors.js';
+import { EXIT_RUNTIME } from '../errors.js';
+import { asKafkaScript } from '../kafka-script.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
 
@@ -44,6 +48,7 @@ export function configure(cmd: Command): void {
     .option('--replication-factor <n>', 'create: replicas per partition (default: broker setting)', intOption())
     .option('--replica-assignment <list>', 'broker ids per partition: 1:2,2:3 (partitions by commas, replicas by colons)')
     .option('--config <name=value>', 'create: topic config override (repeatable)', collect)
+    .option('--delete-config <name>', 'refused, as by Kafka with --bootstrap-server: use kts configs --alter --delete-config', collect)
     .option('--if-exists', 'alter/delete/describe: do nothing when the topic does not exist')
     .option('--if-not-exists', 'create: do nothing when the topic already exists')
     .option('--exclude-internal', 'leave out internal topics (__consumer_offsets, ...)')
@@ -62,14 +67,23 @@ export function configure(cmd: Command): void {
 }
 
 async function run(flags: Flags): Promise<void> {
-  const req = validateTopicsFlags(flags);
-  if (req.topicId !== undefined && flags.topic !== undefined) process.stderr.write(`${TOPIC_ID_WINS}\n`);
-  const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
-  const connect = { bootstrapServer: flags.bootstrapServer, properties };
-  await withTopicsCluster(connect, (cluster) => act(cluster, req, flags.output));
+  const kafka = asKafkaScript();
+  // Kafka's TopicCommand prints its notes and its runtime errors on stdout.
+  const notes = kafka ? process.stdout : process.stderr;
+  try {
+    const req = validateTopicsFlags(flags);
+    if (req.topicId !== undefined && flags.topic !== undefined) notes.write(`${TOPIC_ID_WINS}\n`);
+    const properties = clientProperties(flags.commandConfig);
+    const connect = { bootstrapServer: flags.bootstrapServer, properties };
+    await withTopicsCluster(connect, (cluster) => act(cluster, req, flags.output, notes));
+  } catch (err) {
+    if (!kafka || !(err instanceof KtsError) || !err.message.startsWith(TOPIC_COMMAND_ERROR)) throw err;
+    process.stdout.write(`${err instanceof MissingTopicError ? err.kafkaMessage : err.message}\n`);
+    process.exitCode = EXIT_RUNTIME;
+  }
 }
 
-async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFormat): Promise<void> {
+async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFormat, notes: NodeJS.WritableStream): Promise<void> {
   const json = output === 'json';
   switch (req.action) {
     case 'list': {
@@ -81,7 +95,7 @@ async function act(cluster: TopicsCluster, req: TopicsRequest, output: OutputFor
     }
     case 'create': {
       const topic = req.topic!;
-      if (hasCollisionChars(topic)) process.stderr.write(`${COLLISION_WARNING}\n`);
+      if (hasCollisionChars(topic)) notes.write(`${COLLISION_WARNING}\n`);
       const outcome = await createTopic(cluster, { ...req, topic });
       if (json) printJson({ topic, created: outcome === 'created' });
       else if (outcome === 'created') process.stdout.write(`Created topic ${topic}.\n`);

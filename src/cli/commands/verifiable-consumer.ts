@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { CONSUMER_KEYS, fetchSettings, groupSettings } from '../../tools/console-consumer/consumer-settings.js';
 import { verifiableConsumer } from '../../tools/verifiable/verifiable-consumer.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption } from '../options.js';
 
 interface Flags {
@@ -58,7 +58,7 @@ async function run(flags: Flags): Promise<void> {
   if (flags.groupProtocol.toLowerCase() !== 'classic') {
     throw new UsageError(`Error: --group-protocol ${flags.groupProtocol} is not supported: kts speaks the classic group protocol only`);
   }
-  const properties = flags['consumer.config'] ? readPropertiesFile(flags['consumer.config']) : new Map<string, string>();
+  const properties = clientProperties(flags['consumer.config']);
   properties.set('partition.assignment.strategy', flags.assignmentStrategy);
   properties.set('session.timeout.ms', String(whole(flags.sessionTimeout, '--session-timeout')));
   if (flags.groupInstanceId !== undefined) properties.set('group.instance.id', flags.groupInstanceId);

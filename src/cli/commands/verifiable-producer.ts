@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
-import { readPropertiesFile } from '../../util/properties.js';
 import { UsageError } from '../../util/errors.js';
 import { PRODUCER_KEYS, producerPropertyOptions } from '../../tools/common/producer-properties.js';
 import { verifiableProducer } from '../../tools/verifiable/verifiable-producer.js';
+import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption } from '../options.js';
 
 interface Flags {
@@ -46,7 +46,7 @@ async function run(flags: Flags): Promise<void> {
     ['acks', flags.acks],
     ['retries', '0'],
   ]);
-  for (const [k, v] of flags['producer.config'] ? readPropertiesFile(flags['producer.config']) : []) properties.set(k, v);
+  for (const [k, v] of clientProperties(flags['producer.config'])) properties.set(k, v);
   const createTime = integer(flags.messageCreateTime, '--message-create-time');
   const stopped = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() => {});
   await verifiableProducer({

@@ -1,4 +1,4 @@
-import type { CompletionCommand } from './tree.js';
+import type { CompletionCommand, CompletionOption } from './tree.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -16,31 +16,60 @@ export function completionScript(shell: Shell, tree: CompletionCommand[]): strin
   }
 }
 
+/** Each command's options that take a known kind of value. */
+function valued(
+  tree: CompletionCommand[],
+): Array<{ command: string; option: CompletionOption & Required<Pick<CompletionOption, 'values'>> }> {
+  return tree.flatMap((c) =>
+    c.options
+      .filter((o): o is CompletionOption & Required<Pick<CompletionOption, 'values'>> => o.values !== undefined)
+      .map((option) => ({ command: c.name, option })),
+  );
+}
+
+const scripts = (tree: CompletionCommand[]) => tree.flatMap((c) => c.kafkaScripts.map((script) => ({ script, command: c.name })));
+
+/**
+ * kts itself when on the PATH, else the one a bin/kafka/ shim being completed runs (`$1`); names
+ * come from `kts __complete`, which answers within ~300 ms and prints nothing on failure.
+ */
+const BASH_BIN = `_kts_bin() {
+  if command -v kts >/dev/null 2>&1; then echo kts
+  else echo "$(dirname "$(readlink -f "$(command -v "$1")")")/../kts"
+  fi
+}`;
+
 function bash(tree: CompletionCommand[]): string {
-  const cases = tree.map((c) => `    ${c.name}) opts="${c.options.flatMap((o) => o.flags).join(' ')}" ;;`).join('\n');
-  const choiceCases = tree
-    .flatMap((c) =>
-      c.options
-        .filter((o) => o.choices)
-        .map((o) => `    ${c.name}:${o.flags.at(-1)}) COMPREPLY=($(compgen -W "${o.choices!.join(' ')}" -- "$cur")); return ;;`),
-    )
+  const options = tree.map((c) => `    ${c.name}) opts="${c.options.flatMap((o) => o.flags).join(' ')}" ;;`).join('\n');
+  const values = valued(tree)
+    .map(({ command, option }) => {
+      const words =
+        'dynamic' in option.values
+          ? `"$("$(_kts_bin "$2")" __complete ${option.values.dynamic} 2>/dev/null)"`
+          : `"${option.values.words.join(' ')}"`;
+      return `    ${command}:${option.flags.at(-1)}) words=${words} ;;`;
+    })
+    .join('\n');
+  const shims = scripts(tree)
+    .map(({ script, command }) => `    ${script}) _kts_complete ${command} "$1" ;;`)
     .join('\n');
   return `${HEADER}
 # Load with: source <(kts completion bash)
-_kts() {
-  local cur prev cmd opts
+${BASH_BIN}
+# _kts_complete COMMAND PROGRAM: the words after COMMAND, as typed to PROGRAM (kts or a shim).
+_kts_complete() {
+  local cur prev opts words=""
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "${tree.map((c) => c.name).join(' ')} help" -- "$cur"))
+  case "$1:$prev" in
+${values}
+  esac
+  if [ -n "$words" ]; then
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
     return
   fi
-  cmd="\${COMP_WORDS[1]}"
-  case "$cmd:$prev" in
-${choiceCases}
-  esac
-  case "$cmd" in
-${cases}
+  case "$1" in
+${options}
     *) opts="" ;;
   esac
   if [[ "$cur" == -* ]]; then
@@ -49,7 +78,22 @@ ${cases}
     COMPREPLY=($(compgen -f -- "$cur"))
   fi
 }
+_kts() {
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "${tree.map((c) => c.name).join(' ')} help" -- "\${COMP_WORDS[COMP_CWORD]}"))
+    return
+  fi
+  _kts_complete "\${COMP_WORDS[1]}" kts
+}
+_kts_kafka() {
+  case "\${1##*/}" in
+${shims}
+  esac
+}
 complete -F _kts kts
+complete -F _kts_kafka ${scripts(tree)
+    .map((s) => s.script)
+    .join(' ')}
 `;
 }
 
@@ -57,24 +101,49 @@ function zshQuote(text: string): string {
   return text.replace(/'/g, "'\\''").replace(/:/g, '\\:').replace(/\[/g, '\\[').replace(/\]/g, '\\]');
 }
 
+function zshValue(option: CompletionOption): string {
+  if (option.values === undefined) return '';
+  if ('dynamic' in option.values) return `:${option.values.dynamic}:_kts_names ${option.values.dynamic}`;
+  return `:value:(${option.values.words.join(' ')})`;
+}
+
 function zsh(tree: CompletionCommand[]): string {
   const commands = tree.map((c) => `    '${c.name}:${zshQuote(c.summary)}'`).join('\n');
   const cases = tree
     .map((c) => {
-      const specs = c.options
-        .flatMap((o) => o.flags.map((f) => `'${f}[${zshQuote(o.description)}]${o.choices ? `:value:(${o.choices.join(' ')})` : ''}'`))
-        .join(' \\\n        ');
+      const specs = c.options.flatMap((o) => o.flags.map((f) => `'${f}[${zshQuote(o.description)}]${zshValue(o)}'`)).join(' \\\n        ');
       return `    ${c.name})\n      _arguments \\\n        ${specs} \\\n        '*:file:_files' ;;`;
     })
     .join('\n');
-  return `#compdef kts
+  const shims = scripts(tree)
+    .map(({ script, command }) => `    ${script}) cmd=${command} ;;`)
+    .join('\n');
+  return `#compdef kts ${scripts(tree)
+    .map((s) => s.script)
+    .join(' ')}
 ${HEADER}
 # Install: put this file on $fpath as _kts, or: source <(kts completion zsh)
+# Names from \`kts __complete\` (kts on the PATH, else beside the bin/kafka/ shim being completed).
+_kts_names() {
+  local bin=kts
+  (( $+commands[kts] )) || bin="\${commands[$service]:A:h}/../kts"
+  local -a names
+  names=(\${(f)"$("$bin" __complete $1 2>/dev/null)"})
+  compadd -a names
+}
 _kts() {
   local -a commands
   commands=(
 ${commands}
   )
+  if [[ $service != kts ]]; then
+    local cmd
+    case $service in
+${shims}
+    esac
+    words=(kts $cmd "\${(@)words[2,-1]}")
+    (( CURRENT++ ))
+  fi
   if (( CURRENT == 2 )); then
     _describe 'command' commands
     return
@@ -88,13 +157,21 @@ ${cases}
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
   _kts "$@"
 else
-  compdef _kts kts
+  compdef _kts kts ${scripts(tree)
+    .map((s) => s.script)
+    .join(' ')}
 fi
 `;
 }
 
 function fishQuote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function fishValue(option: CompletionOption): string {
+  if (option.values === undefined) return '';
+  if ('dynamic' in option.values) return ` -xa '(kts __complete ${option.values.dynamic} 2>/dev/null)'`;
+  return ` -xa ${fishQuote(option.values.words.join(' '))}`;
 }
 
 function fish(tree: CompletionCommand[]): string {
@@ -105,9 +182,9 @@ function fish(tree: CompletionCommand[]): string {
   for (const c of tree) {
     for (const o of c.options) {
       const flags = o.flags.map((f) => (f.startsWith('--') ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`)).join(' ');
-      const choices = o.choices ? ` -xa ${fishQuote(o.choices.join(' '))}` : '';
-      lines.push(`complete -c kts -n '__fish_seen_subcommand_from ${c.name}' ${flags}${choices} -d ${fishQuote(o.description)}`);
+      lines.push(`complete -c kts -n '__fish_seen_subcommand_from ${c.name}' ${flags}${fishValue(o)} -d ${fishQuote(o.description)}`);
     }
   }
+  for (const { script, command } of scripts(tree)) lines.push(`complete -c ${script} --wraps 'kts ${command}'`);
   return `${lines.join('\n')}\n`;
 }

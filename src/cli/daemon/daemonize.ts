@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { KtsError } from '../../util/errors.js';
 import { logDir } from './paths.js';
 import { runningServers, type ServerEntry, type ServerKind } from './server-registry.js';
@@ -10,13 +10,13 @@ import { packagePath } from '../../util/package-path.js';
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * `-daemon`: runs `kts <args>` detached with output appended to `<log dir>/<logName>`, and returns
- * once it has registered and accepts TCP connections. If it exits first, its last output line
- * becomes the error.
+ * `-daemon`: runs `kts <args>` detached with output appended to `log` (a name: under the log dir),
+ * and returns once it has registered and accepts TCP connections. If it exits first, its last
+ * output line becomes the error.
  */
-export async function startDaemon(kind: ServerKind, args: string[], logName: string): Promise<{ entry: ServerEntry; log: string }> {
-  mkdirSync(logDir(), { recursive: true });
-  const log = join(logDir(), logName);
+export async function startDaemon(kind: ServerKind, args: string[], logFile: string): Promise<{ entry: ServerEntry; log: string }> {
+  const log = resolve(logDir(), logFile);
+  mkdirSync(dirname(log), { recursive: true });
   const fd = openSync(log, 'a');
   const child = spawn(process.execPath, [packagePath('bin', 'kts'), ...args], { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);

@@ -55,11 +55,24 @@ export function runningServers(kind: ServerKind): ServerEntry[] {
   return out.sort((a, b) => a.pid - b.pid);
 }
 
+/**
+ * Whether the process runs. A daemon's parent is gone, and where the init process is slow to reap
+ * (containers), a killed daemon lingers as a zombie that signal 0 still reaches: Linux's
+ * `/proc/<pid>/stat` says so.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }

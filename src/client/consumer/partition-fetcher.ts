@@ -10,6 +10,7 @@ import { ClusterMetadata, STALE_METADATA } from '../cluster-metadata.js';
 import { MetadataUpdater } from '../metadata-updater.js';
 import type { RawKafkaConnection } from '../raw-connection.js';
 import { resolveFetcherConfig, type FetcherConfig, type FetcherOptions } from './consumer-config.js';
+import { topicErrorText } from '../topic-errors.js';
 import { ConsumerError, CorruptRecordsError, partitionError } from './consumer-errors.js';
 import { MIN_FETCH_VERSION, fetchRequest, fetchVersion, type FetchTarget } from './fetch-request.js';
 import { FetchedPartition, nextOffsetAfter } from './fetched-partition.js';
@@ -524,6 +525,5 @@ export class PartitionFetcher {
 }
 
 function topicError(code: number, topic: string): ConsumerError {
-  if (code === ErrorCode.TOPIC_AUTHORIZATION_FAILED) return new ConsumerError(`Not authorized to access topics: [${topic}]`, code);
-  return new ConsumerError(`${errorName(code) ?? `error code ${code}`} for topic '${topic}'`, code);
+  return new ConsumerError(topicErrorText(code, topic), code);
 }

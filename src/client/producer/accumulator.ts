@@ -24,6 +24,8 @@ export interface AccumulatorConfig {
 
 /** `append` could not get buffer memory for a new batch: the record must wait. */
 export const NEEDS_MEMORY = -1;
+/** `append` needs a batch larger than all of buffer.memory: waiting would never help. */
+export const EXCEEDS_MEMORY = -2;
 
 export interface Readiness {
   /** Leaders with at least one batch to send now. */
@@ -59,7 +61,7 @@ export class RecordAccumulator {
     return q;
   }
 
-  /** Appends a record; returns the bytes it took (batch header included when it opened one) or NEEDS_MEMORY. */
+  /** Appends a record; returns the bytes it took (batch header included when it opened one), NEEDS_MEMORY or EXCEEDS_MEMORY. */
   append(
     q: PartitionQueue,
     timestamp: number,
@@ -76,14 +78,37 @@ export class RecordAccumulator {
       if (appended >= 0) return appended;
     }
     const size = Math.max(this.config.batchSize, sizeUpperBound);
+    if (size > this.config.bufferMemory) return EXCEEDS_MEMORY;
     if (this.usedMemory + size > this.config.bufferMemory) return NEEDS_MEMORY;
-    this.usedMemory += size;
-    this.incompleteBatches++;
     const { compression } = this.config;
     const factor = compression === 'none' ? 1 : this.ratios.estimate(q.topic, compression) * ESTIMATION_FACTOR;
-    const batch = new ProducerBatch(q.topic, q.partition, size, nowMs, this.config.batchSize, factor);
+    const batch = this.allocate(new ProducerBatch(q.topic, q.partition, size, nowMs, this.config.batchSize, factor));
     q.batches.push(batch);
     return BATCH.HEADER_SIZE + batch.tryAppend(timestamp, key, value, headers, callback);
+  }
+
+  private allocate(batch: ProducerBatch): ProducerBatch {
+    this.usedMemory += batch.allocated;
+    this.incompleteBatches++;
+    return batch;
+  }
+
+  /**
+   * Kafka's splitAndReenqueue, for a batch the broker refused as MESSAGE_TOO_LARGE: its records
+   * go back, untried, in smaller batches at the head of the partition's queue (in sequence order
+   * once `sequence` gave them sequences). Java splits into batch.size pieces, which never ends when
+   * the topic's max.message.bytes is below batch.size; kts halves the batch instead, so each
+   * split makes progress and a record too large on its own ends up alone, failing by itself.
+   */
+  splitAndReenqueue(batch: ProducerBatch, sequence: (parts: readonly ProducerBatch[]) => void): number {
+    const target = Math.min(this.config.batchSize, Math.max(1, Math.floor(batch.recordsBytes / 2)));
+    const parts = batch.split(target).map((part) => this.allocate(part));
+    this.deallocate(batch);
+    sequence(parts);
+    const q = this.queue(batch.topic, batch.partition);
+    // Without sequences each part goes to the front, so the last one goes in first.
+    for (const part of parts[0]!.baseSequence >= 0 ? parts : [...parts].reverse()) insertInSequenceOrder(q, part);
+    return parts.length;
   }
 
   /** No open batch is left in the partition: its last one is full or gone (see StickyPartitioner). */
@@ -175,16 +200,7 @@ export class RecordAccumulator {
   reenqueue(batch: ProducerBatch, nowMs: number, backoffMs: number): void {
     batch.attempts++;
     batch.retryAtMs = nowMs + backoffMs;
-    const q = this.queue(batch.topic, batch.partition);
-    let i = 0;
-    while (
-      i < q.batches.length &&
-      q.batches[i]!.closed &&
-      q.batches[i]!.baseSequence >= 0 &&
-      q.batches[i]!.baseSequence < batch.baseSequence
-    )
-      i++;
-    q.batches.splice(i, 0, batch);
+    insertInSequenceOrder(this.queue(batch.topic, batch.partition), batch);
   }
 
   /** Removes and returns the waiting batches older than delivery.timeout.ms. */
@@ -205,4 +221,11 @@ export class RecordAccumulator {
     for (const partitions of this.queues.values()) for (const q of partitions) if (q !== undefined) all.push(...q.batches.splice(0));
     return all;
   }
+}
+
+/** Ahead of newer batches, behind the waiting ones with a smaller sequence (those only exist with idempotence). */
+function insertInSequenceOrder(q: PartitionQueue, batch: ProducerBatch): void {
+  let i = 0;
+  while (i < q.batches.length && q.batches[i]!.baseSequence >= 0 && q.batches[i]!.baseSequence < batch.baseSequence) i++;
+  q.batches.splice(i, 0, batch);
 }

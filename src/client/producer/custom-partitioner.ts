@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { dynamicImport } from '../../util/dynamic-import.js';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../util/errors.js';
 import type { CustomPartitioner } from './partitioner.js';
@@ -29,7 +30,7 @@ export async function loadPartitioner(spec: string): Promise<CustomPartitioner |
   }
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(resolve(name)).href)) as { default?: unknown };
+    module = (await dynamicImport(pathToFileURL(resolve(name)).href)) as { default?: unknown };
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' ? 'no such module' : (err as Error).message;
     throw new UsageError(`Error: could not load partitioner.class '${name}': ${why.split('\n')[0]}`);

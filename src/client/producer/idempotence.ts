@@ -79,6 +79,21 @@ export class IdempotenceState {
     s.unacknowledged.push(batch);
   }
 
+  /**
+   * A batch of this epoch was split (MESSAGE_TOO_LARGE): its parts take over its sequence range
+   * in order, as Java's ProducerBatch.split gives them, and its place among the unacknowledged.
+   */
+  split(q: PartitionQueue, batch: ProducerBatch, parts: readonly ProducerBatch[]): void {
+    if (!this.current(batch)) return;
+    let sequence = batch.baseSequence;
+    for (const part of parts) {
+      part.stamp(this.producerId, this.epoch, sequence, this.transactional);
+      sequence = incrementSequence(sequence, part.count);
+    }
+    const s = this.sequences(q);
+    s.unacknowledged.splice(s.unacknowledged.indexOf(batch), 1, ...parts);
+  }
+
   acknowledged(q: PartitionQueue, batch: ProducerBatch, baseOffset: bigint): void {
     const s = this.sequences(q);
     remove(s.unacknowledged, batch);

@@ -1,5 +1,6 @@
 import { ATTR, BATCH, MAGIC_V2, computeBatchCrc, type CompressionName } from '../../protocol/records/batch-header.js';
 import { compress, compressionCode } from '../../protocol/records/compression.js';
+import { readRecord } from '../../protocol/records/record.js';
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../protocol/records/varint.js';
 import type { DeliveryCallback, ProducerHeader } from './producer-record.js';
 
@@ -165,6 +166,29 @@ export class ProducerBatch {
     const bigger = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
+  }
+
+  /**
+   * The records again, in new batches of about `targetBytes` (a record larger than that alone),
+   * keeping their timestamps, callbacks and this batch's creation time (delivery.timeout.ms still
+   * counts from it). The parts are full: nothing more is appended to them.
+   */
+  split(targetBytes: number): ProducerBatch[] {
+    const parts: ProducerBatch[] = [];
+    const cursor = { buf: this.buf, pos: BATCH.HEADER_SIZE, end: this.pos };
+    let part: ProducerBatch | undefined;
+    for (let i = 0; i < this.count; i++) {
+      const { key, value, headers } = readRecord(cursor, 0n, 0n, null);
+      const timestamp = this.timestamps[i]!;
+      const callback = this.callbacks[i]!;
+      if (part === undefined || part.tryAppend(timestamp, key, value, headers, callback) < 0) {
+        part = new ProducerBatch(this.topic, this.partition, targetBytes, this.createdMs, targetBytes, 1);
+        parts.push(part);
+        part.tryAppend(timestamp, key, value, headers, callback);
+      }
+    }
+    for (const p of parts) p.full = true;
+    return parts;
   }
 
   /** Finishes the records (compressed as asked) and the header, except producer fields and CRC. */

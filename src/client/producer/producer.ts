@@ -3,12 +3,13 @@ import { BATCH } from '../../protocol/records/batch-header.js';
 import type { RecordHeader } from '../../protocol/records/record.js';
 import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
 import { ClusterMetadata } from '../cluster-metadata.js';
-import { NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
+import { EXCEEDS_MEMORY, NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
 import { IdempotenceState } from './idempotence.js';
 import { StickyPartitioner, checkCustomPartition, checkExplicitPartition, partitionForKey, type TopicPartitions } from './partitioner.js';
 import { recordSizeUpperBound } from './producer-batch.js';
 import { resolveProducerConfig, type NativeProducerConfig, type ProducerOptions } from './producer-config.js';
-import { ProducerError, ProducerTimeoutError, brokerError } from './producer-errors.js';
+import { ProducerError, ProducerTimeoutError } from './producer-errors.js';
+import { topicErrorText } from '../topic-errors.js';
 import type { DeliveryCallback, ProducerHeader, ProducerRecord, RecordMetadata } from './producer-record.js';
 import { ProducerMetrics, type ProducerMetric } from './producer-metrics.js';
 import { Sender } from './sender.js';
@@ -180,7 +181,7 @@ class Producer implements NativeProducer {
     if (topic === undefined) {
       const code = this.metadata.topicError(record.topic);
       if (code !== undefined) {
-        callback(brokerError(code, record.topic, record.partition ?? -1), null);
+        callback(new ProducerError(topicErrorText(code, record.topic), code), null);
         return true;
       }
       this.metadata.want(record.topic);
@@ -220,6 +221,17 @@ class Producer implements NativeProducer {
     const batches = q.batches.length;
     const appended = this.accumulator.append(q, record.timestamp ?? nowMs, key, value, headers, callback, size, nowMs);
     if (appended === NEEDS_MEMORY) return false;
+    if (appended === EXCEEDS_MEMORY) {
+      // BufferPool.allocate's IllegalArgumentException: the batch this record needs can never be had.
+      const needed = Math.max(this.config.batchSize, size);
+      callback(
+        new ProducerError(
+          `Attempt to allocate ${needed} bytes, but there is a hard limit of ${this.config.bufferMemory} on memory allocations.`,
+        ),
+        null,
+      );
+      return true;
+    }
     this.counters.recordAppended(q.batches.length !== batches ? appended - BATCH.HEADER_SIZE : appended);
     sticky?.appended(appended, topic, this.accumulator.noOpenBatch(q));
     // A new batch means the previous one filled up, or a linger timer is needed.

@@ -275,6 +275,11 @@ export class Sender {
         if (p.errorCode === ErrorCode.NONE || (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER && this.parts.idempotence)) {
           this.parts.idempotence?.acknowledged(q, batch, p.baseOffset);
           this.complete(batch, p.baseOffset, p.logAppendTimeMs);
+        } else if (p.errorCode === ErrorCode.MESSAGE_TOO_LARGE && batch.count > 1) {
+          const parts = this.parts.accumulator.splitAndReenqueue(batch, (split) => this.parts.idempotence?.split(q, batch, split));
+          this.parts.config.log?.(
+            `${batch.topic}-${batch.partition}: MESSAGE_TOO_LARGE for ${batch.count} records, split into ${parts} batches`,
+          );
         } else {
           const detail = p.errorMessage ?? (p.recordErrors.length > 0 ? p.recordErrors[0]!.batchIndexErrorMessage : null);
           this.retryOrFail(q, batch, p.errorCode, p.logStartOffset, now, brokerError(p.errorCode, batch.topic, batch.partition, detail));

@@ -1,44 +1,39 @@
 import { ErrorCode } from '../errors.js';
 import { RecordsError } from './errors.js';
 
-export function exceedsLimit(limit: number): RecordsError {
-  return new RecordsError(ErrorCode.CORRUPT_MESSAGE, `decompressed data exceeds the ${limit}-byte limit`);
+/** Decompressed data would pass the caller's limit: a decompression bomb, or more than the caller allows. */
+export class DecompressionLimitError extends RecordsError {
+  constructor(readonly limit: number) {
+    super(ErrorCode.CORRUPT_MESSAGE, `decompressed data exceeds the ${limit}-byte limit`);
+    this.name = 'DecompressionLimitError';
+  }
 }
 
 /**
- * Collects decompressed chunks and refuses to grow past a caller-given size, so a small
- * hostile payload (a decompression bomb) cannot exhaust memory.
+ * Counts a decompressor's output against a caller-given limit, so a small hostile payload (a
+ * decompression bomb) is refused before it is inflated past it.
  */
-export class BoundedOutput {
-  private readonly chunks: Buffer[] = [];
-  length = 0;
+export class OutputLimit {
+  produced = 0;
 
   constructor(readonly limit: number) {}
 
   /** Throws unless `n` more bytes fit. */
   reserve(n: number): void {
-    if (n > this.limit - this.length) throw exceedsLimit(this.limit);
+    if (n > this.limit - this.produced) throw new DecompressionLimitError(this.limit);
   }
 
-  push(chunk: Buffer): void {
+  /** Counts `chunk` (throwing if it does not fit) and returns it. */
+  take(chunk: Buffer): Buffer {
     this.reserve(chunk.length);
-    this.chunks.push(chunk);
-    this.length += chunk.length;
+    this.produced += chunk.length;
+    return chunk;
   }
+}
 
-  /** The last `n` bytes written (fewer if there are not that many). */
-  tail(n: number): Buffer {
-    const parts: Buffer[] = [];
-    let need = n;
-    for (let i = this.chunks.length - 1; i >= 0 && need > 0; i--) {
-      const chunk = this.chunks[i]!;
-      parts.unshift(chunk.length > need ? chunk.subarray(chunk.length - need) : chunk);
-      need -= chunk.length;
-    }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  }
-
-  result(): Buffer {
-    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
-  }
+/** All chunks as one buffer of its own (a decompressor may reuse a chunk's memory for the next). */
+export function collect(chunks: Iterable<Buffer>): Buffer {
+  const parts: Buffer[] = [];
+  for (const chunk of chunks) parts.push(Buffer.from(chunk));
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

@@ -1,16 +1,17 @@
 /**
- * The four Kafka codecs behind one synchronous API. Synchronous because the callers (CLI tools,
- * legacy conversion, tests) hold a whole batch in memory anyway, and the broker's produce path
- * does not decompress at all. Every decompression takes an output limit.
+ * The four Kafka codecs. `decompress` is synchronous: its callers (CLI tools, legacy conversion,
+ * tests) hold a whole batch in memory anyway. `inflateChunks` hands the output over as it is
+ * produced, for the broker's produce path, which checks records as they come out and may stop
+ * (or pause) long before the end. Every decompression takes an output limit.
  */
 import { ErrorCode } from '../errors.js';
 import * as zlib from 'node:zlib';
 import { COMPRESSION, type CompressionName } from './batch-header.js';
-import { BoundedOutput, exceedsLimit } from './bounded-output.js';
+import { DecompressionLimitError, OutputLimit, collect } from './bounded-output.js';
 import { RecordsError } from './errors.js';
-import { lz4CompressFrame, lz4DecompressFrames } from './lz4-frame.js';
+import { lz4Chunks, lz4CompressFrame } from './lz4-frame.js';
 import { zstdLib } from './native-codecs.js';
-import { snappyCompressXerial, snappyDecompress } from './snappy-xerial.js';
+import { snappyChunks, snappyCompressXerial } from './snappy-xerial.js';
 
 const NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
@@ -57,18 +58,51 @@ function corrupt(codec: CompressionName): RecordsError {
 
 /** Decompresses `data`, failing with a RecordsError rather than producing more than `maxBytes`. */
 export function decompress(codec: CompressionName, data: Buffer, maxBytes: number): Buffer {
+  if (codec === 'gzip') return gunzip(data, maxBytes);
+  return collect(inflateChunks(codec, data, maxBytes));
+}
+
+/**
+ * The decompressed bytes of `data`, produced chunk by chunk as the caller pulls them (a block for
+ * snappy and lz4, up to 128 KiB for zstd), never more than `maxBytes` in all
+ * (DecompressionLimitError). Stopping early stops the work. A chunk is only valid until the next
+ * one is pulled: zstd writes them all into one buffer, as touching fresh memory for every chunk
+ * cost more than the decompression itself.
+ */
+export function inflateChunks(codec: Exclude<CompressionName, 'gzip'>, data: Buffer, maxBytes: number): Generator<Buffer> {
+  const limit = new OutputLimit(maxBytes);
   switch (codec) {
     case 'none':
-      if (data.length > maxBytes) throw exceedsLimit(maxBytes);
-      return data;
-    case 'gzip':
-      return gunzip(data, maxBytes);
+      return (function* () {
+        yield limit.take(data);
+      })();
     case 'snappy':
-      return snappyDecompress(data, maxBytes);
+      return snappyChunks(data, limit);
     case 'lz4':
-      return lz4DecompressFrames(data, maxBytes);
+      return lz4Chunks(data, limit);
     case 'zstd':
-      return zstdDecompress(data, maxBytes);
+      return zstdChunks(data, limit);
+  }
+}
+
+const GUNZIP_CHUNK = 64 * 1024;
+
+/**
+ * gzip's counterpart of inflateChunks: zlib has no synchronous way to hand output over as it is
+ * produced, so this inflates on libuv's thread pool, 64 KiB at a time, and only as fast as the
+ * caller pulls (breaking out of the loop stops it).
+ */
+export async function* gunzipChunks(data: Buffer, maxBytes: number): AsyncGenerator<Buffer> {
+  const limit = new OutputLimit(maxBytes);
+  const stream = zlib.createGunzip({ chunkSize: GUNZIP_CHUNK });
+  stream.end(data);
+  try {
+    for await (const chunk of stream) yield limit.take(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof RecordsError) throw err;
+    throw corrupt('gzip');
+  } finally {
+    stream.destroy();
   }
 }
 
@@ -78,16 +112,15 @@ function gunzip(data: Buffer, maxBytes: number): Buffer {
     // zlib stops inflating at maxOutputLength, which must be at least 1.
     out = zlib.gunzipSync(data, { maxOutputLength: Math.max(1, maxBytes) });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw exceedsLimit(maxBytes);
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionLimitError(maxBytes);
     throw corrupt('gzip');
   }
-  if (out.length > maxBytes) throw exceedsLimit(maxBytes);
+  if (out.length > maxBytes) throw new DecompressionLimitError(maxBytes);
   return out;
 }
 
 type Zstd = ReturnType<typeof zstdLib>;
 let cctx: InstanceType<Zstd['CCtx']> | undefined;
-let dctx: InstanceType<Zstd['DCtx']> | undefined;
 
 function zstdCompress(data: Buffer, level: number): Buffer {
   const zstd = zstdLib();
@@ -99,32 +132,38 @@ function zstdCompress(data: Buffer, level: number): Buffer {
 const ZSTD_CHUNK = 128 * 1024;
 const ZSTD_MIN_WINDOW_LOG = 23;
 const ZSTD_MAX_WINDOW_LOG = 27;
+/** Contexts kept for reuse; a generator suspended mid-stream holds its own meanwhile. */
+const idleDctx: InstanceType<Zstd['DCtx']>[] = [];
+const MAX_IDLE_DCTX = 2;
 
-function zstdDecompress(data: Buffer, maxBytes: number): Buffer {
+function* zstdChunks(data: Buffer, limit: OutputLimit): Generator<Buffer> {
   const zstd = zstdLib();
-  dctx ??= new zstd.DCtx();
-  dctx.reset(zstd.ResetDirective.sessionAndParameters);
-  // The window is allocated up front from the frame header, so a hostile header could ask for
-  // far more than the output limit. Windows up to 8 MiB (zstd level 19 streams) always pass.
-  const windowLog = Math.ceil(Math.log2(Math.max(1, maxBytes)));
-  dctx.setParameter(zstd.DParameter.windowLogMax, Math.min(ZSTD_MAX_WINDOW_LOG, Math.max(ZSTD_MIN_WINDOW_LOG, windowLog)));
-  const out = new BoundedOutput(maxBytes);
-  let src = data;
-  let pending = 0;
+  const dctx = idleDctx.pop() ?? new zstd.DCtx();
   try {
+    dctx.reset(zstd.ResetDirective.sessionAndParameters);
+    // The window is allocated up front from the frame header, so a hostile header could ask for
+    // far more than the output limit. Windows up to 8 MiB (zstd level 19 streams) always pass.
+    const windowLog = Math.ceil(Math.log2(Math.max(1, limit.limit)));
+    dctx.setParameter(zstd.DParameter.windowLogMax, Math.min(ZSTD_MAX_WINDOW_LOG, Math.max(ZSTD_MIN_WINDOW_LOG, windowLog)));
+    let src = data;
+    let pending = 0;
+    const output = Buffer.allocUnsafe(Math.min(ZSTD_CHUNK, limit.limit + 1));
     while (src.length > 0 || pending !== 0) {
       // One byte over the remaining room, so a stream that keeps going is caught.
-      const chunk = Buffer.allocUnsafe(Math.min(ZSTD_CHUNK, maxBytes - out.length + 1));
-      const [hint, produced, consumed] = dctx.decompressStream(chunk, src);
+      const chunk = output.subarray(0, Math.min(ZSTD_CHUNK, limit.limit - limit.produced + 1));
+      let produced: number;
+      let consumed: number;
+      try {
+        [pending, produced, consumed] = dctx.decompressStream(chunk, src);
+      } catch {
+        throw corrupt('zstd');
+      }
       if (produced === 0 && consumed === 0) break;
-      out.push(chunk.subarray(0, produced));
       src = src.subarray(consumed);
-      pending = hint;
+      if (produced > 0) yield limit.take(chunk.subarray(0, produced));
     }
-  } catch (err) {
-    if (err instanceof RecordsError) throw err;
-    throw corrupt('zstd');
+    if (pending !== 0 || src.length > 0) throw corrupt('zstd');
+  } finally {
+    if (idleDctx.length < MAX_IDLE_DCTX) idleDctx.push(dctx);
   }
-  if (pending !== 0 || src.length > 0) throw corrupt('zstd');
-  return out.result();
 }

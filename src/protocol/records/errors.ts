@@ -6,6 +6,7 @@ export type RecordErrorCode =
   | typeof ErrorCode.CORRUPT_MESSAGE
   | typeof ErrorCode.INVALID_RECORD
   | typeof ErrorCode.INVALID_TIMESTAMP
+  | typeof ErrorCode.MESSAGE_TOO_LARGE
   | typeof ErrorCode.UNSUPPORTED_COMPRESSION_TYPE
   | typeof ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT;
 

@@ -4,7 +4,7 @@
  * block decoder with the block's maximum size as the output bound.
  */
 import { ErrorCode } from '../errors.js';
-import { BoundedOutput } from './bounded-output.js';
+import type { OutputLimit } from './bounded-output.js';
 import { RecordsError } from './errors.js';
 import { lz4Lib } from './native-codecs.js';
 import { xxhash32 } from './xxhash32.js';
@@ -49,13 +49,12 @@ function need(buf: Buffer, pos: number, n: number): void {
 }
 
 /**
- * Decompresses one or more concatenated frames, refusing more than `maxBytes` of output. The
- * header checksum is not verified: Kafka's magic-0 writers compute it wrongly (KAFKA-3160), and
- * the batch or message CRC already covers these bytes. Block and content checksums are skipped
- * for the same reason.
+ * Decompresses one or more concatenated frames a block at a time, refusing more than the limit
+ * of output. The header checksum is not verified: Kafka's magic-0 writers compute it wrongly
+ * (KAFKA-3160), and the batch or message CRC already covers these bytes. Block and content
+ * checksums are skipped for the same reason.
  */
-export function lz4DecompressFrames(buf: Buffer, maxBytes: number): Buffer {
-  const out = new BoundedOutput(maxBytes);
+export function* lz4Chunks(buf: Buffer, limit: OutputLimit): Generator<Buffer> {
   let pos = 0;
   while (pos < buf.length) {
     need(buf, pos, 4);
@@ -66,13 +65,15 @@ export function lz4DecompressFrames(buf: Buffer, maxBytes: number): Buffer {
       continue;
     }
     if (magic !== FRAME_MAGIC) throw corrupt('bad magic');
-    pos = decodeFrame(buf, pos, out);
+    const frame = { end: pos };
+    yield* frameChunks(buf, pos, limit, frame);
+    pos = frame.end;
   }
   if (pos > buf.length) throw corrupt('truncated');
-  return out.result();
 }
 
-function decodeFrame(buf: Buffer, start: number, out: BoundedOutput): number {
+/** The blocks of the frame at `start`; `frame.end` is where the next one starts once this is done. */
+function* frameChunks(buf: Buffer, start: number, limit: OutputLimit, frame: { end: number }): Generator<Buffer> {
   need(buf, start, 7);
   const flg = buf[start + 4]!;
   const bd = buf[start + 5]!;
@@ -87,6 +88,8 @@ function decodeFrame(buf: Buffer, start: number, out: BoundedOutput): number {
   const lz4 = lz4Lib();
   const sizePrefix = Buffer.alloc(4);
   sizePrefix.writeUInt32LE(blockMax);
+  /** The last WINDOW bytes of this frame's output: linked blocks refer back into them. */
+  let window: Buffer = Buffer.alloc(0);
   for (;;) {
     need(buf, pos, 4);
     const word = buf.readUInt32LE(pos);
@@ -97,20 +100,27 @@ function decodeFrame(buf: Buffer, start: number, out: BoundedOutput): number {
     need(buf, pos, size + checksumSize);
     const block = buf.subarray(pos, pos + size);
     pos += size + checksumSize;
-    if (word & BLOCK_UNCOMPRESSED) {
-      out.push(block);
-      continue;
-    }
-    out.reserve(1); // already at the limit: fail before inflating up to blockMax bytes
     let decoded: Buffer;
-    try {
-      // lz4-napi's raw format is a 4-byte little-endian size bound, then the block.
-      const prefixed = Buffer.concat([sizePrefix, block]);
-      decoded = linked ? lz4.uncompressSync(prefixed, out.tail(WINDOW)) : lz4.uncompressSync(prefixed);
-    } catch {
-      throw corrupt('bad block');
+    if (word & BLOCK_UNCOMPRESSED) {
+      decoded = block;
+    } else {
+      limit.reserve(1); // already at the limit: fail before inflating up to blockMax bytes
+      try {
+        // lz4-napi's raw format is a 4-byte little-endian size bound, then the block.
+        const prefixed = Buffer.concat([sizePrefix, block]);
+        decoded = linked ? lz4.uncompressSync(prefixed, window) : lz4.uncompressSync(prefixed);
+      } catch {
+        throw corrupt('bad block');
+      }
     }
-    out.push(decoded);
+    if (linked) window = lastBytes(window, decoded, WINDOW);
+    yield limit.take(decoded);
   }
-  return pos + (flg & FLG_CONTENT_CHECKSUM ? 4 : 0);
+  frame.end = pos + (flg & FLG_CONTENT_CHECKSUM ? 4 : 0);
+}
+
+/** The last `n` bytes of `before` followed by `after`. */
+function lastBytes(before: Buffer, after: Buffer, n: number): Buffer {
+  if (after.length >= n) return after.subarray(after.length - n);
+  return Buffer.concat([before.subarray(Math.max(0, before.length - (n - after.length))), after]);
 }

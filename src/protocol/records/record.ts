@@ -171,17 +171,37 @@ function skipBytesAt(buf: Buffer, end: number, min: number): number {
  */
 export type RecordVisitor = (index: number, hasKey: boolean, timestampDelta: number) => void;
 
+/** The largest record accepted (length prefix included), and why one is too large (MESSAGE_TOO_LARGE). */
+export interface RecordSizeLimit {
+  maxBytes: number;
+  tooLarge(index: number, size: number): string;
+}
+
 /**
  * Checks that exactly `count` well-formed records fill `buf[start, end)`, without materialising
  * them. With `dense`, record i must have offset delta i (what producers send). `visit`, when
- * given, sees each record once its framing is known to be sound.
+ * given, sees each record once its framing is known to be sound. `first` is the batch index of
+ * the first of them (a batch walked in pieces); `limit` refuses records past a size.
  */
-export function skipRecords(buf: Buffer, start: number, end: number, count: number, dense: boolean, visit?: RecordVisitor): void {
+export function skipRecords(
+  buf: Buffer,
+  start: number,
+  end: number,
+  count: number,
+  dense: boolean,
+  visit?: RecordVisitor,
+  first = 0,
+  limit?: RecordSizeLimit,
+): void {
   at = start;
-  for (let i = 0; i < count; i++) {
-    if (at >= end) throw new ProtocolError('TRUNCATED', `the batch declares ${count} records but holds ${i}`);
+  for (let i = first; i < first + count; i++) {
+    if (at >= end) throw new ProtocolError('TRUNCATED', `the batch declares ${first + count} records but holds ${i}`);
+    const sizeAt = at;
     const size = varintAt(buf, end);
-    if (size <= 0 || size > end - at) throw invalid(`invalid record length ${size} at offset ${at}`);
+    if (size <= 0) throw invalid(`invalid record length ${size} at offset ${at}`);
+    if (limit && at - sizeAt + size > limit.maxBytes)
+      throw new RecordsError(ErrorCode.MESSAGE_TOO_LARGE, limit.tooLarge(i, at - sizeAt + size));
+    if (size > end - at) throw invalid(`invalid record length ${size} at offset ${at}`);
     const recordEnd = at + size;
     at++; // attributes
     let zigzag = 0;
@@ -207,5 +227,5 @@ export function skipRecords(buf: Buffer, start: number, end: number, count: numb
     if (at !== recordEnd) throw invalid(`record length does not match its fields at offset ${at}`);
     visit?.(i, keyLength >= 0, zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
   }
-  if (at !== end) throw invalid(`bytes left over after ${count} records at offset ${at}`);
+  if (at !== end) throw invalid(`bytes left over after ${first + count} records at offset ${at}`);
 }

@@ -4,7 +4,7 @@
  * single raw snappy block, so reads accept that too.
  */
 import { ErrorCode } from '../errors.js';
-import { BoundedOutput } from './bounded-output.js';
+import type { OutputLimit } from './bounded-output.js';
 import { RecordsError } from './errors.js';
 import { snappyLib } from './native-codecs.js';
 import { Reader } from '../primitives/reader.js';
@@ -42,29 +42,28 @@ function hasMagic(buf: Buffer, pos: number): boolean {
 const UNCOMPRESS_OPTIONS = { copyOutputData: true };
 
 /** One raw block, checked against the limit by its declared length before it is inflated. */
-function rawBlock(block: Buffer, out: BoundedOutput): void {
+function rawBlock(block: Buffer, limit: OutputLimit): Buffer {
   let declared: number;
   try {
     declared = new Reader(block).uvarint();
   } catch {
     throw corrupt('bad block length');
   }
-  out.reserve(declared);
+  limit.reserve(declared);
   let decoded: Buffer;
   try {
     decoded = snappyLib().uncompressSync(block, UNCOMPRESS_OPTIONS) as Buffer;
   } catch {
     throw corrupt('bad block');
   }
-  out.push(decoded);
+  return limit.take(decoded);
 }
 
-/** Decompresses a xerial stream (several may be concatenated) or one raw block. */
-export function snappyDecompress(buf: Buffer, maxBytes: number): Buffer {
-  const out = new BoundedOutput(maxBytes);
+/** Decompresses a xerial stream (several may be concatenated) or one raw block, a block at a time. */
+export function* snappyChunks(buf: Buffer, limit: OutputLimit): Generator<Buffer> {
   if (!hasMagic(buf, 0)) {
-    rawBlock(buf, out);
-    return out.result();
+    yield rawBlock(buf, limit);
+    return;
   }
   let pos = 0;
   while (pos < buf.length) {
@@ -77,8 +76,7 @@ export function snappyDecompress(buf: Buffer, maxBytes: number): Buffer {
     const size = buf.readInt32BE(pos);
     pos += 4;
     if (size < 0 || size > buf.length - pos) throw corrupt('truncated');
-    rawBlock(buf.subarray(pos, pos + size), out);
+    yield rawBlock(buf.subarray(pos, pos + size), limit);
     pos += size;
   }
-  return out.result();
 }

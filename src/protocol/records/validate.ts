@@ -14,7 +14,7 @@ import type { TimestampType } from './record-batch.js';
 
 /**
  * `client`: a Produce request, held to Kafka's LogValidator batch rules (no control batches, a
- * count that matches the offset range); its records are left to validateProducedRecords. `log`:
+ * count that matches the offset range); its records are left to produced-records.ts. `log`:
  * bytes already in a log segment, where compaction may have left gaps and empty batches, and the
  * broker wrote control batches itself.
  */

@@ -21,6 +21,14 @@ export const PRODUCER_KEYS = [
   'partitioner.ignore.keys',
   'key.serializer',
   'value.serializer',
+  'compression.gzip.level',
+  'compression.zstd.level',
+  // Valid Java producer configs without effect here: lz4 has one level in kts, metadata is only
+  // kept for the run's topics, and the sticky partitioner is uniform (no adaptive weighting).
+  'compression.lz4.level',
+  'metadata.max.idle.ms',
+  'partitioner.adaptive.partitioning.enable',
+  'partitioner.availability.timeout.ms',
 ] as const;
 
 /** The transaction properties, for tools that run transactions. */
@@ -88,6 +96,11 @@ export function producerPropertyOptions(props: ReadonlyMap<string, string>): Pro
     ...(partitionerClass !== undefined ? { partitionerClass } : {}),
     ...(transactionalId !== undefined ? { transactionalId } : {}),
   };
+}
+
+/** compression.gzip.level or compression.zstd.level (KIP-390) for `codec`; the other codecs have none here. */
+export function compressionLevelFor(codec: CompressionName, props: ReadonlyMap<string, string>): number | undefined {
+  return codec === 'gzip' || codec === 'zstd' ? intProp(props, `compression.${codec}.level`) : undefined;
 }
 
 export function parseAcks(text: string): Acks {

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commandFailure } from './command-failure.js';
 import type { ConfigCluster } from './config-cluster.js';
-import { resourceConfigs, type ResourceEntityType } from './describe-configs.js';
+import { brokerOf, RESOURCE_TYPE, resourceConfigs, type ResourceEntityType } from './describe-configs.js';
 
 const [SET, DELETE] = [0, 1];
 
@@ -13,8 +13,9 @@ export interface ConfigChanges {
 }
 
 /**
- * ConfigCommand.alterConfig for topics and brokers. A key to delete must be set on the entity
- * (`Invalid config(s): k`). Topics change through IncrementalAlterConfigs; brokers through the
+ * ConfigCommand.alterConfig for topics, brokers, broker loggers and client-metrics resources. A key
+ * to delete must be set on the entity (`Invalid config(s): k`). All but brokers change through
+ * IncrementalAlterConfigs (broker loggers on the broker they name); brokers through the
  * legacy AlterConfigs with every dynamic setting of the entity, as Kafka 3.9's tool does, so a
  * sensitive setting (whose value is never described) must be given again.
  */
@@ -27,12 +28,14 @@ export async function alterResourceConfigs(
   const current = await resourceConfigs(cluster, type, name, false);
   const invalid = changes.delete.filter((key) => !current.some((c) => c.name === key));
   if (invalid.length > 0) throw new KtsError(`Invalid config(s): ${invalid.join(',')}`);
-  if (type === 'topics') {
-    const response = await cluster.bootstrap.request(ApiKey.IncrementalAlterConfigs, {
+  if (type !== 'brokers') {
+    const id = brokerOf(type, name);
+    const conn = id === undefined ? cluster.bootstrap : await cluster.broker(id);
+    const response = await conn.request(ApiKey.IncrementalAlterConfigs, {
       validateOnly: false,
       resources: [
         {
-          resourceType: 2,
+          resourceType: RESOURCE_TYPE[type],
           resourceName: name,
           configs: [
             ...[...changes.add].map(([key, value]) => ({ name: key, configOperation: SET, value })),

@@ -1,6 +1,6 @@
 import { KtsError } from '../../util/errors.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
-import { CLIENT_ID, MATCH_DEFAULT, MATCH_EXACT, MATCH_SPECIFIED, USER } from '../../protocol/client-quotas.js';
+import { CLIENT_ID, IP, MATCH_DEFAULT, MATCH_EXACT, MATCH_SPECIFIED, USER } from '../../protocol/client-quotas.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { commandFailure } from './command-failure.js';
@@ -12,7 +12,7 @@ export interface QuotaEntityEntry {
   values: { key: string; value: number }[];
 }
 
-const WIRE_TYPE: Readonly<Record<QuotaEntityType, string>> = { users: USER, clients: CLIENT_ID };
+const WIRE_TYPE: Readonly<Record<QuotaEntityType, string>> = { users: USER, clients: CLIENT_ID, ips: IP };
 
 /**
  * ConfigCommand.getAllClientQuotasConfigs: each type with its name (`''`: the default entity) or,

@@ -1,7 +1,10 @@
 import type { ConnectOptions } from '../../client/connect.js';
 import { VersionedCluster } from '../../client/versioned-cluster.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import type { MetadataResponse } from '../../protocol/generated/apis/metadata.js';
+import { commandFailure } from './command-failure.js';
 
 /**
  * Where kts configs sends its requests: the bootstrap broker for topics and cluster defaults, and
@@ -24,6 +27,13 @@ export class ConfigCluster {
   /** Every topic, internal ones included, sorted. */
   async topicNames(): Promise<string[]> {
     return (await this.cluster.metadata(null)).topics.map((t) => t.name!).sort();
+  }
+
+  /** Every client-metrics subscription's name, sorted (ListClientMetricsResources, KIP-714). */
+  async clientMetricsResources(): Promise<string[]> {
+    const response = await this.cluster.bootstrap.request(ApiKey.ListClientMetricsResources, {});
+    if (response.errorCode !== ErrorCode.NONE) throw commandFailure(response.errorCode, null);
+    return response.clientMetricsResources.map((r) => r.name).sort();
   }
 
   async brokerIds(): Promise<number[]> {

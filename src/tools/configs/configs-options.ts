@@ -1,7 +1,10 @@
+import { isIP } from 'node:net';
 import { UsageError } from '../../util/errors.js';
 
-/** The entity types kts configs handles (Kafka's ConfigType names). */
-export const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers'] as const;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+
+/** The entity types kts configs handles: Kafka's ConfigType.ALL, then broker-loggers and client-metrics, as its message lists them. */
+export const ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'ips', 'broker-loggers', 'client-metrics'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export interface ConfigsFlags {
@@ -14,9 +17,15 @@ export interface ConfigsFlags {
   entityDefault?: boolean;
   topic?: string;
   broker?: string;
+  /** `--broker-logger <id>`: shorthand for --entity-type broker-loggers --entity-name <id>. */
+  brokerLogger?: string;
+  bootstrapServer?: string;
+  bootstrapController?: string;
   brokerDefaults?: boolean;
   user?: string;
   userDefaults?: boolean;
+  ip?: string;
+  ipDefaults?: boolean;
   client?: string;
   clientDefaults?: boolean;
   addConfig?: string;
@@ -39,11 +48,14 @@ const ENTITY_FLAGS = [
   ['client', 'clients'],
   ['user', 'users'],
   ['broker', 'brokers'],
+  ['brokerLogger', 'broker-loggers'],
+  ['ip', 'ips'],
 ] as const;
 const DEFAULTS_FLAGS = [
   ['clientDefaults', 'clients'],
   ['userDefaults', 'users'],
   ['brokerDefaults', 'brokers'],
+  ['ipDefaults', 'ips'],
 ] as const;
 
 /**
@@ -52,6 +64,12 @@ const DEFAULTS_FLAGS = [
  * All are usage errors (exit 2).
  */
 export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
+  if (flags.bootstrapController !== undefined) {
+    if (flags.bootstrapServer !== undefined) throw new UsageError('You cannot specify both --bootstrap-controller and --bootstrap-server.');
+    throw new UsageError(
+      'Error: --bootstrap-controller reaches the controllers of a KRaft cluster; kts brokers run as a ZooKeeper-mode cluster, where configs go through --bootstrap-server',
+    );
+  }
   if ((flags.describe === true) === (flags.alter === true))
     throw new UsageError('Command must include exactly one action: --describe, --alter');
   const action = flags.describe ? 'describe' : 'alter';
@@ -69,7 +87,7 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
   for (const type of types) {
     if (!(ENTITY_TYPES as readonly string[]).includes(type)) {
       throw new UsageError(
-        `Invalid entity type ${type}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server argument`,
+        `Invalid entity type ${type}, the entity type must be one of ${ENTITY_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`,
       );
     }
   }
@@ -88,9 +106,17 @@ export function validateConfigsFlags(flags: ConfigsFlags): ConfigsRequest {
     ...defaults.map(() => ''),
   ];
 
-  if (entityTypes.includes('brokers')) {
+  for (const type of ['brokers', 'broker-loggers'] as const) {
+    if (!entityTypes.includes(type)) continue;
     const id = entityNames.find((name) => name !== '' && !/^[+-]?\d{1,10}$/.test(name));
-    if (id !== undefined) throw new UsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${id}`);
+    if (id !== undefined) throw new UsageError(`The entity name for ${type} must be a valid integer broker id, but it is: ${id}`);
+  }
+  if (entityTypes.includes('ips')) {
+    const bad = entityNames.find((name) => name !== '' && isIP(name) === 0 && !HOST_NAME.test(name));
+    if (bad !== undefined) throw new UsageError(`The entity name for ips must be a valid IP or resolvable host, but it is: ${bad}`);
+  }
+  if (action === 'describe' && entityTypes.includes('broker-loggers') && entityNames.length === 0) {
+    throw new UsageError('an entity name must be specified with --describe of broker-loggers');
   }
   if (action === 'describe' && (entityTypes[0] === 'users' || entityTypes[0] === 'clients') && entityNames.length > entityTypes.length) {
     throw new UsageError('More entity names specified than entity types');

@@ -16,7 +16,8 @@ const SOURCE_NAMES: Readonly<Record<number, string>> = {
   8: 'DYNAMIC_GROUP_CONFIG',
 };
 
-const RESOURCE_TYPE = { topics: 2, brokers: 4 } as const;
+/** ConfigResource.Type wire codes of the entity types configs describes through DescribeConfigs. */
+export const RESOURCE_TYPE = { topics: 2, brokers: 4, 'broker-loggers': 8, 'client-metrics': 16 } as const;
 export type ResourceEntityType = keyof typeof RESOURCE_TYPE;
 
 export interface ConfigSynonym {
@@ -36,7 +37,14 @@ export interface ConfigEntry {
 /** The source of what `--describe` (without --all) shows and `--alter` may delete: the entity's own dynamic settings. */
 export function dynamicSource(type: ResourceEntityType, name: string): string {
   if (type === 'topics') return 'DYNAMIC_TOPIC_CONFIG';
+  if (type === 'broker-loggers') return 'DYNAMIC_BROKER_LOGGER_CONFIG';
+  if (type === 'client-metrics') return 'DYNAMIC_CLIENT_METRICS_CONFIG';
   return name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
+}
+
+/** Broker and broker-logger configs live on the broker they name; the rest on any broker. */
+export function brokerOf(type: ResourceEntityType, name: string): number | undefined {
+  return (type === 'brokers' || type === 'broker-loggers') && name !== '' ? Number(name) : undefined;
 }
 
 /**
@@ -49,7 +57,8 @@ export async function resourceConfigs(
   name: string,
   all: boolean,
 ): Promise<ConfigEntry[]> {
-  const conn = type === 'brokers' && name !== '' ? await cluster.broker(Number(name)) : cluster.bootstrap;
+  const id = brokerOf(type, name);
+  const conn = id === undefined ? cluster.bootstrap : await cluster.broker(id);
   const response = await conn.request(ApiKey.DescribeConfigs, {
     resources: [{ resourceType: RESOURCE_TYPE[type], resourceName: name, configurationKeys: null }],
     includeSynonyms: true,

@@ -4,9 +4,12 @@ import { isClientQuotaKey } from '../../protocol/client-quotas.js';
 import type { ScramMechanism } from '../../client/scram.js';
 import type { ConfigChanges } from './alter-configs.js';
 import type { ScramChanges } from './scram-credentials.js';
-import { parseJavaDouble } from './java-double-text.js';
+import { parseJavaDouble } from '../common/java-double-text.js';
 
-export type QuotaEntityType = 'users' | 'clients';
+export type QuotaEntityType = 'users' | 'clients' | 'ips';
+
+/** DynamicConfig.Ip.names: the one quota an IP entity takes. */
+const IP_QUOTA_KEYS: ReadonlySet<string> = new Set(['connection_creation_rate']);
 
 export interface QuotaChanges {
   set: ReadonlyMap<string, number>;
@@ -25,7 +28,14 @@ export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigC
   const isScram = isScramMechanism;
   const unknown = (key: string) => !isScram(key) && !isClientQuotaKey(key);
   const added = [...changes.add.keys()];
-  if (types[0] === 'clients' || types.length === 2) {
+  if (types[0] === 'ips') {
+    const bad = [...added, ...changes.delete].filter((key) => !IP_QUOTA_KEYS.has(key));
+    if (bad.length > 0) {
+      throw new UsageError(
+        `Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: ${bad.join(',')}`,
+      );
+    }
+  } else if (types[0] === 'clients' || types.length === 2) {
     const badAdds = [...added.filter(unknown), ...added.filter(isScram)];
     if (badAdds.length > 0) throw onlyQuotas('added', 'clients', 'Only quota configs', `Set(${badAdds.join(', ')})`);
     const badDeletes = [...changes.delete.filter(unknown), ...changes.delete.filter(isScram)];

@@ -1,9 +1,9 @@
-import { CLIENT_ID, USER } from '../../protocol/client-quotas.js';
+import { CLIENT_ID, IP, USER } from '../../protocol/client-quotas.js';
 import type { QuotaEntityEntry } from './client-quotas.js';
-import { javaDoubleText } from './java-double-text.js';
+import { javaDoubleText } from '../common/java-double-text.js';
 import { javaHashMapOrder, javaStringHash } from './java-hash-order.js';
 
-const TYPE_TEXT: Readonly<Record<string, string>> = { [USER]: 'user-principal', [CLIENT_ID]: 'client-id' };
+const TYPE_TEXT: Readonly<Record<string, string>> = { [USER]: 'user-principal', [CLIENT_ID]: 'client-id', [IP]: 'ip' };
 
 /**
  * ConfigCommand.describeQuotaConfigs, one line per entity:
@@ -13,7 +13,7 @@ const TYPE_TEXT: Readonly<Record<string, string>> = { [USER]: 'user-principal', 
  */
 export function quotaLines(entries: readonly QuotaEntityEntry[]): string[] {
   return orderedQuotas(entries).map(({ entity, values }) => {
-    const names = [USER, CLIENT_ID].flatMap((type) => {
+    const names = [USER, CLIENT_ID, IP].flatMap((type) => {
       const component = entity.find((c) => c.entityType === type);
       if (component === undefined) return [];
       const text = TYPE_TEXT[type]!;

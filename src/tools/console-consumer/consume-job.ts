@@ -12,4 +12,6 @@ export interface ConsumeJob {
   group: GroupSettings;
   connect: ConnectOptions;
   output: NodeJS.WritableStream;
+  /** Print Kafka's `Unable to write to standard out, closing consumer.` when the output closes. */
+  closedOutputNotice?: boolean;
 }

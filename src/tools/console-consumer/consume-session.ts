@@ -35,6 +35,8 @@ export class ConsumeSession {
     private readonly request: ConsumeRequest,
     private readonly formatter: RecordFormatter,
     private readonly output: NodeJS.WritableStream,
+    /** Say so when the output closes, as Kafka's console consumer does; otherwise end quietly. */
+    private readonly closedOutputNotice = false,
   ) {
     this.finished = new Promise((resolve) => (this.finish = resolve));
     this.remaining = request.maxMessages ?? Infinity;
@@ -42,6 +44,7 @@ export class ConsumeSession {
     this.otherErrorListeners = output.listeners('error') as Array<(...args: unknown[]) => void>;
     output.removeAllListeners('error');
     output.on('error', this.onOutputError);
+    if (this.remaining <= 0) this.stop();
   }
 
   stop(failure?: unknown): void {
@@ -86,12 +89,16 @@ export class ConsumeSession {
     });
   }
 
-  /** Stops the timer and handlers; prints Kafka's `Processed a total of N messages` unless the output was closed. */
+  /**
+   * Stops the timer and handlers; prints Kafka's `Processed a total of N messages` unless the
+   * output was closed (with `closedOutputNotice`: Kafka's notice, then the count, as Kafka does).
+   */
   close(): void {
     clearTimeout(this.idle);
     process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
     this.output.off('error', this.onOutputError);
     for (const listener of this.otherErrorListeners) this.output.on('error', listener);
-    if (!this.outputClosed) process.stderr.write(`Processed a total of ${this.processed} messages\n`);
+    if (this.outputClosed && this.closedOutputNotice) process.stderr.write('Unable to write to standard out, closing consumer.\n');
+    if (!this.outputClosed || this.closedOutputNotice) process.stderr.write(`Processed a total of ${this.processed} messages\n`);
   }
 }

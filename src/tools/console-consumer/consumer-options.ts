@@ -20,7 +20,8 @@ export interface ConsumerFlags {
 export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: string };
 
 export interface ConsumeRequest {
-  source: { topic: string } | { include: RegExp };
+  /** `--include`: a pattern, leaving internal topics out unless exclude.internal.topics=false (as Java's pattern subscription). */
+  source: { topic: string } | { include: RegExp; excludeInternal: boolean };
   partition?: number;
   start: StartPosition;
   /** auto.offset.reset: where a partition restarts when its position is out of range. */
@@ -79,12 +80,19 @@ export function validateConsumerFlags(flags: ConsumerFlags, props: ReadonlyMap<s
   const autoCommitProp = props.get('enable.auto.commit');
   const autoCommit = autoCommitProp === undefined || autoCommitProp.trim().toLowerCase() === 'true';
   return {
-    source: flags.topic !== undefined ? { topic: flags.topic } : { include: topicPattern(flags.include!) },
+    source:
+      flags.topic !== undefined
+        ? { topic: flags.topic }
+        : {
+            include: topicPattern(flags.include!),
+            excludeInternal: props.get('exclude.internal.topics')?.trim().toLowerCase() !== 'false',
+          },
     ...(flags.partition !== undefined ? { partition: flags.partition } : {}),
     start: startPosition(flags, reset),
     offsetReset: flags.fromBeginning || reset === 'earliest' ? 'earliest' : 'latest',
     group: groupIds[0] === undefined ? null : { id: groupIds[0], autoCommit },
-    ...(flags.maxMessages !== undefined ? { maxMessages: flags.maxMessages } : {}),
+    // Kafka: -1 (its default) reads on; any other count below 1 prints nothing.
+    ...(flags.maxMessages !== undefined && flags.maxMessages !== -1 ? { maxMessages: Math.max(0, flags.maxMessages) } : {}),
     ...(flags.timeoutMs !== undefined && flags.timeoutMs >= 0 ? { timeoutMs: flags.timeoutMs } : {}),
     readCommitted: isolation === 'read_committed',
     skipMessageOnError: flags.skipMessageOnError === true,

@@ -24,6 +24,12 @@ export const CONSUMER_KEYS = [
   'metadata.max.age.ms',
   'key.deserializer',
   'value.deserializer',
+  'exclude.internal.topics',
+  'group.protocol',
+  // Valid Java consumer configs without meaning here: kts formats records as they arrive (no poll
+  // batches) and fetches from leaders only.
+  'max.poll.records',
+  'client.rack',
 ] as const;
 
 /** The native fetcher's settings, from Kafka consumer properties. */
@@ -64,6 +70,10 @@ export function groupSettings(props: ReadonlyMap<string, string>): GroupSettings
   const heartbeatIntervalMs = int(props, 'heartbeat.interval.ms');
   if ((heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS) >= (sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS)) {
     throw new UsageError('Error: heartbeat.interval.ms must be lower than session.timeout.ms');
+  }
+  const protocol = props.get('group.protocol')?.trim().toLowerCase();
+  if (protocol !== undefined && protocol !== 'classic') {
+    throw new UsageError(`Error: group.protocol '${protocol}' is not supported: kts speaks the classic consumer group protocol`);
   }
   const instanceId = props.get('group.instance.id')?.trim();
   if (instanceId !== undefined && !INSTANCE_ID.test(instanceId)) {

@@ -1,4 +1,5 @@
 import type { ConsumedRecord, TimestampType } from '../common/consumed-record.js';
+import { deserializerFor, type Deserializer } from './deserializers.js';
 import type { OutputChunks, RecordFormatter } from './output-chunks.js';
 
 /** DefaultMessageFormatter's properties with Kafka's defaults, plus KIP-829's `print.topic`. */
@@ -14,6 +15,10 @@ export interface DefaultFormatterConfig {
   lineSeparator: string;
   headersSeparator: string;
   nullLiteral: string;
+  /** key.deserializer, value.deserializer, headers.deserializer: Kafka class names; without one the bytes print as they are. */
+  keyDeserializer?: Deserializer;
+  valueDeserializer?: Deserializer;
+  headersDeserializer?: Deserializer;
 }
 
 /** Reads `--property` values as DefaultMessageFormatter.configure does; unknown keys are ignored. */
@@ -34,7 +39,15 @@ export function defaultFormatterConfig(props: ReadonlyMap<string, string>): Defa
     lineSeparator: props.get('line.separator') ?? '\n',
     headersSeparator: props.get('headers.separator') ?? ',',
     nullLiteral: props.get('null.literal') ?? 'null',
+    ...deserializer(props, 'key.deserializer', 'keyDeserializer'),
+    ...deserializer(props, 'value.deserializer', 'valueDeserializer'),
+    ...deserializer(props, 'headers.deserializer', 'headersDeserializer'),
   };
+}
+
+function deserializer<K extends string>(props: ReadonlyMap<string, string>, key: string, field: K): Partial<Record<K, Deserializer>> {
+  const className = props.get(key);
+  return className === undefined ? {} : ({ [field]: deserializerFor(className, key) } as Record<K, Deserializer>);
 }
 
 const TIMESTAMP_LABEL: Record<TimestampType, string | undefined> = {
@@ -66,12 +79,12 @@ export function defaultFormatter(c: DefaultFormatterConfig): RecordFormatter {
       if (r.headers.length === 0) return out.text('NO_HEADERS');
       r.headers.forEach((h, i) => {
         out.text(`${i === 0 ? '' : c.headersSeparator}${h.key}:`);
-        writeNullable(h.value, c.nullLiteral, out);
+        writeNullable(h.value, c.nullLiteral, out, c.headersDeserializer);
       });
     });
   }
-  if (c.printKey) fields.push((r, out) => writeNullable(r.key, c.nullLiteral, out));
-  if (c.printValue) fields.push((r, out) => writeNullable(r.value, c.nullLiteral, out));
+  if (c.printKey) fields.push((r, out) => writeNullable(r.key, c.nullLiteral, out, c.keyDeserializer));
+  if (c.printValue) fields.push((r, out) => writeNullable(r.value, c.nullLiteral, out, c.valueDeserializer));
   const last = fields.length - 1;
   return (record, out) => {
     for (let i = 0; i < fields.length; i++) {
@@ -81,7 +94,9 @@ export function defaultFormatter(c: DefaultFormatterConfig): RecordFormatter {
   };
 }
 
-function writeNullable(bytes: Buffer | null, nullLiteral: string, out: OutputChunks): void {
-  if (bytes === null) out.text(nullLiteral);
-  else out.bytes(bytes);
+function writeNullable(bytes: Buffer | null, nullLiteral: string, out: OutputChunks, deserialize?: Deserializer): void {
+  const shown = bytes === null || deserialize === undefined ? bytes : deserialize(bytes);
+  if (shown === null) out.text(nullLiteral);
+  else if (typeof shown === 'string') out.text(shown);
+  else out.bytes(shown);
 }

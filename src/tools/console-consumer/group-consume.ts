@@ -31,16 +31,18 @@ export function consumeInGroup(job: ConsumeJob, group: { id: string; autoCommit:
   );
 }
 
-/** Kafka's pattern subscription leaves internal topics out. */
+/** Kafka's pattern subscription leaves internal topics out (unless exclude.internal.topics=false). */
 function subscription(req: ConsumeRequest): Subscription {
   const { source } = req;
-  return 'topic' in source ? { topics: [source.topic] } : { matches: (topic) => source.include.test(topic) && !isInternalTopic(topic) };
+  return 'topic' in source
+    ? { topics: [source.topic] }
+    : { matches: (topic) => source.include.test(topic) && !(source.excludeInternal && isInternalTopic(topic)) };
 }
 
 /** For --exit-at-end: every partition of the subscribed topics now. */
 async function subscribedPartitions(req: ConsumeRequest, fetcher: PartitionFetcher): Promise<TopicPartition[]> {
   const { source } = req;
-  const topics = 'topic' in source ? [source.topic] : filterTopics(await fetcher.listTopics(), source.include, true);
+  const topics = 'topic' in source ? [source.topic] : filterTopics(await fetcher.listTopics(), source.include, source.excludeInternal);
   const counts = await fetcher.partitionCounts(topics);
   return topics.flatMap((topic) => Array.from({ length: counts.get(topic)! }, (_, partition) => ({ topic, partition })));
 }

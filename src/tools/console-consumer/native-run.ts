@@ -17,7 +17,7 @@ export async function runNative<C extends { close(): void | Promise<void> }>(
 ): Promise<void> {
   const options = fetcherOptions(job);
   const consumer = await openConsumer(options, () => open(options));
-  const session = new ConsumeSession(job.request, job.formatter, job.output);
+  const session = new ConsumeSession(job.request, job.formatter, job.output, job.closedOutputNotice);
   let failure: unknown;
   try {
     // A signal or --timeout-ms may end the session while `work` still waits (for metadata, say);

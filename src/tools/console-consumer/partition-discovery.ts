@@ -6,12 +6,12 @@ import { partitionKey } from './end-tracker.js';
 
 /**
  * The partitions of the request's topics the cluster has now, from one Metadata request (a
- * --topic the broker may auto-create). Kafka's pattern subscription leaves internal topics out.
+ * --topic the broker may auto-create). Kafka's pattern subscription leaves internal topics out (unless exclude.internal.topics=false).
  */
 export async function currentPartitions(req: ConsumeRequest, fetcher: PartitionFetcher): Promise<TopicPartition[]> {
   const { source } = req;
   const counts = await fetcher.topicPartitionCounts('topic' in source ? [source.topic] : null);
-  const topics = 'topic' in source ? [...counts.keys()] : filterTopics([...counts.keys()].sort(), source.include, true);
+  const topics = 'topic' in source ? [...counts.keys()] : filterTopics([...counts.keys()].sort(), source.include, source.excludeInternal);
   return topics.flatMap((topic) => Array.from({ length: counts.get(topic)! }, (_, partition) => ({ topic, partition })));
 }
 

@@ -19,6 +19,14 @@ export interface ProduceJob {
   parse: RecordParser;
   settings: ProducerSettings;
   connect: ConnectOptions;
+  /**
+   * Set as Kafka's console producer: each record that fails is reported here (its
+   * ErrorLoggingCallback) and failures do not fail the run. Without it they are counted, and any
+   * failure fails the run with how many and why.
+   */
+  onFailure?: (record: ProducerRecord, err: Error) => void;
+  /** Told the bytes of input read so far, after each chunk (a progress bar for a file). */
+  onRead?: (bytes: number) => void;
 }
 
 /** Every record's outcome; the first failure usually explains the others. */
@@ -41,6 +49,7 @@ export async function produce(job: ProduceJob): Promise<void> {
       acks: settings.acks,
       idempotence: settings.idempotent,
       compression: settings.compression,
+      ...(settings.compressionLevel !== undefined ? { compressionLevel: settings.compressionLevel } : {}),
       batchSize: settings.batchBytes,
       lingerMs: settings.lingerMs,
       bufferMemory: settings.bufferMemory,
@@ -79,7 +88,7 @@ export async function produce(job: ProduceJob): Promise<void> {
     process.off('SIGINT', stop).off('SIGTERM', stop);
     await producer.close();
   }
-  const lost = notAcknowledged(outcome, brokers);
+  const lost = job.onFailure === undefined ? notAcknowledged(outcome, brokers) : undefined;
   if (inputError !== undefined) throw new KtsError(`Error: ${inputError}${lost ? ` (also ${lost})` : ''}`);
   if (lost) throw new KtsError(`Error: ${lost}`);
 }
@@ -97,20 +106,32 @@ async function readInto(
   const splitter = new LineSplitter();
   const { topic, prompt, parse } = job;
   const sync = job.settings.sync;
+  const { onFailure } = job;
   let lineNumber = 0;
   const handle = async (lines: Buffer[]): Promise<void> => {
     const utf8 = splitter.utf8;
     for (const line of lines) {
       const record = parse(line, ++lineNumber, utf8) as ProducerRecord;
       record.topic = topic;
-      if (!producer.send(record, onDelivery)) await producer.ready();
+      const callback: DeliveryCallback =
+        onFailure === undefined
+          ? onDelivery
+          : (err, metadata) => {
+              onDelivery(err, metadata);
+              if (err !== null) onFailure(record, err);
+            };
+      if (!producer.send(record, callback)) await producer.ready();
       if (sync) await producer.flush();
       if (prompt) process.stdout.write('>');
     }
   };
   if (prompt) process.stdout.write('>');
   try {
-    for await (const chunk of job.input) await handle(splitter.push(chunk as Buffer));
+    let read = 0;
+    for await (const chunk of job.input) {
+      await handle(splitter.push(chunk as Buffer));
+      job.onRead?.((read += (chunk as Buffer).length));
+    }
     await handle(splitter.end());
   } catch (err) {
     if (err instanceof InputError) return err.message;

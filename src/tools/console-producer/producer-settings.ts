@@ -1,6 +1,6 @@
 import { resolveIdempotence, type Acks } from '../../client/producer/producer-config.js';
 import type { CompressionName } from '../../protocol/records/batch-header.js';
-import { parseAcks, parseCodec, producerPropertyOptions } from '../common/producer-properties.js';
+import { compressionLevelFor, parseAcks, parseCodec, producerPropertyOptions } from '../common/producer-properties.js';
 
 /** The console producer's own flags (commander camelCase); absent means "not given". */
 export interface ProducerFlags {
@@ -22,6 +22,8 @@ export interface ProducerFlags {
 export interface ProducerSettings {
   acks: Acks;
   compression: CompressionName;
+  /** compression.gzip.level / compression.zstd.level for the codec in use (KIP-390). */
+  compressionLevel?: number;
   idempotent: boolean;
   /** batch.size: bytes per partition batch. */
   batchBytes: number;
@@ -45,12 +47,8 @@ export interface ProducerSettings {
   ignoreKeys: boolean;
 }
 
-/**
- * Kafka's console producer uses 16 KiB batches: one Produce round trip per ~150 lines on a
- * one-partition topic. kts batches bigger by default, still under the broker's default 1 MiB
- * batch limit.
- */
-const DEFAULT_BATCH_BYTES = 512 * 1024;
+/** Kafka's console producer's `--batch-size` default (the producer's own batch.size default too). */
+const DEFAULT_BATCH_BYTES = 16_384;
 
 /**
  * Kafka's precedence (CommandLineUtils.maybeMergeOptions): a flag given on the command line wins,
@@ -63,9 +61,12 @@ export function producerSettings(flags: ProducerFlags, props: ReadonlyMap<string
   const maxInFlight = Math.max(1, p.maxInFlight ?? 5);
   const idempotent = resolveIdempotence(p.idempotence, acks, retries, maxInFlight);
   const codec = flags.compressionCodec === true ? 'gzip' : flags.compressionCodec;
+  const compression = codec !== undefined ? parseCodec(codec) : (p.compression ?? 'none');
+  const compressionLevel = compressionLevelFor(compression, props);
   return {
     acks,
-    compression: codec !== undefined ? parseCodec(codec) : (p.compression ?? 'none'),
+    compression,
+    ...(compressionLevel !== undefined ? { compressionLevel } : {}),
     idempotent,
     batchBytes: flags.maxPartitionMemoryBytes ?? flags.batchSize ?? p.batchSize ?? DEFAULT_BATCH_BYTES,
     lingerMs: flags.timeout ?? p.lingerMs ?? 1000,

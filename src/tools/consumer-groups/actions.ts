@@ -27,6 +27,8 @@ export interface ActionIO {
   now(): number;
   /** Ends `--watch`. */
   signal: AbortSignal;
+  /** Long work's progress (reset-offsets over many groups); drawn only on a terminal. */
+  progress?(done: number, total: number): void;
 }
 
 /** Kafka's RESET-OFFSETS warning when neither --dry-run nor --execute is given. */
@@ -96,15 +98,20 @@ export async function runAction(cluster: GroupCluster, req: ConsumerGroupsReques
 
 async function list(cluster: GroupCluster, req: Extract<ConsumerGroupsRequest, { action: 'list' }>, io: ActionIO): Promise<boolean> {
   const ids = await cluster.consumerGroupIds();
-  if (!req.showState && !io.json) {
+  if (!req.showState && !req.showType && !io.json) {
     io.out(ids.map((id) => `${id}\n`).join(''));
     return true;
   }
+  const types = req.showType ? await cluster.groupTypes() : undefined;
   const groups = (await cluster.describe(ids))
-    .filter((d) => req.states.size === 0 || req.states.has(d.state))
-    .map((d) => ({ group: d.group, state: d.state }));
-  if (io.json) writeJson(io, groups);
-  else io.out(listTable(groups));
+    .map((d) => ({ group: d.group, state: d.state, type: types?.get(d.group) ?? 'Unknown' }))
+    .filter((g) => (req.states.size === 0 || req.states.has(g.state)) && (req.types.size === 0 || req.types.has(g.type)));
+  if (io.json)
+    writeJson(
+      io,
+      groups.map((g) => ({ group: g.group, ...(req.showType ? { type: g.type } : {}), state: g.state })),
+    );
+  else io.out(listTable(groups, { type: req.showType, state: req.showState }));
   return true;
 }
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../../util/errors.js';
-import { parseStateList, type GroupState } from './group-states.js';
+import { parseStateList, parseTypeList, type GroupState, type GroupType } from './group-states.js';
 import { parseDateTime, parseDuration } from './reset-time.js';
 import { parseTopicArg, type TopicScope } from './topic-partitions.js';
 
@@ -18,6 +18,8 @@ export interface ConsumerGroupsFlags {
   offsets?: boolean;
   /** `true` when given without a value. */
   state?: string | boolean;
+  /** `--type [types]` (list only): `true` without a value. */
+  type?: string | boolean;
   verbose?: boolean;
   dryRun?: boolean;
   execute?: boolean;
@@ -52,7 +54,7 @@ export type ResetScope = { kind: 'all-topics' } | { kind: 'topics'; topics: Topi
 export type DescribeView = 'offsets' | 'members' | 'state';
 
 export type ConsumerGroupsRequest =
-  | { action: 'list'; showState: boolean; states: Set<GroupState> }
+  | { action: 'list'; showState: boolean; states: Set<GroupState>; showType: boolean; types: Set<GroupType> }
   | { action: 'describe'; groups: GroupSelection; view: DescribeView; verbose: boolean; timeLag: boolean; watchMs?: number }
   | { action: 'delete'; groups: GroupSelection }
   | {
@@ -84,6 +86,7 @@ const NAMES: Partial<Record<Flag, string>> = {
   members: 'members',
   offsets: 'offsets',
   state: 'state',
+  type: 'type',
   verbose: 'verbose',
   dryRun: 'dry-run',
   execute: 'execute',
@@ -140,6 +143,7 @@ export function validateConsumerGroupsFlags(flags: ConsumerGroupsFlags): Consume
     ['offsets', ['describe']],
     ['verbose', ['describe']],
     ['state', ['describe', 'list']],
+    ['type', ['list']],
   ] as const) {
     if (has(flag) && !allowed.some(has)) fail(`Option(s) ${opt(flag)} are unavailable given other options on the command line`);
   }
@@ -183,7 +187,8 @@ export function validateConsumerGroupsFlags(flags: ConsumerGroupsFlags): Consume
   switch (actions[0]) {
     case 'list': {
       const states = typeof flags.state === 'string' && flags.state !== '' ? parseStateList(flags.state) : new Set<GroupState>();
-      return { action: 'list', showState: has('state'), states };
+      const types = typeof flags.type === 'string' && flags.type !== '' ? parseTypeList(flags.type) : new Set<GroupType>();
+      return { action: 'list', showState: has('state'), states, showType: has('type'), types };
     }
     case 'describe': {
       const view: DescribeView = has('members') ? 'members' : has('state') ? 'state' : 'offsets';

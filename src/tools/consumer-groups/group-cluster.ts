@@ -5,7 +5,9 @@ import type { VersionedConnectionOptions } from '../../client/versioned-connecti
 import { decodeConsumerProtocolAssignment } from '../../protocol/generated/data/consumer-protocol-assignment.js';
 import { Reader } from '../../protocol/primitives/reader.js';
 import { CoordinatorRequests, type Coordinator } from './coordinator-requests.js';
-import { parseGroupState, type GroupState } from './group-states.js';
+import { parseGroupState, parseGroupType, type GroupState, type GroupType } from './group-states.js';
+import { withVersionedConnection } from '../../client/versioned-connection.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
 import { kafkaErrorMessage } from './kafka-errors.js';
 import { nextRecordTimestamps } from './next-record-time.js';
 import type { PlannedOffset } from './reset-plan.js';
@@ -55,6 +57,24 @@ export class GroupCluster {
     const { groups } = await this.admin.listGroups();
     const ids = groups.filter((g) => g.protocolType === 'consumer' || g.protocolType === '').map((g) => g.groupId);
     return [...new Set(ids)].sort();
+  }
+
+  /**
+   * Each consumer group's type, from ListGroups v5+ on every broker (`Unknown` from older
+   * brokers, as Kafka's admin client has none to give), sorted by group id.
+   */
+  async groupTypes(): Promise<Map<string, GroupType>> {
+    const { brokers } = await this.admin.describeCluster();
+    const types = new Map<string, GroupType>();
+    for (const broker of brokers) {
+      const { groups } = await withVersionedConnection({ host: broker.host, port: broker.port }, this.options, (c) =>
+        c.request(ApiKey.ListGroups, { statesFilter: [], typesFilter: [] }),
+      );
+      for (const g of groups)
+        if (g.protocolType === 'consumer' || g.protocolType === '')
+          types.set(g.groupId, g.groupType === '' ? 'Unknown' : parseGroupType(g.groupType));
+    }
+    return new Map([...types].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
   /** Descriptions sorted by group id; an unknown group comes back Dead, as the broker reports it. */

@@ -29,3 +29,20 @@ export function isRebalancing(state: GroupState): boolean {
 export function isInactive(state: GroupState): boolean {
   return state === 'Empty' || state === 'Dead';
 }
+
+/** Kafka's GroupType names (its toString), in enum order; `Unknown` for a broker that does not say. */
+export const GROUP_TYPES = ['Consumer', 'Classic'] as const;
+
+export type GroupType = (typeof GROUP_TYPES)[number] | 'Unknown';
+
+/** GroupType.parse: case-insensitive; anything else is `Unknown`. */
+export function parseGroupType(name: string): GroupType {
+  return GROUP_TYPES.find((t) => t.toLowerCase() === name.trim().toLowerCase()) ?? 'Unknown';
+}
+
+/** `--list --type a,b`: a set of known types, or Kafka's usage error naming the valid ones. */
+export function parseTypeList(input: string): Set<GroupType> {
+  const types = new Set(input.toLowerCase().split(',').map(parseGroupType));
+  if (types.has('Unknown')) throw new UsageError(`Invalid types list '${input}'. Valid types are: ${GROUP_TYPES.join(', ')}`);
+  return types;
+}

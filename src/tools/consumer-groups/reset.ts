@@ -19,6 +19,8 @@ export interface ResetOutcome {
 export interface ResetEnvironment {
   readFile(path: string): string;
   now(): number;
+  /** Told how many of the groups have been planned (and reset) so far. */
+  progress?(done: number, total: number): void;
 }
 
 /**
@@ -30,7 +32,9 @@ export async function resetOffsets(cluster: GroupCluster, req: ResetRequest, env
   const filePlans =
     req.strategy.kind === 'from-file' ? parseResetCsv(env.readFile(req.strategy.path), req.singleGroup ? ids[0] : undefined) : undefined;
   const outcome: ResetOutcome = { plans: [], errors: [], warnings: [] };
-  for (const { group, state } of await cluster.describe(ids)) {
+  const described = await cluster.describe(ids);
+  for (const [done, { group, state }] of described.entries()) {
+    env.progress?.(done, described.length);
     if (!isInactive(state)) {
       outcome.errors.push(`Error: Assignments can only be reset if the group '${group}' is inactive, but the current state is ${state}.`);
       continue;
@@ -49,6 +53,7 @@ export async function resetOffsets(cluster: GroupCluster, req: ResetRequest, env
     if (req.execute && plan.offsets.length > 0) await cluster.commit(group, plan.offsets);
     outcome.plans.push({ group, offsets: plan.offsets });
   }
+  env.progress?.(described.length, described.length);
   return outcome;
 }
 

@@ -161,14 +161,18 @@ export function stateTable(row: StateRow): string {
 }
 
 /** `--list --state`: GROUP padded to the longest id (at least 15) plus 10, then STATE. */
-export function listTable(groups: ReadonlyArray<{ group: string; state: string }>): string {
+export function listTable(
+  groups: ReadonlyArray<{ group: string; state: string; type: string }>,
+  columns: { type: boolean; state: boolean },
+): string {
   const g =
     width(
       groups.map((x) => x.group),
       15,
     ) + 10;
-  const line = (group: string, state: string) => `${pad(group, g)} ${pad(state, 20)}\n`;
-  return line('GROUP', 'STATE') + groups.map((x) => line(x.group, x.state)).join('');
+  const line = (group: string, type: string, state: string) =>
+    `${pad(group, g)}${columns.type ? ` ${pad(type, 20)}` : ''}${columns.state ? ` ${pad(state, 20)}` : ''}\n`;
+  return line('GROUP', 'TYPE', 'STATE') + groups.map((x) => line(x.group, x.type, x.state)).join('');
 }
 
 /** The `--reset-offsets` plan without `--export`. */

@@ -20,7 +20,7 @@ import {
   TRANSACTION_LOG_VALUE_VERSIONS,
   decodeTransactionLogValue,
 } from '../../protocol/generated/transaction-coordinator/transaction-log-value.js';
-import { COORDINATOR_RECORD_TYPES, type RecordSchema } from './coordinator-records.js';
+import { COORDINATOR_RECORD_TYPES, type RecordSchema } from '../common/coordinator-records.js';
 
 /** A record as the parsers see it. */
 export interface ParsedRecord {

@@ -6,7 +6,7 @@ import { ProducerError } from '../../client/producer/producer-errors.js';
 import type { Acks } from '../../client/producer/producer-config.js';
 import { CoordinatorRequests } from '../consumer-groups/coordinator-requests.js';
 import { javaFixed } from '../common/java-format.js';
-import { javaDoubleText } from '../configs/java-double-text.js';
+import { javaDoubleText } from '../common/java-double-text.js';
 import { JavaRandom } from '../common/java-random.js';
 import { consumerConnection, openConsumer } from '../common/native-consumer.js';
 import { openNativeProducer, type ProducerChoices } from '../common/native-producer.js';

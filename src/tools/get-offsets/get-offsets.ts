@@ -45,7 +45,7 @@ export async function fetchOffsets(
   const offsets: PartitionOffset[] = [];
   const failures: PartitionFailure[] = [];
   let pending = partitions;
-  const deadline = Date.now() + cluster.requestTimeoutMs;
+  const deadline = Date.now() + cluster.apiTimeoutMs;
   for (let attempt = 1; ; attempt++) {
     const { routes, unrouted: retry } = routeToLeaders(metadata, pending);
     const answers = (await Promise.all(routes.map((route) => offsetsFrom(cluster, route, spec, log)))).flat();

@@ -1,6 +1,6 @@
 import type { MetadataResponse, MetadataResponseTopic } from '../../protocol/generated/apis/metadata.js';
 import { filterTopics, isInternalTopic, topicPattern } from '../common/topic-filter.js';
-import { topicCommandError } from './topic-errors.js';
+import { MissingTopicError, topicCommandError } from './topic-errors.js';
 import type { TopicsRequest } from './topics-options.js';
 
 /** A topic as Metadata describes it, its name known. */
@@ -21,7 +21,7 @@ export function selectTopics(metadata: MetadataResponse, req: TopicsRequest): Cl
   if (req.topicId === undefined) {
     const found = matchingTopics(metadata, req.topic, req.excludeInternal);
     if (req.topic !== undefined && req.topic !== '' && !req.ifExists && found.length === 0) {
-      throw topicCommandError(`Topic '${req.topic}' does not exist as expected`);
+      throw new MissingTopicError(req.topic);
     }
     return found;
   }

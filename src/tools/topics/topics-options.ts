@@ -21,6 +21,7 @@ export interface TopicsFlags {
   replicationFactor?: number;
   replicaAssignment?: string;
   config?: string[];
+  deleteConfig?: string[];
   ifExists?: boolean;
   ifNotExists?: boolean;
   excludeInternal?: boolean;
@@ -65,6 +66,7 @@ const FLAG_NAMES: Record<Flag, string> = {
   replicationFactor: 'replication-factor',
   replicaAssignment: 'replica-assignment',
   config: 'config',
+  deleteConfig: 'delete-config',
   ifExists: 'if-exists',
   ifNotExists: 'if-not-exists',
   excludeInternal: 'exclude-internal',
@@ -121,6 +123,8 @@ export function validateTopicsFlags(flags: TopicsFlags): TopicsRequest {
     if (!has('partitions')) throw new UsageError('Missing required argument "[partitions]"');
   }
   onlyWith('config', ['alter', 'create']);
+  // Kafka accepts --delete-config only without --bootstrap-server, which it requires: never.
+  if (has('deleteConfig')) throw new UsageError('Option "[delete-config]" can\'t be used with option "[bootstrap-server]"');
   onlyWith('partitions', ['alter', 'create']);
   onlyWith('replicationFactor', ['create']);
   onlyWith('replicaAssignment', ['alter', 'create']);

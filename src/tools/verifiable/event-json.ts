@@ -1,4 +1,4 @@
-import { javaDoubleText } from '../configs/java-double-text.js';
+import { javaDoubleText } from '../common/java-double-text.js';
 
 /** A Java double field: written as Double.toString writes it (`100.0`, `1.0E-4`); NaN and infinities quoted, as Jackson does. */
 export class JsonDouble {

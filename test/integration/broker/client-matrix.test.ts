@@ -337,7 +337,10 @@ describe('every client, every codec, across a restart', () => {
       } finally {
         conn.close();
       }
-      for (const p of PARTITIONS) expect(await storedCodecs(topic, p)).toEqual(client.codecs);
+      // librdkafka and kafka-python send a batch uncompressed when compressing would not shrink it
+      // (a short trailing batch), so uncompressed batches may turn up between the others.
+      const compressed = (codecs: readonly CompressionName[]) => codecs.filter((c) => c !== 'none');
+      for (const p of PARTITIONS) expect(compressed(await storedCodecs(topic, p))).toEqual(compressed(client.codecs));
 
       if (client.alter) {
         const retention = String(3_600_000 + CLIENTS.indexOf(client));

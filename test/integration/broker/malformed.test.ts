@@ -151,3 +151,25 @@ describe('hostile input', () => {
     expect(keys).not.toContain(ApiKey.DescribeQuorum);
   });
 });
+
+describe('connection log lines', () => {
+  it('name the peer of a client that sent garbage and reset at once', async () => {
+    const lines: string[] = [];
+    const broker = await startBroker({ log: (level, message) => lines.push(`${level} ${message}`) });
+    try {
+      const socket = tcpConnect({ host: broker.host, port: broker.port });
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      // One answered request first, so the broker has accepted the connection before the reset.
+      socket.write(Buffer.concat(encodeRequest(ApiKey.ApiVersions, 0, 1, 'x', defaultApiVersionsRequest())));
+      await new Promise((resolve) => socket.once('data', resolve));
+      const peer = `${socket.localAddress}:${socket.localPort}`;
+      socket.write(frame(Buffer.from([0x03, 0xe7, 0, 0, 0, 0, 0, 1, 0xff, 0xff])));
+      socket.resetAndDestroy();
+      await expect.poll(() => lines.find((l) => l.includes('Closed connection'))).toBeDefined();
+      expect(lines.find((l) => l.includes('Closed connection'))).toMatch(new RegExp(`^info Closed connection ${peer} \\(PLAINTEXT\\): `));
+    } finally {
+      await broker.stop();
+    }
+  });
+});

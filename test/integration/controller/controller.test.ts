@@ -69,7 +69,14 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
       zk,
       interBrokerListenerName: 'PLAINTEXT',
       interBrokerSecurity: {},
-      config: () => ({ deleteTopicEnable: true, uncleanLeaderElectionEnable: false, socketTimeoutMs: 5000 }),
+      config: () => ({
+        deleteTopicEnable: true,
+        uncleanLeaderElectionEnable: false,
+        socketTimeoutMs: 5000,
+        autoLeaderRebalanceEnable: false,
+        leaderImbalanceCheckIntervalSeconds: 300,
+        leaderImbalancePerBrokerPercentage: 10,
+      }),
       log: (level, message) => logs.push(`${id} ${level} ${message}`),
     });
     controller.startup();
@@ -268,7 +275,7 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
     await first.controller.shutdown();
     members.splice(members.indexOf(first), 1);
     const second = await activeController();
-    const [s] = await statesOf(second.zk, 'events', 1, (st) => st.leaderAndIsr.leader !== first.id);
+    const [s] = await statesOf(second.zk, 'events', 1, (st) => st.leaderAndIsr.leader >= 0 && st.leaderAndIsr.leader !== first.id);
     expect(s!.leaderAndIsr.leader).toBe(members.filter((m) => m.id !== first.id)[0]!.id);
     expect(s!.controllerEpoch).toBe(2);
     // Topic creation still works under the new controller.

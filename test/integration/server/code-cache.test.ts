@@ -24,9 +24,10 @@ describe('server-start code cache', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const cacheFiles = () => {
+  /** The broker's cache files (each command run here has its own too). */
+  const cacheFiles = (command = 'server-start') => {
     try {
-      return readdirSync(cacheDir).filter((f) => f.endsWith('.cache'));
+      return readdirSync(cacheDir).filter((f) => f.startsWith(`${command}.cjs-`) && f.endsWith('.cache'));
     } catch {
       return [];
     }
@@ -71,5 +72,17 @@ describe('server-start code cache', () => {
     await startAndCreateTopic('third');
     await waitUntil(() => !readFileSync(path).equals(Buffer.alloc(4096, 7)), 'the rewritten cache');
     await stop();
+  });
+
+  it("a tool's cache is written when it exits, and reused as is", async () => {
+    const own = { ...env, XDG_CACHE_HOME: join(root, 'tool-cache') };
+    const toolCaches = () => readdirSync(join(root, 'tool-cache', 'kts')).filter((f) => f.startsWith('topics.cjs-'));
+    await runKts(['topics', '--list', '--bootstrap-server', '127.0.0.1:1'], { env: own });
+    const [name] = toolCaches();
+    expect(name).toBeDefined();
+    const written = statSync(join(root, 'tool-cache', 'kts', name!)).mtimeMs;
+    await runKts(['topics', '--list', '--bootstrap-server', '127.0.0.1:1'], { env: own });
+    expect(toolCaches()).toEqual([name]);
+    expect(statSync(join(root, 'tool-cache', 'kts', name!)).mtimeMs).toBe(written);
   });
 });

@@ -40,6 +40,42 @@ describe('console-producer runs against the embedded broker', () => {
     expect(endOffset('small')).toBe(2n);
   });
 
+  it.each([
+    ['idempotent', []],
+    ['not idempotent', ['--producer-property', 'enable.idempotence=false']],
+  ])('MESSAGE_TOO_LARGE splits the batch (%s): only the oversized record fails', async (_, extra) => {
+    const topic = `split-${extra.length}`;
+    expect((await tools.kts(['topics', '--create', '--topic', topic, '--config', 'max.message.bytes=200'])).code).toBe(0);
+    // The default linger of 1 s puts all three lines in one batch, which the broker refuses whole.
+    const r = await tools.kts(['console-producer', '--topic', topic, ...extra], `ok\n${'a'.repeat(500)}\nok2\n`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: 1 of 3 messages were not acknowledged: MESSAGE_TOO_LARGE from the broker for split-\d-0: /);
+    expect((await tools.consume(topic)).stdout).toBe('ok\nok2\n');
+  });
+
+  it('--max-memory-bytes below the default batch size still sends (batches are 16384 bytes, as Kafka)', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `line-${i}-${'x'.repeat(90)}`);
+    const r = await tools.kts(['console-producer', '--topic', 'small-buffer', '--max-memory-bytes', '100000'], `${lines.join('\n')}\n`);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(endOffset('small-buffer')).toBe(2000n);
+  });
+
+  it("a batch size above buffer.memory fails every record at once with the Java producer's message, never waiting", async () => {
+    const r = await tools.kts(
+      ['console-producer', '--topic', 'never-fits', '--batch-size', '200000', '--max-memory-bytes', '100000'],
+      'a\nb\n',
+    );
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      'Error: 2 of 2 messages were not acknowledged: Attempt to allocate 200000 bytes, but there is a hard limit of 100000 on memory allocations.\n',
+    ]);
+  });
+
+  it('an invalid topic name is reported by name', async () => {
+    const r = await tools.kts(['console-producer', '--topic', 'bad name'], 'a\n');
+    expect([r.code, r.stderr]).toEqual([1, 'Error: 1 of 1 messages were not acknowledged: Invalid topics: [bad name]\n']);
+  });
+
   it('SIGTERM: the lines read so far are sent before the producer exits 0', async () => {
     // A linger of a minute: only the flush on the signal can send these.
     const child = spawn(process.execPath, [

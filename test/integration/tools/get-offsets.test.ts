@@ -244,13 +244,13 @@ describe('get-offsets against scripted brokers', () => {
     ]);
   });
 
-  it("other errors, and retriable ones that outlast request.timeout.ms, are Kafka's skip lines; the rest is printed", async () => {
+  it("other errors, and retriable ones that outlast default.api.timeout.ms, are Kafka's skip lines; the rest is printed", async () => {
     cluster = await startScriptedCluster(1, async (_node, request) => {
       if (request.apiKey === ApiKey.Metadata) return metadata(cluster!.ports, [0, 0, -1]);
       return listed(request.body, (p) => (p === 1 ? { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED } : { offset: 7n }));
     });
     const config = join(dir, 'client.properties');
-    await writeFile(config, 'request.timeout.ms=1000\n');
+    await writeFile(config, 'request.timeout.ms=1000\ndefault.api.timeout.ms=1000\n');
     expect(await kts([], '--command-config', config)).toEqual({
       code: 0,
       stdout: 't:0:7\n',

@@ -1,5 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKts } from '../../helpers/kts.js';
 
 /** A port that was just free: connecting to it is refused. */
@@ -65,5 +68,48 @@ describe('everyday tools reject bad options before connecting (exit 2, one line)
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim().startsWith(message)).toBe(true);
+  });
+});
+
+/**
+ * One deadline policy (request.timeout.ms for each request, ApiVersions included): a broker that
+ * accepts connections and never answers fails every tool alike, naming the request and the broker.
+ */
+describe('every tool against a broker that accepts connections but never answers', () => {
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => void sockets.push(socket));
+  let bootstrap: string;
+  let dir: string;
+  let config: string;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    bootstrap = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    dir = mkdtempSync(join(tmpdir(), 'kts-silent-'));
+    config = join(dir, 'client.properties');
+    writeFileSync(config, 'request.timeout.ms=700\n');
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases: Array<[string, (config: string) => string[]]> = [
+    ['topics --list', (c) => ['topics', '--list', '--command-config', c]],
+    ['consumer-groups --list', (c) => ['consumer-groups', '--list', '--command-config', c]],
+    ['configs --describe', (c) => ['configs', '--describe', '--topic', 't', '--command-config', c]],
+    ['get-offsets', (c) => ['get-offsets', '--command-config', c]],
+    ['broker-api-versions', (c) => ['broker-api-versions', '--command-config', c]],
+    ['console-producer', () => ['console-producer', '--topic', 't', '--request-timeout-ms', '700']],
+    ['console-consumer', () => ['console-consumer', '--topic', 't', '--consumer-property', 'request.timeout.ms=700']],
+  ];
+
+  it.each(cases)('%s: `ApiVersions request to <broker> timed out after 700 ms (request.timeout.ms)`, exit 1', async (_, args) => {
+    const r = await runKts([...args(config), '--bootstrap-server', bootstrap], { input: 'a\n', timeoutMs: 15_000 });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `Error: ApiVersions request to ${bootstrap} timed out after 700 ms (request.timeout.ms)`,
+    );
   });
 });

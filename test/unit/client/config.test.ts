@@ -29,12 +29,13 @@ function usageError(entries: Record<string, string>): string {
 }
 
 describe('clientConfig: basics', () => {
-  it('defaults to Kafka-like timeouts, bounded connection attempts and plaintext', () => {
+  it("defaults to the Java clients' timeouts and plaintext", () => {
     const { settings, warnings } = config({});
     expect(settings).toEqual({
       clientId: 'kts',
       requestTimeout: 30_000,
-      connectionTimeout: 5_000,
+      connectionTimeout: 10_000,
+      defaultApiTimeout: 60_000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     expect(warnings).toEqual([]);
@@ -46,8 +47,10 @@ describe('clientConfig: basics', () => {
       'request.timeout.ms': '1200',
       'retry.backoff.ms': '50',
       'connections.max.idle.ms': '540000',
+      'socket.connection.setup.timeout.ms': '300',
+      'default.api.timeout.ms': '5000',
     });
-    expect(settings).toMatchObject({ clientId: 'tool-1', requestTimeout: 1200, connectionTimeout: 200 });
+    expect(settings).toMatchObject({ clientId: 'tool-1', requestTimeout: 1200, connectionTimeout: 300, defaultApiTimeout: 5000 });
     expect(settings.retry).toMatchObject({ initialRetryTime: 50 });
     expect(config({ 'request.timeout.ms': '600000' }).settings.connectionTimeout).toBe(10_000);
     expect(config({ 'socket.connection.setup.timeout.ms': '777' }).settings.connectionTimeout).toBe(777);

@@ -7,7 +7,9 @@ describe('shared client options', () => {
     const cmd = addVerboseOption(addCommandConfigOption(addBootstrapOption(new Command('x')), '--producer.config'));
     cmd.parse(['--bootstrap-server', 'a:1,b:2', '--producer.config', 'p.properties', '--verbose'], { from: 'user' });
     expect(cmd.opts()).toEqual({ bootstrapServer: 'a:1,b:2', 'producer.config': 'p.properties', verbose: true });
-    expect(cmd.helpInformation()).toContain('$KTS_BOOTSTRAP_SERVER, else localhost:9092');
+    const help = cmd.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain("(default: the profile's, $KTS_BOOTSTRAP_SERVER, else localhost:9092)");
+    expect(help).toContain('--profile <name>');
   });
 
   it('default to --command-config and leave unset options undefined', () => {

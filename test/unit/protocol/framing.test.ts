@@ -105,6 +105,27 @@ describe('FrameSplitter', () => {
     expect(f!.buffer).toBe(chunk.buffer);
   });
 
+  it('fills a frame larger than 1 MiB as its bytes arrive, and keeps what follows it', () => {
+    const big = Buffer.alloc(4 + (3 << 20));
+    big.writeInt32BE(3 << 20, 0);
+    for (let i = 4; i < big.length; i++) big[i] = i & 0xff;
+    const stream = Buffer.concat([frame([7]), big, frame([1, 2])]);
+    const s = new FrameSplitter(4 << 20);
+    const received: Buffer[] = [];
+    const sizes: number[] = [];
+    for (let at = 0; at < stream.length; at += 65_536) {
+      const frames = s.push(stream.subarray(at, at + 65_536));
+      received.push(...frames);
+      sizes.push(s.buffered);
+    }
+    expect(received.map((f) => f.length)).toEqual([1, 3 << 20, 2]);
+    expect(received[1]!.equals(big.subarray(4))).toBe(true);
+    expect([...received[2]!]).toEqual([1, 2]);
+    expect(s.buffered).toBe(0);
+    // What it holds while the big frame arrives is what has arrived of it, no more.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3 << 20);
+  });
+
   it('rejects negative and oversized frame sizes as soon as the prefix arrives', () => {
     expect(() => new FrameSplitter(100).push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toThrow(
       expect.objectContaining({ code: 'INVALID_FRAME_SIZE' }),

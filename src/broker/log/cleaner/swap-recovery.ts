@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkBatches } from '../batch-walker.js';
-import { fsyncDir } from '../file-io.js';
+import { fsyncDir, readAt } from '../file-io.js';
 import { CLEANED_SUFFIX, LOG_SUFFIX, SWAP_SUFFIX, filenamePrefixFromOffset, parseSegmentFileName } from '../log-file-names.js';
 import { batchLastOffset } from '../stored-batch.js';
 
@@ -14,9 +14,9 @@ import { batchLastOffset } from '../stored-batch.js';
  *   names. The cleaner always keeps the last batch of the segments it merges, so that range is
  *   exactly theirs.
  * - `.swap` index files without their `.log.swap` are leftovers: deleted (indexes are rebuilt).
+ * `names` is the directory's listing; true when something was changed (the listing is stale then).
  */
-export function completeInterruptedSwaps(dir: string): void {
-  const names = readdirSync(dir);
+export function completeInterruptedSwaps(dir: string, names: readonly string[]): boolean {
   const swaps = names
     .filter((name) => name.endsWith(SWAP_SUFFIX))
     .map((name) => ({ name, final: name.slice(0, -SWAP_SUFFIX.length) }))
@@ -39,7 +39,9 @@ export function completeInterruptedSwaps(dir: string): void {
     const own = swaps.filter((s) => s.parsed?.baseOffset === base).sort((a, b) => isLog(a) - isLog(b));
     for (const swap of own) renameSync(join(dir, swap.name), join(dir, swap.final));
   }
-  if (leftovers.length + committed.size > 0) fsyncDir(dir);
+  if (leftovers.length + committed.size === 0) return false;
+  fsyncDir(dir);
+  return true;
 }
 
 /** The offset after the last whole batch of a segment file. */
@@ -47,7 +49,8 @@ function nextOffsetOf(path: string, base: bigint): bigint {
   const fd = openSync(path, 'r');
   try {
     let next = base;
-    walkBatches(fd, 0, fstatSync(fd).size, (buf, at) => {
+    const file = { read: (buf: Buffer, position: number, length?: number, at?: number) => readAt(fd, buf, position, length, at) };
+    walkBatches(file, 0, fstatSync(fd).size, (buf, at) => {
       next = batchLastOffset(buf, at) + 1n;
     });
     return next;

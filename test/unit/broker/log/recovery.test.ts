@@ -1,19 +1,28 @@
 import { appendFileSync, readFileSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../../../src/broker/log/log-config.js';
 import { Log } from '../../../../src/broker/log/log.js';
 import { decodeRecords, makeBatches, tempDir } from './batches.js';
 
 const cleanups: (() => void)[] = [];
+/** What recovery reported while opening logs, this test. */
+let warnings: string[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
+  warnings = [];
 });
 
 const CONFIG: LogConfig = { ...DEFAULT_LOG_CONFIG, 'index.interval.bytes': 200, 'retention.ms': -1 };
 
 function open(dir: string, overrides: Partial<LogConfig> = {}, hadCleanShutdown = false): Log {
-  const log = Log.open({ dir, topicPartition: { topic: 'r', partition: 3 }, config: { ...CONFIG, ...overrides }, hadCleanShutdown });
+  const log = Log.open({
+    dir,
+    topicPartition: { topic: 'r', partition: 3 },
+    config: { ...CONFIG, ...overrides },
+    hadCleanShutdown,
+    warn: (message) => warnings.push(message),
+  });
   cleanups.push(() => log.close());
   return log;
 }
@@ -37,6 +46,13 @@ const lastSegment = (dir: string) =>
       .at(-1)!,
   );
 
+/** Where each batch of a segment file starts. */
+function batchStarts(bytes: Buffer): number[] {
+  const starts: number[] = [];
+  for (let at = 0; at < bytes.length; at += bytes.readInt32BE(at + 8) + 12) starts.push(at);
+  return starts;
+}
+
 /** Every offset below the log end readable through the index, values in order, nothing missing. */
 async function expectIntact(log: Log, count: number): Promise<void> {
   expect(log.logEndOffset).toBe(BigInt(count));
@@ -56,9 +72,16 @@ describe('Log crash recovery', () => {
   it('cuts a torn tail (a batch cut mid-way)', async () => {
     const { dir } = await writtenLog(20);
     const path = lastSegment(dir);
-    truncateSync(path, statSync(path).size - 10);
+    const size = statSync(path).size;
+    const last = batchStarts(readFileSync(path)).at(-1)!;
+    truncateSync(path, size - 10);
     const log = open(dir);
     await expectIntact(log, 57);
+    const prefix = `[LogLoader partition=${basename(dir)}, dir=${dirname(dir)}] `;
+    expect(warnings).toEqual([
+      `${prefix}Found invalid messages in log segment ${path} at byte offset ${last} (a batch that runs past the end of the file (a torn write)): truncated ${size - 10 - last} bytes, the log of this segment now ends at offset 57.`,
+      `${prefix}Corruption found in segment 0, truncating to offset 57`,
+    ]);
     expect(log.append((await makeBatches(1, 3, 57))[0]!, { leaderEpoch: 0 }).baseOffset).toBe(57n);
     await expectIntact(log, 60);
   });
@@ -70,6 +93,10 @@ describe('Log crash recovery', () => {
     bytes[bytes.length - 3]! ^= 0xff; // inside the last record's value
     writeFileSync(path, bytes);
     await expectIntact(open(dir), 57);
+    const last = batchStarts(bytes).at(-1)!;
+    expect(warnings[0]).toContain(
+      `Found invalid messages in log segment ${path} at byte offset ${last} (a CRC mismatch): truncated ${bytes.length - last} bytes`,
+    );
   });
 
   it('cuts garbage appended after the last batch', async () => {
@@ -97,10 +124,17 @@ describe('Log crash recovery', () => {
     bytes[at + 16] = 1;
     writeFileSync(path, bytes);
     const base = Number(segments[1]!.slice(0, 20));
+    const later = segments.slice(2);
+    const laterBytes = later.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
     const log = open(dir);
     expect(log.segmentBaseOffsets).toEqual([0n, BigInt(base)]);
     await expectIntact(log, base + 6);
     expect(readdirSync(dir).filter((f) => f.endsWith('.log')).length).toBe(2);
+    expect(warnings.map((w) => w.slice(w.indexOf('] ') + 2))).toEqual([
+      `Found invalid messages in log segment ${path} at byte offset ${at} (magic 1): truncated ${bytes.length - at} bytes, the log of this segment now ends at offset ${base + 6}.`,
+      `Corruption found in segment ${base}, truncating to offset ${base + 6}`,
+      `Deleting segments as part of log recovery: ${later.length} segments (${join(dir, later[0]!)} to ${join(dir, later.at(-1)!)}), offsets ${Number(later[0]!.slice(0, 20))} to 89, ${laterBytes} bytes`,
+    ]);
   });
 
   it('starts recovery at the recovery point, trusting the segments below it', async () => {
@@ -117,9 +151,11 @@ describe('Log crash recovery', () => {
       topicPartition: { topic: 'r', partition: 3 },
       config: CONFIG,
       recoveryPoint: BigInt(segments[1]!.slice(0, 20)),
+      warn: (message) => warnings.push(message),
     });
     cleanups.push(() => log.close());
     expect(log.logEndOffset).toBe(90n);
+    expect(warnings).toEqual([]);
   });
 
   it('rebuilds a missing or corrupt index even after a clean shutdown', async () => {
@@ -131,13 +167,16 @@ describe('Log crash recovery', () => {
     expect(original.length).toBeGreaterThan(8);
     unlinkSync(join(dir, indexes[0]!));
     writeFileSync(join(dir, indexes[1]!), Buffer.from([1, 2, 3])); // not whole entries
-    const timeIndex = indexes[2]!.replace('.index', '.timeindex');
-    writeFileSync(join(dir, timeIndex), Buffer.alloc(12, 0xff)); // offset below the base offset
     const log = open(dir, {}, true);
     await expectIntact(log, 120);
     log.close();
     expect(readFileSync(join(dir, indexes[0]!))).toEqual(original);
     expect(statSync(join(dir, indexes[1]!)).size % 8).toBe(0);
+    const logFile = (index: string) => join(dir, index.replace('.index', '.log'));
+    expect(warnings.map((w) => w.slice(w.indexOf('] ') + 2))).toEqual([
+      `Could not find offset index file corresponding to log file ${logFile(indexes[0]!)}, recovering segment and rebuilding index files...`,
+      `Found a corrupted index file corresponding to log file ${logFile(indexes[1]!)} due to its offset index: its size 3 is not a multiple of the entry size 8, recovering segment and rebuilding index files...`,
+    ]);
   });
 
   it('removes leftovers: .deleted files and indexes without a log', async () => {
@@ -146,5 +185,32 @@ describe('Log crash recovery', () => {
     writeFileSync(join(dir, '00000000000000000000.log.deleted'), 'x');
     open(dir, {}, true).close();
     expect(readdirSync(dir).sort()).toEqual(['00000000000000000000.index', '00000000000000000000.log', '00000000000000000000.timeindex']);
+    expect(warnings.map((w) => w.slice(w.indexOf('] ') + 2))).toEqual([
+      `Found an orphaned index file ${join(dir, '00000000000000000099.index')}, with no corresponding log file.`,
+    ]);
+  });
+
+  it('says so when every segment goes because the log ends below its start offset', async () => {
+    const { dir } = await writtenLog(3);
+    const log = Log.open({
+      dir,
+      topicPartition: { topic: 'r', partition: 3 },
+      config: CONFIG,
+      logStartOffset: 100n,
+      hadCleanShutdown: true,
+      warn: (message) => warnings.push(message),
+    });
+    cleanups.push(() => log.close());
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([100n, 100n]);
+    expect(warnings.map((w) => w.slice(w.indexOf('] ') + 2))).toEqual([
+      'Deleting all segments because logEndOffset (9) is smaller than logStartOffset 100. This could happen if segment files were deleted from the file system.',
+    ]);
+  });
+
+  it('reports nothing when it changed nothing', async () => {
+    const { dir } = await writtenLog(30, { 'segment.bytes': 700 });
+    open(dir).close();
+    open(dir, {}, true).close();
+    expect(warnings).toEqual([]);
   });
 });

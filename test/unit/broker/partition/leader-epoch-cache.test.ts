@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,23 @@ describe('LeaderEpochCache (Kafka’s LeaderEpochFileCache)', () => {
     expect(end(3)).toEqual({ leaderEpoch: 2, endOffset: 7n });
     expect(end(6)).toEqual({ leaderEpoch: -1, endOffset: -1n });
     expect(end(-1)).toEqual({ leaderEpoch: -1, endOffset: -1n });
+  });
+
+  it('is not written again when a restarted leader assigns what it holds (an empty partition: epoch 0 at 0)', () => {
+    const log = logWritten([]);
+    const path = join(log.dir, LEADER_EPOCH_CHECKPOINT);
+    LeaderEpochCache.load(log).assign(0, 0n);
+    utimesSync(path, 0, 0);
+    expect(readFileSync(path, 'utf8')).toBe('0\n1\n0 0\n');
+    // Loading drops the epoch that starts at the log end (as Kafka's recovery); the leader assigns it again.
+    const reloaded = LeaderEpochCache.load(log);
+    expect(reloaded.entries).toEqual([]);
+    reloaded.assign(0, 0n);
+    expect(reloaded.entries).toEqual([{ epoch: 0, startOffset: 0n }]);
+    // A write replaces the file (modified now): none happened.
+    expect(statSync(path).mtimeMs).toBe(0);
+    reloaded.assign(1, 0n);
+    expect(readFileSync(path, 'utf8')).toBe('0\n1\n1 0\n');
   });
 
   it('starts a new leader’s epoch at the log end, and forgets epochs below the log start', () => {

@@ -7,9 +7,11 @@ import { crc32 } from '../../../../src/protocol/records/crc.js';
 import { RecordsError } from '../../../../src/protocol/records/errors.js';
 import { downConvert } from '../../../../src/protocol/records/legacy-conversion.js';
 import { decodeMessageSet, encodeMessageSet } from '../../../../src/protocol/records/legacy-message-set.js';
-import type { RecordInput } from '../../../../src/protocol/records/record.js';
+import { type RecordInput, skipRecords } from '../../../../src/protocol/records/record.js';
+import { RecordStream } from '../../../../src/protocol/records/record-stream.js';
+import { ProtocolError } from '../../../../src/protocol/primitives/protocol-error.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocol/records/record-batch.js';
-import { type ProducedRecordRules, validateProducedRecords } from '../../../../src/protocol/records/produced-records.js';
+import { type ProducedRecordRules, checkProducedRecordsWithin } from '../../../../src/protocol/records/produced-records.js';
 import { validateBatches, validateProduceRecords } from '../../../../src/protocol/records/validate.js';
 
 const CODECS: CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
@@ -22,7 +24,7 @@ const FRAMING_ONLY: ProducedRecordRules = {
   requireKeys: false,
   timestampType: 'CreateTime',
   timestampWindow: null,
-  maxDecompressedBytes: LIMIT.maxDecompressedBytes,
+  maxMessageBytes: 2 ** 30,
 };
 /** Every per-record rule switched on. */
 const ALL_RULES: ProducedRecordRules = {
@@ -31,8 +33,9 @@ const ALL_RULES: ProducedRecordRules = {
   timestampWindow: { now: 2 ** 49, beforeMaxMs: 2 ** 48, afterMaxMs: 2 ** 48 },
 };
 
-function validateProduced(bytes: Buffer, rules: ProducedRecordRules): void {
-  validateProducedRecords(bytes, validateProduceRecords(bytes, 11), rules);
+/** False when the records take more than the limit decompressed (the decoder's limit error). */
+function validateProduced(bytes: Buffer, rules: ProducedRecordRules): boolean {
+  return checkProducedRecordsWithin(bytes, validateProduceRecords(bytes, 11), rules, LIMIT.maxDecompressedBytes) !== undefined;
 }
 
 /** Every reader entry point; each may only fail with a RecordsError (a Kafka error code). */
@@ -168,6 +171,45 @@ describe('fuzz', () => {
           b.writeUInt32BE(computeBatchCrc(b, 0, b.length), BATCH.CRC);
           const dense = () => decodeBatch(b, LIMIT).records.every((r, i) => r.offset === BigInt(i));
           expect(outcome(() => validateProduced(b, FRAMING_ONLY))).toBe(outcome(dense));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('records walked as a stream, cut anywhere, get the verdict of the walk over the whole', () => {
+    const verdict = (walk: () => void) => {
+      try {
+        walk();
+        return 'ok';
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        return err instanceof RecordsError ? `records ${err.errorCode}` : 'framing';
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(recordArb, { maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 10 }),
+        (records, edits, cuts, countChange) => {
+          const batch = encodeBatch({ records });
+          const raw = Buffer.from(batch.subarray(BATCH.HEADER_SIZE));
+          for (const [at, value] of edits) if (raw.length > 0) raw[at % raw.length] = value;
+          const count = Math.max(0, records.length + countChange - 5);
+          const whole = verdict(() => skipRecords(raw, 0, raw.length, count, true));
+          const points = [...new Set(cuts.map((c) => c % (raw.length + 1)))].sort((a, b) => a - b);
+          const stream = new RecordStream({ count, dense: true, limit: { maxBytes: 1 << 30, tooLarge: () => 'too large' } });
+          const streamed = verdict(() => {
+            let from = 0;
+            for (const to of [...points, raw.length]) {
+              stream.push(raw.subarray(from, to));
+              from = to;
+            }
+            stream.end();
+          });
+          expect(streamed).toBe(whole);
         },
       ),
       RUNS,

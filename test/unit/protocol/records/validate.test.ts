@@ -99,7 +99,7 @@ describe('validateBatches', () => {
       lastOffsetDelta: 2,
     });
     expect(validateBatches(gaps, 'log')).toHaveLength(1);
-    // A produced batch's records are checked later, by validateProducedRecords.
+    // A produced batch's records are checked later, by produced-records.ts.
     expect(validateBatches(more, 'client')).toHaveLength(1);
   });
 

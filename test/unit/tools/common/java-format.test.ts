@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javaFixed, simpleDateFormat } from '../../../../src/tools/common/java-format.js';
-import { javaDoubleText } from '../../../../src/tools/configs/java-double-text.js';
+import { javaDoubleText } from '../../../../src/tools/common/java-double-text.js';
 import { JavaRandom } from '../../../../src/tools/common/java-random.js';
 
 // Every expected value below was printed by OpenJDK 17 (String.format, "" + double, SimpleDateFormat, java.util.Random).

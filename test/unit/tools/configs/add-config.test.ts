@@ -71,8 +71,11 @@ describe('kafka-configs flag checks', () => {
     expect(refusal({ alter: true, topic: 't', addConfig: 'a=1', addConfigFile: 'f' })).toBe(
       'Only one of --add-config or --add-config-file must be specified',
     );
-    expect(refusal({ describe: true, entityType: ['ips'] })).toMatch(
-      /^Invalid entity type ips, the entity type must be one of topics, clients, users, brokers/,
+    expect(refusal({ describe: true, entityType: ['groups'] })).toBe(
+      'Invalid entity type groups, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics with a --bootstrap-server or --bootstrap-controller argument',
+    );
+    expect(refusal({ describe: true, entityType: ['ips'], entityName: ['not a host'] })).toBe(
+      'The entity name for ips must be a valid IP or resolvable host, but it is: not a host',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfigsFlags } from '../../../../src/tools/configs/configs-options.js';
-import { javaDoubleText, parseJavaDouble } from '../../../../src/tools/configs/java-double-text.js';
+import { javaDoubleText, parseJavaDouble } from '../../../../src/tools/common/java-double-text.js';
 import { quotaChanges } from '../../../../src/tools/configs/quota-changes.js';
 import { quotaLines } from '../../../../src/tools/configs/quota-text.js';
 

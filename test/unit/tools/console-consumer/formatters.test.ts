@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/util/errors.js';
 import type { ConsumedRecord } from '../../../../src/tools/common/consumed-record.js';
 import { defaultFormatter, defaultFormatterConfig } from '../../../../src/tools/console-consumer/default-formatter.js';
+import { formatterClass } from '../../../../src/tools/console-consumer/formatter-class.js';
 import { jsonFormatter } from '../../../../src/tools/console-consumer/json-format.js';
 import { kcatFormatter } from '../../../../src/tools/console-consumer/kcat-format.js';
 import { OutputChunks, type RecordFormatter } from '../../../../src/tools/console-consumer/output-chunks.js';
@@ -128,5 +129,75 @@ describe('--output json', () => {
     const lines = out.split('\n');
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[1]!)).toMatchObject({ topic: 'orders', offset: 124, key: 'key', value: 'value' });
+  });
+});
+
+describe('DefaultMessageFormatter with deserializers (--key-deserializer, --value-deserializer, headers.deserializer)', () => {
+  const serde = (name: string) => `org.apache.kafka.common.serialization.${name}Deserializer`;
+  const int = (n: number) => Buffer.from([0, 0, 0, n]);
+  const withValue = (name: string, value: Buffer) => text(kafka({ 'value.deserializer': serde(name) }), record({ value }));
+
+  it('prints what toString() of the deserialized value gives', () => {
+    expect(withValue('Integer', Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toBe('-2\n');
+    expect(withValue('Long', Buffer.from([0, 0, 0, 0, 0, 0, 1, 0]))).toBe('256\n');
+    expect(withValue('Short', Buffer.from([0x80, 0]))).toBe('-32768\n');
+    const float = Buffer.alloc(4);
+    float.writeFloatBE(0.1);
+    expect(withValue('Float', float)).toBe('0.1\n');
+    const double = Buffer.alloc(8);
+    double.writeDoubleBE(1e10);
+    expect(withValue('Double', double)).toBe('1.0E10\n');
+    expect(withValue('UUID', Buffer.from('5D0B8C1E-6A4B-4C3D-9E2F-1A2B3C4D5E6F'))).toBe('5d0b8c1e-6a4b-4c3d-9e2f-1a2b3c4d5e6f\n');
+    expect(withValue('String', Buffer.from('héllo'))).toBe('héllo\n');
+    expect(render(kafka({ 'value.deserializer': serde('ByteArray') }), record({ value: Buffer.from([0xff, 0]) }))).toEqual(
+      Buffer.from([0xff, 0, 0x0a]),
+    );
+  });
+
+  it('a null stays the null literal; keys and header values have their own deserializers', () => {
+    const formatter = kafka({
+      'print.key': 'true',
+      'print.headers': 'true',
+      'key.deserializer': serde('Integer'),
+      'headers.deserializer': serde('Integer'),
+      'value.deserializer': serde('Void'),
+    });
+    expect(text(formatter, record({ key: int(7), value: null, headers: [{ key: 'h', value: int(9) }] }))).toBe('h:9\t7\tnull\n');
+  });
+
+  it("fails on bytes the deserializer cannot read, with Kafka's SerializationException message", () => {
+    expect(() => withValue('Integer', Buffer.from([1, 2]))).toThrow('Size of data received by IntegerDeserializer is not 4');
+    expect(() => withValue('Double', Buffer.from([1]))).toThrow('Size of data received by Deserializer is not 8');
+    expect(() => withValue('UUID', Buffer.from('nope'))).toThrow('Error parsing data into UUID');
+    expect(() => withValue('Void', Buffer.from('x'))).toThrow('Data should be null for a VoidDeserializer.');
+  });
+
+  it('an unknown deserializer class is a usage error naming the ones kts has', () => {
+    expect(() => kafka({ 'value.deserializer': 'com.example.AvroDeserializer' })).toThrow(UsageError);
+    expect(() => kafka({ 'value.deserializer': 'com.example.AvroDeserializer' })).toThrow(/IntegerDeserializer/);
+  });
+});
+
+describe('--formatter classes', () => {
+  it("takes Kafka's class names, and the pre-3.8 ones with Kafka's WARNING", () => {
+    expect(formatterClass('org.apache.kafka.tools.consumer.DefaultMessageFormatter')).toEqual({ kind: 'default' });
+    expect(formatterClass('org.apache.kafka.tools.consumer.LoggingMessageFormatter')).toEqual({ kind: 'default' });
+    expect(formatterClass('org.apache.kafka.tools.consumer.NoOpMessageFormatter')).toEqual({ kind: 'no-op' });
+    expect(formatterClass('kafka.tools.NoOpMessageFormatter')).toEqual({
+      kind: 'no-op',
+      warning:
+        'WARNING: kafka.tools.NoOpMessageFormatter is deprecated and will be removed in the next major release. Please use org.apache.kafka.tools.consumer.NoOpMessageFormatter instead',
+    });
+  });
+
+  it("takes the coordinators' record formatters, and refuses others in one line", () => {
+    expect(formatterClass('org.apache.kafka.tools.consumer.OffsetsMessageFormatter')).toEqual({ kind: 'offsets' });
+    expect(formatterClass('kafka.coordinator.transaction.TransactionLog$TransactionLogMessageFormatter')).toMatchObject({
+      kind: 'transaction-log',
+    });
+    expect(() => formatterClass('com.example.Fancy')).toThrow(UsageError);
+    expect(() => formatterClass('com.example.Fancy')).toThrow(
+      /^Error: --formatter 'com.example.Fancy' is not supported: kts has no such formatter/,
+    );
   });
 });

@@ -119,7 +119,17 @@ describe('consumer-groups option checks with Kafka 3.9 messages', () => {
       action: 'list',
       showState: true,
       states: new Set(['Stable', 'Empty']),
+      showType: false,
+      types: new Set(),
     });
+    expect(validateConsumerGroupsFlags({ list: true, type: 'CLASSIC' })).toMatchObject({ showType: true, types: new Set(['Classic']) });
+    expect(validateConsumerGroupsFlags({ list: true, type: true })).toMatchObject({ showType: true, types: new Set() });
+    expect(() => validateConsumerGroupsFlags({ list: true, type: 'share' })).toThrow(
+      "Invalid types list 'share'. Valid types are: Consumer, Classic",
+    );
+    expect(() => validateConsumerGroupsFlags({ describe: true, group: ['g'], type: true })).toThrow(
+      'Option(s) [type] are unavailable given other options on the command line',
+    );
     expect(validateConsumerGroupsFlags({ list: true, state: true })).toMatchObject({ showState: true, states: new Set() });
     expect(validateConsumerGroupsFlags({ describe: true, allGroups: true, watch: true })).toEqual({
       action: 'describe',

@@ -133,11 +133,19 @@ describe('kafka-consumer-groups text layouts, byte for byte', () => {
   });
 
   it('--list --state: GROUP padded to the longest id (at least 15) plus 10', () => {
-    expect(listTable([{ group: 'a-rather-long-group-id', state: 'Empty' }])).toBe(
+    const stateOnly = { type: false, state: true };
+    expect(listTable([{ group: 'a-rather-long-group-id', state: 'Empty', type: 'Classic' }], stateOnly)).toBe(
       // 22 characters + 10 = 32, then ' %-20s'.
       `${'GROUP'.padEnd(32)} ${'STATE'.padEnd(20)}\n${'a-rather-long-group-id'.padEnd(32)} ${'Empty'.padEnd(20)}\n`,
     );
-    expect(listTable([])).toBe('GROUP                     STATE               \n');
+    expect(listTable([], stateOnly)).toBe('GROUP                     STATE               \n');
+  });
+
+  it('--list --type --state: TYPE before STATE, each %-20s', () => {
+    expect(listTable([{ group: 'g', state: 'Stable', type: 'Classic' }], { type: true, state: true })).toBe(
+      `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)} ${'STATE'.padEnd(20)}\n${'g'.padEnd(25)} ${'Classic'.padEnd(20)} ${'Stable'.padEnd(20)}\n`,
+    );
+    expect(listTable([], { type: true, state: false })).toBe(`${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)}\n`);
   });
 
   it('--reset-offsets plan', () => {

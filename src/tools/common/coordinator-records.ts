@@ -1,4 +1,14 @@
 import type { JsonObject } from '../../protocol/primitives/json.js';
+import {
+  TRANSACTION_LOG_KEY_VERSIONS,
+  decodeTransactionLogKey,
+  transactionLogKeyToJson,
+} from '../../protocol/generated/transaction-coordinator/transaction-log-key.js';
+import {
+  TRANSACTION_LOG_VALUE_VERSIONS,
+  decodeTransactionLogValue,
+  transactionLogValueToJson,
+} from '../../protocol/generated/transaction-coordinator/transaction-log-value.js';
 import type { Reader } from '../../protocol/primitives/reader.js';
 import {
   CONSUMER_GROUP_CURRENT_MEMBER_ASSIGNMENT_KEY_VERSIONS,
@@ -219,3 +229,9 @@ export const COORDINATOR_RECORD_TYPES: ReadonlyMap<number, { key: RecordSchema; 
     },
   ],
 ]);
+
+/** `__transaction_state` records: TransactionLogKey and TransactionLogValue. */
+export const TRANSACTION_LOG_RECORD: { key: RecordSchema; value: RecordSchema } = {
+  key: schema('TransactionLogKey', TRANSACTION_LOG_KEY_VERSIONS, decodeTransactionLogKey, transactionLogKeyToJson),
+  value: schema('TransactionLogValue', TRANSACTION_LOG_VALUE_VERSIONS, decodeTransactionLogValue, transactionLogValueToJson),
+};

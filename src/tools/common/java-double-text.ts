@@ -23,3 +23,13 @@ export function parseJavaDouble(text: string): number | undefined {
   const trimmed = text.trim();
   return JAVA_DOUBLE.test(trimmed) ? Number(trimmed.replace(/[dDfF]$/, '')) : undefined;
 }
+
+/** Java's Float.toString: as javaDoubleText, with the shortest digits that read back as the same float. */
+export function javaFloatText(value: number): string {
+  if (!Number.isFinite(value) || value === 0) return javaDoubleText(value);
+  for (let digits = 1; digits <= 9; digits++) {
+    const shortest = Number(value.toPrecision(digits));
+    if (Math.fround(shortest) === value) return javaDoubleText(shortest);
+  }
+  return javaDoubleText(value);
+}

@@ -1,0 +1,74 @@
+// Start-up of networked commands: `kts topics --list` (and other one-request commands) against
+// `kcat -L` on the same embedded broker, with `node -e 0` (Node's own floor) in the same run. Runs
+// are interleaved so load on the machine hits every command alike; the first WARMUP runs of each
+// (which write the V8 code caches) are left out. Goal: within 1.5× of `node -e 0`, plus one round trip.
+// Env: RUNS (30), WARMUP (3), BASELINE (another checkout's bin/kts, measured as `baseline topics --list`).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, timedRun } from './lib/timed-run.mjs';
+
+const bin = fileURLToPath(new URL('../bin/kts', import.meta.url));
+const RUNS = Number(process.env.RUNS ?? 30);
+const WARMUP = Number(process.env.WARMUP ?? 3);
+const work = mkdtempSync(join(tmpdir(), 'kts-bench-startup-'));
+
+/** The broker in its own process, so the clients measured do not share this one's CPU time with it. */
+function startBroker() {
+  const child = spawn(process.execPath, [
+    bin,
+    'server-start',
+    '--override',
+    'listeners=PLAINTEXT://127.0.0.1:0',
+    '--override',
+    `log.dirs=${join(work, 'logs')}`,
+  ]);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const port = /Listening on PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+      const stop = () => new Promise((done) => child.once('exit', done).kill('SIGTERM'));
+      if (port) resolve({ bootstrap: `127.0.0.1:${port}`, stop });
+    });
+    child.once('exit', (code) => reject(new Error(`the broker exited ${code}`)));
+  });
+}
+
+const broker = await startBroker();
+try {
+  const server = ['--bootstrap-server', broker.bootstrap];
+  await timedRun(process.execPath, [bin, 'topics', '--create', '--topic', 'startup', '--partitions', '3', ...server]);
+  const cases = [
+    ['node -e 0', process.execPath, ['-e', '0']],
+    ['kcat -L', 'kcat', ['-L', '-b', broker.bootstrap]],
+    ['kts topics --list', process.execPath, [bin, 'topics', '--list', ...server]],
+    ['kts get-offsets', process.execPath, [bin, 'get-offsets', '--topic', 'startup', ...server]],
+    ['kts consumer-groups --list', process.execPath, [bin, 'consumer-groups', '--list', ...server]],
+    ...(process.env.BASELINE ? [['baseline topics --list', process.execPath, [process.env.BASELINE, 'topics', '--list', ...server]]] : []),
+  ];
+  const times = new Map(cases.map(([name]) => [name, []]));
+  for (let run = 0; run < WARMUP + RUNS; run++) {
+    for (const [name, command, args] of cases) {
+      const { ms } = await timedRun(command, args);
+      if (run >= WARMUP) times.get(name).push(ms);
+    }
+  }
+  const floor = median(times.get('node -e 0'));
+  const kcat = median(times.get('kcat -L'));
+  console.log(`# networked start-up, ${RUNS} interleaved runs each (after ${WARMUP} warm-up runs), medians`);
+  for (const [name, ms] of times) {
+    const m = median(ms);
+    console.log(
+      `${name.padEnd(28)} ${m.toFixed(1).padStart(7)} ms  ${(m / floor).toFixed(2)}× node -e 0  ${(m / kcat).toFixed(1)}× kcat -L`,
+    );
+    console.log(
+      `RESULT bench=networked-startup case=${JSON.stringify(name)} median_ms=${m.toFixed(1)} vs_node=${(m / floor).toFixed(2)} vs_kcat=${(m / kcat).toFixed(2)}`,
+    );
+  }
+} finally {
+  await broker.stop();
+  rmSync(work, { recursive: true, force: true });
+}
