@@ -11,6 +11,9 @@ _kts_complete() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   case "$1:$prev" in
+    acls:--profile) words="$("$(_kts_bin "$2")" __complete profiles 2>/dev/null)" ;;
+    acls:--topic) words="$("$(_kts_bin "$2")" __complete topics 2>/dev/null)" ;;
+    acls:--group) words="$("$(_kts_bin "$2")" __complete groups 2>/dev/null)" ;;
     broker-api-versions:--profile) words="$("$(_kts_bin "$2")" __complete profiles 2>/dev/null)" ;;
     broker-api-versions:--output) words="text json" ;;
     cluster:--output) words="text json table" ;;
@@ -79,6 +82,7 @@ _kts_complete() {
     return
   fi
   case "$1" in
+    acls) opts="--bootstrap-server --profile --command-config --add --remove --list --topic --group --transactional-id --cluster --resource-pattern-type --allow-principal --deny-principal --allow-host --deny-host --operation --principal --force -h --help" ;;
     broker-api-versions) opts="--bootstrap-server --profile --command-config -o --output -h --help" ;;
     cluster) opts="--brokers --port --zookeeper --dir -o --output -h --help" ;;
     completion) opts="-h --help" ;;
@@ -118,13 +122,14 @@ _kts_complete() {
 }
 _kts() {
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "broker-api-versions cluster completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets leader-election log-dirs producer-perf-test profile reassign-partitions replica-verification server-start server-stop streams-application-reset topics transactions verifiable-consumer verifiable-producer zookeeper-shell zookeeper-start zookeeper-stop help" -- "${COMP_WORDS[COMP_CWORD]}"))
+    COMPREPLY=($(compgen -W "acls broker-api-versions cluster completion configs console-consumer console-producer consumer-groups consumer-perf-test delete-records dump-log e2e-latency features get-offsets leader-election log-dirs producer-perf-test profile reassign-partitions replica-verification server-start server-stop streams-application-reset topics transactions verifiable-consumer verifiable-producer zookeeper-shell zookeeper-start zookeeper-stop help" -- "${COMP_WORDS[COMP_CWORD]}"))
     return
   fi
   _kts_complete "${COMP_WORDS[1]}" kts
 }
 _kts_kafka() {
   case "${1##*/}" in
+    kafka-acls.sh) _kts_complete acls "$1" ;;
     kafka-broker-api-versions.sh) _kts_complete broker-api-versions "$1" ;;
     kafka-configs.sh) _kts_complete configs "$1" ;;
     kafka-console-consumer.sh) _kts_complete console-consumer "$1" ;;
@@ -154,4 +159,4 @@ _kts_kafka() {
   esac
 }
 complete -F _kts kts
-complete -F _kts_kafka kafka-broker-api-versions.sh kafka-configs.sh kafka-console-consumer.sh kafka-console-producer.sh kafka-consumer-groups.sh kafka-consumer-perf-test.sh kafka-delete-records.sh kafka-dump-log.sh kafka-e2e-latency.sh kafka-features.sh kafka-get-offsets.sh kafka-leader-election.sh kafka-log-dirs.sh kafka-producer-perf-test.sh kafka-reassign-partitions.sh kafka-replica-verification.sh kafka-server-start.sh kafka-server-stop.sh kafka-streams-application-reset.sh kafka-topics.sh kafka-transactions.sh kafka-verifiable-consumer.sh kafka-verifiable-producer.sh zookeeper-shell.sh zookeeper-server-start.sh zookeeper-server-stop.sh
+complete -F _kts_kafka kafka-acls.sh kafka-broker-api-versions.sh kafka-configs.sh kafka-console-consumer.sh kafka-console-producer.sh kafka-consumer-groups.sh kafka-consumer-perf-test.sh kafka-delete-records.sh kafka-dump-log.sh kafka-e2e-latency.sh kafka-features.sh kafka-get-offsets.sh kafka-leader-election.sh kafka-log-dirs.sh kafka-producer-perf-test.sh kafka-reassign-partitions.sh kafka-replica-verification.sh kafka-server-start.sh kafka-server-stop.sh kafka-streams-application-reset.sh kafka-topics.sh kafka-transactions.sh kafka-verifiable-consumer.sh kafka-verifiable-producer.sh zookeeper-shell.sh zookeeper-server-start.sh zookeeper-server-stop.sh

@@ -35,6 +35,11 @@ import { TxnMarkerWriter } from './transaction/txn-marker-writer.js';
 import { BrokerLinks } from './transaction/broker-links.js';
 import { TxnVerifier } from './transaction/txn-verifier.js';
 import { type ReplicationQuotas, replicationQuotas } from './replication/replication-quota.js';
+import { type ListenerSecurity, listenerSecurity } from './security/listener-security.js';
+import { openSession } from './security/sasl-authenticator.js';
+import { ScramCredentialAdmin } from './security/scram-credential-admin.js';
+import { AclAdmin } from './security/acl-admin.js';
+import { authorizerEnabled, authorizerSettings } from './security/acl-authorizer.js';
 
 import type { BrokerLogger } from './broker-logger.js';
 
@@ -89,6 +94,8 @@ export class Broker implements BrokerContext {
   readonly topicAdmin: TopicAdmin;
   readonly configAdmin: ConfigAdmin;
   readonly clientQuotas: ClientQuotaAdmin;
+  readonly scramCredentials: ScramCredentialAdmin;
+  readonly acls: AclAdmin | undefined;
   readonly replicaManager: ReplicaManager;
   readonly producePipeline: ProducePipeline;
   readonly logManager: LogManager;
@@ -115,6 +122,7 @@ export class Broker implements BrokerContext {
   readonly #socketServer: SocketServer;
   readonly #member: ClusterMember | undefined;
   readonly #log: BrokerLogger;
+  readonly #listenerSecurity: ReadonlyMap<string, ListenerSecurity>;
   readonly #timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -176,6 +184,9 @@ export class Broker implements BrokerContext {
       applyBrokerConfig: (updated) => this.#applyBrokerConfig(updated),
     });
     this.clientQuotas = new ClientQuotaAdmin(store, stored.clientQuotas, (m) => log('warn', m));
+    this.scramCredentials = new ScramCredentialAdmin(store, stored.scramCredentials, (m) => log('warn', m));
+    this.#listenerSecurity = listenerSecurity(config);
+    this.acls = authorizerEnabled(config) ? new AclAdmin(store, stored.acls, () => authorizerSettings(this.#config)) : undefined;
     ({ coordinator: this.groupCoordinator, log: this.groupLog } = startGroupCoordinator({
       cache: metadata,
       replicaManager: this.replicaManager,
@@ -214,11 +225,20 @@ export class Broker implements BrokerContext {
       idleTimeoutMs: values['connections.max.idle.ms'],
       maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
       maxQueuedResponseBytes: MAX_QUEUED_RESPONSE_BYTES_PER_CONNECTION,
-      router: createRouter(handlers),
+      router: createRouter(handlers, (session, operation, type, name) => {
+        if (this.acls === undefined) return true;
+        const who = { principal: session.principal, host: session.clientHost };
+        return name === undefined
+          ? this.acls.authorizer.authorizeByResourceType(who, operation, type)
+          : this.acls.authorizer.authorize(who, operation, type, name);
+      }),
       apiVersionsFallback: () => unsupportedApiVersionsResponse(handlers),
       onError: (connection, reason) => log('info', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${reason}`),
       onHandlerFailure: (connection, message) =>
         log('error', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${message}`),
+      sessionFor: (listenerName, socket) =>
+        openSession(this.#listenerSecurity.get(listenerName)!, socket, (mechanism, user) => this.scramCredentials.lookup(mechanism, user)),
+      onTlsError: (listenerName, reason) => log('info', `Refused a connection on ${listenerName}: ${reason}`),
       onAcceptError: (reason) => log('error', reason),
     });
   }
@@ -235,6 +255,7 @@ export class Broker implements BrokerContext {
           config: () => broker?.config() ?? options.config,
           log,
           onConfigChange: (entity) => (broker ? broker.#onConfigChange(entity) : undefined),
+          onAclChange: async () => broker?.acls?.reload(await broker.#store.loadAcls()),
         });
       }
       const metadataStore = zk?.metadataStore ?? options.metadataStore ?? new LocalMetadataStore(options.config.logDirs[0]!);
@@ -367,7 +388,10 @@ export class Broker implements BrokerContext {
   async #reloadEntity(entity: ChangedEntity): Promise<void> {
     const stored = await this.#store.load();
     if (entity.type === 'brokers') this.#applyBrokerConfig(withStoredDynamicConfigs(this.#config, stored.brokerConfigs, this.#log));
-    else this.clientQuotas.reload(stored.clientQuotas);
+    else {
+      this.clientQuotas.reload(stored.clientQuotas);
+      this.scramCredentials.reload(stored.scramCredentials);
+    }
   }
 
   /** New dynamic broker configs: in effect at once, topics without overrides included. */
@@ -402,7 +426,10 @@ export class Broker implements BrokerContext {
 
   async #listen(): Promise<void> {
     const bound = await this.#socketServer.listen(
-      this.#config.listeners.map((e) => ({ name: e.listenerName, host: e.host, port: e.port })),
+      this.#config.listeners.map((e) => {
+        const { tls } = this.#listenerSecurity.get(e.listenerName)!;
+        return { name: e.listenerName, host: e.host, port: e.port, ...(tls && { tls }) };
+      }),
     );
     this.#endpoints = resolveAdvertisedEndpoints(this.#config.advertisedListeners, new Map(bound.map((b) => [b.name, b.boundPort])));
     // A cluster member learns the live brokers from the controller's UpdateMetadata.

@@ -6,6 +6,7 @@ import type { MetadataCache } from './metadata/metadata-cache.js';
 import type { Partition } from './partition/partition.js';
 import type { ReplicaManager } from './partition/replica-manager.js';
 import { BrokerLink } from './replication/broker-link.js';
+import { interBrokerSecurity } from './security/listener-security.js';
 import { type ControllerIdentity, ControlledReplicas } from './replication/controlled-replicas.js';
 import { controlledShutdown } from './replication/controlled-shutdown.js';
 import { IsrChangeSender } from './replication/isr-change-sender.js';
@@ -162,7 +163,11 @@ export class ClusterMember {
     const listener = interBrokerListenerName(this.#options.config());
     const endpoint = this.#options.metadata.endpointOf(brokerId, listener);
     if (!endpoint) throw new Error(`broker ${brokerId} is not known to be alive on listener ${listener}`);
-    return BrokerLink.open(endpoint, { clientId: `broker-${this.#options.localBrokerId}`, timeoutMs });
+    return BrokerLink.open(endpoint, {
+      clientId: `broker-${this.#options.localBrokerId}`,
+      timeoutMs,
+      security: interBrokerSecurity(this.#options.config()),
+    });
   }
 
   async #refreshController(): Promise<ControllerIdentity | undefined> {

@@ -26,6 +26,7 @@ const USAGES: Readonly<Record<string, KafkaUsage>> = {
     'This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.',
   ),
   'consumer-perf-test': usage('This tool is used to verify the consumer performance.'),
+  acls: usage('This tool helps to manage acls on kafka.'),
 };
 
 export function kafkaUsage(command: string): KafkaUsage | undefined {

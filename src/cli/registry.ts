@@ -93,6 +93,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/configs.js'),
   },
   {
+    name: 'acls',
+    summary: 'Add, remove and list ACLs',
+    kafkaScripts: ['kafka-acls.sh'],
+    load: () => import('./commands/acls.js'),
+  },
+  {
     name: 'delete-records',
     summary: 'Delete the records of partitions below given offsets',
     kafkaScripts: ['kafka-delete-records.sh'],

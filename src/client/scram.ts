@@ -2,23 +2,61 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from
 
 export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
+export const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
+
 const HASHES: Record<ScramMechanism, { hash: 'sha256' | 'sha512'; bytes: number }> = {
   'SCRAM-SHA-256': { hash: 'sha256', bytes: 32 },
   'SCRAM-SHA-512': { hash: 'sha512', bytes: 64 },
 };
 
 /** Kafka's ScramMechanism.minIterations: fewer would let a rogue server weaken the stored key. */
-const MIN_ITERATIONS = 4096;
+export const MIN_ITERATIONS = 4096;
+/** Kafka's ScramMechanism.maxIterations. */
+export const MAX_ITERATIONS = 16_384;
+
+/** org.apache.kafka.clients.admin.ScramMechanism's wire codes (AlterUserScramCredentials, DescribeUserScramCredentials). */
+export const SCRAM_MECHANISM_CODES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
+
+export function scramMechanismOfCode(code: number): ScramMechanism | undefined {
+  return SCRAM_MECHANISMS.find((m) => SCRAM_MECHANISM_CODES[m] === code);
+}
+
+export function isScramMechanism(name: string): name is ScramMechanism {
+  return (SCRAM_MECHANISMS as readonly string[]).includes(name);
+}
+
+/** Hi(Normalize(password), salt, i) of RFC 5802: what AlterUserScramCredentials carries instead of the password. */
+export function saltPassword(mechanism: ScramMechanism, password: string, salt: Buffer, iterations: number): Buffer {
+  const { hash, bytes } = HASHES[mechanism];
+  return pbkdf2Sync(password.normalize('NFKC'), salt, iterations, bytes, hash);
+}
+
+export function scramHmac(mechanism: ScramMechanism, key: Buffer, data: string): Buffer {
+  return createHmac(HASHES[mechanism].hash, key).update(data).digest();
+}
+
+export function scramHash(mechanism: ScramMechanism, data: Buffer): Buffer {
+  return createHash(HASHES[mechanism].hash).update(data).digest();
+}
+
+/** What a server keeps of a salted password (ScramFormatter): StoredKey = H(HMAC(salted, "Client Key")), ServerKey = HMAC(salted, "Server Key"). */
+export function scramKeys(mechanism: ScramMechanism, salted: Buffer): { storedKey: Buffer; serverKey: Buffer } {
+  return {
+    storedKey: scramHash(mechanism, scramHmac(mechanism, salted, 'Client Key')),
+    serverKey: scramHmac(mechanism, salted, 'Server Key'),
+  };
+}
 
 /** A SCRAM exchange the server broke off or that failed verification; one line. */
 export class ScramError extends Error {}
 
 /** `saslname` of RFC 5802: `=` and `,` are escaped. */
-function saslName(username: string): string {
+export function saslName(username: string): string {
   return username.replace(/=/g, '=3D').replace(/,/g, '=2C');
 }
 
-function attributes(message: string): Map<string, string> {
+/** The `x=value` attributes of a SCRAM message. */
+export function scramAttributes(message: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of message.split(',')) {
     const eq = part.indexOf('=');
@@ -33,18 +71,15 @@ function attributes(message: string): Map<string, string> {
  * reply, then `verifyServerFinal` with its last.
  */
 export class ScramClient {
-  private readonly hash: 'sha256' | 'sha512';
-  private readonly hashBytes: number;
   private readonly firstBare: string;
   private serverSignature: Buffer | undefined;
 
   constructor(
-    mechanism: ScramMechanism,
+    private readonly mechanism: ScramMechanism,
     username: string,
     private readonly password: string,
     private readonly nonce = randomBytes(24).toString('base64url'),
   ) {
-    ({ hash: this.hash, bytes: this.hashBytes } = HASHES[mechanism]);
     this.firstBare = `n=${saslName(username)},r=${nonce}`;
   }
 
@@ -54,7 +89,7 @@ export class ScramClient {
 
   finalMessage(serverFirstBytes: Buffer): Buffer {
     const serverFirst = serverFirstBytes.toString('utf8');
-    const attrs = attributes(serverFirst);
+    const attrs = scramAttributes(serverFirst);
     const error = attrs.get('e');
     if (error !== undefined) throw new ScramError(`SCRAM authentication failed: ${error}`);
     const nonce = attrs.get('r');
@@ -69,20 +104,20 @@ export class ScramClient {
     if (iterations < MIN_ITERATIONS) {
       throw new ScramError(`SCRAM iterations ${iterations} are fewer than the minimum ${MIN_ITERATIONS}`);
     }
-    const salted = pbkdf2Sync(this.password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, this.hashBytes, this.hash);
-    const clientKey = this.hmac(salted, 'Client Key');
-    const storedKey = createHash(this.hash).update(clientKey).digest();
+    const salted = saltPassword(this.mechanism, this.password, Buffer.from(salt, 'base64'), iterations);
+    const clientKey = scramHmac(this.mechanism, salted, 'Client Key');
+    const storedKey = scramHash(this.mechanism, clientKey);
     const withoutProof = `c=biws,r=${nonce}`;
     const authMessage = `${this.firstBare},${serverFirst},${withoutProof}`;
-    const signature = this.hmac(storedKey, authMessage);
+    const signature = scramHmac(this.mechanism, storedKey, authMessage);
     const proof = Buffer.alloc(clientKey.length);
     for (let i = 0; i < proof.length; i++) proof[i] = clientKey[i]! ^ signature[i]!;
-    this.serverSignature = this.hmac(this.hmac(salted, 'Server Key'), authMessage);
+    this.serverSignature = scramHmac(this.mechanism, scramHmac(this.mechanism, salted, 'Server Key'), authMessage);
     return Buffer.from(`${withoutProof},p=${proof.toString('base64')}`);
   }
 
   verifyServerFinal(serverFinalBytes: Buffer): void {
-    const attrs = attributes(serverFinalBytes.toString('utf8'));
+    const attrs = scramAttributes(serverFinalBytes.toString('utf8'));
     const error = attrs.get('e');
     if (error !== undefined) throw new ScramError(`SCRAM authentication failed: ${error}`);
     const verifier = Buffer.from(attrs.get('v') ?? '', 'base64');
@@ -90,9 +125,5 @@ export class ScramClient {
     if (expected === undefined || verifier.length !== expected.length || !timingSafeEqual(verifier, expected)) {
       throw new ScramError('SCRAM server signature does not match: the server does not know the password');
     }
-  }
-
-  private hmac(key: Buffer, data: string): Buffer {
-    return createHmac(this.hash, key).update(data).digest();
   }
 }

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { UsageError } from '../util/errors.js';
 import type { ClientProperties } from './client-properties.js';
-import { readUserFile } from '../util/read-file.js';
+import { readUserFileBytes } from '../util/read-file.js';
 
 /** The SSL client properties this module understands (Kafka's names). */
 export const SSL_KEYS = [
@@ -21,20 +21,18 @@ export const SSL_KEYS = [
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
 /**
- * TLS options for kafkajs from Kafka's SSL properties. Only PEM is supported (files or inline, as
- * Kafka allows with `ssl.*.type=PEM`); Java key stores get a one-line hint on converting them.
+ * TLS options (Node's, which kafkajs takes too) from Kafka's SSL properties. Stores are PEM
+ * (files, or inline with `ssl.*.type=PEM`) or, for the keystore, PKCS12; JKS files and PKCS12
+ * truststores, which Node cannot read, get a one-line hint on converting them.
  */
 export function sslOptions(props: ClientProperties): ConnectionOptions {
   const options: ConnectionOptions = {};
   const ca = truststorePem(props);
   if (ca !== undefined) options.ca = ca;
-  const keystore = keystorePem(props);
-  if (keystore !== undefined) {
-    options.cert = keystore.cert;
-    options.key = keystore.key;
-  }
+  const keystore = keystoreMaterial(props);
+  if (keystore !== undefined) Object.assign(options, keystore);
   const keyPassword = props.get('ssl.key.password');
-  if (keyPassword !== undefined && keyPassword !== '') options.passphrase = keyPassword;
+  if (keyPassword !== undefined && keyPassword !== '' && options.passphrase === undefined) options.passphrase = keyPassword;
   const algorithm = props.get('ssl.endpoint.identification.algorithm');
   if (algorithm === '') options.checkServerIdentity = () => undefined;
   else if (algorithm !== undefined && algorithm.toLowerCase() !== 'https') {
@@ -50,11 +48,13 @@ function truststorePem(props: ClientProperties): string | undefined {
   if (inline !== undefined && inline !== '') return requirePem(inline, 'ssl.truststore.certificates', 'CERTIFICATE');
   const path = props.get('ssl.truststore.location');
   if (path === undefined || path === '') return undefined;
-  const text = storeFile(path, 'ssl.truststore', props.get('ssl.truststore.type'), 'truststore');
-  return requirePem(text, `truststore '${path}'`, 'CERTIFICATE');
+  const store = storeFile(path, 'ssl.truststore', props.get('ssl.truststore.type'), 'truststore');
+  if (store.kind !== 'PEM') throw notPem(path, 'ssl.truststore', 'truststore', store.kind);
+  return requirePem(store.text, `truststore '${path}'`, 'CERTIFICATE');
 }
 
-function keystorePem(props: ClientProperties): { cert: string; key: string } | undefined {
+/** The certificate chain and key: PEM text, or a PKCS12 file Node opens with the keystore password. */
+function keystoreMaterial(props: ClientProperties): Pick<ConnectionOptions, 'cert' | 'key' | 'pfx' | 'passphrase'> | undefined {
   const chain = props.get('ssl.keystore.certificate.chain');
   const inlineKey = props.get('ssl.keystore.key');
   if (chain || inlineKey) {
@@ -68,20 +68,42 @@ function keystorePem(props: ClientProperties): { cert: string; key: string } | u
   }
   const path = props.get('ssl.keystore.location');
   if (path === undefined || path === '') return undefined;
-  const text = storeFile(path, 'ssl.keystore', props.get('ssl.keystore.type'), 'keystore');
+  const store = storeFile(path, 'ssl.keystore', props.get('ssl.keystore.type'), 'keystore');
+  if (store.kind === 'PKCS12') {
+    const password = props.get('ssl.keystore.password') || props.get('ssl.key.password');
+    return { pfx: store.bytes, ...(password ? { passphrase: password } : {}) };
+  }
+  if (store.kind !== 'PEM') throw notPem(path, 'ssl.keystore', 'keystore', store.kind);
   const what = `keystore '${path}'`;
-  return { cert: requirePem(text, what, 'CERTIFICATE'), key: requirePem(text, what, 'PRIVATE KEY') };
+  return { cert: requirePem(store.text, what, 'CERTIFICATE'), key: requirePem(store.text, what, 'PRIVATE KEY') };
 }
 
-/** Reads a store file and rejects JKS/PKCS12 (declared, or binary content) with a conversion hint. */
-function storeFile(path: string, prefix: string, declaredType: string | undefined, what: string): string {
-  const text = readUserFile(path, what);
+type StoreFile = { kind: 'PEM'; text: string } | { kind: 'PKCS12'; bytes: Buffer } | { kind: 'JKS' | 'unknown' };
+
+/** JKS and JCEKS files start with these magic numbers. */
+const JAVA_KEYSTORE_MAGIC = [0xfeedfeed, 0xcececece];
+
+/**
+ * A store file by what it holds, whatever `ssl.*.type` says (keytool writes PKCS12 files named
+ * .jks, and Java reads either under type JKS): PEM text, a PKCS12 file (DER, starting with a
+ * SEQUENCE), or a Java key store.
+ */
+function storeFile(path: string, prefix: string, declaredType: string | undefined, what: string): StoreFile {
+  const bytes = readUserFileBytes(path, what);
+  const text = bytes.toString('utf8');
   const type = declaredType?.toUpperCase();
-  if (type === 'PEM' || (type === undefined && text.includes('-----BEGIN '))) return text;
-  const p12 = type === 'PKCS12' ? path : `${path}.p12`;
-  const toP12 = type === 'PKCS12' ? '' : `keytool -importkeystore -srckeystore ${path} -destkeystore ${p12} -deststoretype PKCS12 && `;
-  throw new UsageError(
-    `Error: ${what} '${path}' is ${type ? `a ${type} store` : 'not PEM'}; kts reads PEM only, convert it with ` +
+  if (text.includes('-----BEGIN ')) return { kind: 'PEM', text };
+  if (type === 'PEM') throw new UsageError(`Error: ${what} '${path}' contains no PEM blocks (${prefix}.type is PEM)`);
+  if (bytes.length >= 4 && JAVA_KEYSTORE_MAGIC.includes(bytes.readUInt32BE(0))) return { kind: 'JKS' };
+  return bytes[0] === 0x30 ? { kind: 'PKCS12', bytes } : { kind: 'unknown' };
+}
+
+function notPem(path: string, prefix: string, what: string, kind: StoreFile['kind']): UsageError {
+  const p12 = kind === 'PKCS12' ? path : `${path}.p12`;
+  const toP12 = kind === 'PKCS12' ? '' : `keytool -importkeystore -srckeystore ${path} -destkeystore ${p12} -deststoretype PKCS12 && `;
+  const reads = what === 'truststore' ? 'kts reads PEM truststores only' : 'kts reads PEM and PKCS12 keystores only';
+  return new UsageError(
+    `Error: ${what} '${path}' is ${kind === 'unknown' ? 'not PEM' : `a ${kind} store`}; ${reads}, convert it with ` +
       `\`${toP12}openssl pkcs12 -in ${p12} -out ${path}.pem -nodes\` and set ${prefix}.location to the .pem file`,
   );
 }

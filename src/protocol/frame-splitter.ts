@@ -22,7 +22,8 @@ export class FrameSplitter {
   private frame: Buffer | undefined;
   private frameFilled = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** May be raised between frames (a SASL connection once authenticated). */
+  constructor(public maxFrameBytes: number) {}
 
   /** Bytes received but not yet returned as part of a frame. */
   get buffered(): number {

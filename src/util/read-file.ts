@@ -3,8 +3,13 @@ import { KtsError } from './errors.js';
 
 /** Reads a UTF-8 file the user named; failure is a one-line error naming what the file was for. */
 export function readUserFile(path: string, what: string): string {
+  return readUserFileBytes(path, what).toString('utf8');
+}
+
+/** Reads a file the user named as bytes (a key store may be binary); failure as `readUserFile`. */
+export function readUserFileBytes(path: string, what: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (err) {
     throw new KtsError(`Error: could not read ${what} '${path}': ${readFailure(err)}`);
   }

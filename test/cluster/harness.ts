@@ -113,6 +113,8 @@ export interface ClusterOptions {
   zookeeper?: 'bundled' | 'apache';
   /** server.properties for every broker, over the test defaults. */
   config?: Record<string, string>;
+  /** More listeners after the PLAINTEXT one the harness talks to, e.g. `INTERNAL://127.0.0.1:0`. */
+  extraListeners?: string;
   /** server.properties for one broker (by id), over `config`. */
   brokerConfig?: Record<number, Record<string, string>>;
 }
@@ -141,7 +143,7 @@ export class TestCluster {
     try {
       await cluster.#startZooKeeper(options.zookeeper ?? 'bundled');
       for (let id = 1; id <= (options.brokers ?? 3); id++)
-        await cluster.#addBroker(id, { ...options.config, ...options.brokerConfig?.[id] });
+        await cluster.#addBroker(id, { ...options.config, ...options.brokerConfig?.[id] }, options.extraListeners);
       await Promise.all(cluster.brokers.map((b) => b.process.start()));
       await cluster.waitForBrokers(cluster.brokers.length);
       return cluster;
@@ -267,12 +269,12 @@ export class TestCluster {
     this.#stopZooKeeper = () => zk.stop();
   }
 
-  async #addBroker(id: number, extra: Record<string, string>): Promise<void> {
+  async #addBroker(id: number, extra: Record<string, string>, extraListeners?: string): Promise<void> {
     const port = await freePort();
     const logDir = join(this.dir, `broker-${id}`);
     const settings: Record<string, string> = {
       'broker.id': String(id),
-      listeners: `PLAINTEXT://127.0.0.1:${port}`,
+      listeners: `PLAINTEXT://127.0.0.1:${port}${extraListeners ? `,${extraListeners}` : ''}`,
       'log.dirs': logDir,
       'zookeeper.connect': this.connectString,
       'zookeeper.session.timeout.ms': '6000',

@@ -10,9 +10,16 @@ import { fencedError } from './txn-errors.js';
 /**
  * AddOffsetsToTxn v0-4: the group's `__consumer_offsets` partition joins the transaction, so its
  * TxnOffsetCommit offsets get the transaction's marker (the offsets topic is created if need be).
+ * Needs WRITE on the transactional id and READ on the group.
  */
 export function addOffsetsToTxnHandler(broker: BrokerContext): Handler<typeof ApiKey.AddOffsetsToTxn> {
   return async (request, ctx) => {
+    if (!ctx.authorize('WRITE', 'TRANSACTIONAL_ID', request.transactionalId)) {
+      return { ...defaultAddOffsetsToTxnResponse(), errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    }
+    if (!ctx.authorize('READ', 'GROUP', request.groupId)) {
+      return { ...defaultAddOffsetsToTxnResponse(), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
+    }
     try {
       await broker.groupLog.ensureExists();
     } catch (err) {

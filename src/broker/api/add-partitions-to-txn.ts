@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
@@ -16,8 +17,10 @@ const ABORTABLE_VERSION = 5;
 /**
  * AddPartitionsToTxn v0-5: producers (v0-3, one transaction) add partitions to their open
  * transaction; partition leaders (v4+, several, `verify_only`) ask whether a partition is in it
- * (KIP-890). Unknown partitions are UNKNOWN_TOPIC_OR_PARTITION and the rest of that transaction
- * OPERATION_NOT_ATTEMPTED, as Kafka answers.
+ * (KIP-890). v4+ needs CLUSTER_ACTION (only brokers send it); a transaction needs WRITE on its
+ * id, else all its partitions are TRANSACTIONAL_ID_AUTHORIZATION_FAILED. Partitions of topics the
+ * principal may not WRITE are TOPIC_AUTHORIZATION_FAILED, unknown ones UNKNOWN_TOPIC_OR_PARTITION,
+ * and the rest of that transaction OPERATION_NOT_ATTEMPTED, as Kafka answers.
  */
 export function addPartitionsToTxnHandler(broker: BrokerContext): Handler<typeof ApiKey.AddPartitionsToTxn> {
   return async (request, ctx) => {
@@ -30,10 +33,16 @@ export function addPartitionsToTxnHandler(broker: BrokerContext): Handler<typeof
       topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
     }): Promise<AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[]> => {
       const partitions = txn.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
-      const unknown = partitions.filter((tp) => !broker.metadata.topic(tp.topic)?.partitions[tp.partition]);
+      const refusals = new Map<TopicPartition, ErrorName>();
+      for (const tp of partitions) {
+        if (!ctx.authorize('WRITE', 'TOPIC', tp.topic)) refusals.set(tp, 'TOPIC_AUTHORIZATION_FAILED');
+        else if (!broker.metadata.topic(tp.topic)?.partitions[tp.partition]) refusals.set(tp, 'UNKNOWN_TOPIC_OR_PARTITION');
+      }
       let errorOf: (tp: TopicPartition) => ErrorName;
-      if (unknown.length > 0) {
-        errorOf = (tp) => (unknown.includes(tp) ? 'UNKNOWN_TOPIC_OR_PARTITION' : 'OPERATION_NOT_ATTEMPTED');
+      if (!ctx.authorize('WRITE', 'TRANSACTIONAL_ID', txn.transactionalId)) {
+        errorOf = () => 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED';
+      } else if (refusals.size > 0) {
+        errorOf = (tp) => refusals.get(tp) ?? 'OPERATION_NOT_ATTEMPTED';
       } else if (txn.verifyOnly) {
         const verified = broker.transactionCoordinator.verifyPartitions(txn.transactionalId, txn, partitions);
         errorOf = (tp) => (typeof verified === 'string' ? verified : (verified.get(`${tp.topic}-${tp.partition}`) ?? 'NONE'));
@@ -64,6 +73,9 @@ export function addPartitionsToTxnHandler(broker: BrokerContext): Handler<typeof
         topics: request.v3AndBelowTopics,
       });
       return { ...defaultAddPartitionsToTxnResponse(), resultsByTopicV3AndBelow };
+    }
+    if (!ctx.authorize('CLUSTER_ACTION', 'CLUSTER', CLUSTER_NAME)) {
+      return { ...defaultAddPartitionsToTxnResponse(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED };
     }
     const resultsByTransaction = await Promise.all(
       request.transactions.map(async (txn) => ({ transactionalId: txn.transactionalId, topicResults: await add(txn) })),

@@ -9,9 +9,9 @@ import type { Handler } from './handler.js';
  * resource; validate_only checks without changing anything.
  */
 export function alterConfigsHandler(broker: BrokerContext): Handler<typeof ApiKey.AlterConfigs> {
-  return async (request) => ({
+  return async (request, ctx) => ({
     ...defaultAlterConfigsResponse(),
-    responses: await alterEach(request.resources, (type, r) =>
+    responses: await alterEach(request.resources, ctx.authorize, (type, r) =>
       broker.configAdmin.alter({ type, name: r.resourceName }, r.configs, request.validateOnly),
     ),
   });

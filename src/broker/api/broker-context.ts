@@ -17,6 +17,8 @@ import type { ProducePurgatory } from '../replication/delayed-produce.js';
 import type { TransactionCoordinator } from '../transaction/transaction-coordinator.js';
 import type { TxnMarkerWriter } from '../transaction/txn-marker-writer.js';
 import type { TxnVerifier } from '../transaction/txn-verifier.js';
+import type { AclAdmin } from '../security/acl-admin.js';
+import type { ScramCredentialAdmin } from '../security/scram-credential-admin.js';
 
 /** What request handlers see of the broker. */
 export interface BrokerContext {
@@ -29,6 +31,10 @@ export interface BrokerContext {
   readonly configAdmin: ConfigAdmin;
   /** User and client-id quotas (DescribeClientQuotas, AlterClientQuotas). */
   readonly clientQuotas: ClientQuotaAdmin;
+  /** SCRAM users (AlterUserScramCredentials, DescribeUserScramCredentials), and what SCRAM logins are checked against. */
+  readonly scramCredentials: ScramCredentialAdmin;
+  /** ACLs and the authorizer; undefined without `authorizer.class.name` (ACL requests get SECURITY_DISABLED). */
+  readonly acls: AclAdmin | undefined;
   /** The log dirs and the logs in them (DescribeLogDirs). */
   readonly logManager: LogManager;
   readonly replicaManager: ReplicaManager;

@@ -1,4 +1,6 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import type { Authorize } from './handler.js';
 import { ApiError, toApiError } from '../api-error.js';
 import type { ConfigResourceType } from '../config/config-error.js';
 
@@ -14,6 +16,23 @@ export function configResourceType(code: number): ConfigResourceType | undefined
 /** The type's name as Kafka prints it in messages (`UNKNOWN` for a code it does not know). */
 export function resourceTypeName(code: number): string {
   return RESOURCE_TYPES[code] ?? 'UNKNOWN';
+}
+
+/**
+ * A topic's configs need the operation on the topic, a broker's on the cluster
+ * (TOPIC_AUTHORIZATION_FAILED / CLUSTER_AUTHORIZATION_FAILED), as KafkaApis authorizes them.
+ */
+export function checkConfigAccess(
+  type: ConfigResourceType,
+  name: string,
+  operation: 'DESCRIBE_CONFIGS' | 'ALTER_CONFIGS',
+  authorize: Authorize,
+): void {
+  if (type === 'TOPIC' && !authorize(operation, 'TOPIC', name))
+    throw new ApiError('TOPIC_AUTHORIZATION_FAILED', 'Topic authorization failed.');
+  if (type === 'BROKER' && !authorize(operation, 'CLUSTER', CLUSTER_NAME)) {
+    throw new ApiError('CLUSTER_AUTHORIZATION_FAILED', 'Cluster authorization failed.');
+  }
 }
 
 interface RequestedResource {
@@ -33,6 +52,7 @@ export interface AlterResourceResult extends RequestedResource {
  */
 export async function alterEach<R extends RequestedResource>(
   resources: readonly R[],
+  authorize: Authorize,
   alter: (type: ConfigResourceType, resource: R) => Promise<void>,
 ): Promise<AlterResourceResult[]> {
   const key = (r: RequestedResource) => `${r.resourceType}:${r.resourceName}`;
@@ -45,6 +65,7 @@ export async function alterEach<R extends RequestedResource>(
       if (counts.get(key(r))! > 1) throw new ApiError('INVALID_REQUEST', 'Each resource must appear at most once.');
       const type = configResourceType(r.resourceType);
       if (type === undefined) throw new ApiError('INVALID_REQUEST', `Unknown resource type ${r.resourceType}`);
+      checkConfigAccess(type, r.resourceName, 'ALTER_CONFIGS', authorize);
       await alter(type, r);
       results.push(result);
     } catch (err) {

@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
@@ -19,18 +20,22 @@ import type { Handler } from './handler.js';
  * a request for too many partitions in all fails every topic.
  */
 export function createTopicsHandler(broker: BrokerContext): Handler<typeof ApiKey.CreateTopics> {
-  return async (request) => {
+  return async (request, ctx) => {
     try {
       checkCreateTopicsPartitions(request.topics, broker.config().values['num.partitions']);
     } catch (err) {
       const error = toApiError(err);
       return { ...defaultCreateTopicsResponse(), topics: request.topics.map((t) => failed(t.name, error.code, error.message)) };
     }
+    // CREATE on the cluster allows every topic; else CREATE on each topic is needed.
+    const onCluster = ctx.authorize('CREATE', 'CLUSTER', CLUSTER_NAME);
+    const mayCreate = (name: string) => onCluster || ctx.authorize('CREATE', 'TOPIC', name);
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const topics: CreateTopicsResponseCreatableTopicResult[] = [];
     for (const t of request.topics) {
       if (counts.get(t.name)! > 1) topics.push(failed(t.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.'));
+      else if (!mayCreate(t.name)) topics.push(failed(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
       else topics.push(await create(broker, t, request.validateOnly));
     }
     return { ...defaultCreateTopicsResponse(), topics };

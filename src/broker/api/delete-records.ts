@@ -15,12 +15,14 @@ import type { Handler } from './handler.js';
  * in Kafka; the single replica is in sync at once, so there is nothing to wait for.
  */
 export function deleteRecordsHandler(broker: BrokerContext): Handler<typeof ApiKey.DeleteRecords> {
-  return (request) => ({
+  return (request, ctx) => ({
     ...defaultDeleteRecordsResponse(),
     topics: request.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): DeleteRecordsResponseDeleteRecordsPartitionResult => {
         try {
+          // DELETE on the topic.
+          if (!ctx.authorize('DELETE', 'TOPIC', t.name)) throw new ApiError('TOPIC_AUTHORIZATION_FAILED', 'Topic authorization failed.');
           if (INTERNAL_TOPICS.has(t.name))
             throw new ApiError('INVALID_TOPIC_EXCEPTION', `Cannot delete records of internal topic ${t.name}`);
           const partition = broker.replicaManager.partition(t.name, p.partitionIndex);

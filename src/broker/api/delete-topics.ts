@@ -31,7 +31,11 @@ export function deleteTopicsHandler(broker: BrokerContext): Handler<typeof ApiKe
       } else if (name === null) {
         const topic = broker.metadata.topicById(topicId);
         if (!topic) responses.push(result(ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.'));
+        else if (!ctx.authorize('DELETE', 'TOPIC', topic.name))
+          responses.push(result(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.', null));
         else responses.push(await remove(broker, topic.name, (code, message) => result(code, message, topic.name)));
+      } else if (!ctx.authorize('DELETE', 'TOPIC', name)) {
+        responses.push(result(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
       } else {
         responses.push(await remove(broker, name, result));
       }

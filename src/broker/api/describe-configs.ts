@@ -8,7 +8,7 @@ import { ApiError, toApiError } from '../api-error.js';
 import { CONFIG_TYPE_CODE } from '../config/config-def.js';
 import { CONFIG_SOURCE_CODE, type DescribedConfig } from '../config/describe-configs.js';
 import type { BrokerContext } from './broker-context.js';
-import { configResourceType, resourceTypeName } from './config-resources.js';
+import { checkConfigAccess, configResourceType, resourceTypeName } from './config-resources.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -28,6 +28,7 @@ export function describeConfigsHandler(broker: BrokerContext): Handler<typeof Ap
       try {
         const type = configResourceType(r.resourceType);
         if (type === undefined) throw new ApiError('INVALID_REQUEST', `Unsupported resource type: ${resourceTypeName(r.resourceType)}`);
+        checkConfigAccess(type, r.resourceName, 'DESCRIBE_CONFIGS', ctx.authorize);
         const entries = broker.configAdmin.describe(
           { type, name: r.resourceName },
           {

@@ -1,5 +1,6 @@
 // DescribeGroups v0-5. v3: authorized operations (no authorizer: every group operation). v4:
 // group.instance.id of members. Unknown groups are described as Dead without an error, as Kafka does.
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
   defaultDescribeGroupsResponse,
@@ -14,19 +15,22 @@ const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 const OPERATIONS_NOT_REQUESTED = -2147483648;
 
 export function describeGroupsHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.DescribeGroups> {
-  return async (request) => ({
+  return async (request, ctx) => ({
     ...defaultDescribeGroupsResponse(),
     groups: await Promise.all(
       request.groups.map((groupId) =>
-        coordinator.coordinate(
-          [groupId],
-          () => ({
-            ...defaultDescribeGroupsResponseDescribedGroup(),
-            ...coordinator.admin.describe(groupId),
-            authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
-          }),
-          (errorCode) => ({ ...defaultDescribeGroupsResponseDescribedGroup(), groupId, errorCode }),
-        ),
+        // DESCRIBE on each group.
+        !ctx.authorize('DESCRIBE', 'GROUP', groupId)
+          ? { ...defaultDescribeGroupsResponseDescribedGroup(), groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }
+          : coordinator.coordinate(
+              [groupId],
+              () => ({
+                ...defaultDescribeGroupsResponseDescribedGroup(),
+                ...coordinator.admin.describe(groupId),
+                authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
+              }),
+              (errorCode) => ({ ...defaultDescribeGroupsResponseDescribedGroup(), groupId, errorCode }),
+            ),
       ),
     ),
   });

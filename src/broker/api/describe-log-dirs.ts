@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { statfsSync } from 'node:fs';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
@@ -18,7 +19,11 @@ import type { Handler } from './handler.js';
  * the leaders' and none is being moved between dirs (no future logs).
  */
 export function describeLogDirsHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeLogDirs> {
-  return (request) => {
+  return (request, ctx) => {
+    // DESCRIBE on the cluster (v3+ has room for the error; before, nothing is listed).
+    if (!ctx.authorize('DESCRIBE', 'CLUSTER', CLUSTER_NAME)) {
+      return { ...defaultDescribeLogDirsResponse(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED };
+    }
     const wanted =
       request.topics === null
         ? null

@@ -4,15 +4,19 @@ import { defaultDescribeProducersResponse } from '../../protocol/generated/apis/
 import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { Handler } from './handler.js';
 
-/** DescribeProducers v0 (KIP-664): the producer state a partition's leader keeps, open transactions included. */
+/**
+ * DescribeProducers v0 (KIP-664): the producer state a partition's leader keeps, open transactions
+ * included; READ on the topic, else TOPIC_AUTHORIZATION_FAILED.
+ */
 export function describeProducersHandler(replicas: ReplicaManager): Handler<typeof ApiKey.DescribeProducers> {
-  return (request) => ({
+  return (request, ctx) => ({
     ...defaultDescribeProducersResponse(),
     topics: request.topics.map((t) => ({
       name: t.name,
       partitions: t.partitionIndexes.map((partitionIndex) => {
         const partition = replicas.partition(t.name, partitionIndex);
         const answer = { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers: [] };
+        if (!ctx.authorize('READ', 'TOPIC', t.name)) return { ...answer, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         if (!partition) return { ...answer, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         if (!partition.isLeader) return { ...answer, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
         return {

@@ -26,11 +26,14 @@ const MAX_PARTITIONS_PER_RESPONSE = 2000;
  * only a KRaft controller keeps ELRs. No authorizer: every operation allowed.
  */
 export function describeTopicPartitionsHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeTopicPartitions> {
-  return (request) => {
+  return (request, ctx) => {
     const { cursor } = request;
     const all = request.topics.length === 0;
     const from = cursor?.topicName ?? '';
-    const requested = all ? [...broker.metadata.names()] : request.topics.map((t) => t.name);
+    // Only topics the principal may DESCRIBE (named ones it may not are left out rather than refused).
+    const requested = (all ? [...broker.metadata.names()] : request.topics.map((t) => t.name)).filter((name) =>
+      ctx.authorize('DESCRIBE', 'TOPIC', name),
+    );
     const names = [...new Set(requested.filter((name) => name >= from))].sort();
     // Kafka refuses a cursor outside the named topics, or before a partition's first index.
     if (cursor !== null && ((!all && !names.includes(cursor.topicName)) || cursor.partitionIndex < 0)) return refused(request);

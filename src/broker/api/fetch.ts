@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
@@ -55,7 +56,17 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
       anyReplica: replicaId === DEBUGGING_CONSUMER_ID,
       ...(replicaId >= 0 && { leaderThrottle: { quota: broker.replicationQuotas.leader, brokerId: broker.brokerId } }),
     };
-    const read = () => readPartitions(broker.replicaManager, broker.metadata, plan.partitions, limits);
+    // A follower needs CLUSTER_ACTION; a consumer READ on each topic: the others are answered TOPIC_AUTHORIZATION_FAILED, unread.
+    const follower = limits.replicaId !== undefined && ctx.authorize('CLUSTER_ACTION', 'CLUSTER', CLUSTER_NAME);
+    const readable = plan.partitions.map(
+      (p) => follower || (limits.replicaId === undefined && ctx.authorize('READ', 'TOPIC', topicName(broker, p, usesTopicIds))),
+    );
+    const allowed = plan.partitions.filter((_, i) => readable[i]);
+    const read = () => {
+      const fetched = readPartitions(broker.replicaManager, broker.metadata, allowed, limits);
+      let next = 0;
+      return readable.map((ok) => (ok ? fetched[next++]! : TOPIC_DENIED));
+    };
     const keys = plan.partitions.map((p) => topicPartitionKey({ topic: topicName(broker, p, usesTopicIds), partition: p.partition }));
     const deadline = Date.now() + request.maxWaitMs;
     let results = read();
@@ -80,6 +91,14 @@ export function fetchHandler(broker: BrokerContext): Handler<typeof ApiKey.Fetch
     return { ...defaultFetchResponse(), sessionId, responses };
   };
 }
+
+const TOPIC_DENIED: FetchPartitionResult = {
+  errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+  highWatermark: -1n,
+  lastStableOffset: -1n,
+  logStartOffset: -1n,
+  records: EMPTY,
+};
 
 function requestedPartitions(broker: BrokerContext, request: FetchRequest, usesTopicIds: boolean): FetchPartition[] {
   return request.topics.flatMap((t) => {

@@ -34,9 +34,17 @@ export function findCoordinatorHandler(
           ? coordinators.transaction
           : undefined;
     const prepared = await prepare(target, request.keyType);
+    // A coordinator is told to those who may DESCRIBE the group or transactional id.
+    const resource = request.keyType === KEY_TYPE_GROUP ? 'GROUP' : 'TRANSACTIONAL_ID';
+    const denied: Answer = {
+      ...NONE,
+      errorCode: resource === 'GROUP' ? ErrorCode.GROUP_AUTHORIZATION_FAILED : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      errorMessage: null,
+    };
     const answers: FindCoordinatorResponseCoordinator[] = keys.map((key) => ({
       key,
-      ...(prepared ?? coordinatorOf(target!, metadata, key, ctx.connection.listenerName)),
+      ...(prepared ??
+        (ctx.authorize('DESCRIBE', resource, key) ? coordinatorOf(target!, metadata, key, ctx.connection.listenerName) : denied)),
     }));
     if (ctx.apiVersion >= BATCHED_KEYS_VERSION) return { ...defaultFindCoordinatorResponse(), coordinators: answers };
     const { errorCode, errorMessage, nodeId, host, port } = answers[0]!;

@@ -2,12 +2,19 @@ import type { ApiCodec } from '../../protocol/api-descriptor.js';
 import type { ApiMessages } from '../../protocol/generated/apis.js';
 import { API_INFO, type ApiKey } from '../../protocol/generated/api-info.js';
 import type { RequestHeader } from '../../protocol/generated/headers.js';
+import type { AclOperation, ResourceType } from '../../protocol/acl.js';
 import type { ConnectionInfo } from '../network/connection.js';
+
+/** Whether the connection's principal may do `operation` on the resource; always true without an authorizer. */
+export type Authorize = (operation: AclOperation, resourceType: ResourceType, name: string) => boolean;
 
 export interface RequestContext {
   readonly apiVersion: number;
   readonly header: RequestHeader;
   readonly connection: ConnectionInfo;
+  readonly authorize: Authorize;
+  /** Authorizer.authorizeByResourceType (KIP-679): whether the principal may do `operation` on some resource of the type. */
+  readonly authorizeAny: (operation: AclOperation, resourceType: ResourceType) => boolean;
 }
 
 type Response<K extends ApiKey> = ApiMessages[K]['response'];
@@ -28,6 +35,19 @@ export interface ServedApi<K extends ApiKey> {
   readonly maxVersion: number;
   readonly codec: ApiCodec<ApiMessages[K]['request'], Response<K>>;
   readonly handle: Handler<K>;
+}
+
+/**
+ * A handler behind one authorization of the whole request (Kafka's KafkaApis checks these first):
+ * `check` names the operation and resource the request needs; refused, the request is answered
+ * by `denied` and the handler never runs.
+ */
+export function authorized<K extends ApiKey>(
+  check: (request: ApiMessages[K]['request']) => [AclOperation, ResourceType, string],
+  denied: (request: ApiMessages[K]['request']) => Response<K>,
+  handle: Handler<K>,
+): Handler<K> {
+  return (request, ctx) => (ctx.authorize(...check(request)) ? handle(request, ctx) : denied(request));
 }
 
 /** The APIs the broker serves; only these are advertised in ApiVersions, and only their codecs are loaded. */

@@ -8,9 +8,9 @@ import type { Handler } from './handler.js';
 
 /** IncrementalAlterConfigs v0-1: SET, DELETE, APPEND and SUBTRACT on topic and broker resources; validate_only checks only. */
 export function incrementalAlterConfigsHandler(broker: BrokerContext): Handler<typeof ApiKey.IncrementalAlterConfigs> {
-  return async (request) => ({
+  return async (request, ctx) => ({
     ...defaultIncrementalAlterConfigsResponse(),
-    responses: await alterEach(request.resources, (type, r) => {
+    responses: await alterEach(request.resources, ctx.authorize, (type, r) => {
       const changes = r.configs.map((c) => {
         const op = ALTER_CONFIG_OPS[c.configOperation];
         if (op === undefined) throw new ApiError('INVALID_REQUEST', `Unknown operations type ${c.configOperation}`);

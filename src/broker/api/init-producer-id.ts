@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultInitProducerIdResponse } from '../../protocol/generated/apis/init-producer-id.js';
@@ -13,7 +14,14 @@ import type { Handler } from './handler.js';
 export function initProducerIdHandler(broker: BrokerContext): Handler<typeof ApiKey.InitProducerId> {
   return async (request, ctx) => {
     if (request.transactionalId === null) {
+      // An idempotent producer needs IDEMPOTENT_WRITE on the cluster, or WRITE on some topic (KIP-679).
+      if (!ctx.authorize('IDEMPOTENT_WRITE', 'CLUSTER', CLUSTER_NAME) && !ctx.authorizeAny('WRITE', 'TOPIC')) {
+        return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED };
+      }
       return { ...defaultInitProducerIdResponse(), producerId: await broker.producerIds.generateProducerId(), producerEpoch: 0 };
+    }
+    if (!ctx.authorize('WRITE', 'TRANSACTIONAL_ID', request.transactionalId)) {
+      return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     }
     const { error, producerId, producerEpoch } = await broker.transactionCoordinator.initProducerId(
       request.transactionalId,

@@ -31,6 +31,8 @@ export function listOffsetsHandler(broker: BrokerContext): Handler<typeof ApiKey
     const counts = new Map<string, number>();
     for (const t of request.topics)
       for (const p of t.partitions) counts.set(key(t.name, p.partitionIndex), (counts.get(key(t.name, p.partitionIndex)) ?? 0) + 1);
+    // DESCRIBE on the topic, as Kafka asks.
+    const describable = (topic: string) => ctx.authorize('DESCRIBE', 'TOPIC', topic);
     return {
       ...defaultListOffsetsResponse(),
       topics: request.topics.map((t) => ({
@@ -38,6 +40,7 @@ export function listOffsetsHandler(broker: BrokerContext): Handler<typeof ApiKey
         partitions: t.partitions.map((p): ListOffsetsResponseListOffsetsPartitionResponse => {
           const response = { ...defaultListOffsetsResponseListOffsetsPartitionResponse(), partitionIndex: p.partitionIndex };
           if (counts.get(key(t.name, p.partitionIndex))! > 1) return { ...response, errorCode: ErrorCode.INVALID_REQUEST };
+          if (!describable(t.name)) return { ...response, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
           const partition = broker.replicaManager.partition(t.name, p.partitionIndex);
           if (!partition) return { ...response, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
           try {

@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import {
@@ -12,7 +13,7 @@ import { INTERNAL_TOPICS, validateTopicName } from '../metadata/topic-name.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { TopicRecord } from '../metadata/topic-record.js';
 import type { BrokerContext } from './broker-context.js';
-import type { Handler } from './handler.js';
+import type { Handler, RequestContext } from './handler.js';
 import { ALL_TOPIC_OPERATIONS, offlineReplicas, partitionView, topicView } from './topic-view.js';
 
 /** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE_TOKENS, DESCRIBE_TOKENS. */
@@ -32,9 +33,12 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
     const autoCreate = config.values['auto.create.topics.enable'] && request.allowAutoTopicCreation;
     const topics: MetadataResponseTopic[] = [];
     if (all) {
-      for (const topic of broker.metadata.topics()) topics.push(describeTopic(broker, topic));
+      // Only the topics the principal may DESCRIBE are listed.
+      for (const topic of broker.metadata.topics()) {
+        if (ctx.authorize('DESCRIBE', 'TOPIC', topic.name)) topics.push(describeTopic(broker, topic));
+      }
     } else {
-      for (const wanted of request.topics!) topics.push(await lookUp(broker, wanted, autoCreate, ctx.apiVersion));
+      for (const wanted of request.topics!) topics.push(await lookUp(broker, wanted, autoCreate, ctx));
     }
     if (request.includeTopicAuthorizedOperations) {
       for (const topic of topics) if (topic.errorCode === ErrorCode.NONE) topic.topicAuthorizedOperations = ALL_TOPIC_OPERATIONS;
@@ -66,12 +70,20 @@ export function reachableBrokers(
   });
 }
 
+/**
+ * A named topic: TOPIC_AUTHORIZATION_FAILED unless the principal may DESCRIBE it (whether it
+ * exists or not, so that existence does not leak); auto-creation needs CREATE on the cluster or the topic.
+ */
 async function lookUp(
   broker: BrokerContext,
   wanted: MetadataRequestTopic,
   autoCreate: boolean,
-  version: number,
+  ctx: RequestContext,
 ): Promise<MetadataResponseTopic> {
+  const version = ctx.apiVersion;
+  const name = wanted.name ?? broker.metadata.topicById(wanted.topicId)?.name;
+  if (name !== undefined && !ctx.authorize('DESCRIBE', 'TOPIC', name))
+    return failed(wanted.name, wanted.topicId, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   if (wanted.name === null) {
     // Before v12 a response topic has no room for a missing name; Kafka refuses ids there too.
     if (version < 12) return failed('', wanted.topicId, ErrorCode.INVALID_REQUEST);
@@ -86,6 +98,9 @@ async function lookUp(
     return failed(wanted.name, wanted.topicId, toApiError(err).code);
   }
   if (!autoCreate || INTERNAL_TOPICS.has(wanted.name)) return failed(wanted.name, wanted.topicId, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!ctx.authorize('CREATE', 'CLUSTER', CLUSTER_NAME) && !ctx.authorize('CREATE', 'TOPIC', wanted.name)) {
+    return failed(wanted.name, wanted.topicId, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  }
   try {
     const newTopic = { name: wanted.name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] };
     return describeTopic(broker, await broker.topicAdmin.createTopic(newTopic, false));

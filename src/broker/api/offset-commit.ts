@@ -6,16 +6,27 @@ import {
   type OffsetCommitRequest,
   type OffsetCommitResponse,
 } from '../../protocol/generated/apis/offset-commit.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
+/**
+ * READ on the group, else every partition is GROUP_AUTHORIZATION_FAILED; READ on each topic, else
+ * its partitions are TOPIC_AUTHORIZATION_FAILED and only the others are committed.
+ */
 export function offsetCommitHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetCommit> {
-  return (request) =>
-    coordinator.coordinate(
+  return async (request, ctx) => {
+    if (!ctx.authorize('READ', 'GROUP', request.groupId)) return failed(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const readable = (name: string) => ctx.authorize('READ', 'TOPIC', name);
+    const denied = { ...request, topics: request.topics.filter((t) => !readable(t.name)) };
+    const allowed = { ...request, topics: request.topics.filter((t) => readable(t.name)) };
+    const committed = await coordinator.coordinate(
       [request.groupId],
-      () => commit(coordinator, request),
-      (errorCode) => failed(request, errorCode),
+      () => commit(coordinator, allowed),
+      (errorCode) => failed(allowed, errorCode),
     );
+    return { ...committed, topics: [...committed.topics, ...failed(denied, ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics] };
+  };
 }
 
 /** Every partition answered with the coordinator's error. */

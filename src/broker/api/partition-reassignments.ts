@@ -1,8 +1,15 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
+import type { ApiMessages } from '../../protocol/generated/apis.js';
 import type { Controller } from '../controller/controller.js';
 import { PartitionMap, type TopicPartition } from '../metadata/topic-partition.js';
 import type { Handler } from './handler.js';
+
+type Request<K extends ApiKey> = ApiMessages[K]['request'];
+type Response<K extends ApiKey> = ApiMessages[K]['response'];
+
+/** Errors.CLUSTER_AUTHORIZATION_FAILED's message, as Kafka's getErrorResponse answers a refused request. */
+const CLUSTER_DENIED = 'Cluster authorization failed.';
 
 /** Results by topic, in the order `PartitionMap` holds them, as the responses nest them. */
 function byTopic<V, R>(
@@ -96,5 +103,42 @@ export function electLeadersHandler(controller: Controller): Handler<typeof ApiK
         }),
       ),
     };
+  };
+}
+
+/** Without ALTER on the cluster: the request's error, and each partition asked for with it (AlterPartitionReassignmentsRequest.getErrorResponse). */
+export function alterPartitionReassignmentsDenied(
+  request: Request<typeof ApiKey.AlterPartitionReassignments>,
+): Response<typeof ApiKey.AlterPartitionReassignments> {
+  const errorCode = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  return {
+    throttleTimeMs: 0,
+    errorCode,
+    errorMessage: CLUSTER_DENIED,
+    responses: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode, errorMessage: CLUSTER_DENIED })),
+    })),
+  };
+}
+
+/** Without DESCRIBE on the cluster: the request's error, nothing listed. */
+export function listPartitionReassignmentsDenied(): Response<typeof ApiKey.ListPartitionReassignments> {
+  return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: CLUSTER_DENIED, topics: [] };
+}
+
+/**
+ * Without ALTER on the cluster: the request's error (v1+) and each partition asked for with it
+ * (v0 has only those), as Kafka's handleElectLeaders answers.
+ */
+export function electLeadersDenied(request: Request<typeof ApiKey.ElectLeaders>): Response<typeof ApiKey.ElectLeaders> {
+  const errorCode = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  return {
+    throttleTimeMs: 0,
+    errorCode,
+    replicaElectionResults: (request.topicPartitions ?? []).map((t) => ({
+      topic: t.topic,
+      partitionResult: t.partitions.map((partitionId) => ({ partitionId, errorCode, errorMessage: null })),
+    })),
   };
 }

@@ -11,15 +11,16 @@ import { ApiError } from '../api-error.js';
 import type { ReplicationWait } from '../replication/delayed-produce.js';
 import type { ProduceEntry, ProduceResult, ProduceToVerify } from '../partition/replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
-import type { Handler } from './handler.js';
+import type { Authorize, Handler } from './handler.js';
 
 const VALID_ACKS = new Set([-1, 0, 1]);
 /** Kafka lets only its own admin client write to internal topics. */
 const ADMIN_CLIENT_ID = '__admin_client';
 
 /**
- * Produce v0-11: each partition's records are validated (v0-2 message sets up-converted to one v2
- * batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
+ * Produce v0-11: a topic the principal may not WRITE is answered TOPIC_AUTHORIZATION_FAILED for
+ * each of its partitions; every other partition's records are validated (v0-2 message sets
+ * up-converted to one v2 batch) and appended on their own, answered with the base offset, the LogAppendTime stamp and the
  * log start offset, or an error (from v8 with the records to blame). A partition named more than
  * once is one entry, the last one, answered once, as Kafka keys the request by partition. A
  * producer's first transactional batch on a partition is verified with its coordinator first
@@ -33,18 +34,22 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
     const entries: ProduceEntry[] = topics.flatMap(([topic, partitions]) =>
       [...partitions].map(([partition, records]) => ({ topic, partition, records })),
     );
+    const refused = refusedTopics(request.transactionalId, topics, ctx.authorize);
+    const allowed = entries.filter((e) => !refused.has(e.topic));
     const toVerify =
       request.transactionalId !== null && broker.config().values['transaction.partition.verification.enable']
-        ? broker.replicaManager.transactionalProducesToVerify(entries)
+        ? broker.replicaManager.transactionalProducesToVerify(allowed)
         : [];
-    if (toVerify.length > 0) await verifyTransactions(broker, request.transactionalId!, entries, toVerify, ctx.apiVersion);
-    const results: ProduceResult[] = VALID_ACKS.has(request.acks)
+    if (toVerify.length > 0) await verifyTransactions(broker, request.transactionalId!, allowed, toVerify, ctx.apiVersion);
+    const appended: ProduceResult[] = VALID_ACKS.has(request.acks)
       ? await broker.producePipeline.produce(
-          entries,
+          allowed,
           { requiredAcks: request.acks, apiVersion: ctx.apiVersion, internalTopicsAllowed: ctx.header.clientId === ADMIN_CLIENT_ID },
           ctx.connection,
         )
-      : entries.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
+      : allowed.map(() => ({ ok: false, error: new ApiError('INVALID_REQUIRED_ACKS', `Invalid required acks: ${request.acks}`) }));
+    let next = 0;
+    const results: ProduceResult[] = entries.map((e) => refused.get(e.topic) ?? appended[next++]!);
     if (request.acks === 0) {
       const failure = results.find((r) => !r.ok);
       if (failure && !failure.ok) ctx.connection.close(`acks=0 produce failed: ${failure.error.message}`);
@@ -63,6 +68,31 @@ export function produceHandler(broker: BrokerContext): Handler<typeof ApiKey.Pro
     const replicating = request.acks === -1 ? awaitReplication(broker, entries, results, request.timeoutMs) : undefined;
     return replicating ? replicating.then(respond) : respond();
   };
+}
+
+/**
+ * The topics whose partitions are refused without entering the pipeline, with their answer: every
+ * topic when the principal may not WRITE the request's transactional id, else those it may not WRITE
+ * (Kafka's KafkaApis.handleProduceRequest).
+ */
+function refusedTopics(
+  transactionalId: string | null,
+  topics: readonly (readonly [string, unknown])[],
+  authorize: Authorize,
+): Map<string, ProduceResult> {
+  const refused = new Map<string, ProduceResult>();
+  const transactionDenied = transactionalId !== null && !authorize('WRITE', 'TRANSACTIONAL_ID', transactionalId);
+  for (const [topic] of topics) {
+    if (transactionDenied) {
+      refused.set(topic, {
+        ok: false,
+        error: new ApiError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactional Id authorization failed.'),
+      });
+    } else if (!authorize('WRITE', 'TOPIC', topic)) {
+      refused.set(topic, { ok: false, error: new ApiError('TOPIC_AUTHORIZATION_FAILED', 'Topic authorization failed.') });
+    }
+  }
+  return refused;
 }
 
 /** The Produce version that learned TRANSACTION_ABORTABLE (KIP-890 part 2); older clients get INVALID_TXN_STATE. */

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LONG_MAX } from '../log/log-config.js';
-import { boolean, double, int, list, long, short, string } from './config-def.js';
+import { boolean, double, int, list, long, password, short, string } from './config-def.js';
 
 const INT_MAX = 0x7fffffff;
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
@@ -29,7 +29,7 @@ export const BROKER_CONFIG_DEFS = {
   }),
   'listener.security.protocol.map': string({
     default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
-    doc: 'Security protocol of each listener name, NAME:PROTOCOL pairs; the embedded broker serves PLAINTEXT only',
+    doc: 'Security protocol of each listener name, NAME:PROTOCOL pairs',
   }),
   'inter.broker.listener.name': string({
     default: null,
@@ -264,6 +264,83 @@ export const BROKER_CONFIG_DEFS = {
     doc: 'How long to wait for a ZooKeeper connection; unset: zookeeper.session.timeout.ms',
   }),
   'zookeeper.session.timeout.ms': int({ default: 18_000, doc: 'ZooKeeper session timeout' }),
+
+  // Security: TLS (each also per listener as listener.name.<listener>.<key>)
+  'ssl.keystore.type': string({
+    default: 'JKS',
+    doc: 'Format of ssl.keystore.location: PEM or PKCS12 (JKS files are refused with how to convert them; a PEM or PKCS12 file is recognised whatever the type says)',
+  }),
+  'ssl.keystore.location': string({ default: null, doc: 'The broker certificate and private key: a PEM or PKCS12 file' }),
+  'ssl.keystore.password': password({ default: null, doc: 'Password of a PKCS12 keystore' }),
+  'ssl.key.password': password({ default: null, doc: 'Password of an encrypted private key' }),
+  'ssl.keystore.certificate.chain': password({
+    default: null,
+    doc: 'The certificate chain as PEM text (instead of ssl.keystore.location)',
+  }),
+  'ssl.keystore.key': password({ default: null, doc: 'The private key as PEM text, with ssl.keystore.certificate.chain' }),
+  'ssl.truststore.type': string({
+    default: 'JKS',
+    doc: 'Format of ssl.truststore.location: PEM (JKS and PKCS12 truststores are refused with how to convert them)',
+  }),
+  'ssl.truststore.location': string({
+    default: null,
+    doc: "Certificates of the authorities trusted to sign client (and other brokers') certificates, PEM",
+  }),
+  'ssl.truststore.password': password({ default: null, doc: 'Password of the truststore (not needed for PEM)' }),
+  'ssl.truststore.certificates': password({ default: null, doc: 'Trusted certificates as PEM text (instead of ssl.truststore.location)' }),
+  'ssl.client.auth': string({
+    default: 'none',
+    oneOf: ['required', 'requested', 'none'],
+    doc: 'Whether clients must (required) or may (requested) present a certificate trusted by the truststore',
+  }),
+  'ssl.enabled.protocols': list({
+    default: ['TLSv1.2', 'TLSv1.3'],
+    oneOf: ['TLSv1.2', 'TLSv1.3'],
+    doc: 'TLS versions accepted on SSL and SASL_SSL listeners',
+  }),
+  'ssl.protocol': string({ default: 'TLSv1.3', doc: 'TLS protocol of the SSL context (the enabled protocols decide what is negotiated)' }),
+  'ssl.principal.mapping.rules': string({
+    default: 'DEFAULT',
+    doc: 'RULE:pattern/replacement/[LU] rules, then DEFAULT, turning a client certificate distinguished name into a principal name',
+  }),
+  'ssl.endpoint.identification.algorithm': string({
+    default: 'https',
+    doc: "How a broker checks the host name of another broker's certificate: https, or empty to not check",
+  }),
+
+  // Security: SASL (also per listener; JAAS as listener.name.<listener>.<mechanism>.sasl.jaas.config)
+  'sasl.enabled.mechanisms': list({
+    default: ['GSSAPI'],
+    doc: 'Mechanisms offered on SASL listeners: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (GSSAPI, the default, and OAUTHBEARER are not supported)',
+  }),
+  'sasl.mechanism.inter.broker.protocol': string({ default: 'GSSAPI', doc: 'Mechanism brokers authenticate to each other with' }),
+  'sasl.jaas.config': password({
+    default: null,
+    doc: "JAAS login module of SASL listeners when no listener.name.<listener>.<mechanism>.sasl.jaas.config is set (kts: stands in for the JAAS file's KafkaServer section)",
+  }),
+  'sasl.server.max.receive.size': int({
+    default: 524_288,
+    doc: 'The largest request accepted before a client has authenticated, in bytes',
+  }),
+  'connection.failed.authentication.delay.ms': int({
+    default: 100,
+    min: 0,
+    doc: 'How long a failed authentication is held before it is answered and the connection closed',
+  }),
+
+  // Security: authorization
+  'authorizer.class.name': string({
+    default: '',
+    doc: 'kafka.security.authorizer.AclAuthorizer to enforce ACLs (with super.users and allow.everyone.if.no.acl.found); empty: no authorization',
+  }),
+  'super.users': string({
+    default: '',
+    doc: 'Principals allowed everything by the authorizer, semicolon-separated (User:admin;User:broker)',
+  }),
+  'allow.everyone.if.no.acl.found': boolean({
+    default: false,
+    doc: 'Whether the authorizer allows an operation on a resource no ACL names',
+  }),
 
   // Replication
   'replica.lag.time.max.ms': long({ default: 30_000, doc: 'How long a follower may lag before it leaves the ISR' }),

@@ -57,7 +57,16 @@ export function loadBrokerConfig(
     advertisedListeners: chooseAdvertised(listeners, advertised),
     logDirs: parseLogDirs(values, cwd),
   };
-  return { config, unknownKeys: [...layers.static.keys()].filter((key) => !isBrokerConfigName(key)) };
+  return { config, unknownKeys: [...layers.static.keys()].filter((key) => !isBrokerConfigName(key) && !isListenerPrefixedKey(key)) };
+}
+
+/**
+ * A per-listener setting (`listener.name.<listener>.<key>`, and a SASL mechanism's
+ * `listener.name.<listener>.<mechanism>.sasl.jaas.config`), read where the listener is set up.
+ */
+function isListenerPrefixedKey(key: string): boolean {
+  const match = /^listener\.name\.[^.]+\.(.+)$/.exec(key);
+  return match !== null && (isBrokerConfigName(match[1]!) || /^[a-z0-9-]+\.sasl\.jaas\.config$/.test(match[1]!));
 }
 
 /** What AlterConfigs on broker resources has set; persisting it is the broker's job. */

@@ -49,7 +49,8 @@ export function parseConfigValue<V extends ConfigValue | null>(name: string, def
   try {
     return def.parse(raw.trim());
   } catch (err) {
-    if (err instanceof Refusal) throw invalidValue(name, raw, err.reason);
+    // Kafka's ConfigException prints a password as [hidden].
+    if (err instanceof Refusal) throw invalidValue(name, isSensitiveType(def.type) ? '[hidden]' : raw, err.reason);
     throw err;
   }
 }
@@ -116,6 +117,11 @@ export function boolean(spec: Spec<boolean>): ConfigDef<boolean> {
 
 export function string<D extends string | null>(spec: ChoiceSpec<D>): ConfigDef<string | D> {
   return define<string | D>('STRING', spec, (text) => oneOf(spec, text));
+}
+
+/** A secret: never refused, never shown (DescribeConfigs answers null, errors print `[hidden]`). */
+export function password(spec: Spec<null>): ConfigDef<string | null> {
+  return define<string | null>('PASSWORD', spec, (text) => text);
 }
 
 /** Comma-separated, whitespace around commas ignored; empty text is the empty list. */

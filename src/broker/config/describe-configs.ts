@@ -73,11 +73,13 @@ export function describeBrokerConfigs(config: BrokerConfig, scope: DynamicScope,
       );
     }
     const def = BROKER_CONFIG_DEFS[name];
-    const value = perBroker ? formatConfigValue(def.type, config.values[name]) : layers.dynamicDefault.get(name)!;
+    const isSensitive = isSensitiveType(def.type);
+    // As Kafka's ConfigHelper: a password's value is never answered, only that it is one.
+    const value = isSensitive ? null : perBroker ? formatConfigValue(def.type, config.values[name]) : layers.dynamicDefault.get(name)!;
     return entry(
       options,
-      { name, value, readOnly: !def.dynamic, isSensitive: isSensitiveType(def.type), type: def.type, documentation: def.doc },
-      chain(layers, brokerSynonyms(name), perBroker, isSensitiveType(def.type)),
+      { name, value, readOnly: !def.dynamic, isSensitive, type: def.type, documentation: def.doc },
+      chain(layers, brokerSynonyms(name), perBroker, isSensitive),
     );
   });
 }

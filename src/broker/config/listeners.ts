@@ -8,7 +8,7 @@ export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
 export interface Endpoint {
   /** Upper-cased, as Kafka normalises listener names. */
   listenerName: string;
-  securityProtocol: 'PLAINTEXT';
+  securityProtocol: SecurityProtocol;
   host: string;
   /** 0: any free port, known once bound. */
   port: number;
@@ -35,10 +35,7 @@ export function parseSecurityProtocolMap(text: string): ReadonlyMap<string, Secu
   return map;
 }
 
-/**
- * Parses `listeners` or `advertised.listeners` (`key` names it in errors). Every listener needs a
- * protocol in `protocols`, and only PLAINTEXT is served.
- */
+/** Parses `listeners` or `advertised.listeners` (`key` names it in errors). Every listener needs a protocol in `protocols`. */
 export function parseListeners(key: string, text: string, protocols: ReadonlyMap<string, SecurityProtocol>): Endpoint[] {
   const endpoints = text
     .split(',')
@@ -53,12 +50,6 @@ export function parseListeners(key: string, text: string, protocols: ReadonlyMap
       const listenerName = match[1]!.toUpperCase();
       const protocol = protocols.get(listenerName);
       if (protocol === undefined) throw new ConfigError('invalid-value', `No security protocol defined for listener ${listenerName}`);
-      if (protocol !== 'PLAINTEXT') {
-        throw new ConfigError(
-          'invalid-value',
-          `Listener ${listenerName} uses ${protocol}: only PLAINTEXT listeners are supported by the embedded broker`,
-        );
-      }
       return { listenerName, securityProtocol: protocol, host: match[2]!, port };
     });
   const names = endpoints.map((e) => e.listenerName);

@@ -1,3 +1,4 @@
+import type { InterBrokerSecurity } from '../security/listener-security.js';
 import { RawKafkaConnection } from '../../client/raw-connection.js';
 import type { ApiMessages } from '../../protocol/generated/apis.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
@@ -23,6 +24,8 @@ export interface ControllerChannelOptions {
   listenerName: string;
   /** `controller.socket.timeout.ms`: bounds connecting and each request. */
   socketTimeoutMs: number;
+  /** TLS and SASL login of the inter-broker listener. */
+  security: InterBrokerSecurity;
   log: BrokerLogger;
 }
 
@@ -164,6 +167,7 @@ class BrokerSender {
     this.#connection ??= await RawKafkaConnection.open(host, port, {
       clientId: `controller-${this.options.controllerId}`,
       timeoutMs,
+      ...this.options.security,
     });
     const connection = this.#connection;
     if (this.#stopped) connection.close();

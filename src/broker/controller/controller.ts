@@ -24,6 +24,7 @@ import {
   type ReplicaAssignment,
   topicPath,
 } from '../zk/zk-data.js';
+import type { InterBrokerSecurity } from '../security/listener-security.js';
 import { ControllerChannel } from './controller-channel.js';
 import { ControllerContext } from './controller-context.js';
 import { ControllerEventQueue } from './controller-event-queue.js';
@@ -58,6 +59,8 @@ export interface ControllerOptions {
   zk: KafkaZkClient;
   /** The listener brokers are reached on (`inter.broker.listener.name`, else `security.inter.broker.protocol`). */
   interBrokerListenerName: string;
+  /** How to connect and log in there. */
+  interBrokerSecurity: InterBrokerSecurity;
   config: () => ControllerConfig;
   log: BrokerLogger;
 }
@@ -472,11 +475,12 @@ export class Controller {
   }
 
   #newChannel(): ControllerChannel {
-    const { brokerId, interBrokerListenerName, config, log } = this.#options;
+    const { brokerId, interBrokerListenerName, interBrokerSecurity, config, log } = this.#options;
     return new ControllerChannel({
       controllerId: brokerId,
       listenerName: interBrokerListenerName,
       socketTimeoutMs: config().socketTimeoutMs,
+      security: interBrokerSecurity,
       log,
     });
   }

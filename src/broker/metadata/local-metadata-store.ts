@@ -4,7 +4,15 @@ import { makeDirectory } from '../../util/make-directory.js';
 import { isUuid } from '../../protocol/primitives/uuid.js';
 import { writeFileAtomically } from '../log/file-io.js';
 import { onFile } from '../log/storage-error.js';
-import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from './metadata-store.js';
+import { patternKey, type AccessControlEntry, type ResourcePattern } from '../../protocol/acl.js';
+import type {
+  BrokerConfigRecords,
+  ClientQuotaRecords,
+  MetadataStore,
+  ScramCredentialRecords,
+  StoredAcls,
+  StoredMetadata,
+} from './metadata-store.js';
 import type { PartitionState, TopicRecord } from './topic-record.js';
 
 export const LOCAL_METADATA_FILE = 'kts-metadata.json';
@@ -18,6 +26,10 @@ interface FileContent {
   brokerConfigs?: BrokerConfigRecords;
   /** Absent in files written before client quotas existed. */
   clientQuotas?: ClientQuotaRecords;
+  /** Absent in files written before SCRAM credentials existed. */
+  scramCredentials?: ScramCredentialRecords;
+  /** Absent in files written before ACLs existed. */
+  acls?: StoredAcls[];
 }
 
 /**
@@ -31,6 +43,8 @@ export class LocalMetadataStore implements MetadataStore {
   #nextProducerId = 0n;
   #brokerConfigs: BrokerConfigRecords = {};
   #clientQuotas: ClientQuotaRecords = {};
+  #scramCredentials: ScramCredentialRecords = {};
+  #acls = new Map<string, StoredAcls>();
 
   constructor(logDir: string) {
     this.path = join(logDir, LOCAL_METADATA_FILE);
@@ -45,11 +59,15 @@ export class LocalMetadataStore implements MetadataStore {
       this.#nextProducerId = BigInt(content.nextProducerId);
       this.#brokerConfigs = content.brokerConfigs ?? {};
       this.#clientQuotas = content.clientQuotas ?? {};
+      this.#scramCredentials = content.scramCredentials ?? {};
+      for (const acls of content.acls ?? []) this.#acls.set(patternKey(acls.pattern), acls);
     }
     return {
       topics: [...this.#topics.values()],
       brokerConfigs: structuredClone(this.#brokerConfigs),
       clientQuotas: structuredClone(this.#clientQuotas),
+      scramCredentials: structuredClone(this.#scramCredentials),
+      acls: await this.loadAcls(),
     };
   }
 
@@ -67,6 +85,21 @@ export class LocalMetadataStore implements MetadataStore {
 
   async putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void> {
     this.#change(() => putEntity(this.#clientQuotas, entity, quotas));
+  }
+
+  async putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void> {
+    this.#change(() => putEntity(this.#scramCredentials, user, credentials));
+  }
+
+  async putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void> {
+    this.#change(() => {
+      if (entries.length === 0) this.#acls.delete(patternKey(pattern));
+      else this.#acls.set(patternKey(pattern), { pattern, entries: [...entries] });
+    });
+  }
+
+  async loadAcls(): Promise<StoredAcls[]> {
+    return structuredClone([...this.#acls.values()]);
   }
 
   async allocateProducerIds(count: number): Promise<bigint> {
@@ -89,6 +122,8 @@ export class LocalMetadataStore implements MetadataStore {
       nextProducerId: this.#nextProducerId,
       brokerConfigs: structuredClone(this.#brokerConfigs),
       clientQuotas: structuredClone(this.#clientQuotas),
+      scramCredentials: structuredClone(this.#scramCredentials),
+      acls: new Map(this.#acls),
     };
     change();
     try {
@@ -98,6 +133,8 @@ export class LocalMetadataStore implements MetadataStore {
       this.#nextProducerId = before.nextProducerId;
       this.#brokerConfigs = before.brokerConfigs;
       this.#clientQuotas = before.clientQuotas;
+      this.#scramCredentials = before.scramCredentials;
+      this.#acls = before.acls;
       throw err;
     }
   }
@@ -109,6 +146,8 @@ export class LocalMetadataStore implements MetadataStore {
       topics: [...this.#topics.values()],
       brokerConfigs: this.#brokerConfigs,
       clientQuotas: this.#clientQuotas,
+      scramCredentials: this.#scramCredentials,
+      acls: [...this.#acls.values()],
     };
     writeFileAtomically(this.path, `${JSON.stringify(content, null, 1)}\n`);
   }
@@ -143,6 +182,8 @@ function checkContent(value: unknown): FileContent {
   for (const topic of file.topics) checkTopic(topic);
   if (file.brokerConfigs !== undefined && !isEntityRecords(file.brokerConfigs)) throw new Error('bad brokerConfigs');
   if (file.clientQuotas !== undefined && !isEntityRecords(file.clientQuotas)) throw new Error('bad clientQuotas');
+  if (file.scramCredentials !== undefined && !isEntityRecords(file.scramCredentials)) throw new Error('bad scramCredentials');
+  if (file.acls !== undefined && !Array.isArray(file.acls)) throw new Error('bad acls');
   return file as FileContent;
 }
 
@@ -159,7 +200,7 @@ function checkTopic(topic: TopicRecord): void {
   if (!ok) throw new Error(`bad entry for topic ${JSON.stringify(topic?.name)}`);
 }
 
-/** Text maps by entity: the shape of both broker configs and client quotas. */
+/** Text maps by entity: the shape of broker configs, client quotas and SCRAM credentials. */
 function isEntityRecords(value: unknown): value is Record<string, Record<string, string>> {
   return isStringRecordOf(value, (configs) => isStringRecordOf(configs, (v) => typeof v === 'string'));
 }

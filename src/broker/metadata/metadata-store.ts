@@ -1,3 +1,4 @@
+import type { AccessControlEntry, ResourcePattern } from '../../protocol/acl.js';
 import type { TopicRecord } from './topic-record.js';
 
 /**
@@ -13,11 +14,25 @@ export type BrokerConfigRecords = Record<string, Record<string, string>>;
  */
 export type ClientQuotaRecords = Record<string, Record<string, string>>;
 
+/**
+ * SCRAM credentials by user, as Kafka keeps them beside the user's quotas in `/config/users/<user>`:
+ * mechanism (`SCRAM-SHA-256`) → `salt=...,stored_key=...,server_key=...,iterations=...`.
+ */
+export type ScramCredentialRecords = Record<string, Record<string, string>>;
+
+/** One resource pattern's ACLs, as the authorizer stores them (a znode under `/kafka-acl` in ZooKeeper). */
+export interface StoredAcls {
+  readonly pattern: ResourcePattern;
+  readonly entries: readonly AccessControlEntry[];
+}
+
 /** What a broker reads from its metadata store at start-up. */
 export interface StoredMetadata {
   topics: TopicRecord[];
   brokerConfigs: BrokerConfigRecords;
   clientQuotas: ClientQuotaRecords;
+  scramCredentials: ScramCredentialRecords;
+  acls: StoredAcls[];
 }
 
 /**
@@ -34,6 +49,12 @@ export interface MetadataStore {
   putBrokerConfigs(entity: string, configs: Readonly<Record<string, string>>): Promise<void>;
   /** Replaces the quotas of a client quota entity path; empty removes the entity. */
   putClientQuotas(entity: string, quotas: Readonly<Record<string, string>>): Promise<void>;
+  /** Replaces a user's SCRAM credentials (mechanism → credential text); empty removes them. */
+  putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void>;
+  /** Replaces a resource pattern's ACLs; none removes the pattern. */
+  putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void>;
+  /** Every ACL, as stored now (another broker may have changed them). */
+  loadAcls(): Promise<StoredAcls[]>;
   /** Reserves `count` consecutive producer ids never handed out before; resolves to the first. */
   allocateProducerIds(count: number): Promise<bigint>;
   close(): Promise<void>;

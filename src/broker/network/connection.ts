@@ -4,12 +4,15 @@ import { UnsupportedRequestError } from '../../protocol/header.js';
 import { API_INFO, ApiKey } from '../../protocol/generated/api-info.js';
 import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
 import { decodeServedRequest, encodeServedResponse, type CodecLookup, type DecodedRequest } from '../../protocol/server-framing.js';
+import type { SaslAuthenticator, Session } from '../security/sasl-authenticator.js';
 import { ResponseQueue } from './response-queue.js';
 
 export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly listenerName: string;
+  /** Who the client is (principal, address) and, on a SASL listener, its authentication. */
+  readonly session: Session;
   /** Drops the connection; `reason` goes to the server's error callback. */
   close(reason?: string): void;
 }
@@ -39,6 +42,12 @@ export interface ConnectionOptions {
   onHandlerFailure(connection: ConnectionInfo, message: string): void;
 }
 
+/** What a SASL connection may ask before it has authenticated: nothing but the exchange itself (and ApiVersions first). */
+const BEFORE_AUTHENTICATION: Record<'handshake' | 'authenticate', readonly ApiKey[]> = {
+  handshake: [ApiKey.ApiVersions, ApiKey.SaslHandshake],
+  authenticate: [ApiKey.SaslAuthenticate],
+};
+
 /**
  * One client connection: int32-framed requests in, responses out in request order. Pipelined
  * requests are dispatched concurrently, except that a Fetch waits for the previous Fetch's
@@ -65,10 +74,12 @@ export class Connection implements ConnectionInfo {
     private readonly socket: Socket,
     readonly id: number,
     readonly listenerName: string,
+    readonly session: Session,
     private readonly options: ConnectionOptions,
   ) {
     this.remoteAddress = peerAddress(socket);
-    this.frames = new FrameSplitter(options.maxRequestBytes);
+    // Until a SASL client has authenticated, requests are bounded by sasl.server.max.receive.size.
+    this.frames = new FrameSplitter(session.sasl?.settings.maxReceiveSize ?? options.maxRequestBytes);
     this.responses = new ResponseQueue((chunks) => this.write(chunks));
     socket.setNoDelay(true);
     socket.setTimeout(options.idleTimeoutMs, () => this.close('idle'));
@@ -132,6 +143,11 @@ export class Connection implements ConnectionInfo {
   }
 
   private onFrame(frame: Buffer): void {
+    const { sasl } = this.session;
+    if (sasl !== undefined && sasl.state !== 'complete' && sasl.rawTokens) {
+      this.onRawToken(frame, sasl);
+      return;
+    }
     let request: DecodedRequest;
     try {
       request = decodeServedRequest(frame, this.options.router.codecOf);
@@ -139,6 +155,47 @@ export class Connection implements ConnectionInfo {
       this.onUndecodable(err);
       return;
     }
+    if (sasl !== undefined && sasl.state !== 'complete') {
+      if (sasl.state === 'failed') return;
+      if (!BEFORE_AUTHENTICATION[sasl.state].includes(request.apiKey)) {
+        // Unanswered: what was asked before is answered, then the connection closes.
+        sasl.state = 'failed';
+        this.options.onError(this, `Unexpected Kafka request of type ${API_INFO[request.apiKey].name} during SASL handshake.`);
+        this.end();
+        return;
+      }
+    }
+    this.dispatch(request);
+  }
+
+  /**
+   * A bare SASL token (after SaslHandshake v0, as kafka-python sends them): answered by a bare
+   * token; a refusal closes the connection after connection.failed.authentication.delay.ms.
+   */
+  private onRawToken(frame: Buffer, sasl: SaslAuthenticator): void {
+    if (sasl.state === 'failed') return;
+    const result = sasl.token(frame);
+    if (!result.ok) {
+      setTimeout(() => this.close(this.authenticationFailure(sasl)), sasl.settings.failedDelayMs).unref();
+      return;
+    }
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(result.challenge.length);
+    this.responses.reserve()([size, result.challenge]);
+    this.afterAuthenticationStep();
+  }
+
+  /** As Kafka logs it; the handler already held the answer for connection.failed.authentication.delay.ms. */
+  private authenticationFailure(sasl: SaslAuthenticator): string {
+    return `Failed authentication with ${this.session.clientHost} (${sasl.failure})`;
+  }
+
+  /** Once authenticated, requests may be as large as socket.request.max.bytes. */
+  private afterAuthenticationStep(): void {
+    if (this.session.authenticated) this.frames.maxFrameBytes = this.options.maxRequestBytes;
+  }
+
+  private dispatch(request: DecodedRequest): void {
     const { apiKey, apiVersion, header } = request;
     const isFetch = apiKey === ApiKey.Fetch;
     if (isFetch) this.fetchInFlight = true;
@@ -146,6 +203,12 @@ export class Connection implements ConnectionInfo {
     const reply = (chunks: Buffer[] | null) => {
       if (isFetch) this.fetchInFlight = false;
       reserved(chunks);
+      this.afterAuthenticationStep();
+      // A refused SASL exchange: its answer goes out, then the connection closes.
+      if (this.session.sasl?.state === 'failed' && !this.endWhenAnswered) {
+        this.options.onError(this, this.authenticationFailure(this.session.sasl));
+        this.end();
+      }
       this.pump();
     };
     // Encoding runs inside the promise chain too, so a response the codec refuses closes this

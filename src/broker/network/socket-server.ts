@@ -1,10 +1,21 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import { ANONYMOUS, Session } from '../security/sasl-authenticator.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 
 export interface ListenerSpec {
   name: string;
   host: string;
   port: number;
+  /** SSL and SASL_SSL listeners: connections are TLS, handshake done before the first request. */
+  tls?: TlsOptions;
+}
+
+export interface SocketServerOptions extends ConnectionOptions {
+  /** The session of a new connection, or why it is refused (logged, then the socket is closed); default: ANONYMOUS. */
+  sessionFor?(listenerName: string, socket: Socket): Session | string;
+  /** A TLS handshake failed or a connection was refused (a client without a trusted certificate, plain bytes on a TLS port): routine, the client's doing. */
+  onTlsError?(listenerName: string, reason: string): void;
 }
 
 export interface BoundListener extends ListenerSpec {
@@ -43,11 +54,19 @@ export class SocketServer {
 
   private bind(spec: ListenerSpec): Promise<number> {
     return new Promise((resolve, reject) => {
-      const server = createServer({ noDelay: true }, (socket) => {
-        const connection = new Connection(socket, this.nextConnectionId++, spec.name, this.options);
+      const accept = (socket: Socket) => {
+        const session = this.options.sessionFor?.(spec.name, socket) ?? new Session(ANONYMOUS, socket.remoteAddress ?? '');
+        if (typeof session === 'string') {
+          this.options.onTlsError?.(spec.name, session);
+          socket.destroy();
+          return;
+        }
+        const connection = new Connection(socket, this.nextConnectionId++, spec.name, session, this.options);
         this.connections.add(connection);
         socket.on('close', () => this.connections.delete(connection));
-      });
+      };
+      const server = spec.tls ? createTlsServer(spec.tls, accept) : createServer({ noDelay: true }, accept);
+      server.on('tlsClientError', (err: Error) => this.options.onTlsError?.(spec.name, err.message));
       server.once('error', (err: NodeJS.ErrnoException) => {
         const where = `${spec.host || '0.0.0.0'}:${spec.port}`;
         const reason = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;

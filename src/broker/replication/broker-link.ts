@@ -1,5 +1,6 @@
 import { commonVersion } from '../../client/api-versions.js';
 import { RawKafkaConnection } from '../../client/raw-connection.js';
+import type { InterBrokerSecurity } from '../security/listener-security.js';
 import type { ApiMessages } from '../../protocol/generated/apis.js';
 import { API_INFO, type ApiKey } from '../../protocol/generated/api-info.js';
 
@@ -20,12 +21,17 @@ export class BrokerLink {
     private readonly timeoutMs: number,
   ) {}
 
-  static async open(address: BrokerAddress, options: { clientId: string; timeoutMs: number }): Promise<BrokerLink> {
+  /** `security`: TLS and SASL login of the inter-broker listener. */
+  static async open(
+    address: BrokerAddress,
+    options: { clientId: string; timeoutMs: number; security: InterBrokerSecurity },
+  ): Promise<BrokerLink> {
     const raw = await RawKafkaConnection.open(address.host, address.port, {
       clientId: options.clientId,
       timeoutMs: options.timeoutMs,
       requestTimeoutMs: options.timeoutMs,
       negotiateVersions: true,
+      ...options.security,
     });
     return new BrokerLink(raw, address, options.timeoutMs);
   }

@@ -27,21 +27,62 @@ export interface ConfigChangeListenerOptions {
   now?: () => number;
 }
 
+/** What a notification listener follows: where the sequential znodes are and what each says. */
+export interface NotificationListenerOptions<T> {
+  zk: KafkaZkClient;
+  /** The parent of the sequential notification znodes, e.g. `/config/changes`. */
+  path: string;
+  /** Their name before the sequence number, e.g. `config_change_`. */
+  prefix: string;
+  /** A notification's content; throws ZkDataError for one that does not read. */
+  decode: (data: Buffer) => T;
+  /** How errors name a change. */
+  describe: (change: T) => string;
+  onChange: (change: T) => void | Promise<void>;
+  log: BrokerLogger;
+  now?: () => number;
+}
+
 /**
- * Follows `/config/changes` as every Kafka broker does (ZkNodeChangeNotificationListener with
- * ZkConfigManager's handler): a child watch; notifications handled in sequence order, each
- * once, above the last one handled; handled ones older than 15 minutes deleted. `start` handles
- * what is there and arms the watch; call it again after a new session (the watch went with the
- * old one). Changes are reported by entity; what changed is for the callback to read.
+ * Follows `/config/changes` as every Kafka broker does (ZkConfigManager's handler): changes
+ * are reported by entity; what changed is for the callback to read.
  */
 export class ConfigChangeListener {
+  readonly #listener: ZkNotificationListener<ChangedEntity>;
+
+  constructor(options: ConfigChangeListenerOptions) {
+    this.#listener = new ZkNotificationListener({
+      ...options,
+      path: CONFIG_CHANGES_PATH,
+      prefix: CONFIG_CHANGE_PREFIX,
+      decode: (data) => parseEntityPath(decodeConfigChangeNotification(data)),
+      describe: (entity) => `config change of ${entity.type}/${entity.name}`,
+    });
+  }
+
+  start(): Promise<void> {
+    return this.#listener.start();
+  }
+
+  stop(): void {
+    this.#listener.stop();
+  }
+}
+
+/**
+ * Kafka's ZkNodeChangeNotificationListener: a child watch on a path of sequential
+ * notifications, handled in sequence order, each once, above the last one handled; handled ones
+ * older than 15 minutes deleted. `start` handles what is there and arms the watch; call it again
+ * after a new session (the watch went with the old one).
+ */
+export class ZkNotificationListener<T> {
   #lastHandled = -1;
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
 
-  constructor(private readonly options: ConfigChangeListenerOptions) {
-    options.zk.registerChildChangeHandler(CONFIG_CHANGES_PATH, () => void this.#schedule());
+  constructor(private readonly options: NotificationListenerOptions<T>) {
+    options.zk.registerChildChangeHandler(options.path, () => void this.#schedule());
   }
 
   /** Handles the notifications present now and arms the watch; resolves when they are handled. */
@@ -52,7 +93,7 @@ export class ConfigChangeListener {
 
   stop(): void {
     this.#stopped = true;
-    this.options.zk.unregisterHandler(CONFIG_CHANGES_PATH);
+    this.options.zk.unregisterHandler(this.options.path);
   }
 
   #schedule(): Promise<void> {
@@ -74,23 +115,23 @@ export class ConfigChangeListener {
   }
 
   async #process(): Promise<void> {
-    const { zk, log } = this.options;
+    const { zk, log, path, prefix } = this.options;
     let children: string[];
     try {
-      children = await zk.getChildren(CONFIG_CHANGES_PATH, true);
+      children = await zk.getChildren(path, true);
     } catch (err) {
-      log('warn', `Cannot read ${CONFIG_CHANGES_PATH}: ${(err as Error).message}`);
+      log('warn', `Cannot read ${path}: ${(err as Error).message}`);
       return;
     }
     const sequenced = children
-      .filter((c) => c.startsWith(CONFIG_CHANGE_PREFIX))
-      .map((name) => ({ name, seq: Number(name.slice(CONFIG_CHANGE_PREFIX.length)) }))
+      .filter((c) => c.startsWith(prefix))
+      .map((name) => ({ name, seq: Number(name.slice(prefix.length)) }))
       .filter((c) => Number.isInteger(c.seq))
       .sort((a, b) => a.seq - b.seq);
     const now = this.options.now?.() ?? Date.now();
     for (const { name, seq } of sequenced) {
       if (this.#stopped) return;
-      const node = await zk.getData(`${CONFIG_CHANGES_PATH}/${name}`).catch((err: unknown) => {
+      const node = await zk.getData(`${path}/${name}`).catch((err: unknown) => {
         if (isKeeperError(err, Err.NONODE)) return null;
         throw err;
       });
@@ -98,24 +139,24 @@ export class ConfigChangeListener {
         if (node !== null) await this.#handle(name, node.data);
         this.#lastHandled = seq;
       } else if (node !== null && node.stat.ctime + CHANGE_EXPIRATION_MS < now) {
-        await zk.deleteConfigChangeNotification(name);
+        await zk.deleteNotification(`${path}/${name}`);
       }
     }
   }
 
   async #handle(name: string, data: Buffer): Promise<void> {
-    let entity: ChangedEntity;
+    let change: T;
     try {
-      entity = parseEntityPath(decodeConfigChangeNotification(data));
+      change = this.options.decode(data);
     } catch (err) {
       if (!(err instanceof ZkDataError)) throw err;
-      this.options.log('warn', `Ignoring config change notification ${name}: ${err.message}`);
+      this.options.log('warn', `Ignoring notification ${this.options.path}/${name}: ${err.message}`);
       return;
     }
     try {
-      await this.options.onChange(entity);
+      await this.options.onChange(change);
     } catch (err) {
-      this.options.log('error', `Applying the config change of ${entity.type}/${entity.name} (${name}) failed: ${(err as Error).message}`);
+      this.options.log('error', `Applying the ${this.options.describe(change)} (${name}) failed: ${(err as Error).message}`);
     }
   }
 }

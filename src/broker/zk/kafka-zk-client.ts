@@ -9,8 +9,19 @@ import {
   type Watcher,
   type ZooKeeperClient,
 } from '../../zookeeper/client/index.js';
+import { pascalCase } from '../../protocol/acl.js';
 import { PartitionMap, type TopicPartition } from '../metadata/topic-partition.js';
 import {
+  ACL_CHANGE_PREFIX,
+  ACL_CHANGES_PATH,
+  ACL_EXTENDED_CHANGES_PATH,
+  ACL_EXTENDED_PATH,
+  ACL_PATH,
+  type AclEntry,
+  decodeAcls,
+  encodeAcls,
+  encodeExtendedAclChange,
+  encodeLiteralAclChange,
   BROKER_IDS_PATH,
   BROKER_TOPICS_PATH,
   brokerIdPath,
@@ -626,10 +637,70 @@ export class KafkaZkClient {
     );
   }
 
-  async deleteConfigChangeNotification(name: string): Promise<void> {
-    await this.#retry((zk) => zk.delete(`${CONFIG_CHANGES_PATH}/${name}`, -1)).catch((err: unknown) => {
+  /** Deletes a handled change notification (`/config/changes/...`, `/kafka-acl-changes/...`); gone already is fine. */
+  async deleteNotification(path: string): Promise<void> {
+    await this.#retry((zk) => zk.delete(path, -1)).catch((err: unknown) => {
       if (!isKeeperError(err, Err.NONODE)) throw err;
     });
+  }
+
+  // ---- ACLs (Kafka's ZkAclStore: literal patterns under /kafka-acl, prefixed under /kafka-acl-extended/prefixed) ----
+
+  /** Creates the ACL znodes' parents and the change paths, as AclAuthorizer.configure does. */
+  async createAclPaths(): Promise<void> {
+    for (const path of [ACL_PATH, ACL_EXTENDED_PATH, ACL_CHANGES_PATH, ACL_EXTENDED_CHANGES_PATH]) {
+      await this.#retry((zk) => zk.mkdirp(path));
+    }
+  }
+
+  /** Every stored pattern's entries: resource type and names as in the paths (`Topic`, PascalCase). */
+  async getAllAcls(): Promise<{ patternType: 'LITERAL' | 'PREFIXED'; resourceType: string; name: string; entries: AclEntry[] }[]> {
+    const out: { patternType: 'LITERAL' | 'PREFIXED'; resourceType: string; name: string; entries: AclEntry[] }[] = [];
+    for (const [patternType, root] of [
+      ['LITERAL', ACL_PATH],
+      ['PREFIXED', ACL_EXTENDED_PATH],
+    ] as const) {
+      for (const resourceType of await this.#childrenOrNone(root)) {
+        for (const name of await this.#childrenOrNone(`${root}/${resourceType}`)) {
+          const node = await this.getData(`${root}/${resourceType}/${name}`);
+          if (node !== null) out.push({ patternType, resourceType, name, entries: decodeAcls(node.data) });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces a pattern's entries (none deletes its znode; `resourceType` upper case, the path has
+   * it in PascalCase), then announces the change on `/kafka-acl-changes` (literal, `TOPIC:name`)
+   * or `/kafka-acl-extended-changes` (prefixed, JSON).
+   */
+  async setAcls(patternType: 'LITERAL' | 'PREFIXED', resourceType: string, name: string, entries: readonly AclEntry[]): Promise<void> {
+    const path = `${patternType === 'LITERAL' ? ACL_PATH : ACL_EXTENDED_PATH}/${pascalCase(resourceType)}/${name}`;
+    if (entries.length === 0) await this.deleteNotification(path);
+    else {
+      const data = encodeAcls(entries);
+      try {
+        await this.#retry((zk) => zk.setData(path, data, -1));
+      } catch (err) {
+        if (!isKeeperError(err, Err.NONODE)) throw err;
+        await this.#createRecursive(path, data);
+      }
+    }
+    const [changes, note] =
+      patternType === 'LITERAL'
+        ? [ACL_CHANGES_PATH, encodeLiteralAclChange(resourceType, name)]
+        : [ACL_EXTENDED_CHANGES_PATH, encodeExtendedAclChange(resourceType, name, 'PREFIXED')];
+    await this.#retry((zk) => zk.create(`${changes}/${ACL_CHANGE_PREFIX}`, note, { mode: 'persistent_sequential' }));
+  }
+
+  async #childrenOrNone(path: string): Promise<string[]> {
+    try {
+      return await this.getChildren(path);
+    } catch (err) {
+      if (isKeeperError(err, Err.NONODE)) return [];
+      throw err;
+    }
   }
 
   // ---- Producer ids ----

@@ -2,9 +2,12 @@ import { ZooKeeperClient, parseConnectString } from '../../zookeeper/client/inde
 import { randomUuid } from '../../protocol/primitives/uuid.js';
 import type { BrokerLogger } from '../broker-logger.js';
 import { type BrokerConfig, interBrokerListenerName, zookeeperConnectionTimeoutMs } from '../config/broker-config.js';
+import { interBrokerSecurity } from '../security/listener-security.js';
 import type { Endpoint } from '../config/listeners.js';
 import { Controller } from '../controller/controller.js';
-import { type ChangedEntity, ConfigChangeListener } from './config-change-listener.js';
+import { type ChangedEntity, ConfigChangeListener, ZkNotificationListener } from './config-change-listener.js';
+import { authorizerEnabled } from '../security/acl-authorizer.js';
+import { ACL_CHANGE_PREFIX, ACL_CHANGES_PATH, ACL_EXTENDED_CHANGES_PATH } from './zk-data.js';
 import { KafkaZkClient } from './kafka-zk-client.js';
 import type { BrokerRegistration } from './zk-data.js';
 import { ZkMetadataStore } from './zk-metadata-store.js';
@@ -22,6 +25,8 @@ export interface ZkClusterOptions {
   onConfigChange?: (entity: ChangedEntity) => void | Promise<void>;
   /** A new broker epoch after re-registering on a new session. */
   onBrokerEpoch?: (epoch: bigint) => void;
+  /** ACLs changed (`/kafka-acl-changes`, `/kafka-acl-extended-changes`); followed only with an authorizer. */
+  onAclChange?: () => void | Promise<void>;
 }
 
 /**
@@ -37,6 +42,7 @@ export class ZkCluster {
   readonly controller: Controller;
   readonly #options: ZkClusterOptions;
   readonly #configChanges: ConfigChangeListener;
+  readonly #aclChanges: ZkNotificationListener<string>[];
   #endpoints: readonly Endpoint[] = [];
   #brokerEpoch = -1n;
   #stopped = false;
@@ -55,6 +61,7 @@ export class ZkCluster {
       brokerId,
       zk: this.zk,
       interBrokerListenerName: interBrokerListenerName(config),
+      interBrokerSecurity: interBrokerSecurity(config),
       config: () => {
         const values = options.config().values;
         return {
@@ -79,7 +86,26 @@ export class ZkCluster {
         }
       },
     });
+    this.#aclChanges = authorizerEnabled(config)
+      ? [ACL_CHANGES_PATH, ACL_EXTENDED_CHANGES_PATH].map(
+          (path) =>
+            new ZkNotificationListener({
+              zk: this.zk,
+              log: options.log,
+              path,
+              prefix: ACL_CHANGE_PREFIX,
+              decode: (data) => data.toString('utf8'),
+              describe: (change) => `ACL change ${change}`,
+              onChange: () => options.onAclChange?.(),
+            }),
+        )
+      : [];
     this.#follow(session);
+  }
+
+  async #startListeners(): Promise<void> {
+    await this.#configChanges.start();
+    for (const listener of this.#aclChanges) await listener.start();
   }
 
   /**
@@ -93,6 +119,7 @@ export class ZkCluster {
     try {
       const zk = new KafkaZkClient(session);
       await zk.createPersistentPaths();
+      if (authorizerEnabled(config)) await zk.createAclPaths();
       const clusterId = await zk.getOrCreateClusterId(options.storedClusterId ?? randomUuid());
       if (options.storedClusterId !== undefined && options.storedClusterId !== clusterId) {
         throw new Error(
@@ -144,13 +171,14 @@ export class ZkCluster {
     this.#endpoints = endpoints;
     this.#brokerEpoch = await this.zk.registerBroker(this.#registration());
     this.controller.startup();
-    await this.#configChanges.start();
+    await this.#startListeners();
   }
 
   /** Leaves: the controller stops and the session is closed, so `/brokers/ids/<id>` (and `/controller`) go at once. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#configChanges.stop();
+    for (const listener of this.#aclChanges) listener.stop();
     // The controller takes no more events; closing the session ends one still waiting for a lost connection.
     const controllerStopped = this.controller.shutdown();
     await this.zk.session.close().catch(() => undefined);
@@ -206,7 +234,7 @@ export class ZkCluster {
         this.#brokerEpoch = await this.zk.registerBroker(this.#registration());
         this.#options.onBrokerEpoch?.(this.#brokerEpoch);
       });
-      await this.#configChanges.start();
+      await this.#startListeners();
     } catch (err) {
       log(
         'error',

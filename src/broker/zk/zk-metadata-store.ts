@@ -1,17 +1,26 @@
 import { Err } from '../../zookeeper/client/index.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { ApiError } from '../api-error.js';
-import type { BrokerConfigRecords, ClientQuotaRecords, MetadataStore, StoredMetadata } from '../metadata/metadata-store.js';
+import type {
+  BrokerConfigRecords,
+  ClientQuotaRecords,
+  MetadataStore,
+  ScramCredentialRecords,
+  StoredAcls,
+  StoredMetadata,
+} from '../metadata/metadata-store.js';
+import {
+  type AccessControlEntry,
+  nameFromText,
+  OPERATION_CODES,
+  PERMISSION_TYPE_CODES,
+  pascalCase,
+  RESOURCE_TYPE_CODES,
+  type ResourcePattern,
+} from '../../protocol/acl.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 import { isKeeperError, type KafkaZkClient } from './kafka-zk-client.js';
-import {
-  CONFIG_ENTITY_TYPES,
-  type ConfigEntityType,
-  DEFAULT_ENTITY,
-  NO_LEADER,
-  replicaAssignment,
-  type TopicAssignment,
-} from './zk-data.js';
+import { type ConfigEntityType, DEFAULT_ENTITY, NO_LEADER, replicaAssignment, type TopicAssignment } from './zk-data.js';
 
 /**
  * The cluster's metadata in ZooKeeper, in Kafka's layout (Kafka's AdminZkClient on top of
@@ -31,7 +40,14 @@ export class ZkMetadataStore implements MetadataStore {
   async load(): Promise<StoredMetadata> {
     const names = await this.zk.getAllTopics();
     const topics = (await Promise.all(names.map((name) => this.readTopic(name)))).filter((t): t is TopicRecord => t !== null);
-    return { topics, brokerConfigs: await this.#brokerConfigs(), clientQuotas: await this.#clientQuotas() };
+    const users = await this.#userConfigs();
+    return {
+      topics,
+      brokerConfigs: await this.#brokerConfigs(),
+      clientQuotas: await this.#clientQuotas(users),
+      scramCredentials: scramPart(users),
+      acls: await this.loadAcls(),
+    };
   }
 
   /**
@@ -141,7 +157,50 @@ export class ZkMetadataStore implements MetadataStore {
     const slash = entity.indexOf('/');
     const type = entity.slice(0, slash);
     if (type !== 'users' && type !== 'clients') throw new Error(`not a client quota entity: ${entity}`);
-    await this.#changeEntityConfig(type, entity.slice(slash + 1), quotas);
+    const name = entity.slice(slash + 1);
+    // A user's znode also holds its SCRAM credentials: they stay.
+    const kept = type === 'users' ? withScramKeys(await this.zk.getEntityConfigs(type, name), true) : {};
+    await this.#changeEntityConfig(type, name, { ...kept, ...quotas });
+  }
+
+  /** Writes `/config/users/<user>`'s SCRAM keys, keeping its quotas, and tells every broker (ZkAdminManager.alterUserScramCredentials). */
+  async putScramCredentials(user: string, credentials: Readonly<Record<string, string>>): Promise<void> {
+    // The znode name is sanitized as the client quotas' (client-quota-entity.ts).
+    const name = encodeURIComponent(user);
+    const quotas = withScramKeys(await this.zk.getEntityConfigs('users', name), false);
+    await this.#changeEntityConfig('users', name, { ...quotas, ...credentials });
+  }
+
+  async putAcls(pattern: ResourcePattern, entries: readonly AccessControlEntry[]): Promise<void> {
+    await this.zk.setAcls(
+      pattern.patternType,
+      pattern.resourceType,
+      pattern.name,
+      entries.map((e) => ({
+        principal: e.principal,
+        host: e.host,
+        operation: pascalCase(e.operation),
+        permissionType: pascalCase(e.permissionType),
+      })),
+    );
+  }
+
+  /** Every ACL znode; one that does not read as ACLs (another tool's doing) is skipped. */
+  async loadAcls(): Promise<StoredAcls[]> {
+    const out: StoredAcls[] = [];
+    for (const stored of await this.zk.getAllAcls()) {
+      const resourceType = nameFromText(RESOURCE_TYPE_CODES, stored.resourceType);
+      if (resourceType === undefined || resourceType === 'ANY') continue;
+      const entries: AccessControlEntry[] = [];
+      for (const e of stored.entries) {
+        const operation = nameFromText(OPERATION_CODES, e.operation);
+        const permissionType = nameFromText(PERMISSION_TYPE_CODES, e.permissionType);
+        if (operation === undefined || operation === 'ANY' || (permissionType !== 'ALLOW' && permissionType !== 'DENY')) continue;
+        entries.push({ principal: e.principal, host: e.host, operation, permissionType });
+      }
+      out.push({ pattern: { resourceType, name: stored.name, patternType: stored.patternType }, entries });
+    }
+    return out;
   }
 
   async allocateProducerIds(count: number): Promise<bigint> {
@@ -165,16 +224,44 @@ export class ZkMetadataStore implements MetadataStore {
     return records;
   }
 
-  async #clientQuotas(): Promise<ClientQuotaRecords> {
+  /** Every `/config/users/...` entity's configs, quotas and credentials together. */
+  async #userConfigs(): Promise<Map<string, Record<string, string>>> {
+    const users = new Map<string, Record<string, string>>();
+    for (const name of await this.zk.getEntitiesWithConfig('users')) users.set(name, await this.zk.getEntityConfigs('users', name));
+    return users;
+  }
+
+  async #clientQuotas(users: ReadonlyMap<string, Record<string, string>>): Promise<ClientQuotaRecords> {
     const records: ClientQuotaRecords = {};
-    for (const type of CONFIG_ENTITY_TYPES.filter((t) => t === 'users' || t === 'clients')) {
-      for (const name of await this.zk.getEntitiesWithConfig(type)) {
-        const quotas = await this.zk.getEntityConfigs(type, name);
-        if (Object.keys(quotas).length > 0) records[`${type}/${name}`] = quotas;
-      }
-    }
+    const add = (path: string, configs: Record<string, string>) => {
+      const quotas = withScramKeys(configs, false);
+      if (Object.keys(quotas).length > 0) records[path] = quotas;
+    };
+    for (const [name, configs] of users) add(`users/${name}`, configs);
+    for (const name of await this.zk.getEntitiesWithConfig('clients'))
+      add(`clients/${name}`, await this.zk.getEntityConfigs('clients', name));
     return records;
   }
+}
+
+/** Whether a `/config/users` key is a SCRAM credential (its mechanism's name) rather than a quota. */
+function isScramKey(key: string): boolean {
+  return key.startsWith('SCRAM-');
+}
+
+/** The entries of `configs` that are (`scram`) or are not SCRAM credentials. */
+function withScramKeys(configs: Readonly<Record<string, string>>, scram: boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(configs).filter(([key]) => isScramKey(key) === scram));
+}
+
+/** The users that have SCRAM credentials, with them (a `<user>/clients/<id>` entity has none). */
+function scramPart(users: ReadonlyMap<string, Record<string, string>>): ScramCredentialRecords {
+  const records: ScramCredentialRecords = {};
+  for (const [name, configs] of users) {
+    const credentials = withScramKeys(configs, true);
+    if (!name.includes('/') && Object.keys(credentials).length > 0) records[decodeURIComponent(name)] = credentials;
+  }
+  return records;
 }
 
 function sameEntries(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

@@ -8,6 +8,7 @@ import { validateConfigsFlags, type ConfigsFlags, type ConfigsRequest } from '..
 import { describeHeader, entryLine, resourceConfigs, type ResourceEntityType } from '../../tools/configs/describe-configs.js';
 import { quotaChanges, type QuotaChanges, type QuotaEntityType } from '../../tools/configs/quota-changes.js';
 import { orderedQuotas, quotaLines } from '../../tools/configs/quota-text.js';
+import { alterUserScramCredentials, describeUserScramCredentials } from '../../tools/configs/scram-credentials.js';
 import { clientProperties } from '../profiles/active-profile.js';
 import { addBootstrapOption, addCommandConfigOption } from '../options.js';
 import { addOutputOption, printJson, type OutputFormat } from '../output.js';
@@ -79,7 +80,7 @@ async function run(flags: Flags): Promise<void> {
       : null;
   const [type] = req.entityTypes;
   const quotaTypes = type === 'users' || type === 'clients' || type === 'ips' ? (req.entityTypes as QuotaEntityType[]) : null;
-  const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes) : null;
+  const quotas = quotaTypes !== null && changes !== null ? quotaChanges(quotaTypes, changes, req.entityNames) : null;
   const properties = clientProperties(flags.commandConfig);
   const cluster = await ConfigCluster.open({ bootstrapServer: flags.bootstrapServer, properties });
   try {
@@ -129,12 +130,12 @@ async function describeQuotas(cluster: ConfigCluster, types: QuotaEntityType[], 
         configs: Object.fromEntries(e.values.map((v) => [v.key, v.value])),
       })),
     );
-  else
-    process.stdout.write(
-      quotaLines(entries)
-        .map((l) => `${l}\n`)
-        .join(''),
-    );
+  else {
+    // As ConfigCommand: users alone (not the default) are also described by their SCRAM credentials.
+    const users = types.length === 1 && types[0] === 'users' && names[0] !== '';
+    const scram = users ? await describeUserScramCredentials(cluster.bootstrap, names) : [];
+    process.stdout.write([...quotaLines(entries), ...scram].map((l) => `${l}\n`).join(''));
+  }
 }
 
 async function alterQuotas(
@@ -144,9 +145,18 @@ async function alterQuotas(
   changes: QuotaChanges,
   output: OutputFormat,
 ): Promise<void> {
-  await alterClientQuotas(cluster.bootstrap, types, names, changes);
+  if (changes.set.size > 0 || changes.delete.length > 0) await alterClientQuotas(cluster.bootstrap, types, names, changes);
+  if (changes.scram.upsert.size > 0 || changes.scram.delete.length > 0)
+    await alterUserScramCredentials(cluster.bootstrap, names[0]!, changes.scram);
   if (output === 'json')
-    printJson({ entity: entityJson(quotaEntity(types, names)), set: Object.fromEntries(changes.set), deleted: changes.delete });
+    printJson({
+      entity: entityJson(quotaEntity(types, names)),
+      set: Object.fromEntries(changes.set),
+      deleted: changes.delete,
+      ...(changes.scram.upsert.size + changes.scram.delete.length > 0 && {
+        scram: { set: [...changes.scram.upsert.keys()], deleted: changes.scram.delete },
+      }),
+    });
   else process.stdout.write(`${completedLine(types[0]!, names[0]!)}\n`);
 }
 

@@ -1,6 +1,9 @@
-import { KtsError, UsageError } from '../../util/errors.js';
+import { UsageError } from '../../util/errors.js';
+import { isScramMechanism } from '../../client/scram.js';
 import { isClientQuotaKey } from '../../protocol/client-quotas.js';
+import type { ScramMechanism } from '../../client/scram.js';
 import type { ConfigChanges } from './alter-configs.js';
+import type { ScramChanges } from './scram-credentials.js';
 import { parseJavaDouble } from '../common/java-double-text.js';
 
 export type QuotaEntityType = 'users' | 'clients' | 'ips';
@@ -11,18 +14,18 @@ const IP_QUOTA_KEYS: ReadonlySet<string> = new Set(['connection_creation_rate'])
 export interface QuotaChanges {
   set: ReadonlyMap<string, number>;
   delete: readonly string[];
+  /** A user's SCRAM credentials, set or removed beside the quotas (AlterUserScramCredentials). */
+  scram: ScramChanges;
 }
-
-const SCRAM_MECHANISMS: ReadonlySet<string> = new Set(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
 
 /**
  * ConfigCommand.alterConfig's checks for users and clients, in its words (Scala's `Set(…)` and
  * `ArrayBuffer(…)` included): only quota keys for clients (or a user's client), quota or SCRAM
- * keys for users, and values that Java reads as doubles. SCRAM credentials are not something kts
- * manages, so those keys are refused in one line.
+ * keys for users, and quota values that Java reads as doubles. SCRAM keys are a named user's
+ * credentials (`SCRAM-SHA-256=[iterations=8192,password=...]`).
  */
-export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigChanges): QuotaChanges {
-  const isScram = (key: string) => SCRAM_MECHANISMS.has(key);
+export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigChanges, names: readonly string[] = []): QuotaChanges {
+  const isScram = isScramMechanism;
   const unknown = (key: string) => !isScram(key) && !isClientQuotaKey(key);
   const added = [...changes.add.keys()];
   if (types[0] === 'ips') {
@@ -43,17 +46,22 @@ export function quotaChanges(types: readonly QuotaEntityType[], changes: ConfigC
     const badDeletes = changes.delete.filter(unknown);
     if (badDeletes.length > 0)
       throw onlyQuotas('deleted', 'users', 'Only quota and SCRAM credential configs', `ArrayBuffer(${badDeletes.join(', ')})`);
-    const scram = [...added, ...changes.delete].filter(isScram);
-    if (scram.length > 0)
-      throw new KtsError(`SCRAM credentials (${[...new Set(scram)].join(', ')}) are not supported by kts configs; only quota configs are`);
+    if ([...added, ...changes.delete].some(isScram) && (names[0] ?? '') === '') {
+      throw new UsageError('SCRAM credentials can only be altered for a named user, not the default user');
+    }
   }
+  const scram: ScramChanges = {
+    upsert: new Map([...changes.add].filter(([key]) => isScram(key)) as [ScramMechanism, string][]),
+    delete: changes.delete.filter(isScram),
+  };
   const set = new Map<string, number>();
   for (const [key, text] of changes.add) {
+    if (isScram(key)) continue;
     const value = parseJavaDouble(text);
     if (value === undefined) throw new UsageError(`Cannot parse quota configuration value for ${key}: ${text}`);
     set.set(key, value);
   }
-  return { set, delete: changes.delete };
+  return { set, delete: changes.delete.filter((key) => !isScram(key)), scram };
 }
 
 function onlyQuotas(verb: string, type: QuotaEntityType, allowed: string, names: string): UsageError {

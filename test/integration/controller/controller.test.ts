@@ -68,6 +68,7 @@ describe.each(SERVERS)('the controller against $title and stand-in brokers', ({ 
       brokerId: id,
       zk,
       interBrokerListenerName: 'PLAINTEXT',
+      interBrokerSecurity: {},
       config: () => ({
         deleteTopicEnable: true,
         uncleanLeaderElectionEnable: false,

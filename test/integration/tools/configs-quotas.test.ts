@@ -110,13 +110,37 @@ describe('kts configs --entity-type users|clients against the embedded broker', 
     expect([unset.code, unset.stderr]).toEqual([1, 'Invalid config(s): request_percentage\n']);
   });
 
+  it("sets, describes and deletes a user's SCRAM credentials beside its quotas, never echoing the password", async () => {
+    const set = await configs(
+      '--alter',
+      '--user',
+      'carol',
+      '--add-config',
+      'SCRAM-SHA-256=[iterations=8192,password=carol-secret],SCRAM-SHA-512=[password=carol-secret],producer_byte_rate=2048',
+    );
+    expect([set.code, set.stdout]).toEqual([0, 'Completed updating config for user carol.\n']);
+    expect((await configs('--describe', '--user', 'carol')).stdout).toBe(
+      "Quota configs for user-principal 'carol' are producer_byte_rate=2048.0\n" +
+        "SCRAM credential configs for user-principal 'carol' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n",
+    );
+    await configs('--alter', '--user', 'carol', '--delete-config', 'SCRAM-SHA-512');
+    expect((await configs('--describe', '--user', 'carol')).stdout).toContain('are SCRAM-SHA-256=iterations=8192\n');
+    const bad = await configs('--alter', '--user', 'carol', '--add-config', 'SCRAM-SHA-256=[pass=carol-secret]');
+    expect([bad.code, bad.stderr]).toEqual([2, 'Invalid credential property SCRAM-SHA-256=[hidden]\n']);
+    const gone = await configs('--alter', '--user', 'carol', '--delete-config', 'SCRAM-SHA-512');
+    expect([gone.code, gone.stderr]).toEqual([
+      1,
+      'Error while executing config command: Attempt to delete a user credential that does not exist\n',
+    ]);
+  });
+
   it('refuses what Kafka’s tool and broker refuse, in one line each', async () => {
     const [unparsable, unknownUserKey, unknownClientKey, scramForClient, scram, fractional, tooMany] = await Promise.all([
       configs('--alter', '--user', 'alice', '--add-config', 'producer_byte_rate=fast'),
       configs('--alter', '--user', 'alice', '--add-config', 'retention.ms=1'),
       configs('--alter', '--client', 'c1', '--delete-config', 'retention.ms'),
       configs('--alter', '--user', 'alice', '--client', 'c1', '--add-config', 'SCRAM-SHA-256=[password=secret]'),
-      configs('--alter', '--user', 'alice', '--add-config', 'SCRAM-SHA-256=[iterations=8192,password=secret]'),
+      configs('--alter', '--user', 'alice', '--add-config', 'SCRAM-SHA-256=[iterations=100,password=secret]'),
       configs('--alter', '--user', 'alice', '--add-config', 'producer_byte_rate=1.5'),
       configs('--describe', '--entity-type', 'users', '--entity-name', 'a', '--entity-name', 'b'),
     ]);
@@ -132,10 +156,7 @@ describe('kts configs --entity-type users|clients against the embedded broker', 
     expect(scramForClient.stderr).toBe(
       "Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: Set(SCRAM-SHA-256)\n",
     );
-    expect([scram.code, scram.stderr]).toEqual([
-      1,
-      'SCRAM credentials (SCRAM-SHA-256) are not supported by kts configs; only quota configs are\n',
-    ]);
+    expect([scram.code, scram.stderr]).toEqual([2, 'Iterations 100 is less than the minimum 4096 required for SCRAM-SHA-256\n']);
     expect([fractional.code, fractional.stderr]).toEqual([
       1,
       'Error while executing config command: producer_byte_rate cannot be a fractional value.\n',

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KtsError, UsageError } from '../../../src/util/errors.js';
 import { clientConfig, type ClientConfigOptions } from '../../../src/client/config.js';
+import { sslOptions } from '../../../src/client/ssl.js';
 import { needs } from '../../helpers/requirements.js';
 import { makeSelfSignedCert, type TlsFixture } from './tls-fixture.js';
 
@@ -182,11 +183,11 @@ describe('clientConfig: SSL from PEM', needs('openssl'), () => {
     );
   });
 
-  it('explains how to convert JKS and PKCS12 stores to PEM', () => {
+  it('reads a PKCS12 key store, and explains how to convert JKS stores and PKCS12 trust stores to PEM', () => {
     const jks = join(dir, 'truststore.jks');
     writeFileSync(jks, Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2]));
     expect(usageError({ 'security.protocol': 'SSL', 'ssl.truststore.location': jks })).toBe(
-      `Error: truststore '${jks}' is not PEM; kts reads PEM only, convert it with ` +
+      `Error: truststore '${jks}' is a JKS store; kts reads PEM truststores only, convert it with ` +
         `\`keytool -importkeystore -srckeystore ${jks} -destkeystore ${jks}.p12 -deststoretype PKCS12 && ` +
         `openssl pkcs12 -in ${jks}.p12 -out ${jks}.pem -nodes\` and set ssl.truststore.location to the .pem file`,
     );
@@ -195,9 +196,17 @@ describe('clientConfig: SSL from PEM', needs('openssl'), () => {
       stdio: 'ignore',
       timeout: 10_000,
     });
-    expect(usageError({ 'security.protocol': 'SSL', 'ssl.keystore.location': p12, 'ssl.keystore.type': 'PKCS12' })).toBe(
-      `Error: keystore '${p12}' is a PKCS12 store; kts reads PEM only, convert it with ` +
-        `\`openssl pkcs12 -in ${p12} -out ${p12}.pem -nodes\` and set ssl.keystore.location to the .pem file`,
+    const options = sslOptions(
+      new Map([
+        ['ssl.keystore.location', p12],
+        ['ssl.keystore.type', 'PKCS12'],
+        ['ssl.keystore.password', 'x'],
+      ]),
+    );
+    expect(options).toMatchObject({ pfx: readFileSync(p12), passphrase: 'x' });
+    expect(usageError({ 'security.protocol': 'SSL', 'ssl.truststore.location': p12, 'ssl.truststore.type': 'PKCS12' })).toBe(
+      `Error: truststore '${p12}' is a PKCS12 store; kts reads PEM truststores only, convert it with ` +
+        `\`openssl pkcs12 -in ${p12} -out ${p12}.pem -nodes\` and set ssl.truststore.location to the .pem file`,
     );
   });
 

@@ -142,10 +142,11 @@ describe('listeners', () => {
     ]);
   });
 
-  it('refuses non-PLAINTEXT, unmapped, malformed and duplicate listeners', () => {
-    expect(refusal({ listeners: 'SSL://localhost:9093' })).toBe(
-      'Listener SSL uses SSL: only PLAINTEXT listeners are supported by the embedded broker',
-    );
+  it('refuses unmapped, malformed and duplicate listeners', () => {
+    expect(load({ listeners: 'SSL://localhost:9093,SASL_SSL://:9094' }).listeners.map((e) => e.securityProtocol)).toEqual([
+      'SSL',
+      'SASL_SSL',
+    ]);
     expect(refusal({ listeners: 'CLIENT://localhost:9093' })).toBe('No security protocol defined for listener CLIENT');
     expect(refusal({ listeners: 'PLAINTEXT://localhost' })).toBe(
       'Invalid value PLAINTEXT://localhost for configuration listeners: Unable to parse PLAINTEXT://localhost to a broker endpoint',

@@ -110,7 +110,11 @@ describe('quota changes and entity flags', () => {
 
   it('reads values as doubles and lists bad keys as Kafka’s Scala collections print', () => {
     const changes = quotaChanges(['users'], { add: new Map([['producer_byte_rate', '1e3']]), delete: ['request_percentage'] });
-    expect(changes).toEqual({ set: new Map([['producer_byte_rate', 1000]]), delete: ['request_percentage'] });
+    expect(changes).toEqual({
+      set: new Map([['producer_byte_rate', 1000]]),
+      delete: ['request_percentage'],
+      scram: { upsert: new Map(), delete: [] },
+    });
     expect(() =>
       quotaChanges(['clients'], {
         add: new Map([
@@ -124,8 +128,14 @@ describe('quota changes and entity flags', () => {
     expect(() => quotaChanges(['users', 'clients'], { add: new Map(), delete: ['SCRAM-SHA-256'] })).toThrow(
       "Only quota configs can be deleted for 'clients' using --bootstrap-server. Unexpected config names: ArrayBuffer(SCRAM-SHA-256)",
     );
-    expect(() => quotaChanges(['users'], { add: new Map(), delete: ['SCRAM-SHA-512'] })).toThrow(
-      'SCRAM credentials (SCRAM-SHA-512) are not supported by kts configs',
+    expect(() => quotaChanges(['users'], { add: new Map(), delete: ['SCRAM-SHA-512'] }, [''])).toThrow(
+      'SCRAM credentials can only be altered for a named user, not the default user',
     );
+    expect(
+      quotaChanges(['users'], { add: new Map([['SCRAM-SHA-256', 'password=x']]), delete: ['SCRAM-SHA-512'] }, ['alice']).scram,
+    ).toEqual({
+      upsert: new Map([['SCRAM-SHA-256', 'password=x']]),
+      delete: ['SCRAM-SHA-512'],
+    });
   });
 });

@@ -1,0 +1,227 @@
+import type { ConnectOptions } from '../../client/connect.js';
+import { withVersionedCluster } from '../../client/versioned-cluster.js';
+import type { VersionedConnection } from '../../client/versioned-connection.js';
+import {
+  type AclBinding,
+  type AclBindingFilter,
+  type AclOperation,
+  ANY_ENTRY,
+  CLUSTER_NAME,
+  entryText,
+  nameFromText,
+  nameOfCode,
+  OPERATION_CODES,
+  PATTERN_TYPE_CODES,
+  type PatternTypeFilterName,
+  PERMISSION_TYPE_CODES,
+  patternText,
+  type ResourcePatternFilter,
+  RESOURCE_TYPE_CODES,
+  type ResourceType,
+  SUPPORTED_OPERATIONS,
+  parsePrincipal,
+} from '../../protocol/acl.js';
+import { ErrorCode, errorName } from '../../protocol/errors.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
+import { KtsError, UsageError } from '../../util/errors.js';
+
+/** kafka-acls.sh's options, as parsed. */
+export interface AclOptions {
+  action: 'add' | 'remove' | 'list';
+  topics: readonly string[];
+  groups: readonly string[];
+  transactionalIds: readonly string[];
+  cluster: boolean;
+  patternType: string;
+  allowPrincipals: readonly string[];
+  denyPrincipals: readonly string[];
+  allowHosts: readonly string[];
+  denyHosts: readonly string[];
+  operations: readonly string[];
+  /** --list: only this principal's ACLs. */
+  principal?: string;
+}
+
+const fail = (message: string): never => {
+  throw new KtsError(`Error while executing ACL command: ${message}`);
+};
+
+/** The resource filters the options name, with --resource-pattern-type (default literal). */
+function resourceFilters(options: AclOptions): ResourcePatternFilter[] {
+  const patternType = nameFromText(PATTERN_TYPE_CODES, options.patternType);
+  if (patternType === undefined)
+    throw new UsageError(`Error: --resource-pattern-type ${options.patternType} is not one of literal, prefixed, any, match`);
+  const named = (resourceType: ResourceType, names: readonly string[]) => names.map((name) => ({ resourceType, name, patternType }));
+  return [
+    ...named('TOPIC', options.topics),
+    ...named('GROUP', options.groups),
+    ...named('TRANSACTIONAL_ID', options.transactionalIds),
+    ...(options.cluster ? named('CLUSTER', [CLUSTER_NAME]) : []),
+  ];
+}
+
+function checkedPrincipal(text: string): string {
+  if (parsePrincipal(text) === undefined) throw new UsageError(`Error: principal ${text} is not of the form Type:name (e.g. User:alice)`);
+  return text;
+}
+
+function operationsOf(options: AclOptions): AclOperation[] {
+  const texts = options.operations.length > 0 ? options.operations : ['All'];
+  return texts.map((text) => {
+    const op = nameFromText(OPERATION_CODES, text);
+    if (op === undefined || op === 'ANY') throw new UsageError(`Error: unknown operation ${text}`);
+    return op;
+  });
+}
+
+/** The ACL entries --add would create for a resource: every principal on every host for every operation. */
+function entriesToAdd(options: AclOptions, resourceType: ResourceType): AclBinding['entry'][] {
+  const operations = operationsOf(options);
+  const unsupported = operations.filter((op) => op !== 'ALL' && !SUPPORTED_OPERATIONS[resourceType].includes(op));
+  if (unsupported.length > 0) {
+    fail(`ResourceType ${resourceType} only supports operations ${SUPPORTED_OPERATIONS[resourceType].join(',')},ALL`);
+  }
+  return entriesOf(options, operations);
+}
+
+/** Every --allow/--deny principal on each of its hosts (default `*`) for each operation. */
+function entriesOf(options: AclOptions, operations: readonly AclOperation[]): AclBinding['entry'][] {
+  const entries = (permissionType: 'ALLOW' | 'DENY', principals: readonly string[], hosts: readonly string[]) =>
+    principals.flatMap((principal) =>
+      (hosts.length > 0 ? hosts : ['*']).flatMap((host) =>
+        operations.map((operation) => ({ principal: checkedPrincipal(principal), host, operation, permissionType })),
+      ),
+    );
+  return [...entries('ALLOW', options.allowPrincipals, options.allowHosts), ...entries('DENY', options.denyPrincipals, options.denyHosts)];
+}
+
+/** Kafka's block: header, the ACLs tab-indented, a blank line. */
+function block(header: string, acls: readonly string[]): string {
+  return `${header}: \n ${acls.map((a) => `\t${a}`).join('\n')} \n\n`;
+}
+
+function toWire(filter: AclBindingFilter) {
+  return {
+    resourceTypeFilter: RESOURCE_TYPE_CODES[filter.pattern.resourceType],
+    resourceNameFilter: filter.pattern.name,
+    patternTypeFilter: PATTERN_TYPE_CODES[filter.pattern.patternType],
+    principalFilter: filter.entry.principal,
+    hostFilter: filter.entry.host,
+    operation: OPERATION_CODES[filter.entry.operation],
+    permissionType: PERMISSION_TYPE_CODES[filter.entry.permissionType],
+  };
+}
+
+function refused(errorCode: number, errorMessage: string | null): never {
+  return fail(errorMessage || `${errorName(errorCode) ?? errorCode}`);
+}
+
+async function describe(conn: VersionedConnection, filter: AclBindingFilter): Promise<Map<string, string[]>> {
+  const response = await conn.request(ApiKey.DescribeAcls, toWire(filter));
+  if (response.errorCode !== ErrorCode.NONE) refused(response.errorCode, response.errorMessage);
+  const byResource = new Map<string, string[]>();
+  for (const r of response.resources) {
+    const pattern = patternText({
+      resourceType: nameOfCode(RESOURCE_TYPE_CODES, r.resourceType) as ResourceType,
+      name: r.resourceName,
+      patternType: nameOfCode(PATTERN_TYPE_CODES, r.patternType) as 'LITERAL' | 'PREFIXED',
+    });
+    const acls = r.acls.map((a) =>
+      entryText({
+        principal: a.principal,
+        host: a.host,
+        operation: nameOfCode(OPERATION_CODES, a.operation) as AclOperation,
+        permissionType: nameOfCode(PERMISSION_TYPE_CODES, a.permissionType) as 'ALLOW' | 'DENY',
+      }),
+    );
+    byResource.set(pattern, [...(byResource.get(pattern) ?? []), ...acls]);
+  }
+  return byResource;
+}
+
+/** What `kts acls` prints: Kafka's AclCommand output. `confirm` asks before --remove without --force. */
+export async function runAclCommand(
+  connect: ConnectOptions,
+  options: AclOptions,
+  confirm: (question: string) => Promise<boolean>,
+): Promise<string> {
+  const filters = resourceFilters(options);
+  return withVersionedCluster(connect, async (cluster) => {
+    const conn = cluster.bootstrap;
+    let out = '';
+    const listCurrent = async (resources: readonly ResourcePatternFilter[]) => {
+      for (const pattern of resources) {
+        const acls = (await describe(conn, { pattern, entry: ANY_ENTRY })).get(patternText(pattern)) ?? [];
+        out += block(`Current ACLs for resource \`${patternText(pattern)}\``, acls);
+      }
+    };
+    if (options.action === 'add') {
+      if (filters.length === 0) throw new UsageError('Error: --add needs a resource (--topic, --group, --transactional-id or --cluster)');
+      if (options.allowPrincipals.length + options.denyPrincipals.length === 0) {
+        throw new UsageError('Error: --add needs --allow-principal or --deny-principal');
+      }
+      const creations: AclBinding[] = [];
+      for (const pattern of filters) {
+        if (pattern.patternType !== 'LITERAL' && pattern.patternType !== 'PREFIXED') {
+          throw new UsageError(`Error: A '--resource-pattern-type' value of '${options.patternType}' is not valid when adding acls.`);
+        }
+        const resourcePattern = {
+          resourceType: pattern.resourceType as ResourceType,
+          name: pattern.name!,
+          patternType: pattern.patternType,
+        };
+        const entries = entriesToAdd(options, resourcePattern.resourceType);
+        out += block(`Adding ACLs for resource \`${patternText(resourcePattern)}\``, entries.map(entryText));
+        for (const entry of entries) creations.push({ pattern: resourcePattern, entry });
+      }
+      const response = await conn.request(ApiKey.CreateAcls, {
+        creations: creations.map(({ pattern, entry }) => ({
+          resourceType: RESOURCE_TYPE_CODES[pattern.resourceType],
+          resourceName: pattern.name,
+          resourcePatternType: PATTERN_TYPE_CODES[pattern.patternType],
+          principal: entry.principal,
+          host: entry.host,
+          operation: OPERATION_CODES[entry.operation],
+          permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
+        })),
+      });
+      const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
+      if (error) refused(error.errorCode, error.errorMessage);
+      await listCurrent(filters);
+      return out;
+    }
+    if (options.action === 'remove') {
+      if (filters.length === 0)
+        throw new UsageError('Error: --remove needs a resource (--topic, --group, --transactional-id or --cluster)');
+      const entryFilters = entriesToRemove(options);
+      for (const pattern of filters) {
+        const question =
+          entryFilters === undefined
+            ? `Are you sure you want to delete all ACLs for resource filter \`${patternText(pattern)}\`? (y/n)`
+            : `Are you sure you want to remove ACLs: \n ${entryFilters.map((e) => `\t${entryText(e)}`).join('\n')} \n from resource filter \`${patternText(pattern)}\`? (y/n)`;
+        if (!(await confirm(question))) continue;
+        const response = await conn.request(ApiKey.DeleteAcls, {
+          filters: (entryFilters ?? [ANY_ENTRY]).map((entry) => toWire({ pattern, entry })),
+        });
+        const error = response.filterResults.find((r) => r.errorCode !== ErrorCode.NONE);
+        if (error) refused(error.errorCode, error.errorMessage);
+      }
+      await listCurrent(filters);
+      return out;
+    }
+    const principal = options.principal === undefined ? null : checkedPrincipal(options.principal);
+    const anyResource: ResourcePatternFilter = { resourceType: 'ANY', name: null, patternType: 'ANY' as PatternTypeFilterName };
+    if (principal !== null) out += `ACLs for principal \`${principal}\`\n`;
+    for (const pattern of filters.length > 0 ? filters : [anyResource]) {
+      const found = await describe(conn, { pattern, entry: { ...ANY_ENTRY, principal } });
+      for (const [resource, acls] of found) out += block(`Current ACLs for resource \`${resource}\``, acls);
+    }
+    return out;
+  });
+}
+
+/** --remove with principals: exactly those entries; without: undefined (every ACL of the resource). */
+function entriesToRemove(options: AclOptions): AclBindingFilter['entry'][] | undefined {
+  if (options.allowPrincipals.length + options.denyPrincipals.length === 0) return undefined;
+  return entriesOf(options, operationsOf(options));
+}

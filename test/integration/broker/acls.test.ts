@@ -1,0 +1,421 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
+import { ApiKey } from '../../../src/protocol/generated/api-info.js';
+import { defaultAddPartitionsToTxnRequest } from '../../../src/protocol/generated/apis/add-partitions-to-txn.js';
+import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
+import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
+import { runKts } from '../../helpers/kts.js';
+import { needs } from '../../helpers/requirements.js';
+import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
+import { fetchTopic, produce, runProcess } from './helpers.js';
+
+const PASSWORDS = { admin: 'admin-pw', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' };
+const JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(PASSWORDS)
+  .map(([user, password]) => `user_${user}="${password}"`)
+  .join(' ')};`;
+
+describe('the ACL authorizer and kts acls', () => {
+  let broker: StartedBroker;
+  const commandConfig = (user: keyof typeof PASSWORDS) => {
+    const path = join(broker.logDir, `${user}.properties`);
+    writeFileSync(
+      path,
+      `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${PASSWORDS[user]}";\n`,
+    );
+    return path;
+  };
+  const acls = (user: keyof typeof PASSWORDS, ...args: string[]) =>
+    runKts(['acls', '--bootstrap-server', broker.bootstrapServers, '--command-config', commandConfig(user), ...args]);
+  const as = (user: keyof typeof PASSWORDS) =>
+    RawKafkaConnection.open(broker.host, broker.port, {
+      sasl: { mechanism: 'plain', username: user, password: PASSWORDS[user] },
+      timeoutMs: 5000,
+    });
+
+  beforeAll(async () => {
+    broker = await startBroker({
+      config: {
+        listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+        'security.inter.broker.protocol': 'SASL_PLAINTEXT',
+        'sasl.enabled.mechanisms': 'PLAIN',
+        'listener.name.sasl_plaintext.plain.sasl.jaas.config': JAAS,
+        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+        'super.users': 'User:admin',
+        'num.partitions': '1',
+      },
+    });
+    const admin = await as('admin');
+    for (const name of ['orders', 'secret']) {
+      const created = await admin.request(ApiKey.CreateTopics, 7, {
+        topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+        timeoutMs: 5000,
+        validateOnly: false,
+      });
+      expect(created.topics[0]!.errorCode).toBe(ErrorCode.NONE);
+    }
+    admin.close();
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('adds ACLs and prints them as kafka-acls.sh does', async () => {
+    const r = await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:alice',
+      '--operation',
+      'Write',
+      '--operation',
+      'Describe',
+      '--topic',
+      'orders',
+    );
+    expect(r.stderr).toBe('');
+    const pattern = 'ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)';
+    const write = '(principal=User:alice, host=*, operation=WRITE, permissionType=ALLOW)';
+    const describeAcl = '(principal=User:alice, host=*, operation=DESCRIBE, permissionType=ALLOW)';
+    expect(r.stdout).toBe(
+      `Adding ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n` +
+        `Current ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`,
+    );
+    const listed = await acls('admin', '--list', '--principal', 'User:alice');
+    expect(listed.stdout).toBe(
+      `ACLs for principal \`User:alice\`\nCurrent ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`,
+    );
+  });
+
+  it('lets alice write where an ACL allows her, and refuses her elsewhere and bob everywhere', async () => {
+    const alice = await as('alice');
+    const bob = await as('bob');
+    try {
+      const batch = { records: [{ value: Buffer.from('x') }] };
+      expect((await produce(alice, 'orders', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+      expect((await produce(alice, 'secret', 0, batch)).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      expect((await produce(bob, 'orders', 0, batch)).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      // Metadata lists only what she may describe; a named topic she may not is refused, existing or not.
+      const all = await alice.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: null });
+      expect(all.topics.map((t) => t.name)).toEqual(['orders']);
+      const named = await bob.request(ApiKey.Metadata, 12, {
+        ...defaultMetadataRequest(),
+        topics: [
+          { name: 'secret', topicId: ZERO_UUID },
+          { name: 'nowhere', topicId: ZERO_UUID },
+        ],
+        allowAutoTopicCreation: true,
+      });
+      expect(named.topics.map((t) => t.errorCode)).toEqual([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.TOPIC_AUTHORIZATION_FAILED]);
+      // Listing ACLs needs DESCRIBE on the cluster.
+      const listing = await alice.request(ApiKey.DescribeAcls, 3, {
+        resourceTypeFilter: 1,
+        resourceNameFilter: null,
+        patternTypeFilter: 1,
+        principalFilter: null,
+        hostFilter: null,
+        operation: 1,
+        permissionType: 1,
+      });
+      expect(listing.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  });
+
+  it('a producer may write but not read; DENY beats ALLOW; prefixed patterns; the super user is never refused', async () => {
+    await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:alice',
+      '--operation',
+      'Write',
+      '--topic',
+      'pay.',
+      '--resource-pattern-type',
+      'prefixed',
+    );
+    await acls('admin', '--add', '--deny-principal', 'User:alice', '--operation', 'Write', '--topic', 'pay.secret');
+    await acls('admin', '--add', '--deny-principal', 'User:admin', '--operation', 'All', '--topic', 'pay.ok');
+    const admin = await as('admin');
+    const alice = await as('alice');
+    try {
+      for (const name of ['pay.ok', 'pay.secret']) {
+        await admin.request(ApiKey.CreateTopics, 7, {
+          topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+          timeoutMs: 5000,
+          validateOnly: false,
+        });
+      }
+      const batch = { records: [{ value: Buffer.from('p') }] };
+      expect((await produce(alice, 'pay.ok', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+      expect((await produce(alice, 'pay.secret', 0, batch)).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const read = await alice.request(ApiKey.Fetch, 12, {
+        ...defaultFetchRequest(),
+        maxBytes: 1 << 20,
+        topics: [fetchTopic('pay.ok', [{ partition: 0, fetchOffset: 0n }])],
+      });
+      expect(read.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      // A DENY naming the super user changes nothing for it.
+      expect((await produce(admin, 'pay.ok', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      admin.close();
+      alice.close();
+    }
+  });
+
+  it('kcat as alice: produces to the topic she may write, refused on the other', needs('kcat'), async () => {
+    const sasl = [
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=alice',
+      '-X',
+      `sasl.password=${PASSWORDS.alice}`,
+    ];
+    const ok = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-P', '-t', 'orders', '-p', '0'], { input: 'by-kcat\n' });
+    expect(ok.code).toBe(0);
+    const denied = await runProcess('kcat', ['-b', broker.bootstrapServers, ...sasl, '-P', '-t', 'secret', '-p', '0'], { input: 'nope\n' });
+    expect(denied.stderr).toContain('Topic authorization failed');
+  });
+
+  it('refuses ACL changes to a principal without ALTER on the cluster, in one line', async () => {
+    const r = await acls('alice', '--add', '--allow-principal', 'User:alice', '--topic', 'secret');
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('Error while executing ACL command: Cluster authorization failed');
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('removes ACLs, after which alice is refused again', async () => {
+    const r = await acls('admin', '--remove', '--force', '--topic', 'orders');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: \n  \n\n');
+    const alice = await as('alice');
+    try {
+      expect((await produce(alice, 'orders', 0, { records: [{ value: Buffer.from('y') }] })).errorCode).toBe(
+        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      );
+    } finally {
+      alice.close();
+    }
+  });
+
+  it('refuses the admin, group and offsets APIs to a principal without ACLs, each in its own error', async () => {
+    const bob = await as('bob');
+    try {
+      const created = await bob.request(ApiKey.CreateTopics, 7, {
+        topics: [{ name: 'bobs', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+        timeoutMs: 5000,
+        validateOnly: false,
+      });
+      expect(created.topics[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const deleted = await bob.request(ApiKey.DeleteTopics, 6, {
+        topics: [{ name: 'secret', topicId: ZERO_UUID }],
+        topicNames: [],
+        timeoutMs: 5000,
+      });
+      expect(deleted.responses[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const offsets = await bob.request(ApiKey.ListOffsets, 9, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: 'secret', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }],
+      });
+      expect(offsets.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      const configs = await bob.request(ApiKey.DescribeConfigs, 4, {
+        resources: [
+          { resourceType: 2, resourceName: 'secret', configurationKeys: null },
+          { resourceType: 4, resourceName: String(broker.broker.brokerId), configurationKeys: null },
+        ],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      });
+      expect(configs.results.map((r) => r.errorCode)).toEqual([
+        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+      ]);
+      const coordinator = await bob.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['team-1'] });
+      expect(coordinator.coordinators[0]!.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+      const producerId = await bob.request(ApiKey.InitProducerId, 4, {
+        transactionalId: null,
+        transactionTimeoutMs: 60_000,
+        producerId: -1n,
+        producerEpoch: -1,
+      });
+      expect(producerId.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+      const logDirs = await bob.request(ApiKey.DescribeLogDirs, 4, { topics: null });
+      expect(logDirs.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+      const quotas = await bob.request(ApiKey.DescribeClientQuotas, 1, { components: [], strict: false });
+      expect(quotas.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    } finally {
+      bob.close();
+    }
+  });
+
+  it('a consumer group works for kcat once bob may READ the topic and the group', needs('kcat'), async () => {
+    await acls('admin', '--add', '--allow-principal', 'User:bob', '--operation', 'Read', '--topic', 'secret', '--group', 'team-1');
+    const admin = await as('admin');
+    try {
+      expect((await produce(admin, 'secret', 0, { records: [{ value: Buffer.from('for-bob') }] })).errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      admin.close();
+    }
+    const sasl = [
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=bob',
+      '-X',
+      `sasl.password=${PASSWORDS.bob}`,
+    ];
+    const consumed = await runProcess(
+      'kcat',
+      ['-b', broker.bootstrapServers, ...sasl, '-G', 'team-1', '-X', 'auto.offset.reset=earliest', '-c', '1', '-q', 'secret'],
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(consumed.stdout.toString()).toBe('for-bob\n');
+    // The same consumer in a group it may not read is refused.
+    const refused = await runProcess(
+      'kcat',
+      ['-b', broker.bootstrapServers, ...sasl, '-G', 'other', '-X', 'auto.offset.reset=earliest', '-c', '1', '-e', 'secret'],
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(refused.stderr).toContain('Group authorization failed');
+  });
+
+  it('a transactional producer needs WRITE on its transactional id; each transaction API answers its own error', async () => {
+    const carol = await as('carol');
+    try {
+      const coordinator = await carol.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['tx-carol'] });
+      expect(coordinator.coordinators[0]!.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      const init = await carol.request(ApiKey.InitProducerId, 4, {
+        transactionalId: 'tx-carol',
+        transactionTimeoutMs: 60_000,
+        producerId: -1n,
+        producerEpoch: -1,
+      });
+      expect(init.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      const ended = await carol.request(ApiKey.EndTxn, 3, {
+        transactionalId: 'tx-carol',
+        producerId: 0n,
+        producerEpoch: 0,
+        committed: true,
+      });
+      expect(ended.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      const added = await carol.request(ApiKey.AddPartitionsToTxn, 3, {
+        ...defaultAddPartitionsToTxnRequest(),
+        v3AndBelowTransactionalId: 'tx-carol',
+        v3AndBelowTopics: [{ name: 'orders', partitions: [0] }],
+      });
+      expect(added.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode).toBe(
+        ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      );
+      // v4 comes from brokers verifying a transaction (KIP-890): it needs CLUSTER_ACTION.
+      const verified = await carol.request(ApiKey.AddPartitionsToTxn, 4, defaultAddPartitionsToTxnRequest());
+      expect(verified.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+      const markers = await carol.request(ApiKey.WriteTxnMarkers, 1, {
+        markers: [
+          {
+            producerId: 1n,
+            producerEpoch: 0,
+            transactionResult: true,
+            topics: [{ name: 'orders', partitionIndexes: [0] }],
+            coordinatorEpoch: 0,
+          },
+        ],
+      });
+      expect(markers.markers[0]!.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    } finally {
+      carol.close();
+    }
+
+    await acls('admin', '--add', '--allow-principal', 'User:carol', '--operation', 'Write', '--transactional-id', 'tx-carol');
+    await acls('admin', '--add', '--allow-principal', 'User:carol', '--operation', 'Write', '--topic', 'orders');
+    const kafka = (user: keyof typeof PASSWORDS) =>
+      new Kafka({
+        clientId: `txn-${user}`,
+        brokers: [broker.bootstrapServers],
+        sasl: { mechanism: 'plain', username: user, password: PASSWORDS[user] },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 2 },
+      });
+    const transaction = async (user: keyof typeof PASSWORDS, transactionalId: string) => {
+      const producer = kafka(user).producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        const txn = await producer.transaction();
+        await txn.send({ topic: 'orders', messages: [{ value: `from ${user}` }] });
+        await txn.commit();
+      } finally {
+        await producer.disconnect();
+      }
+    };
+    await transaction('carol', 'tx-carol');
+    await transaction('admin', 'tx-admin');
+    // With another transactional id carol is refused at FindCoordinator (TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    // above), which kafkajs reports as not finding the coordinator.
+    await expect(transaction('carol', 'tx-other')).rejects.toMatchObject({ name: 'KafkaJSGroupCoordinatorNotFound' });
+
+    const carolAgain = await as('carol');
+    try {
+      const listed = await carolAgain.request(ApiKey.ListTransactions, 0, { stateFilters: [], producerIdFilters: [], durationFilter: -1n });
+      expect(listed.transactionStates.map((t) => t.transactionalId)).toEqual(['tx-carol']);
+      const described = await carolAgain.request(ApiKey.DescribeTransactions, 0, { transactionalIds: ['tx-carol', 'tx-admin'] });
+      expect(described.transactionStates.map((t) => [t.transactionalId, t.errorCode, t.transactionState])).toEqual([
+        ['tx-carol', ErrorCode.NONE, 'CompleteCommit'],
+        ['tx-admin', ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ''],
+      ]);
+      // DescribeProducers needs READ on the topic, which WRITE does not imply.
+      const producers = await carolAgain.request(ApiKey.DescribeProducers, 0, { topics: [{ name: 'orders', partitionIndexes: [0] }] });
+      expect(producers.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    } finally {
+      carolAgain.close();
+    }
+  });
+
+  it('keeps ACLs across a restart', async () => {
+    await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:bob',
+      '--operation',
+      'Read',
+      '--group',
+      'team',
+      '--resource-pattern-type',
+      'prefixed',
+    );
+    const config = broker.broker.config().layers.static;
+    await broker.broker.stop();
+    const again = await startBroker({ logDir: broker.logDir, config: Object.fromEntries([...config].filter(([k]) => k !== 'log.dirs')) });
+    try {
+      const described = await again.broker.acls!.describe({
+        pattern: { resourceType: 'GROUP', name: null, patternType: 'PREFIXED' },
+        entry: { principal: null, host: null, operation: 'ANY', permissionType: 'ANY' },
+      });
+      expect(described).toEqual([
+        {
+          pattern: { resourceType: 'GROUP', name: 'team', patternType: 'PREFIXED' },
+          entry: { principal: 'User:bob', host: '*', operation: 'READ', permissionType: 'ALLOW' },
+        },
+      ]);
+    } finally {
+      await again.stop();
+    }
+  });
+});
