@@ -92,6 +92,12 @@ export class LogManager {
   readonly #flushedDirs = new Set<string>();
   #flushedTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /**
+   * Set by the replica manager: a partition's last stable offset (its high watermark, or the first
+   * unsettled transaction below it), which the cleaner never passes. Unset, a log is cleanable up
+   * to its first open transaction.
+   */
+  lastStableOffsetOf: ((log: Log) => bigint | undefined) | undefined;
 
   private constructor(options: LogManagerOptions) {
     this.logDirs = options.logDirs.map((dir) => resolve(dir));
@@ -118,6 +124,7 @@ export class LogManager {
       this.#cleaner = new LogCleaner({
         logDirs: this.logDirs,
         logs: () => this.#liveLogs(),
+        lastStableOffset: (log) => this.lastStableOffsetOf?.(log) ?? log.firstUnstableOffset(log.logEndOffset) ?? log.logEndOffset,
         backoffMs: cleaner.backoffMs,
         dedupeBufferSize: cleaner.dedupeBufferSize,
         now: this.#now,

@@ -468,8 +468,6 @@ export class Log {
           `Cannot swap cleaned segment ${cleaned.baseOffset} into ${this.name}: the segments it replaces are not in place`,
         );
       }
-      // The cleaner keeps aborted records and markers, so their index entries move with them.
-      for (const segment of old) for (const txn of segment.txnIndex.entries) cleaned.txnIndex.append(txn);
       this.#deleteSegments(this.#segments.splice(first, old.length, cleaned));
       cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
       fsyncDir(this.dir);

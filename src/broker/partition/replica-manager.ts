@@ -105,6 +105,8 @@ export class ReplicaManager {
 
   constructor(options: ReplicaManagerOptions) {
     this.#logManager = options.logManager;
+    // The cleaner stops at each partition's last stable offset, as Kafka's LogCleanerManager does.
+    this.#logManager.lastStableOffsetOf = (log) => this.#partitions.get(topicPartitionKey(log.topicPartition))?.lastStableOffset;
     this.#config = options.config;
     this.#now = options.now ?? Date.now;
     this.#warn = options.warn;

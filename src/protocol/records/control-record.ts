@@ -80,9 +80,11 @@ export function endTxnMarkerBatch(o: EndTxnMarkerOptions): BatchInput {
 
 /**
  * The COMMIT or ABORT marker of a stored control batch (uncompressed, as the broker writes them),
- * read from its first record; undefined for other control types. Throws on a malformed record.
+ * read from its first record; undefined for other control types and for a batch the log cleaner
+ * emptied. Throws on a malformed record.
  */
 export function readTxnMarker(batch: Buffer, at: number, size: number): { isAbort: boolean; coordinatorEpoch: number } | undefined {
+  if (batch.readInt32BE(at + BATCH.RECORDS_COUNT) === 0) return undefined;
   const cursor = { buf: batch, pos: at + BATCH.HEADER_SIZE, end: at + size };
   const record = readRecord(cursor, 0n, 0n, null);
   const { type } = decodeControlKey(record.key);

@@ -6,6 +6,7 @@ import type { LogToClean } from './cleanable-range.js';
 import { writeCleanedSegment } from './cleaned-segment.js';
 import { OffsetMap } from './offset-map.js';
 import { groupSegmentsBySize } from './segment-groups.js';
+import { TransactionTracker } from './transaction-tracker.js';
 
 export interface CleanOptions {
   now: number;
@@ -31,7 +32,14 @@ export function cleanLog(log: Log, toClean: LogToClean, options: CleanOptions): 
   const config = log.config;
   const inactive = log.segments.slice(0, -1);
   const offsetMap = new OffsetMap(options.dedupeBufferBytes);
-  const mappedEnd = buildOffsetMap(inactive, toClean.firstDirtyOffset, toClean.firstUncleanableOffset, offsetMap);
+  const { firstDirtyOffset, firstUncleanableOffset } = toClean;
+  const mappedEnd = buildOffsetMap(
+    inactive,
+    firstDirtyOffset,
+    firstUncleanableOffset,
+    offsetMap,
+    new TransactionTracker(log.collectAbortedTxns(firstDirtyOffset, firstUncleanableOffset)),
+  );
   const lastBatchOfProducer = lastBatchOfEachProducer(log);
 
   const toRewrite = inactive.filter((s) => s.baseOffset < mappedEnd);
@@ -49,6 +57,8 @@ export function cleanLog(log: Log, toClean: LogToClean, options: CleanOptions): 
     afterRewritten,
   );
 
+  // One walk over every group, in offset order, as the transactions' batches and markers come.
+  const transactions = new TransactionTracker(log.collectAbortedTxns(log.logStartOffset, afterRewritten));
   let tombstoneHorizon: number | undefined;
   for (const members of groups) {
     const group = members.map((m) => m.segment);
@@ -64,6 +74,7 @@ export function cleanLog(log: Log, toClean: LogToClean, options: CleanOptions): 
         deleteRetentionMs: config['delete.retention.ms'],
         retainEmpty: (lastOffset, producerId) =>
           lastOffset === groupLastOffset || (producerId >= 0n && lastBatchOfProducer.get(producerId) === lastOffset),
+        transactions,
       },
       config['index.interval.bytes'],
       options.now,

@@ -12,7 +12,10 @@ export interface CleanableSegment {
 export interface LogToClean {
   /** Where the previous pass stopped: everything before has been cleaned. */
   firstDirtyOffset: bigint;
-  /** The active segment's base, or earlier when min.compaction.lag.ms holds newer segments back. */
+  /**
+   * The active segment's base, or earlier: the last stable offset (records of open transactions,
+   * or not yet replicated, are never cleaned) or the first segment min.compaction.lag.ms holds back.
+   */
   firstUncleanableOffset: bigint;
   cleanBytes: number;
   cleanableBytes: number;
@@ -29,6 +32,8 @@ export interface LogPosition {
   logEndOffset: bigint;
   /** From cleaner-offset-checkpoint; outside [log start, log end] it is ignored, as in Kafka. */
   checkpointedDirtyOffset: bigint | undefined;
+  /** The high watermark, or the first offset of an unsettled transaction below it. */
+  lastStableOffset: bigint;
 }
 
 /** Kafka's LogCleanerManager.cleanableOffsets and maxCompactionDelay, for one log. */
@@ -40,7 +45,7 @@ export function logToClean(log: LogPosition, config: LogConfig, now: number): Lo
   const active = segments.at(-1)!;
   const dirtyInactive = overlapping(segments.slice(0, -1), firstDirtyOffset, active.baseOffset);
 
-  let firstUncleanableOffset = active.baseOffset;
+  let firstUncleanableOffset = log.lastStableOffset < active.baseOffset ? log.lastStableOffset : active.baseOffset;
   const minLag = config['min.compaction.lag.ms'];
   if (minLag > 0) {
     const tooNew = dirtyInactive.find((s) => s.largestTimestamp > now - minLag);

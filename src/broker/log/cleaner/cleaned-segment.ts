@@ -15,7 +15,7 @@ export interface CleanedSegment {
 
 /**
  * Writes the cleaned copy of `group` (consecutive inactive segments) as one segment named after
- * the first, with `.cleaned` files and fresh indexes; fsyncs it and renames it to `.swap`, the
+ * the first, with `.cleaned` files and fresh indexes (its `.txnindex` too); fsyncs it and renames it to `.swap`, the
  * point from which recovery completes the swap instead of discarding it. On failure nothing is
  * left behind.
  */
@@ -27,6 +27,8 @@ export function writeCleanedSegment(
   now: number,
 ): CleanedSegment {
   const cleaned = LogSegment.create(dir, group[0]!.baseOffset, now, 0, CLEANED_SUFFIX);
+  // Aborted transactions whose marker stays with data of theirs: read_committed readers must still skip it.
+  rules.transactions.onRetainedAbort = (txn) => cleaned.txnIndex.append(txn);
   try {
     let tombstoneHorizon: number | undefined;
     let pending: Buffer[] = [];

@@ -11,6 +11,8 @@ export interface LogCleanerOptions {
   logDirs: readonly string[];
   /** The logs to consider on each pass (the LogManager's). */
   logs: () => Iterable<Log>;
+  /** A log's last stable offset: nothing from there on is cleaned. */
+  lastStableOffset: (log: Log) => bigint;
   /** log.cleaner.backoff.ms: the pause when no log needs cleaning. */
   backoffMs: number;
   /** log.cleaner.dedupe.buffer.size */
@@ -64,6 +66,7 @@ export class LogCleaner {
         logStartOffset: log.logStartOffset,
         logEndOffset: log.logEndOffset,
         checkpointedDirtyOffset: this.#dirtyOffsets.get(log.name),
+        lastStableOffset: this.#options.lastStableOffset(log),
       },
       log.config,
       this.#options.now(),

@@ -63,7 +63,7 @@ export function analyzeAppend(
     if (isControl) {
       let marker: ReturnType<typeof readTxnMarker>;
       try {
-        marker = header.recordsCount > 0 ? readTxnMarker(records, at - size, size) : undefined;
+        marker = readTxnMarker(records, at - size, size);
       } catch (err) {
         throw new LogError('CORRUPT_MESSAGE', `Unreadable control record at offset ${firstOffset}: ${(err as Error).message}`);
       }

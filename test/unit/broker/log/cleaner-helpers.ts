@@ -79,6 +79,7 @@ export function cleanerFor(logs: Log[], now: () => number = () => T0, dedupeBuff
   return new LogCleaner({
     logDirs: [],
     logs: () => logs,
+    lastStableOffset: (log) => log.firstUnstableOffset(log.logEndOffset) ?? log.logEndOffset,
     backoffMs: 1000,
     dedupeBufferSize,
     now,

@@ -93,6 +93,7 @@ describe('log cleaner crash safety', () => {
     const failing = new LogCleaner({
       logDirs: [],
       logs: () => [log],
+      lastStableOffset: (l) => l.logEndOffset,
       backoffMs: 1000,
       dedupeBufferSize: 1 << 20,
       now: () => 0,

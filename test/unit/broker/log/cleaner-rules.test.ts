@@ -11,7 +11,7 @@ function segment(baseOffset: number, size: number, firstBatchTimestamp: number, 
 
 describe('which part of a log is cleanable', () => {
   const segments = [segment(0, 100, 1000), segment(10, 100, 2000), segment(20, 300, 3000), segment(30, 0, 0)];
-  const position = { segments, logStartOffset: 0n, logEndOffset: 30n };
+  const position = { segments, logStartOffset: 0n, logEndOffset: 30n, lastStableOffset: 30n };
 
   it('measures the dirty ratio from the checkpointed offset to the active segment', () => {
     expect(logToClean({ ...position, checkpointedDirtyOffset: 20n }, COMPACTED, NOW)).toEqual({
@@ -37,6 +37,13 @@ describe('which part of a log is cleanable', () => {
     expect(logToClean({ ...position, checkpointedDirtyOffset: 0n }, config, NOW)).toMatchObject({
       firstUncleanableOffset: 10n,
       cleanableBytes: 100,
+    });
+  });
+
+  it('never cleans from the last stable offset on (an open transaction, or records above the high watermark)', () => {
+    expect(logToClean({ ...position, checkpointedDirtyOffset: 0n, lastStableOffset: 15n }, COMPACTED, NOW)).toMatchObject({
+      firstUncleanableOffset: 15n,
+      cleanableBytes: 200, // segments 0 and 10: the one holding offset 15 counts, as in Kafka
     });
   });
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Log } from '../../../../src/broker/log/log.js';
 import { readBatchHeader } from '../../../../src/protocol/records/batch-header.js';
+import { endTxnMarkerBatch } from '../../../../src/protocol/records/control-record.js';
+import { encodeBatch } from '../../../../src/protocol/records/record-batch.js';
 import { T0, decodeRecords } from './batches.js';
 import { cleanerFor, keyedBatch, openCompactedLog, storedBatches, storedRecords } from './cleaner-helpers.js';
 
@@ -27,6 +29,23 @@ function overwrite(log: Log, keys: number, rounds: number, timestamp = T0): Map<
     latest.set(key, { offset: baseOffset, value });
   }
   return latest;
+}
+
+const CLIENT = { leaderEpoch: 0 } as const;
+const COORDINATOR = { leaderEpoch: 0, origin: 'coordinator' } as const;
+
+/** A transactional producer's batch of keyed records. */
+function txnBatch(producerId: bigint, baseSequence: number, entries: [string, string][]): Buffer {
+  return keyedBatch(entries, { producerId, producerEpoch: 0, baseSequence, transactional: true });
+}
+
+function marker(producerId: bigint, commit: boolean): Buffer {
+  return encodeBatch(endTxnMarkerBatch({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: BigInt(T0) }));
+}
+
+/** The records of the log's data batches (markers left out). */
+function dataRecords(log: Log) {
+  return storedBatches(log).flatMap((b) => (b.isControl ? [] : b.records));
 }
 
 describe('log cleaner', () => {
@@ -145,6 +164,77 @@ describe('log cleaner', () => {
       ['other', 'v'],
     ]);
     expect(cleaner.cleanFilthiestLog()).toBeUndefined();
+  });
+
+  it("removes aborted transactions' records, which never supersede committed ones, then their markers after delete.retention.ms", () => {
+    let now = T0;
+    const log = compactedLog({ 'delete.retention.ms': 1000 }, () => now);
+    log.append(keyedBatch([['a', 'committed-a']]), CLIENT); // 0
+    log.append(txnBatch(5n, 0, [['a', 'aborted-a']]), CLIENT); // 1
+    log.append(marker(5n, false), COORDINATOR); // 2: ABORT, indexed in .txnindex
+    log.append(txnBatch(5n, 1, [['c', 'c1']]), CLIENT); // 3
+    log.append(marker(5n, true), COORDINATOR); // 4: COMMIT
+    log.append(keyedBatch([['d', 'd1']]), CLIENT); // 5
+    log.roll();
+    const cleaner = cleanerFor([log], () => now);
+    const records = () => dataRecords(log).map((r) => [r.offset, r.key?.toString(), r.value?.toString()]);
+    const markers = () => storedBatches(log).filter((b) => b.isControl);
+    const aborted = () => log.segments.flatMap((s) => s.txnIndex.entries);
+
+    expect(cleaner.cleanFilthiestLog()).toBe(log);
+    // The aborted record is gone and did not take key a's place; both markers stay: their transactions
+    // had data in this pass, and the ABORT's index entry moves to the cleaned segment with it.
+    expect(records()).toEqual([
+      [0n, 'a', 'committed-a'],
+      [3n, 'c', 'c1'],
+      [5n, 'd', 'd1'],
+    ]);
+    expect(markers().map((b) => [b.baseOffset, b.hasDeleteHorizon])).toEqual([
+      [2n, false],
+      [4n, false],
+    ]);
+    expect(aborted()).toEqual([{ producerId: 5n, firstOffset: 1n, lastOffset: 2n, lastStableOffset: 3n }]);
+
+    // A later pass finds the ABORT marking nothing any more: it gets a delete horizon, its index entry goes.
+    log.append(keyedBatch([['d', 'd2']]), CLIENT);
+    log.roll();
+    expect(cleaner.cleanFilthiestLog()).toBe(log);
+    expect(markers().map((b) => [b.baseOffset, b.hasDeleteHorizon, b.baseTimestamp])).toEqual([
+      [2n, true, BigInt(T0 + 1000)],
+      [4n, false, BigInt(T0)],
+    ]);
+    expect(aborted()).toEqual([]);
+
+    // Past the horizon the cleaner comes back by itself and drops it; the COMMIT of the producer's last batch stays.
+    now = T0 + 999;
+    expect(cleaner.cleanFilthiestLog()).toBeUndefined();
+    now = T0 + 1000;
+    expect(cleaner.cleanFilthiestLog()).toBe(log);
+    expect(markers().map((b) => b.baseOffset)).toEqual([4n]);
+    expect(records()).toEqual([
+      [0n, 'a', 'committed-a'],
+      [3n, 'c', 'c1'],
+      [6n, 'd', 'd2'],
+    ]);
+  });
+
+  it('cleans nothing from the first open transaction on, and the whole log once it is committed', () => {
+    const log = compactedLog();
+    log.append(keyedBatch([['a', 'a1']]), CLIENT); // 0
+    log.append(txnBatch(7n, 0, [['a', 'a-in-txn']]), CLIENT); // 1, open
+    log.roll();
+    log.append(keyedBatch([['a', 'a3']]), CLIENT); // 2
+    log.roll();
+    const cleaner = cleanerFor([log]);
+    expect(cleaner.logToClean(log)?.firstUncleanableOffset).toBe(1n);
+    cleaner.cleanFilthiestLog();
+    // Had offset 2 been mapped, a1 would be gone; had the open transaction then aborted, key a would have lost its value.
+    expect(dataRecords(log).map((r) => r.value?.toString())).toEqual(['a1', 'a-in-txn', 'a3']);
+
+    log.append(marker(7n, true), COORDINATOR); // 3
+    log.roll();
+    expect(cleaner.cleanFilthiestLog()).toBe(log);
+    expect(dataRecords(log).map((r) => r.value?.toString())).toEqual(['a3']);
   });
 
   it("keeps a batch emptied by cleaning when it is an idempotent producer's last one", () => {
