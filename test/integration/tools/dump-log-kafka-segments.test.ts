@@ -5,12 +5,16 @@
  * internal topics), and the batch's printed CRC-32C covers everything from its attributes to its
  * end. kts's own encoders rebuild each batch from the printed fields; its CRC equal to Kafka's
  * proves the bytes are the ones Kafka wrote, and so that kts writes `__consumer_offsets` records
+ * (offset commits, and group metadata with the consumer protocol's subscriptions and assignments)
  * byte for byte as Kafka does. `kts dump-log`, run with the options Kafka's command was run with,
  * must then print Kafka's lines.
  *
  * Sources (the printed lines are used as data, verbatim):
  * - fvaleri/strimzi-debugging, sessions/010/README.md ("Running Transactional Applications", commit
  *   0edc117d): a Strimzi Kafka 3.9-era cluster, March 2025.
+ * - A blog post, "Kafka集群QuickStart" (a Jekyll post found in the search index; its repository is
+ *   not named there): Apache Kafka 3.9.2 in ZooKeeper mode, 2026. Its dumps have blank lines between
+ *   batches and end at `| head`; the lines are Kafka's.
  * - ableasdale/kafka-transactions, README.md ("Transaction Log Decoder: Aborted Transactions", commit
  *   e1970cdc): Confluent Platform 7.3.3 (Apache Kafka 3.3), April 2023.
  */
@@ -18,7 +22,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offsetCommitRecord } from '../../../src/broker/group/coordinator-records.js';
+import { groupMetadataRecord, offsetCommitRecord } from '../../../src/broker/group/coordinator-records.js';
+import { encodeAssignment, encodeSubscription } from '../../../src/client/consumer/group/consumer-protocol.js';
+import type {
+  GroupMetadataValue,
+  GroupMetadataValueMemberMetadata,
+} from '../../../src/protocol/generated/group-coordinator/group-metadata-value.js';
 import { endTxnMarkerBatch } from '../../../src/protocol/records/control-record.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import type { RecordInput } from '../../../src/protocol/records/record.js';
@@ -62,6 +71,44 @@ const STRIMZI: KafkaDump[] = [
       'baseOffset: 8 lastOffset: 8 count: 1 baseSequence: -1 lastSequence: -1 producerId: 1 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: true isControl: true deleteHorizonMs: OptionalLong.empty position: 2095 CreateTime: 1742739703213 size: 78 magic: 2 compresscodec: none crc: 1231080676 isvalid: true',
       '| offset: 8 CreateTime: 1742739703213 keySize: 4 valueSize: 6 sequence: -1 headerKeys: [] endTxnMarker: COMMIT coordinatorEpoch: 0',
     ].map((l) => l.replace('position: 1974 ', 'position: 0 ').replace('position: 2095 ', 'position: 121 ')),
+  },
+];
+
+const ZK_392: KafkaDump[] = [
+  {
+    // Three idempotent batches: a producer's three records, then another producer's two batches.
+    partition: 'test-0',
+    options: ['--print-data-log'],
+    decoder: 'data',
+    lines: [
+      'Log starting offset: 0',
+      'baseOffset: 0 lastOffset: 2 count: 3 baseSequence: 0 lastSequence: 2 producerId: 0 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: 1785772164706 size: 85 magic: 2 compresscodec: none crc: 4143386110 isvalid: true',
+      '| offset: 0 CreateTime: 1785772164675 keySize: -1 valueSize: 1 sequence: 0 headerKeys: [] payload: a',
+      '| offset: 1 CreateTime: 1785772164705 keySize: -1 valueSize: 1 sequence: 1 headerKeys: [] payload: b',
+      '| offset: 2 CreateTime: 1785772164706 keySize: -1 valueSize: 1 sequence: 2 headerKeys: [] payload: c',
+      'baseOffset: 3 lastOffset: 3 count: 1 baseSequence: 0 lastSequence: 0 producerId: 1 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 85 CreateTime: 1785772812310 size: 71 magic: 2 compresscodec: none crc: 4240895373 isvalid: true',
+      '| offset: 3 CreateTime: 1785772812310 keySize: -1 valueSize: 3 sequence: 0 headerKeys: [] payload: ddd',
+      'baseOffset: 4 lastOffset: 4 count: 1 baseSequence: 1 lastSequence: 1 producerId: 1 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 156 CreateTime: 1785772817026 size: 72 magic: 2 compresscodec: none crc: 140768607 isvalid: true',
+      '| offset: 4 CreateTime: 1785772817026 keySize: -1 valueSize: 4 sequence: 1 headerKeys: [] payload: facd',
+    ],
+  },
+  {
+    // A console consumer's group (its subscription and assignment decoded), then two offset
+    // commits: Kafka 3.9 writes those with baseSequence 0 though no producer wrote them.
+    partition: '__consumer_offsets-42',
+    options: ['--offsets-decoder'],
+    decoder: 'offsets',
+    lines: [
+      'Log starting offset: 0',
+      'baseOffset: 0 lastOffset: 0 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: 1785773250466 size: 328 magic: 2 compresscodec: none crc: 4023593851 isvalid: true',
+      '| offset: 0 CreateTime: 1785773250466 keySize: 11 valueSize: 247 sequence: -1 headerKeys: [] key: {"type":"2","data":{"group":"group01"}} payload: {"version":"3","data":{"protocolType":"consumer","generation":1,"protocol":"range","leader":"console-consumer-e33d37af-ded5-41c1-aeb3-05d12b5df4bf","currentStateTimestamp":1785773250437,"members":[{"memberId":"console-consumer-e33d37af-ded5-41c1-aeb3-05d12b5df4bf","groupInstanceId":null,"clientId":"console-consumer","clientHost":"/127.0.0.1","rebalanceTimeout":300000,"sessionTimeout":45000,"subscription":{"topics":["test"],"userData":null,"ownedPartitions":[],"generationId":-1,"rackId":null},"assignment":{"assignedPartitions":[{"topic":"test","partitions":[0,1]}],"userData":null}}]}}',
+      'baseOffset: 1 lastOffset: 2 count: 2 baseSequence: 0 lastSequence: 1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 328 CreateTime: 1785773255530 size: 165 magic: 2 compresscodec: none crc: 641063234 isvalid: true',
+      '| offset: 1 CreateTime: 1785773255530 keySize: 21 valueSize: 24 sequence: 0 headerKeys: [] key: {"type":"1","data":{"group":"group01","topic":"test","partition":0}} payload: {"version":"3","data":{"offset":5,"leaderEpoch":0,"metadata":"","commitTimestamp":1785773255526}}',
+      '| offset: 2 CreateTime: 1785773255530 keySize: 21 valueSize: 24 sequence: 1 headerKeys: [] key: {"type":"1","data":{"group":"group01","topic":"test","partition":1}} payload: {"version":"3","data":{"offset":0,"leaderEpoch":-1,"metadata":"","commitTimestamp":1785773255526}}',
+      'baseOffset: 3 lastOffset: 4 count: 2 baseSequence: 0 lastSequence: 1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 493 CreateTime: 1785773260522 size: 165 magic: 2 compresscodec: none crc: 2462831172 isvalid: true',
+      '| offset: 3 CreateTime: 1785773260522 keySize: 21 valueSize: 24 sequence: 0 headerKeys: [] key: {"type":"1","data":{"group":"group01","topic":"test","partition":0}} payload: {"version":"3","data":{"offset":5,"leaderEpoch":0,"metadata":"","commitTimestamp":1785773260522}}',
+      '| offset: 4 CreateTime: 1785773260522 keySize: 21 valueSize: 24 sequence: 1 headerKeys: [] key: {"type":"1","data":{"group":"group01","topic":"test","partition":1}} payload: {"version":"3","data":{"offset":0,"leaderEpoch":-1,"metadata":"","commitTimestamp":1785773260522}}',
+    ],
   },
 ];
 
@@ -133,17 +180,51 @@ function recordOf(decoder: Decoder, printed: string, keySize: number): RecordInp
     case 'offsets': {
       const [, key, value] = /^key: (\{.*\}) payload: (\{.*\})$/.exec(printed)!;
       const k = JSON.parse(key!) as { type: string; data: { group: string; topic: string; partition: number } };
-      const v = JSON.parse(value!) as { data: { offset: number; leaderEpoch: number; metadata: string; commitTimestamp: number } };
-      if (k.type !== '1') throw new Error(`not an offset commit: ${printed}`);
+      const v = JSON.parse(value!) as { data: Record<string, unknown> };
+      if (k.type === '2') return groupMetadataRecord(k.data.group, groupOf(v.data as unknown as PrintedGroup));
+      if (k.type !== '1') throw new Error(`neither an offset commit nor a group: ${printed}`);
+      const c = v.data as { offset: number; leaderEpoch: number; metadata: string; commitTimestamp: number };
       return offsetCommitRecord(k.data.group, k.data.topic, k.data.partition, {
-        offset: BigInt(v.data.offset),
-        leaderEpoch: v.data.leaderEpoch,
-        metadata: v.data.metadata,
-        commitTimestamp: v.data.commitTimestamp,
+        offset: BigInt(c.offset),
+        leaderEpoch: c.leaderEpoch,
+        metadata: c.metadata,
+        commitTimestamp: c.commitTimestamp,
         expireTimestamp: -1,
       });
     }
   }
+}
+
+/** GroupMetadataValue as --offsets-decoder prints it: member subscriptions and assignments decoded. */
+interface PrintedGroup extends Omit<GroupMetadataValue, 'currentStateTimestamp' | 'members'> {
+  currentStateTimestamp: number;
+  members: Array<
+    Omit<GroupMetadataValueMemberMetadata, 'subscription' | 'assignment'> & {
+      subscription: { topics: string[]; userData: null; ownedPartitions: []; generationId: number; rackId: null };
+      assignment: { assignedPartitions: Array<{ topic: string; partitions: number[] }>; userData: null };
+    }
+  >;
+}
+
+/** The group as the coordinator stores it; the members' protocol bytes as a Java consumer (and kts's) writes them. */
+function groupOf(g: PrintedGroup): GroupMetadataValue {
+  return {
+    ...g,
+    currentStateTimestamp: BigInt(g.currentStateTimestamp),
+    members: g.members.map((m) => {
+      const { subscription: s, assignment: a } = m;
+      if (s.userData !== null || s.ownedPartitions.length > 0 || s.rackId !== null || a.userData !== null) {
+        throw new Error(`a subscription kts's consumer does not write: ${JSON.stringify(m)}`);
+      }
+      return {
+        ...m,
+        subscription: encodeSubscription(s.topics, s.generationId),
+        assignment: encodeAssignment(
+          a.assignedPartitions.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition }))),
+        ),
+      };
+    }),
+  };
 }
 
 describe('dump-log on segments Apache Kafka wrote (rebuilt from published kafka-dump-log.sh output)', () => {
@@ -159,6 +240,7 @@ describe('dump-log on segments Apache Kafka wrote (rebuilt from published kafka-
 
   for (const [source, title, dumps] of [
     ['strimzi', 'Strimzi, Kafka 3.9 era (fvaleri/strimzi-debugging)', STRIMZI],
+    ['zookeeper', 'Kafka 3.9.2 in ZooKeeper mode ("Kafka集群QuickStart")', ZK_392],
     ['confluent', 'Confluent Platform 7.3.3, Kafka 3.3 (ableasdale/kafka-transactions)', CONFLUENT],
   ] as const) {
     for (const dump of dumps) {
