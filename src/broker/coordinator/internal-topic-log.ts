@@ -11,7 +11,7 @@ import type { ReplicaManager } from '../partition/replica-manager.js';
 import type { CoordinatorRecord } from '../group/coordinator-records.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import type { ProducePurgatory } from '../replication/delayed-produce.js';
-import { CoordinatorUnavailableError, type CoordinatorWriteError, type GroupLog, type TransactionalWrite } from '../group/group-log.js';
+import { type CoordinatorBatch, CoordinatorUnavailableError, type CoordinatorWriteError, type GroupLog } from '../group/group-log.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
 const PRODUCE_VERSION = API_INFO[ApiKey.Produce].maxVersion;
@@ -58,12 +58,14 @@ export class InternalTopicLog implements GroupLog {
     return this.#creating;
   }
 
-  /** Appends the records as one batch (a transactional one for `txn`); throws CoordinatorUnavailableError on failure. */
-  append(partition: number, records: readonly CoordinatorRecord[], txn?: TransactionalWrite): void {
+  /** Appends the records as one batch framed as `framing` says; throws CoordinatorUnavailableError on failure. */
+  append(partition: number, records: readonly CoordinatorRecord[], framing: CoordinatorBatch = {}): void {
     const now = BigInt((this.options.now ?? Date.now)());
+    const { offsetCommit, txn } = framing;
     const batch = encodeBatch({
       records: records.map((r) => ({ key: r.key, value: r.value, timestamp: now })),
-      ...(txn && { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: 0, transactional: true }),
+      ...(offsetCommit && { baseSequence: 0 }),
+      ...(txn && { producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true }),
     });
     const [result] = this.options.replicaManager.appendRecords([{ topic: this.name, partition, records: batch }], {
       requiredAcks: -1,

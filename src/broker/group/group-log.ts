@@ -8,6 +8,16 @@ export interface TransactionalWrite {
 }
 
 /**
+ * How Kafka's GroupMetadataManager frames a batch: an offset commit's starts a sequence at 0
+ * (storeOffsets, though no producer wrote it), a TxnOffsetCommit's is in the producer's
+ * transaction; group metadata, tombstones and `__transaction_state` records carry neither.
+ */
+export interface CoordinatorBatch {
+  offsetCommit?: boolean;
+  txn?: TransactionalWrite;
+}
+
+/**
  * Where the coordinator keeps its state: the partitions of `__consumer_offsets`. Appends are
  * synchronous and in the page cache when they return, so no other request can slip in between
  * the coordinator deciding and writing (Kafka waits for the append too). Creating the topic and
@@ -21,11 +31,8 @@ export interface GroupLog {
   exists(): boolean;
   /** Creates the topic on first use; rejects with CoordinatorUnavailableError when it cannot. */
   ensureExists(): Promise<void>;
-  /**
-   * Appends the records to one partition as one batch, a transactional one for `txn` (TxnOffsetCommit);
-   * throws CoordinatorUnavailableError on failure.
-   */
-  append(partition: number, records: readonly CoordinatorRecord[], txn?: TransactionalWrite): void;
+  /** Appends the records to one partition as one batch framed as `batch` says; throws CoordinatorUnavailableError on failure. */
+  append(partition: number, records: readonly CoordinatorRecord[], batch?: CoordinatorBatch): void;
   /**
    * Every stored record of the partition, oldest first (nothing when the topic does not exist),
    * with the producer of a transactional batch; `onMarker` hears each transaction's outcome.

@@ -9,7 +9,7 @@ import {
   type CoordinatorRecord,
   type GroupMetadataValue,
 } from './coordinator-records.js';
-import type { GroupLog, TransactionalWrite } from './group-log.js';
+import type { CoordinatorBatch, GroupLog, TransactionalWrite } from './group-log.js';
 import type { CommittedOffset, TopicPartitionRef } from './group-offsets.js';
 import { memberMetadataFor, type GroupMember } from './member.js';
 
@@ -63,6 +63,7 @@ export class GroupStore {
     this.#append(
       group.groupId,
       offsets.map((o) => offsetCommitRecord(group.groupId, o.topic, o.partition, o.committed)),
+      { offsetCommit: true },
     );
     for (const o of offsets) group.offsets.set(o.topic, o.partition, o.committed);
   }
@@ -77,7 +78,7 @@ export class GroupStore {
     this.log.append(
       this.partitionOf(groupId),
       offsets.map((o) => offsetCommitRecord(groupId, o.topic, o.partition, o.committed)),
-      txn,
+      { offsetCommit: true, txn },
     );
     for (const o of offsets) this.#pendingOffsetsOf(txn.producerId, groupId).set(`${o.partition}:${o.topic}`, o);
   }
@@ -195,8 +196,8 @@ export class GroupStore {
     return offsets;
   }
 
-  #append(groupId: string, records: CoordinatorRecord[]): void {
-    this.log.append(this.partitionOf(groupId), records);
+  #append(groupId: string, records: CoordinatorRecord[], batch?: CoordinatorBatch): void {
+    this.log.append(this.partitionOf(groupId), records, batch);
   }
 }
 

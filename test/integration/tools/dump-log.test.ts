@@ -132,6 +132,19 @@ describe('dump-log on segments the embedded broker wrote from kcat-produced data
     expect(all).toMatch(
       / key: \{"type":"1","data":\{"group":"dumpers","topic":"kcat","partition":0\}\} payload: \{"version":"\d","data":\{"offset":100,/,
     );
+    // Batches framed as Kafka 3.9's GroupMetadataManager frames them: offset commits with
+    // baseSequence 0 (though no producer wrote them), the group's metadata without a sequence.
+    const lines = all.split('\n');
+    const batchOf = (record: RegExp) => {
+      const at = lines.findIndex((l) => record.test(l));
+      return lines.slice(0, at).findLast((l) => l.startsWith('baseOffset: '));
+    };
+    expect(batchOf(/ key: \{"type":"1","data":\{"group":"dumpers"/)).toMatch(
+      / baseSequence: 0 lastSequence: \d+ producerId: -1 producerEpoch: -1 /,
+    );
+    expect(batchOf(/ key: \{"type":"2","data":\{"group":"dumpers"/)).toMatch(
+      / baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 /,
+    );
   });
 
   it('usage errors and unreadable files are one line', async () => {
