@@ -6,8 +6,8 @@
  * end. kts's own encoders rebuild each batch from the printed fields; its CRC equal to Kafka's
  * proves the bytes are the ones Kafka wrote, and so that kts writes `__consumer_offsets` records
  * (offset commits, and group metadata with the consumer protocol's subscriptions and assignments)
- * byte for byte as Kafka does. `kts dump-log`, run with the options Kafka's command was run with,
- * must then print Kafka's lines.
+ * and `__transaction_state` records byte for byte as Kafka does. `kts dump-log`, run with the
+ * options Kafka's command was run with, must then print Kafka's lines.
  *
  * Sources (the printed lines are used as data, verbatim):
  * - fvaleri/strimzi-debugging, sessions/010/README.md ("Running Transactional Applications", commit
@@ -30,10 +30,12 @@ import type {
 } from '../../../src/protocol/generated/group-coordinator/group-metadata-value.js';
 import { endTxnMarkerBatch } from '../../../src/protocol/records/control-record.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
+import { transactionRecord, type StoredTransaction } from '../../../src/broker/transaction/transaction-log.js';
+import type { TransactionStateName } from '../../../src/protocol/transaction-states.js';
 import type { RecordInput } from '../../../src/protocol/records/record.js';
 import { runKts } from '../../helpers/kts.js';
 
-type Decoder = 'data' | 'offsets';
+type Decoder = 'data' | 'offsets' | 'transactions';
 
 interface KafkaDump {
   /** The partition directory the segment was in. */
@@ -71,6 +73,24 @@ const STRIMZI: KafkaDump[] = [
       'baseOffset: 8 lastOffset: 8 count: 1 baseSequence: -1 lastSequence: -1 producerId: 1 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: true isControl: true deleteHorizonMs: OptionalLong.empty position: 2095 CreateTime: 1742739703213 size: 78 magic: 2 compresscodec: none crc: 1231080676 isvalid: true',
       '| offset: 8 CreateTime: 1742739703213 keySize: 4 valueSize: 6 sequence: -1 headerKeys: [] endTxnMarker: COMMIT coordinatorEpoch: 0',
     ].map((l) => l.replace('position: 1974 ', 'position: 0 ').replace('position: 2095 ', 'position: 121 ')),
+  },
+  {
+    partition: '__transaction_state-30',
+    options: ['--deep-iteration', '--print-data-log', '--transaction-log-decoder'],
+    decoder: 'transactions',
+    lines: [
+      'Log starting offset: 0',
+      'baseOffset: 0 lastOffset: 0 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: 1742739549438 size: 120 magic: 2 compresscodec: none crc: 3663501755 isvalid: true',
+      '| offset: 0 CreateTime: 1742739549438 keySize: 15 valueSize: 37 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=kafka-txn-0 payload: producerId:1,producerEpoch:0,state=Empty,partitions=[],txnLastUpdateTimestamp=1742739549435,txnTimeoutMs=60000',
+      'baseOffset: 1 lastOffset: 1 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 120 CreateTime: 1742739702876 size: 143 magic: 2 compresscodec: none crc: 563111626 isvalid: true',
+      '| offset: 1 CreateTime: 1742739702876 keySize: 15 valueSize: 59 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=kafka-txn-0 payload: producerId:1,producerEpoch:0,state=Ongoing,partitions=[output-topic-0],txnLastUpdateTimestamp=1742739702876,txnTimeoutMs=60000',
+      'baseOffset: 2 lastOffset: 2 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 263 CreateTime: 1742739702882 size: 172 magic: 2 compresscodec: none crc: 1296972565 isvalid: true',
+      '| offset: 2 CreateTime: 1742739702882 keySize: 15 valueSize: 87 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=kafka-txn-0 payload: producerId:1,producerEpoch:0,state=Ongoing,partitions=[output-topic-0,__consumer_offsets-12],txnLastUpdateTimestamp=1742739702882,txnTimeoutMs=60000',
+      'baseOffset: 3 lastOffset: 3 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 435 CreateTime: 1742739703134 size: 172 magic: 2 compresscodec: none crc: 598474139 isvalid: true',
+      '| offset: 3 CreateTime: 1742739703134 keySize: 15 valueSize: 87 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=kafka-txn-0 payload: producerId:1,producerEpoch:0,state=PrepareCommit,partitions=[output-topic-0,__consumer_offsets-12],txnLastUpdateTimestamp=1742739703132,txnTimeoutMs=60000',
+      'baseOffset: 4 lastOffset: 4 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 607 CreateTime: 1742739703240 size: 120 magic: 2 compresscodec: none crc: 4205821491 isvalid: true',
+      '| offset: 4 CreateTime: 1742739703240 keySize: 15 valueSize: 37 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=kafka-txn-0 payload: producerId:1,producerEpoch:0,state=CompleteCommit,partitions=[],txnLastUpdateTimestamp=1742739703142,txnTimeoutMs=60000',
+    ],
   },
 ];
 
@@ -130,12 +150,30 @@ const CONFLUENT: KafkaDump[] = [
       '| offset: 5 CreateTime: 1681914675317 keySize: 4 valueSize: 6 sequence: -1 headerKeys: [] endTxnMarker: ABORT coordinatorEpoch: 0',
     ],
   },
+  {
+    partition: '__transaction_state-0',
+    options: ['--transaction-log-decoder'],
+    decoder: 'transactions',
+    lines: [
+      'Log starting offset: 0',
+      'baseOffset: 0 lastOffset: 0 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: 1681914675206 size: 114 magic: 2 compresscodec: none crc: 977448936 isvalid: true',
+      '| offset: 0 CreateTime: 1681914675206 keySize: 9 valueSize: 37 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=txn-2 payload: producerId:0,producerEpoch:0,state=Empty,partitions=[],txnLastUpdateTimestamp=1681914675203,txnTimeoutMs=30000',
+      'baseOffset: 1 lastOffset: 1 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 114 CreateTime: 1681914675256 size: 143 magic: 2 compresscodec: none crc: 3609375034 isvalid: true',
+      '| offset: 1 CreateTime: 1681914675256 keySize: 9 valueSize: 64 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=txn-2 payload: producerId:0,producerEpoch:0,state=Ongoing,partitions=[transaction-topic-0],txnLastUpdateTimestamp=1681914675254,txnTimeoutMs=30000',
+      'baseOffset: 2 lastOffset: 2 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 257 CreateTime: 1681914675300 size: 143 magic: 2 compresscodec: none crc: 3752133745 isvalid: true',
+      '| offset: 2 CreateTime: 1681914675300 keySize: 9 valueSize: 64 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=txn-2 payload: producerId:0,producerEpoch:0,state=PrepareAbort,partitions=[transaction-topic-0],txnLastUpdateTimestamp=1681914675298,txnTimeoutMs=30000',
+      'baseOffset: 3 lastOffset: 3 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 400 CreateTime: 1681914675327 size: 114 magic: 2 compresscodec: none crc: 1474273819 isvalid: true',
+      '| offset: 3 CreateTime: 1681914675327 keySize: 9 valueSize: 37 sequence: -1 headerKeys: [] key: transaction_metadata::transactionalId=txn-2 payload: producerId:0,producerEpoch:0,state=CompleteAbort,partitions=[],txnLastUpdateTimestamp=1681914675304,txnTimeoutMs=30000',
+    ],
+  },
 ];
 
 const BATCH_LINE =
   /^baseOffset: (\d+) lastOffset: \d+ count: \d+ baseSequence: (-?\d+) lastSequence: -?\d+ producerId: (-?\d+) producerEpoch: (-?\d+) partitionLeaderEpoch: (\d+) isTransactional: (true|false) isControl: (true|false) .* crc: (\d+) isvalid: true$/;
 const RECORD_LINE = /^\| offset: \d+ CreateTime: (\d+) keySize: (-?\d+) valueSize: -?\d+ sequence: -?\d+ headerKeys: \[\] (.*)$/;
 const MARKER = /^endTxnMarker: (COMMIT|ABORT) coordinatorEpoch: (\d+)$/;
+const TXN_KEY = /^key: transaction_metadata::transactionalId=(.*) payload: (.*)$/;
+const TXN_VALUE = /^producerId:(\d+),producerEpoch:(\d+),state=(\w+),partitions=\[(.*)\],txnLastUpdateTimestamp=(\d+),txnTimeoutMs=(\d+)$/;
 
 /** A batch rebuilt with kts's encoders, and the CRC Kafka printed for it. */
 interface Rebuilt {
@@ -146,6 +184,7 @@ interface Rebuilt {
 /** Each batch line with its record lines, as kts's encoders write them. */
 function rebuild(dump: KafkaDump): Rebuilt[] {
   const batches: Rebuilt[] = [];
+  const txnStart = new Map<string, number>();
   for (let i = 0; i < dump.lines.length; i++) {
     const b = BATCH_LINE.exec(dump.lines[i]!);
     if (b === null) continue;
@@ -156,7 +195,7 @@ function rebuild(dump: KafkaDump): Rebuilt[] {
       const timestamp = BigInt(r[1]!);
       const m = MARKER.exec(r[3]!);
       if (m !== null) marker = { commit: m[1] === 'COMMIT', coordinatorEpoch: Number(m[2]), timestamp };
-      else records.push({ ...recordOf(dump.decoder, r[3]!, Number(r[2])), timestamp });
+      else records.push({ ...recordOf(dump.decoder, r[3]!, Number(r[2]), txnStart), timestamp });
     }
     const producer = { producerId: BigInt(b[3]!), producerEpoch: Number(b[4]) };
     const placed = { baseOffset: BigInt(b[1]!), partitionLeaderEpoch: Number(b[5]) };
@@ -170,7 +209,7 @@ function rebuild(dump: KafkaDump): Rebuilt[] {
 }
 
 /** A record's key and value from what Kafka printed of them. */
-function recordOf(decoder: Decoder, printed: string, keySize: number): RecordInput {
+function recordOf(decoder: Decoder, printed: string, keySize: number, txnStart: Map<string, number>): RecordInput {
   switch (decoder) {
     case 'data': {
       const [, key, value] = /^(?:key: (.*) )?payload: (.*)$/.exec(printed)!;
@@ -191,6 +230,31 @@ function recordOf(decoder: Decoder, printed: string, keySize: number): RecordInp
         commitTimestamp: c.commitTimestamp,
         expireTimestamp: -1,
       });
+    }
+    case 'transactions': {
+      const [, id, value] = TXN_KEY.exec(printed)!;
+      const [, producerId, producerEpoch, state, partitions, lastUpdate, timeout] = TXN_VALUE.exec(value!)!;
+      const updated = Number(lastUpdate);
+      // txnStartTimestamp, the one field Kafka does not print: -1 while Empty, set when a
+      // transaction adds its first partition and kept through its completion (TransactionMetadata).
+      const previous = txnStart.get(id!) ?? -1;
+      const start = state === 'Empty' ? -1 : state === 'Ongoing' && previous < 0 ? updated : previous;
+      txnStart.set(id!, state!.startsWith('Complete') ? -1 : start);
+      const stored: StoredTransaction = {
+        producerId: BigInt(producerId!),
+        producerEpoch: Number(producerEpoch),
+        txnTimeoutMs: Number(timeout),
+        state: state as TransactionStateName,
+        partitions:
+          partitions === ''
+            ? []
+            : partitions!
+                .split(',')
+                .map((tp) => ({ topic: tp.slice(0, tp.lastIndexOf('-')), partition: Number(tp.slice(tp.lastIndexOf('-') + 1)) })),
+        txnLastUpdateTimestamp: updated,
+        txnStartTimestamp: start,
+      };
+      return transactionRecord(id!, stored);
     }
   }
 }
