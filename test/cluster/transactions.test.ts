@@ -1,9 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorPartition } from '../../src/broker/group/coordinator-partition.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/api-info.js';
 import { defaultListOffsetsRequestListOffsetsPartition } from '../../src/protocol/generated/apis/list-offsets.js';
+import { defaultOffsetFetchRequest } from '../../src/protocol/generated/apis/offset-fetch.js';
 import { waitUntil } from '../helpers/wait.js';
 import { Copier, expectExactlyOnce, readCommitted, seed } from '../helpers/eos-runs.js';
+import { runKts } from '../helpers/kts.js';
 import { needs } from '../helpers/requirements.js';
 import { TestCluster } from './harness.js';
 
@@ -26,11 +30,11 @@ describe('transactions on a 3-broker cluster', () => {
     await cluster?.stop();
   });
 
-  /** The broker coordinating a transactional id, as FindCoordinator answers. */
-  async function coordinatorOf(transactionalId: string): Promise<number> {
+  /** The broker coordinating a transactional id (or, key type 0, a group), as FindCoordinator answers. */
+  async function coordinatorOf(key: string, keyType = 1): Promise<number> {
     const conn = await cluster.connect(cluster.brokers.find((b) => b.process.running)!.id);
     try {
-      const r = await conn.request(ApiKey.FindCoordinator, 3, { key: transactionalId, keyType: 1, coordinatorKeys: [] });
+      const r = await conn.request(ApiKey.FindCoordinator, 3, { key, keyType, coordinatorKeys: [] });
       if (r.errorCode !== 0) throw new Error(`FindCoordinator: error ${r.errorCode}`);
       return r.nodeId;
     } finally {
@@ -70,6 +74,124 @@ describe('transactions on a 3-broker cluster', () => {
     const second = new Copier(cluster.bootstrapServers, args);
     await second.waitForDone();
     expectExactlyOnce(await readCommitted(cluster.bootstrapServers, 'eos-out', COUNT), COUNT, [first, second]);
+  });
+
+  it("the group coordinator's successor serves the group's transactional offsets: committed ones, pending ones as UNSTABLE_OFFSET_COMMIT until their marker, and a restarted broker that leads again has what was committed meanwhile", {
+    timeout: 180_000,
+  }, async () => {
+    await cluster.createTopic('offsets-moved', 1, 3);
+    const group = 'offsets-moved-group';
+    await coordinatorOf(group, 0); // creates __consumer_offsets
+    const offsetsPartition = coordinatorPartition(group, (await cluster.metadata(['__consumer_offsets'])).topics[0]!.partitions.length);
+    // Led by its first replica (earlier tests may have moved it), so that a preferred election can give it back later.
+    const electPreferred = async () => {
+      const r = await runKts([
+        'leader-election',
+        '--bootstrap-server',
+        cluster.bootstrapServers,
+        '--election-type',
+        'preferred',
+        '--topic',
+        '__consumer_offsets',
+        '--partition',
+        String(offsetsPartition),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const replicas = (await cluster.partition('__consumer_offsets', offsetsPartition)).replicaNodes;
+      return (
+        await cluster.waitForPartition(
+          '__consumer_offsets',
+          offsetsPartition,
+          `led by broker ${replicas[0]}`,
+          (p) => p.leaderId === replicas[0],
+        )
+      ).leaderId;
+    };
+    const coordinator = await electPreferred();
+    // A transactional id coordinated elsewhere: its commits go on while the group's coordinator is down.
+    let transactionalId = '';
+    for (let i = 0; transactionalId === ''; i++)
+      if ((await coordinatorOf(`offsets-moved-tx-${i}`)) !== coordinator) transactionalId = `offsets-moved-tx-${i}`;
+    const kafka = new Kafka({ clientId: 'offsets-moved', brokers: cluster.bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const txnCoordinator = await coordinatorOf(transactionalId);
+    const sendOffsets = async (offset: number) => {
+      // The previous transaction must be completed (its markers written), else CONCURRENT_TRANSACTIONS.
+      await waitUntil(async () => {
+        const conn = await cluster.connect(txnCoordinator);
+        try {
+          const r = await conn.request(ApiKey.DescribeTransactions, 0, { transactionalIds: [transactionalId] });
+          return !r.transactionStates[0]!.transactionState.startsWith('Prepare');
+        } finally {
+          conn.close();
+        }
+      }, `${transactionalId} to complete its transaction`);
+      const txn = await producer.transaction();
+      await txn.sendOffsets({
+        consumerGroupId: group,
+        topics: [{ topic: 'offsets-moved', partitions: [{ partition: 0, offset: String(offset) }] }],
+      });
+      return txn;
+    };
+    /** OffsetFetch v7 to the group's coordinator: [error, offset] of offsets-moved-0, or undefined while there is none. */
+    const fetchOffset = async (requireStable: boolean): Promise<[number, bigint] | undefined> => {
+      const leader = (await cluster.partition('__consumer_offsets', offsetsPartition)).leaderId;
+      if (leader < 0 || !cluster.broker(leader).process.running) return undefined;
+      const conn = await cluster.connect(leader);
+      try {
+        const r = await conn.request(ApiKey.OffsetFetch, 7, {
+          ...defaultOffsetFetchRequest(),
+          groupId: group,
+          topics: [{ name: 'offsets-moved', partitionIndexes: [0] }],
+          requireStable,
+        });
+        if (r.errorCode !== 0) return undefined;
+        const p = r.topics[0]!.partitions[0]!;
+        return [p.errorCode, p.committedOffset];
+      } finally {
+        conn.close();
+      }
+    };
+    const settled = (offset: bigint) => async () => {
+      const answer = await fetchOffset(true);
+      return answer?.[0] === 0 && answer[1] === offset ? answer : undefined;
+    };
+    try {
+      await (await sendOffsets(5)).commit();
+      await waitUntil(settled(5n), 'offset 5 committed');
+      const pending = await sendOffsets(9);
+      await cluster.waitForPartition('__consumer_offsets', offsetsPartition, 'all in sync', (p) => p.isrNodes.length === 3);
+
+      await cluster.broker(coordinator).process.kill9();
+      await cluster.waitForPartition(
+        '__consumer_offsets',
+        offsetsPartition,
+        'a new leader',
+        (p) => p.leaderId >= 0 && p.leaderId !== coordinator,
+      );
+      expect(await waitUntil(() => fetchOffset(true), 'the new coordinator to answer')).toEqual([ErrorCode.UNSTABLE_OFFSET_COMMIT, -1n]);
+      expect(await fetchOffset(false)).toEqual([ErrorCode.NONE, 5n]);
+      await pending.commit();
+      await waitUntil(settled(9n), 'offset 9 settled by its marker on the new coordinator');
+
+      await cluster.broker(coordinator).process.start();
+      await cluster.waitForPartition(
+        '__consumer_offsets',
+        offsetsPartition,
+        'the restarted broker in sync',
+        (p) => p.isrNodes.length === 3,
+        60_000,
+      );
+      await (await sendOffsets(12)).commit();
+      await waitUntil(settled(12n), 'offset 12 committed');
+      expect(await electPreferred()).toBe(coordinator);
+      await waitUntil(settled(12n), 'offset 12 on the restarted broker, leading again');
+    } finally {
+      await producer.disconnect();
+      if (!cluster.broker(coordinator).process.running) await cluster.broker(coordinator).process.start();
+      await cluster.waitForBrokers(3);
+    }
   });
 
   it('a follower that becomes leader knows the open transaction: the last stable offset holds, and the commit reaches it', {
