@@ -245,6 +245,27 @@ describe('transactions on a 3-broker cluster', () => {
       const after = await cluster.waitForPartition('open-txn', 0, 'a new leader', (m) => m.leaderId >= 0 && m.leaderId !== before.leaderId);
       expect(after.leaderId).not.toBe(before.leaderId);
       expect(await waitUntil(lso, 'the new leader to answer ListOffsets')).toBe(2n);
+      // kafkajs does not retry EndTxn answered NOT_COORDINATOR (Java's producer does): the commit waits
+      // until the transaction's coordinator has settled after the kill, its partition's ISR without
+      // the dead broker and the broker FindCoordinator names answering for the id.
+      const txnPartition = coordinatorPartition('open-txn-tx', 5);
+      await cluster.waitForPartition(
+        '__transaction_state',
+        txnPartition,
+        'an ISR without the killed broker',
+        (m) => m.leaderId >= 0 && !m.isrNodes.includes(before.leaderId),
+      );
+      await waitUntil(async () => {
+        const coordinator = await coordinatorOf('open-txn-tx');
+        if (!cluster.broker(coordinator).process.running) return false;
+        const conn = await cluster.connect(coordinator);
+        try {
+          const r = await conn.request(ApiKey.DescribeTransactions, 0, { transactionalIds: ['open-txn-tx'] });
+          return r.transactionStates[0]!.transactionState === 'Ongoing';
+        } finally {
+          conn.close();
+        }
+      }, 'the transaction coordinator to answer after the kill');
       await txn.commit();
       expect(await waitUntil(async () => ((await lso()) === 5n ? 5n : undefined), 'the commit marker on the new leader')).toBe(5n);
     } finally {
