@@ -180,6 +180,14 @@ describe('transactions on a 3-broker cluster', () => {
       );
       expect(await waitUntil(() => fetchOffset(true), 'the new coordinator to answer')).toEqual([ErrorCode.UNSTABLE_OFFSET_COMMIT, -1n]);
       expect(await fetchOffset(false)).toEqual([ErrorCode.NONE, 5n]);
+      // kafkajs does not retry EndTxn answered NOT_COORDINATOR: the commit waits until the controller
+      // has taken the dead broker out of the transaction's partition's ISR (which bumps its leader epoch).
+      await cluster.waitForPartition(
+        '__transaction_state',
+        coordinatorPartition(transactionalId, 5),
+        'an ISR without the killed broker',
+        (m) => m.leaderId >= 0 && !m.isrNodes.includes(coordinator),
+      );
       await pending.commit();
       await waitUntil(settled(9n), 'offset 9 settled by its marker on the new coordinator');
 
