@@ -276,6 +276,10 @@ export class Broker implements BrokerContext {
         recoveryPointCheckpointIntervalMs: values['log.flush.offset.checkpoint.interval.ms'],
         logStartOffsetCheckpointIntervalMs: values['log.flush.start.offset.checkpoint.interval.ms'],
         flushCheckIntervalMs: values['log.flush.scheduler.interval.ms'],
+        producerIdExpiration: {
+          expirationMs: () => (broker ? broker.#config : config).values['producer.id.expiration.ms'],
+          checkIntervalMs: values['producer.id.expiration.check.interval.ms'],
+        },
         cleaner: {
           enable: values['log.cleaner.enable'],
           backoffMs: values['log.cleaner.backoff.ms'],

@@ -238,7 +238,17 @@ export const BROKER_CONFIG_DEFS = {
   'transaction.state.log.segment.bytes': int({ default: 104_857_600, min: 1, doc: 'Segment size of __transaction_state' }),
   'transactional.id.expiration.ms': int({ default: 604_800_000, min: 1, doc: 'How long an idle transactional id is kept' }),
   'transaction.max.timeout.ms': int({ default: 900_000, min: 1, doc: 'Largest transaction timeout a producer may ask for' }),
-  'producer.id.expiration.ms': int({ default: 86_400_000, min: 1, doc: 'How long the state of an idle idempotent producer is kept' }),
+  'producer.id.expiration.ms': int({
+    default: 86_400_000,
+    min: 1,
+    dynamic: true,
+    doc: 'How long the state of a producer without an open transaction is kept after its last write',
+  }),
+  'producer.id.expiration.check.interval.ms': int({
+    default: 600_000,
+    min: 1,
+    doc: 'How often producer state idle longer than producer.id.expiration.ms is removed (an internal config in Kafka)',
+  }),
   'transaction.partition.verification.enable': boolean({
     default: true,
     doc: "Partition leaders check with the producer's coordinator before its first transactional batch (KIP-890)",

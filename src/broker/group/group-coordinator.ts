@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { GroupAdmin } from './group-admin.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
-import type { GroupLog } from './group-log.js';
+import { CoordinatorUnavailableError, type GroupLog } from './group-log.js';
 import { GroupMembership } from './group-membership.js';
 import { GroupOffsetsService } from './group-offsets-service.js';
 import { GroupStore } from './group-store.js';
@@ -60,12 +60,21 @@ export class GroupCoordinator {
   /**
    * Runs a request for `groupIds` if this broker coordinates them (else `fail(NOT_COORDINATOR)`),
    * then, if it appended to their partitions, answers only once the ISR has the appends (else
-   * `fail` with the write's error). Before the offsets topic exists every broker may take the
-   * request: the request itself creates the topic.
+   * `fail` with the write's error). An offsets topic this broker does not know is created first
+   * (a single broker then leads it); in a cluster the topic may exist while this broker's metadata
+   * does not show it yet (just restarted), and it must not answer from its empty store then.
    */
   async coordinate<T>(groupIds: readonly string[], run: () => T | Promise<T>, fail: (errorCode: number) => T): Promise<T> {
+    if (!this.#log.exists()) {
+      try {
+        await this.#log.ensureExists();
+      } catch (err) {
+        if (!(err instanceof CoordinatorUnavailableError)) throw err;
+        return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      }
+    }
     const partitions = [...new Set(groupIds.map((g) => this.#store.partitionOf(g)))];
-    if (this.#log.exists() && partitions.some((p) => this.#log.logEndOffset(p) < 0n)) return fail(ErrorCode.NOT_COORDINATOR);
+    if (partitions.some((p) => this.#log.logEndOffset(p) < 0n)) return fail(ErrorCode.NOT_COORDINATOR);
     const before = partitions.map((p) => this.#log.logEndOffset(p));
     const result = await run();
     for (const [i, p] of partitions.entries()) {

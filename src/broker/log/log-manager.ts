@@ -36,6 +36,8 @@ export interface LogManagerOptions {
   logStartOffsetCheckpointIntervalMs?: number;
   /** log.flush.scheduler.interval.ms: how often flush.ms is checked; Kafka's default never. */
   flushCheckIntervalMs?: number;
+  /** producer.id.expiration.ms (read at each check: it is dynamic) and producer.id.expiration.check.interval.ms; absent: never checked. */
+  producerIdExpiration?: { expirationMs: () => number; checkIntervalMs: number };
   /** log.cleaner.*: compaction of logs whose cleanup.policy has `compact`; default Kafka's (on, 15 s, 128 MiB). */
   cleaner?: LogCleanerSettings;
   now?: () => number;
@@ -69,8 +71,8 @@ const FLUSHED_CHECKPOINT_DELAY_MS = 1000;
 
 /**
  * All partition logs of a broker (Kafka's LogManager): loads the log dirs, places new partitions
- * in the dir holding the fewest, deletes logs asynchronously, and runs retention, flush.ms and
- * checkpoint timers and the log cleaner. A clean close() leaves `.kafka_cleanshutdown` so the next
+ * in the dir holding the fewest, deletes logs asynchronously, and runs retention, flush.ms,
+ * checkpoint and producer-expiry timers and the log cleaner. A clean close() leaves `.kafka_cleanshutdown` so the next
  * start skips recovery.
  */
 export class LogManager {
@@ -119,6 +121,8 @@ export class LogManager {
     this.#every(options.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints());
     this.#every(options.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets());
     this.#every(options.flushCheckIntervalMs ?? LONG_MAX, () => this.flushDirtyLogs());
+    const expiration = options.producerIdExpiration;
+    if (expiration) this.#every(expiration.checkIntervalMs, () => this.removeExpiredProducers(expiration.expirationMs()));
     const cleaner = options.cleaner ?? DEFAULT_CLEANER;
     if (cleaner.enable) {
       this.#cleaner = new LogCleaner({
@@ -258,6 +262,14 @@ export class LogManager {
       });
     }
     return deleted;
+  }
+
+  /** Forgets, in every log, the producers idle longer than `expirationMs` with no open transaction; returns how many. */
+  removeExpiredProducers(expirationMs: number): number {
+    const now = this.#now();
+    let removed = 0;
+    for (const log of this.#liveLogs()) removed += log.producerState.removeExpiredProducers(now, expirationMs);
+    return removed;
   }
 
   /** fsyncs the logs whose flush.ms has passed since their last flush. */

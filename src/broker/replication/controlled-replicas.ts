@@ -205,6 +205,8 @@ export class ControlledReplicas {
     if (!state.replicas.includes(local)) return 'UNKNOWN_TOPIC_OR_PARTITION';
     const topic = await this.#topicRecord(topicName, topicId);
     if (topic.topicId !== topicId && topicId !== ZERO_UUID) return 'INCONSISTENT_TOPIC_ID';
+    // Read before the change: `existing` is the partition the change is applied to.
+    const wasLeader = existing?.isLeader ?? false;
     const role = this.options.replicaManager.becomeLeaderOrFollower(
       topic,
       partitionIndex,
@@ -218,7 +220,6 @@ export class ControlledReplicas {
       state.isNew,
     );
     const partition = this.options.replicaManager.partition(topicName, partitionIndex)!;
-    const wasLeader = existing?.isLeader ?? false;
     if (role !== undefined && wasLeader !== (role === 'leader')) {
       this.options.onLeadershipChange(topicName, partitionIndex, role === 'leader', state.leaderEpoch);
     }

@@ -131,6 +131,20 @@ export class ProducerStateManager {
       .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
   }
 
+  /**
+   * Forgets producers idle for `expirationMs` (Kafka's removeExpiredProducers): the last write's
+   * timestamp that long before `now`, and no open transaction. Returns how many went.
+   */
+  removeExpiredProducers(now: number, expirationMs: number): number {
+    let removed = 0;
+    for (const [producerId, entry] of this.#producers) {
+      if (entry.currentTxnFirstOffset !== undefined || BigInt(now) - entry.lastTimestamp < BigInt(expirationMs)) continue;
+      this.#producers.delete(producerId);
+      removed++;
+    }
+    return removed;
+  }
+
   updateMapEndOffset(offset: bigint): void {
     this.#mapEndOffset = offset;
   }

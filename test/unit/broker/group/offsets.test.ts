@@ -256,6 +256,51 @@ describe('committed offsets', () => {
   });
 });
 
+/** The offsets topic as a broker whose metadata does not show it sees it; `createdHere` once ensureExists made this broker its leader. */
+class UnknownTopicLog extends MemoryGroupLog {
+  createdHere = false;
+
+  constructor(private readonly ledHere: boolean) {
+    super();
+  }
+
+  override exists(): boolean {
+    return this.createdHere;
+  }
+
+  override async ensureExists(): Promise<void> {
+    await super.ensureExists();
+    this.createdHere = this.ledHere;
+  }
+
+  override logEndOffset(partition: number): bigint {
+    return this.createdHere ? super.logEndOffset(partition) : -1n;
+  }
+}
+
+describe('a broker that does not know the offsets topic', () => {
+  const fetchThrough = (h: Harness) =>
+    h.coordinator.coordinate(
+      ['g'],
+      () => h.coordinator.offsets.fetch('g', [{ name: 't', partitionIndexes: [0] }]),
+      (errorCode) => ({ errorCode, topics: [] }),
+    );
+
+  it('answers NOT_COORDINATOR when the topic exists elsewhere (a cluster member restarted, its metadata not in yet), never its empty store', async () => {
+    const h = harness({}, new UnknownTopicLog(false));
+    expect(await fetchThrough(h)).toEqual({ errorCode: ErrorCode.NOT_COORDINATOR, topics: [] });
+    h.log.failing = true;
+    expect(await fetchThrough(h)).toEqual({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] });
+  });
+
+  it('creates it first and serves the request when it leads it then (a single broker)', async () => {
+    const h = harness({}, new UnknownTopicLog(true));
+    const answer = await fetchThrough(h);
+    expect(answer.errorCode).toBe(ErrorCode.NONE);
+    expect(answer.topics[0]!.partitions[0]).toMatchObject({ committedOffset: -1n, errorCode: ErrorCode.NONE });
+  });
+});
+
 describe('group administration', () => {
   it('lists with state and type filters, describes, and deletes only Empty groups', async () => {
     const h = harness();

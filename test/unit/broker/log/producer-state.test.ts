@@ -105,6 +105,26 @@ describe('producer state in the log', () => {
     expect(lines).toEqual(['version: 0 producerId: 1 firstOffset: 0 lastOffset: 3 lastStableOffset: 2']);
   });
 
+  it('forgets producers idle for producer.id.expiration.ms, never one whose transaction is open', () => {
+    const written = 1_700_000_000_000; // the batches' and markers' timestamp
+    const log = openLog();
+    log.append(data(1n, 0, 1, { transactional: true }), client);
+    log.append(data(2n, 0, 2), client);
+    const state = log.producerState;
+    expect(state.removeExpiredProducers(written + 999, 1000)).toBe(0);
+    expect(state.removeExpiredProducers(written + 1000, 1000)).toBe(1);
+    expect([...state.producers.keys()]).toEqual([1n]);
+    expect(state.ongoingTransactions).toEqual([{ producerId: 1n, firstOffset: 0n }]);
+    // Forgotten, producer 2 starts afresh: a retry of its last batch is written again, not answered as a duplicate.
+    expect(log.append(data(2n, 0, 2), client)).toMatchObject({ baseOffset: 3n, lastOffset: 4n });
+    log.append(marker(1n, true), coordinator);
+    expect(state.removeExpiredProducers(written + 1000, 1000)).toBe(2);
+    expect(state.producers.size).toBe(0);
+    const end = log.logEndOffset;
+    log.close();
+    expect(decodeProducerSnapshot(readFileSync(join(log.dir, `${String(end).padStart(20, '0')}.snapshot`)))).toEqual([]);
+  });
+
   it('refuses markers from a fenced epoch or an older coordinator', () => {
     const log = openLog();
     log.append(data(1n, 0, 1, { epoch: 2, transactional: true }), client);
