@@ -1,12 +1,15 @@
 // `kts console-producer` (the native producer) against `kcat -P`, same input, same broker, same run:
-// COUNT lines of SIZE bytes from a file, each tool with its default producer settings (kts: acks=all,
-// idempotent; kcat: librdkafka's defaults, acks=all, not idempotent). Wall clock around each process,
-// start-up included; every run is checked against the topic's end offsets.
+// COUNT lines of SIZE bytes from a file. kts runs twice: with its defaults (Kafka's console producer:
+// acks=all, idempotent, batch.size 16384, linger 1000 ms) and with librdkafka's settings, which kcat
+// uses (batch.size 1000000, linger.ms 5, not idempotent); kcat with its defaults (acks=all, not
+// idempotent, batch.size 1000000, linger.ms 5, batch.num.messages 10000; keyless records stick to a
+// partition for sticky.partitioning.linger.ms 10). Wall clock around each process, start-up included;
+// every run is checked against the topic's end offsets. Load averages are printed at start and end.
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
 // broker (in this process; the clients are separate processes).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { endOffsetSum } from './lib/end-offsets.mjs';
@@ -23,7 +26,25 @@ const work = mkdtempSync(join(tmpdir(), 'kts-bench-producer-'));
 const input = join(work, 'lines.txt');
 writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
 
-const topics = (prefix) => Array.from({ length: REPEAT }, (_, r) => [`${prefix}-kts-${r}`, `${prefix}-kcat-${r}`]).flat();
+/** console-producer with `extra` arguments, as [command, args] for a bootstrap server and topic. */
+const ktsProducer =
+  (...extra) =>
+  (bootstrap, topic) => [
+    process.execPath,
+    [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', bootstrap, '--topic', topic, '--file', input, ...extra],
+  ];
+const TOOLS = {
+  kts: ktsProducer(),
+  'kts, librdkafka settings': ktsProducer('--batch-size', '1000000', '--timeout', '5', '--producer-property', 'enable.idempotence=false'),
+  kcat: (bootstrap, topic) => ['kcat', ['-P', '-b', bootstrap, '-t', topic, '-l', input]],
+};
+const NAMES = Object.keys(TOOLS);
+const topicOf = (prefix, tool, r) => `${prefix}-${NAMES.indexOf(tool)}-${r}`;
+const topics = (prefix) => NAMES.flatMap((tool) => Array.from({ length: REPEAT }, (_, r) => topicOf(prefix, tool, r)));
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 async function startKtsBroker() {
   const module = join(root, 'dist/broker/index.js');
@@ -34,38 +55,23 @@ async function startKtsBroker() {
 }
 
 async function measure(name, target, prefix) {
-  const times = { kts: [], kcat: [] };
+  const times = Object.fromEntries(NAMES.map((tool) => [tool, []]));
   for (let r = 0; r < REPEAT; r++) {
-    const runs = {
-      kts: () =>
-        timedRun(process.execPath, [
-          join(root, 'bin/kts'),
-          'console-producer',
-          '--bootstrap-server',
-          target.bootstrap,
-          '--topic',
-          `${prefix}-kts-${r}`,
-          '--file',
-          input,
-        ]),
-      kcat: () => timedRun('kcat', ['-P', '-b', target.bootstrap, '-t', `${prefix}-kcat-${r}`, '-l', input]),
-    };
-    // Alternate which tool goes first, so neither always gets the warmer broker.
-    for (const tool of r % 2 === 0 ? ['kts', 'kcat'] : ['kcat', 'kts']) {
-      const { ms } = await runs[tool]();
-      const landed = await endOffsetSum(target.bootstrap, `${prefix}-${tool}-${r}`, PARTITIONS);
+    // Rotate which tool goes first, so none always gets the warmer broker.
+    for (const tool of NAMES.map((_, i) => NAMES[(i + r) % NAMES.length])) {
+      const topic = topicOf(prefix, tool, r);
+      const { ms } = await timedRun(...TOOLS[tool](target.bootstrap, topic));
+      const landed = await endOffsetSum(target.bootstrap, topic, PARTITIONS);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} messages landed`);
       times[tool].push(ms);
       console.log(`${name} ${tool} run ${r + 1}: ${ms.toFixed(0)} ms (${Math.round(COUNT / (ms / 1000))} msgs/s)`);
     }
   }
-  const kts = median(times.kts);
-  const kcat = median(times.kcat);
-  return { name, kts, kcat };
+  return { name, medians: Object.fromEntries(NAMES.map((tool) => [tool, median(times[tool])])) };
 }
 
 console.log(
-  `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`,
+  `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores, load average ${load()}`,
 );
 const results = [];
 try {
@@ -88,9 +94,10 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log('\n| broker | kts console-producer | kcat -P | kts / kcat (msgs/s) |');
-console.log('|---|---:|---:|---:|');
-for (const r of results) {
+console.log(`\nload average at the end: ${load()}`);
+console.log('\n| broker | tool | median | kcat time / tool time |');
+console.log('|---|---|---:|---:|');
+for (const { name, medians } of results) {
   const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
-  console.log(`| ${r.name} | ${rate(r.kts)} | ${rate(r.kcat)} | ${(r.kcat / r.kts).toFixed(2)} |`);
+  for (const tool of NAMES) console.log(`| ${name} | ${tool} | ${rate(medians[tool])} | ${(medians.kcat / medians[tool]).toFixed(2)} |`);
 }
