@@ -74,7 +74,8 @@ async function measure(name, target, prefix) {
     for (const tool of NAMES.map((_, i) => NAMES[(i + r) % NAMES.length])) {
       const topic = topicOf(prefix, tool, r);
       const brokerCpu0 = target.cpuMs();
-      const { ms, cpuMs } = await timedRun(...TOOLS[tool](target.bootstrap, topic));
+      const [command, args] = TOOLS[tool](target.bootstrap, topic);
+      const { ms, cpuMs } = await timedRun(command, args, { cpu: true });
       const brokerCpuMs = target.cpuMs() - brokerCpu0;
       const landed = await endOffsetSum(target.bootstrap, topic, PARTITIONS);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} messages landed`);

@@ -8,10 +8,11 @@ const TIME = '/usr/bin/time';
 /**
  * Runs a client to completion without blocking this process (a kts broker may live in it);
  * resolves to its wall-clock milliseconds and stderr, rejects on a non-zero exit or after 5 minutes.
- * With GNU time installed, also to `cpuMs`: the client's user + system CPU time (all its threads).
+ * With `cpu` and GNU time installed, also to `cpuMs`: the client's user + system CPU time (all its
+ * threads); GNU time's own fork adds about a millisecond to the wall clock.
  */
-export function timedRun(command, args) {
-  if (!existsSync(TIME)) return run(command, args);
+export function timedRun(command, args, { cpu = false } = {}) {
+  if (!cpu || !existsSync(TIME)) return run(command, args);
   const dir = mkdtempSync(join(tmpdir(), 'kts-bench-time-'));
   const out = join(dir, 'time');
   return run(TIME, ['-q', '-f', '%U %S', '-o', out, command, ...args])
