@@ -1,12 +1,16 @@
 // `kts console-producer` (the native producer) against `kcat -P`, same input, same broker, same run:
-// COUNT lines of SIZE bytes from a file, each tool with its default producer settings (kts: acks=all,
-// idempotent; kcat: librdkafka's defaults, acks=all, not idempotent). Wall clock around each process,
-// start-up included; every run is checked against the topic's end offsets.
+// COUNT lines of SIZE bytes from a file. kts runs twice: with its defaults (Kafka's console producer:
+// acks=all, idempotent, batch.size 16384, linger 1000 ms) and with librdkafka's settings, which kcat
+// uses (batch.size 1000000, linger.ms 5, not idempotent); kcat with its defaults (acks=all, not
+// idempotent, batch.size 1000000, linger.ms 5, batch.num.messages 10000; keyless records stick to a
+// partition for sticky.partitioning.linger.ms 10). Wall clock around each process, start-up included,
+// the client's CPU time (user + system, all threads; with GNU time) and the broker's over the same
+// span; every run is checked against the topic's end offsets. Load averages are printed at start and end.
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
 // broker (in this process; the clients are separate processes).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { endOffsetSum } from './lib/end-offsets.mjs';
@@ -23,56 +27,81 @@ const work = mkdtempSync(join(tmpdir(), 'kts-bench-producer-'));
 const input = join(work, 'lines.txt');
 writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
 
-const topics = (prefix) => Array.from({ length: REPEAT }, (_, r) => [`${prefix}-kts-${r}`, `${prefix}-kcat-${r}`]).flat();
+/** console-producer with `extra` arguments, as [command, args] for a bootstrap server and topic. */
+const ktsProducer =
+  (...extra) =>
+  (bootstrap, topic) => [
+    process.execPath,
+    [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', bootstrap, '--topic', topic, '--file', input, ...extra],
+  ];
+const TOOLS = {
+  kts: ktsProducer(),
+  'kts, librdkafka settings': ktsProducer('--batch-size', '1000000', '--timeout', '5', '--producer-property', 'enable.idempotence=false'),
+  kcat: (bootstrap, topic) => ['kcat', ['-P', '-b', bootstrap, '-t', topic, '-l', input]],
+};
+const NAMES = Object.keys(TOOLS);
+const topicOf = (prefix, tool, r) => `${prefix}-${NAMES.indexOf(tool)}-${r}`;
+const topics = (prefix) => NAMES.flatMap((tool) => Array.from({ length: REPEAT }, (_, r) => topicOf(prefix, tool, r)));
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 async function startKtsBroker() {
   const module = join(root, 'dist/broker/index.js');
   if (!existsSync(module)) return null;
   const { startBroker } = await import(module);
   const broker = await startBroker({ config: { 'num.partitions': String(PARTITIONS) }, log: () => {} });
-  return { bootstrap: broker.bootstrapServers, stop: () => broker.stop() };
+  // The broker lives in this process, which does little else while a client runs.
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  return { bootstrap: broker.bootstrapServers, cpuMs, stop: () => broker.stop() };
+}
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux). */
+function processCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function measure(name, target, prefix) {
-  const times = { kts: [], kcat: [] };
+  const times = Object.fromEntries(NAMES.map((tool) => [tool, { ms: [], cpuMs: [], brokerCpuMs: [] }]));
   for (let r = 0; r < REPEAT; r++) {
-    const runs = {
-      kts: () =>
-        timedRun(process.execPath, [
-          join(root, 'bin/kts'),
-          'console-producer',
-          '--bootstrap-server',
-          target.bootstrap,
-          '--topic',
-          `${prefix}-kts-${r}`,
-          '--file',
-          input,
-        ]),
-      kcat: () => timedRun('kcat', ['-P', '-b', target.bootstrap, '-t', `${prefix}-kcat-${r}`, '-l', input]),
-    };
-    // Alternate which tool goes first, so neither always gets the warmer broker.
-    for (const tool of r % 2 === 0 ? ['kts', 'kcat'] : ['kcat', 'kts']) {
-      const { ms } = await runs[tool]();
-      const landed = await endOffsetSum(target.bootstrap, `${prefix}-${tool}-${r}`, PARTITIONS);
+    // Rotate which tool goes first, so none always gets the warmer broker.
+    for (const tool of NAMES.map((_, i) => NAMES[(i + r) % NAMES.length])) {
+      const topic = topicOf(prefix, tool, r);
+      const brokerCpu0 = target.cpuMs();
+      const [command, args] = TOOLS[tool](target.bootstrap, topic);
+      const { ms, cpuMs } = await timedRun(command, args, { cpu: true });
+      const brokerCpuMs = target.cpuMs() - brokerCpu0;
+      const landed = await endOffsetSum(target.bootstrap, topic, PARTITIONS);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} messages landed`);
-      times[tool].push(ms);
-      console.log(`${name} ${tool} run ${r + 1}: ${ms.toFixed(0)} ms (${Math.round(COUNT / (ms / 1000))} msgs/s)`);
+      times[tool].ms.push(ms);
+      times[tool].cpuMs.push(cpuMs);
+      times[tool].brokerCpuMs.push(brokerCpuMs);
+      console.log(
+        `${name} ${tool} run ${r + 1}: ${ms.toFixed(0)} ms (${Math.round(COUNT / (ms / 1000))} msgs/s), CPU ${cpuMs?.toFixed(0)} ms, broker CPU ${brokerCpuMs.toFixed(0)} ms`,
+      );
     }
   }
-  const kts = median(times.kts);
-  const kcat = median(times.kcat);
-  return { name, kts, kcat };
+  const medians = Object.fromEntries(
+    NAMES.map((tool) => [tool, Object.fromEntries(Object.entries(times[tool]).map(([k, xs]) => [k, median(xs)]))]),
+  );
+  return { name, medians };
 }
 
 console.log(
-  `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`,
+  `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores, load average ${load()}`,
 );
 const results = [];
 try {
   const mockPrefix = `cp-mock-${Date.now()}`;
   const mock = await startMockCluster(topics(mockPrefix), PARTITIONS);
   try {
-    results.push(await measure('mock cluster', mock, mockPrefix));
+    results.push(await measure('mock cluster', { ...mock, cpuMs: () => processCpuMs(mock.pid) }, mockPrefix));
   } finally {
     await mock.stop();
   }
@@ -88,9 +117,14 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log('\n| broker | kts console-producer | kcat -P | kts / kcat (msgs/s) |');
-console.log('|---|---:|---:|---:|');
-for (const r of results) {
+console.log(`\nload average at the end: ${load()}`);
+console.log('\n| broker | tool | median | kcat time / tool time | client CPU | broker CPU |');
+console.log('|---|---|---:|---:|---:|---:|');
+for (const { name, medians } of results) {
   const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
-  console.log(`| ${r.name} | ${rate(r.kts)} | ${rate(r.kcat)} | ${(r.kcat / r.kts).toFixed(2)} |`);
+  for (const tool of NAMES) {
+    const m = medians[tool];
+    const cpu = m.cpuMs === undefined ? '' : `${m.cpuMs.toFixed(0)} ms`;
+    console.log(`| ${name} | ${tool} | ${rate(m.ms)} | ${(medians.kcat.ms / m.ms).toFixed(2)} | ${cpu} | ${m.brokerCpuMs.toFixed(0)} ms |`);
+  }
 }

@@ -1,7 +1,8 @@
 // `kts producer-perf-test` against `kcat -P` doing the same work, same broker, same run: COUNT records
 // of SIZE random uppercase letters to a topic of PARTITIONS partitions, acks=all. producer-perf-test
-// runs twice: with Kafka's producer defaults (batch.size 16384, linger.ms 0, as kafka-producer-perf-test
-// uses them) and with librdkafka's batching (batch.size 1000000, linger.ms 5), which kcat uses.
+// runs twice: with Kafka's producer defaults (batch.size 16384, linger.ms 0, idempotent, as
+// kafka-producer-perf-test uses them) and with librdkafka's settings, which kcat uses (batch.size 1000000,
+// linger.ms 5, not idempotent).
 // Reported: the tool's own records/sec (its total line), its wall clock, and kcat's wall clock
 // (`-l file`, start-up included) as records/sec. Every run is checked against the end offsets.
 // Brokers: librdkafka's mock cluster (gcc + librdkafka-dev) and the embedded kts broker (in this process).
@@ -10,7 +11,7 @@
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { endOffsetSum } from './lib/end-offsets.mjs';
@@ -22,6 +23,10 @@ const COUNT = Number(process.env.COUNT ?? 1_000_000);
 const SIZE = Number(process.env.SIZE ?? 100);
 const REPEAT = Number(process.env.REPEAT ?? 3);
 const PARTITIONS = Number(process.env.PARTITIONS ?? 32);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 const work = mkdtempSync(join(tmpdir(), 'kts-bench-perf-'));
 const input = join(work, 'lines.txt');
@@ -31,7 +36,7 @@ writeFileSync(input, letters);
 
 const VARIANTS = {
   'perf-test, Kafka defaults': [],
-  'perf-test, librdkafka batching': ['--producer-props', 'batch.size=1000000', 'linger.ms=5'],
+  'perf-test, librdkafka settings': ['--producer-props', 'batch.size=1000000', 'linger.ms=5', 'enable.idempotence=false'],
 };
 const TOOLS = [...Object.keys(VARIANTS), 'kcat -P'];
 const topicOf = (prefix, tool, r) => `${prefix}-${TOOLS.indexOf(tool)}-${r}`;
@@ -124,7 +129,7 @@ async function measureConsumers(target, prefix) {
 }
 
 console.log(
-  `# producer-perf-test vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores`,
+  `# producer-perf-test vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores, load average ${load()}`,
 );
 const all = [];
 let consumers;
@@ -152,6 +157,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+console.log(`\nload average at the end: ${load()}`);
 const fmt = (n) => Math.round(n).toLocaleString('en');
 console.log('\n| broker | tool | records/s (reported) | records/s (wall clock) | reported / kcat |');
 console.log('|---|---|---:|---:|---:|');

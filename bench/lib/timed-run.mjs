@@ -1,10 +1,29 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TIME = '/usr/bin/time';
 
 /**
  * Runs a client to completion without blocking this process (a kts broker may live in it);
  * resolves to its wall-clock milliseconds and stderr, rejects on a non-zero exit or after 5 minutes.
+ * With `cpu` and GNU time installed, also to `cpuMs`: the client's user + system CPU time (all its
+ * threads); GNU time's own fork adds about a millisecond to the wall clock.
  */
-export function timedRun(command, args) {
+export function timedRun(command, args, { cpu = false } = {}) {
+  if (!cpu || !existsSync(TIME)) return run(command, args);
+  const dir = mkdtempSync(join(tmpdir(), 'kts-bench-time-'));
+  const out = join(dir, 'time');
+  return run(TIME, ['-q', '-f', '%U %S', '-o', out, command, ...args])
+    .then((r) => {
+      const [user, system] = readFileSync(out, 'utf8').trim().split(' ').map(Number);
+      return { ...r, cpuMs: (user + system) * 1000 };
+    })
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+function run(command, args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });

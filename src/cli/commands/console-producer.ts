@@ -1,8 +1,8 @@
 import { closeSync, createReadStream, fstatSync, openSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { parsePropertyArgs, readPropertiesFile } from '../../util/properties.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
+import { FileChunks, type InputChunks } from '../../tools/console-producer/input-chunks.js';
 import { produce } from '../../tools/console-producer/produce.js';
 import { PRODUCER_KEYS } from '../../tools/common/producer-properties.js';
 import { producerSettings, type ProducerFlags } from '../../tools/console-producer/producer-settings.js';
@@ -100,7 +100,7 @@ async function run(flags: Flags): Promise<void> {
     throw new UsageError(`Error: --line-reader '${flags.lineReader}' is not supported: kts reads lines as Kafka's ${LINE_MESSAGE_READER}`);
   }
   const settings = producerSettings(flags, properties);
-  const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition);
+  const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition, flags.topic);
   const interactive = flags.file === undefined && process.stdin.isTTY === true;
   const input = openInput(flags.file);
   // A file's size is known: a bar on a terminal shows how much of it was read (and sent on).
@@ -109,7 +109,6 @@ async function run(flags: Flags): Promise<void> {
     await produce({
       ...(bar !== undefined ? { onRead: (bytes: number) => bar.update(bytes) } : {}),
       ...(asKafkaScript() ? { onFailure: logSendFailure } : {}),
-      topic: flags.topic,
       input,
       prompt: interactive && process.stdout.isTTY === true,
       parse,
@@ -127,11 +126,13 @@ async function run(flags: Flags): Promise<void> {
 }
 
 /**
- * A file is read in big chunks. Standard input goes through process.stdin, which copes with
- * terminals and with pipes another process made non-blocking (plain fd reads fail with EAGAIN).
+ * A regular file (named, or redirected to standard input) is read in big chunks into reused
+ * buffers. Anything else goes through a stream: process.stdin copes with terminals and with pipes
+ * another process made non-blocking (plain fd reads fail with EAGAIN), and a stream's read of a
+ * named pipe can be abandoned on a signal.
  */
-function openInput(file: string | undefined): Readable {
-  if (file === undefined) return process.stdin;
+function openInput(file: string | undefined): InputChunks {
+  if (file === undefined) return fstatSync(0).isFile() ? new FileChunks(0, READ_CHUNK_BYTES, false) : process.stdin;
   const unreadable = (why: string): KtsError => new KtsError(`Error: could not read input file '${file}': ${why}`);
   let fd: number;
   try {
@@ -141,11 +142,12 @@ function openInput(file: string | undefined): Readable {
     throw unreadable(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err)));
   }
   // Linux opens a directory for reading; only the first read would fail.
-  if (fstatSync(fd).isDirectory()) {
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) {
     closeSync(fd);
     throw unreadable('is a directory');
   }
-  return createReadStream('', { fd, highWaterMark: READ_CHUNK_BYTES });
+  return stat.isFile() ? new FileChunks(fd, READ_CHUNK_BYTES, true) : createReadStream('', { fd, highWaterMark: READ_CHUNK_BYTES });
 }
 
 /** Kafka's ErrorLoggingCallback: one ERROR line per record the producer could not send, then the reason. */

@@ -327,19 +327,17 @@ export class Sender {
 
   private complete(batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
-    const { callbacks, timestamps } = batch;
-    this.parts.metrics.recordsSent(callbacks.length);
-    for (let i = 0; i < callbacks.length; i++) {
-      const metadata = new RecordMetadata(batch.topic, batch.partition, baseOffset, i, appendTime >= 0 ? appendTime : timestamps[i]!);
-      deliver(callbacks[i]!, null, metadata);
-    }
+    this.parts.metrics.recordsSent(batch.count);
+    batch.forEachRecord((i, callback, timestamp) => {
+      deliver(callback, null, new RecordMetadata(batch.topic, batch.partition, baseOffset, i, appendTime >= 0 ? appendTime : timestamp));
+    });
     this.release(batch);
   }
 
   private fail(batch: ProducerBatch, error: Error): void {
     this.parts.transactions?.batchFailed(error);
-    this.parts.metrics.recordsFailed(batch.callbacks.length);
-    for (const callback of batch.callbacks) deliver(callback, error, null);
+    this.parts.metrics.recordsFailed(batch.count);
+    batch.forEachRecord((_, callback) => deliver(callback, error, null));
     this.release(batch);
   }
 

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { KtsError, oneLine } from '../../util/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
@@ -7,13 +6,14 @@ import { describeConnectionError } from '../../client/connection-error.js';
 import type { NativeProducer } from '../../client/producer/producer.js';
 import type { DeliveryCallback, ProducerRecord } from '../../client/producer/producer-record.js';
 import { openNativeProducer } from '../common/native-producer.js';
+import type { InputChunks } from './input-chunks.js';
 import { LineSplitter } from './line-splitter.js';
 import { InputError, type RecordParser } from './record-input.js';
 import type { ProducerSettings } from './producer-settings.js';
 
 export interface ProduceJob {
-  topic: string;
-  input: Readable;
+  /** A chunk may be reused once the next is asked for: lines are sent (or copied) before that. */
+  input: InputChunks;
   /** Kafka prints a `>` prompt before each line only on an interactive console. */
   prompt: boolean;
   parse: RecordParser;
@@ -95,7 +95,8 @@ export async function produce(job: ProduceJob): Promise<void> {
 
 /**
  * Sends every complete line; returns the reason reading stopped early, if any. Lines of a chunk
- * are sent synchronously: awaiting happens only when the producer asks to wait (or with --sync).
+ * are sent synchronously: awaiting happens only when the producer asks to wait (or with --sync
+ * or a prompt). A chunk's lines are all sent or copied before the next chunk is read.
  */
 async function readInto(
   job: ProduceJob,
@@ -104,35 +105,44 @@ async function readInto(
   interrupted: { readonly bySignal: boolean },
 ): Promise<string | undefined> {
   const splitter = new LineSplitter();
-  const { topic, prompt, parse } = job;
+  const { prompt, parse } = job;
   const sync = job.settings.sync;
   const { onFailure } = job;
   let lineNumber = 0;
-  const handle = async (lines: Buffer[]): Promise<void> => {
-    const utf8 = splitter.utf8;
-    for (const line of lines) {
-      const record = parse(line, ++lineNumber, utf8) as ProducerRecord;
-      record.topic = topic;
-      const callback: DeliveryCallback =
-        onFailure === undefined
-          ? onDelivery
-          : (err, metadata) => {
-              onDelivery(err, metadata);
-              if (err !== null) onFailure(record, err);
-            };
-      if (!producer.send(record, callback)) await producer.ready();
-      if (sync) await producer.flush();
-      if (prompt) process.stdout.write('>');
-    }
+  /** Waits, after a send, for what the producer or the options ask for (usually nothing). */
+  const afterSend = async (accepted: boolean): Promise<void> => {
+    if (!accepted) await producer.ready();
+    if (sync) await producer.flush();
+    if (prompt) process.stdout.write('>');
+  };
+  /** Sends a line; a promise only when something must be waited for. */
+  const send = (line: Buffer, utf8: boolean): Promise<void> | undefined => {
+    const record = parse(line, ++lineNumber, utf8);
+    const callback: DeliveryCallback =
+      onFailure === undefined
+        ? onDelivery
+        : (err, metadata) => {
+            onDelivery(err, metadata);
+            if (err !== null) onFailure(record, err);
+          };
+    const accepted = producer.send(record, callback);
+    return accepted && !sync && !prompt ? undefined : afterSend(accepted);
   };
   if (prompt) process.stdout.write('>');
   try {
     let read = 0;
     for await (const chunk of job.input) {
-      await handle(splitter.push(chunk as Buffer));
-      job.onRead?.((read += (chunk as Buffer).length));
+      splitter.push(chunk);
+      const utf8 = splitter.utf8;
+      for (let line = splitter.next(); line !== undefined; line = splitter.next()) {
+        // `await` only when there is something to wait for: awaiting undefined still costs a turn.
+        const waiting = send(line, utf8);
+        if (waiting !== undefined) await waiting;
+      }
+      job.onRead?.((read += chunk.length));
     }
-    await handle(splitter.end());
+    const last = splitter.end();
+    if (last !== undefined) await send(last, splitter.utf8);
   } catch (err) {
     if (err instanceof InputError) return err.message;
     // A signal destroys the input mid-read: what was read is still sent. A failed read (EIO, a

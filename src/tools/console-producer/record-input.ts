@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { JsonRecordError, parseJsonRecord } from '../common/record-json.js';
 import { LineError, parseLine } from './line-parser.js';
+import type { ProducerRecord } from '../../client/producer/producer-record.js';
 import type { ParsedRecord } from './parsed-record.js';
 import type { ReaderConfig } from './reader-properties.js';
 
@@ -11,25 +12,24 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 export class InputError extends Error {}
 
 /** `utf8`: the line is known to be valid UTF-8 (else it is checked when that matters). */
-export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => ParsedRecord;
+export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => ProducerRecord;
 
 /**
- * Turns input lines into records: Kafka's LineMessageReader grammar, or the JSON lines
+ * Turns input lines into records for `topic`: Kafka's LineMessageReader grammar, or the JSON lines
  * `console-consumer --output json` writes. `--partition` pins every record; otherwise a JSON
  * record's own partition is kept. Lines are bytes; when the whole line is the value, its bytes
  * are the value as they are (Kafka decodes and re-encodes UTF-8, which changes only invalid
- * input: that is decoded with replacement characters here too).
+ * input: that is decoded with replacement characters here too), in a record made whole at once
+ * (one small object per line: adding a property later would allocate a second).
  */
-export function recordParser(format: InputFormat, reader: ReaderConfig, partition: number | undefined): RecordParser {
-  const pin = (m: ParsedRecord): ParsedRecord => {
-    if (partition !== undefined) m.partition = partition;
-    return m;
-  };
+export function recordParser(format: InputFormat, reader: ReaderConfig, partition: number | undefined, topic: string): RecordParser {
+  const pin = (m: ParsedRecord): ProducerRecord => (partition !== undefined ? { ...m, topic, partition } : { ...m, topic });
   if (format === 'line' && !reader.parseKey && !reader.parseHeaders) {
     const nullMarker = reader.nullMarker === undefined ? null : Buffer.from(reader.nullMarker);
     return (line, _, utf8) => {
       const isNull = nullMarker !== null && line.length === nullMarker.length && line.equals(nullMarker);
-      return pin({ value: isNull ? null : utf8 || isUtf8(line) ? line : Buffer.from(line.toString()) });
+      const value = isNull ? null : utf8 || isUtf8(line) ? line : Buffer.from(line.toString());
+      return partition === undefined ? { topic, value } : { topic, partition, value };
     };
   }
   if (format === 'line') {

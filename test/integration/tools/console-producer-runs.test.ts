@@ -122,10 +122,9 @@ describe('console-producer runs against the embedded broker', () => {
       },
     });
     const job = produce({
-      topic: 'broken-input',
       input,
       prompt: false,
-      parse: recordParser('line', readerConfig(new Map()), undefined),
+      parse: recordParser('line', readerConfig(new Map()), undefined, 'broken-input'),
       settings: producerSettings({}, new Map()),
       connect: { bootstrapServer: broker.bootstrapServers, properties: new Map() },
     });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/util/errors.js';
 import { javaSplit } from '../../../../src/tools/common/java-split.js';
@@ -111,33 +112,54 @@ describe('javaSplit (Pattern.split)', () => {
 });
 
 describe('LineSplitter (BufferedReader.readLine)', () => {
-  const push = (s: LineSplitter, text: string) => s.push(Buffer.from(text)).map(String);
+  const linesOf = (s: LineSplitter, chunk: Buffer): Buffer[] => {
+    s.push(chunk);
+    const out: Buffer[] = [];
+    for (let line = s.next(); line !== undefined; line = s.next()) out.push(line);
+    return out;
+  };
+  const push = (s: LineSplitter, text: string) => linesOf(s, Buffer.from(text)).map(String);
+  const end = (s: LineSplitter) => [s.end()].filter((l) => l !== undefined).map(String);
 
   it('splits on \\n, \\r and \\r\\n across chunk boundaries and keeps an unterminated last line', () => {
     const s = new LineSplitter();
-    const lines = [
-      ...push(s, 'a\nb\r'),
-      ...push(s, '\nc\rd'),
-      ...push(s, 'e\n\n'),
-      ...push(s, 'ta'),
-      ...push(s, 'il'),
-      ...s.end().map(String),
-    ];
+    const lines = [...push(s, 'a\nb\r'), ...push(s, '\nc\rd'), ...push(s, 'e\n\n'), ...push(s, 'ta'), ...push(s, 'il'), ...end(s)];
     expect(lines).toEqual(['a', 'b', 'c', 'de', '', 'tail']);
   });
 
   it('produces no extra line after a final terminator', () => {
     const s = new LineSplitter();
-    expect([...push(s, 'x\r\n'), ...s.end()]).toEqual(['x']);
+    expect([...push(s, 'x\r\n'), ...end(s)]).toEqual(['x']);
   });
 
   it('tells whether the lines are valid UTF-8, also for a character split between chunks', () => {
     const s = new LineSplitter();
     const euro = Buffer.from('€\n');
-    expect(s.push(euro.subarray(0, 1))).toEqual([]);
-    expect(s.push(euro.subarray(1)).map(String)).toEqual(['€']);
+    expect(linesOf(s, euro.subarray(0, 1))).toEqual([]);
+    expect(linesOf(s, euro.subarray(1)).map(String)).toEqual(['€']);
     expect(s.utf8).toBe(true);
-    expect(s.push(Buffer.from([0x61, 0xff, 0x0a]))).toHaveLength(1);
+    expect(linesOf(s, Buffer.from([0x61, 0xff, 0x0a]))).toHaveLength(1);
     expect(s.utf8).toBe(false);
+  });
+
+  it('gives the same lines however the input is cut into chunks, when each chunk is overwritten once read', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', '\n', '\r', '€'), { maxLength: 40 }).map((cs) => Buffer.from(cs.join('')));
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(40), { maxLength: 8 }), (input, cuts) => {
+        const whole = input.toString('latin1').split(/\r\n|\r|\n/);
+        if (whole.at(-1) === '') whole.pop();
+        const s = new LineSplitter();
+        const got: string[] = [];
+        const bounds = [0, ...cuts.map((c) => Math.min(c, input.length)).sort((a, b) => a - b), input.length];
+        for (let i = 1; i < bounds.length; i++) {
+          // InputChunks may reuse a chunk's memory: lines must be taken before the next push.
+          const chunk = Buffer.from(input.subarray(bounds[i - 1], bounds[i]));
+          got.push(...linesOf(s, chunk).map((l) => l.toString('latin1')));
+          chunk.fill(0x78);
+        }
+        got.push(...[s.end()].filter((l) => l !== undefined).map((l) => l.toString('latin1')));
+        expect(got).toEqual(whole);
+      }),
+    );
   });
 });
