@@ -9,6 +9,7 @@ import { alterConfigsCodec } from '../../protocol/generated/apis/alter-configs.j
 import { addOffsetsToTxnCodec } from '../../protocol/generated/apis/add-offsets-to-txn.js';
 import { addPartitionsToTxnCodec } from '../../protocol/generated/apis/add-partitions-to-txn.js';
 import { alterUserScramCredentialsCodec } from '../../protocol/generated/apis/alter-user-scram-credentials.js';
+import { alterReplicaLogDirsCodec } from '../../protocol/generated/apis/alter-replica-log-dirs.js';
 import { apiVersionsCodec } from '../../protocol/generated/apis/api-versions.js';
 import { createPartitionsCodec } from '../../protocol/generated/apis/create-partitions.js';
 import { createTopicsCodec } from '../../protocol/generated/apis/create-topics.js';
@@ -57,6 +58,7 @@ import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acl
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
+import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
 import { type ClusterApis, clusterHandlers } from './cluster-handlers.js';
@@ -133,6 +135,12 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       handle: incrementalAlterConfigsHandler(broker),
     },
     [ApiKey.DescribeLogDirs]: { minVersion: 0, maxVersion: 4, codec: describeLogDirsCodec, handle: describeLogDirsHandler(broker) },
+    [ApiKey.AlterReplicaLogDirs]: {
+      minVersion: 0,
+      maxVersion: 2,
+      codec: alterReplicaLogDirsCodec,
+      handle: alterReplicaLogDirsHandler(broker),
+    },
     [ApiKey.DescribeCluster]: { minVersion: 0, maxVersion: 1, codec: describeClusterCodec, handle: describeClusterHandler(broker) },
     [ApiKey.DescribeClientQuotas]: {
       minVersion: 0,
