@@ -102,6 +102,16 @@ export function controllerHandlers(controller: Controller): HandlerTable {
       codec: controlledShutdownCodec,
       handle: clusterAction(controlledShutdownHandler(controller), defaultControlledShutdownResponse),
     },
+    ...reassignmentHandlers(controller),
+    [ApiKey.ElectLeaders]: { minVersion: 0, maxVersion: 2, codec: electLeadersCodec, handle: electLeadersHandler(controller) },
+  };
+}
+
+/** AlterPartitionReassignments and ListPartitionReassignments, by a cluster's controller or a single broker's own (LocalReassignments). */
+export function reassignmentHandlers(
+  controller: Pick<Controller, 'alterPartitionReassignments' | 'listPartitionReassignments'>,
+): HandlerTable {
+  return {
     [ApiKey.AlterPartitionReassignments]: {
       minVersion: 0,
       maxVersion: 0,

@@ -1,6 +1,7 @@
 import { type AclOperation, CLUSTER_NAME, type ResourceType } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
+import { LocalReassignments } from '../admin/local-reassignments.js';
 import { alterClientQuotasCodec } from '../../protocol/generated/apis/alter-client-quotas.js';
 import { createAclsCodec } from '../../protocol/generated/apis/create-acls.js';
 import { deleteAclsCodec } from '../../protocol/generated/apis/delete-acls.js';
@@ -61,7 +62,7 @@ import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials
 import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
-import { type ClusterApis, clusterHandlers } from './cluster-handlers.js';
+import { type ClusterApis, clusterHandlers, reassignmentHandlers } from './cluster-handlers.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -110,7 +111,8 @@ const GROUP_DENIED = { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
  */
 export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): HandlerTable {
   const table: HandlerTable = {
-    ...(cluster && clusterHandlers(cluster)),
+    // A single broker is its own controller for reassignments (replicas moved between its log dirs).
+    ...(cluster ? clusterHandlers(cluster) : reassignmentHandlers(new LocalReassignments(broker.metadata, broker.brokerId))),
     [ApiKey.Produce]: { minVersion: 0, maxVersion: 11, codec: produceCodec, handle: produceHandler(broker) },
     [ApiKey.Fetch]: { minVersion: 0, maxVersion: 17, codec: fetchCodec, handle: fetchHandler(broker) },
     [ApiKey.ListOffsets]: { minVersion: 0, maxVersion: 9, codec: listOffsetsCodec, handle: listOffsetsHandler(broker) },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -257,6 +257,73 @@ describe('AlterReplicaLogDirs: a broker with two log.dirs moves a replica betwee
     // The partition still takes writes and reads.
     expect((await produce(c, 'errors', 0, { records: [{ value: Buffer.from('after') }] })).errorCode).toBe(ErrorCode.NONE);
     expect((await fetchAll(c, 'errors', 0)).at(-1)?.value?.toString()).toBe('after');
+  });
+
+  it('kts reassign-partitions with "log_dirs" moves the replica on a single broker, its own controller, and --verify follows it', async () => {
+    const a = tempDir('disk-a');
+    const b = tempDir('disk-b');
+    const c = await start([a, b]);
+    await createTopic('tooled');
+    const old = await backlog(c, 'tooled', 3);
+    const [, target] = await from(c, a, b, 'tooled');
+    const kts = (args: string[]) => runKts(['reassign-partitions', '--bootstrap-server', broker!.bootstrapServers, ...args]);
+    const file = join(a, 'move.json');
+    writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic: 'tooled', partition: 0, replicas: [0], log_dirs: [target] }] }));
+    const executed = await kts(['--execute', '--reassignment-json-file', file]);
+    expect(executed.stderr).toBe('');
+    expect(executed.stdout.split('\n').slice(-3)).toEqual([
+      'Successfully started partition reassignment for tooled-0',
+      `Successfully started moving log directory to ${target} for replica tooled-0 with broker 0 `,
+      '',
+    ]);
+    const verified = await waitUntil(
+      async () => {
+        const r = await kts(['--verify', '--reassignment-json-file', file]);
+        return r.stdout.includes('completed successfully.') ? r : undefined;
+      },
+      'the move to complete',
+      10_000,
+    );
+    expect(verified.stdout).toBe(
+      [
+        'Status of partition reassignment:',
+        'Reassignment of partition tooled-0 is completed.',
+        'Reassignment of replica tooled-0-0 completed successfully.',
+        'Clearing broker-level throttles on broker 0',
+        'Clearing topic-level throttles on topic tooled',
+        '',
+      ].join('\n'),
+    );
+    expect((await fetchAll(c, 'tooled', 0)).map((r) => trim(r.value!.toString()))).toEqual(old);
+    expect(await kts(['--list'])).toMatchObject({ code: 0, stdout: 'No partition reassignments found.\n' });
+
+    // The tool refuses another broker itself; the broker's own controller answers as Kafka's does.
+    writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic: 'tooled', partition: 0, replicas: [5] }] }));
+    expect(await kts(['--execute', '--reassignment-json-file', file])).toMatchObject({ code: 1, stderr: 'Error: Unknown broker id 5\n' });
+    const answered = await c.request(ApiKey.AlterPartitionReassignments, 0, {
+      timeoutMs: 1000,
+      topics: [
+        {
+          name: 'tooled',
+          partitions: [
+            { partitionIndex: 0, replicas: null },
+            { partitionIndex: 1, replicas: [0] },
+          ],
+        },
+      ],
+    });
+    expect(answered.responses.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.errorCode, p.errorMessage]))).toEqual([
+      [0, ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, null],
+      [1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'The partition does not exist.'],
+    ]);
+    const refused = await c.request(ApiKey.AlterPartitionReassignments, 0, {
+      timeoutMs: 1000,
+      topics: [{ name: 'tooled', partitions: [{ partitionIndex: 0, replicas: [0, 5] }] }],
+    });
+    expect(refused.responses[0]!.partitions[0]).toMatchObject({
+      errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      errorMessage: 'Replica assignment has brokers that are not alive. Replica list: [5], live broker list: [0]',
+    });
   });
 
   it('answers KAFKA_STORAGE_ERROR for an offline dir, and creates no future log while a dir is offline', async () => {

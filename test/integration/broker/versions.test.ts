@@ -92,6 +92,11 @@ function request(apiKey: number, v: number, topicId: string, logDir = ''): unkno
       };
     case ApiKey.DescribeLogDirs:
       return { topics: [{ topic: TOPIC, partitions: [0] }] };
+    case ApiKey.AlterPartitionReassignments:
+      // To the replicas it has: the single broker's own controller has nothing to do.
+      return { timeoutMs: 1000, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, replicas: [0] }] }] };
+    case ApiKey.ListPartitionReassignments:
+      return { timeoutMs: 1000, topics: null };
     case ApiKey.AlterReplicaLogDirs:
       // The dir the partition is in already: nothing to move, NONE.
       return { dirs: [{ path: logDir, topics: [{ name: TOPIC, partitions: [0] }] }] };
