@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import type { AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult } from '../../protocol/generated/apis/alter-replica-log-dirs.js';
+import { toApiError } from '../api-error.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
 
@@ -16,13 +17,20 @@ export function alterReplicaLogDirsHandler(broker: BrokerContext): Handler<typeo
       for (const topic of dir.topics) {
         const known = broker.metadata.topic(topic.name);
         for (const partitionIndex of topic.partitions) {
-          const result = broker.replicaManager.alterReplicaLogDir(
-            { topic: topic.name, partition: partitionIndex },
-            dir.path,
-            known?.partitions.some((p) => p.partition === partitionIndex) ?? false,
-          );
+          let errorCode: number;
+          try {
+            const result = broker.replicaManager.alterReplicaLogDir(
+              { topic: topic.name, partition: partitionIndex },
+              dir.path,
+              known?.partitions.some((p) => p.partition === partitionIndex) ?? false,
+            );
+            errorCode = ErrorCode[result];
+          } catch (err) {
+            // Creating the future log failed (a full disk takes its dir offline: KAFKA_STORAGE_ERROR).
+            errorCode = toApiError(err).code;
+          }
           const entry = byTopic.get(topic.name) ?? { topicName: topic.name, partitions: [] };
-          entry.partitions.push({ partitionIndex, errorCode: ErrorCode[result] });
+          entry.partitions.push({ partitionIndex, errorCode });
           byTopic.set(topic.name, entry);
         }
       }
