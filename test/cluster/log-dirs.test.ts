@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/api-info.js';
 import { runKts } from '../helpers/kts.js';
 import { needs } from '../helpers/requirements.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -179,23 +181,49 @@ describe('moving replicas between log dirs: kts reassign-partitions with "log_di
     expect(readdirSync(target)).toContain(`${topic}-0`);
   });
 
-  it('places a replica a reassignment adds in the log dir its "log_dirs" names, and refuses an unknown dir', {
+  it('creates a replica a reassignment adds in the log dir AlterReplicaLogDirs named before (REPLICA_NOT_AVAILABLE then), and refuses an unknown dir', {
     timeout: 60_000,
   }, async () => {
     const topic = 'fresh';
     await ok(['topics', '--create', '--topic', topic, '--replica-assignment', '1']);
-    const [, emptier] = placement(2, 'placed-0');
-    const wanted = logDirs.get(2)!.find((d) => d !== emptier)!;
-    const file = reassignment('fresh.json', [{ topic, partition: 0, replicas: [1, 2], log_dirs: ['any', wanted] }]);
+    // The dir broker 2 would not place a new replica in by itself: the one with more partitions (the
+    // second on a tie, as placement takes the first of the least loaded).
+    const partitionsIn = (dir: string) => readdirSync(dir).filter((d) => /-\d+$/.test(d)).length;
+    const [first, second] = logDirs.get(2)!;
+    const fuller = partitionsIn(first) > partitionsIn(second) ? first : second;
+    const conn = await cluster.connect(2);
+    try {
+      const response = await conn.request(ApiKey.AlterReplicaLogDirs, 2, {
+        dirs: [
+          {
+            path: fuller,
+            topics: [
+              { name: topic, partitions: [0] },
+              { name: 'nowhere', partitions: [0] },
+            ],
+          },
+        ],
+      });
+      expect(response.results.map((t) => [t.topicName, t.partitions.map((p) => p.errorCode)])).toEqual([
+        [topic, [ErrorCode.REPLICA_NOT_AVAILABLE]],
+        ['nowhere', [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]],
+      ]);
+    } finally {
+      conn.close();
+    }
+    const added = reassignment('added.json', [{ topic, partition: 0, replicas: [1, 2] }]);
+    await ok(['reassign-partitions', '--execute', '--reassignment-json-file', added]);
+    await cluster.waitForPartition(topic, 0, 'broker 2 in sync', (p) => p.isrNodes.includes(2));
+    expect(readdirSync(fuller)).toContain(`${topic}-0`);
+    expect(readdirSync(logDirs.get(2)!.find((d) => d !== fuller)!).filter((d) => d.startsWith(topic))).toEqual([]);
+
+    // With "log_dirs", the tool sends the same request itself, and --verify reports the replica in place.
+    const file = reassignment('fresh.json', [{ topic, partition: 0, replicas: [1, 2], log_dirs: ['any', fuller] }]);
     const executed = await ok(['reassign-partitions', '--execute', '--reassignment-json-file', file]);
-    expect(executed).toContain(`Successfully started moving log directory to ${wanted} for replica ${topic}-0 with broker 2 \n`);
-    await waitUntil(
-      async () =>
-        (await kts(['reassign-partitions', '--verify', '--reassignment-json-file', file])).stdout.includes('completed successfully.'),
-      'the replica to be in place',
-      30_000,
+    expect(executed).toContain(`Successfully started moving log directory to ${fuller} for replica ${topic}-0 with broker 2 \n`);
+    expect((await kts(['reassign-partitions', '--verify', '--reassignment-json-file', file])).stdout).toContain(
+      `Reassignment of replica ${topic}-0-2 completed successfully.\n`,
     );
-    expect(readdirSync(wanted)).toContain(`${topic}-0`);
 
     const bad = reassignment('bad.json', [{ topic, partition: 0, replicas: [1, 2], log_dirs: ['any', '/no/such/dir'] }]);
     const refused = await kts(['reassign-partitions', '--execute', '--additional', '--reassignment-json-file', bad]);
