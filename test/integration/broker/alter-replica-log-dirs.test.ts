@@ -223,7 +223,7 @@ describe('AlterReplicaLogDirs: a broker with two log.dirs moves a replica betwee
     expect(after.map((r) => trim(r.value!.toString()))).toEqual(old);
   });
 
-  it('answers LOG_DIR_NOT_FOUND, UNKNOWN_TOPIC_OR_PARTITION, NONE in place, and cancels a move by moving back', async () => {
+  it('answers LOG_DIR_NOT_FOUND, UNKNOWN_TOPIC_OR_PARTITION, INVALID_TOPIC_EXCEPTION for a name too long, NONE in place, and cancels a move by moving back', async () => {
     const a = tempDir('disk-a');
     const b = tempDir('disk-b');
     // One batch a step, then the quota holds the rest back.
@@ -244,6 +244,10 @@ describe('AlterReplicaLogDirs: a broker with two log.dirs moves a replica betwee
       'errors-7': ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       'unknown-0': ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
     });
+    // Kafka refuses a topic whose future dir name would pass 255 bytes (KAFKA-4893).
+    const long = 'l'.repeat(249);
+    await createTopic(long);
+    expect(await alterLogDirs(c, target, [{ topic: long, partition: 0 }])).toEqual({ [`${long}-0`]: ErrorCode.INVALID_TOPIC_EXCEPTION });
     // Where it already is: nothing to do.
     expect(await alterLogDirs(c, source, [{ topic: 'errors', partition: 0 }])).toEqual({ 'errors-0': ErrorCode.NONE });
     expect((await placements(c, 'errors', 0)).map((p) => p.dir)).toEqual([source]);
