@@ -103,11 +103,19 @@ export function controllerHandlers(controller: Controller): HandlerTable {
       handle: clusterAction(controlledShutdownHandler(controller), defaultControlledShutdownResponse),
     },
     ...reassignmentHandlers(controller),
-    [ApiKey.ElectLeaders]: { minVersion: 0, maxVersion: 2, codec: electLeadersCodec, handle: electLeadersHandler(controller) },
+    [ApiKey.ElectLeaders]: {
+      minVersion: 0,
+      maxVersion: 2,
+      codec: electLeadersCodec,
+      handle: onCluster('ALTER', electLeadersHandler(controller), electLeadersDenied),
+    },
   };
 }
 
-/** AlterPartitionReassignments and ListPartitionReassignments, by a cluster's controller or a single broker's own (LocalReassignments). */
+/**
+ * AlterPartitionReassignments (ALTER on the cluster) and ListPartitionReassignments (DESCRIBE), by a
+ * cluster's controller or a single broker's own (LocalReassignments).
+ */
 export function reassignmentHandlers(
   controller: Pick<Controller, 'alterPartitionReassignments' | 'listPartitionReassignments'>,
 ): HandlerTable {
@@ -123,12 +131,6 @@ export function reassignmentHandlers(
       maxVersion: 0,
       codec: listPartitionReassignmentsCodec,
       handle: onCluster('DESCRIBE', listPartitionReassignmentsHandler(controller), listPartitionReassignmentsDenied),
-    },
-    [ApiKey.ElectLeaders]: {
-      minVersion: 0,
-      maxVersion: 2,
-      codec: electLeadersCodec,
-      handle: onCluster('ALTER', electLeadersHandler(controller), electLeadersDenied),
     },
   };
 }

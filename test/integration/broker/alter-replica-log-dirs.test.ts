@@ -1,17 +1,19 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
+import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { consumeAll, expectKept, startProducer } from '../../cluster/client-runs.js';
 import { startBrokerProcess } from '../../helpers/broker-process.js';
 import { runKts } from '../../helpers/kts.js';
 import { needs } from '../../helpers/requirements.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { fetchAll, produce } from './helpers.js';
+import { fetchAll, fetchTopic, produce } from './helpers.js';
 
 /** One replica's place as DescribeLogDirs reports it. */
 interface Placement {
@@ -328,6 +330,57 @@ describe('AlterReplicaLogDirs: a broker with two log.dirs moves a replica betwee
       errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
       errorMessage: 'Replica assignment has brokers that are not alive. Replica list: [5], live broker list: [0]',
     });
+  });
+
+  it('moves a partition holding committed, aborted and open transactions: read_committed reads the same, and the open one still holds the LSO', async () => {
+    const a = tempDir('disk-a');
+    const b = tempDir('disk-b');
+    const c = await start([a, b]);
+    await createTopic('txns');
+    const kafka = new Kafka({ clientId: 'move-txn', brokers: [broker!.bootstrapServers], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ transactionalId: 'mover', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const send = async (values: string[], end: 'commit' | 'abort' | 'open') => {
+        const txn = await producer.transaction();
+        await txn.send({ topic: 'txns', messages: values.map((value) => ({ value, partition: 0 })) });
+        if (end === 'commit') await txn.commit();
+        if (end === 'abort') await txn.abort();
+        return txn;
+      };
+      await send(['c1', 'c2'], 'commit');
+      await send(['a1'], 'abort');
+      await send(['c3'], 'commit');
+      const open = await send(['o1'], 'open');
+      const readCommitted = async () => {
+        const response = await c.request(ApiKey.Fetch, 12, {
+          ...defaultFetchRequest(),
+          isolationLevel: 1,
+          maxBytes: 1 << 20,
+          topics: [fetchTopic('txns', [{ partition: 0, fetchOffset: 0n }])],
+        });
+        const data = response.responses[0]!.partitions[0]!;
+        return { lso: data.lastStableOffset, aborted: data.abortedTransactions, hw: data.highWatermark, bytes: data.records?.length };
+      };
+      const before = await readCommitted();
+      expect(before.aborted).toHaveLength(1);
+      const [, target] = await from(c, a, b, 'txns');
+      expect(await alterLogDirs(c, target, [{ topic: 'txns', partition: 0 }])).toEqual({ 'txns-0': ErrorCode.NONE });
+      await waitUntil(
+        async () => (await placements(c, 'txns', 0)).every((p) => p.dir === target && !p.isFuture),
+        'the move to complete',
+        10_000,
+      );
+      expect(await readCommitted()).toEqual(before);
+      expect(readdirSync(join(target, 'txns-0')).some((f) => f.endsWith('.txnindex'))).toBe(true);
+      // The producer state moved too: the open transaction ends with its marker, and the LSO passes it.
+      await open.commit();
+      const after = await readCommitted();
+      expect(after.lso).toBe(after.hw);
+      expect(after.lso).toBeGreaterThan(before.lso);
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('answers KAFKA_STORAGE_ERROR for an offline dir, and creates no future log while a dir is offline', async () => {
