@@ -144,11 +144,14 @@ export class Broker implements BrokerContext {
     this.brokerId = config.values['broker.id'];
     this.clusterId = logManager.clusterId;
     this.metadata = metadata;
+    this.replicationQuotas = replicationQuotas(() => this.#config);
     this.replicaManager = new ReplicaManager({
       logManager,
       localBrokerId: this.brokerId,
       config: () => this.#config.values,
       warn: (m) => log('warn', m),
+      info: (m) => log('info', m),
+      alterLogDirsQuota: this.replicationQuotas.alterLogDirs,
       ...(cluster && {
         cluster: {
           isBrokerAlive: (id) => metadata.isBrokerAlive(id),
@@ -163,7 +166,6 @@ export class Broker implements BrokerContext {
       maxRequestBytes: () => this.#config.values['socket.request.max.bytes'],
     });
     this.fetchPurgatory = new FetchPurgatory(this.replicaManager);
-    this.replicationQuotas = replicationQuotas(() => this.#config);
     this.producePurgatory = new ProducePurgatory(this.replicaManager);
     this.producerIds = new ProducerIdManager(store);
     this.topicAdmin = new TopicAdmin({
@@ -329,6 +331,7 @@ export class Broker implements BrokerContext {
       this.#brokerLinks?.close();
       await this.#socketServer.close();
       await this.#member?.close();
+      await this.replicaManager.shutdown();
       this.replicaManager.checkpointHighWatermarks();
       await this.logManager.close();
       await this.#store.close();

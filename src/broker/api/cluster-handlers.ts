@@ -102,6 +102,24 @@ export function controllerHandlers(controller: Controller): HandlerTable {
       codec: controlledShutdownCodec,
       handle: clusterAction(controlledShutdownHandler(controller), defaultControlledShutdownResponse),
     },
+    ...reassignmentHandlers(controller),
+    [ApiKey.ElectLeaders]: {
+      minVersion: 0,
+      maxVersion: 2,
+      codec: electLeadersCodec,
+      handle: onCluster('ALTER', electLeadersHandler(controller), electLeadersDenied),
+    },
+  };
+}
+
+/**
+ * AlterPartitionReassignments (ALTER on the cluster) and ListPartitionReassignments (DESCRIBE), by a
+ * cluster's controller or a single broker's own (LocalReassignments).
+ */
+export function reassignmentHandlers(
+  controller: Pick<Controller, 'alterPartitionReassignments' | 'listPartitionReassignments'>,
+): HandlerTable {
+  return {
     [ApiKey.AlterPartitionReassignments]: {
       minVersion: 0,
       maxVersion: 0,
@@ -113,12 +131,6 @@ export function controllerHandlers(controller: Controller): HandlerTable {
       maxVersion: 0,
       codec: listPartitionReassignmentsCodec,
       handle: onCluster('DESCRIBE', listPartitionReassignmentsHandler(controller), listPartitionReassignmentsDenied),
-    },
-    [ApiKey.ElectLeaders]: {
-      minVersion: 0,
-      maxVersion: 2,
-      codec: electLeadersCodec,
-      handle: onCluster('ALTER', electLeadersHandler(controller), electLeadersDenied),
     },
   };
 }

@@ -9,14 +9,15 @@ import {
   type DescribeLogDirsResponseDescribeLogDirsTopic,
 } from '../../protocol/generated/apis/describe-log-dirs.js';
 import { topicPartitionKey } from '../log/log-file-names.js';
-import type { LogManager } from '../log/log-manager.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
 
 /**
  * DescribeLogDirs v0-4: every log dir with the size of the partitions asked for (null: all) and,
- * from v4, the file system's total and usable bytes; a failed (offline) dir with KAFKA_STORAGE_ERROR. The offset lag is 0: this broker's logs are
- * the leaders' and none is being moved between dirs (no future logs).
+ * from v4, the file system's total and usable bytes; a failed (offline) dir with KAFKA_STORAGE_ERROR.
+ * A replica moving between dirs is listed twice: its current log, and its future log
+ * (isFuture, the offset lag how far it is behind the current log's end). A current log's lag is
+ * how far it is behind the high watermark (0 but on a follower), as Kafka's getLogEndOffsetLag.
  */
 export function describeLogDirsHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeLogDirs> {
   return (request, ctx) => {
@@ -30,13 +31,13 @@ export function describeLogDirsHandler(broker: BrokerContext): Handler<typeof Ap
         : new Set(request.topics.flatMap((t) => t.partitions.map((partition) => topicPartitionKey({ topic: t.topic, partition }))));
     return {
       ...defaultDescribeLogDirsResponse(),
-      results: broker.logManager.logDirs.map((dir) => describeDir(broker.logManager, dir, wanted)),
+      results: broker.logManager.logDirs.map((dir) => describeDir(broker, dir, wanted)),
     };
   };
 }
 
 function describeDir(
-  logManager: LogManager,
+  { logManager, replicaManager }: BrokerContext,
   dir: string,
   wanted: ReadonlySet<string> | null,
 ): DescribeLogDirsResponseDescribeLogDirsResult {
@@ -50,11 +51,16 @@ function describeDir(
     return { ...result, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
   }
   const topics = new Map<string, DescribeLogDirsResponseDescribeLogDirsTopic>();
-  for (const log of logManager.logs) {
-    if (logManager.logDirOf(log) !== dir || (wanted !== null && !wanted.has(log.name))) continue;
+  const logs = [
+    ...logManager.logs.map((log) => ({ log, isFuture: false })),
+    ...logManager.futureLogs.map((log) => ({ log, isFuture: true })),
+  ];
+  for (const { log, isFuture } of logs) {
+    if (log.offline || logManager.logDirOf(log) !== dir || (wanted !== null && !wanted.has(log.name))) continue;
     const { topic, partition } = log.topicPartition;
     const entry = topics.get(topic) ?? { name: topic, partitions: [] };
-    entry.partitions.push({ partitionIndex: partition, partitionSize: BigInt(log.size), offsetLag: 0n, isFutureKey: false });
+    const offsetLag = replicaManager.offsetLag(log);
+    entry.partitions.push({ partitionIndex: partition, partitionSize: BigInt(log.size), offsetLag, isFutureKey: isFuture });
     topics.set(topic, entry);
   }
   return { ...result, ...space, topics: [...topics.values()] };

@@ -1,6 +1,7 @@
 import { type AclOperation, CLUSTER_NAME, type ResourceType } from '../../protocol/acl.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
+import { LocalReassignments } from '../admin/local-reassignments.js';
 import { alterClientQuotasCodec } from '../../protocol/generated/apis/alter-client-quotas.js';
 import { createAclsCodec } from '../../protocol/generated/apis/create-acls.js';
 import { deleteAclsCodec } from '../../protocol/generated/apis/delete-acls.js';
@@ -9,6 +10,7 @@ import { alterConfigsCodec } from '../../protocol/generated/apis/alter-configs.j
 import { addOffsetsToTxnCodec } from '../../protocol/generated/apis/add-offsets-to-txn.js';
 import { addPartitionsToTxnCodec } from '../../protocol/generated/apis/add-partitions-to-txn.js';
 import { alterUserScramCredentialsCodec } from '../../protocol/generated/apis/alter-user-scram-credentials.js';
+import { alterReplicaLogDirsCodec } from '../../protocol/generated/apis/alter-replica-log-dirs.js';
 import { apiVersionsCodec } from '../../protocol/generated/apis/api-versions.js';
 import { createPartitionsCodec } from '../../protocol/generated/apis/create-partitions.js';
 import { createTopicsCodec } from '../../protocol/generated/apis/create-topics.js';
@@ -57,9 +59,10 @@ import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acl
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
+import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
 import { advertisedApiVersions, apiVersionsHandler } from './api-versions.js';
 import type { BrokerContext } from './broker-context.js';
-import { type ClusterApis, clusterHandlers } from './cluster-handlers.js';
+import { type ClusterApis, clusterHandlers, reassignmentHandlers } from './cluster-handlers.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -108,7 +111,8 @@ const GROUP_DENIED = { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
  */
 export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): HandlerTable {
   const table: HandlerTable = {
-    ...(cluster && clusterHandlers(cluster)),
+    // A single broker is its own controller for reassignments (replicas moved between its log dirs).
+    ...(cluster ? clusterHandlers(cluster) : reassignmentHandlers(new LocalReassignments(broker.metadata, broker.brokerId))),
     [ApiKey.Produce]: { minVersion: 0, maxVersion: 11, codec: produceCodec, handle: produceHandler(broker) },
     [ApiKey.Fetch]: { minVersion: 0, maxVersion: 17, codec: fetchCodec, handle: fetchHandler(broker) },
     [ApiKey.ListOffsets]: { minVersion: 0, maxVersion: 9, codec: listOffsetsCodec, handle: listOffsetsHandler(broker) },
@@ -133,6 +137,12 @@ export function brokerHandlers(broker: BrokerContext, cluster?: ClusterApis): Ha
       handle: incrementalAlterConfigsHandler(broker),
     },
     [ApiKey.DescribeLogDirs]: { minVersion: 0, maxVersion: 4, codec: describeLogDirsCodec, handle: describeLogDirsHandler(broker) },
+    [ApiKey.AlterReplicaLogDirs]: {
+      minVersion: 0,
+      maxVersion: 2,
+      codec: alterReplicaLogDirsCodec,
+      handle: alterReplicaLogDirsHandler(broker),
+    },
     [ApiKey.DescribeCluster]: { minVersion: 0, maxVersion: 1, codec: describeClusterCodec, handle: describeClusterHandler(broker) },
     [ApiKey.DescribeClientQuotas]: {
       minVersion: 0,

@@ -30,7 +30,9 @@ function byTopic<V, R>(
  * controller (Kafka's KafkaController.alterPartitionReassignments); any other broker answers
  * NOT_CONTROLLER for the whole request, so the admin client finds the controller.
  */
-export function alterPartitionReassignmentsHandler(controller: Controller): Handler<typeof ApiKey.AlterPartitionReassignments> {
+export function alterPartitionReassignmentsHandler(
+  controller: Pick<Controller, 'alterPartitionReassignments'>,
+): Handler<typeof ApiKey.AlterPartitionReassignments> {
   return async (request) => {
     const asked = new PartitionMap<readonly number[] | null>();
     for (const topic of request.topics)
@@ -48,7 +50,9 @@ export function alterPartitionReassignmentsHandler(controller: Controller): Hand
 }
 
 /** ListPartitionReassignments v0: the reassignments in progress among the given partitions (null: all), from the active controller. */
-export function listPartitionReassignmentsHandler(controller: Controller): Handler<typeof ApiKey.ListPartitionReassignments> {
+export function listPartitionReassignmentsHandler(
+  controller: Pick<Controller, 'listPartitionReassignments'>,
+): Handler<typeof ApiKey.ListPartitionReassignments> {
   return async (request) => {
     const asked: TopicPartition[] | null =
       request.topics === null ? null : request.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition })));

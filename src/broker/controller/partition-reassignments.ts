@@ -131,24 +131,10 @@ export class PartitionReassignments {
     await this.#onPartitionReassignment(tp, assignment);
   }
 
-  /** Kafka's validateReplicas: no empty, duplicate or negative ids, and every added replica on a live broker. */
   #validateReplicas(tp: TopicPartition, replicas: readonly number[]): PartitionError | null {
-    const invalid = (message: string): PartitionError => ({ errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message });
-    const list = `[${replicas.join(', ')}]`;
-    if (replicas.length === 0) return invalid('Empty replica list specified in partition reassignment.');
-    if (new Set(replicas).size !== replicas.length) return invalid(`Duplicate replica ids in partition reassignment replica list: ${list}`);
-    if (replicas.some((r) => r < 0)) return invalid(`Invalid broker id in replica list: ${list}`);
     const { context } = this.deps;
-    const current = context.assignments.get(tp);
-    if (!current) return null; // answered UNKNOWN_TOPIC_OR_PARTITION when triggered
-    const adding = reassignTo(current, replicas).addingReplicas;
-    const live = context.liveBrokerIds();
-    if (adding.some((r) => !live.includes(r))) {
-      return invalid(
-        `Replica assignment has brokers that are not alive. Replica list: [${adding.join(', ')}], live broker list: [${live.join(', ')}]`,
-      );
-    }
-    return null;
+    // Without a current assignment: answered UNKNOWN_TOPIC_OR_PARTITION when triggered.
+    return validateReassignment(replicas, context.assignments.get(tp), context.liveBrokerIds());
   }
 
   /** Kafka's maybeBuildReassignment: a new target, or cancelling (back to ORS) one in progress; null when there is nothing to cancel. */
@@ -321,4 +307,28 @@ export class PartitionReassignments {
 
 function names(partitions: Iterable<TopicPartition>): string {
   return [...partitions].map(formatPartition).join(',');
+}
+
+/**
+ * Kafka's validateReplicas: no empty, duplicate or negative ids, and every replica added to the
+ * `current` assignment (when known) on a live broker.
+ */
+export function validateReassignment(
+  replicas: readonly number[],
+  current: ReplicaAssignment | undefined,
+  live: readonly number[],
+): PartitionError | null {
+  const invalid = (message: string): PartitionError => ({ errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message });
+  const list = `[${replicas.join(', ')}]`;
+  if (replicas.length === 0) return invalid('Empty replica list specified in partition reassignment.');
+  if (new Set(replicas).size !== replicas.length) return invalid(`Duplicate replica ids in partition reassignment replica list: ${list}`);
+  if (replicas.some((r) => r < 0)) return invalid(`Invalid broker id in replica list: ${list}`);
+  if (!current) return null;
+  const adding = reassignTo(current, replicas).addingReplicas;
+  if (adding.some((r) => !live.includes(r))) {
+    return invalid(
+      `Replica assignment has brokers that are not alive. Replica list: [${adding.join(', ')}], live broker list: [${live.join(', ')}]`,
+    );
+  }
+  return null;
 }

@@ -16,6 +16,8 @@ export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
 /** A partition directory waiting for asynchronous removal. */
 export const DELETE_DIR_SUFFIX = '-delete';
+/** A partition directory being filled by a move to another log dir (AlterReplicaLogDirs, KIP-113). */
+export const FUTURE_DIR_SUFFIX = '-future';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
@@ -64,6 +66,23 @@ export function parseTopicPartitionDir(name: string): TopicPartition | undefined
  * Kafka's UnifiedLog.logDeleteDirName does.
  */
 export function deleteDirName(tp: TopicPartition): string {
-  const suffix = `-${tp.partition}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`;
+  const suffix = `-${tp.partition}.${uniqueId()}${DELETE_DIR_SUFFIX}`;
   return tp.topic.slice(0, 255 - suffix.length) + suffix;
+}
+
+/** `<topic>-<partition>.<uuid>-future` (Kafka's UnifiedLog.logFutureDirName): never cut, so it may pass 255 bytes (the caller refuses that). */
+export function futureDirName(tp: TopicPartition): string {
+  return `${topicPartitionKey(tp)}.${uniqueId()}${FUTURE_DIR_SUFFIX}`;
+}
+
+const FUTURE_DIR = /^(.+)\.[0-9a-f]{32}-future$/;
+
+/** The partition a `-future` directory belongs to; undefined for any other name. */
+export function parseFutureDir(name: string): TopicPartition | undefined {
+  const m = FUTURE_DIR.exec(name);
+  return m ? parseTopicPartitionDir(m[1]!) : undefined;
+}
+
+function uniqueId(): string {
+  return randomUUID().replaceAll('-', '');
 }

@@ -9,9 +9,12 @@ import { LogError } from './log-error.js';
 import {
   CLEAN_SHUTDOWN_MARKER,
   DELETE_DIR_SUFFIX,
+  FUTURE_DIR_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT,
   RECOVERY_POINT_CHECKPOINT,
   deleteDirName,
+  futureDirName,
+  parseFutureDir,
   parseTopicPartitionDir,
   topicPartitionKey,
   type TopicPartition,
@@ -73,12 +76,17 @@ const FLUSHED_CHECKPOINT_DELAY_MS = 1000;
  * All partition logs of a broker (Kafka's LogManager): loads the log dirs, places new partitions
  * in the dir holding the fewest, deletes logs asynchronously, and runs retention, flush.ms,
  * checkpoint and producer-expiry timers and the log cleaner. A clean close() leaves `.kafka_cleanshutdown` so the next
- * start skips recovery.
+ * start skips recovery. A partition moving to another log dir (AlterReplicaLogDirs) has a future
+ * log there besides its current one until the future log replaces it.
  */
 export class LogManager {
   readonly clusterId: string;
   readonly logDirs: readonly string[];
   readonly #logs = new Map<string, Log>();
+  /** Partitions being moved to another log dir: their future logs, `<topic>-<partition>.<uuid>-future` (KIP-113). */
+  readonly #futureLogs = new Map<string, Log>();
+  /** Where partitions not hosted yet are to be created (AlterReplicaLogDirs before the replica exists). */
+  readonly #preferredLogDirs = new Map<string, string>();
   /** How many logs each dir holds: new partitions go to the dir holding the fewest. */
   readonly #logsPerDir = new Map<string, number>();
   readonly #deletions = new Set<Promise<void>>();
@@ -117,6 +125,7 @@ export class LogManager {
         this.#failDir(dir, storageError(`loading log dir ${dir}`, dir, err));
       }
     }
+    this.#completeInterruptedSwaps();
     this.#every(options.retentionCheckIntervalMs ?? 300_000, () => this.cleanupLogs());
     this.#every(options.recoveryPointCheckpointIntervalMs ?? 60_000, () => this.checkpointRecoveryPoints());
     this.#every(options.logStartOffsetCheckpointIntervalMs ?? 60_000, () => this.checkpointLogStartOffsets());
@@ -153,6 +162,23 @@ export class LogManager {
 
   get logs(): Log[] {
     return [...this.#logs.values()];
+  }
+
+  /** The future log of a partition being moved to another log dir, if any. */
+  getFutureLog(tp: TopicPartition): Log | undefined {
+    return this.#futureLogs.get(topicPartitionKey(tp));
+  }
+
+  get futureLogs(): Log[] {
+    return [...this.#futureLogs.values()];
+  }
+
+  /**
+   * Kafka's maybeUpdatePreferredLogDir: a replica of `tp` created later goes to `logDir` (if it is
+   * live then), not to the least loaded dir.
+   */
+  setPreferredLogDir(tp: TopicPartition, logDir: string): void {
+    this.#preferredLogDirs.set(topicPartitionKey(tp), logDir);
   }
 
   /** The log dir a log lives in. */
@@ -192,9 +218,30 @@ export class LogManager {
     if (parsed?.topic !== tp.topic || parsed.partition !== tp.partition) {
       throw new LogError('INVALID_TOPIC_EXCEPTION', `Invalid topic partition for a log directory: ${key}`);
     }
-    const logDir = this.#leastLoadedDir();
-    const dir = join(logDir, key);
-    const log = this.io(logDir, `creating the log of ${key}`, () => {
+    const preferred = this.#preferredLogDirs.get(key);
+    const logDir = preferred !== undefined && !this.isOffline(preferred) ? preferred : this.#leastLoadedDir();
+    const log = this.#createLog(tp, config, logDir, key, `creating the log of ${key}`);
+    this.#preferredLogDirs.delete(key);
+    this.#addLog(this.#logs, key, log);
+    return log;
+  }
+
+  /**
+   * Creates the empty future log of a partition in `logDir` (Kafka's getOrCreateLog with
+   * isFuture), to be filled from the current log and then to replace it.
+   */
+  createFutureLog(tp: TopicPartition, config: LogConfig, logDir: string): Log {
+    this.#ensureOpen();
+    const key = topicPartitionKey(tp);
+    if (this.#futureLogs.has(key)) throw new LogError('KAFKA_STORAGE_ERROR', `The future log of ${key} exists already`);
+    const log = this.#createLog(tp, config, logDir, futureDirName(tp), `creating the future log of ${key}`);
+    this.#addLog(this.#futureLogs, key, log);
+    return log;
+  }
+
+  #createLog(tp: TopicPartition, config: LogConfig, logDir: string, name: string, doing: string): Log {
+    const dir = join(logDir, name);
+    return this.io(logDir, doing, () => {
       try {
         mkdirSync(dir);
         fsyncDir(logDir);
@@ -205,8 +252,69 @@ export class LogManager {
         throw err;
       }
     });
-    this.#addLog(key, log);
+  }
+
+  /**
+   * The future log caught up with the current one: it takes its place (Kafka's
+   * replaceCurrentWithFutureLog). Synchronous, so no append or read sees a half-done swap. The
+   * current log's dir is renamed `-delete` first and removed in the background, then the future
+   * dir gets the partition's name: a crash in between leaves only the future dir, which the next
+   * start completes. Returns the log now current.
+   */
+  replaceCurrentWithFutureLog(tp: TopicPartition): Log {
+    this.#ensureOpen();
+    const key = topicPartitionKey(tp);
+    const current = this.#logs.get(key);
+    const future = this.#futureLogs.get(key);
+    if (!current || current.offline) throw new LogError('KAFKA_STORAGE_ERROR', `The current replica for ${key} is offline`);
+    if (!future || future.offline) throw new LogError('KAFKA_STORAGE_ERROR', `The future replica for ${key} is offline`);
+    // On disk before the only other copy goes.
+    future.flush();
+    this.#cleaner?.forget(tp);
+    this.#removeLog(this.#logs, key, current);
+    this.#retire(current);
+    const log = this.#promote(key, future);
+    for (const dir of new Set([this.logDirOf(current), this.logDirOf(log)])) {
+      this.writeCheckpoint(dir, RECOVERY_POINT_CHECKPOINT, (l) => l.recoveryPoint);
+      this.writeCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT, (l) => l.logStartOffset);
+    }
     return log;
+  }
+
+  /** The future log renamed to the partition's own name and opened there as its current log. */
+  #promote(key: string, future: Log): Log {
+    const logDir = this.logDirOf(future);
+    this.#removeLog(this.#futureLogs, key, future);
+    future.close();
+    const dir = join(logDir, key);
+    const log = this.io(logDir, `replacing the current log of ${key} with its future log`, () => {
+      renameSync(future.dir, dir);
+      fsyncDir(logDir);
+      return Log.open({
+        dir,
+        topicPartition: future.topicPartition,
+        config: future.config,
+        logStartOffset: future.logStartOffset,
+        recoveryPoint: future.recoveryPoint,
+        hadCleanShutdown: true,
+        ...this.#logCallbacks(logDir),
+      });
+    });
+    this.#addLog(this.#logs, key, log);
+    return log;
+  }
+
+  /**
+   * Drops the future log of a partition (a move cancelled or failed, the partition deleted): closed,
+   * renamed `-delete` and removed in the background. Returns false when there was none.
+   */
+  deleteFutureLog(tp: TopicPartition): boolean {
+    const key = topicPartitionKey(tp);
+    const log = this.#futureLogs.get(key);
+    if (!log) return false;
+    this.#removeLog(this.#futureLogs, key, log);
+    this.#retire(log);
+    return true;
   }
 
   /** Applies changed topic configs (AlterConfigs) to every log of the topic at once. */
@@ -221,20 +329,27 @@ export class LogManager {
    */
   deleteLog(tp: TopicPartition): boolean {
     const key = topicPartitionKey(tp);
+    // The future log first: one left alone at start-up would be taken for an interrupted swap.
+    this.deleteFutureLog(tp);
     const log = this.#logs.get(key);
     if (!log) return false;
-    this.#removeLog(key, log);
+    this.#removeLog(this.#logs, key, log);
     this.#cleaner?.forget(tp);
-    log.close();
+    this.#retire(log);
+    return true;
+  }
+
+  /** Closes a log no longer in the maps, renames its dir `-delete` and removes it once its background work settled. */
+  #retire(log: Log): void {
+    if (!log.offline) log.close();
     const logDir = dirname(log.dir);
-    if (this.isOffline(logDir)) return true;
-    const renamed = join(logDir, deleteDirName(tp));
-    this.io(logDir, `deleting the log of ${key}`, () => {
+    if (this.isOffline(logDir)) return;
+    const renamed = join(logDir, deleteDirName(log.topicPartition));
+    this.io(logDir, `deleting the log of ${log.name}`, () => {
       renameSync(log.dir, renamed);
       fsyncDir(logDir);
     });
     this.#track(log.settled().then(() => rm(renamed, { recursive: true, force: true })));
-    return true;
   }
 
   /**
@@ -245,7 +360,7 @@ export class LogManager {
     const key = topicPartitionKey(tp);
     const log = this.#logs.get(key);
     if (!log) return;
-    this.#removeLog(key, log);
+    this.#removeLog(this.#logs, key, log);
     this.#cleaner?.forget(tp);
     this.#attempt(() => {
       if (!log.offline) log.close();
@@ -299,20 +414,22 @@ export class LogManager {
     clearTimeout(this.#flushedTimer);
     this.#cleaner?.close();
     const failedDirs = new Set<string>();
-    for (const log of this.#liveLogs()) {
+    const all = this.#allLogs();
+    for (const log of all.filter((l) => !l.offline)) {
       if (!this.#attempt(() => log.flush())) failedDirs.add(this.logDirOf(log));
     }
     this.checkpointRecoveryPoints();
     this.checkpointLogStartOffsets();
-    for (const log of this.#logs.values()) {
+    for (const log of all) {
       if (!this.#attempt(() => log.close())) failedDirs.add(this.logDirOf(log));
     }
     for (const dir of this.logDirs) {
       if (!failedDirs.has(dir) && !this.isOffline(dir)) this.#attempt(() => writeFileSync(join(dir, CLEAN_SHUTDOWN_MARKER), ''));
     }
-    await Promise.all([...this.#logs.values()].map((log) => log.settled()));
+    await Promise.all(all.map((log) => log.settled()));
     while (this.#deletions.size > 0) await Promise.all(this.#deletions);
     this.#logs.clear();
+    this.#futureLogs.clear();
   }
 
   #loadDir(dir: string, configFor: (topic: string) => LogConfig): void {
@@ -327,12 +444,19 @@ export class LogManager {
         this.#track(rm(path, { recursive: true, force: true }));
         continue;
       }
-      const tp = parseTopicPartitionDir(entry.name);
+      const isFuture = entry.name.endsWith(FUTURE_DIR_SUFFIX);
+      const tp = isFuture ? parseFutureDir(entry.name) : parseTopicPartitionDir(entry.name);
       if (!tp) continue;
       const key = topicPartitionKey(tp);
-      const other = this.#logs.get(key);
+      const logs = isFuture ? this.#futureLogs : this.#logs;
+      const other = logs.get(key);
       if (other) {
-        throw new LogError('KAFKA_STORAGE_ERROR', `Duplicate log directories for ${key} are found in both ${other.dir} and ${path}`);
+        throw new LogError(
+          'KAFKA_STORAGE_ERROR',
+          isFuture
+            ? `Duplicate log directories found: ${path}, ${other.dir}`
+            : `Duplicate log directories for ${key} are found in both ${other.dir} and ${path}`,
+        );
       }
       const log = Log.open({
         dir: path,
@@ -343,10 +467,24 @@ export class LogManager {
         hadCleanShutdown,
         ...this.#logCallbacks(dir),
       });
-      this.#addLog(key, log);
+      this.#addLog(logs, key, log);
     }
     // From here on a crash must not look clean.
     if (hadCleanShutdown) unlinkSync(marker);
+  }
+
+  /**
+   * A future log without a current one is a swap a crash interrupted after the current log was
+   * renamed for deletion (see replaceCurrentWithFutureLog): it is the partition's log now. Not
+   * while a log dir is offline, which may hold the current log.
+   */
+  #completeInterruptedSwaps(): void {
+    if (this.#offlineDirs.size > 0) return;
+    for (const [key, future] of [...this.#futureLogs]) {
+      if (this.#logs.has(key)) continue;
+      this.#warn(`Completing the move of ${key} to ${this.logDirOf(future)}: its old log was already renamed for deletion`);
+      this.#promote(key, future);
+    }
   }
 
   /** As Kafka: an unreadable checkpoint resets to "unknown" (full recovery, start from the first segment). */
@@ -367,7 +505,7 @@ export class LogManager {
   writeCheckpoint(dir: string, file: string, offsetOf: (log: Log) => bigint | undefined): void {
     if (this.isOffline(dir)) return;
     const entries: CheckpointEntry[] = [];
-    for (const log of this.#logs.values()) {
+    for (const log of this.#allLogs()) {
       const offset = this.logDirOf(log) === dir ? offsetOf(log) : undefined;
       if (offset !== undefined) entries.push({ ...log.topicPartition, offset });
     }
@@ -383,6 +521,11 @@ export class LogManager {
     return [...this.#logs.values()].filter((log) => !log.offline);
   }
 
+  /** Current and future logs. */
+  #allLogs(): Log[] {
+    return [...this.#logs.values(), ...this.#futureLogs.values()];
+  }
+
   /**
    * Takes a failing log dir offline (Kafka's LogDirFailureChannel + handleLogDirFailure): one error
    * line naming the operation, the file and the reason; its logs closed, answering
@@ -392,7 +535,7 @@ export class LogManager {
     if (this.#offlineDirs.has(dir)) return;
     this.#offlineDirs.set(dir, error);
     this.#onError(error);
-    for (const log of this.#logs.values()) if (this.logDirOf(log) === dir) log.markOffline(dir);
+    for (const log of this.#allLogs()) if (this.logDirOf(log) === dir) log.markOffline(dir);
     this.#onLogDirFailure(dir, this.logDirs.length - this.#offlineDirs.size);
   }
 
@@ -430,15 +573,15 @@ export class LogManager {
     return live.reduce((best, dir) => (count(dir) < count(best) ? dir : best));
   }
 
-  /** Keeps #logs and the per-dir counts placement goes by in step. */
-  #addLog(key: string, log: Log): void {
-    this.#logs.set(key, log);
+  /** Keeps the maps of logs and the per-dir counts placement goes by in step. */
+  #addLog(logs: Map<string, Log>, key: string, log: Log): void {
+    logs.set(key, log);
     const dir = this.logDirOf(log);
     this.#logsPerDir.set(dir, (this.#logsPerDir.get(dir) ?? 0) + 1);
   }
 
-  #removeLog(key: string, log: Log): void {
-    this.#logs.delete(key);
+  #removeLog(logs: Map<string, Log>, key: string, log: Log): void {
+    logs.delete(key);
     const dir = this.logDirOf(log);
     this.#logsPerDir.set(dir, (this.#logsPerDir.get(dir) ?? 1) - 1);
   }

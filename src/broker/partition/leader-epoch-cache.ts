@@ -63,6 +63,17 @@ export class LeaderEpochCache {
     return cache;
   }
 
+  /**
+   * The same entries for `log`, a copy of this cache's log in another dir (a replica moved between
+   * log dirs), written to its own checkpoint: epochs started at the log end, which no batch
+   * carries, are kept.
+   */
+  copyTo(log: Log): LeaderEpochCache {
+    const cache = new LeaderEpochCache(log, join(log.dir, LEADER_EPOCH_CHECKPOINT), [...this.#entries], false);
+    cache.#flush();
+    return cache;
+  }
+
   get entries(): readonly EpochEntry[] {
     return this.#entries;
   }

@@ -80,9 +80,11 @@ export interface PartitionContext {
  */
 export class Partition {
   readonly topicPartition: TopicPartition;
-  readonly log: Log;
+  #log: Log;
+  /** The log being filled in another log dir while the replica moves there (AlterReplicaLogDirs). */
+  #futureLog: Log | undefined;
   readonly #context: PartitionContext;
-  readonly #epochs: LeaderEpochCache;
+  #epochs: LeaderEpochCache;
   #replicas: readonly number[] = [];
   #leader = -1;
   #leaderEpoch = UNDEFINED_EPOCH;
@@ -94,11 +96,53 @@ export class Partition {
   #highWatermark: bigint;
 
   constructor(log: Log, context: PartitionContext, highWatermark = log.logEndOffset) {
-    this.log = log;
+    this.#log = log;
     this.topicPartition = log.topicPartition;
     this.#context = context;
     this.#epochs = LeaderEpochCache.load(log);
     this.#highWatermark = clamp(highWatermark, log.logStartOffset, log.logEndOffset);
+  }
+
+  /** The replica's log; another one once a move to another log dir completes. */
+  get log(): Log {
+    return this.#log;
+  }
+
+  get futureLog(): Log | undefined {
+    return this.#futureLog;
+  }
+
+  /** A move to another log dir starts (or resumes after a restart): `log` is filled from the current log. */
+  setFutureLog(log: Log): void {
+    this.#futureLog = log;
+  }
+
+  /** The move stopped (cancelled, failed, or the replica goes): returns the future log, for the caller to delete. */
+  removeFutureLog(): Log | undefined {
+    const log = this.#futureLog;
+    this.#futureLog = undefined;
+    return log;
+  }
+
+  /** Batches read from the current log appended to the future log as they are (offsets, epochs, producers). */
+  appendToFutureLog(records: Buffer): void {
+    if (records.length > 0) this.#futureLog?.append(records, { asFollower: true });
+  }
+
+  /**
+   * Kafka's maybeReplaceCurrentWithFutureReplica: once the future log has everything the current
+   * one has, `replace` swaps them on disk and this replica reads and writes the future log from
+   * then on, its leader epochs with it. Synchronous: no append can come between the check and the
+   * swap. Returns whether it happened.
+   */
+  maybeReplaceCurrentWithFutureLog(replace: () => Log): boolean {
+    const future = this.#futureLog;
+    if (!future || future.logEndOffset !== this.#log.logEndOffset) return false;
+    const log = replace();
+    this.#epochs = this.#epochs.copyTo(log);
+    this.#log = log;
+    this.#futureLog = undefined;
+    return true;
   }
 
   get isLeader(): boolean {
@@ -372,6 +416,8 @@ export class Partition {
 
   /** A follower truncates a divergent tail (KIP-101/279); the high watermark never exceeds the log end. */
   truncateTo(offset: bigint): void {
+    // The future log copies the current one: what the current log loses, it loses too.
+    this.#futureLog?.truncateTo(offset);
     const truncated = this.log.truncateTo(offset);
     // Also when the log is already that short (Kafka's UnifiedLog.truncateTo): a replica that led
     // without appending anything keeps its epoch's entry at its log end, which the new leader never
@@ -383,6 +429,7 @@ export class Partition {
 
   /** A follower so far behind that the leader's log start passed it: everything goes, the log restarts at `offset`. */
   truncateFullyAndStartAt(offset: bigint): void {
+    this.#futureLog?.truncateFullyAndStartAt(offset);
     this.log.truncateFullyAndStartAt(offset);
     this.#epochs.clear();
     this.#highWatermark = offset;

@@ -7,15 +7,17 @@ import { ApiError, toApiError } from '../api-error.js';
 import type { BrokerConfigValues } from '../config/broker-config-defs.js';
 import { topicLogConfig } from '../config/topic-config.js';
 import { readOffsetCheckpoint } from '../log/checkpoint-file.js';
-import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
+import { futureDirName, type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
 import type { Log } from '../log/log.js';
 import type { LogManager } from '../log/log-manager.js';
 import { readPartitionMetadata, writePartitionMetadata } from '../metadata/partition-metadata-file.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
+import type { RateQuota } from '../replication/replication-quota.js';
 import { MAX_DECOMPRESSED_BATCH_BYTES } from './decompression-limit.js';
 import type { IsrChange } from './isr-state.js';
 import { type AppendResult, Partition, type PartitionContext, type ReplicaState, type TxnMarker } from './partition.js';
+import { ReplicaAlterLogDirs } from './replica-alter-log-dirs.js';
 
 export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 
@@ -80,9 +82,21 @@ export interface ReplicaManagerOptions {
   localBrokerId: number;
   now?: () => number;
   warn: (message: string) => void;
+  info?: (message: string) => void;
+  /** replica.alter.log.dirs.io.max.bytes.per.second: what moves between log dirs may copy. */
+  alterLogDirsQuota: RateQuota;
   /** Absent for a single broker. */
   cluster?: ReplicaCluster;
 }
+
+/** What AlterReplicaLogDirs answers for one partition (Kafka's error names). */
+export type AlterLogDirResult =
+  | 'NONE'
+  | 'LOG_DIR_NOT_FOUND'
+  | 'KAFKA_STORAGE_ERROR'
+  | 'REPLICA_NOT_AVAILABLE'
+  | 'UNKNOWN_TOPIC_OR_PARTITION'
+  | 'INVALID_TOPIC_EXCEPTION';
 
 /**
  * The partitions this broker hosts (Kafka's ReplicaManager): creates and deletes their logs,
@@ -102,6 +116,8 @@ export class ReplicaManager {
   readonly #unloaded = new Set<string>();
   /** High watermarks checkpointed by the previous run, applied as partitions open. */
   readonly #checkpointedHighWatermarks = new Map<string, bigint>();
+  /** Fills the future logs of replicas moving between log dirs. */
+  readonly #alterLogDirs: ReplicaAlterLogDirs;
 
   constructor(options: ReplicaManagerOptions) {
     this.#logManager = options.logManager;
@@ -110,6 +126,20 @@ export class ReplicaManager {
     this.#config = options.config;
     this.#now = options.now ?? Date.now;
     this.#warn = options.warn;
+    const info = options.info ?? (() => {});
+    this.#alterLogDirs = new ReplicaAlterLogDirs({
+      settings: () => {
+        const values = this.#config();
+        return { fetchMaxBytes: values['replica.fetch.max.bytes'], backoffMs: values['replica.fetch.backoff.ms'] };
+      },
+      quota: options.alterLogDirsQuota,
+      replace: (partition) => this.#logManager.replaceCurrentWithFutureLog(partition.topicPartition),
+      abandon: (partition, reason) => {
+        this.#warn(`Stopped moving ${partition.log.name} to another log dir: ${reason}`);
+        this.#removeFutureLog(partition);
+      },
+      log: (level, message) => (level === 'warn' ? this.#warn(message) : info(message)),
+    });
     const cluster = options.cluster;
     const local = options.localBrokerId;
     this.#context = {
@@ -223,9 +253,14 @@ export class ReplicaManager {
     return changed || wasLeader ? 'follower' : undefined;
   }
 
-  /** StopReplica: the partition is no longer served here; with `deleteLog` its log goes too. */
+  /**
+   * StopReplica: the partition is no longer served here; with `deleteLog` its log goes too (and a
+   * future log with it). Without, a move between log dirs stops and resumes if the replica comes back.
+   */
   stopReplica(tp: TopicPartition, deleteLog: boolean): void {
     const key = topicPartitionKey(tp);
+    const partition = this.#partitions.get(key);
+    if (partition) this.#alterLogDirs.remove(partition);
     this.#partitions.delete(key);
     this.#checkpointedHighWatermarks.delete(key);
     if (deleteLog) this.#logManager.deleteLog(tp);
@@ -240,6 +275,53 @@ export class ReplicaManager {
     const offline = [...this.#partitions.values()].filter((p) => p.log.offline && this.#logManager.logDirOf(p.log) === dir);
     for (const partition of offline) this.#notify(topicPartitionKey(partition.topicPartition), 'stopped', 0);
     return offline;
+  }
+
+  /**
+   * AlterReplicaLogDirs for one partition (Kafka's ReplicaManager.alterReplicaLogDirs): a replica
+   * hosted here moves to `logDir` through a future log there, filled from the current one and then
+   * swapped in; a move elsewhere under way is cancelled first; one already in `logDir` is NONE.
+   * A replica not hosted yet is created in `logDir` later (REPLICA_NOT_AVAILABLE, or
+   * UNKNOWN_TOPIC_OR_PARTITION when the cluster does not know it: `known`).
+   */
+  alterReplicaLogDir(tp: TopicPartition, logDir: string, known: boolean): AlterLogDirResult {
+    // Kafka refuses a future dir name past 255 bytes (KAFKA-4893).
+    if (Buffer.byteLength(futureDirName(tp)) > 255) return 'INVALID_TOPIC_EXCEPTION';
+    if (!this.#logManager.logDirs.includes(logDir)) return 'LOG_DIR_NOT_FOUND';
+    if (this.#logManager.isOffline(logDir)) return 'KAFKA_STORAGE_ERROR';
+    const key = topicPartitionKey(tp);
+    const partition = this.#partitions.get(key);
+    if (partition?.log.offline || (!partition && this.#unloaded.has(key))) return 'KAFKA_STORAGE_ERROR';
+    const future = partition?.futureLog;
+    if (partition && future && this.#logManager.logDirOf(future) !== logDir) {
+      this.#alterLogDirs.remove(partition);
+      this.#removeFutureLog(partition);
+    }
+    this.#logManager.setPreferredLogDir(tp, logDir);
+    if (!partition) return known ? 'REPLICA_NOT_AVAILABLE' : 'UNKNOWN_TOPIC_OR_PARTITION';
+    if (this.#logManager.logDirOf(partition.log) === logDir || partition.futureLog) return 'NONE';
+    // Kafka creates no future log while a dir is offline: the replica may have one there.
+    if (this.#offlineDirs().length > 0) return 'KAFKA_STORAGE_ERROR';
+    const log = this.#logManager.createFutureLog(tp, partition.log.config, logDir);
+    const topicId = readPartitionMetadata(partition.log.dir);
+    if (topicId !== undefined) this.#writePartitionMetadata(log.dir, topicId);
+    partition.setFutureLog(log);
+    this.#alterLogDirs.add(partition);
+    return 'NONE';
+  }
+
+  /** DescribeLogDirs' offset lag of a log: how far a future log is behind the current one, how far a current one is behind the high watermark. */
+  offsetLag(log: Log): bigint {
+    const partition = this.#partitions.get(log.name);
+    if (!partition) return 0n;
+    if (log === partition.futureLog) return partition.log.logEndOffset - log.logEndOffset;
+    const lag = partition.highWatermark - log.logEndOffset;
+    return lag > 0n ? lag : 0n;
+  }
+
+  /** Stops the moves between log dirs (the broker is stopping); their future logs stay to resume from. */
+  async shutdown(): Promise<void> {
+    await this.#alterLogDirs.stop();
   }
 
   /** Whether the partition's log is (or may be) in a log dir that failed (Kafka's offline replica). */
@@ -344,7 +426,10 @@ export class ReplicaManager {
 
   /** Writes every partition's high watermark to its log dir's `replication-offset-checkpoint` (none in an offline dir). */
   checkpointHighWatermarks(): void {
-    const highWatermarkOf = (log: Log) => this.#partitions.get(topicPartitionKey(log.topicPartition))?.highWatermark;
+    const highWatermarkOf = (log: Log) => {
+      const partition = this.#partitions.get(topicPartitionKey(log.topicPartition));
+      return partition?.log === log ? partition.highWatermark : undefined;
+    };
     for (const dir of this.#logManager.logDirs) this.#logManager.writeCheckpoint(dir, REPLICATION_OFFSET_CHECKPOINT, highWatermarkOf);
   }
 
@@ -369,7 +454,32 @@ export class ReplicaManager {
     if (readPartitionMetadata(log.dir) !== topic.topicId) this.#writePartitionMetadata(log.dir, topic.topicId);
     const partition = new Partition(log, this.#context, this.#checkpointedHighWatermarks.get(key));
     this.#partitions.set(key, partition);
+    this.#resumeMove(partition, topic.topicId);
     return partition;
+  }
+
+  /** A future log found at start-up (or kept by StopReplica without deletion): the move goes on, as Kafka resumes it. */
+  #resumeMove(partition: Partition, topicId: string): void {
+    const future = this.#logManager.getFutureLog(partition.topicPartition);
+    if (!future) return;
+    if (future.offline || readPartitionMetadata(future.dir) !== topicId) {
+      // Another incarnation of the topic, or a dir that failed: nothing to resume.
+      this.#logManager.deleteFutureLog(partition.topicPartition);
+      return;
+    }
+    partition.setFutureLog(future);
+    this.#alterLogDirs.add(partition);
+  }
+
+  #removeFutureLog(partition: Partition): void {
+    const future = partition.removeFutureLog();
+    if (future && this.#logManager.getFutureLog(partition.topicPartition) === future) {
+      try {
+        this.#logManager.deleteFutureLog(partition.topicPartition);
+      } catch (err) {
+        this.#warn(`Could not delete the future log of ${partition.log.name}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /**

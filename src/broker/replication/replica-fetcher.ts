@@ -13,6 +13,7 @@ import { UNDEFINED_EPOCH } from '../partition/leader-epoch-cache.js';
 import type { Partition } from '../partition/partition.js';
 import type { BrokerLink } from './broker-link.js';
 import { isThrottledReplica, type RateQuota } from './replication-quota.js';
+import { WakeableSleep } from './wakeable-sleep.js';
 
 /** Fetch v17 as Kafka 3.9 sends it between brokers (v12+ carries LastFetchedEpoch, v15+ the replica state). */
 const FETCH_VERSION = 17;
@@ -66,7 +67,7 @@ export class ReplicaFetcher {
   #link: BrokerLink | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
-  #wake: (() => void) | undefined;
+  readonly #pause = new WakeableSleep();
   /** The failure last logged: a leader that stays down is reported once, not every backoff. */
   #failure: string | undefined;
 
@@ -86,7 +87,7 @@ export class ReplicaFetcher {
     // Kafka's fetch state starts without a lag, which counts as out of sync until a fetch says otherwise.
     this.#lagging.add(key);
     this.#running ??= this.#run();
-    this.#wake?.();
+    this.#pause.wake();
   }
 
   remove(partition: Partition): void {
@@ -101,7 +102,7 @@ export class ReplicaFetcher {
     this.#stopped = true;
     this.#partitions.clear();
     this.#link?.close();
-    this.#wake?.();
+    this.#pause.wake();
     await this.#running;
   }
 
@@ -120,7 +121,7 @@ export class ReplicaFetcher {
       const settings = this.#options.settings();
       const ready = this.#ready(settings);
       if (ready.length === 0) {
-        await this.#sleep(this.#partitions.size === 0 ? 60_000 : settings.backoffMs);
+        await this.#pause.sleep(this.#partitions.size === 0 ? 60_000 : settings.backoffMs);
         continue;
       }
       try {
@@ -137,7 +138,7 @@ export class ReplicaFetcher {
           this.#options.log('warn', `Error in fetch from broker ${this.leaderId}: ${message}; retrying every ${settings.backoffMs} ms`);
         }
         this.#failure = message;
-        await this.#sleep(settings.backoffMs);
+        await this.#pause.sleep(settings.backoffMs);
       }
     }
   }
@@ -326,17 +327,6 @@ export class ReplicaFetcher {
       );
     }
     return version === 0 ? (answer.oldStyleOffsets[0] ?? 0n) : answer.offset;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
   }
 }
 

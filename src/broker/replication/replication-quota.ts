@@ -53,10 +53,14 @@ export function isThrottledReplica(list: string, partition: number, brokerId: nu
   return value.split(',').some((pair) => pair.trim() === `${partition}:${brokerId}`);
 }
 
-/** The broker's two replication quotas: what leaders send to throttled followers, what followers fetch. */
+/**
+ * The broker's replication quotas: what leaders send to throttled followers, what followers fetch,
+ * and what replicas moving between log dirs copy (every such move counts).
+ */
 export interface ReplicationQuotas {
   readonly leader: RateQuota;
   readonly follower: RateQuota;
+  readonly alterLogDirs: RateQuota;
 }
 
 export function replicationQuotas(config: () => BrokerConfig): ReplicationQuotas {
@@ -65,8 +69,16 @@ export function replicationQuotas(config: () => BrokerConfig): ReplicationQuotas
     return { samples: v['replication.quota.window.num'], sampleMs: v['replication.quota.window.size.seconds'] * 1000 };
   };
   const rate = (key: 'leader.replication.throttled.rate' | 'follower.replication.throttled.rate') => () => Number(config().values[key]);
+  const alterLogDirsWindow = () => {
+    const v = config().values;
+    return {
+      samples: v['alter.log.dirs.replication.quota.window.num'],
+      sampleMs: v['alter.log.dirs.replication.quota.window.size.seconds'] * 1000,
+    };
+  };
   return {
     leader: new RateQuota(rate('leader.replication.throttled.rate'), window),
     follower: new RateQuota(rate('follower.replication.throttled.rate'), window),
+    alterLogDirs: new RateQuota(() => Number(config().values['replica.alter.log.dirs.io.max.bytes.per.second']), alterLogDirsWindow),
   };
 }

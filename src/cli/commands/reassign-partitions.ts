@@ -63,7 +63,9 @@ Examples:
   kts reassign-partitions --bootstrap-server localhost:9092 --cancel --reassignment-json-file move.json
   echo '{"version":1,"topics":[{"topic":"orders"}]}' > topics.json
   kts reassign-partitions --bootstrap-server localhost:9092 --generate --topics-to-move-json-file topics.json --broker-list 1,2,3
-Not implemented: log_dirs other than "any" (moving replicas between a broker's log dirs).`;
+  # broker 2's replica of orders-0 to its log dir /data2 (AlterReplicaLogDirs), at most 10 MB/s:
+  echo '{"version":1,"partitions":[{"topic":"orders","partition":0,"replicas":[1,2],"log_dirs":["any","/data2"]}]}' > dirs.json
+  kts reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file dirs.json --replica-alter-log-dirs-throttle 10000000`;
 
 export function configure(cmd: Command): void {
   addBootstrapOption(cmd);
@@ -119,7 +121,7 @@ async function run(flags: Flags): Promise<void> {
         timeoutMs: flags.timeout ?? 10_000,
       });
     } else if (action === 'verify') await tool.verify(json(), flags.preserveThrottles ?? false);
-    else if (action === 'cancel') await tool.cancel(json(), flags.preserveThrottles ?? false);
+    else if (action === 'cancel') await tool.cancel(json(), flags.preserveThrottles ?? false, flags.timeout ?? 10_000);
   });
 }
 

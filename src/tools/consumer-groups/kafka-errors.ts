@@ -1,7 +1,7 @@
 import { KtsError } from '../../util/errors.js';
 import { ErrorCode, errorName } from '../../protocol/errors.js';
 
-/** Kafka's messages (Errors.java) for the codes group commands meet; others print their name. */
+/** Kafka's messages (Errors.java) for the codes group commands and log dir moves meet; others print their name. */
 const MESSAGES: ReadonlyMap<number, string> = new Map([
   [ErrorCode.UNKNOWN_SERVER_ERROR, 'The server experienced an unexpected error when processing the request.'],
   [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'],
@@ -18,6 +18,10 @@ const MESSAGES: ReadonlyMap<number, string> = new Map([
   [ErrorCode.NON_EMPTY_GROUP, 'The group is not empty.'],
   [ErrorCode.GROUP_ID_NOT_FOUND, 'The group id does not exist.'],
   [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, 'Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'],
+  [ErrorCode.INVALID_TOPIC_EXCEPTION, 'The request attempted to perform an operation on an invalid topic.'],
+  [ErrorCode.BROKER_NOT_AVAILABLE, 'The broker is not available.'],
+  [ErrorCode.KAFKA_STORAGE_ERROR, 'Disk error when trying to access log file on the disk.'],
+  [ErrorCode.LOG_DIR_NOT_FOUND, 'The user-specified log directory is not found in the broker config.'],
 ]);
 
 export function kafkaErrorMessage(code: number): string {

@@ -9,7 +9,6 @@ import { type AssignableBroker, assignReplicas, ReplicaAssignmentError } from '.
 import { javaExceptionClass } from '../common/kafka-exceptions.js';
 import { kafkaErrorMessage } from '../consumer-groups/kafka-errors.js';
 import {
-  ANY_LOG_DIR,
   checkExecutable,
   comparePartitions,
   formatPartition,
@@ -19,6 +18,14 @@ import {
   parseTopicsJson,
   type TopicPartition,
 } from './reassignment-json.js';
+import {
+  compareReplicas,
+  formatReplica,
+  type LogDirMoveState,
+  moveStateLine,
+  type ReplicaLogDir,
+  replicaLogDirs,
+} from './replica-moves.js';
 import { brokerThrottleChanges, type MoveMap, proposedMoves, topicThrottleChanges } from './throttles.js';
 
 /** A reassignment in progress, as ListPartitionReassignments reports it. */
@@ -39,6 +46,8 @@ const BROKER_LEVEL_THROTTLES = [
 const TOPIC_LEVEL_THROTTLES = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
 const SET = 0;
 const DELETE = 1;
+/** How often --execute asks again for log dir moves of replicas not created yet (Kafka's executeMoves). */
+const MOVE_RETRY_MS = 100;
 
 export interface ExecuteOptions {
   readonly additional: boolean;
@@ -115,11 +124,11 @@ export class ReassignPartitions {
     this.print(`Proposed partition reassignment configuration\n${formatReassignmentJson(proposed)}\n`);
   }
 
-  /** `--execute`. */
+  /** `--execute`: the reassignments, then the replicas' moves between log dirs (`log_dirs` other than `any`). */
   async execute(json: string, options: ExecuteOptions): Promise<void> {
     const targets = parseReassignmentJson(json);
     checkExecutable(targets);
-    refuseLogDirs(targets);
+    const moves = replicaLogDirs(targets);
     const ongoing = await this.#ongoing(null);
     if (!options.additional && ongoing.length > 0) throw new KtsError(CANNOT_EXECUTE_BECAUSE_OF_EXISTING);
     const metadata = await this.cluster.metadata(null);
@@ -133,16 +142,27 @@ export class ReassignPartitions {
     if (options.throttle >= 0 || options.logDirThrottle >= 0) {
       this.print(`${MUST_RUN_VERIFY}\n`);
       if (options.throttle >= 0) await this.#setThrottles(proposedMoves(ongoing, targets, current), options.throttle);
-      // No replica moves between log dirs are started (refused above), so no broker needs the log dir throttle.
-      if (options.logDirThrottle >= 0) this.print(`The replica-alter-dir throttle limit was set to ${options.logDirThrottle} B/s\n`);
+      if (options.logDirThrottle >= 0) {
+        // Kafka's modifyLogDirThrottle: on each broker a replica moves within.
+        for (const broker of new Set(moves.map((m) => m.broker))) {
+          await this.#alterBrokerConfigs(broker, [
+            { name: 'replica.alter.log.dirs.io.max.bytes.per.second', configOperation: SET, value: String(options.logDirThrottle) },
+          ]);
+        }
+        this.print(`The replica-alter-dir throttle limit was set to ${options.logDirThrottle} B/s\n`);
+      }
     }
     const errors = await this.#alter(targets.map((t) => [t, t.replicas]));
     if (errors.length > 0) throw new KtsError(`Error reassigning partition(s):\n${errors.join('\n')}`);
     const names = [...targets].sort(comparePartitions).map(formatPartition);
     this.print(`Successfully started partition reassignment${names.length === 1 ? '' : 's'} for ${names.join(',')}\n`);
+    if (moves.length > 0) await this.#executeMoves(moves, options.timeoutMs);
   }
 
-  /** `--verify`: each partition's state; throttles cleared once nothing is moving (unless preserved). Returns whether any reassignment is in progress. */
+  /**
+   * `--verify`: each partition's state, then each replica's move between log dirs; throttles
+   * cleared once nothing is moving (unless preserved). Returns whether anything is in progress.
+   */
   async verify(json: string, preserveThrottles: boolean): Promise<boolean> {
     const targets = parseReassignmentJson(json);
     const ongoing = await this.#ongoing(null);
@@ -165,15 +185,17 @@ export class ReassignPartitions {
       );
     }
     this.print(`${lines.join('\n')}\n`);
-    const inProgress = ongoing.length > 0;
+    const moves = await this.#logDirMoveStates(replicaLogDirs(targets));
+    // Kafka prints this line even when no replica has a log dir to move to.
+    this.print(`${moves.map(([replica, state]) => moveStateLine(replica, state)).join('\n')}\n`);
+    const inProgress = ongoing.length > 0 || moves.some(([, state]) => !state.done);
     if (!inProgress && !preserveThrottles) await this.#clearThrottles(targets);
     return inProgress;
   }
 
   /** `--cancel`: the listed reassignments still in progress go back to their original replicas. */
-  async cancel(json: string, preserveThrottles: boolean): Promise<void> {
+  async cancel(json: string, preserveThrottles: boolean, timeoutMs: number): Promise<void> {
     const targets = parseReassignmentJson(json);
-    refuseLogDirs(targets);
     const active = (await this.#ongoing(targets)).filter((r) => r.addingReplicas.length > 0 || r.removingReplicas.length > 0);
     if (active.length > 0) {
       const errors = await this.#alter(active.map((r) => [r, null]));
@@ -182,12 +204,110 @@ export class ReassignPartitions {
       const names = active.sort(comparePartitions).map(formatPartition);
       this.print(`Successfully cancelled partition reassignment${names.length === 1 ? '' : 's'} for: ${names.join(',')}\n`);
     } else this.print('None of the specified partition reassignments are active.\n');
+    // A replica moving between log dirs goes back to (stays in) its current dir, which cancels the move.
+    const moving = (await this.#logDirMoveStates(replicaLogDirs(targets))).flatMap(([replica, state]) =>
+      state.kind === 'active' ? [{ ...replica, logDir: state.current }] : [],
+    );
     // Kafka prints this without a line end.
-    this.print('None of the specified partition moves are active.');
+    if (moving.length === 0) this.print('None of the specified partition moves are active.');
+    else await this.#executeMoves(moving, timeoutMs);
     if (!preserveThrottles) {
       this.print('\n');
       await this.#clearThrottles(targets);
     }
+  }
+
+  /**
+   * Kafka's executeMoves: AlterReplicaLogDirs to each replica's broker until every move has
+   * started; a replica its broker does not host yet (REPLICA_NOT_AVAILABLE, a reassignment still
+   * creating it) is asked again every 100 ms until `timeoutMs`.
+   */
+  async #executeMoves(moves: readonly ReplicaLogDir[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let pending = [...moves];
+    for (;;) {
+      const started = await this.#alterReplicaLogDirs(pending);
+      for (const r of [...started].sort(compareReplicas)) {
+        this.print(`Successfully started moving log directory to ${r.logDir} for replica ${formatPartition(r)} with broker ${r.broker} \n`);
+      }
+      pending = pending.filter((r) => !started.includes(r));
+      if (pending.length === 0) return;
+      if (Date.now() >= deadline) {
+        throw new KtsError(
+          `Timed out before log directory move${pending.length === 1 ? '' : 's'} could be started for: ${pending.sort(compareReplicas).map(formatReplica).join(',')}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, MOVE_RETRY_MS));
+    }
+  }
+
+  /** One AlterReplicaLogDirs per broker; returns the moves that started, throws on any error but REPLICA_NOT_AVAILABLE. */
+  async #alterReplicaLogDirs(moves: readonly ReplicaLogDir[]): Promise<ReplicaLogDir[]> {
+    const started: ReplicaLogDir[] = [];
+    for (const [broker, ofBroker] of groupBy(moves, (m) => m.broker)) {
+      const conn = await this.#brokerConnection(broker);
+      const failed = (r: ReplicaLogDir, code: number) =>
+        new KtsError(`Error: Failed to alter dir for ${formatReplica(r)}: ${exceptionText(code, null)}`);
+      if (conn === undefined) throw failed(ofBroker[0]!, ErrorCode.BROKER_NOT_AVAILABLE);
+      const dirs = [...groupBy(ofBroker, (m) => m.logDir)].map(([path, inDir]) => ({
+        path,
+        topics: [...groupBy(inDir, (m) => m.topic)].map(([name, ps]) => ({ name, partitions: ps.map((p) => p.partition) })),
+      }));
+      const response = await conn.request(ApiKey.AlterReplicaLogDirs, { dirs });
+      for (const topic of response.results) {
+        for (const p of topic.partitions) {
+          const move = ofBroker.find((m) => m.topic === topic.topicName && m.partition === p.partitionIndex);
+          if (move === undefined || p.errorCode === ErrorCode.REPLICA_NOT_AVAILABLE) continue;
+          if (p.errorCode !== ErrorCode.NONE) throw failed(move, p.errorCode);
+          started.push(move);
+        }
+      }
+    }
+    return started;
+  }
+
+  /** Kafka's findLogDirMoveStates: where each replica's current and future logs are (DescribeLogDirs to its broker). */
+  async #logDirMoveStates(moves: readonly ReplicaLogDir[]): Promise<Array<[ReplicaLogDir, LogDirMoveState]>> {
+    const states: Array<[ReplicaLogDir, LogDirMoveState]> = [];
+    for (const [broker, ofBroker] of groupBy(moves, (m) => m.broker)) {
+      const conn = await this.#brokerConnection(broker);
+      if (conn === undefined) {
+        for (const m of ofBroker) states.push([m, { kind: 'missingReplica', done: false }]);
+        continue;
+      }
+      const response = await conn.request(ApiKey.DescribeLogDirs, {
+        topics: [...groupBy(ofBroker, (m) => m.topic)].map(([topic, ps]) => ({ topic, partitions: ps.map((p) => p.partition) })),
+      });
+      for (const m of ofBroker) {
+        const where = (isFuture: boolean) =>
+          response.results.find(
+            (dir) =>
+              dir.errorCode === ErrorCode.NONE &&
+              dir.topics.some(
+                (t) => t.name === m.topic && t.partitions.some((p) => p.partitionIndex === m.partition && p.isFutureKey === isFuture),
+              ),
+          )?.logDir;
+        const current = where(false);
+        const future = where(true);
+        states.push([
+          m,
+          current === undefined
+            ? { kind: 'missingLogDir', done: false }
+            : future !== undefined
+              ? { kind: 'active', done: false, current, future }
+              : current === m.logDir
+                ? { kind: 'completed', done: true }
+                : { kind: 'cancelled', done: true, current },
+        ]);
+      }
+    }
+    return states.sort(([a], [b]) => compareReplicas(a, b));
+  }
+
+  async #brokerConnection(id: number): Promise<VersionedConnection | undefined> {
+    const { brokers } = await this.cluster.metadata([]);
+    const node = brokers.find((b) => b.nodeId === id);
+    return node && this.cluster.connection(node);
   }
 
   async #controller(): Promise<VersionedConnection> {
@@ -275,10 +395,9 @@ export class ReassignPartitions {
   }
 
   async #alterBrokerConfigs(id: number, configs: ConfigOp[]): Promise<void> {
-    const { brokers } = await this.cluster.metadata([]);
-    const node = brokers.find((b) => b.nodeId === id);
-    if (node === undefined) return;
-    await this.#incrementalAlter(await this.cluster.connection(node), [{ resourceType: 4, resourceName: String(id), configs }]);
+    const conn = await this.#brokerConnection(id);
+    if (conn === undefined) return;
+    await this.#incrementalAlter(conn, [{ resourceType: 4, resourceName: String(id), configs }]);
   }
 
   async #incrementalAlter(
@@ -301,13 +420,10 @@ function exceptionText(code: number, message: string | null): string {
   return `${javaExceptionClass(code)}: ${message ?? kafkaErrorMessage(code)}`;
 }
 
-/** Replica moves between log dirs (AlterReplicaLogDirs) are not implemented: refused rather than ignored. */
-function refuseLogDirs(targets: readonly PartitionTarget[]): void {
-  const moving = targets.find((t) => t.logDirs.some((d) => d !== ANY_LOG_DIR));
-  if (moving)
-    throw new KtsError(
-      `Error: ${formatPartition(moving)}: log_dirs other than "any" (moving replicas between log directories) are not supported by kts`,
-    );
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }
 
 function partitionReplicas(metadata: MetadataResponse, tp: TopicPartition): number[] | undefined {

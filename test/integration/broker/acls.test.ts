@@ -253,6 +253,10 @@ describe('the ACL authorizer and kts acls', () => {
       expect(producerId.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       const logDirs = await bob.request(ApiKey.DescribeLogDirs, 4, { topics: null });
       expect(logDirs.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+      const moved = await bob.request(ApiKey.AlterReplicaLogDirs, 2, {
+        dirs: [{ path: broker.broker.logManager.logDirs[0]!, topics: [{ name: 'secret', partitions: [0] }] }],
+      });
+      expect(moved.results[0]!.partitions[0]!.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       const quotas = await bob.request(ApiKey.DescribeClientQuotas, 1, { components: [], strict: false });
       expect(quotas.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     } finally {

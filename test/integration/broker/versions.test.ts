@@ -35,7 +35,7 @@ const BROKER_RESOURCE = { resourceType: 4, resourceName: '0' };
  * A meaningful request of an API at version `v` (names, not ids, where a version has both); undefined
  * for the group APIs, which need a group set up first (exerciseGroupApi).
  */
-function request(apiKey: number, v: number, topicId: string): unknown {
+function request(apiKey: number, v: number, topicId: string, logDir = ''): unknown {
   switch (apiKey) {
     case ApiKey.Produce: {
       const records =
@@ -92,6 +92,14 @@ function request(apiKey: number, v: number, topicId: string): unknown {
       };
     case ApiKey.DescribeLogDirs:
       return { topics: [{ topic: TOPIC, partitions: [0] }] };
+    case ApiKey.AlterPartitionReassignments:
+      // To the replicas it has: the single broker's own controller has nothing to do.
+      return { timeoutMs: 1000, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, replicas: [0] }] }] };
+    case ApiKey.ListPartitionReassignments:
+      return { timeoutMs: 1000, topics: null };
+    case ApiKey.AlterReplicaLogDirs:
+      // The dir the partition is in already: nothing to move, NONE.
+      return { dirs: [{ path: logDir, topics: [{ name: TOPIC, partitions: [0] }] }] };
     case ApiKey.DescribeCluster:
       return defaultDescribeClusterRequest();
     case ApiKey.DescribeClientQuotas:
@@ -377,7 +385,7 @@ describe('every version the broker advertises', () => {
       for (let v = minVersion; v <= maxVersion; v++) {
         const topicId = broker.broker.metadata.topic(TOPIC)?.topicId ?? ZERO_UUID;
         if (apiKey === ApiKey.DeleteTopics) await conn.request(ApiKey.CreateTopics, 7, request(ApiKey.CreateTopics, v, '') as never);
-        const body = request(apiKey, v, topicId);
+        const body = request(apiKey, v, topicId, broker.broker.logManager.logDirs[0]);
         const response = json(
           body === undefined ? await exerciseGroupApi(conn, apiKey, v) : await conn.request(apiKey as ApiKey, v, body as never),
         );

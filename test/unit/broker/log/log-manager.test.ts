@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -180,5 +180,71 @@ describe('LogManager', () => {
       );
     }
     expect(() => manager.getOrCreateLog({ topic: 'ok', partition: -1 }, CONFIG)).toThrow(LogError);
+  });
+
+  describe('future logs (a replica moving between log dirs)', () => {
+    const tp = { topic: 'moving', partition: 0 };
+
+    /** A log with 3 batches in the first dir and its future log in the second, holding the first 2. */
+    async function halfMoved(manager: LogManager, logDirs: string[]) {
+      const batches = await makeBatches(3, 2);
+      const current = manager.getOrCreateLog(tp, CONFIG);
+      for (const b of batches) current.append(b, { leaderEpoch: 0 });
+      const future = manager.createFutureLog(tp, CONFIG, logDirs[1]!);
+      future.append(current.read(0n, batches[0]!.length + batches[1]!.length, { minOneBatch: true }), { asFollower: true });
+      return { current, future };
+    }
+
+    it('keeps a future log across a restart, in its own dir and checkpoints, and swaps it in with the old dir deleted', async () => {
+      const logDirs = dirs(2);
+      const manager = openManager({ logDirs });
+      await halfMoved(manager, logDirs);
+      expect(readdirSync(logDirs[1]!)).toEqual(expect.arrayContaining([expect.stringMatching(/^moving-0\.[0-9a-f]{32}-future$/)]));
+      await manager.close();
+      expect(readFileSync(join(logDirs[1]!, 'recovery-point-offset-checkpoint'), 'utf8')).toBe('0\n1\nmoving 0 4\n');
+
+      const again = openManager({ logDirs });
+      const current = again.getLog(tp)!;
+      const future = again.getFutureLog(tp)!;
+      expect([current.logEndOffset, future.logEndOffset, again.logDirOf(future)]).toEqual([6n, 4n, logDirs[1]]);
+      future.append(current.read(4n, 1 << 20), { asFollower: true });
+      const swapped = again.replaceCurrentWithFutureLog(tp);
+      expect(again.getLog(tp)).toBe(swapped);
+      expect(again.getFutureLog(tp)).toBeUndefined();
+      expect(swapped.dir).toBe(join(logDirs[1]!, 'moving-0'));
+      expect(current.closed).toBe(true);
+      expect((await decodeRecords(swapped.read(0n, 1 << 20))).map((r) => r.value)).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+      await again.close();
+      expect(readdirSync(logDirs[0]!).filter((d) => d.startsWith('moving'))).toEqual([]);
+      expect(readdirSync(logDirs[1]!).filter((d) => d.startsWith('moving'))).toEqual(['moving-0']);
+    });
+
+    it('completes a swap a crash interrupted between its renames: the lone future log becomes the log', async () => {
+      const logDirs = dirs(2);
+      const warnings: string[] = [];
+      const manager = openManager({ logDirs });
+      const { current, future } = await halfMoved(manager, logDirs);
+      future.append(current.read(4n, 1 << 20), { asFollower: true });
+      await manager.close();
+      // The crash: the old dir already renamed for deletion, the future dir not yet renamed.
+      renameSync(join(logDirs[0]!, 'moving-0'), join(logDirs[0]!, 'moving-0.0123456789abcdef0123456789abcdef-delete'));
+
+      const again = openManager({ logDirs, warn: (m) => warnings.push(m) });
+      expect(warnings).toEqual([`Completing the move of moving-0 to ${logDirs[1]}: its old log was already renamed for deletion`]);
+      expect(again.getFutureLog(tp)).toBeUndefined();
+      expect(again.getLog(tp)!.dir).toBe(join(logDirs[1]!, 'moving-0'));
+      expect(again.getLog(tp)!.logEndOffset).toBe(6n);
+    });
+
+    it('deletes the future log with the partition, and refuses a second future log', async () => {
+      const logDirs = dirs(2);
+      const manager = openManager({ logDirs });
+      await halfMoved(manager, logDirs);
+      expect(() => manager.createFutureLog(tp, CONFIG, logDirs[1]!)).toThrow(expect.objectContaining({ code: 'KAFKA_STORAGE_ERROR' }));
+      expect(manager.deleteLog(tp)).toBe(true);
+      expect(manager.getFutureLog(tp)).toBeUndefined();
+      await manager.close();
+      for (const dir of logDirs) expect(readdirSync(dir).filter((d) => d.startsWith('moving'))).toEqual([]);
+    });
   });
 });
