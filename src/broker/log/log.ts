@@ -39,6 +39,8 @@ export interface LogOptions {
   onStorageFailure?: (err: LogError) => void;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * A leader assigns offsets and stamps its epoch, checking producers as `origin` requires (a
  * client's batches fully, a coordinator's markers by epoch); a follower appends the leader's
@@ -322,13 +324,16 @@ export class Log {
           `Received request for offset ${offset} for partition ${this.name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.#logEndOffset}.`,
         );
       }
+      // Kafka's LocalLog.read: nothing to read at the log end or past the limit, so an idle
+      // partition's fetch touches no segment file (the usual fetch of a caught-up follower or consumer).
+      if (offset === this.#logEndOffset || (options.maxOffset !== undefined && offset >= options.maxOffset)) return EMPTY;
       const minOneBatch = options.minOneBatch ?? true;
       for (let i = Math.max(0, floorIndex(this.#segments, offset)); i < this.#segments.length; i++) {
         const data = this.#segments[i]!.read(offset, Math.max(0, maxBytes), options.maxOffset);
         if (data === undefined) continue;
-        return minOneBatch || data.length <= maxBytes ? data : Buffer.alloc(0);
+        return minOneBatch || data.length <= maxBytes ? data : EMPTY;
       }
-      return Buffer.alloc(0);
+      return EMPTY;
     });
   }
 
