@@ -77,23 +77,24 @@ export class FetchSessionHandler {
     const toSend: SessionPartition[] = [];
     const toForget: ForgottenPartition[] = [];
     const toReplace: ForgottenPartition[] = [];
-    for (const [key, previous] of this.#partitions) {
+    // forEach, not for-of: no [key, value] array per partition on every fetch.
+    this.#partitions.forEach((previous, key) => {
       const p = next.get(key);
       if (p === undefined) {
         this.#partitions.delete(key);
         toForget.push(previous);
-        continue;
+        return;
       }
       if (p.topicId !== previous.topicId && p.topicId !== ZERO_UUID && previous.topicId !== ZERO_UUID) toReplace.push(previous);
-      else if (sameFetch(p, previous)) continue;
+      else if (sameFetch(p, previous)) return;
       this.#partitions.set(key, p);
       toSend.push(p);
-    }
-    for (const [key, p] of next) {
-      if (this.#partitions.has(key)) continue;
+    });
+    next.forEach((p, key) => {
+      if (this.#partitions.has(key)) return;
       this.#partitions.set(key, p);
       toSend.push(p);
-    }
+    });
     return { sessionId, sessionEpoch, toSend, toForget, toReplace };
   }
 

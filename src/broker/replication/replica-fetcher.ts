@@ -134,7 +134,7 @@ export class ReplicaFetcher {
     while (!this.#stopped) {
       const settings = this.#options.settings();
       const ready = this.#ready(settings);
-      if (ready.length === 0) {
+      if (ready.size === 0) {
         await this.#sleep(this.#partitions.size === 0 ? 60_000 : settings.backoffMs);
         continue;
       }
@@ -158,12 +158,14 @@ export class ReplicaFetcher {
   }
 
   /** Partitions not backing off, and not held back by the follower quota (Kafka's shouldFollowerThrottle), by key. */
-  #ready(settings: FetcherSettings): [string, FetchedPartition][] {
+  #ready(settings: FetcherSettings): Map<string, FetchedPartition> {
     const now = Date.now();
     const exceeded = settings.quota.isExceeded();
-    return [...this.#partitions.entries()].filter(
-      ([key, p]) => (this.#delayedUntil.get(key) ?? 0) <= now && !(exceeded && this.#throttled(key, p.partition, settings)),
-    );
+    const ready = new Map<string, FetchedPartition>();
+    this.#partitions.forEach((p, key) => {
+      if ((this.#delayedUntil.get(key) ?? 0) <= now && !(exceeded && this.#throttled(key, p.partition, settings))) ready.set(key, p);
+    });
+    return ready;
   }
 
   /** An out-of-sync replica the topic's `follower.replication.throttled.replicas` lists. */
@@ -178,24 +180,26 @@ export class ReplicaFetcher {
     );
   }
 
-  async #fetchOnce(link: BrokerLink, ready: readonly [string, FetchedPartition][], settings: FetcherSettings): Promise<void> {
+  async #fetchOnce(link: BrokerLink, ready: ReadonlyMap<string, FetchedPartition>, settings: FetcherSettings): Promise<void> {
     const version = link.versionOf(ApiKey.Fetch, FETCH_VERSION);
     if (version === undefined) throw new Error(`broker ${this.leaderId} serves no Fetch version kts speaks`);
     const usesTopicIds = version >= TOPIC_IDS_VERSION;
+    // Built field by field, twice a second for every partition: V8 makes `{ ...x, more }` many times larger.
     const sent = new Map<string, SentPartition>();
-    for (const [key, fetched] of ready) {
-      const { partition, topicId, leaderEpoch } = fetched;
+    ready.forEach((fetched, key) => {
+      const { partition } = fetched;
       sent.set(key, {
-        ...partition.topicPartition,
-        topicId: usesTopicIds ? topicId : ZERO_UUID,
+        topic: partition.topicPartition.topic,
+        partition: partition.topicPartition.partition,
+        topicId: usesTopicIds ? fetched.topicId : ZERO_UUID,
         fetchOffset: partition.log.logEndOffset,
         logStartOffset: partition.log.logStartOffset,
-        currentLeaderEpoch: leaderEpoch,
+        currentLeaderEpoch: fetched.leaderEpoch,
         lastFetchedEpoch: partition.latestEpoch,
         partitionMaxBytes: settings.partitionMaxBytes,
         fetched,
       });
-    }
+    });
     const session = this.#session.build(sent);
     let response: FetchResponse;
     try {
@@ -215,7 +219,7 @@ export class ReplicaFetcher {
     // An incremental answer names only the partitions with news (none at all while idle).
     const names =
       usesTopicIds && response.responses.length > 0
-        ? new Map(ready.map(([, f]) => [f.topicId, f.partition.topicPartition.topic]))
+        ? new Map([...ready.values()].map((f) => [f.topicId, f.partition.topicPartition.topic]))
         : undefined;
     for (const topic of response.responses) {
       const name = names?.get(topic.topicId) ?? topic.topic;
