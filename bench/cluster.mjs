@@ -7,10 +7,11 @@
 //    (goal: <= zookeeper.session.timeout.ms + 1 s)
 //  - idle RSS of each broker holding REPLICAS partition replicas (goal <= 300 MB)
 // Env: COUNT (1000000), SIZE (100), ROUNDS (3), KILLS (10), REPLICAS (10000), SESSION_MS (6000),
-// STEPS (throughput,failover,rss), SERVER_LOGS=1 (the servers' log lines and each kill's timeline on stdout).
+// STEPS (throughput,failover,rss), SERVER_LOGS=1 (the servers' log lines and each kill's timeline on stdout),
+// IDLE_S (30: how long the rss step waits idle before reading RSS), HEAP_SNAPSHOTS=<dir> (rss step: after the RSS is read, a V8 heap snapshot of each broker, written to <dir>).
 // Needs kcat.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ const KILLS = Number(process.env.KILLS ?? 10);
 const REPLICAS = Number(process.env.REPLICAS ?? 10_000);
 const SESSION_MS = Number(process.env.SESSION_MS ?? 6000);
 const STEPS = (process.env.STEPS ?? 'throughput,failover,rss').split(',');
+const HEAP_SNAPSHOTS = process.env.HEAP_SNAPSHOTS;
+const IDLE_S = Number(process.env.IDLE_S ?? 30);
 const PARTITIONS = 32;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,6 +58,10 @@ class Server {
       ['-c', 'ulimit -n 200000 2>/dev/null || ulimit -n $(ulimit -Hn); exec "$@"', 'kts', process.execPath, kts, ...this.args],
       {
         stdio: ['ignore', process.env.SERVER_LOGS ? 'inherit' : 'ignore', 'inherit'],
+        ...(HEAP_SNAPSHOTS && {
+          cwd: HEAP_SNAPSHOTS,
+          env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2` },
+        }),
       },
     );
     await waitFor(`port ${this.port}`, () => accepts(this.port), 30_000);
@@ -66,8 +73,13 @@ class Server {
   stop() {
     return stopChild(this.child);
   }
+  /** A /proc/<pid>/status field in MB (VmRSS; RssAnon, RssFile: its anonymous and file-backed parts). */
+  statusMb(field) {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]) / 1024;
+  }
   rssMb() {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))[1]) / 1024;
+    return this.statusMb('VmRSS');
   }
 }
 
@@ -262,8 +274,42 @@ async function idleRss(cluster) {
   console.log(
     `idle RSS: ${partitions} partitions x RF 3 on 3 brokers = ${partitions} replicas on each broker; created and in sync in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
-  await sleep(30_000);
-  console.log(`  RSS after 30 s idle: ${cluster.brokers.map((b) => `broker ${b.id} ${Math.round(b.rssMb())} MB`).join(', ')}`);
+  await sleep(IDLE_S * 1000);
+  const { controllerId } = await metadata(cluster);
+  const mb = (b, field) => Math.round(b.statusMb(field));
+  console.log(
+    `  RSS after ${IDLE_S} s idle: ${cluster.brokers
+      .map(
+        (b) =>
+          `broker ${b.id}${b.id === controllerId ? ' (controller)' : ''} ${mb(b, 'VmRSS')} MB (anon ${mb(b, 'RssAnon')}, file ${mb(b, 'RssFile')})`,
+      )
+      .join(', ')}`,
+  );
+  if (HEAP_SNAPSHOTS) for (const b of cluster.brokers) await heapSnapshot(b);
+}
+
+/** Signals `broker` to write a heap snapshot into HEAP_SNAPSHOTS and waits for it (the file's size stops growing). */
+async function heapSnapshot(broker) {
+  const before = new Set(readdirSync(HEAP_SNAPSHOTS));
+  broker.child.kill('SIGUSR2');
+  const file = await waitFor(
+    `broker ${broker.id}'s heap snapshot`,
+    async () => readdirSync(HEAP_SNAPSHOTS).find((f) => f.endsWith('.heapsnapshot') && !before.has(f)),
+    120_000,
+  );
+  let size = -1;
+  await waitFor(
+    `broker ${broker.id}'s heap snapshot written`,
+    async () => {
+      const now = statSync(join(HEAP_SNAPSHOTS, file)).size;
+      const done = now > 0 && now === size;
+      size = now;
+      await sleep(1000);
+      return done;
+    },
+    300_000,
+  );
+  console.log(`  broker ${broker.id}: ${join(HEAP_SNAPSHOTS, file)}`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kts-bench-cluster-'));

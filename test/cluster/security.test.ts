@@ -96,7 +96,7 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
           }),
         );
         return stable.every((offset) => offset === 2n);
-      }, 'the COMMIT marker on every partition');
+      }, 'the COMMIT marker on every partition', 30_000);
     } finally {
       conn.close();
     }

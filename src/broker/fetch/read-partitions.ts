@@ -71,11 +71,15 @@ function readOne(
     },
     minOneBatch,
   );
-  const { divergingEpoch, ...data } = read;
+  const { divergingEpoch } = read;
+  // One object per partition and read: a leader reads every partition of each follower's session every fetch.
   return {
     errorCode: ErrorCode.NONE,
-    ...data,
-    ...(divergingEpoch ? { divergingEpoch: { epoch: divergingEpoch.leaderEpoch, endOffset: divergingEpoch.endOffset } } : {}),
+    highWatermark: read.highWatermark,
+    lastStableOffset: read.lastStableOffset,
+    logStartOffset: read.logStartOffset,
+    records: read.records,
+    ...(divergingEpoch && { divergingEpoch: { epoch: divergingEpoch.leaderEpoch, endOffset: divergingEpoch.endOffset } }),
   };
 }
 

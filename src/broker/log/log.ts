@@ -39,6 +39,8 @@ export interface LogOptions {
   onStorageFailure?: (err: LogError) => void;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * A leader assigns offsets and stamps its epoch, checking producers as `origin` requires (a
  * client's batches fully, a coordinator's markers by epoch); a follower appends the leader's
@@ -314,21 +316,24 @@ export class Log {
    * An offset below the log start or above the log end is OFFSET_OUT_OF_RANGE; at the end, empty.
    */
   read(offset: bigint, maxBytes: number, options: ReadOptions = {}): Buffer {
+    this.#ensureOpen();
+    if (offset < this.#logStartOffset || offset > this.#logEndOffset) {
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Received request for offset ${offset} for partition ${this.name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.#logEndOffset}.`,
+      );
+    }
+    // Kafka's LocalLog.read: nothing to read at the log end or past the limit, so an idle
+    // partition's fetch touches no segment file (the usual fetch of a caught-up follower or consumer).
+    if (offset === this.#logEndOffset || (options.maxOffset !== undefined && offset >= options.maxOffset)) return EMPTY;
     return this.io(`reading ${this.name}`, () => {
-      this.#ensureOpen();
-      if (offset < this.#logStartOffset || offset > this.#logEndOffset) {
-        throw new LogError(
-          'OFFSET_OUT_OF_RANGE',
-          `Received request for offset ${offset} for partition ${this.name}, but we only have log segments in the range ${this.#logStartOffset} to ${this.#logEndOffset}.`,
-        );
-      }
       const minOneBatch = options.minOneBatch ?? true;
       for (let i = Math.max(0, floorIndex(this.#segments, offset)); i < this.#segments.length; i++) {
         const data = this.#segments[i]!.read(offset, Math.max(0, maxBytes), options.maxOffset);
         if (data === undefined) continue;
-        return minOneBatch || data.length <= maxBytes ? data : Buffer.alloc(0);
+        return minOneBatch || data.length <= maxBytes ? data : EMPTY;
       }
-      return Buffer.alloc(0);
+      return EMPTY;
     });
   }
 

@@ -111,8 +111,9 @@ export class LeaderEpochCache {
   endOffsetFor(requested: number, logStartOffset: bigint, logEndOffset: bigint): EpochEndOffset {
     const undefinedEnd = { leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
     if (requested === UNDEFINED_EPOCH) return undefinedEnd;
+    // The latest epoch, what every fetch of a follower in sync asks about: truncating from the start keeps it latest.
+    if (this.#entries.at(-1)?.epoch === requested) return { leaderEpoch: requested, endOffset: logEndOffset };
     const entries = this.#truncatedFromStart(logStartOffset);
-    if (entries.at(-1)?.epoch === requested) return { leaderEpoch: requested, endOffset: logEndOffset };
     const higher = entries.find((e) => e.epoch > requested);
     if (higher === undefined) return undefinedEnd;
     const floor = entries.findLast((e) => e.epoch <= requested);

@@ -372,9 +372,9 @@ export class Partition {
       );
     }
     const highWatermark = this.#highWatermark;
+    const lastStableOffset = this.lastStableOffset;
     const logStartOffset = this.log.logStartOffset;
     const logEndOffset = this.log.logEndOffset;
-    const answer = { highWatermark, lastStableOffset: this.lastStableOffset, logStartOffset };
     if (fetch.lastFetchedEpoch >= 0) {
       const end = this.endOffsetForEpoch(fetch.lastFetchedEpoch);
       if (end.leaderEpoch === UNDEFINED_EPOCH || fetch.fetchOffset < logStartOffset) {
@@ -384,7 +384,7 @@ export class Partition {
         );
       }
       if (end.leaderEpoch < fetch.lastFetchedEpoch || end.endOffset < fetch.fetchOffset) {
-        return { ...answer, records: EMPTY, divergingEpoch: end };
+        return { highWatermark, lastStableOffset, logStartOffset, records: EMPTY, divergingEpoch: end };
       }
     }
     const records = this.log.read(fetch.fetchOffset, fetch.maxBytes, { minOneBatch });
@@ -393,7 +393,7 @@ export class Partition {
     follower.updateFetchState(fetch.fetchOffset, fetch.logStartOffset, now, logEndOffset);
     this.#maybeExpandIsr(replicaId, follower);
     if (before !== follower.logEndOffset) this.#maybeIncrementHighWatermark(now);
-    return { ...answer, records, divergingEpoch: undefined };
+    return { highWatermark, lastStableOffset, logStartOffset, records, divergingEpoch: undefined };
   }
 
   /** A follower appends the leader's batches as they are: offsets, epochs and timestamps kept. */

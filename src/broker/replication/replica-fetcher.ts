@@ -4,10 +4,12 @@ import {
   defaultFetchRequest,
   defaultFetchRequestFetchPartition,
   type FetchRequest,
+  type FetchResponse,
   type FetchResponsePartitionData,
 } from '../../protocol/generated/apis/fetch.js';
 import { defaultListOffsetsRequest, defaultListOffsetsRequestListOffsetsPartition } from '../../protocol/generated/apis/list-offsets.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
+import { FetchSessionHandler, type SessionFetch, type SessionPartition } from '../../client/fetch-session-handler.js';
 import { topicPartitionKey } from '../log/log-file-names.js';
 import { UNDEFINED_EPOCH } from '../partition/leader-epoch-cache.js';
 import type { Partition } from '../partition/partition.js';
@@ -19,6 +21,12 @@ import { WakeableSleep } from './wakeable-sleep.js';
 const FETCH_VERSION = 17;
 const TOPIC_IDS_VERSION = 13;
 const REPLICA_STATE_VERSION = 15;
+/** Top-level Fetch errors about the session alone: the next fetch opens a new one. */
+const SESSION_ERRORS = new Set<number>([
+  ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+  ErrorCode.INVALID_FETCH_SESSION_EPOCH,
+  ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR,
+]);
 const LATEST = -1n;
 const EARLIEST = -2n;
 
@@ -28,6 +36,11 @@ export interface FetchedPartition {
   readonly topicId: string;
   /** The leader epoch under which it was assigned: answers for an older one are dropped. */
   readonly leaderEpoch: number;
+}
+
+/** A partition as one fetch asks for it. */
+interface SentPartition extends SessionPartition {
+  readonly fetched: FetchedPartition;
 }
 
 export interface FetcherSettings {
@@ -64,6 +77,8 @@ export class ReplicaFetcher {
   readonly #delayedUntil = new Map<string, number>();
   /** Partitions whose last fetch left them behind the leader's high watermark (Kafka's fetch state lag > 0). */
   readonly #lagging = new Set<string>();
+  /** The incremental fetch session with the leader (KIP-227), as Kafka's follower keeps one. */
+  readonly #session = new FetchSessionHandler((topic, partition) => topicPartitionKey({ topic, partition }));
   #link: BrokerLink | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -120,7 +135,7 @@ export class ReplicaFetcher {
     while (!this.#stopped) {
       const settings = this.#options.settings();
       const ready = this.#ready(settings);
-      if (ready.length === 0) {
+      if (ready.size === 0) {
         await this.#pause.sleep(this.#partitions.size === 0 ? 60_000 : settings.backoffMs);
         continue;
       }
@@ -143,13 +158,15 @@ export class ReplicaFetcher {
     }
   }
 
-  /** Partitions not backing off, and not held back by the follower quota (Kafka's shouldFollowerThrottle). */
-  #ready(settings: FetcherSettings): FetchedPartition[] {
+  /** Partitions not backing off, and not held back by the follower quota (Kafka's shouldFollowerThrottle), by key. */
+  #ready(settings: FetcherSettings): Map<string, FetchedPartition> {
     const now = Date.now();
     const exceeded = settings.quota.isExceeded();
-    return [...this.#partitions.entries()]
-      .filter(([key, p]) => (this.#delayedUntil.get(key) ?? 0) <= now && !(exceeded && this.#throttled(key, p.partition, settings)))
-      .map(([, p]) => p);
+    const ready = new Map<string, FetchedPartition>();
+    this.#partitions.forEach((p, key) => {
+      if ((this.#delayedUntil.get(key) ?? 0) <= now && !(exceeded && this.#throttled(key, p.partition, settings))) ready.set(key, p);
+    });
+    return ready;
   }
 
   /** An out-of-sync replica the topic's `follower.replication.throttled.replicas` lists. */
@@ -164,50 +181,87 @@ export class ReplicaFetcher {
     );
   }
 
-  async #fetchOnce(link: BrokerLink, fetched: readonly FetchedPartition[], settings: FetcherSettings): Promise<void> {
+  async #fetchOnce(link: BrokerLink, ready: ReadonlyMap<string, FetchedPartition>, settings: FetcherSettings): Promise<void> {
     const version = link.versionOf(ApiKey.Fetch, FETCH_VERSION);
     if (version === undefined) throw new Error(`broker ${this.leaderId} serves no Fetch version kts speaks`);
-    const sent = fetched.map((f) => ({ ...f, fetchOffset: f.partition.log.logEndOffset }));
-    const response = await link.request(ApiKey.Fetch, this.#request(sent, version, settings), version);
+    const usesTopicIds = version >= TOPIC_IDS_VERSION;
+    // Built field by field, twice a second for every partition: V8 makes `{ ...x, more }` many times larger.
+    const sent = new Map<string, SentPartition>();
+    ready.forEach((fetched, key) => {
+      const { partition } = fetched;
+      sent.set(key, {
+        topic: partition.topicPartition.topic,
+        partition: partition.topicPartition.partition,
+        topicId: usesTopicIds ? fetched.topicId : ZERO_UUID,
+        fetchOffset: partition.log.logEndOffset,
+        logStartOffset: partition.log.logStartOffset,
+        currentLeaderEpoch: fetched.leaderEpoch,
+        lastFetchedEpoch: partition.latestEpoch,
+        partitionMaxBytes: settings.partitionMaxBytes,
+        fetched,
+      });
+    });
+    const session = this.#session.build(sent);
+    let response: FetchResponse;
+    try {
+      response = await link.request(ApiKey.Fetch, this.#request(session, version, settings), version);
+    } catch (err) {
+      this.#session.handleError();
+      throw err;
+    }
     if (this.#stopped) return;
-    if (response.errorCode !== ErrorCode.NONE) throw new Error(`fetch failed with ${errorName(response.errorCode) ?? response.errorCode}`);
-    const byKey = new Map(
-      sent.map((s) => [
-        version >= TOPIC_IDS_VERSION
-          ? `${s.topicId}:${s.partition.topicPartition.partition}`
-          : topicPartitionKey(s.partition.topicPartition),
-        s,
-      ]),
-    );
+    if (!this.#session.handleResponse(response, usesTopicIds)) {
+      // A session the leader lost or refused: the next fetch opens a new one, at once.
+      if (SESSION_ERRORS.has(response.errorCode)) return;
+      const error =
+        response.errorCode === ErrorCode.NONE ? 'partitions it was not asked for' : (errorName(response.errorCode) ?? response.errorCode);
+      throw new Error(`fetch failed with ${error}`);
+    }
+    // An incremental answer names only the partitions with news (none at all while idle).
+    const names =
+      usesTopicIds && response.responses.length > 0
+        ? new Map([...ready.values()].map((f) => [f.topicId, f.partition.topicPartition.topic]))
+        : undefined;
     for (const topic of response.responses) {
+      const name = names?.get(topic.topicId) ?? topic.topic;
       for (const data of topic.partitions) {
-        const key = version >= TOPIC_IDS_VERSION ? `${topic.topicId}:${data.partitionIndex}` : `${topic.topic}-${data.partitionIndex}`;
-        const s = byKey.get(key);
+        const key = topicPartitionKey({ topic: name, partition: data.partitionIndex });
+        const s = sent.get(key);
         if (!s) continue;
-        const current = this.#partitions.get(topicPartitionKey(s.partition.topicPartition));
+        const { partition, leaderEpoch } = s.fetched;
+        const current = this.#partitions.get(key);
         // Reassigned meanwhile, or the log moved under the request: this answer no longer applies.
-        if (current?.partition !== s.partition || current.leaderEpoch !== s.leaderEpoch || s.partition.log.logEndOffset !== s.fetchOffset)
+        if (current?.partition !== partition || current.leaderEpoch !== leaderEpoch || partition.log.logEndOffset !== s.fetchOffset)
           continue;
-        await this.#apply(link, s.partition, data, settings);
+        await this.#apply(link, partition, data, settings);
       }
     }
   }
 
-  #request(sent: readonly (FetchedPartition & { fetchOffset: bigint })[], version: number, settings: FetcherSettings): FetchRequest {
-    const topics = new Map<string, FetchRequest['topics'][number]>();
-    for (const s of sent) {
-      const { topic, partition } = s.partition.topicPartition;
-      let entry = topics.get(topic);
-      if (!entry) topics.set(topic, (entry = { topic, topicId: version >= TOPIC_IDS_VERSION ? s.topicId : ZERO_UUID, partitions: [] }));
-      entry.partitions.push({
+  #request(session: SessionFetch, version: number, settings: FetcherSettings): FetchRequest {
+    const usesTopicIds = version >= TOPIC_IDS_VERSION;
+    const topics: FetchRequest['topics'] = [];
+    for (const p of session.toSend) {
+      const last = topics.at(-1);
+      const partition = {
         ...defaultFetchRequestFetchPartition(),
-        partition,
-        currentLeaderEpoch: s.leaderEpoch,
-        fetchOffset: s.fetchOffset,
-        lastFetchedEpoch: s.partition.latestEpoch,
-        logStartOffset: s.partition.log.logStartOffset,
-        partitionMaxBytes: settings.partitionMaxBytes,
-      });
+        partition: p.partition,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+        fetchOffset: p.fetchOffset,
+        lastFetchedEpoch: p.lastFetchedEpoch,
+        logStartOffset: p.logStartOffset,
+        partitionMaxBytes: p.partitionMaxBytes,
+      };
+      if (last?.topic === p.topic) last.partitions.push(partition);
+      else topics.push({ topic: p.topic, topicId: p.topicId, partitions: [partition] });
+    }
+    // A replaced partition (its topic created again) is forgotten under its old id; by name it is simply sent again.
+    const forgotten = usesTopicIds ? [...session.toForget, ...session.toReplace] : session.toForget;
+    const forgottenTopicsData: FetchRequest['forgottenTopicsData'] = [];
+    for (const p of forgotten) {
+      const last = forgottenTopicsData.at(-1);
+      if (last?.topic === p.topic && last.topicId === p.topicId) last.partitions.push(p.partition);
+      else forgottenTopicsData.push({ topic: p.topic, topicId: p.topicId, partitions: [p.partition] });
     }
     const replica = settings.localBrokerId;
     return {
@@ -218,7 +272,10 @@ export class ReplicaFetcher {
       maxWaitMs: settings.maxWaitMs,
       minBytes: settings.minBytes,
       maxBytes: settings.maxBytes,
-      topics: [...topics.values()],
+      sessionId: session.sessionId,
+      sessionEpoch: session.sessionEpoch,
+      topics,
+      forgottenTopicsData,
     };
   }
 

@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BATCH, readBatchHeader } from '../../../../src/protocol/records/batch-header.js';
 import { crc32c } from '../../../../src/protocol/records/crc.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../../../src/broker/log/log-config.js';
 import { Log, type LogBatch } from '../../../../src/broker/log/log.js';
+import { PooledFile } from '../../../../src/broker/log/descriptor-pool.js';
 import { T0, decodeRecords, makeBatch, makeBatches, tempDir } from './batches.js';
 
 const cleanups: (() => void)[] = [];
@@ -113,6 +114,22 @@ describe('Log append and read', () => {
     expect(log.read(100n, 100)).toHaveLength(0);
     expect(() => log.read(101n, 100)).toThrow(expect.objectContaining({ code: 'OFFSET_OUT_OF_RANGE' }));
     expect(() => log.read(-1n, 100)).toThrow(expect.objectContaining({ code: 'OFFSET_OUT_OF_RANGE' }));
+  });
+
+  it('reads nothing from the files at the log end or at the limit (an idle fetch)', async () => {
+    const log = openLog();
+    await appendAll(log, await makeBatches(4, 5));
+    const reads = vi.spyOn(PooledFile.prototype, 'read');
+    try {
+      expect(log.read(20n, 1 << 20)).toHaveLength(0);
+      expect(log.read(10n, 1 << 20, { maxOffset: 10n })).toHaveLength(0);
+      expect(log.read(12n, 1 << 20, { maxOffset: 10n })).toHaveLength(0);
+      expect(reads).not.toHaveBeenCalled();
+      expect(batchesIn(log.read(10n, 1 << 20, { maxOffset: 15n })).map((b) => b.base)).toEqual([10n]);
+      expect(reads).toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('finds every offset through the sparse index, across segments', async () => {

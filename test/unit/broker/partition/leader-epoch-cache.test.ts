@@ -73,6 +73,9 @@ describe('LeaderEpochCache (Kafka’s LeaderEpochFileCache)', () => {
     // With the log start at 4, epoch 1 starts there: asking for epoch 0 gets that start.
     expect(cache.endOffsetFor(0, 4n, log.logEndOffset)).toEqual({ leaderEpoch: 0, endOffset: 4n });
     expect(cache.endOffsetFor(0, 0n, log.logEndOffset)).toEqual({ leaderEpoch: 0, endOffset: 3n });
+    // The latest epoch (what an in-sync follower asks every fetch) ends at the log end, whatever the log start.
+    expect(cache.endOffsetFor(4, 5n, log.logEndOffset)).toEqual({ leaderEpoch: 4, endOffset: 6n });
+    expect(cache.endOffsetFor(1, 5n, log.logEndOffset)).toEqual({ leaderEpoch: 1, endOffset: 6n });
   });
 
   it('keeps its entries in leader-epoch-checkpoint, Kafka’s format, and reads them back', () => {
