@@ -147,53 +147,59 @@ describe('connections.max.reauth.ms (KIP-368)', () => {
     await expect(other.request(ApiKey.Metadata, 12, METADATA)).rejects.toThrow('connection closed by the broker');
   });
 
-  it('kafkajs re-authenticates its connections and keeps producing across several session lifetimes', async () => {
-    const kafka = new Kafka({
-      clientId: 'reauth',
+  /** kafkajs over SASL, re-authenticating a second before each session ends. */
+  const kafkajs = (user: keyof typeof PASSWORDS, mechanism: 'plain' | 'scram-sha-256') =>
+    new Kafka({
+      clientId: `reauth-${user}`,
       brokers: [`127.0.0.1:${broker.port}`],
       logLevel: logLevel.NOTHING,
-      sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORDS.alice },
-      // Re-authenticate a second before the session ends.
+      sasl: { mechanism, username: user, password: PASSWORDS[user] } as never,
       reauthenticationThreshold: 1000,
     });
-    const topic = 'reauth-kafkajs';
-    const producer = kafka.producer();
+  async function createTopic(topic: string): Promise<void> {
+    const admin = kafkajs('alice', 'scram-sha-256').admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    await admin.disconnect();
+  }
+  /** `count` records m0, m1, ... one every 500 ms (8 s for 16: more than two 3 s sessions), as alice with SCRAM. */
+  async function produceSlowly(topic: string, count: number): Promise<string[]> {
+    const producer = kafkajs('alice', 'scram-sha-256').producer();
     const requests: string[] = [];
     producer.on(producer.events.REQUEST, ({ payload }) => requests.push(payload.apiName));
     await producer.connect();
-    const expiredBefore = logged.filter((line) => line.includes('SASL session expired')).length;
-    for (let i = 0; i < 30; i++) {
-      await producer.send({ topic, messages: [{ value: `m${i}` }] });
-      await sleep(250);
+    const values = Array.from({ length: count }, (_, i) => `m${i}`);
+    for (const value of values) {
+      await producer.send({ topic, messages: [{ value }] });
+      await sleep(500);
     }
     await producer.disconnect();
-    // 7.5 s with 3 s sessions: each connection re-authenticated on the fly, none was closed for expiry.
+    // kafkajs re-authenticated on the fly: handshakes beyond the first login.
     expect(requests.filter((name) => name === 'SaslHandshake').length).toBeGreaterThanOrEqual(3);
-    expect(logged.filter((line) => line.includes('SASL session expired')).length).toBe(expiredBefore);
+    return values;
+  }
+  const expiredConnections = () => logged.filter((line) => line.includes('SASL session expired')).length;
+
+  it('kafkajs re-authenticates its connections and keeps producing across several session lifetimes', async () => {
+    const expiredBefore = expiredConnections();
+    await createTopic('reauth-kafkajs');
+    const values = await produceSlowly('reauth-kafkajs', 16);
+    // None of its connections was closed for an expired session.
+    expect(expiredConnections()).toBe(expiredBefore);
     const conn = await RawKafkaConnection.open('127.0.0.1', broker.port, {
       sasl: { mechanism: 'plain', username: 'admin', password: PASSWORDS.admin },
     });
-    const records = await fetchAll(conn, topic, 0);
+    const records = await fetchAll(conn, 'reauth-kafkajs', 0);
     conn.close();
-    expect(records.map((r) => r.value?.toString())).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
+    expect(records.map((r) => r.value?.toString())).toEqual(values);
   });
 
   it('a kafkajs consumer group keeps consuming across several session lifetimes', async () => {
     const topic = 'reauth-kafkajs-group';
-    const kafka = new Kafka({
-      clientId: 'reauth-group',
-      brokers: [`127.0.0.1:${broker.port}`],
-      logLevel: logLevel.NOTHING,
-      sasl: { mechanism: 'scram-sha-256', username: 'bob', password: PASSWORDS.bob },
-      reauthenticationThreshold: 1000,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-    await admin.disconnect();
-    const consumer = kafka.consumer({ groupId: 'reauth-group', heartbeatInterval: 300, maxWaitTimeInMs: 400 });
+    const consumer = kafkajs('bob', 'scram-sha-256').consumer({ groupId: 'reauth-group', heartbeatInterval: 300, maxWaitTimeInMs: 400 });
     const requests: string[] = [];
     consumer.on(consumer.events.REQUEST, ({ payload }) => requests.push(payload.apiName));
+    await createTopic(topic);
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const count = 16;
@@ -206,16 +212,10 @@ describe('connections.max.reauth.ms (KIP-368)', () => {
         },
       });
     });
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let i = 0; i < count; i++) {
-      await producer.send({ topic, messages: [{ value: `m${i}` }] });
-      await sleep(500);
-    }
-    await producer.disconnect();
+    const produced = produceSlowly(topic, count);
     await all;
     await consumer.disconnect();
-    expect(values).toEqual(Array.from({ length: count }, (_, i) => `m${i}`));
+    expect(values).toEqual(await produced);
     expect(requests.filter((name) => name === 'SaslHandshake').length).toBeGreaterThanOrEqual(3);
   });
 
@@ -238,32 +238,14 @@ describe('connections.max.reauth.ms (KIP-368)', () => {
     needs('confluent-kafka', 'kafka-python'),
     async (library, settings) => {
       const topic = `reauth-${library}`;
-      const kafka = new Kafka({
-        clientId: 'reauth-feed',
-        brokers: [`127.0.0.1:${broker.port}`],
-        logLevel: logLevel.NOTHING,
-        sasl: { mechanism: 'plain', username: 'admin', password: PASSWORDS.admin },
-        reauthenticationThreshold: 500,
-      });
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-      await admin.disconnect();
       const count = 16;
-      const consumed = runProcess(PYTHON, [LONG_CONSUMER, library, `127.0.0.1:${broker.port}`, topic, String(count)], {
+      await createTopic(topic);
+      const produced = produceSlowly(topic, count);
+      const consumed = await runProcess(PYTHON, [LONG_CONSUMER, library, `127.0.0.1:${broker.port}`, topic, String(count)], {
         input: JSON.stringify(settings),
         timeoutMs: 70_000,
       });
-      const producer = kafka.producer();
-      await producer.connect();
-      // 8 s of records: more than two of the consumer's 3 s sessions.
-      for (let i = 0; i < count; i++) {
-        await producer.send({ topic, messages: [{ value: `m${i}` }] });
-        await sleep(500);
-      }
-      await producer.disconnect();
-      const result = await consumed;
-      expect(JSON.parse(result.stdout.toString())).toEqual({ values: Array.from({ length: count }, (_, i) => `m${i}`) });
+      expect(JSON.parse(consumed.stdout.toString())).toEqual({ values: await produced });
     },
   );
 });
