@@ -82,7 +82,7 @@ _kts_complete() {
     return
   fi
   case "$1" in
-    acls) opts="--bootstrap-server --profile --command-config --add --remove --list --topic --group --transactional-id --cluster --resource-pattern-type --allow-principal --deny-principal --allow-host --deny-host --operation --principal --force -h --help" ;;
+    acls) opts="--bootstrap-server --profile --command-config --add --remove --list --topic --group --transactional-id --cluster --resource-pattern-type --allow-principal --deny-principal --allow-host --deny-host --operation --principal --producer --idempotent --consumer --force -h --help" ;;
     broker-api-versions) opts="--bootstrap-server --profile --command-config -o --output -h --help" ;;
     cluster) opts="--brokers --port --zookeeper --dir -o --output -h --help" ;;
     completion) opts="-h --help" ;;

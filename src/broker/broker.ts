@@ -36,6 +36,7 @@ import { BrokerLinks } from './transaction/broker-links.js';
 import { TxnVerifier } from './transaction/txn-verifier.js';
 import { type ReplicationQuotas, replicationQuotas } from './replication/replication-quota.js';
 import { type ListenerSecurity, listenerSecurity } from './security/listener-security.js';
+import { FailedAuthenticationDelay } from './security/failed-authentication-delay.js';
 import { openSession } from './security/sasl-authenticator.js';
 import { ScramCredentialAdmin } from './security/scram-credential-admin.js';
 import { AclAdmin } from './security/acl-admin.js';
@@ -222,6 +223,7 @@ export class Broker implements BrokerContext {
     } = this.#startTransactionCoordinator(cluster !== undefined));
     this.#every(values['replica.high.watermark.checkpoint.interval.ms'], () => this.replicaManager.checkpointHighWatermarks());
     const handlers = brokerHandlers(this, this.#member && { controller: cluster!.zk.controller, replicas: this.#member.replicas });
+    const failedAuthenticationDelay = new FailedAuthenticationDelay(values['connection.failed.authentication.delay.ms']);
     this.#socketServer = new SocketServer({
       maxRequestBytes: values['socket.request.max.bytes'],
       idleTimeoutMs: values['connections.max.idle.ms'],
@@ -239,7 +241,12 @@ export class Broker implements BrokerContext {
       onHandlerFailure: (connection, message) =>
         log('error', `Closed connection ${connection.remoteAddress} (${connection.listenerName}): ${message}`),
       sessionFor: (listenerName, socket) =>
-        openSession(this.#listenerSecurity.get(listenerName)!, socket, (mechanism, user) => this.scramCredentials.lookup(mechanism, user)),
+        openSession(
+          this.#listenerSecurity.get(listenerName)!,
+          socket,
+          (mechanism, user) => this.scramCredentials.lookup(mechanism, user),
+          failedAuthenticationDelay,
+        ),
       onTlsError: (listenerName, reason) => log('info', `Refused a connection on ${listenerName}: ${reason}`),
       onAcceptError: (reason) => log('error', reason),
     });

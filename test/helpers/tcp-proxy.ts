@@ -11,7 +11,8 @@ export interface TcpProxy {
   readonly connections: number;
   /** Connections cut by `cutAfterServerBytes`. */
   readonly cuts: number;
-  forwardTo(host: string, port: number): void;
+  /** Where connections go; `from`: the local address the proxy connects from (e.g. 127.0.0.2, another client address on loopback). */
+  forwardTo(host: string, port: number, from?: string): void;
   /** Holds back what clients send ('client', the default) or what the server sends back ('server'). */
   pause(side?: Side): void;
   resume(side?: Side): void;
@@ -25,7 +26,7 @@ export interface TcpProxy {
 type Side = 'client' | 'server';
 
 export async function startTcpProxy(): Promise<TcpProxy> {
-  let target: { host: string; port: number } | undefined;
+  let target: { host: string; port: number; localAddress?: string } | undefined;
   const pairs = new Set<[Socket, Socket]>();
   let connections = 0;
   let cuts = 0;
@@ -80,8 +81,8 @@ export async function startTcpProxy(): Promise<TcpProxy> {
     get cuts() {
       return cuts;
     },
-    forwardTo(host, port) {
-      target = { host, port };
+    forwardTo(host, port, from) {
+      target = { host, port, ...(from !== undefined && { localAddress: from }) };
     },
     pause(side = 'client') {
       paused[side] = true;

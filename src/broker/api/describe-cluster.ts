@@ -3,7 +3,7 @@ import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultDescribeClusterResponse } from '../../protocol/generated/apis/describe-cluster.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
-import { ALL_CLUSTER_OPERATIONS, reachableBrokers } from './metadata.js';
+import { clusterAuthorizedOperations, reachableBrokers } from './metadata.js';
 
 /** DescribeCluster's endpoint_type for brokers (controllers are 2). */
 const BROKER_ENDPOINT = 1;
@@ -33,7 +33,7 @@ export function describeClusterHandler(broker: BrokerContext): Handler<typeof Ap
         port,
         rack,
       })),
-      ...(request.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: ALL_CLUSTER_OPERATIONS } : {}),
+      ...(request.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: clusterAuthorizedOperations(ctx) } : {}),
     };
   };
 }

@@ -1,4 +1,4 @@
-// DescribeGroups v0-5. v3: authorized operations (no authorizer: every group operation). v4:
+// DescribeGroups v0-5. v3: the principal's authorized operations on each group described. v4:
 // group.instance.id of members. Unknown groups are described as Dead without an error, as Kafka does.
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
@@ -9,8 +9,6 @@ import {
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
-/** AclOperation codes that apply to groups: READ (3), DELETE (6), DESCRIBE (8). */
-const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 /** Kafka's "not requested" value of authorized_operations. */
 const OPERATIONS_NOT_REQUESTED = -2147483648;
 
@@ -24,11 +22,14 @@ export function describeGroupsHandler(coordinator: GroupCoordinator): Handler<ty
           ? { ...defaultDescribeGroupsResponseDescribedGroup(), groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }
           : coordinator.coordinate(
               [groupId],
-              () => ({
-                ...defaultDescribeGroupsResponseDescribedGroup(),
-                ...coordinator.admin.describe(groupId),
-                authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
-              }),
+              () => {
+                const described = { ...defaultDescribeGroupsResponseDescribedGroup(), ...coordinator.admin.describe(groupId) };
+                const answered = request.includeAuthorizedOperations && described.errorCode === ErrorCode.NONE;
+                return {
+                  ...described,
+                  authorizedOperations: answered ? ctx.authorizedOperations('GROUP', groupId) : OPERATIONS_NOT_REQUESTED,
+                };
+              },
               (errorCode) => ({ ...defaultDescribeGroupsResponseDescribedGroup(), groupId, errorCode }),
             ),
       ),

@@ -13,7 +13,7 @@ import { toApiError } from '../api-error.js';
 import { INTERNAL_TOPICS, validateTopicName } from '../metadata/topic-name.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler } from './handler.js';
-import { ALL_TOPIC_OPERATIONS, offlineReplicas, partitionView, topicView } from './topic-view.js';
+import { offlineReplicas, partitionView, topicView } from './topic-view.js';
 
 /** Kafka's `max.request.partition.size.limit` default: the most partitions one response carries, whatever is asked. */
 const MAX_PARTITIONS_PER_RESPONSE = 2000;
@@ -23,23 +23,28 @@ const MAX_PARTITIONS_PER_RESPONSE = 2000;
  * every topic), sorted by name, from the cursor on, at most `response_partition_limit` partitions,
  * then `next_cursor` where the limit cut. A topic that does not exist is an error entry when asked
  * for by name. Partitions carry empty ELR lists, as a KRaft cluster without ELR enabled answers:
- * only a KRaft controller keeps ELRs. No authorizer: every operation allowed.
+ * only a KRaft controller keeps ELRs. Each topic's authorized operations are the principal's.
  */
 export function describeTopicPartitionsHandler(broker: BrokerContext): Handler<typeof ApiKey.DescribeTopicPartitions> {
   return (request, ctx) => {
     const { cursor } = request;
     const all = request.topics.length === 0;
     const from = cursor?.topicName ?? '';
-    // Only topics the principal may DESCRIBE (named ones it may not are left out rather than refused).
-    const requested = (all ? [...broker.metadata.names()] : request.topics.map((t) => t.name)).filter((name) =>
-      ctx.authorize('DESCRIBE', 'TOPIC', name),
-    );
-    const names = [...new Set(requested.filter((name) => name >= from))].sort();
+    const requested = (all ? [...broker.metadata.names()] : request.topics.map((t) => t.name)).filter((name) => name >= from);
+    const names = [...new Set(requested)].sort();
     // Kafka refuses a cursor outside the named topics, or before a partition's first index.
     if (cursor !== null && ((!all && !names.includes(cursor.topicName)) || cursor.partitionIndex < 0)) return refused(request);
+    // Topics the principal may not DESCRIBE: left out of a listing, and when named, answered
+    // TOPIC_AUTHORIZATION_FAILED after the others whether they exist or not (their existence is not disclosed).
+    const described = names.filter((name) => ctx.authorize('DESCRIBE', 'TOPIC', name));
     const limit = Math.max(Math.min(MAX_PARTITIONS_PER_RESPONSE, request.responsePartitionLimit), 1);
-    const response = page(broker, names, cursor, limit, !all);
-    for (const topic of response.topics) topic.topicAuthorizedOperations = ALL_TOPIC_OPERATIONS;
+    const response = page(broker, described, cursor, limit, !all);
+    for (const topic of response.topics) topic.topicAuthorizedOperations = ctx.authorizedOperations('TOPIC', topic.name!);
+    if (!all) {
+      for (const name of names.filter((n) => !described.includes(n))) {
+        response.topics.push({ ...defaultDescribeTopicPartitionsResponseTopic(), name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED });
+      }
+    }
     return response;
   };
 }

@@ -1,6 +1,6 @@
 import { type ApiKey, API_INFO } from '../../protocol/generated/api-info.js';
 import type { ServedCodec } from '../../protocol/server-framing.js';
-import type { AclOperation, ResourceType } from '../../protocol/acl.js';
+import { type AclOperation, OPERATION_CODES, type ResourceType, SUPPORTED_OPERATIONS } from '../../protocol/acl.js';
 import type { RequestRouter } from '../network/connection.js';
 import type { Session } from '../security/sasl-authenticator.js';
 import { type Handler, type HandlerTable, servedVersions } from './handler.js';
@@ -23,12 +23,18 @@ export function createRouter(handlers: HandlerTable, authorizer: SessionAuthoriz
     codecOf: (apiKey) => served.get(apiKey),
     dispatch: async (request, connection) => {
       const handle = handlers[request.apiKey]!.handle as Handler<typeof request.apiKey>;
+      const authorize = (operation: AclOperation, resourceType: ResourceType, name: string) =>
+        authorizer(connection.session, operation, resourceType, name);
       return handle(request.body as never, {
         apiVersion: request.apiVersion,
         header: request.header,
         connection,
-        authorize: (operation, resourceType, name) => authorizer(connection.session, operation, resourceType, name),
+        authorize,
         authorizeAny: (operation, resourceType) => authorizer(connection.session, operation, resourceType),
+        authorizedOperations: (resourceType, name) =>
+          SUPPORTED_OPERATIONS[resourceType]
+            .filter((operation) => authorize(operation, resourceType, name))
+            .reduce((bits, operation) => bits | (1 << OPERATION_CODES[operation]), 0),
       });
     },
   };

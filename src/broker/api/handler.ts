@@ -15,6 +15,11 @@ export interface RequestContext {
   readonly authorize: Authorize;
   /** Authorizer.authorizeByResourceType (KIP-679): whether the principal may do `operation` on some resource of the type. */
   readonly authorizeAny: (operation: AclOperation, resourceType: ResourceType) => boolean;
+  /**
+   * Kafka's AuthHelper.authorizedOperations: a bit (1 << code) for each operation the resource type
+   * supports that the principal may do on the resource; without an authorizer, all of them.
+   */
+  readonly authorizedOperations: (resourceType: ResourceType, name: string) => number;
 }
 
 type Response<K extends ApiKey> = ApiMessages[K]['response'];

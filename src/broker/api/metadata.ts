@@ -14,10 +14,15 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { TopicRecord } from '../metadata/topic-record.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Handler, RequestContext } from './handler.js';
-import { ALL_TOPIC_OPERATIONS, offlineReplicas, partitionView, topicView } from './topic-view.js';
+import { offlineReplicas, partitionView, topicView } from './topic-view.js';
 
-/** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE_TOKENS, DESCRIBE_TOKENS. */
-export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12, 13, 14].reduce((bits, op) => bits | (1 << op), 0);
+/**
+ * Metadata v8-10 and DescribeCluster asked for the cluster's authorized operations: the
+ * principal's, or 0 without DESCRIBE on the cluster (Kafka's AuthHelper).
+ */
+export function clusterAuthorizedOperations(ctx: RequestContext): number {
+  return ctx.authorize('DESCRIBE', 'CLUSTER', CLUSTER_NAME) ? ctx.authorizedOperations('CLUSTER', CLUSTER_NAME) : 0;
+}
 
 /**
  * Metadata v0-12: the live brokers (each at its address on the listener the client used), the
@@ -41,7 +46,11 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
       for (const wanted of request.topics!) topics.push(await lookUp(broker, wanted, autoCreate, ctx));
     }
     if (request.includeTopicAuthorizedOperations) {
-      for (const topic of topics) if (topic.errorCode === ErrorCode.NONE) topic.topicAuthorizedOperations = ALL_TOPIC_OPERATIONS;
+      // Every topic answered but those refused (their existence is not disclosed).
+      for (const topic of topics) {
+        if (topic.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+          topic.topicAuthorizedOperations = ctx.authorizedOperations('TOPIC', topic.name!);
+      }
     }
     return {
       ...defaultMetadataResponse(),
@@ -54,7 +63,7 @@ export function metadataHandler(broker: BrokerContext): Handler<typeof ApiKey.Me
       clusterId: broker.clusterId,
       controllerId: broker.metadata.controllerId,
       topics,
-      ...(request.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: ALL_CLUSTER_OPERATIONS } : {}),
+      ...(request.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: clusterAuthorizedOperations(ctx) } : {}),
     };
   };
 }

@@ -5,14 +5,32 @@ import { defaultOffsetDeleteResponse } from '../../protocol/generated/apis/offse
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Handler } from './handler.js';
 
+/**
+ * As Kafka's handleOffsetDeleteRequest: DELETE on the group, else GROUP_AUTHORIZATION_FAILED for
+ * the request; then READ on each topic, a topic without it answered TOPIC_AUTHORIZATION_FAILED
+ * for each of its partitions (listed first) and left alone, the others' offsets deleted. An
+ * error of the whole group (not found, not empty, ...) is the answer on its own.
+ */
 export function offsetDeleteHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetDelete> {
-  // DELETE on the group (READ on the topics too, in Kafka: not checked here yet).
-  return (request, ctx) =>
-    !ctx.authorize('DELETE', 'GROUP', request.groupId)
-      ? { ...defaultOffsetDeleteResponse(), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }
-      : coordinator.coordinate(
-          [request.groupId],
-          () => ({ ...defaultOffsetDeleteResponse(), ...coordinator.offsets.deleteOffsets(request.groupId, request.topics) }),
-          (errorCode) => ({ ...defaultOffsetDeleteResponse(), errorCode }),
-        );
+  return (request, ctx) => {
+    if (!ctx.authorize('DELETE', 'GROUP', request.groupId)) {
+      return { ...defaultOffsetDeleteResponse(), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
+    }
+    const readable = request.topics.filter((t) => ctx.authorize('READ', 'TOPIC', t.name));
+    const refused = request.topics
+      .filter((t) => !readable.includes(t))
+      .map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })),
+      }));
+    return coordinator.coordinate(
+      [request.groupId],
+      () => {
+        const result = coordinator.offsets.deleteOffsets(request.groupId, readable);
+        const topics = result.errorCode === ErrorCode.NONE ? [...refused, ...result.topics] : result.topics;
+        return { ...defaultOffsetDeleteResponse(), ...result, topics };
+      },
+      (errorCode) => ({ ...defaultOffsetDeleteResponse(), errorCode }),
+    );
+  };
 }

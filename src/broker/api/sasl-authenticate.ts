@@ -2,15 +2,12 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import type { Handler } from './handler.js';
 
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
 /**
- * SaslAuthenticate v0-2 (KIP-152): one token of the exchange SaslHandshake v1 began. A refusal is
- * answered SASL_AUTHENTICATION_FAILED with Kafka's message after
- * connection.failed.authentication.delay.ms, then the connection closes. Sessions do not expire
- * (session lifetime 0: no re-authentication, KIP-368). Anywhere else ILLEGAL_SASL_STATE.
+ * SaslAuthenticate v0-2 (KIP-152): one token of the exchange SaslHandshake v1 began, checked in
+ * the client address's turn. A refusal is answered SASL_AUTHENTICATION_FAILED with Kafka's
+ * message after connection.failed.authentication.delay.ms, then the connection closes. The last
+ * answer carries the session lifetime (v1+, KIP-368: connections.max.reauth.ms, 0 for sessions
+ * that never expire). Anywhere else ILLEGAL_SASL_STATE.
  */
 export function saslAuthenticateHandler(): Handler<typeof ApiKey.SaslAuthenticate> {
   return async (request, ctx) => {
@@ -23,9 +20,8 @@ export function saslAuthenticateHandler(): Handler<typeof ApiKey.SaslAuthenticat
         errorMessage: 'SaslAuthenticate request received after successful authentication',
       };
     }
-    const result = sasl.token(request.authBytes);
-    if (result.ok) return { ...answer, errorCode: ErrorCode.NONE, authBytes: result.challenge };
-    await delay(sasl.settings.failedDelayMs);
-    return { ...answer, errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: result.message };
+    const result = await sasl.token(request.authBytes);
+    if (!result.ok) return { ...answer, errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: result.message };
+    return { ...answer, errorCode: ErrorCode.NONE, authBytes: result.challenge, sessionLifetimeMs: BigInt(result.sessionLifetimeMs) };
   };
 }

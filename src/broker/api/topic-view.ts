@@ -2,12 +2,6 @@ import type { BrokerContext } from './broker-context.js';
 import { INTERNAL_TOPICS } from '../metadata/topic-name.js';
 import type { PartitionState, TopicRecord } from '../metadata/topic-record.js';
 
-/**
- * What an absent authorizer allows (Kafka lists every operation of the resource type): topic READ,
- * WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS as bits of AclOperation codes.
- */
-export const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
-
 /** A topic's identity as Metadata and DescribeTopicPartitions answer it. */
 export function topicView(topic: TopicRecord): { name: string; topicId: string; isInternal: boolean } {
   return { name: topic.name, topicId: topic.topicId, isInternal: INTERNAL_TOPICS.has(topic.name) };

@@ -335,7 +335,11 @@ export const BROKER_CONFIG_DEFS = {
   'connection.failed.authentication.delay.ms': int({
     default: 100,
     min: 0,
-    doc: 'How long a failed authentication is held before it is answered and the connection closed',
+    doc: "How long a failed authentication is held before it is answered and the connection closed; a client address's credential checks wait their turn behind its failed ones",
+  }),
+  'connections.max.reauth.ms': long({
+    default: 0,
+    doc: 'Positive: the SASL session lifetime told to clients, after which a connection that has not re-authenticated is closed on its next request; 0: sessions do not expire (also per listener and mechanism: listener.name.<listener>.<mechanism>.connections.max.reauth.ms)',
   }),
 
   // Security: authorization

@@ -62,11 +62,14 @@ export function loadBrokerConfig(
 
 /**
  * A per-listener setting (`listener.name.<listener>.<key>`, and a SASL mechanism's
- * `listener.name.<listener>.<mechanism>.sasl.jaas.config`), read where the listener is set up.
+ * `listener.name.<listener>.<mechanism>.sasl.jaas.config` or `.connections.max.reauth.ms`), read
+ * where the listener is set up.
  */
 function isListenerPrefixedKey(key: string): boolean {
   const match = /^listener\.name\.[^.]+\.(.+)$/.exec(key);
-  return match !== null && (isBrokerConfigName(match[1]!) || /^[a-z0-9-]+\.sasl\.jaas\.config$/.test(match[1]!));
+  return (
+    match !== null && (isBrokerConfigName(match[1]!) || /^[a-z0-9-]+\.(sasl\.jaas\.config|connections\.max\.reauth\.ms)$/.test(match[1]!))
+  );
 }
 
 /** What AlterConfigs on broker resources has set; persisting it is the broker's job. */

@@ -137,8 +137,13 @@ export class Connection implements ConnectionInfo {
     return this.responses.pending >= this.options.maxInFlight || unsent > this.options.maxQueuedResponseBytes;
   }
 
-  /** One Fetch at a time: each may read up to fetch.max.bytes from disk, and real clients never pipeline them. */
+  /**
+   * One Fetch at a time: each may read up to fetch.max.bytes from disk, and real clients never
+   * pipeline them. Until authenticated, one request at a time, as Kafka's authenticator reads them:
+   * each SASL token waits for the answer to the one before.
+   */
   private mayDispatch(frame: Buffer): boolean {
+    if (!this.session.authenticated && this.responses.pending > 0) return false;
     return !this.saturated() && !(this.fetchInFlight && frame.length >= 2 && frame.readInt16BE(0) === ApiKey.Fetch);
   }
 
@@ -155,6 +160,7 @@ export class Connection implements ConnectionInfo {
       this.onUndecodable(err);
       return;
     }
+    if (sasl?.state === 'complete' && !this.mayContinueSession(sasl, request)) return;
     if (sasl !== undefined && sasl.state !== 'complete') {
       if (sasl.state === 'failed') return;
       if (!BEFORE_AUTHENTICATION[sasl.state].includes(request.apiKey)) {
@@ -169,23 +175,43 @@ export class Connection implements ConnectionInfo {
   }
 
   /**
+   * KIP-368 on an authenticated connection, as Kafka's SocketServer: a SaslHandshake may begin
+   * re-authentication (then only the exchange is served, with sasl.server.max.receive.size frames,
+   * until it completes); otherwise a request after the session expired closes the connection.
+   */
+  private mayContinueSession(sasl: SaslAuthenticator, request: DecodedRequest): boolean {
+    const now = performance.now();
+    if (request.apiKey === ApiKey.SaslHandshake && sasl.beginReauthentication(now)) {
+      this.frames.maxFrameBytes = sasl.settings.maxReceiveSize;
+      return true;
+    }
+    if (!sasl.expired(now)) return true;
+    this.close(`SASL session expired (connections.max.reauth.ms): ${API_INFO[request.apiKey].name} sent without re-authenticating`);
+    return false;
+  }
+
+  /**
    * A bare SASL token (after SaslHandshake v0, as kafka-python sends them): answered by a bare
    * token; a refusal closes the connection after connection.failed.authentication.delay.ms.
    */
   private onRawToken(frame: Buffer, sasl: SaslAuthenticator): void {
     if (sasl.state === 'failed') return;
-    const result = sasl.token(frame);
-    if (!result.ok) {
-      setTimeout(() => this.close(this.authenticationFailure(sasl)), sasl.settings.failedDelayMs).unref();
-      return;
-    }
-    const size = Buffer.alloc(4);
-    size.writeInt32BE(result.challenge.length);
-    this.responses.reserve()([size, result.challenge]);
-    this.afterAuthenticationStep();
+    const reply = this.responses.reserve();
+    void sasl.token(frame).then((result) => {
+      if (!result.ok) {
+        this.close(this.authenticationFailure(sasl));
+        reply(null);
+        return;
+      }
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(result.challenge.length);
+      reply([size, result.challenge]);
+      this.afterAuthenticationStep();
+      this.pump();
+    });
   }
 
-  /** As Kafka logs it; the handler already held the answer for connection.failed.authentication.delay.ms. */
+  /** As Kafka logs it; the answer was already held for connection.failed.authentication.delay.ms. */
   private authenticationFailure(sasl: SaslAuthenticator): string {
     return `Failed authentication with ${this.session.clientHost} (${sasl.failure})`;
   }

@@ -23,6 +23,8 @@ export interface ListenerSasl {
   readonly maxReceiveSize: number;
   /** `connection.failed.authentication.delay.ms`. */
   readonly failedDelayMs: number;
+  /** `connections.max.reauth.ms` of each mechanism (KIP-368): the session lifetime, 0 for sessions that never expire. */
+  readonly maxReauthMs: ReadonlyMap<string, number>;
 }
 
 /** How one listener secures its connections. */
@@ -125,6 +127,19 @@ function plainUsers(config: BrokerConfig, listenerName: string): Map<string, str
   return users;
 }
 
+/**
+ * `connections.max.reauth.ms` of one mechanism on a listener, as Kafka's SaslChannelBuilder reads it:
+ * `listener.name.<listener>.<mechanism>.connections.max.reauth.ms`, else the listener's or broker's value.
+ */
+function maxReauthMs(config: BrokerConfig, listenerName: string, mechanism: string): number {
+  const key = 'connections.max.reauth.ms';
+  const prefixed = `listener.name.${listenerName.toLowerCase()}.${mechanism.toLowerCase()}.${key}`;
+  const raw = config.layers.static.get(prefixed);
+  return raw === undefined
+    ? listenerValue(config, listenerName, key)
+    : (parseConfigValue(prefixed, BROKER_CONFIG_DEFS[key], raw) as number);
+}
+
 function saslSettings(config: BrokerConfig, listenerName: string): ListenerSasl {
   const mechanisms = listenerValue(config, listenerName, 'sasl.enabled.mechanisms');
   const unsupported = mechanisms.filter((m) => !(SERVED_MECHANISMS as readonly string[]).includes(m));
@@ -139,6 +154,7 @@ function saslSettings(config: BrokerConfig, listenerName: string): ListenerSasl 
     plainUsers: mechanisms.includes('PLAIN') ? plainUsers(config, listenerName) : new Map(),
     maxReceiveSize: listenerValue(config, listenerName, 'sasl.server.max.receive.size'),
     failedDelayMs: config.values['connection.failed.authentication.delay.ms'],
+    maxReauthMs: new Map(mechanisms.map((m) => [m, maxReauthMs(config, listenerName, m)])),
   };
 }
 

@@ -23,6 +23,9 @@ interface Flags {
   denyHost: string[];
   operation: string[];
   principal?: string;
+  producer?: boolean;
+  idempotent?: boolean;
+  consumer?: boolean;
   force?: boolean;
 }
 
@@ -31,6 +34,8 @@ Examples:
   kts acls --bootstrap-server localhost:9092 --command-config admin.properties \\
     --add --allow-principal User:alice --operation Read --operation Write --topic orders
   kts acls --bootstrap-server localhost:9092 --add --allow-principal User:alice --operation Read --group orders-app
+  kts acls --bootstrap-server localhost:9092 --add --allow-principal User:alice --producer --idempotent --topic orders
+  kts acls --bootstrap-server localhost:9092 --add --allow-principal User:bob --consumer --topic orders --group billing
   kts acls --bootstrap-server localhost:9092 --list --principal User:alice
   kts acls --bootstrap-server localhost:9092 --remove --force --topic orders`;
 
@@ -57,6 +62,9 @@ export function configure(cmd: Command): void {
       [],
     )
     .option('--principal <principal>', '--list: only the ACLs of this principal')
+    .option('--producer', 'ACLs of a producer: WRITE, DESCRIBE and CREATE on the topics (WRITE and DESCRIBE on --transactional-id)')
+    .option('--idempotent', 'with --producer: IDEMPOTENT_WRITE on the cluster')
+    .option('--consumer', 'ACLs of a consumer: READ and DESCRIBE on the topics, READ on the group (needs --topic and --group)')
     .option('--force', '--remove without asking')
     .addHelpText('after', EXAMPLES)
     .action(run);
@@ -92,6 +100,9 @@ async function run(flags: Flags): Promise<void> {
       denyHosts: flags.denyHost,
       operations: flags.operation,
       ...(flags.principal !== undefined && { principal: flags.principal }),
+      producer: flags.producer ?? false,
+      idempotent: flags.idempotent ?? false,
+      consumer: flags.consumer ?? false,
     },
     (question) => (flags.force ? Promise.resolve(true) : ask(question)),
   );

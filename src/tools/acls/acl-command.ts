@@ -40,6 +40,52 @@ export interface AclOptions {
   operations: readonly string[];
   /** --list: only this principal's ACLs. */
   principal?: string;
+  /** --producer: WRITE, DESCRIBE and CREATE on the topics, WRITE and DESCRIBE on the transactional ids. */
+  producer: boolean;
+  /** --idempotent (with --producer): IDEMPOTENT_WRITE on the cluster. */
+  idempotent: boolean;
+  /** --consumer: READ and DESCRIBE on the topics, READ on the groups. */
+  consumer: boolean;
+}
+
+/** Which options were given, under kafka-acls.sh's names, for its option-combination checks. */
+function givenOptions(options: AclOptions): Set<string> {
+  const given: [string, boolean][] = [
+    ['list', options.action === 'list'],
+    ['producer', options.producer],
+    ['consumer', options.consumer],
+    ['operation', options.operations.length > 0],
+    ['allow-principal', options.allowPrincipals.length > 0],
+    ['allow-host', options.allowHosts.length > 0],
+    ['deny-principal', options.denyPrincipals.length > 0],
+    ['deny-host', options.denyHosts.length > 0],
+  ];
+  return new Set(given.filter(([, has]) => has).map(([name]) => name));
+}
+
+/** AclCommandOptions.checkArgs: option combinations kafka-acls.sh refuses, with its messages. */
+function checkOptionCombinations(options: AclOptions): void {
+  const given = givenOptions(options);
+  const invalidWith = (used: string, ...invalid: string[]) => {
+    if (!given.has(used)) return;
+    const clash = invalid.find((name) => given.has(name));
+    if (clash !== undefined) throw new UsageError(`Option "[${used}]" can't be used with option "[${clash}]"`);
+  };
+  invalidWith('list', 'producer', 'consumer', 'allow-host', 'allow-principal', 'deny-host', 'deny-principal');
+  // --producer and --consumer infer the operations, and only allow.
+  invalidWith('producer', 'operation', 'deny-principal', 'deny-host');
+  invalidWith('consumer', 'operation', 'deny-principal', 'deny-host');
+  if (options.principal !== undefined && options.action !== 'list') {
+    throw new UsageError('The --principal option is only available if --list is set');
+  }
+  if (options.producer && options.topics.length === 0) throw new UsageError('With --producer you must specify a --topic');
+  if (options.idempotent && !options.producer) throw new UsageError('The --idempotent option is only available if --producer is set');
+  const noConsumerResources = options.topics.length === 0 || options.groups.length === 0;
+  if (options.consumer && (noConsumerResources || (!options.producer && (options.cluster || options.transactionalIds.length > 0)))) {
+    throw new UsageError(
+      'With --consumer you must specify a --topic and a --group and no --cluster or --transactional-id option should be specified.',
+    );
+  }
 }
 
 const fail = (message: string): never => {
@@ -56,7 +102,8 @@ function resourceFilters(options: AclOptions): ResourcePatternFilter[] {
     ...named('TOPIC', options.topics),
     ...named('GROUP', options.groups),
     ...named('TRANSACTIONAL_ID', options.transactionalIds),
-    ...(options.cluster ? named('CLUSTER', [CLUSTER_NAME]) : []),
+    // Kafka's ClusterResourceFilter is literal: with another pattern type --cluster names nothing.
+    ...((options.cluster || options.idempotent) && patternType === 'LITERAL' ? named('CLUSTER', [CLUSTER_NAME]) : []),
   ];
 }
 
@@ -74,14 +121,41 @@ function operationsOf(options: AclOptions): AclOperation[] {
   });
 }
 
-/** The ACL entries --add would create for a resource: every principal on every host for every operation. */
-function entriesToAdd(options: AclOptions, resourceType: ResourceType): AclBinding['entry'][] {
-  const operations = operationsOf(options);
-  const unsupported = operations.filter((op) => op !== 'ALL' && !SUPPORTED_OPERATIONS[resourceType].includes(op));
-  if (unsupported.length > 0) {
-    fail(`ResourceType ${resourceType} only supports operations ${SUPPORTED_OPERATIONS[resourceType].join(',')},ALL`);
+/** The ACL entries of each resource, as Kafka's getResourceFilterToAcls. */
+interface ResourceAcls {
+  pattern: ResourcePatternFilter;
+  /** Empty when no principal was given: --remove then removes every ACL of the resource. */
+  entries: AclBinding['entry'][];
+}
+
+/**
+ * What --add creates and --remove removes: each resource with the --operation entries, or with
+ * --producer/--consumer the operations those roles need (both may be given; a topic then gets
+ * the union). Every principal on each of its hosts for each operation.
+ */
+function resourceAcls(options: AclOptions): ResourceAcls[] {
+  const filters = resourceFilters(options);
+  const of = (type: ResourceType) => filters.filter((f) => f.resourceType === type);
+  const acls = new Map<ResourcePatternFilter, AclOperation[]>();
+  const grant = (patterns: ResourcePatternFilter[], operations: AclOperation[]) => {
+    for (const p of patterns) acls.set(p, [...new Set([...operations, ...(acls.get(p) ?? [])])]);
+  };
+  if (!options.producer && !options.consumer) grant(filters, operationsOf(options));
+  if (options.producer) {
+    grant(of('TOPIC'), ['WRITE', 'DESCRIBE', 'CREATE']);
+    grant(of('TRANSACTIONAL_ID'), ['WRITE', 'DESCRIBE']);
+    if (options.idempotent) grant(of('CLUSTER'), ['IDEMPOTENT_WRITE']);
   }
-  return entriesOf(options, operations);
+  if (options.consumer) {
+    grant(of('TOPIC'), ['READ', 'DESCRIBE']);
+    grant(of('GROUP'), ['READ']);
+  }
+  return [...acls].map(([pattern, operations]) => {
+    const type = pattern.resourceType as ResourceType;
+    const unsupported = operations.filter((op) => op !== 'ALL' && !SUPPORTED_OPERATIONS[type].includes(op));
+    if (unsupported.length > 0) fail(`ResourceType ${type} only supports operations ${SUPPORTED_OPERATIONS[type].join(',')},ALL`);
+    return { pattern, entries: entriesOf(options, operations) };
+  });
 }
 
 /** Every --allow/--deny principal on each of its hosts (default `*`) for each operation. */
@@ -145,6 +219,7 @@ export async function runAclCommand(
   options: AclOptions,
   confirm: (question: string) => Promise<boolean>,
 ): Promise<string> {
+  checkOptionCombinations(options);
   const filters = resourceFilters(options);
   return withVersionedCluster(connect, async (cluster) => {
     const conn = cluster.bootstrap;
@@ -161,7 +236,7 @@ export async function runAclCommand(
         throw new UsageError('Error: --add needs --allow-principal or --deny-principal');
       }
       const creations: AclBinding[] = [];
-      for (const pattern of filters) {
+      for (const { pattern, entries } of resourceAcls(options)) {
         if (pattern.patternType !== 'LITERAL' && pattern.patternType !== 'PREFIXED') {
           throw new UsageError(`Error: A '--resource-pattern-type' value of '${options.patternType}' is not valid when adding acls.`);
         }
@@ -170,7 +245,6 @@ export async function runAclCommand(
           name: pattern.name!,
           patternType: pattern.patternType,
         };
-        const entries = entriesToAdd(options, resourcePattern.resourceType);
         out += block(`Adding ACLs for resource \`${patternText(resourcePattern)}\``, entries.map(entryText));
         for (const entry of entries) creations.push({ pattern: resourcePattern, entry });
       }
@@ -193,15 +267,14 @@ export async function runAclCommand(
     if (options.action === 'remove') {
       if (filters.length === 0)
         throw new UsageError('Error: --remove needs a resource (--topic, --group, --transactional-id or --cluster)');
-      const entryFilters = entriesToRemove(options);
-      for (const pattern of filters) {
+      for (const { pattern, entries } of resourceAcls(options)) {
         const question =
-          entryFilters === undefined
+          entries.length === 0
             ? `Are you sure you want to delete all ACLs for resource filter \`${patternText(pattern)}\`? (y/n)`
-            : `Are you sure you want to remove ACLs: \n ${entryFilters.map((e) => `\t${entryText(e)}`).join('\n')} \n from resource filter \`${patternText(pattern)}\`? (y/n)`;
+            : `Are you sure you want to remove ACLs: \n ${entries.map((e) => `\t${entryText(e)}`).join('\n')} \n from resource filter \`${patternText(pattern)}\`? (y/n)`;
         if (!(await confirm(question))) continue;
         const response = await conn.request(ApiKey.DeleteAcls, {
-          filters: (entryFilters ?? [ANY_ENTRY]).map((entry) => toWire({ pattern, entry })),
+          filters: (entries.length === 0 ? [ANY_ENTRY] : entries).map((entry) => toWire({ pattern, entry })),
         });
         const error = response.filterResults.find((r) => r.errorCode !== ErrorCode.NONE);
         if (error) refused(error.errorCode, error.errorMessage);
@@ -218,10 +291,4 @@ export async function runAclCommand(
     }
     return out;
   });
-}
-
-/** --remove with principals: exactly those entries; without: undefined (every ACL of the resource). */
-function entriesToRemove(options: AclOptions): AclBindingFilter['entry'][] | undefined {
-  if (options.allowPrincipals.length + options.denyPrincipals.length === 0) return undefined;
-  return entriesOf(options, operationsOf(options));
 }

@@ -12,9 +12,11 @@ import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.js';
 import { runKts } from '../../helpers/kts.js';
 import { needs } from '../../helpers/requirements.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
+import { defaultOffsetCommitRequest, defaultOffsetCommitRequestPartition } from '../../../src/protocol/generated/apis/offset-commit.js';
+import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
 import { fetchTopic, produce, runProcess } from './helpers.js';
 
-const PASSWORDS = { admin: 'admin-pw', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' };
+const PASSWORDS = { admin: 'admin-pw', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw', erin: 'erin-pw' };
 const JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(PASSWORDS)
   .map(([user, password]) => `user_${user}="${password}"`)
   .join(' ')};`;
@@ -388,6 +390,211 @@ describe('the ACL authorizer and kts acls', () => {
       expect(producers.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     } finally {
       carolAgain.close();
+    }
+  });
+
+  it('--producer and --consumer grant what those roles need, printed as kafka-acls.sh prints them, and they are enough', async () => {
+    const added = await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:dave',
+      '--producer',
+      '--idempotent',
+      '--topic',
+      'dave-events',
+      '--transactional-id',
+      'dave-tx',
+    );
+    expect(added.stderr).toBe('');
+    const topic = 'ResourcePattern(resourceType=TOPIC, name=dave-events, patternType=LITERAL)';
+    const txnId = 'ResourcePattern(resourceType=TRANSACTIONAL_ID, name=dave-tx, patternType=LITERAL)';
+    const cluster = 'ResourcePattern(resourceType=CLUSTER, name=kafka-cluster, patternType=LITERAL)';
+    const acl = (operation: string) => `(principal=User:dave, host=*, operation=${operation}, permissionType=ALLOW)`;
+    const block = (header: string, resource: string, operations: string[]) =>
+      `${header} for resource \`${resource}\`: \n ${operations.map((o) => `\t${acl(o)}`).join('\n')} \n\n`;
+    expect(added.stdout).toBe(
+      block('Adding ACLs', topic, ['WRITE', 'DESCRIBE', 'CREATE']) +
+        block('Adding ACLs', txnId, ['WRITE', 'DESCRIBE']) +
+        block('Adding ACLs', cluster, ['IDEMPOTENT_WRITE']) +
+        block('Current ACLs', topic, ['WRITE', 'DESCRIBE', 'CREATE']) +
+        block('Current ACLs', txnId, ['WRITE', 'DESCRIBE']) +
+        block('Current ACLs', cluster, ['IDEMPOTENT_WRITE']),
+    );
+    const consumerAdded = await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:dave',
+      '--consumer',
+      '--topic',
+      'dave-events',
+      '--group',
+      'dave-group',
+    );
+    const group = 'ResourcePattern(resourceType=GROUP, name=dave-group, patternType=LITERAL)';
+    expect(consumerAdded.stdout).toContain(block('Adding ACLs', topic, ['READ', 'DESCRIBE']));
+    expect(consumerAdded.stdout).toContain(block('Adding ACLs', group, ['READ']));
+
+    // dave creates the topic, produces in a transaction and consumes in his group with nothing else granted.
+    const kafka = new Kafka({
+      clientId: 'dave',
+      brokers: [broker.bootstrapServers],
+      sasl: { mechanism: 'plain', username: 'dave', password: PASSWORDS.dave },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'dave-events', numPartitions: 1 }] });
+    await admin.disconnect();
+    const producer = kafka.producer({ transactionalId: 'dave-tx', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'dave-events', messages: [{ value: 'one' }] });
+    await txn.commit();
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: 'dave-group' });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['dave-events'], fromBeginning: true });
+    const value = await new Promise<string>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message }) => resolve(message.value!.toString()) });
+    });
+    await consumer.disconnect();
+    expect(value).toBe('one');
+
+    // --remove --consumer takes away exactly the consumer's ACLs (DESCRIBE is shared with the producer's).
+    const removed = await acls(
+      'admin',
+      '--remove',
+      '--force',
+      '--allow-principal',
+      'User:dave',
+      '--consumer',
+      '--topic',
+      'dave-events',
+      '--group',
+      'dave-group',
+    );
+    expect(removed.stdout).toBe(block('Current ACLs', topic, ['WRITE', 'CREATE']) + `Current ACLs for resource \`${group}\`: \n  \n\n`);
+  });
+
+  it.each([
+    [
+      ['--add', '--allow-principal', 'User:dave', '--consumer', '--topic', 't'],
+      'With --consumer you must specify a --topic and a --group and no --cluster or --transactional-id option should be specified.',
+    ],
+    [
+      ['--add', '--allow-principal', 'User:dave', '--consumer', '--topic', 't', '--group', 'g', '--cluster'],
+      'With --consumer you must specify a --topic and a --group and no --cluster or --transactional-id option should be specified.',
+    ],
+    [['--add', '--allow-principal', 'User:dave', '--producer', '--group', 'g'], 'With --producer you must specify a --topic'],
+    [
+      ['--add', '--allow-principal', 'User:dave', '--producer', '--topic', 't', '--operation', 'Read'],
+      'Option "[producer]" can\'t be used with option "[operation]"',
+    ],
+    [
+      ['--add', '--deny-principal', 'User:dave', '--consumer', '--topic', 't', '--group', 'g'],
+      'Option "[consumer]" can\'t be used with option "[deny-principal]"',
+    ],
+    [
+      ['--add', '--allow-principal', 'User:dave', '--idempotent', '--topic', 't'],
+      'The --idempotent option is only available if --producer is set',
+    ],
+    [['--list', '--producer', '--topic', 't'], 'Option "[list]" can\'t be used with option "[producer]"'],
+  ])('kts acls %j is refused in one line as kafka-acls.sh refuses it', async (args, message) => {
+    const r = await acls('admin', ...args);
+    expect(r.code).toBe(2); // kts's usage exit; the kafka-acls.sh shim exits 1 as Kafka
+    expect(r.stderr).toBe(`${message}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it("answers authorized operations as the principal's, DescribeTopicPartitions refusals and OffsetDelete's READ check as Kafka", async () => {
+    const bits = (...codes: number[]) => codes.reduce((b, c) => b | (1 << c), 0);
+    const [READ, DELETE, DESCRIBE] = [3, 6, 8];
+    const NOT_ANSWERED = -2147483648;
+    await acls('admin', '--add', '--allow-principal', 'User:erin', '--operation', 'Read', '--topic', 'orders');
+    await acls(
+      'admin',
+      '--add',
+      '--allow-principal',
+      'User:erin',
+      '--operation',
+      'Describe',
+      '--operation',
+      'Delete',
+      '--group',
+      'erin-group',
+    );
+    const admin = await as('admin');
+    const erin = await as('erin');
+    try {
+      const metadata = () =>
+        erin.request(ApiKey.Metadata, 10, {
+          ...defaultMetadataRequest(),
+          topics: ['orders', 'secret'].map((name) => ({ name, topicId: ZERO_UUID })),
+          allowAutoTopicCreation: false,
+          includeClusterAuthorizedOperations: true,
+          includeTopicAuthorizedOperations: true,
+        });
+      const before = await metadata();
+      // Without DESCRIBE on the cluster its operations are 0; READ implies DESCRIBE on the topic.
+      expect(before.clusterAuthorizedOperations).toBe(0);
+      expect(before.topics.map((t) => [t.name, t.errorCode, t.topicAuthorizedOperations])).toEqual([
+        ['orders', ErrorCode.NONE, bits(READ, DESCRIBE)],
+        ['secret', ErrorCode.TOPIC_AUTHORIZATION_FAILED, NOT_ANSWERED],
+      ]);
+      await acls('admin', '--add', '--allow-principal', 'User:erin', '--operation', 'Describe', '--cluster');
+      expect((await metadata()).clusterAuthorizedOperations).toBe(bits(DESCRIBE));
+      const cluster = await erin.request(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: true, endpointType: 1 });
+      expect(cluster.clusterAuthorizedOperations).toBe(bits(DESCRIBE));
+      // The super user may do everything the cluster supports.
+      const adminCluster = await admin.request(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: true, endpointType: 1 });
+      expect(adminCluster.clusterAuthorizedOperations).toBe(bits(5, 7, 8, 9, 10, 11, 12));
+
+      // DescribeTopicPartitions: refused topics after the others, whether they exist or not.
+      const described = await erin.request(ApiKey.DescribeTopicPartitions, 0, {
+        topics: ['secret', 'no-such-topic', 'orders'].map((name) => ({ name })),
+        responsePartitionLimit: 100,
+        cursor: null,
+      });
+      expect(described.topics.map((t) => [t.name, t.errorCode, t.topicId, t.partitions.length, t.topicAuthorizedOperations])).toEqual([
+        ['orders', ErrorCode.NONE, expect.not.stringMatching(ZERO_UUID), 1, bits(READ, DESCRIBE)],
+        ['no-such-topic', ErrorCode.TOPIC_AUTHORIZATION_FAILED, ZERO_UUID, 0, NOT_ANSWERED],
+        ['secret', ErrorCode.TOPIC_AUTHORIZATION_FAILED, ZERO_UUID, 0, NOT_ANSWERED],
+      ]);
+      const listed = await erin.request(ApiKey.DescribeTopicPartitions, 0, { topics: [], responsePartitionLimit: 100, cursor: null });
+      expect(listed.topics.map((t) => t.name)).toEqual(['orders']);
+
+      // OffsetDelete needs READ on each topic besides DELETE on the group.
+      const committed = await admin.request(ApiKey.OffsetCommit, 8, {
+        ...defaultOffsetCommitRequest(),
+        groupId: 'erin-group',
+        topics: ['orders', 'secret'].map((name) => ({
+          name,
+          partitions: [{ ...defaultOffsetCommitRequestPartition(), partitionIndex: 0, committedOffset: 1n }],
+        })),
+      });
+      expect(committed.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))).toEqual([0, 0]);
+      const groups = await erin.request(ApiKey.DescribeGroups, 5, { groups: ['erin-group'], includeAuthorizedOperations: true });
+      expect(groups.groups[0]).toMatchObject({ errorCode: ErrorCode.NONE, authorizedOperations: bits(DELETE, DESCRIBE) });
+      const deleted = await erin.request(ApiKey.OffsetDelete, 0, {
+        groupId: 'erin-group',
+        topics: ['orders', 'secret'].map((name) => ({ name, partitions: [{ partitionIndex: 0 }] })),
+      });
+      expect(deleted.errorCode).toBe(ErrorCode.NONE);
+      expect(deleted.topics.map((t) => [t.name, t.partitions.map((p) => p.errorCode)])).toEqual([
+        ['secret', [ErrorCode.TOPIC_AUTHORIZATION_FAILED]],
+        ['orders', [ErrorCode.NONE]],
+      ]);
+      const left = await admin.request(ApiKey.OffsetFetch, 8, {
+        ...defaultOffsetFetchRequest(),
+        groups: [{ groupId: 'erin-group', memberId: null, memberEpoch: -1, topics: null }],
+      });
+      expect(left.groups[0]!.topics.map((t) => [t.name, t.partitions.map((p) => p.committedOffset)])).toEqual([['secret', [1n]]]);
+    } finally {
+      admin.close();
+      erin.close();
     }
   });
 
