@@ -74,29 +74,35 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
     // Each partition's leader wrote the COMMIT marker after the record: its last stable offset passes both.
     const conn = await cluster.connect(1);
     try {
-      await waitUntil(async () => {
-        const stable = await Promise.all(
-          metadata.topics[0]!.partitions.map(async (p) => {
-            const leader = p.leaderId === 1 ? conn : await cluster.connect(p.leaderId);
-            try {
-              const r = await leader.request(ApiKey.ListOffsets, 7, {
-                replicaId: -1,
-                isolationLevel: 1,
-                topics: [
-                  {
-                    name: 'secured-txn',
-                    partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), partitionIndex: p.partitionIndex, timestamp: -1n }],
-                  },
-                ],
-              });
-              return r.topics[0]!.partitions[0]!.offset;
-            } finally {
-              if (leader !== conn) leader.close();
-            }
-          }),
-        );
-        return stable.every((offset) => offset === 2n);
-      }, 'the COMMIT marker on every partition', 30_000);
+      await waitUntil(
+        async () => {
+          const stable = await Promise.all(
+            metadata.topics[0]!.partitions.map(async (p) => {
+              const leader = p.leaderId === 1 ? conn : await cluster.connect(p.leaderId);
+              try {
+                const r = await leader.request(ApiKey.ListOffsets, 7, {
+                  replicaId: -1,
+                  isolationLevel: 1,
+                  topics: [
+                    {
+                      name: 'secured-txn',
+                      partitions: [
+                        { ...defaultListOffsetsRequestListOffsetsPartition(), partitionIndex: p.partitionIndex, timestamp: -1n },
+                      ],
+                    },
+                  ],
+                });
+                return r.topics[0]!.partitions[0]!.offset;
+              } finally {
+                if (leader !== conn) leader.close();
+              }
+            }),
+          );
+          return stable.every((offset) => offset === 2n);
+        },
+        'the COMMIT marker on every partition',
+        30_000,
+      );
     } finally {
       conn.close();
     }
