@@ -30,7 +30,8 @@ export class LineSplitter {
   /** Takes the next chunk; the lines of the previous one must have been taken with `next`. */
   push(chunk: Buffer): void {
     let start = 0;
-    if (this.pendingCr) {
+    // An empty chunk leaves a pending `\r` pending: its `\n` may still come.
+    if (this.pendingCr && chunk.length > 0) {
       this.pendingCr = false;
       if (chunk[0] === LF) start = 1;
     }

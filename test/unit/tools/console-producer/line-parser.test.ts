@@ -142,6 +142,12 @@ describe('LineSplitter (BufferedReader.readLine)', () => {
     expect(s.utf8).toBe(false);
   });
 
+  it('keeps a chunk-ending \\r waiting across an empty chunk for its \\n', () => {
+    const s = new LineSplitter();
+    const lines = [Buffer.from('a\r'), Buffer.alloc(0), Buffer.from('\nb\n')].flatMap((chunk) => linesOf(s, chunk).map(String));
+    expect(lines).toEqual(['a', 'b']);
+  });
+
   it('gives the same lines however the input is cut into chunks, when each chunk is overwritten once read', () => {
     const text = fc.array(fc.constantFrom('a', 'b', '\n', '\r', '€'), { maxLength: 40 }).map((cs) => Buffer.from(cs.join('')));
     fc.assert(
