@@ -46,7 +46,7 @@ describe('kts cluster start | status | stop: three local brokers as one command'
     await kts(['stop'], 60_000).catch(() => undefined);
     await kts(['stop', '--dir', join(home, 'files')], 60_000).catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
-  });
+  }, 150_000);
 
   it('starts, reports, skips what runs, shows a killed node as down, stops rolling with the controller last, keeps data', async () => {
     const started = await kts(['start', '--brokers', '3', '--port', String(base)]);

@@ -22,7 +22,7 @@ const PLAIN_JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule requ
 /** Every line the broker logged, to show that no secret ever reaches them. */
 const logged: string[] = [];
 
-describe('SASL and TLS listeners', () => {
+describe('SASL and TLS listeners', needs('openssl'), () => {
   let certs: TestCertificates;
   let broker: StartedBroker;
   const port = (listener: string) => broker.broker.endpoints.find((e) => e.listenerName === listener)!.port;
