@@ -4,11 +4,12 @@ import { naming } from './storage-error.js';
 
 /**
  * A sparse index file of fixed-size big-endian entries (OffsetIndex, TimeIndex). Kafka preallocates
- * and mmaps these files and trims them on close; we keep the entries in memory and append only
- * the new ones to the file once per log append, so the file always holds whole entries and no
- * trimming is needed. Entries load lazily: a broker holds many segments whose indexes are never read.
+ * and mmaps these files and trims them on close; we keep the entries in memory and append the new
+ * ones to the file in one write when the segment is flushed, rolled or closed (where Kafka's mapped
+ * pages reach the disk at the latest), so the file always holds whole entries and no trimming is
+ * needed. Entries load lazily: a broker holds many segments whose indexes are never read.
  * No descriptor is kept (Kafka maps its indexes and closes them): entries are read whole, and
- * appended every index.interval.bytes of log with an open, write, close.
+ * written with an open, write, close.
  */
 export abstract class IndexFile {
   #path: string;
@@ -135,7 +136,9 @@ export abstract class IndexFile {
     this.#load();
     if (count >= this.#entries) return;
     this.#entries = count;
-    this.#written = Math.min(this.#written, count);
+    // Entries not yet written need no change in the file.
+    if (count >= this.#written) return;
+    this.#written = count;
     truncateSync(this.#path, count * this.#entrySize);
     this.#dirty = true;
   }

@@ -132,7 +132,9 @@ export class LogSegment {
 
   /**
    * Writes `records` (whole v2 batches, offsets already assigned) at the end of the file, then adds
-   * index entries: one write for the data and at most one per index file.
+   * index entries in memory: one write per append. The index files catch up when the segment is
+   * flushed, rolled or closed, as Kafka's memory-mapped indexes reach the disk; after a crash,
+   * recovery rebuilds the indexes of every segment from the recovery point on (loadLog).
    */
   append(records: Buffer, indexIntervalBytes: number): void {
     const start = this.#size;
@@ -144,8 +146,6 @@ export class LogSegment {
       at += size;
     }
     this.#size = start + records.length;
-    this.offsetIndex.writePending();
-    this.timeIndex.writePending();
   }
 
   /** The first batch holding an offset >= `offset`, or undefined when the segment has none. */
@@ -270,6 +270,7 @@ export class LogSegment {
   /** A rolled segment: record its final max timestamp in the time index, as Kafka does. */
   onBecomeInactive(): void {
     this.#appendFinalTimeIndexEntry();
+    this.offsetIndex.writePending();
     this.timeIndex.writePending();
   }
 
