@@ -22,6 +22,9 @@ export interface AccumulatorConfig {
   deliveryTimeoutMs: number;
 }
 
+/** Batch buffers cut from one allocation (see cutFromSlab). */
+const SLAB_BATCHES = 64;
+
 /** `append` could not get buffer memory for a new batch: the record must wait. */
 export const NEEDS_MEMORY = -1;
 /** `append` needs a batch larger than all of buffer.memory: waiting would never help. */
@@ -51,6 +54,9 @@ export class RecordAccumulator {
    * faulting in fresh pages for every batch. They count as free memory.
    */
   private readonly pool: Buffer[] = [];
+  /** Where new batch.size buffers are cut from while the pool is empty, and how much of it is cut. */
+  private slab: Buffer | undefined;
+  private slabUsed = 0;
   private usedMemory = 0;
   private incompleteBatches = 0;
   private drainIndex = 0;
@@ -88,10 +94,25 @@ export class RecordAccumulator {
     if (this.usedMemory + size > this.config.bufferMemory) return NEEDS_MEMORY;
     const { compression } = this.config;
     const factor = compression === 'none' ? 1 : this.ratios.estimate(q.topic, compression) * ESTIMATION_FACTOR;
-    const pooled = size === this.config.batchSize ? this.pool.pop() : undefined;
-    const batch = this.allocate(new ProducerBatch(q.topic, q.partition, size, nowMs, this.config.batchSize, factor, pooled));
+    const buffer = size === this.config.batchSize ? (this.pool.pop() ?? this.cutFromSlab()) : Buffer.allocUnsafe(size);
+    const batch = this.allocate(new ProducerBatch(q.topic, q.partition, size, nowMs, this.config.batchSize, factor, buffer));
     q.batches.push(batch);
     return BATCH.HEADER_SIZE + batch.tryAppend(timestamp, key, value, headers, callback);
+  }
+
+  /**
+   * A fresh batch.size buffer, cut from a slab of SLAB_BATCHES of them: one allocation where a
+   * buffer each cost more than filling it (until the pool has buffers to give back).
+   */
+  private cutFromSlab(): Buffer {
+    const size = this.config.batchSize;
+    if (this.slab === undefined || this.slabUsed + size > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(size, Math.min(this.config.bufferMemory, SLAB_BATCHES * size)));
+      this.slabUsed = 0;
+    }
+    const buffer = this.slab.subarray(this.slabUsed, this.slabUsed + size);
+    this.slabUsed += size;
+    return buffer;
   }
 
   private allocate(batch: ProducerBatch): ProducerBatch {

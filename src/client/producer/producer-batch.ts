@@ -77,8 +77,9 @@ export class ProducerBatch {
   private readonly runStarts: number[] = [];
   private readonly runCallbacks: DeliveryCallback[] = [];
   private readonly runTimestamps: number[] = [];
-  /** The finished batch bytes once closed (drained). */
+  /** The finished batch bytes once closed (drained); their CRC only once wire() is called. */
   encoded: Buffer | null = null;
+  private crcValid = false;
   attempts = 0;
   /** When a retry may go out. */
   retryAtMs = 0;
@@ -243,7 +244,20 @@ export class ProducerBatch {
     this.stamp(this.producerId, this.producerEpoch, this.baseSequence, this.transactional);
   }
 
-  /** Sets the idempotence fields and the transactional flag, and recomputes the CRC (it covers them). */
+  /** The batch as it goes out: `encoded` with its CRC brought up to date. */
+  wire(): Buffer {
+    const out = this.encoded!;
+    if (!this.crcValid) {
+      out.writeUInt32BE(computeBatchCrc(out, 0, out.length), BATCH.CRC);
+      this.crcValid = true;
+    }
+    return out;
+  }
+
+  /**
+   * Sets the idempotence fields and the transactional flag. The CRC covers them: wire() computes
+   * it, once, however often a drained batch is stamped before it is sent (close, then assign).
+   */
   stamp(producerId: bigint, producerEpoch: number, baseSequence: number, transactional: boolean): void {
     this.producerId = producerId;
     this.producerEpoch = producerEpoch;
@@ -256,6 +270,6 @@ export class ProducerBatch {
     out.writeBigInt64BE(producerId, BATCH.PRODUCER_ID);
     out.writeInt16BE(producerEpoch, BATCH.PRODUCER_EPOCH);
     out.writeInt32BE(baseSequence, BATCH.BASE_SEQUENCE);
-    out.writeUInt32BE(computeBatchCrc(out, 0, out.length), BATCH.CRC);
+    this.crcValid = false;
   }
 }

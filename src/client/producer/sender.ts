@@ -219,7 +219,7 @@ export class Sender {
       metrics.batchDrained(b.encoded!.length, b.recordsBytes === 0 ? 1 : (b.encoded!.length - BATCH.HEADER_SIZE) / b.recordsBytes);
       let partitions = byTopic.get(b.topic);
       if (partitions === undefined) byTopic.set(b.topic, (partitions = []));
-      partitions.push({ index: b.partition, records: b.encoded });
+      partitions.push({ index: b.partition, records: b.wire() });
     }
     const request = {
       transactionalId: this.parts.transactions?.transactionalId ?? null,

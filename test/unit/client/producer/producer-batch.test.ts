@@ -30,7 +30,7 @@ describe('ProducerBatch', () => {
           for (const r of records) expect(batch.tryAppend(base + r.delta, r.key, r.value, r.headers, noop)).toBeGreaterThan(0);
           batch.close(codec, undefined);
           batch.stamp(42n, 3, 7, false);
-          const decoded = decodeBatch(batch.encoded!, LIMITS);
+          const decoded = decodeBatch(batch.wire(), LIMITS);
           expect(decoded).toMatchObject({
             compression: codec,
             producerId: 42n,
@@ -65,11 +65,11 @@ describe('ProducerBatch', () => {
     batch.tryAppend(5, null, 'v', undefined, noop);
     batch.close('none', undefined);
     batch.stamp(1n, 0, 0, false);
-    const first = batch.encoded!.readUInt32BE(17);
+    const first = batch.wire().readUInt32BE(17);
     batch.stamp(1n, 1, 0, false);
-    expect(batch.encoded!.readUInt32BE(17)).not.toBe(first);
-    expect(readBatchHeader(batch.encoded!)).toMatchObject({ producerEpoch: 1, lastOffsetDelta: 0, baseTimestamp: 5n });
-    expect(() => decodeBatch(batch.encoded!, LIMITS)).not.toThrow();
+    expect(batch.wire().readUInt32BE(17)).not.toBe(first);
+    expect(readBatchHeader(batch.wire())).toMatchObject({ producerEpoch: 1, lastOffsetDelta: 0, baseTimestamp: 5n });
+    expect(() => decodeBatch(batch.wire(), LIMITS)).not.toThrow();
   });
 
   it('stamps the transactional flag into the attributes, under the CRC', () => {
@@ -77,9 +77,9 @@ describe('ProducerBatch', () => {
     batch.tryAppend(5, null, 'v', undefined, noop);
     batch.close('lz4', undefined);
     batch.stamp(9n, 2, 0, true);
-    expect(readBatchHeader(batch.encoded!)).toMatchObject({ producerId: 9n, producerEpoch: 2, baseSequence: 0 });
-    expect(decodeBatch(batch.encoded!, LIMITS)).toMatchObject({ isTransactional: true, compression: 'lz4' });
+    expect(readBatchHeader(batch.wire())).toMatchObject({ producerId: 9n, producerEpoch: 2, baseSequence: 0 });
+    expect(decodeBatch(batch.wire(), LIMITS)).toMatchObject({ isTransactional: true, compression: 'lz4' });
     batch.stamp(9n, 2, 0, false);
-    expect(decodeBatch(batch.encoded!, LIMITS).isTransactional).toBe(false);
+    expect(decodeBatch(batch.wire(), LIMITS).isTransactional).toBe(false);
   });
 });
