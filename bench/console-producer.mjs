@@ -3,7 +3,9 @@
 // acks=all, idempotent, batch.size 16384, linger 1000 ms) and with librdkafka's settings, which kcat
 // uses (batch.size 1000000, linger.ms 5, not idempotent); kcat with its defaults (acks=all, not
 // idempotent, batch.size 1000000, linger.ms 5, batch.num.messages 10000; keyless records stick to a
-// partition for sticky.partitioning.linger.ms 10). Wall clock around each process, start-up included,
+// partition for sticky.partitioning.linger.ms 10) and with Kafka's console-producer settings (batch.size
+// 16384, linger.ms 1000, idempotent), so each kts run has a kcat run with the same settings beside it.
+// Wall clock around each process, start-up included,
 // the client's CPU time (user + system, all threads; with GNU time) and the broker's over the same
 // span; every run is checked against the topic's end offsets. Load averages are printed at start and end.
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
@@ -38,6 +40,17 @@ const TOOLS = {
   kts: ktsProducer(),
   'kts, librdkafka settings': ktsProducer('--batch-size', '1000000', '--timeout', '5', '--producer-property', 'enable.idempotence=false'),
   kcat: (bootstrap, topic) => ['kcat', ['-P', '-b', bootstrap, '-t', topic, '-l', input]],
+  'kcat, Kafka settings': (bootstrap, topic) => [
+    'kcat',
+    ['-P', '-b', bootstrap, '-t', topic, '-l', input, '-X', 'batch.size=16384', '-X', 'linger.ms=1000', '-X', 'enable.idempotence=true'],
+  ],
+};
+/** Each tool's peer with the same producer settings (kts's defaults are Kafka's, kcat's are librdkafka's). */
+const SAME_SETTINGS = {
+  kts: 'kcat, Kafka settings',
+  'kts, librdkafka settings': 'kcat',
+  kcat: 'kts, librdkafka settings',
+  'kcat, Kafka settings': 'kts',
 };
 const NAMES = Object.keys(TOOLS);
 const topicOf = (prefix, tool, r) => `${prefix}-${NAMES.indexOf(tool)}-${r}`;
@@ -118,13 +131,16 @@ try {
 }
 
 console.log(`\nload average at the end: ${load()}`);
-console.log('\n| broker | tool | median | kcat time / tool time | client CPU | broker CPU |');
-console.log('|---|---|---:|---:|---:|---:|');
+console.log('\n| broker | tool | median | kcat time / tool time | same-settings peer time / tool time | client CPU | broker CPU |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const { name, medians } of results) {
   const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
   for (const tool of NAMES) {
     const m = medians[tool];
     const cpu = m.cpuMs === undefined ? '' : `${m.cpuMs.toFixed(0)} ms`;
-    console.log(`| ${name} | ${tool} | ${rate(m.ms)} | ${(medians.kcat.ms / m.ms).toFixed(2)} | ${cpu} | ${m.brokerCpuMs.toFixed(0)} ms |`);
+    const peer = medians[SAME_SETTINGS[tool]].ms / m.ms;
+    console.log(
+      `| ${name} | ${tool} | ${rate(m.ms)} | ${(medians.kcat.ms / m.ms).toFixed(2)} | ${peer.toFixed(2)} | ${cpu} | ${m.brokerCpuMs.toFixed(0)} ms |`,
+    );
   }
 }

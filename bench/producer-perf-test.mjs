@@ -2,7 +2,8 @@
 // of SIZE random uppercase letters to a topic of PARTITIONS partitions, acks=all. producer-perf-test
 // runs twice: with Kafka's producer defaults (batch.size 16384, linger.ms 0, idempotent, as
 // kafka-producer-perf-test uses them) and with librdkafka's settings, which kcat uses (batch.size 1000000,
-// linger.ms 5, not idempotent).
+// linger.ms 5, not idempotent); kcat runs with its defaults and with Kafka's producer defaults, so each
+// perf-test run has a kcat run with the same settings beside it.
 // Reported: the tool's own records/sec (its total line), its wall clock, and kcat's wall clock
 // (`-l file`, start-up included) as records/sec. Every run is checked against the end offsets.
 // Brokers: librdkafka's mock cluster (gcc + librdkafka-dev) and the embedded kts broker (in this process).
@@ -38,7 +39,19 @@ const VARIANTS = {
   'perf-test, Kafka defaults': [],
   'perf-test, librdkafka settings': ['--producer-props', 'batch.size=1000000', 'linger.ms=5', 'enable.idempotence=false'],
 };
-const TOOLS = [...Object.keys(VARIANTS), 'kcat -P'];
+/** kcat with its defaults, and with Kafka's producer defaults (what perf-test's first row uses). */
+const KCAT = {
+  'kcat -P': [],
+  'kcat -P, Kafka defaults': ['-X', 'batch.size=16384', '-X', 'linger.ms=0', '-X', 'enable.idempotence=true'],
+};
+/** Each tool's peer with the same producer settings. */
+const SAME_SETTINGS = {
+  'perf-test, Kafka defaults': 'kcat -P, Kafka defaults',
+  'perf-test, librdkafka settings': 'kcat -P',
+  'kcat -P': 'perf-test, librdkafka settings',
+  'kcat -P, Kafka defaults': 'perf-test, Kafka defaults',
+};
+const TOOLS = [...Object.keys(VARIANTS), ...Object.keys(KCAT)];
 const topicOf = (prefix, tool, r) => `${prefix}-${TOOLS.indexOf(tool)}-${r}`;
 const topics = (prefix) => TOOLS.flatMap((tool) => Array.from({ length: REPEAT }, (_, r) => topicOf(prefix, tool, r)));
 
@@ -68,8 +81,8 @@ async function measure(name, target, prefix) {
     for (const tool of order) {
       const topic = topicOf(prefix, tool, r);
       const { ms, stdout } =
-        tool === 'kcat -P'
-          ? await run('kcat', ['-P', '-b', target.bootstrap, '-t', topic, '-X', 'acks=all', '-l', input])
+        tool in KCAT
+          ? await run('kcat', ['-P', '-b', target.bootstrap, '-t', topic, '-X', 'acks=all', ...KCAT[tool], '-l', input])
           : await run(process.execPath, [
               join(root, 'bin/kts'),
               'producer-perf-test',
@@ -88,7 +101,7 @@ async function measure(name, target, prefix) {
       const landed = await endOffsetSum(target.bootstrap, topic, PARTITIONS);
       if (landed !== COUNT) console.error(`WARNING: ${tool} run ${r + 1} on ${name}: ${landed} of ${COUNT} records landed`);
       const reported =
-        tool === 'kcat -P' ? COUNT / (ms / 1000) : Number(/ records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1))[1]);
+        tool in KCAT ? COUNT / (ms / 1000) : Number(/ records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1))[1]);
       results[tool].reported.push(reported);
       results[tool].wall.push(COUNT / (ms / 1000));
       console.log(`${name} ${tool} run ${r + 1}: ${Math.round(reported)} records/s reported, ${ms.toFixed(0)} ms wall clock`);
@@ -159,13 +172,17 @@ try {
 
 console.log(`\nload average at the end: ${load()}`);
 const fmt = (n) => Math.round(n).toLocaleString('en');
-console.log('\n| broker | tool | records/s (reported) | records/s (wall clock) | reported / kcat |');
-console.log('|---|---|---:|---:|---:|');
+console.log(
+  "\n| broker | tool | records/s (reported) | records/s (wall clock) | reported / kcat | wall clock / same-settings peer's wall clock |",
+);
+console.log('|---|---|---:|---:|---:|---:|');
 for (const { name, results } of all) {
   const kcat = median(results['kcat -P'].wall);
   for (const tool of TOOLS) {
     const reported = median(results[tool].reported);
-    console.log(`| ${name} | ${tool} | ${fmt(reported)} | ${fmt(median(results[tool].wall))} | ${(reported / kcat).toFixed(2)} |`);
+    const wall = median(results[tool].wall);
+    const peer = wall / median(results[SAME_SETTINGS[tool]].wall);
+    console.log(`| ${name} | ${tool} | ${fmt(reported)} | ${fmt(wall)} | ${(reported / kcat).toFixed(2)} | ${peer.toFixed(2)} |`);
   }
 }
 
