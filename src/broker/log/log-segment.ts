@@ -37,8 +37,8 @@ export interface BatchLocation {
  * One segment: a `.log` file of record batches exactly as produced (plus their assigned offsets),
  * and the sparse `.index`/`.timeindex` beside it. Appends go straight to the file with positional
  * writes; the page cache makes them survive a process crash, fsync (flush) survives a power cut.
- * The file's descriptor is opened when needed and may be closed while the segment is idle
- * (DescriptorPool); the indexes keep none.
+ * The files' descriptors are opened when needed and may be closed while the segment is idle
+ * (DescriptorPool).
  */
 export class LogSegment {
   readonly baseOffset: bigint;
@@ -132,9 +132,7 @@ export class LogSegment {
 
   /**
    * Writes `records` (whole v2 batches, offsets already assigned) at the end of the file, then adds
-   * index entries in memory: one write per append. The index files catch up when the segment is
-   * flushed, rolled or closed, as Kafka's memory-mapped indexes reach the disk; after a crash,
-   * recovery rebuilds the indexes of every segment from the recovery point on (loadLog).
+   * index entries: one write for the data and at most one per index file.
    */
   append(records: Buffer, indexIntervalBytes: number): void {
     const start = this.#size;
@@ -146,6 +144,8 @@ export class LogSegment {
       at += size;
     }
     this.#size = start + records.length;
+    this.offsetIndex.writePending();
+    this.timeIndex.writePending();
   }
 
   /** The first batch holding an offset >= `offset`, or undefined when the segment has none. */
@@ -270,7 +270,6 @@ export class LogSegment {
   /** A rolled segment: record its final max timestamp in the time index, as Kafka does. */
   onBecomeInactive(): void {
     this.#appendFinalTimeIndexEntry();
-    this.offsetIndex.writePending();
     this.timeIndex.writePending();
   }
 
@@ -282,11 +281,13 @@ export class LogSegment {
   }
 
   /**
-   * Closes the `.log` file's descriptor and drops the index entries from memory until an operation
+   * Closes the files' descriptors and drops the index entries from memory until an operation
    * needs them again (an inactive segment, a freshly loaded one).
    */
   release(): void {
     this.#file.close();
+    this.offsetIndex.closeDescriptor();
+    this.timeIndex.closeDescriptor();
     this.offsetIndex.releaseEntries();
     this.timeIndex.releaseEntries();
     this.txnIndex.releaseEntries();
@@ -304,6 +305,8 @@ export class LogSegment {
     if (this.#maxTimestamp !== undefined) this.#appendFinalTimeIndexEntry();
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
+    this.offsetIndex.closeDescriptor();
+    this.timeIndex.closeDescriptor();
     this.#file.close();
   }
 
