@@ -195,6 +195,18 @@ export class TestCluster {
     return RawKafkaConnection.open('127.0.0.1', this.broker(id).port, { clientId: 'cluster-test', timeoutMs: 5000 });
   }
 
+  /** The broker FindCoordinator names for a transactional id (key type 1) or a group (key type 0), asked of a running broker. */
+  async coordinatorOf(key: string, keyType: 0 | 1): Promise<number> {
+    const conn = await this.connect(this.brokers.find((b) => b.process.running && !b.process.paused)!.id);
+    try {
+      const r = await conn.request(ApiKey.FindCoordinator, 3, { key, keyType, coordinatorKeys: [] });
+      if (r.errorCode !== 0) throw new Error(`FindCoordinator: error ${r.errorCode}`);
+      return r.nodeId;
+    } finally {
+      conn.close();
+    }
+  }
+
   /** Creates a topic through `kts topics`, as a user would; fails the test with kts's output otherwise. */
   async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
     const args = ['topics', '--bootstrap-server', this.bootstrapServers, '--create', '--topic', name];

@@ -31,16 +31,7 @@ describe('transactions on a 3-broker cluster', () => {
   });
 
   /** The broker coordinating a transactional id (or, key type 0, a group), as FindCoordinator answers. */
-  async function coordinatorOf(key: string, keyType = 1): Promise<number> {
-    const conn = await cluster.connect(cluster.brokers.find((b) => b.process.running)!.id);
-    try {
-      const r = await conn.request(ApiKey.FindCoordinator, 3, { key, keyType, coordinatorKeys: [] });
-      if (r.errorCode !== 0) throw new Error(`FindCoordinator: error ${r.errorCode}`);
-      return r.nodeId;
-    } finally {
-      conn.close();
-    }
-  }
+  const coordinatorOf = (key: string, keyType: 0 | 1 = 1) => cluster.coordinatorOf(key, keyType);
 
   /** The first transactional id `eos-cluster-tx-<n>` that `broker` coordinates. */
   async function sameCoordinator(broker: number): Promise<string> {
