@@ -56,11 +56,12 @@ const RETRY_BACKOFF_MS = 100;
 /**
  * The transaction coordinator of one broker (Kafka's TransactionCoordinator + TransactionStateManager):
  * the transactional ids of the `__transaction_state` partitions this broker leads, each partition
- * loaded when leadership arrives (its leader epoch is the coordinator epoch every marker carries)
- * and dropped when it leaves. Every change is written to the partition and applied once the ISR
- * has it; commits and aborts go as markers to the leaders of the transaction's partitions, then
- * the transaction is completed. Transactions open longer than their timeout are aborted with the
- * producer's epoch bumped (fencing it), and idle ids expire.
+ * loaded when leadership arrives (its leader epoch then is the coordinator epoch every marker
+ * carries) and dropped when it leaves; a leader-epoch bump that keeps the leadership here is not a
+ * change. Every change is written to the partition and applied once the ISR has it; commits and
+ * aborts go as markers to the leaders of the transaction's partitions, then the transaction is
+ * completed. Transactions open longer than their timeout are aborted with the producer's epoch
+ * bumped (fencing it), and idle ids expire.
  */
 export class TransactionCoordinator {
   readonly #owned = new Map<number, OwnedPartition>();
@@ -348,8 +349,11 @@ export class TransactionCoordinator {
   }
 
   /**
-   * The partition's state if this broker leads it, (re)loaded when its leader epoch is not the
-   * one it was loaded in; NOT_COORDINATOR otherwise.
+   * The partition's state if this broker leads it (loaded now if it was not: a single broker's
+   * partitions), NOT_COORDINATOR otherwise. A leader epoch bumped while the leadership stays here
+   * (the controller shrinking the ISR, a reassignment) changes nothing: as Kafka's
+   * TransactionStateManager, the state and its coordinator epoch stay those of the load, and only
+   * onLeadershipChange replaces them.
    */
   #owner(partition: number): OwnedPartition | ErrorName {
     const epoch = this.#options.log.leaderEpoch(partition);
@@ -357,8 +361,12 @@ export class TransactionCoordinator {
       this.#owned.delete(partition);
       return 'NOT_COORDINATOR';
     }
-    const owned = this.#owned.get(partition);
-    return owned?.epoch === epoch ? owned : this.#load(partition, epoch);
+    return this.#owned.get(partition) ?? this.#load(partition, epoch);
+  }
+
+  /** Whether `owned` is still the state of a partition led here: no leadership change dropped or replaced it since. */
+  #stillOwns(owned: OwnedPartition): boolean {
+    return this.#owned.get(owned.partition) === owned && this.#options.log.leaderEpoch(owned.partition) !== undefined;
   }
 
   /** Reads the partition (the last record of each id wins) and resumes the commits and aborts left half done. */
@@ -404,7 +412,7 @@ export class TransactionCoordinator {
       partitions: [],
       txnLastUpdateTimestamp: this.#now(),
     });
-    const stillOwner = () => this.#owned.get(owned.partition) === owned && this.#options.log.leaderEpoch(owned.partition) === owned.epoch;
+    const stillOwner = () => this.#stillOwns(owned);
     txn.prepare(completed());
     const outcome = await this.#options.markers.send(
       { producerId: txn.producerId, producerEpoch: txn.producerEpoch, commit, coordinatorEpoch: owned.epoch },
@@ -426,7 +434,8 @@ export class TransactionCoordinator {
 
   /**
    * Writes the prepared change (null: the id's tombstone) and applies it once the ISR has it and
-   * this broker still coordinates the partition in the same epoch; the pending state is cleared
+   * this broker still holds the state it was prepared in (no leadership change since; Kafka checks
+   * the coordinator epoch of its cache entry); the pending state is cleared
    * either way. Append errors map as Kafka's appendTransactionToLog maps them.
    */
   async #write(owned: OwnedPartition, txn: TransactionMetadata, next: StoredTransaction | null): Promise<ErrorName> {
@@ -440,7 +449,7 @@ export class TransactionCoordinator {
       if (!(err instanceof CoordinatorUnavailableError)) throw err;
       error = appendError(err.appendError);
     }
-    if (error === 'NONE' && (this.#owned.get(p) !== owned || log.leaderEpoch(p) !== owned.epoch)) error = 'NOT_COORDINATOR';
+    if (error === 'NONE' && !this.#stillOwns(owned)) error = 'NOT_COORDINATOR';
     if (error !== 'NONE') {
       txn.pendingState = undefined;
       return error;
