@@ -4,8 +4,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorPartition } from '../../src/broker/group/coordinator-partition.js';
-import { ErrorCode } from '../../src/protocol/errors.js';
+import { ErrorCode, errorName } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/api-info.js';
+import { defaultAddPartitionsToTxnRequest } from '../../src/protocol/generated/apis/add-partitions-to-txn.js';
 import { defaultOffsetCommitRequest } from '../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../src/protocol/generated/apis/offset-fetch.js';
 import { runKts } from '../helpers/kts.js';
@@ -50,7 +51,7 @@ describe('coordinators through a leader-epoch bump that keeps the leader, on a 3
     await cluster?.stop();
   });
 
-  it('an EndTxn and an OffsetCommit waiting for a paused follower complete when a reassignment that keeps their leader removes it; the transaction reads back once, read_committed', {
+  it('an EndTxn and an OffsetCommit waiting for a paused follower complete when a reassignment that keeps their leader removes it; the kafkajs transaction reads back once, read_committed', {
     timeout: 120_000,
   }, async () => {
     const transactionalId = 'epoch-bump-tx';
@@ -75,11 +76,18 @@ describe('coordinators through a leader-epoch bump that keeps the leader, on a 3
     const created = await kts(['topics', '--create', '--topic', topic, '--replica-assignment', `${other}:${coordinator}`]);
     expect(created.code, created.stderr).toBe(0);
 
+    // kafkajs opens the transaction and writes to it. The commit is a raw EndTxn with its producer id
+    // and epoch: kafkajs looks the coordinator up at a random known broker, the paused one included.
     const kafka = new Kafka({ clientId: 'epoch-bump', brokers: running.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const conn = await cluster.connect(coordinator);
-    const offsetsConn = await cluster.connect(coordinator);
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic, acks: -1, messages: [{ value: 'one' }, { value: 'two' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const [conn, endTxnConn, offsetsConn] = await Promise.all([1, 2, 3].map(() => cluster.connect(coordinator)));
     const fetchOffset = async () => {
       const r = await conn.request(ApiKey.OffsetFetch, 7, {
         ...defaultOffsetFetchRequest(),
@@ -89,27 +97,30 @@ describe('coordinators through a leader-epoch bump that keeps the leader, on a 3
       return r.topics[0]?.partitions[0]?.committedOffset;
     };
     try {
-      const txn = await producer.transaction();
-      await txn.send({ topic, acks: -1, messages: [{ value: 'one' }, { value: 'two' }] });
       const [open] = (await conn.request(ApiKey.DescribeTransactions, 0, { transactionalIds: [transactionalId] })).transactionStates;
-      expect(open!.transactionState).toBe('Ongoing');
+      expect([open!.transactionState, open!.topics.map((t) => t.topic)]).toEqual(['Ongoing', [topic]]);
+      const identity = { transactionalId, producerId: open!.producerId, producerEpoch: open!.producerEpoch };
       const epochBefore = txnState.leaderEpoch;
 
       cluster.broker(paused).process.pause();
-      const committed = txn.commit();
-      committed.catch(() => undefined); // awaited below; a rejection meanwhile is not unhandled
+      const endTxn = endTxnConn.request(ApiKey.EndTxn, 3, { ...identity, committed: true }, 60_000);
       // In flight: PrepareCommit is appended and waits for the paused follower; the id is busy meanwhile
       // (AddPartitionsToTxn of a partition already in the transaction writes nothing: NONE while idle).
-      await waitUntil(async () => {
-        const r = await conn.request(ApiKey.AddPartitionsToTxn, 3, {
-          transactions: [],
-          v3AndBelowTransactionalId: transactionalId,
-          v3AndBelowProducerId: open!.producerId,
-          v3AndBelowProducerEpoch: open!.producerEpoch,
-          v3AndBelowTopics: [{ name: topic, partitions: [0] }],
-        });
-        return r.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode === ErrorCode.CONCURRENT_TRANSACTIONS;
-      }, 'the EndTxn to wait for the paused follower');
+      let lastAnswer = -1;
+      await waitUntil(
+        async () => {
+          const r = await conn.request(ApiKey.AddPartitionsToTxn, 3, {
+            ...defaultAddPartitionsToTxnRequest(),
+            v3AndBelowTransactionalId: transactionalId,
+            v3AndBelowProducerId: identity.producerId,
+            v3AndBelowProducerEpoch: identity.producerEpoch,
+            v3AndBelowTopics: [{ name: topic, partitions: [0] }],
+          });
+          lastAnswer = r.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode;
+          return lastAnswer === ErrorCode.CONCURRENT_TRANSACTIONS;
+        },
+        () => `the EndTxn to wait for the paused follower (AddPartitionsToTxn answers ${lastAnswer})`,
+      );
       const offsetCommit = offsetsConn.request(
         ApiKey.OffsetCommit,
         8,
@@ -130,7 +141,7 @@ describe('coordinators through a leader-epoch bump that keeps the leader, on a 3
       );
       // The group coordinator applies a commit once appended and answers it once the ISR has it.
       await waitUntil(async () => (await fetchOffset()) === 7n, 'the OffsetCommit to be appended');
-      expect([await isPending(committed), await isPending(offsetCommit)]).toEqual([true, true]);
+      expect([await isPending(endTxn), await isPending(offsetCommit)]).toEqual([true, true]);
       const now = await cluster.partition('__transaction_state', txnPartition);
       expect([now.leaderId, now.leaderEpoch]).toEqual([coordinator, epochBefore]);
 
@@ -149,9 +160,8 @@ describe('coordinators through a leader-epoch bump that keeps the leader, on a 3
       const reassigned = await kts(['reassign-partitions', '--execute', '--reassignment-json-file', plan]);
       expect(reassigned.code, reassigned.stderr).toBe(0);
 
-      await committed;
-      const offsetAnswer = await offsetCommit;
-      expect(offsetAnswer.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+      const [ended, offsetsCommitted] = await Promise.all([endTxn, offsetCommit]);
+      expect([errorName(ended.errorCode), errorName(offsetsCommitted.topics[0]!.partitions[0]!.errorCode)]).toEqual(['NONE', 'NONE']);
       const after = await cluster.waitForPartition(
         '__transaction_state',
         txnPartition,
@@ -181,9 +191,7 @@ describe('coordinators through a leader-epoch bump that keeps the leader, on a 3
       expect(await fetchOffset()).toBe(7n);
     } finally {
       if (cluster.broker(paused).process.paused) cluster.broker(paused).process.resume();
-      conn.close();
-      offsetsConn.close();
-      await producer.disconnect();
+      for (const c of [conn, endTxnConn, offsetsConn]) c.close();
     }
   });
 });
