@@ -8,7 +8,8 @@ import { openBootstrap, VersionedConnection, type VersionedConnectionOptions } f
 /**
  * A tool's connections to a cluster through kts's own client, for requests that must reach
  * particular brokers (partition leaders): Metadata goes to the bootstrap broker, and each other
- * broker gets one connection, opened when first needed.
+ * broker gets one connection, opened when first needed. A connection that fails is opened again
+ * when next needed (`consumer-groups --watch` outlives a broker's restart).
  */
 export class VersionedCluster {
   readonly #connections = new Map<string, Promise<VersionedConnection>>();
@@ -17,7 +18,7 @@ export class VersionedCluster {
     readonly bootstrap: VersionedConnection,
     private readonly options: VersionedConnectionOptions,
   ) {
-    this.#connections.set(formatBroker(bootstrap.address), Promise.resolve(bootstrap));
+    this.#keep(formatBroker(bootstrap.address), Promise.resolve(bootstrap));
   }
 
   static async open(options: ConnectOptions): Promise<VersionedCluster> {
@@ -26,8 +27,8 @@ export class VersionedCluster {
   }
 
   /** Brokers and the named topics (null: every topic, internal ones included), never creating one. */
-  metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
-    return this.bootstrap.request(ApiKey.Metadata, {
+  async metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
+    return (await this.connection(this.bootstrap.address)).request(ApiKey.Metadata, {
       ...defaultMetadataRequest(),
       topics: topics === null ? null : topics.map((name) => ({ name, topicId: ZERO_UUID })),
       allowAutoTopicCreation: false,
@@ -37,11 +38,16 @@ export class VersionedCluster {
   /** The connection to `broker`; one that cannot be reached is a one-line KtsError. */
   connection(broker: BrokerAddress): Promise<VersionedConnection> {
     const key = formatBroker(broker);
-    let conn = this.#connections.get(key);
-    if (conn === undefined) {
-      conn = VersionedConnection.reach(broker, this.options);
-      this.#connections.set(key, conn);
-    }
+    return this.#connections.get(key) ?? this.#keep(key, VersionedConnection.reach(broker, this.options));
+  }
+
+  /** Caches `conn` under `key` until it fails to open or fails later. */
+  #keep(key: string, conn: Promise<VersionedConnection>): Promise<VersionedConnection> {
+    this.#connections.set(key, conn);
+    const forget = () => {
+      if (this.#connections.get(key) === conn) this.#connections.delete(key);
+    };
+    conn.then((c) => c.onFailure(forget), forget);
     return conn;
   }
 

@@ -110,6 +110,11 @@ export class VersionedConnection {
     }
   }
 
+  /** Calls `listener` once, when the connection fails or is closed. */
+  onFailure(listener: () => void): void {
+    this.raw.onFailure(listener);
+  }
+
   close(): void {
     this.raw.close();
   }

@@ -1,8 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { clientConfig } from '../../client/config.js';
-import { withAdmin } from '../../client/connect.js';
+import { withVersionedCluster } from '../../client/versioned-cluster.js';
 import { readUserFile } from '../../util/read-file.js';
-import { versionedConnectionOptions } from '../../client/versioned-connection.js';
 import { collect, intOption } from '../../tools/common/option-parsers.js';
 import { runAction } from '../../tools/consumer-groups/actions.js';
 import { validateConsumerGroupsFlags, type ConsumerGroupsFlags } from '../../tools/consumer-groups/consumer-groups-options.js';
@@ -80,8 +78,6 @@ async function run(flags: Flags): Promise<void> {
   const req = validateConsumerGroupsFlags({ ...flags, json });
   const properties = clientProperties(flags.commandConfig);
   if (flags.timeout !== undefined && !properties.has('request.timeout.ms')) properties.set('request.timeout.ms', String(flags.timeout));
-  // withAdmin reports unknown properties; the raw client needs the same settings, quietly.
-  const raw = versionedConnectionOptions(clientConfig(properties, { warn: () => {} }));
   const stop = new AbortController();
   const abort = () => stop.abort();
   // Only --watch runs until interrupted; it stops cleanly (exit 0) on Ctrl-C.
@@ -103,8 +99,8 @@ async function run(flags: Flags): Promise<void> {
         bar.update(done);
       },
     };
-    const ok = await withAdmin({ bootstrapServer: flags.bootstrapServer, properties }, (admin) =>
-      runAction(new GroupCluster(admin, raw), req, io),
+    const ok = await withVersionedCluster({ bootstrapServer: flags.bootstrapServer, properties }, (cluster) =>
+      runAction(new GroupCluster(cluster), req, io),
     ).catch((err: unknown) => {
       const failure = asConsumerGroupsError(err);
       if (!kafka || !(failure instanceof KtsError) || failure instanceof UsageError) throw failure;

@@ -31,9 +31,8 @@ const RETRIABLE_COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Group requests kafkajs has no call for (OffsetDelete), makes the wrong way (its setOffsets joins
- * the group as a member to commit) or at too old a version (its DescribeGroups v2 predates static
- * members), sent to the group's coordinator over a raw connection.
+ * Group requests as Kafka's admin client sends them, each to the group's coordinator over a
+ * raw connection: FindCoordinator on any broker, then the request.
  */
 export class CoordinatorRequests {
   constructor(
@@ -47,28 +46,51 @@ export class CoordinatorRequests {
 
   /**
    * DescribeGroups at the highest version both sides speak (v4+ names static members), one request
-   * per coordinator, as Admin.describeConsumerGroups batches it; groups whose coordinator moved or
-   * is loading are looked up and asked again.
+   * per coordinator, as Admin.describeConsumerGroups batches it.
    */
   async describe(groups: readonly string[]): Promise<DescribedGroup[]> {
-    const described: DescribedGroup[] = [];
+    const answers = await this.perCoordinator(groups, async (c, ids) => {
+      const r = await c.request(ApiKey.DescribeGroups, { groups: ids, includeAuthorizedOperations: false });
+      return r.groups;
+    });
+    return answers.map(({ coordinator, answer: group }) => {
+      if (group.errorCode !== ErrorCode.NONE)
+        throw new KtsError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(group.errorCode)}`);
+      return { coordinator, group };
+    });
+  }
+
+  /** Admin.deleteConsumerGroups: DeleteGroups, one request per coordinator; each group's error code. */
+  async deleteGroups(groups: readonly string[]): Promise<Map<string, number>> {
+    const answers = await this.perCoordinator(groups, async (c, ids) => {
+      const r = await c.request(ApiKey.DeleteGroups, { groupsNames: ids });
+      return r.results;
+    });
+    return new Map(answers.map(({ answer }) => [answer.groupId, answer.errorCode]));
+  }
+
+  /**
+   * Sends `send` once per coordinator for its groups; groups answered with a retriable coordinator
+   * error (the coordinator moved or is loading) are looked up and asked again.
+   */
+  private async perCoordinator<A extends { groupId: string; errorCode: number }>(
+    groups: readonly string[],
+    send: (c: VersionedConnection, ids: string[]) => Promise<A[]>,
+  ): Promise<Array<{ coordinator: Coordinator; answer: A }>> {
+    const answers: Array<{ coordinator: Coordinator; answer: A }> = [];
     let pending = [...new Set(groups)];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await sleep(RETRY_BACKOFF_MS);
       const retry: string[] = [];
       for (const { coordinator, groups: ids } of await this.byCoordinator(pending)) {
-        const r = await withVersionedConnection(coordinator, this.options, (c) =>
-          c.request(ApiKey.DescribeGroups, { groups: ids, includeAuthorizedOperations: false }),
-        );
-        for (const group of r.groups) {
-          if (group.errorCode === ErrorCode.NONE) described.push({ coordinator, group });
-          else if (RETRIABLE_COORDINATOR_ERRORS.has(group.errorCode) && attempt < COORDINATOR_RETRIES) retry.push(group.groupId);
-          else throw new KtsError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(group.errorCode)}`);
+        for (const answer of await withVersionedConnection(coordinator, this.options, (c) => send(c, ids))) {
+          if (RETRIABLE_COORDINATOR_ERRORS.has(answer.errorCode) && attempt < COORDINATOR_RETRIES) retry.push(answer.groupId);
+          else answers.push({ coordinator, answer });
         }
       }
       pending = retry;
     }
-    return described;
+    return answers;
   }
 
   private async byCoordinator(groups: readonly string[]): Promise<Array<{ coordinator: Coordinator; groups: string[] }>> {
@@ -111,26 +133,46 @@ export class CoordinatorRequests {
 
   /** OffsetFetch in its one-group form (v7 at most): the committed offsets of `partitions` by partitionKey, where there are any. */
   async committed(group: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
-    return this.onCoordinator(group, async (c) => {
-      const r = await c.request(
-        ApiKey.OffsetFetch,
-        {
-          groupId: group,
-          topics: byTopic(partitions).map(([name, ps]) => ({ name, partitionIndexes: ps.map((p) => p.partition) })),
-          groups: [],
-          requireStable: false,
-        },
-        LAST_SINGLE_GROUP_OFFSET_FETCH_VERSION,
+    const { errorCode, offsets } = await this.offsetFetch(group, partitions);
+    if (errorCode !== ErrorCode.NONE)
+      throw new KtsError(`Error: could not read the offsets of group '${group}': ${kafkaErrorMessage(errorCode)}`);
+    return new Map(offsets.map((o) => [partitionKey(o), o.offset]));
+  }
+
+  /**
+   * OffsetFetch in its one-group form (v7 at most) for `partitions` (null: every partition with a
+   * committed offset), asked again while the coordinator moves or loads: the group's error code,
+   * and the committed offsets (partitions with an error or none committed are left out, as
+   * Admin.listConsumerGroupOffsets leaves them out).
+   */
+  async offsetFetch(group: string, partitions: readonly TopicPartition[] | null): Promise<{ errorCode: number; offsets: PlannedOffset[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.onCoordinator(group, (c) =>
+        c.request(
+          ApiKey.OffsetFetch,
+          {
+            groupId: group,
+            topics:
+              partitions === null
+                ? null
+                : byTopic(partitions).map(([name, ps]) => ({ name, partitionIndexes: ps.map((p) => p.partition) })),
+            groups: [],
+            requireStable: false,
+          },
+          LAST_SINGLE_GROUP_OFFSET_FETCH_VERSION,
+        ),
       );
-      if (r.errorCode !== ErrorCode.NONE)
-        throw new KtsError(`Error: could not read the offsets of group '${group}': ${kafkaErrorMessage(r.errorCode)}`);
-      const offsets = new Map<string, number>();
-      for (const t of r.topics)
-        for (const p of t.partitions)
-          if (p.errorCode === ErrorCode.NONE && p.committedOffset >= 0n)
-            offsets.set(partitionKey({ topic: t.name, partition: p.partitionIndex }), Number(p.committedOffset));
-      return offsets;
-    });
+      if (RETRIABLE_COORDINATOR_ERRORS.has(r.errorCode) && attempt < COORDINATOR_RETRIES) {
+        await sleep(RETRY_BACKOFF_MS);
+        continue;
+      }
+      const offsets = r.topics.flatMap((t) =>
+        t.partitions
+          .filter((p) => p.errorCode === ErrorCode.NONE && p.committedOffset >= 0n)
+          .map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) })),
+      );
+      return { errorCode: r.errorCode, offsets };
+    }
   }
 
   /** Admin.removeMembersFromConsumerGroup: one LeaveGroup (v3+) naming every member. */

@@ -1,13 +1,15 @@
-import type { Admin } from 'kafkajs';
 import { KtsError } from '../../util/errors.js';
-import type { BrokerAddress } from '../../client/bootstrap.js';
-import type { VersionedConnectionOptions } from '../../client/versioned-connection.js';
+import { routeToLeaders } from '../../client/leader-routes.js';
+import type { VersionedCluster } from '../../client/versioned-cluster.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { ApiKey } from '../../protocol/generated/api-info.js';
+import type { ListGroupsResponseListedGroup } from '../../protocol/generated/apis/list-groups.js';
 import { decodeConsumerProtocolAssignment } from '../../protocol/generated/data/consumer-protocol-assignment.js';
 import { Reader } from '../../protocol/primitives/reader.js';
+import { partitionOffsets } from '../get-offsets/get-offsets.js';
+import type { OffsetSpec } from '../get-offsets/offset-spec.js';
 import { CoordinatorRequests, type Coordinator } from './coordinator-requests.js';
 import { parseGroupState, parseGroupType, type GroupState, type GroupType } from './group-states.js';
-import { withVersionedConnection } from '../../client/versioned-connection.js';
-import { ApiKey } from '../../protocol/generated/api-info.js';
 import { kafkaErrorMessage } from './kafka-errors.js';
 import { nextRecordTimestamps } from './next-record-time.js';
 import type { PlannedOffset } from './reset-plan.js';
@@ -36,44 +38,32 @@ export interface LogRange {
   end: number;
 }
 
-const UNKNOWN_TOPIC = kafkaErrorMessage(3);
+const UNKNOWN_TOPIC = kafkaErrorMessage(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
 
 /**
- * What kafka-consumer-groups needs from a cluster. kafkajs's admin client does most of it; the
- * rest goes through kts's raw protocol client with the same security settings.
+ * What kafka-consumer-groups needs from a cluster, asked as Kafka's admin client asks it: cluster
+ * requests through the tool's VersionedCluster (Metadata and ListGroups, ListOffsets to partition
+ * leaders), group requests to each group's coordinator.
  */
 export class GroupCluster {
   private readonly coordinators: CoordinatorRequests;
 
-  constructor(
-    private readonly admin: Admin,
-    private readonly options: VersionedConnectionOptions,
-  ) {
-    this.coordinators = new CoordinatorRequests(() => this.anyBroker(), options);
+  constructor(private readonly cluster: VersionedCluster) {
+    this.coordinators = new CoordinatorRequests(async () => cluster.bootstrap.address, cluster.connectionOptions);
   }
 
   /** Ids of consumer groups (protocol type `consumer` or none), as Admin.listConsumerGroups lists them. */
   async consumerGroupIds(): Promise<string[]> {
-    const { groups } = await this.admin.listGroups();
-    const ids = groups.filter((g) => g.protocolType === 'consumer' || g.protocolType === '').map((g) => g.groupId);
-    return [...new Set(ids)].sort();
+    return [...new Set((await this.consumerGroups()).map((g) => g.groupId))].sort();
   }
 
   /**
-   * Each consumer group's type, from ListGroups v5+ on every broker (`Unknown` from older
-   * brokers, as Kafka's admin client has none to give), sorted by group id.
+   * Each consumer group's type, from ListGroups v5+ (`Unknown` from older brokers, as Kafka's
+   * admin client has none to give), sorted by group id.
    */
   async groupTypes(): Promise<Map<string, GroupType>> {
-    const { brokers } = await this.admin.describeCluster();
     const types = new Map<string, GroupType>();
-    for (const broker of brokers) {
-      const { groups } = await withVersionedConnection({ host: broker.host, port: broker.port }, this.options, (c) =>
-        c.request(ApiKey.ListGroups, { statesFilter: [], typesFilter: [] }),
-      );
-      for (const g of groups)
-        if (g.protocolType === 'consumer' || g.protocolType === '')
-          types.set(g.groupId, g.groupType === '' ? 'Unknown' : parseGroupType(g.groupType));
-    }
+    for (const g of await this.consumerGroups()) types.set(g.groupId, g.groupType === '' ? 'Unknown' : parseGroupType(g.groupType));
     return new Map([...types].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
@@ -98,71 +88,51 @@ export class GroupCluster {
 
   /** The group's committed offsets, by partitionKey. */
   async committed(group: string): Promise<Map<string, PlannedOffset>> {
-    const topics = await this.admin.fetchOffsets({ groupId: group });
-    const out = new Map<string, PlannedOffset>();
-    for (const { topic, partitions } of topics) {
-      for (const p of partitions) {
-        const offset = Number(p.offset);
-        if (offset >= 0) out.set(partitionKey({ topic, partition: p.partition }), { topic, partition: p.partition, offset });
-      }
-    }
-    return out;
+    const { errorCode, offsets } = await this.coordinators.offsetFetch(group, null);
+    if (errorCode !== ErrorCode.NONE) throw commandFailed(errorCode);
+    return new Map(offsets.map((o) => [partitionKey(o), o]));
   }
 
-  /** Log start and end offsets by partitionKey; partitions of missing topics are left out. */
+  /** Log start and end offsets by partitionKey; partitions that do not exist are left out. */
   async logRanges(partitions: Iterable<TopicPartition>): Promise<Map<string, LogRange>> {
+    const existing = await this.existingPartitions(partitions);
+    const [starts, ends] = await Promise.all([this.offsets(existing, { kind: 'earliest' }), this.offsets(existing, { kind: 'latest' })]);
     const out = new Map<string, LogRange>();
-    for (const topic of await this.existingTopics(partitions)) {
-      for (const r of await this.admin.fetchTopicOffsets(topic)) {
-        out.set(partitionKey({ topic, partition: r.partition }), { start: Number(r.low), end: Number(r.high) });
-      }
+    for (const [key, start] of starts) {
+      const end = ends.get(key);
+      if (end !== undefined) out.set(key, { start, end });
     }
     return out;
   }
 
   /** The first offset at or after `timestamp` per partitionKey; left out where no record is that late. */
-  async offsetsAt(
-    partitions: Iterable<TopicPartition>,
-    timestamp: number,
-    ranges: ReadonlyMap<string, LogRange>,
-  ): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const topic of await this.existingTopics(partitions)) {
-      for (const r of await this.admin.fetchTopicOffsetsByTimestamp(topic, timestamp)) {
-        const key = partitionKey({ topic, partition: r.partition });
-        // kafkajs answers "no such record" with the log end offset.
-        if (Number(r.offset) !== ranges.get(key)?.end) out.set(key, Number(r.offset));
-      }
-    }
-    return out;
+  async offsetsAt(partitions: Iterable<TopicPartition>, timestamp: number): Promise<Map<string, number>> {
+    return this.offsets(await this.existingPartitions(partitions), { kind: 'timestamp', ms: BigInt(timestamp) });
   }
 
-  /** Each topic's partition ids, or Kafka's message for a topic that does not exist. */
+  /** Each topic's partition ids, or Kafka's message for why they cannot be listed (a topic that does not exist). */
   async partitionsOf(topics: readonly string[]): Promise<Map<string, number[] | string>> {
-    const existing = new Set(await this.admin.listTopics());
-    const found = topics.filter((t) => existing.has(t));
-    const metadata = found.length > 0 ? (await this.admin.fetchTopicMetadata({ topics: found })).topics : [];
     const out = new Map<string, number[] | string>(topics.map((t) => [t, UNKNOWN_TOPIC]));
-    for (const t of metadata)
+    if (topics.length === 0) return out;
+    for (const t of (await this.cluster.metadata(topics)).topics) {
+      if (t.name === null || !out.has(t.name)) continue;
       out.set(
         t.name,
-        t.partitions.map((p) => p.partitionId).sort((a, b) => a - b),
+        t.errorCode === ErrorCode.NONE ? t.partitions.map((p) => p.partitionIndex).sort((a, b) => a - b) : kafkaErrorMessage(t.errorCode),
       );
+    }
     return out;
   }
 
   /** Deletes groups; the value is Kafka's reason for each group that could not be deleted. */
   async deleteGroups(ids: readonly string[]): Promise<Map<string, string | undefined>> {
-    const out = new Map<string, string | undefined>(ids.map((id) => [id, undefined]));
-    if (ids.length === 0) return out;
-    try {
-      await this.admin.deleteGroups([...ids]);
-    } catch (err) {
-      const failed = (err as { groups?: Array<{ groupId: string; errorCode: number }> }).groups;
-      if (!Array.isArray(failed)) throw err;
-      for (const g of failed) out.set(g.groupId, kafkaErrorMessage(g.errorCode));
-    }
-    return out;
+    const codes = ids.length === 0 ? new Map<string, number>() : await this.coordinators.deleteGroups(ids);
+    return new Map(
+      ids.map((id) => {
+        const code = codes.get(id) ?? ErrorCode.NONE;
+        return [id, code === ErrorCode.NONE ? undefined : kafkaErrorMessage(code)];
+      }),
+    );
   }
 
   async commit(group: string, offsets: readonly PlannedOffset[]): Promise<void> {
@@ -179,36 +149,50 @@ export class GroupCluster {
   /** Timestamps of the records at these offsets, by partitionKey, where they can be read. */
   async recordTimestamps(positions: readonly PlannedOffset[]): Promise<Map<string, number>> {
     if (positions.length === 0) return new Map();
-    const [{ topics: metadata }, { brokers }] = await Promise.all([
-      this.admin.fetchTopicMetadata({ topics: await this.existingTopics(positions) }),
-      this.admin.describeCluster(),
-    ]);
-    const addresses = new Map(brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
-    const leaders = new Map<string, BrokerAddress>();
-    for (const t of metadata) {
-      for (const p of t.partitions) {
-        const address = addresses.get(p.leader);
-        if (address !== undefined) leaders.set(partitionKey({ topic: t.name, partition: p.partitionId }), address);
-      }
-    }
-    const probes = positions.flatMap((p) => {
-      const leader = leaders.get(partitionKey(p));
-      return leader === undefined ? [] : [{ ...p, leader }];
-    });
-    return nextRecordTimestamps(probes, this.options);
+    const metadata = await this.cluster.metadata([...new Set(positions.map((p) => p.topic))]);
+    const probes = routeToLeaders(metadata, positions).routes.flatMap(({ leader, partitions }) =>
+      partitions.map((p) => ({ ...p, leader })),
+    );
+    return nextRecordTimestamps(probes, this.cluster.connectionOptions);
   }
 
-  private async existingTopics(partitions: Iterable<TopicPartition>): Promise<string[]> {
-    const existing = new Set(await this.admin.listTopics());
-    return [...new Set([...partitions].map((p) => p.topic))].filter((t) => existing.has(t));
+  /** ListGroups on every broker (each coordinates some groups): the consumer groups among them. */
+  private async consumerGroups(): Promise<ListGroupsResponseListedGroup[]> {
+    const { brokers } = await this.cluster.metadata([]);
+    const listed = await Promise.all(
+      brokers.map(async (b) => {
+        const conn = await this.cluster.connection({ host: b.host, port: b.port });
+        const r = await conn.request(ApiKey.ListGroups, { statesFilter: [], typesFilter: [] });
+        if (r.errorCode !== ErrorCode.NONE) throw commandFailed(r.errorCode);
+        return r.groups;
+      }),
+    );
+    return listed.flat().filter((g) => g.protocolType === 'consumer' || g.protocolType === '');
   }
 
-  private async anyBroker(): Promise<BrokerAddress> {
-    const { brokers } = await this.admin.describeCluster();
-    const broker = brokers[0];
-    if (broker === undefined) throw new KtsError('Error: the cluster reported no brokers');
-    return { host: broker.host, port: broker.port };
+  /** Those of `partitions` the cluster has. */
+  private async existingPartitions(partitions: Iterable<TopicPartition>): Promise<TopicPartition[]> {
+    const wanted = new Map([...partitions].map((p) => [partitionKey(p), p]));
+    if (wanted.size === 0) return [];
+    const metadata = await this.cluster.metadata([...new Set([...wanted.values()].map((p) => p.topic))]);
+    return metadata.topics.flatMap((t) =>
+      t.partitions.flatMap((p) => wanted.get(partitionKey({ topic: t.name ?? '', partition: p.partitionIndex })) ?? []),
+    );
   }
+
+  /** The offsets `spec` names by partitionKey (get-offsets' lookup: leaders, retries); a partition that fails fails the command. */
+  private async offsets(partitions: readonly TopicPartition[], spec: OffsetSpec): Promise<Map<string, number>> {
+    if (partitions.length === 0) return new Map();
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const { offsets, failures } = await partitionOffsets(this.cluster, await this.cluster.metadata(topics), partitions, spec);
+    if (failures[0] !== undefined) throw commandFailed(failures[0].errorCode);
+    return new Map(offsets.map((o) => [partitionKey(o), Number(o.offset)]));
+  }
+}
+
+/** ConsumerGroupCommand's line for a request that failed. */
+function commandFailed(errorCode: number): KtsError {
+  return new KtsError(`Error: Executing consumer group command failed due to ${kafkaErrorMessage(errorCode)}`);
 }
 
 /** A member's ConsumerProtocolAssignment; empty while rebalancing, and for bytes that do not decode. */

@@ -28,21 +28,11 @@ export function kafkaErrorMessage(code: number): string {
   return MESSAGES.get(code) ?? errorName(code) ?? `error code ${code}`;
 }
 
-/** kafkajs errors carry the Kafka error name in `type`; Kafka's own message reads better. */
-export function messageOfKafkajsError(err: unknown): string {
-  const e = err as { type?: unknown; message?: unknown };
-  const code = typeof e.type === 'string' ? (ErrorCode as Record<string, number>)[e.type] : undefined;
-  if (code !== undefined) return kafkaErrorMessage(code);
-  return typeof e.message === 'string' ? e.message : String(err);
-}
-
 /**
  * Kafka's runtime failure line, `Error: Executing consumer group command failed due to <msg>`,
- * for anything but connection failures and errors already worded for users.
+ * for anything but errors already worded for users.
  */
 export function asConsumerGroupsError(err: unknown): unknown {
-  if (err instanceof KtsError || !(err instanceof Error) || err.name.startsWith('KafkaJSConnection')) return err;
-  const nested = (err as { errors?: unknown }).errors;
-  const first = Array.isArray(nested) && nested[0] instanceof Error ? nested[0] : err;
-  return new KtsError(`Error: Executing consumer group command failed due to ${messageOfKafkajsError(first)}`);
+  if (err instanceof KtsError || !(err instanceof Error)) return err;
+  return new KtsError(`Error: Executing consumer group command failed due to ${err.message}`);
 }

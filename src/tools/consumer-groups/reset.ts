@@ -97,7 +97,7 @@ async function partitionFacts(
   timestamp: number | undefined,
 ): Promise<Map<string, PartitionFacts>> {
   const ranges = await cluster.logRanges(partitions);
-  const atTimestamp = timestamp === undefined ? new Map<string, number>() : await cluster.offsetsAt(partitions, timestamp, ranges);
+  const atTimestamp = timestamp === undefined ? new Map<string, number>() : await cluster.offsetsAt(partitions, timestamp);
   const facts = new Map<string, PartitionFacts>();
   for (const tp of partitions) {
     const key = partitionKey(tp);

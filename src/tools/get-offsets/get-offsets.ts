@@ -9,11 +9,12 @@ import {
 } from '../../client/consumer/list-offsets.js';
 import type { VersionedCluster } from '../../client/versioned-cluster.js';
 import { ErrorCode, errorName, isRetriable } from '../../protocol/errors.js';
+import type { MetadataResponse } from '../../protocol/generated/apis/metadata.js';
 import { routeToLeaders, type LeaderRoute } from '../../client/leader-routes.js';
 import { matchingPartitions } from './matching-partitions.js';
 import { describeOffsetSpec, listOffsetsTimestamp, type OffsetSpec } from './offset-spec.js';
 import type { TopicPartitionFilter } from './partition-filter.js';
-import { sortLikeKafka, type PartitionFailure, type PartitionOffset } from './partition-offsets.js';
+import { sortLikeKafka, type PartitionFailure, type PartitionOffset, type TopicPartition } from './partition-offsets.js';
 
 /** Kafka's retry.backoff.ms and retry.backoff.max.ms defaults. */
 const RETRY_BACKOFF_MS = 100;
@@ -39,9 +40,24 @@ export async function fetchOffsets(
   excludeInternal: boolean,
   log?: (line: string) => void,
 ): Promise<OffsetsResult> {
-  let metadata = await cluster.metadata(null);
+  const metadata = await cluster.metadata(null);
   const partitions = matchingPartitions(metadata, filter, excludeInternal);
   if (partitions.length === 0) throw new KtsError('Error occurred: Could not match any topic-partitions with the specified filters');
+  return partitionOffsets(cluster, metadata, partitions, spec, log);
+}
+
+/**
+ * The offset `spec` names for each of `partitions`, asked of each partition's leader as `metadata`
+ * names it, with fetchOffsets' retries.
+ */
+export async function partitionOffsets(
+  cluster: VersionedCluster,
+  firstMetadata: MetadataResponse,
+  partitions: readonly TopicPartition[],
+  spec: OffsetSpec,
+  log?: (line: string) => void,
+): Promise<OffsetsResult> {
+  let metadata = firstMetadata;
   const offsets: PartitionOffset[] = [];
   const failures: PartitionFailure[] = [];
   let pending = partitions;
