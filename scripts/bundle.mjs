@@ -18,7 +18,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   external,
-  // Bundled CommonJS (commander, kafkajs, cli-table3) calls require() for Node's built-ins, which ES modules lack.
+  // Bundled CommonJS (commander, cli-table3) calls require() for Node's built-ins, which ES modules lack.
   banner: { js: "import { createRequire as __ktsCreateRequire } from 'node:module'; const require = __ktsCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 };

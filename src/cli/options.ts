@@ -22,5 +22,5 @@ export function addCommandConfigOption(cmd: Command, flag = '--command-config'):
 }
 
 export function addVerboseOption(cmd: Command): Command {
-  return cmd.option('--verbose', 'log connection activity (and, in consumer-groups, kafkajs) to stderr');
+  return cmd.option('--verbose', 'log connection activity to stderr');
 }

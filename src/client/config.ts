@@ -1,18 +1,24 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { KafkaConfig } from 'kafkajs';
 import { UsageError } from '../util/errors.js';
 import { SASL_KEYS, saslOptions } from './sasl.js';
 import type { SaslCredentials } from './sasl-authenticate.js';
 import type { ClientProperties } from './client-properties.js';
 import { SSL_KEYS, sslOptions } from './ssl.js';
 
-/** What client properties decide about a connection; brokers and logging are added by connect.ts. */
-export type ClientSettings = Required<Pick<KafkaConfig, 'clientId' | 'requestTimeout' | 'connectionTimeout' | 'retry'>> & {
+/** What client properties decide about a connection (the brokers come from bootstrap.ts). */
+export interface ClientSettings {
+  clientId: string;
+  /** request.timeout.ms: what one request may take, ApiVersions and SASL included. */
+  requestTimeout: number;
+  /** socket.connection.setup.timeout.ms: what connecting (and the TLS handshake) may take. */
+  connectionTimeout: number;
   /** default.api.timeout.ms: what one operation of a tool may take, retries included. */
   defaultApiTimeout: number;
+  /** retry.backoff.ms: the wait before a first retry. */
+  retryBackoffMs: number;
   ssl?: ConnectionOptions;
   sasl?: SaslCredentials;
-};
+}
 
 export interface ClientConfigOptions {
   /** Properties the calling tool handles itself (producer/consumer settings): not reported as unknown. */
@@ -24,7 +30,6 @@ export interface ClientConfigOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 const DEFAULT_API_TIMEOUT_MS = 60_000;
-const RETRIES = 2;
 const DEFAULT_RETRY_BACKOFF_MS = 100;
 
 const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -59,14 +64,14 @@ const CLIENT_KEYS = [
   'default.api.timeout.ms',
   'retry.backoff.ms',
   'security.protocol',
-  // kafkajs keeps connections until disconnect; short-lived CLI clients never reach Kafka's idle limit.
+  // Short-lived CLI clients never reach Kafka's idle limit.
   'connections.max.idle.ms',
   ...SASL_KEYS,
   ...SSL_KEYS,
   ...TUNING_KEYS,
 ];
 
-/** Maps Kafka client properties to kafkajs settings; unknown keys get one warning line, never an error. */
+/** Reads the connection settings from Kafka client properties; unknown keys get one warning line, never an error. */
 export function clientConfig(props: ClientProperties, options: ClientConfigOptions = {}): ClientSettings {
   const known = new Set<string>([...CLIENT_KEYS, ...(options.consumedKeys ?? [])]);
   const unknown = [...props.keys()].filter((k) => !known.has(k));
@@ -81,7 +86,7 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
   const requestTimeout = positiveInt(props, 'request.timeout.ms') ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const connectionTimeout = positiveInt(props, 'socket.connection.setup.timeout.ms') ?? DEFAULT_CONNECTION_TIMEOUT_MS;
   const defaultApiTimeout = positiveInt(props, 'default.api.timeout.ms') ?? DEFAULT_API_TIMEOUT_MS;
-  const initialRetryTime = positiveInt(props, 'retry.backoff.ms') ?? DEFAULT_RETRY_BACKOFF_MS;
+  const retryBackoffMs = positiveInt(props, 'retry.backoff.ms') ?? DEFAULT_RETRY_BACKOFF_MS;
 
   const protocol = securityProtocol(props);
   return {
@@ -89,7 +94,7 @@ export function clientConfig(props: ClientProperties, options: ClientConfigOptio
     requestTimeout,
     connectionTimeout,
     defaultApiTimeout,
-    retry: { retries: RETRIES, initialRetryTime, maxRetryTime: Math.max(1000, initialRetryTime) },
+    retryBackoffMs,
     ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { ssl: sslOptions(props) } : {}),
     ...(protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL' ? { sasl: saslOptions(props) } : {}),
   };

@@ -1,21 +1,6 @@
 import { oneLine } from '../util/errors.js';
 import { formatBrokers, type BrokerAddress } from './bootstrap.js';
 
-/**
- * kafkajs errors meaning no usable connection. Matched by name: kafkajs's CommonJS exports spread its
- * error classes, so Node's ESM loader cannot see them as named exports.
- */
-const CONNECTION_ERRORS = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSSASLAuthenticationError',
-  'KafkaJSNoBrokerAvailableError',
-]);
-
-/** kafkajs reports a broker that accepted the socket but never answered ApiVersions this way. */
-const NOT_CONNECTED = 'Broker not connected';
-
 const CODE_REASONS = new Map([
   ['ECONNREFUSED', 'connection refused'],
   ['ENOTFOUND', 'unknown host'],
@@ -25,11 +10,6 @@ const CODE_REASONS = new Map([
   ['EHOSTUNREACH', 'host unreachable'],
   ['ENETUNREACH', 'network unreachable'],
 ]);
-
-/** True when `err` (or what it wraps) means the cluster could not be reached or refused us. */
-export function isConnectionFailure(err: unknown): boolean {
-  return causeChain(err).some((e) => CONNECTION_ERRORS.has(e.name) || e.message === NOT_CONNECTED);
-}
 
 /**
  * `Error: could not connect to any broker at a:9092,b:9092 (connection refused)`; a single broker
@@ -49,19 +29,15 @@ export function isTimeout(err: { name: string }): boolean {
 
 function reason(err: unknown): string {
   const chain = causeChain(err);
-  if (chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError')) return 'SASL authentication failed';
   for (const e of chain) {
     if (isTimeout(e)) return e.message;
     const code = typeof e.code === 'string' ? e.code : '';
     const byCode = CODE_REASONS.get(code);
     if (byCode !== undefined) return byCode;
     if (isTlsCode(code)) return `TLS error: ${tlsDetail(e)}`;
-    if (e.name === 'KafkaJSRequestTimeoutError' || e.message === 'Connection timeout') return 'timed out';
-    if (e.name === 'KafkaJSConnectionClosedError') return 'connection closed by the broker';
-    if (e.message === NOT_CONNECTED) return 'no response from the broker';
   }
   const last = chain.at(-1);
-  return last ? oneLine(last).replace(/^Connection error: /, '') : oneLine(err);
+  return oneLine(last ?? err);
 }
 
 interface ErrorLike {
@@ -85,6 +61,6 @@ function isTlsCode(code: string): boolean {
 
 /** OpenSSL's `…:SSL routines:fn:wrong version number:file:line:` becomes `wrong version number`. */
 function tlsDetail(err: ErrorLike): string {
-  const text = oneLine(err).replace(/^Connection error: /, '');
+  const text = oneLine(err);
   return /SSL routines:[^:]*:([^:]+)/.exec(text)?.[1] ?? text;
 }

@@ -46,8 +46,8 @@ interface Pending {
 }
 
 /**
- * One connection speaking Kafka's protocol through kts's own codecs: the native producer's
- * transport, and what kafkajs does not expose (ApiVersions listings, exact request versions).
+ * One connection speaking Kafka's protocol through kts's own codecs: the transport of kts's
+ * clients and tools (requests at exact versions, ApiVersions listings).
  * Plain TCP or TLS, optionally SASL-authenticated. Requests may be pipelined; responses arrive
  * in request order.
  */

@@ -1,12 +1,15 @@
-import type { SASLOptions } from 'kafkajs';
 import { ErrorCode, errorName } from '../protocol/errors.js';
 import { ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
 import type { KafkaRequester } from './kafka-requester.js';
 import { ScramClient, type ScramMechanism } from './scram.js';
 
-/** The SASL mechanisms `sasl.ts` accepts from client properties (kafkajs's spelling). */
-export type SaslCredentials = Extract<SASLOptions, { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' }>;
+/** A SASL mechanism `sasl.ts` accepts from client properties (in lower case), with its credentials. */
+export interface SaslCredentials {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
 
 /** Authentication the broker refused; the message is one line. */
 export class SaslAuthenticationError extends Error {

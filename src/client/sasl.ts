@@ -16,9 +16,9 @@ const LOGIN_MODULES = new Set([
   'org.apache.kafka.common.security.scram.ScramLoginModule',
 ]);
 
-/** SASL options (kafkajs's shape) from `sasl.mechanism` and the username/password of `sasl.jaas.config`. */
+/** The SASL mechanism of `sasl.mechanism`, with the username/password of `sasl.jaas.config`. */
 export function saslOptions(props: ClientProperties): SaslCredentials {
-  // Kafka's default mechanism is GSSAPI (Kerberos), which kafkajs cannot do.
+  // Kafka's default mechanism is GSSAPI (Kerberos), which kts cannot do.
   const name = (props.get('sasl.mechanism') || 'GSSAPI').toUpperCase();
   const mechanism = MECHANISMS[name as keyof typeof MECHANISMS];
   if (mechanism === undefined) {

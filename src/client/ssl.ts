@@ -21,7 +21,7 @@ export const SSL_KEYS = [
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
 /**
- * TLS options (Node's, which kafkajs takes too) from Kafka's SSL properties. Stores are PEM
+ * Node's TLS options from Kafka's SSL properties. Stores are PEM
  * (files, or inline with `ssl.*.type=PEM`) or, for the keystore, PKCS12; JKS files and PKCS12
  * truststores, which Node cannot read, get a one-line hint on converting them.
  */

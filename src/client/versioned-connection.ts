@@ -11,7 +11,7 @@ import { isTimeout } from './connection-error.js';
 import { RawKafkaConnection, RequestTimeoutError } from './raw-connection.js';
 import type { SaslCredentials } from './sasl-authenticate.js';
 
-/** How to reach brokers with kts's own protocol client: the security settings kafkajs gets, and the timeouts. */
+/** How to reach brokers with kts's own protocol client: the security settings, and the timeouts. */
 export interface VersionedConnectionOptions {
   clientId: string;
   /** socket.connection.setup.timeout.ms: bounds connecting and the TLS handshake. */
@@ -36,9 +36,9 @@ export function versionedConnectionOptions(settings: ClientSettings): VersionedC
 }
 
 /**
- * A connection through kts's own protocol client for what kafkajs lacks or gets wrong (admin and
- * group APIs, ApiVersions listings): each request goes at the highest version both sides speak and
- * is bounded by the request timeout; failures are one-line KtsErrors naming the broker.
+ * A tool's connection through kts's own protocol client (admin and group APIs, ApiVersions
+ * listings): each request goes at the highest version both sides speak and is bounded by the
+ * request timeout; failures are one-line KtsErrors naming the broker.
  */
 export class VersionedConnection {
   private constructor(
@@ -67,19 +67,14 @@ export class VersionedConnection {
     });
   }
 
-  /** The first of `brokers` that answers; none answering is a one-line KtsError. `log` hears of each failed attempt. */
-  static async reachAny(
-    brokers: readonly BrokerAddress[],
-    options: VersionedConnectionOptions,
-    log?: (line: string) => void,
-  ): Promise<VersionedConnection> {
+  /** The first of `brokers` that answers; none answering is a one-line KtsError. */
+  static async reachAny(brokers: readonly BrokerAddress[], options: VersionedConnectionOptions): Promise<VersionedConnection> {
     let failure: unknown;
     for (const broker of brokers) {
       try {
         return await VersionedConnection.open(broker, options);
       } catch (err) {
         failure = err;
-        log?.(`could not connect to ${formatBroker(broker)}: ${(err as Error).message}`);
       }
     }
     throw new KtsError(describeConnectionError(failure, brokers));

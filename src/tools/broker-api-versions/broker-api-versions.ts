@@ -1,4 +1,4 @@
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { openBootstrap, VersionedConnection } from '../../client/versioned-connection.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultMetadataRequest } from '../../protocol/generated/apis/metadata.js';

@@ -2,7 +2,7 @@ import { KtsError } from '../../util/errors.js';
 import { bootstrapBrokers } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
 import { clientConfig } from '../../client/config.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { describeConnectionError } from '../../client/connection-error.js';
 import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
 
@@ -20,7 +20,7 @@ export function consumerConnection(connect: ConnectOptions, logPrefix: string): 
     clientId: client.clientId,
     connectionTimeoutMs: client.connectionTimeout,
     requestTimeoutMs: client.requestTimeout,
-    retryBackoffMs: client.retry.initialRetryTime,
+    retryBackoffMs: client.retryBackoffMs,
     ...(client.ssl ? { tls: client.ssl } : {}),
     ...(client.sasl ? { sasl: client.sasl } : {}),
     ...(connect.verbose ? { log: (line: string) => process.stderr.write(`[${logPrefix}] ${line}\n`) } : {}),

@@ -2,7 +2,7 @@ import { KtsError } from '../../util/errors.js';
 import { bootstrapBrokers, type BrokerAddress } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
 import { clientConfig } from '../../client/config.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { describeConnectionError } from '../../client/connection-error.js';
 import { loadPartitioner } from '../../client/producer/custom-partitioner.js';
 import { createNativeProducer, type NativeProducer } from '../../client/producer/producer.js';

@@ -1,4 +1,4 @@
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import type { ConsumeRequest } from './consumer-options.js';
 import type { FetchSettings, GroupSettings } from './consumer-settings.js';
 import type { RecordFormatter } from './output-chunks.js';

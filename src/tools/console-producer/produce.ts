@@ -1,7 +1,7 @@
 import { KtsError, oneLine } from '../../util/errors.js';
 import type { BrokerAddress } from '../../client/bootstrap.js';
 import { BrokerConnectionError } from '../../client/broker-connections.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { describeConnectionError } from '../../client/connection-error.js';
 import type { NativeProducer } from '../../client/producer/producer.js';
 import type { DeliveryCallback, ProducerRecord } from '../../client/producer/producer-record.js';

@@ -1,4 +1,4 @@
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { routeToLeaders } from '../../client/leader-routes.js';
 import { withVersionedCluster } from '../../client/versioned-cluster.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';

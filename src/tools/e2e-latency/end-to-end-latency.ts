@@ -1,5 +1,5 @@
 import { KtsError } from '../../util/errors.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { ConsumerError } from '../../client/consumer/consumer-errors.js';
 import { PartitionFetcher } from '../../client/consumer/partition-fetcher.js';
 import { ProducerError } from '../../client/producer/producer-errors.js';

@@ -1,6 +1,6 @@
 import { KtsError } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { openBootstrap } from '../../client/versioned-connection.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';

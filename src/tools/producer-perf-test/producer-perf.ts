@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { KtsError, oneLine } from '../../util/errors.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import type { NativeProducer } from '../../client/producer/producer.js';
 import { ProducerError } from '../../client/producer/producer-errors.js';
 import type { ProducerMetric } from '../../client/producer/producer-metrics.js';

@@ -1,5 +1,5 @@
 import { KtsError } from '../../util/errors.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { withVersionedCluster, type VersionedCluster } from '../../client/versioned-cluster.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ApiKey } from '../../protocol/generated/api-info.js';

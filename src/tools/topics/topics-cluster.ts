@@ -1,4 +1,4 @@
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { VersionedCluster } from '../../client/versioned-cluster.js';
 import type { VersionedConnection } from '../../client/versioned-connection.js';
 import type { MetadataResponse } from '../../protocol/generated/apis/metadata.js';

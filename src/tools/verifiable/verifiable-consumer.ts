@@ -1,5 +1,5 @@
 import { KtsError } from '../../util/errors.js';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import type { FetcherOptions } from '../../client/consumer/consumer-config.js';
 import { ConsumerError } from '../../client/consumer/consumer-errors.js';
 import { GroupConsumer } from '../../client/consumer/group/group-consumer.js';

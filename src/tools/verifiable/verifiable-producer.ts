@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { ConnectOptions } from '../../client/connect.js';
+import type { ConnectOptions } from '../../client/connect-options.js';
 import { ProducerError, ProducerTimeoutError } from '../../client/producer/producer-errors.js';
 import type { ProducerRecord, RecordMetadata } from '../../client/producer/producer-record.js';
 import { javaExceptionClass } from '../common/kafka-exceptions.js';

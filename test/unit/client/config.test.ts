@@ -36,7 +36,7 @@ describe('clientConfig: basics', () => {
       requestTimeout: 30_000,
       connectionTimeout: 10_000,
       defaultApiTimeout: 60_000,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      retryBackoffMs: 100,
     });
     expect(warnings).toEqual([]);
   });
@@ -51,7 +51,7 @@ describe('clientConfig: basics', () => {
       'default.api.timeout.ms': '5000',
     });
     expect(settings).toMatchObject({ clientId: 'tool-1', requestTimeout: 1200, connectionTimeout: 300, defaultApiTimeout: 5000 });
-    expect(settings.retry).toMatchObject({ initialRetryTime: 50 });
+    expect(settings.retryBackoffMs).toBe(50);
     expect(config({ 'request.timeout.ms': '600000' }).settings.connectionTimeout).toBe(10_000);
     expect(config({ 'socket.connection.setup.timeout.ms': '777' }).settings.connectionTimeout).toBe(777);
   });
