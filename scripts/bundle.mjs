@@ -67,7 +67,7 @@ function onlyCommand(name) {
   return {
     name: 'only-command',
     setup(b) {
-      b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
+      b.onResolve({ filter: /^\.\/commands\/[^/]+\.js$/ }, (args) =>
         args.path === `./commands/${name}.js` ? undefined : { path: args.path, namespace: 'other-command' },
       );
       b.onLoad({ filter: /.*/, namespace: 'other-command' }, () => ({ contents: 'export function configure() {}', loader: 'js' }));

@@ -14,7 +14,7 @@ const SERVERS: ReadonlySet<string> = new Set(['server-start', 'zookeeper-start']
  */
 export function runCommandBundle(rawArgv: string[]): Promise<void> | undefined {
   const name = rawArgv.find((a) => !a.startsWith('-'));
-  if (name === undefined || !/^[a-z][a-z-]*$/.test(name)) return undefined;
+  if (name === undefined || !/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
   const file = packagePath('dist', 'bundle', 'commands', `${name}.cjs`);
   if (!existsSync(file)) return undefined;
   return (requireWithCodeCache(file, cacheWrite(name, rawArgv)) as CommandBundle).main(rawArgv);
