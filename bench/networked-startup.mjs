@@ -2,7 +2,7 @@
 // `kcat -L` on the same embedded broker, with `node -e 0` (Node's own floor) in the same run. Runs
 // are interleaved so load on the machine hits every command alike; the first WARMUP runs of each
 // (which write the V8 code caches) are left out. Goal: within 1.5× of `node -e 0`, plus one round trip.
-// Env: RUNS (30), WARMUP (3), BASELINE (another checkout's bin/kts, measured as `baseline topics --list`).
+// Env: RUNS (30), WARMUP (3), BASELINE (another checkout's bin/kts: each kts command is measured with it too, as `baseline <command>`).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,13 +41,18 @@ const broker = await startBroker();
 try {
   const server = ['--bootstrap-server', broker.bootstrap];
   await timedRun(process.execPath, [bin, 'topics', '--create', '--topic', 'startup', '--partitions', '3', ...server]);
+  const commands = [
+    ['topics --list', ['topics', '--list', ...server]],
+    ['get-offsets', ['get-offsets', '--topic', 'startup', ...server]],
+    ['consumer-groups --list', ['consumer-groups', '--list', ...server]],
+  ];
   const cases = [
     ['node -e 0', process.execPath, ['-e', '0']],
     ['kcat -L', 'kcat', ['-L', '-b', broker.bootstrap]],
-    ['kts topics --list', process.execPath, [bin, 'topics', '--list', ...server]],
-    ['kts get-offsets', process.execPath, [bin, 'get-offsets', '--topic', 'startup', ...server]],
-    ['kts consumer-groups --list', process.execPath, [bin, 'consumer-groups', '--list', ...server]],
-    ...(process.env.BASELINE ? [['baseline topics --list', process.execPath, [process.env.BASELINE, 'topics', '--list', ...server]]] : []),
+    ...commands.map(([name, args]) => [`kts ${name}`, process.execPath, [bin, ...args]]),
+    ...(process.env.BASELINE
+      ? commands.map(([name, args]) => [`baseline ${name}`, process.execPath, [process.env.BASELINE, ...args]])
+      : []),
   ];
   const times = new Map(cases.map(([name]) => [name, []]));
   for (let run = 0; run < WARMUP + RUNS; run++) {

@@ -1,7 +1,8 @@
 // Bundles tsc's output (dist/) into dist/bundle/: the CLI and the library as ES modules plus shared
 // chunks that are imported lazily (each CLI command), and `kts server-start` as one file. Node
 // resolves ~250 small modules one by one, which made start-up mostly module loading.
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -43,8 +44,8 @@ const commonJs = {
 };
 const { COMMANDS } = await import(`${root}dist/cli/registry.js`);
 await Promise.all(
-  COMMANDS.map(({ name }) =>
-    build({
+  COMMANDS.map(async ({ name }) => {
+    const options = {
       ...commonJs,
       stdin: {
         contents: `import { runCli } from './run-cli.js';
@@ -57,10 +58,65 @@ export function main(rawArgv) {
       },
       outfile: `${outdir}commands/${name}.cjs`,
       plugins: name === 'completion' ? [] : [onlyCommand(name)],
-    }),
-  ),
+    };
+    const { metafile } = await build({ ...options, write: false, metafile: true });
+    await build({ ...options, plugins: [...options.plugins, onlyNamedCodecs(namedApis(metafile))] });
+  }),
 );
 await build({ ...commonJs, entryPoints: [`${root}dist/cli/command-entry.js`], outfile: `${outdir}command-entry.cjs` });
+
+/**
+ * The APIs a bundle's code names (`ApiKey.Metadata`): the only ones it can send, as every request
+ * names its API so (the generic senders pass on their caller's key).
+ */
+function namedApis(metafile) {
+  const names = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    // Our modules; not the stdin entry (`<name>-main.js`, which names none).
+    if (!input.startsWith('dist/') || !existsSync(`${root}${input}`)) continue;
+    for (const [, api] of readFileSync(`${root}${input}`, 'utf8').matchAll(/\bApiKey\.([A-Z]\w*)/g)) names.add(api);
+  }
+  return names;
+}
+
+/**
+ * The framing layer's table of every API's codecs (generated/apis.js) with only `apis`' codecs
+ * linked: the others (~300 KB, ~45% of a command's bundle) would be evaluated by every command at
+ * start-up. Using one of them fails with a message naming it.
+ */
+function onlyNamedCodecs(apis) {
+  return {
+    name: 'only-named-codecs',
+    setup(b) {
+      b.onLoad({ filter: /[/\\]dist[/\\]protocol[/\\]generated[/\\]apis\.js$/ }, ({ path }) => {
+        const modules = new Map(
+          [...readFileSync(path, 'utf8').matchAll(/^import \* as (\w+)Api from '(\.\/apis\/[a-z-]+\.js)';$/gm)].map(([, ns, file]) => [
+            ns,
+            file,
+          ]),
+        );
+        const kept = [...apis].map((api) => {
+          const ns = api[0].toLowerCase() + api.slice(1);
+          if (!modules.has(ns)) throw new Error(`bundle: ApiKey.${api} names no generated API module`);
+          return { api, ns, file: modules.get(ns) };
+        });
+        return {
+          contents: [
+            "import { API_INFO, ApiKey } from './api-info.js';",
+            ...kept.map(({ ns, file }) => `import { ${ns}Codec } from '${file}';`),
+            'const missing = (info) => () => {',
+            '  throw new Error(`${info.name} was left out of this command bundle (scripts/bundle.mjs): its code never names ApiKey.${info.name}`);',
+            '};',
+            'export const APIS = Object.fromEntries(Object.values(API_INFO).map((info) => [info.apiKey, { ...info, encodeRequest: missing(info), decodeRequest: missing(info), encodeResponse: missing(info), decodeResponse: missing(info) }]));',
+            ...kept.map(({ api, ns }) => `APIS[ApiKey.${api}] = { ...API_INFO[ApiKey.${api}], ...${ns}Codec };`),
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: dirname(path),
+        };
+      });
+    },
+  };
+}
 
 /** Replaces the registry's imports of other commands' modules with a stub that is never called. */
 function onlyCommand(name) {
