@@ -81,7 +81,7 @@ function namedApis(metafile) {
 
 /**
  * The framing layer's table of every API's codecs (generated/apis.js) with only `apis`' codecs
- * linked: the others (~300 KB, ~45% of a command's bundle) would be evaluated by every command at
+ * linked: the others (~300 KB, ~45% of a command's bundle) would be loaded by every command at
  * start-up. Using one of them fails with a message naming it.
  */
 function onlyNamedCodecs(apis) {
