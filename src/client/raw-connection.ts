@@ -1,5 +1,5 @@
 import { connect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { FrameSplitter } from '../protocol/frame-splitter.js';
 import { decodeResponse, encodeRequest } from '../protocol/framing.js';
 import type { ApiMessages } from '../protocol/generated/apis.js';
@@ -206,12 +206,15 @@ export class RawKafkaConnection implements KafkaRequester {
   }
 }
 
-/** A TCP or TLS socket, connected (TLS: handshake done) within `timeoutMs`. */
-function connectSocket(host: string, port: number, tls: ConnectionOptions | undefined, timeoutMs: number): Promise<Socket> {
+/**
+ * A TCP or TLS socket, connected (TLS: handshake done) within `timeoutMs`. node:tls (with what it
+ * loads) is loaded only for a TLS connection: a command's start-up pays for it only when it uses it.
+ */
+async function connectSocket(host: string, port: number, tls: ConnectionOptions | undefined, timeoutMs: number): Promise<Socket> {
+  const socket = tls
+    ? (await import('node:tls')).connect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
+    : connect({ host, port, noDelay: true });
   return new Promise((resolve, reject) => {
-    const socket = tls
-      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
-      : connect({ host, port, noDelay: true });
     const timer = setTimeout(() => {
       socket.destroy();
       const message = `timed out connecting to ${formatBroker({ host, port })} after ${timeoutMs} ms (socket.connection.setup.timeout.ms)`;

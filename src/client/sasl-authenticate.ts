@@ -2,7 +2,7 @@ import { ErrorCode, errorName } from '../protocol/errors.js';
 import { ApiKey } from '../protocol/generated/api-info.js';
 import { commonVersion, type BrokerVersions } from './api-versions.js';
 import type { KafkaRequester } from './kafka-requester.js';
-import { ScramClient, type ScramMechanism } from './scram.js';
+import type { ScramMechanism } from './scram.js';
 
 /** A SASL mechanism `sasl.ts` accepts from client properties (in lower case), with its credentials. */
 export interface SaslCredentials {
@@ -44,6 +44,8 @@ export async function saslAuthenticate(conn: KafkaRequester, versions: BrokerVer
     await exchange(Buffer.from(`\0${sasl.username}\0${sasl.password}`));
     return;
   }
+  // Loaded here, with node:crypto behind it: a command pays for SCRAM's start-up only when it uses it.
+  const { ScramClient } = await import('./scram.js');
   const scram = new ScramClient(mechanism as ScramMechanism, sasl.username, sasl.password);
   try {
     const serverFirst = await exchange(scram.firstMessage());

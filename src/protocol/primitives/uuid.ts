@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * UUIDs travel as 16 bytes; in memory we keep Kafka's own text form (`Uuid.toString()`: URL-safe
  * base64, no padding, 22 characters), which is what every Kafka tool prints as a topic id.
@@ -22,7 +20,8 @@ const METADATA_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
  */
 export function randomUuid(): string {
   for (;;) {
-    const id = randomBytes(16).toString('base64url');
+    // Web Crypto's global: node:crypto's module is loaded only by the code that needs more of it.
+    const id = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
     if (id !== ZERO_UUID && id !== METADATA_TOPIC_ID && !id.startsWith('-')) return id;
   }
 }
