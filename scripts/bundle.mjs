@@ -40,9 +40,6 @@ const commonJs = {
   ...common,
   format: 'cjs',
   define: { 'import.meta.url': '__ktsModuleUrl' },
-  // The loader runs a command's file as a vm.Script (for the code cache), where import() has no
-  // module loader to call: a lazily loaded built-in (node:tls) becomes a require().
-  supported: { 'dynamic-import': false },
   banner: { js: "var __ktsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 const { COMMANDS } = await import(`${root}dist/cli/registry.js`);

@@ -8,6 +8,7 @@ import { formatBroker } from './bootstrap.js';
 import { fetchBrokerVersions, type BrokerVersions } from './api-versions.js';
 import type { KafkaRequester } from './kafka-requester.js';
 import { saslAuthenticate, type SaslCredentials } from './sasl-authenticate.js';
+import { importTls } from '../util/dynamic-import.js';
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 /** Kafka's socket.connection.setup.timeout.ms and request.timeout.ms defaults. */
@@ -212,7 +213,7 @@ export class RawKafkaConnection implements KafkaRequester {
  */
 async function connectSocket(host: string, port: number, tls: ConnectionOptions | undefined, timeoutMs: number): Promise<Socket> {
   const socket = tls
-    ? (await import('node:tls')).connect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
+    ? (await importTls()).connect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
     : connect({ host, port, noDelay: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -16,3 +16,11 @@ export function dynamicImport(specifier: string): Promise<unknown> {
 export function provideDynamicImport(importer: Importer): void {
   (globalThis as Record<symbol, Importer | undefined>)[HOST_IMPORT] = importer;
 }
+
+/**
+ * The Node built-in `tls`, loaded on first use (a command that makes no TLS connection never
+ * loads it): at once where Node has process.getBuiltinModule (20.16+), else through dynamicImport.
+ */
+export async function importTls(): Promise<typeof import('node:tls')> {
+  return process.getBuiltinModule?.('node:tls') ?? ((await dynamicImport('node:tls')) as typeof import('node:tls'));
+}
