@@ -14,9 +14,18 @@ import { needs } from '../../helpers/requirements.js';
 import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.js';
 import { defaultOffsetCommitRequest, defaultOffsetCommitRequestPartition } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { fetchTopic, produce, runProcess } from './helpers.js';
 
-const PASSWORDS = { admin: 'admin-pw', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw', erin: 'erin-pw' };
+const PASSWORDS = {
+  admin: 'admin-pw',
+  alice: 'alice-pw',
+  bob: 'bob-pw',
+  carol: 'carol-pw',
+  dave: 'dave-pw',
+  erin: 'erin-pw',
+  frank: 'frank-pw',
+};
 const JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(PASSWORDS)
   .map(([user, password]) => `user_${user}="${password}"`)
   .join(' ')};`;
@@ -595,6 +604,115 @@ describe('the ACL authorizer and kts acls', () => {
     } finally {
       admin.close();
       erin.close();
+    }
+  });
+
+  it('OffsetCommit and TxnOffsetCommit commit the topics the principal may READ; each partition of the others is refused, after them', async () => {
+    await acls('admin', '--add', '--allow-principal', 'User:frank', '--operation', 'Read', '--topic', 'orders', '--group', 'frank-group');
+    await acls('admin', '--add', '--allow-principal', 'User:frank', '--operation', 'Write', '--transactional-id', 'frank-tx');
+    const frank = await as('frank');
+    const admin = await as('admin');
+    try {
+      const offsets = (offset: bigint) =>
+        ['secret', 'orders'].map((name) => ({
+          name,
+          partitions: [0, 1].map((partitionIndex) => ({
+            ...defaultOffsetCommitRequestPartition(),
+            partitionIndex,
+            committedOffset: offset,
+          })),
+        }));
+      const errors = (r: { topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] }) =>
+        r.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.errorCode])]);
+      const refused = [
+        'secret',
+        [
+          [0, ErrorCode.TOPIC_AUTHORIZATION_FAILED],
+          [1, ErrorCode.TOPIC_AUTHORIZATION_FAILED],
+        ],
+      ];
+      const committedOffsets = async () => {
+        const fetched = await admin.request(ApiKey.OffsetFetch, 8, {
+          ...defaultOffsetFetchRequest(),
+          groups: [{ groupId: 'frank-group', memberId: null, memberEpoch: -1, topics: null }],
+        });
+        return fetched.groups[0]!.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])]);
+      };
+
+      // orders has one partition: its partition 1 is the coordinator's answer, secret's are refused unchecked.
+      const committed = await frank.request(ApiKey.OffsetCommit, 8, {
+        ...defaultOffsetCommitRequest(),
+        groupId: 'frank-group',
+        topics: offsets(3n),
+      });
+      expect(errors(committed)).toEqual([
+        [
+          'orders',
+          [
+            [0, ErrorCode.NONE],
+            [1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+          ],
+        ],
+        refused,
+      ]);
+      expect(await committedOffsets()).toEqual([['orders', [[0, 3n]]]]);
+      const elsewhere = await frank.request(ApiKey.OffsetCommit, 8, {
+        ...defaultOffsetCommitRequest(),
+        groupId: 'other',
+        topics: offsets(3n),
+      });
+      expect(errors(elsewhere).flatMap(([, partitions]) => (partitions as number[][]).map(([, e]) => e))).toEqual(
+        Array(4).fill(ErrorCode.GROUP_AUTHORIZATION_FAILED),
+      );
+
+      // FindCoordinator creates the transaction state topic; until it is led, InitProducerId is NOT_COORDINATOR.
+      await frank.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['frank-tx'] });
+      const producer = await waitUntil(async () => {
+        const init = await frank.request(ApiKey.InitProducerId, 4, {
+          transactionalId: 'frank-tx',
+          transactionTimeoutMs: 60_000,
+          producerId: -1n,
+          producerEpoch: -1,
+        });
+        return init.errorCode === ErrorCode.NONE && init;
+      }, 'a producer id for frank-tx');
+      const { producerId, producerEpoch } = producer;
+      const txn = { transactionalId: 'frank-tx', groupId: 'frank-group', producerId, producerEpoch };
+      expect((await frank.request(ApiKey.AddOffsetsToTxn, 3, txn)).errorCode).toBe(ErrorCode.NONE);
+      const txnCommitted = await frank.request(ApiKey.TxnOffsetCommit, 3, {
+        ...txn,
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        topics: offsets(5n),
+      });
+      expect(errors(txnCommitted)).toEqual([
+        [
+          'orders',
+          [
+            [0, ErrorCode.NONE],
+            [1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+          ],
+        ],
+        refused,
+      ]);
+      const otherTxn = await frank.request(ApiKey.TxnOffsetCommit, 3, {
+        ...txn,
+        transactionalId: 'other-tx',
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        topics: offsets(5n),
+      });
+      expect(errors(otherTxn).flatMap(([, partitions]) => (partitions as number[][]).map(([, e]) => e))).toEqual(
+        Array(4).fill(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+      );
+      expect((await frank.request(ApiKey.EndTxn, 3, { ...txn, committed: true })).errorCode).toBe(ErrorCode.NONE);
+      await waitUntil(async () => (await committedOffsets())[0]?.[1]?.[0]?.[1] === 5n, "the transaction's offset to be committed");
+      expect(await committedOffsets()).toEqual([['orders', [[0, 5n]]]]);
+    } finally {
+      frank.close();
+      admin.close();
     }
   });
 
