@@ -38,8 +38,8 @@ export interface AclOptions {
   allowHosts: readonly string[];
   denyHosts: readonly string[];
   operations: readonly string[];
-  /** --list: only this principal's ACLs. */
-  principal?: string;
+  /** --list: only these principals' ACLs, each under its own heading. */
+  principals: readonly string[];
   /** --producer: WRITE, DESCRIBE and CREATE on the topics, WRITE and DESCRIBE on the transactional ids. */
   producer: boolean;
   /** --idempotent (with --producer): IDEMPOTENT_WRITE on the cluster. */
@@ -75,7 +75,7 @@ function checkOptionCombinations(options: AclOptions): void {
   // --producer and --consumer infer the operations, and only allow.
   invalidWith('producer', 'operation', 'deny-principal', 'deny-host');
   invalidWith('consumer', 'operation', 'deny-principal', 'deny-host');
-  if (options.principal !== undefined && options.action !== 'list') {
+  if (options.principals.length > 0 && options.action !== 'list') {
     throw new UsageError('The --principal option is only available if --list is set');
   }
   if (options.producer && options.topics.length === 0) throw new UsageError('With --producer you must specify a --topic');
@@ -190,27 +190,44 @@ function refused(errorCode: number, errorMessage: string | null): never {
   return fail(errorMessage || `${errorName(errorCode) ?? errorCode}`);
 }
 
-async function describe(conn: VersionedConnection, filter: AclBindingFilter): Promise<Map<string, string[]>> {
+/** One ACL as AclCommand prints it: its resource pattern and its entry, with the entry's principal to filter by. */
+interface ListedAcl {
+  resource: string;
+  entry: string;
+  principal: string;
+}
+
+async function describe(conn: VersionedConnection, filter: AclBindingFilter): Promise<ListedAcl[]> {
   const response = await conn.request(ApiKey.DescribeAcls, toWire(filter));
   if (response.errorCode !== ErrorCode.NONE) refused(response.errorCode, response.errorMessage);
-  const byResource = new Map<string, string[]>();
-  for (const r of response.resources) {
-    const pattern = patternText({
+  return response.resources.flatMap((r) => {
+    const resource = patternText({
       resourceType: nameOfCode(RESOURCE_TYPE_CODES, r.resourceType) as ResourceType,
       name: r.resourceName,
       patternType: nameOfCode(PATTERN_TYPE_CODES, r.patternType) as 'LITERAL' | 'PREFIXED',
     });
-    const acls = r.acls.map((a) =>
-      entryText({
+    return r.acls.map((a) => ({
+      resource,
+      principal: a.principal,
+      entry: entryText({
         principal: a.principal,
         host: a.host,
         operation: nameOfCode(OPERATION_CODES, a.operation) as AclOperation,
         permissionType: nameOfCode(PERMISSION_TYPE_CODES, a.permissionType) as 'ALLOW' | 'DENY',
       }),
-    );
-    byResource.set(pattern, [...(byResource.get(pattern) ?? []), ...acls]);
-  }
-  return byResource;
+    }));
+  });
+}
+
+/**
+ * AclCommand's listing: a block for each resource that has ACLs, its entries once each however many
+ * filters matched them (Kafka gathers them in a map of sets); a resource without ACLs prints nothing.
+ * Kafka's map is a hash map, so its blocks come in no set order; kts keeps the broker's.
+ */
+function listing(acls: readonly ListedAcl[]): string {
+  const byResource = new Map<string, Set<string>>();
+  for (const { resource, entry } of acls) byResource.set(resource, (byResource.get(resource) ?? new Set()).add(entry));
+  return [...byResource].map(([resource, entries]) => block(`Current ACLs for resource \`${resource}\``, [...entries])).join('');
 }
 
 /** What `kts acls` prints: Kafka's AclCommand output. `confirm` asks before --remove without --force. */
@@ -223,18 +240,12 @@ export async function runAclCommand(
   const filters = resourceFilters(options);
   return withVersionedCluster(connect, async (cluster) => {
     const conn = cluster.bootstrap;
-    let out = '';
-    const listCurrent = async (resources: readonly ResourcePatternFilter[]) => {
-      for (const pattern of resources) {
-        const acls = (await describe(conn, { pattern, entry: ANY_ENTRY })).get(patternText(pattern)) ?? [];
-        out += block(`Current ACLs for resource \`${patternText(pattern)}\``, acls);
-      }
-    };
     if (options.action === 'add') {
       if (filters.length === 0) throw new UsageError('Error: --add needs a resource (--topic, --group, --transactional-id or --cluster)');
       if (options.allowPrincipals.length + options.denyPrincipals.length === 0) {
         throw new UsageError('Error: --add needs --allow-principal or --deny-principal');
       }
+      let out = '';
       const creations: AclBinding[] = [];
       for (const { pattern, entries } of resourceAcls(options)) {
         if (pattern.patternType !== 'LITERAL' && pattern.patternType !== 'PREFIXED') {
@@ -261,7 +272,6 @@ export async function runAclCommand(
       });
       const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
       if (error) refused(error.errorCode, error.errorMessage);
-      await listCurrent(filters);
       return out;
     }
     if (options.action === 'remove') {
@@ -279,16 +289,13 @@ export async function runAclCommand(
         const error = response.filterResults.find((r) => r.errorCode !== ErrorCode.NONE);
         if (error) refused(error.errorCode, error.errorMessage);
       }
-      await listCurrent(filters);
-      return out;
+      return '';
     }
-    const principal = options.principal === undefined ? null : checkedPrincipal(options.principal);
+    const principals = [...new Set(options.principals.map(checkedPrincipal))];
     const anyResource: ResourcePatternFilter = { resourceType: 'ANY', name: null, patternType: 'ANY' as PatternTypeFilterName };
-    if (principal !== null) out += `ACLs for principal \`${principal}\`\n`;
-    for (const pattern of filters.length > 0 ? filters : [anyResource]) {
-      const found = await describe(conn, { pattern, entry: { ...ANY_ENTRY, principal } });
-      for (const [resource, acls] of found) out += block(`Current ACLs for resource \`${resource}\``, acls);
-    }
-    return out;
+    const acls: ListedAcl[] = [];
+    for (const pattern of filters.length > 0 ? filters : [anyResource]) acls.push(...(await describe(conn, { pattern, entry: ANY_ENTRY })));
+    if (principals.length === 0) return listing(acls);
+    return principals.map((p) => `ACLs for principal \`${p}\`\n${listing(acls.filter((a) => a.principal === p))}`).join('');
   });
 }

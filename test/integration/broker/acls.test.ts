@@ -93,10 +93,8 @@ describe('the ACL authorizer and kts acls', () => {
     const pattern = 'ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)';
     const write = '(principal=User:alice, host=*, operation=WRITE, permissionType=ALLOW)';
     const describeAcl = '(principal=User:alice, host=*, operation=DESCRIBE, permissionType=ALLOW)';
-    expect(r.stdout).toBe(
-      `Adding ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n` +
-        `Current ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`,
-    );
+    // Kafka 3.9 no longer lists the resource's ACLs after adding (KAFKA-15713).
+    expect(r.stdout).toBe(`Adding ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`);
     const listed = await acls('admin', '--list', '--principal', 'User:alice');
     expect(listed.stdout).toBe(
       `ACLs for principal \`User:alice\`\nCurrent ACLs for resource \`${pattern}\`: \n \t${write}\n\t${describeAcl} \n\n`,
@@ -209,7 +207,7 @@ describe('the ACL authorizer and kts acls', () => {
   it('removes ACLs, after which alice is refused again', async () => {
     const r = await acls('admin', '--remove', '--force', '--topic', 'orders');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: \n  \n\n');
+    expect(r.stdout).toBe('');
     const alice = await as('alice');
     try {
       expect((await produce(alice, 'orders', 0, { records: [{ value: Buffer.from('y') }] })).errorCode).toBe(
@@ -425,7 +423,10 @@ describe('the ACL authorizer and kts acls', () => {
     expect(added.stdout).toBe(
       block('Adding ACLs', topic, ['WRITE', 'DESCRIBE', 'CREATE']) +
         block('Adding ACLs', txnId, ['WRITE', 'DESCRIBE']) +
-        block('Adding ACLs', cluster, ['IDEMPOTENT_WRITE']) +
+        block('Adding ACLs', cluster, ['IDEMPOTENT_WRITE']),
+    );
+    expect((await acls('admin', '--list', '--principal', 'User:dave')).stdout).toBe(
+      'ACLs for principal `User:dave`\n' +
         block('Current ACLs', topic, ['WRITE', 'DESCRIBE', 'CREATE']) +
         block('Current ACLs', txnId, ['WRITE', 'DESCRIBE']) +
         block('Current ACLs', cluster, ['IDEMPOTENT_WRITE']),
@@ -485,7 +486,9 @@ describe('the ACL authorizer and kts acls', () => {
       '--group',
       'dave-group',
     );
-    expect(removed.stdout).toBe(block('Current ACLs', topic, ['WRITE', 'CREATE']) + `Current ACLs for resource \`${group}\`: \n  \n\n`);
+    expect(removed.stdout).toBe('');
+    const left = await acls('admin', '--list', '--topic', 'dave-events', '--group', 'dave-group');
+    expect(left.stdout).toBe(block('Current ACLs', topic, ['WRITE', 'CREATE']));
   });
 
   it.each([
