@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
-import { ErrorCode } from '../../../src/protocol/errors.js';
+import { ErrorCode, errorName } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultAddPartitionsToTxnRequest } from '../../../src/protocol/generated/apis/add-partitions-to-txn.js';
 import { defaultMetadataRequest } from '../../../src/protocol/generated/apis/metadata.js';
@@ -15,7 +13,7 @@ import { defaultFetchRequest } from '../../../src/protocol/generated/apis/fetch.
 import { defaultOffsetCommitRequest, defaultOffsetCommitRequestPartition } from '../../../src/protocol/generated/apis/offset-commit.js';
 import { defaultOffsetFetchRequest } from '../../../src/protocol/generated/apis/offset-fetch.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { fetchTopic, produce, runProcess } from './helpers.js';
+import { fetchTopic, plainCommandConfig, produce, runProcess, startAuthorizingBroker } from './helpers.js';
 
 const PASSWORDS = {
   admin: 'admin-pw',
@@ -26,20 +24,9 @@ const PASSWORDS = {
   erin: 'erin-pw',
   frank: 'frank-pw',
 };
-const JAAS = `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(PASSWORDS)
-  .map(([user, password]) => `user_${user}="${password}"`)
-  .join(' ')};`;
-
 describe('the ACL authorizer and kts acls', () => {
   let broker: StartedBroker;
-  const commandConfig = (user: keyof typeof PASSWORDS) => {
-    const path = join(broker.logDir, `${user}.properties`);
-    writeFileSync(
-      path,
-      `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${PASSWORDS[user]}";\n`,
-    );
-    return path;
-  };
+  const commandConfig = (user: keyof typeof PASSWORDS) => plainCommandConfig(broker, user, PASSWORDS[user]);
   const acls = (user: keyof typeof PASSWORDS, ...args: string[]) =>
     runKts(['acls', '--bootstrap-server', broker.bootstrapServers, '--command-config', commandConfig(user), ...args]);
   const as = (user: keyof typeof PASSWORDS) =>
@@ -49,17 +36,7 @@ describe('the ACL authorizer and kts acls', () => {
     });
 
   beforeAll(async () => {
-    broker = await startBroker({
-      config: {
-        listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
-        'security.inter.broker.protocol': 'SASL_PLAINTEXT',
-        'sasl.enabled.mechanisms': 'PLAIN',
-        'listener.name.sasl_plaintext.plain.sasl.jaas.config': JAAS,
-        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
-        'super.users': 'User:admin',
-        'num.partitions': '1',
-      },
-    });
+    broker = await startAuthorizingBroker(PASSWORDS, { 'num.partitions': '1' });
     const admin = await as('admin');
     for (const name of ['orders', 'secret']) {
       const created = await admin.request(ApiKey.CreateTopics, 7, {
@@ -616,7 +593,7 @@ describe('the ACL authorizer and kts acls', () => {
     const frank = await as('frank');
     const admin = await as('admin');
     try {
-      const offsets = (offset: bigint) =>
+      const topics = (offset: bigint) =>
         ['secret', 'orders'].map((name) => ({
           name,
           partitions: [0, 1].map((partitionIndex) => ({
@@ -626,51 +603,32 @@ describe('the ACL authorizer and kts acls', () => {
           })),
         }));
       const errors = (r: { topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] }) =>
-        r.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.errorCode])]);
-      const refused = [
-        'secret',
-        [
-          [0, ErrorCode.TOPIC_AUTHORIZATION_FAILED],
-          [1, ErrorCode.TOPIC_AUTHORIZATION_FAILED],
-        ],
+        r.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex} ${errorName(p.errorCode)}`));
+      // orders has one partition: orders-1 is the coordinator's answer; secret's partitions are refused unchecked, after.
+      const readableCommitted = [
+        'orders-0 NONE',
+        'orders-1 UNKNOWN_TOPIC_OR_PARTITION',
+        'secret-0 TOPIC_AUTHORIZATION_FAILED',
+        'secret-1 TOPIC_AUTHORIZATION_FAILED',
       ];
+      const allRefused = (error: string) => ['secret-0', 'secret-1', 'orders-0', 'orders-1'].map((p) => `${p} ${error}`);
       const committedOffsets = async () => {
         const fetched = await admin.request(ApiKey.OffsetFetch, 8, {
           ...defaultOffsetFetchRequest(),
           groups: [{ groupId: 'frank-group', memberId: null, memberEpoch: -1, topics: null }],
         });
-        return fetched.groups[0]!.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])]);
+        return fetched.groups[0]!.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex} ${p.committedOffset}`));
       };
 
-      // orders has one partition: its partition 1 is the coordinator's answer, secret's are refused unchecked.
-      const committed = await frank.request(ApiKey.OffsetCommit, 8, {
-        ...defaultOffsetCommitRequest(),
-        groupId: 'frank-group',
-        topics: offsets(3n),
-      });
-      expect(errors(committed)).toEqual([
-        [
-          'orders',
-          [
-            [0, ErrorCode.NONE],
-            [1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
-          ],
-        ],
-        refused,
-      ]);
-      expect(await committedOffsets()).toEqual([['orders', [[0, 3n]]]]);
-      const elsewhere = await frank.request(ApiKey.OffsetCommit, 8, {
-        ...defaultOffsetCommitRequest(),
-        groupId: 'other',
-        topics: offsets(3n),
-      });
-      expect(errors(elsewhere).flatMap(([, partitions]) => (partitions as number[][]).map(([, e]) => e))).toEqual(
-        Array(4).fill(ErrorCode.GROUP_AUTHORIZATION_FAILED),
-      );
+      const commit = (groupId: string) =>
+        frank.request(ApiKey.OffsetCommit, 8, { ...defaultOffsetCommitRequest(), groupId, topics: topics(3n) });
+      expect(errors(await commit('frank-group'))).toEqual(readableCommitted);
+      expect(await committedOffsets()).toEqual(['orders-0 3']);
+      expect(errors(await commit('other'))).toEqual(allRefused('GROUP_AUTHORIZATION_FAILED'));
 
       // FindCoordinator creates the transaction state topic; until it is led, InitProducerId is NOT_COORDINATOR.
       await frank.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['frank-tx'] });
-      const producer = await waitUntil(async () => {
+      const { producerId, producerEpoch } = await waitUntil(async () => {
         const init = await frank.request(ApiKey.InitProducerId, 4, {
           transactionalId: 'frank-tx',
           transactionTimeoutMs: 60_000,
@@ -679,40 +637,22 @@ describe('the ACL authorizer and kts acls', () => {
         });
         return init.errorCode === ErrorCode.NONE && init;
       }, 'a producer id for frank-tx');
-      const { producerId, producerEpoch } = producer;
       const txn = { transactionalId: 'frank-tx', groupId: 'frank-group', producerId, producerEpoch };
       expect((await frank.request(ApiKey.AddOffsetsToTxn, 3, txn)).errorCode).toBe(ErrorCode.NONE);
-      const txnCommitted = await frank.request(ApiKey.TxnOffsetCommit, 3, {
-        ...txn,
-        generationId: -1,
-        memberId: '',
-        groupInstanceId: null,
-        topics: offsets(5n),
-      });
-      expect(errors(txnCommitted)).toEqual([
-        [
-          'orders',
-          [
-            [0, ErrorCode.NONE],
-            [1, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
-          ],
-        ],
-        refused,
-      ]);
-      const otherTxn = await frank.request(ApiKey.TxnOffsetCommit, 3, {
-        ...txn,
-        transactionalId: 'other-tx',
-        generationId: -1,
-        memberId: '',
-        groupInstanceId: null,
-        topics: offsets(5n),
-      });
-      expect(errors(otherTxn).flatMap(([, partitions]) => (partitions as number[][]).map(([, e]) => e))).toEqual(
-        Array(4).fill(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
-      );
+      const txnCommit = (transactionalId: string) =>
+        frank.request(ApiKey.TxnOffsetCommit, 3, {
+          ...txn,
+          transactionalId,
+          generationId: -1,
+          memberId: '',
+          groupInstanceId: null,
+          topics: topics(5n),
+        });
+      expect(errors(await txnCommit('frank-tx'))).toEqual(readableCommitted);
+      expect(errors(await txnCommit('other-tx'))).toEqual(allRefused('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'));
       expect((await frank.request(ApiKey.EndTxn, 3, { ...txn, committed: true })).errorCode).toBe(ErrorCode.NONE);
-      await waitUntil(async () => (await committedOffsets())[0]?.[1]?.[0]?.[1] === 5n, "the transaction's offset to be committed");
-      expect(await committedOffsets()).toEqual([['orders', [[0, 5n]]]]);
+      await waitUntil(async () => (await committedOffsets()).includes('orders-0 5'), "the transaction's offset to be committed");
+      expect(await committedOffsets()).toEqual(['orders-0 5']);
     } finally {
       frank.close();
       admin.close();

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import type { StartedBroker } from '../../../src/broker/index.js';
 import { runKts, runShim } from '../../helpers/kts.js';
+import { plainCommandConfig, startAuthorizingBroker } from '../broker/helpers.js';
 
 // What Kafka 3.9's AclCommand prints, line by line: --list prints a block only for a resource that has
 // ACLs (its map is built from the ACLs found), so a filter that matches nothing prints nothing; --add
@@ -13,6 +12,10 @@ const ORD_PREFIX = 'ResourcePattern(resourceType=TOPIC, name=ord, patternType=PR
 const ALICE_READ = '(principal=User:alice, host=*, operation=READ, permissionType=ALLOW)';
 const ALICE_WRITE = '(principal=User:alice, host=*, operation=WRITE, permissionType=ALLOW)';
 const BOB_READ = '(principal=User:bob, host=*, operation=READ, permissionType=ALLOW)';
+/** The --list blocks of the three resources, as lines (a block ends in an empty line). */
+const ORDERS_BLOCK = [`Current ACLs for resource \`${ORDERS}\`: `, ` \t${ALICE_READ}`, `\t${ALICE_WRITE} `, ''];
+const BILLING_BLOCK = [`Current ACLs for resource \`${BILLING}\`: `, ` \t${ALICE_READ} `, ''];
+const ORD_PREFIX_BLOCK = [`Current ACLs for resource \`${ORD_PREFIX}\`: `, ` \t${BOB_READ} `, ''];
 
 describe('kts acls and kafka-acls.sh print what Kafka 3.9 prints', () => {
   let broker: StartedBroker;
@@ -29,23 +32,8 @@ describe('kts acls and kafka-acls.sh print what Kafka 3.9 prints', () => {
   };
 
   beforeAll(async () => {
-    broker = await startBroker({
-      config: {
-        listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
-        'security.inter.broker.protocol': 'SASL_PLAINTEXT',
-        'sasl.enabled.mechanisms': 'PLAIN',
-        'listener.name.sasl_plaintext.plain.sasl.jaas.config':
-          'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-pw";',
-        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
-        'super.users': 'User:admin',
-      },
-    });
-    const commandConfig = join(broker.logDir, 'admin.properties');
-    writeFileSync(
-      commandConfig,
-      'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-pw";\n',
-    );
-    base = ['--bootstrap-server', broker.bootstrapServers, '--command-config', commandConfig];
+    broker = await startAuthorizingBroker({ admin: 'admin-pw' });
+    base = ['--bootstrap-server', broker.bootstrapServers, '--command-config', plainCommandConfig(broker, 'admin', 'admin-pw')];
   });
 
   afterAll(async () => {
@@ -84,19 +72,20 @@ describe('kts acls and kafka-acls.sh print what Kafka 3.9 prints', () => {
   });
 
   it('--list prints a block only for each resource with ACLs; a named resource without any prints nothing', async () => {
-    const orders = [`Current ACLs for resource \`${ORDERS}\`: `, ` \t${ALICE_READ}`, `\t${ALICE_WRITE} `, ''];
-    const billing = [`Current ACLs for resource \`${BILLING}\`: `, ` \t${ALICE_READ} `, ''];
-    const ordPrefix = [`Current ACLs for resource \`${ORD_PREFIX}\`: `, ` \t${BOB_READ} `, ''];
-    expect(await both(['--list'])).toEqual([...orders, ...billing, ...ordPrefix, '']);
-    expect(await both(['--list', '--topic', 'orders'])).toEqual([...orders, '']);
+    expect(await both(['--list'])).toEqual([...ORDERS_BLOCK, ...BILLING_BLOCK, ...ORD_PREFIX_BLOCK, '']);
+    expect(await both(['--list', '--topic', 'orders'])).toEqual([...ORDERS_BLOCK, '']);
     expect(await both(['--list', '--topic', 'payments'])).toEqual(['']);
     expect(await both(['--list', '--group', 'payments', '--transactional-id', 'orders'])).toEqual(['']);
-    expect(await both(['--list', '--topic', 'payments', '--topic', 'orders', '--group', 'billing'])).toEqual([...orders, ...billing, '']);
+    expect(await both(['--list', '--topic', 'payments', '--topic', 'orders', '--group', 'billing'])).toEqual([
+      ...ORDERS_BLOCK,
+      ...BILLING_BLOCK,
+      '',
+    ]);
     // A resource several filters match is one block, each ACL once (Kafka's map of sets).
-    expect(await both(['--list', '--topic', 'orders', '--topic', 'orders'])).toEqual([...orders, '']);
+    expect(await both(['--list', '--topic', 'orders', '--topic', 'orders'])).toEqual([...ORDERS_BLOCK, '']);
     expect(await both(['--list', '--resource-pattern-type', 'match', '--topic', 'orders', '--topic', 'ordinary'])).toEqual([
-      ...orders,
-      ...ordPrefix,
+      ...ORDERS_BLOCK,
+      ...ORD_PREFIX_BLOCK,
       '',
     ]);
     expect(await both(['--list', '--resource-pattern-type', 'match', '--topic', 'payments'])).toEqual(['']);
@@ -105,17 +94,10 @@ describe('kts acls and kafka-acls.sh print what Kafka 3.9 prints', () => {
   it('--list --principal: a heading for each principal, then only the blocks with its ACLs', async () => {
     expect(await both(['--list', '--principal', 'User:bob', '--principal', 'User:alice'])).toEqual([
       'ACLs for principal `User:bob`',
-      `Current ACLs for resource \`${ORD_PREFIX}\`: `,
-      ` \t${BOB_READ} `,
-      '',
+      ...ORD_PREFIX_BLOCK,
       'ACLs for principal `User:alice`',
-      `Current ACLs for resource \`${ORDERS}\`: `,
-      ` \t${ALICE_READ}`,
-      `\t${ALICE_WRITE} `,
-      '',
-      `Current ACLs for resource \`${BILLING}\`: `,
-      ` \t${ALICE_READ} `,
-      '',
+      ...ORDERS_BLOCK,
+      ...BILLING_BLOCK,
       '',
     ]);
     expect(await both(['--list', '--principal', 'User:carol'])).toEqual(['ACLs for principal `User:carol`', '']);
@@ -129,14 +111,6 @@ describe('kts acls and kafka-acls.sh print what Kafka 3.9 prints', () => {
     ]);
     expect(await both(['--remove', '--force', '--topic', 'orders'])).toEqual(['']);
     expect(await both(['--list', '--topic', 'orders'])).toEqual(['']);
-    expect(await both(['--list'])).toEqual([
-      `Current ACLs for resource \`${BILLING}\`: `,
-      ` \t${ALICE_READ} `,
-      '',
-      `Current ACLs for resource \`${ORD_PREFIX}\`: `,
-      ` \t${BOB_READ} `,
-      '',
-      '',
-    ]);
+    expect(await both(['--list'])).toEqual([...BILLING_BLOCK, ...ORD_PREFIX_BLOCK, '']);
   });
 });
