@@ -2,6 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
+import { OPERATION_CODES, PATTERN_TYPE_CODES, PERMISSION_TYPE_CODES, RESOURCE_TYPE_CODES } from '../../../src/protocol/acl.js';
 import { ErrorCode, errorName } from '../../../src/protocol/errors.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import { defaultAddPartitionsToTxnRequest } from '../../../src/protocol/generated/apis/add-partitions-to-txn.js';
@@ -655,6 +656,44 @@ describe('the ACL authorizer and kts acls', () => {
       expect(await committedOffsets()).toEqual(['orders-0 5']);
     } finally {
       frank.close();
+      admin.close();
+    }
+  });
+
+  it('CreateAcls and DeleteAcls answer each creation and filter in its place, an invalid one INVALID_REQUEST among valid ones', async () => {
+    const admin = await as('admin');
+    try {
+      const acl = (name: string, operation: number) => ({
+        resourceType: RESOURCE_TYPE_CODES.TOPIC,
+        resourceName: name,
+        resourcePatternType: PATTERN_TYPE_CODES.LITERAL,
+        principal: 'User:grace',
+        host: '*',
+        operation,
+        permissionType: PERMISSION_TYPE_CODES.ALLOW,
+      });
+      const created = await admin.request(ApiKey.CreateAcls, 3, {
+        creations: [acl('g-1', OPERATION_CODES.READ), acl('g-2', OPERATION_CODES.ANY), acl('g-3', OPERATION_CODES.WRITE)],
+      });
+      expect(created.results.map((r) => errorName(r.errorCode))).toEqual(['NONE', 'INVALID_REQUEST', 'NONE']);
+      const filter = (name: string, resourceType: number) => ({
+        resourceTypeFilter: resourceType,
+        resourceNameFilter: name,
+        patternTypeFilter: PATTERN_TYPE_CODES.LITERAL,
+        principalFilter: null,
+        hostFilter: null,
+        operation: OPERATION_CODES.ANY,
+        permissionType: PERMISSION_TYPE_CODES.ANY,
+      });
+      const deleted = await admin.request(ApiKey.DeleteAcls, 3, {
+        filters: [filter('g-3', RESOURCE_TYPE_CODES.TOPIC), filter('g-1', 99), filter('g-1', RESOURCE_TYPE_CODES.TOPIC)],
+      });
+      expect(deleted.filterResults.map((r) => [errorName(r.errorCode), r.matchingAcls.map((a) => [a.resourceName, a.operation])])).toEqual([
+        ['NONE', [['g-3', OPERATION_CODES.WRITE]]],
+        ['INVALID_REQUEST', []],
+        ['NONE', [['g-1', OPERATION_CODES.READ]]],
+      ]);
+    } finally {
       admin.close();
     }
   });
