@@ -85,7 +85,7 @@ async function run(flags: Flags): Promise<void> {
   const actions = (['add', 'remove', 'list'] as const).filter((a) => flags[a]);
   if (actions.length !== 1) throw new UsageError('Error: Command must include exactly one action: --list, --add, --remove.');
   const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
-  const out = await runAclCommand(
+  await runAclCommand(
     { bootstrapServer: flags.bootstrapServer, properties },
     {
       action: actions[0]!,
@@ -105,6 +105,6 @@ async function run(flags: Flags): Promise<void> {
       consumer: flags.consumer ?? false,
     },
     (question) => (flags.force ? Promise.resolve(true) : ask(question)),
+    (text) => process.stdout.write(text),
   );
-  process.stdout.write(out);
 }

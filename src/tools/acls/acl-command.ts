@@ -230,49 +230,50 @@ function listing(acls: readonly ListedAcl[]): string {
   return [...byResource].map(([resource, entries]) => block(`Current ACLs for resource \`${resource}\``, [...entries])).join('');
 }
 
-/** What `kts acls` prints: Kafka's AclCommand output. `confirm` asks before --remove without --force. */
+/**
+ * Runs kafka-acls.sh's action, printing what Kafka's AclCommand prints as it goes (so what was done
+ * before a refusal is on screen, as Kafka's). `confirm` asks before --remove without --force.
+ */
 export async function runAclCommand(
   connect: ConnectOptions,
   options: AclOptions,
   confirm: (question: string) => Promise<boolean>,
-): Promise<string> {
+  print: (text: string) => void,
+): Promise<void> {
   checkOptionCombinations(options);
   const filters = resourceFilters(options);
-  return withVersionedCluster(connect, async (cluster) => {
+  await withVersionedCluster(connect, async (cluster) => {
     const conn = cluster.bootstrap;
     if (options.action === 'add') {
       if (filters.length === 0) throw new UsageError('Error: --add needs a resource (--topic, --group, --transactional-id or --cluster)');
       if (options.allowPrincipals.length + options.denyPrincipals.length === 0) {
         throw new UsageError('Error: --add needs --allow-principal or --deny-principal');
       }
-      let out = '';
-      const creations: AclBinding[] = [];
-      for (const { pattern, entries } of resourceAcls(options)) {
+      const resources = resourceAcls(options).map(({ pattern, entries }) => {
         if (pattern.patternType !== 'LITERAL' && pattern.patternType !== 'PREFIXED') {
           throw new UsageError(`Error: A '--resource-pattern-type' value of '${options.patternType}' is not valid when adding acls.`);
         }
-        const resourcePattern = {
-          resourceType: pattern.resourceType as ResourceType,
-          name: pattern.name!,
-          patternType: pattern.patternType,
-        };
-        out += block(`Adding ACLs for resource \`${patternText(resourcePattern)}\``, entries.map(entryText));
-        for (const entry of entries) creations.push({ pattern: resourcePattern, entry });
-      }
-      const response = await conn.request(ApiKey.CreateAcls, {
-        creations: creations.map(({ pattern, entry }) => ({
-          resourceType: RESOURCE_TYPE_CODES[pattern.resourceType],
-          resourceName: pattern.name,
-          resourcePatternType: PATTERN_TYPE_CODES[pattern.patternType],
-          principal: entry.principal,
-          host: entry.host,
-          operation: OPERATION_CODES[entry.operation],
-          permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
-        })),
+        const resource = { resourceType: pattern.resourceType as ResourceType, name: pattern.name!, patternType: pattern.patternType };
+        return { resource, entries };
       });
-      const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
-      if (error) refused(error.errorCode, error.errorMessage);
-      return out;
+      // As Kafka: each resource's block, then its ACLs created, before the next resource's.
+      for (const { resource, entries } of resources) {
+        print(block(`Adding ACLs for resource \`${patternText(resource)}\``, entries.map(entryText)));
+        const response = await conn.request(ApiKey.CreateAcls, {
+          creations: entries.map((entry) => ({
+            resourceType: RESOURCE_TYPE_CODES[resource.resourceType],
+            resourceName: resource.name,
+            resourcePatternType: PATTERN_TYPE_CODES[resource.patternType],
+            principal: entry.principal,
+            host: entry.host,
+            operation: OPERATION_CODES[entry.operation],
+            permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
+          })),
+        });
+        const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
+        if (error) refused(error.errorCode, error.errorMessage);
+      }
+      return;
     }
     if (options.action === 'remove') {
       if (filters.length === 0)
@@ -289,13 +290,13 @@ export async function runAclCommand(
         const error = response.filterResults.find((r) => r.errorCode !== ErrorCode.NONE);
         if (error) refused(error.errorCode, error.errorMessage);
       }
-      return '';
+      return;
     }
     const principals = [...new Set(options.principals.map(checkedPrincipal))];
     const anyResource: ResourcePatternFilter = { resourceType: 'ANY', name: null, patternType: 'ANY' as PatternTypeFilterName };
     const acls: ListedAcl[] = [];
     for (const pattern of filters.length > 0 ? filters : [anyResource]) acls.push(...(await describe(conn, { pattern, entry: ANY_ENTRY })));
-    if (principals.length === 0) return listing(acls);
-    return principals.map((p) => `ACLs for principal \`${p}\`\n${listing(acls.filter((a) => a.principal === p))}`).join('');
+    if (principals.length === 0) print(listing(acls));
+    for (const p of principals) print(`ACLs for principal \`${p}\`\n${listing(acls.filter((a) => a.principal === p))}`);
   });
 }
