@@ -1,6 +1,7 @@
 import {
   type AclBinding,
   type AclBindingFilter,
+  bindingCodes,
   CLUSTER_NAME,
   nameOfCode,
   OPERATION_CODES,
@@ -154,17 +155,7 @@ export function deleteAclsHandler(broker: BrokerContext): Handler<typeof ApiKey.
         ({ error, deleted }) => ({
           errorCode: error?.code ?? ErrorCode.NONE,
           errorMessage: error?.message ?? null,
-          matchingAcls: deleted.map(({ pattern, entry }) => ({
-            errorCode: ErrorCode.NONE,
-            errorMessage: null,
-            resourceType: RESOURCE_TYPE_CODES[pattern.resourceType],
-            resourceName: pattern.name,
-            patternType: PATTERN_TYPE_CODES[pattern.patternType],
-            principal: entry.principal,
-            host: entry.host,
-            operation: OPERATION_CODES[entry.operation],
-            permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
-          })),
+          matchingAcls: deleted.map((binding) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...bindingCodes(binding) })),
         }),
       ),
     };

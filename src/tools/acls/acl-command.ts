@@ -6,6 +6,7 @@ import {
   type AclBindingFilter,
   type AclOperation,
   ANY_ENTRY,
+  bindingCodes,
   CLUSTER_NAME,
   entryText,
   nameFromText,
@@ -260,15 +261,10 @@ export async function runAclCommand(
       for (const { resource, entries } of resources) {
         print(block(`Adding ACLs for resource \`${patternText(resource)}\``, entries.map(entryText)));
         const response = await conn.request(ApiKey.CreateAcls, {
-          creations: entries.map((entry) => ({
-            resourceType: RESOURCE_TYPE_CODES[resource.resourceType],
-            resourceName: resource.name,
-            resourcePatternType: PATTERN_TYPE_CODES[resource.patternType],
-            principal: entry.principal,
-            host: entry.host,
-            operation: OPERATION_CODES[entry.operation],
-            permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
-          })),
+          creations: entries.map((entry) => {
+            const { patternType, ...codes } = bindingCodes({ pattern: resource, entry });
+            return { ...codes, resourcePatternType: patternType };
+          }),
         });
         const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
         if (error) refused(error.errorCode, error.errorMessage);
