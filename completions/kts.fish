@@ -47,7 +47,7 @@ complete -c kts -n '__fish_seen_subcommand_from acls' -l deny-principal -d 'prin
 complete -c kts -n '__fish_seen_subcommand_from acls' -l allow-host -d 'host the allowed principals may come from (default *; repeatable)'
 complete -c kts -n '__fish_seen_subcommand_from acls' -l deny-host -d 'host the denied principals are denied from (default *; repeatable)'
 complete -c kts -n '__fish_seen_subcommand_from acls' -l operation -d 'Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All (default All; repeatable)'
-complete -c kts -n '__fish_seen_subcommand_from acls' -l principal -d '--list: only the ACLs of this principal'
+complete -c kts -n '__fish_seen_subcommand_from acls' -l principal -d '--list: only the ACLs of this principal (repeatable)'
 complete -c kts -n '__fish_seen_subcommand_from acls' -l producer -d 'ACLs of a producer: WRITE, DESCRIBE and CREATE on the topics (WRITE and DESCRIBE on --transactional-id)'
 complete -c kts -n '__fish_seen_subcommand_from acls' -l idempotent -d 'with --producer: IDEMPOTENT_WRITE on the cluster'
 complete -c kts -n '__fish_seen_subcommand_from acls' -l consumer -d 'ACLs of a consumer: READ and DESCRIBE on the topics, READ on the group (needs --topic and --group)'

@@ -156,6 +156,19 @@ export function bindingFilterMatches(filter: AclBindingFilter, binding: AclBindi
   return patternFilterMatches(filter.pattern, binding.pattern) && entryFilterMatches(filter.entry, binding.entry);
 }
 
+/** A binding's elements as their wire codes, as CreateAcls creations and DeleteAcls matches carry them. */
+export function bindingCodes({ pattern, entry }: AclBinding) {
+  return {
+    resourceType: RESOURCE_TYPE_CODES[pattern.resourceType],
+    resourceName: pattern.name,
+    patternType: PATTERN_TYPE_CODES[pattern.patternType],
+    principal: entry.principal,
+    host: entry.host,
+    operation: OPERATION_CODES[entry.operation],
+    permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
+  };
+}
+
 /** Java's ResourcePattern.toString (and ResourcePatternFilter's, whose null name prints `<any>`). */
 export function patternText(pattern: ResourcePattern | ResourcePatternFilter): string {
   return `ResourcePattern(resourceType=${pattern.resourceType}, name=${pattern.name ?? '<any>'}, patternType=${pattern.patternType})`;

@@ -1,6 +1,7 @@
 import {
   type AclBinding,
   type AclBindingFilter,
+  bindingCodes,
   CLUSTER_NAME,
   nameOfCode,
   OPERATION_CODES,
@@ -72,15 +73,14 @@ export function createAclsHandler(broker: BrokerContext): Handler<typeof ApiKey.
     const bindings = request.creations.map((c) => bindingOf({ ...c, patternType: c.resourcePatternType }));
     const valid = bindings.filter((b): b is AclBinding => b !== undefined);
     const errors = await broker.acls.create(valid);
-    let next = 0;
     return {
       throttleTimeMs: 0,
-      results: bindings.map((b) => {
-        if (b === undefined)
-          return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Invalid ACL creation: the binding has unknown or ANY elements' };
-        const error = errors[next++];
-        return { errorCode: error?.code ?? ErrorCode.NONE, errorMessage: error?.message ?? null };
-      }),
+      results: answeredInOrder(
+        bindings,
+        errors,
+        () => ({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Invalid ACL creation: the binding has unknown or ANY elements' }),
+        (error) => ({ errorCode: error?.code ?? ErrorCode.NONE, errorMessage: error?.message ?? null }),
+      ),
     };
   };
 }
@@ -146,29 +146,27 @@ export function deleteAclsHandler(broker: BrokerContext): Handler<typeof ApiKey.
       }),
     );
     const results = await broker.acls.delete(filters.filter((f): f is AclBindingFilter => f !== undefined));
-    let next = 0;
     return {
       throttleTimeMs: 0,
-      filterResults: filters.map((f) => {
-        if (f === undefined)
-          return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Invalid DeleteAcls filter: unknown elements', matchingAcls: [] };
-        const { error, deleted } = results[next++]!;
-        return {
+      filterResults: answeredInOrder(
+        filters,
+        results,
+        () => ({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Invalid DeleteAcls filter: unknown elements', matchingAcls: [] }),
+        ({ error, deleted }) => ({
           errorCode: error?.code ?? ErrorCode.NONE,
           errorMessage: error?.message ?? null,
-          matchingAcls: deleted.map(({ pattern, entry }) => ({
-            errorCode: ErrorCode.NONE,
-            errorMessage: null,
-            resourceType: RESOURCE_TYPE_CODES[pattern.resourceType],
-            resourceName: pattern.name,
-            patternType: PATTERN_TYPE_CODES[pattern.patternType],
-            principal: entry.principal,
-            host: entry.host,
-            operation: OPERATION_CODES[entry.operation],
-            permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
-          })),
-        };
-      }),
+          matchingAcls: deleted.map((binding) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...bindingCodes(binding) })),
+        }),
+      ),
     };
   };
+}
+
+/**
+ * One answer for each of `requested`, in order: an invalid one (undefined) answered by `invalid`, the
+ * others by `valid` with their result, `results` being the answers to the valid ones in their order.
+ */
+function answeredInOrder<R, A>(requested: readonly unknown[], results: readonly R[], invalid: () => A, valid: (result: R) => A): A[] {
+  let next = 0;
+  return requested.map((r) => (r === undefined ? invalid() : valid(results[next++]!)));
 }

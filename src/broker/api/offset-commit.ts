@@ -1,13 +1,11 @@
 // OffsetCommit v0-9. v1: generation, member id, a commit timestamp per partition. v2-4: retention
 // time. v6: leader epoch. v7: group.instance.id. v9's member epoch is the classic generation here.
 import type { ApiKey } from '../../protocol/generated/api-info.js';
-import {
-  defaultOffsetCommitResponse,
-  type OffsetCommitRequest,
-  type OffsetCommitResponse,
-} from '../../protocol/generated/apis/offset-commit.js';
+import { defaultOffsetCommitResponse, type OffsetCommitRequest } from '../../protocol/generated/apis/offset-commit.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import { mapPartitions, type PartitionErrors } from '../group/group-offsets-service.js';
+import { commitReadableTopics } from './commit-readable-topics.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -16,32 +14,16 @@ import type { Handler } from './handler.js';
  */
 export function offsetCommitHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.OffsetCommit> {
   return async (request, ctx) => {
-    if (!ctx.authorize('READ', 'GROUP', request.groupId)) return failed(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
-    const readable = (name: string) => ctx.authorize('READ', 'TOPIC', name);
-    const denied = { ...request, topics: request.topics.filter((t) => !readable(t.name)) };
-    const allowed = { ...request, topics: request.topics.filter((t) => readable(t.name)) };
-    const committed = await coordinator.coordinate(
-      [request.groupId],
-      () => commit(coordinator, allowed),
-      (errorCode) => failed(allowed, errorCode),
-    );
-    return { ...committed, topics: [...committed.topics, ...failed(denied, ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics] };
+    const answer = defaultOffsetCommitResponse();
+    if (!ctx.authorize('READ', 'GROUP', request.groupId)) {
+      return { ...answer, topics: mapPartitions(request.topics, () => ErrorCode.GROUP_AUTHORIZATION_FAILED) };
+    }
+    return { ...answer, topics: await commitReadableTopics(coordinator, request, ctx, (readable) => commit(coordinator, readable)) };
   };
 }
 
-/** Every partition answered with the coordinator's error. */
-function failed(request: OffsetCommitRequest, errorCode: number): OffsetCommitResponse {
-  return {
-    ...defaultOffsetCommitResponse(),
-    topics: request.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
-    })),
-  };
-}
-
-async function commit(coordinator: GroupCoordinator, request: OffsetCommitRequest): Promise<OffsetCommitResponse> {
-  const topics = await coordinator.offsets.commit({
+function commit(coordinator: GroupCoordinator, request: OffsetCommitRequest): Promise<PartitionErrors> {
+  return coordinator.offsets.commit({
     groupId: request.groupId,
     generationId: request.generationIdOrMemberEpoch,
     memberId: request.memberId,
@@ -49,14 +31,7 @@ async function commit(coordinator: GroupCoordinator, request: OffsetCommitReques
     retentionTimeMs: Number(request.retentionTimeMs),
     topics: request.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partitionIndex,
-        committedOffset: p.committedOffset,
-        committedLeaderEpoch: p.committedLeaderEpoch,
-        committedMetadata: p.committedMetadata,
-        commitTimestamp: Number(p.commitTimestamp),
-      })),
+      partitions: t.partitions.map((p) => ({ ...p, commitTimestamp: Number(p.commitTimestamp) })),
     })),
   });
-  return { ...defaultOffsetCommitResponse(), topics };
 }

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { defaultOffsetDeleteResponse } from '../../protocol/generated/apis/offset-delete.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import { mapPartitions } from '../group/group-offsets-service.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -17,12 +18,10 @@ export function offsetDeleteHandler(coordinator: GroupCoordinator): Handler<type
       return { ...defaultOffsetDeleteResponse(), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     }
     const readable = request.topics.filter((t) => ctx.authorize('READ', 'TOPIC', t.name));
-    const refused = request.topics
-      .filter((t) => !readable.includes(t))
-      .map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })),
-      }));
+    const refused = mapPartitions(
+      request.topics.filter((t) => !readable.includes(t)),
+      () => ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    );
     return coordinator.coordinate(
       [request.groupId],
       () => {

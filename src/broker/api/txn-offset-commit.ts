@@ -1,11 +1,9 @@
 import type { ApiKey } from '../../protocol/generated/api-info.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import {
-  defaultTxnOffsetCommitResponse,
-  type TxnOffsetCommitRequest,
-  type TxnOffsetCommitResponse,
-} from '../../protocol/generated/apis/txn-offset-commit.js';
+import { defaultTxnOffsetCommitResponse, type TxnOffsetCommitRequest } from '../../protocol/generated/apis/txn-offset-commit.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import { mapPartitions } from '../group/group-offsets-service.js';
+import { commitReadableTopics } from './commit-readable-topics.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -17,30 +15,12 @@ import type { Handler } from './handler.js';
  */
 export function txnOffsetCommitHandler(coordinator: GroupCoordinator): Handler<typeof ApiKey.TxnOffsetCommit> {
   return async (request, ctx) => {
-    if (!ctx.authorize('WRITE', 'TRANSACTIONAL_ID', request.transactionalId)) {
-      return failed(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
-    }
-    if (!ctx.authorize('READ', 'GROUP', request.groupId)) return failed(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
-    const readable = (name: string) => ctx.authorize('READ', 'TOPIC', name);
-    const denied = { ...request, topics: request.topics.filter((t) => !readable(t.name)) };
-    const allowed = { ...request, topics: request.topics.filter((t) => readable(t.name)) };
-    const committed = await coordinator.coordinate(
-      [request.groupId],
-      async () => ({ ...defaultTxnOffsetCommitResponse(), topics: await commit(coordinator, allowed) }),
-      (errorCode) => failed(allowed, errorCode),
-    );
-    return { ...committed, topics: [...committed.topics, ...failed(denied, ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics] };
-  };
-}
-
-/** Every partition answered with one error. */
-function failed(request: TxnOffsetCommitRequest, errorCode: number): TxnOffsetCommitResponse {
-  return {
-    ...defaultTxnOffsetCommitResponse(),
-    topics: request.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
-    })),
+    const answer = defaultTxnOffsetCommitResponse();
+    const failed = (errorCode: number) => ({ ...answer, topics: mapPartitions(request.topics, () => errorCode) });
+    if (!ctx.authorize('WRITE', 'TRANSACTIONAL_ID', request.transactionalId))
+      return failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!ctx.authorize('READ', 'GROUP', request.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    return { ...answer, topics: await commitReadableTopics(coordinator, request, ctx, (readable) => commit(coordinator, readable)) };
   };
 }
 
@@ -54,13 +34,7 @@ function commit(coordinator: GroupCoordinator, request: TxnOffsetCommitRequest) 
       retentionTimeMs: -1,
       topics: request.topics.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          committedOffset: p.committedOffset,
-          committedLeaderEpoch: p.committedLeaderEpoch,
-          committedMetadata: p.committedMetadata,
-          commitTimestamp: -1,
-        })),
+        partitions: t.partitions.map((p) => ({ ...p, commitTimestamp: -1 })),
       })),
     },
     { producerId: request.producerId, producerEpoch: request.producerEpoch },

@@ -285,7 +285,8 @@ function fetched(partitionIndex: number, committed: CommittedOffset | undefined)
   };
 }
 
-function mapPartitions(
+/** Each partition of `topics` answered with its error. */
+export function mapPartitions(
   topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[],
   errorOf: (topic: string, partition: number) => number,
 ): PartitionErrors {

@@ -22,7 +22,7 @@ interface Flags {
   allowHost: string[];
   denyHost: string[];
   operation: string[];
-  principal?: string;
+  principal: string[];
   producer?: boolean;
   idempotent?: boolean;
   consumer?: boolean;
@@ -61,7 +61,7 @@ export function configure(cmd: Command): void {
       collect,
       [],
     )
-    .option('--principal <principal>', '--list: only the ACLs of this principal')
+    .option('--principal <principal>', '--list: only the ACLs of this principal (repeatable)', collect, [])
     .option('--producer', 'ACLs of a producer: WRITE, DESCRIBE and CREATE on the topics (WRITE and DESCRIBE on --transactional-id)')
     .option('--idempotent', 'with --producer: IDEMPOTENT_WRITE on the cluster')
     .option('--consumer', 'ACLs of a consumer: READ and DESCRIBE on the topics, READ on the group (needs --topic and --group)')
@@ -85,7 +85,7 @@ async function run(flags: Flags): Promise<void> {
   const actions = (['add', 'remove', 'list'] as const).filter((a) => flags[a]);
   if (actions.length !== 1) throw new UsageError('Error: Command must include exactly one action: --list, --add, --remove.');
   const properties = flags.commandConfig ? readPropertiesFile(flags.commandConfig) : undefined;
-  const out = await runAclCommand(
+  await runAclCommand(
     { bootstrapServer: flags.bootstrapServer, properties },
     {
       action: actions[0]!,
@@ -99,12 +99,12 @@ async function run(flags: Flags): Promise<void> {
       allowHosts: flags.allowHost,
       denyHosts: flags.denyHost,
       operations: flags.operation,
-      ...(flags.principal !== undefined && { principal: flags.principal }),
+      principals: flags.principal,
       producer: flags.producer ?? false,
       idempotent: flags.idempotent ?? false,
       consumer: flags.consumer ?? false,
     },
     (question) => (flags.force ? Promise.resolve(true) : ask(question)),
+    (text) => process.stdout.write(text),
   );
-  process.stdout.write(out);
 }

@@ -6,6 +6,7 @@ import {
   type AclBindingFilter,
   type AclOperation,
   ANY_ENTRY,
+  bindingCodes,
   CLUSTER_NAME,
   entryText,
   nameFromText,
@@ -38,8 +39,8 @@ export interface AclOptions {
   allowHosts: readonly string[];
   denyHosts: readonly string[];
   operations: readonly string[];
-  /** --list: only this principal's ACLs. */
-  principal?: string;
+  /** --list: only these principals' ACLs, each under its own heading. */
+  principals: readonly string[];
   /** --producer: WRITE, DESCRIBE and CREATE on the topics, WRITE and DESCRIBE on the transactional ids. */
   producer: boolean;
   /** --idempotent (with --producer): IDEMPOTENT_WRITE on the cluster. */
@@ -75,7 +76,7 @@ function checkOptionCombinations(options: AclOptions): void {
   // --producer and --consumer infer the operations, and only allow.
   invalidWith('producer', 'operation', 'deny-principal', 'deny-host');
   invalidWith('consumer', 'operation', 'deny-principal', 'deny-host');
-  if (options.principal !== undefined && options.action !== 'list') {
+  if (options.principals.length > 0 && options.action !== 'list') {
     throw new UsageError('The --principal option is only available if --list is set');
   }
   if (options.producer && options.topics.length === 0) throw new UsageError('With --producer you must specify a --topic');
@@ -190,79 +191,85 @@ function refused(errorCode: number, errorMessage: string | null): never {
   return fail(errorMessage || `${errorName(errorCode) ?? errorCode}`);
 }
 
-async function describe(conn: VersionedConnection, filter: AclBindingFilter): Promise<Map<string, string[]>> {
+/** One ACL as AclCommand prints it: its resource pattern and its entry, with the entry's principal to filter by. */
+interface ListedAcl {
+  resource: string;
+  entry: string;
+  principal: string;
+}
+
+async function describe(conn: VersionedConnection, filter: AclBindingFilter): Promise<ListedAcl[]> {
   const response = await conn.request(ApiKey.DescribeAcls, toWire(filter));
   if (response.errorCode !== ErrorCode.NONE) refused(response.errorCode, response.errorMessage);
-  const byResource = new Map<string, string[]>();
-  for (const r of response.resources) {
-    const pattern = patternText({
+  return response.resources.flatMap((r) => {
+    const resource = patternText({
       resourceType: nameOfCode(RESOURCE_TYPE_CODES, r.resourceType) as ResourceType,
       name: r.resourceName,
       patternType: nameOfCode(PATTERN_TYPE_CODES, r.patternType) as 'LITERAL' | 'PREFIXED',
     });
-    const acls = r.acls.map((a) =>
-      entryText({
+    return r.acls.map((a) => ({
+      resource,
+      principal: a.principal,
+      entry: entryText({
         principal: a.principal,
         host: a.host,
         operation: nameOfCode(OPERATION_CODES, a.operation) as AclOperation,
         permissionType: nameOfCode(PERMISSION_TYPE_CODES, a.permissionType) as 'ALLOW' | 'DENY',
       }),
-    );
-    byResource.set(pattern, [...(byResource.get(pattern) ?? []), ...acls]);
-  }
-  return byResource;
+    }));
+  });
 }
 
-/** What `kts acls` prints: Kafka's AclCommand output. `confirm` asks before --remove without --force. */
+/**
+ * AclCommand's listing: a block for each resource that has ACLs, its entries once each however many
+ * filters matched them (Kafka gathers them in a map of sets); a resource without ACLs prints nothing.
+ * Kafka's map is a hash map, so its blocks come in no set order; kts keeps the broker's.
+ */
+function listing(acls: readonly ListedAcl[]): string {
+  const byResource = new Map<string, Set<string>>();
+  for (const { resource, entry } of acls) byResource.set(resource, (byResource.get(resource) ?? new Set()).add(entry));
+  return [...byResource].map(([resource, entries]) => block(`Current ACLs for resource \`${resource}\``, [...entries])).join('');
+}
+
+/**
+ * Runs kafka-acls.sh's action, printing what Kafka's AclCommand prints as it goes (so what was done
+ * before a refusal is on screen, as Kafka's). `confirm` asks before --remove without --force.
+ */
 export async function runAclCommand(
   connect: ConnectOptions,
   options: AclOptions,
   confirm: (question: string) => Promise<boolean>,
-): Promise<string> {
+  print: (text: string) => void,
+): Promise<void> {
   checkOptionCombinations(options);
   const filters = resourceFilters(options);
-  return withVersionedCluster(connect, async (cluster) => {
+  await withVersionedCluster(connect, async (cluster) => {
     const conn = cluster.bootstrap;
-    let out = '';
-    const listCurrent = async (resources: readonly ResourcePatternFilter[]) => {
-      for (const pattern of resources) {
-        const acls = (await describe(conn, { pattern, entry: ANY_ENTRY })).get(patternText(pattern)) ?? [];
-        out += block(`Current ACLs for resource \`${patternText(pattern)}\``, acls);
-      }
-    };
     if (options.action === 'add') {
       if (filters.length === 0) throw new UsageError('Error: --add needs a resource (--topic, --group, --transactional-id or --cluster)');
       if (options.allowPrincipals.length + options.denyPrincipals.length === 0) {
         throw new UsageError('Error: --add needs --allow-principal or --deny-principal');
       }
-      const creations: AclBinding[] = [];
-      for (const { pattern, entries } of resourceAcls(options)) {
+      const resources = resourceAcls(options).map(({ pattern, entries }) => {
         if (pattern.patternType !== 'LITERAL' && pattern.patternType !== 'PREFIXED') {
           throw new UsageError(`Error: A '--resource-pattern-type' value of '${options.patternType}' is not valid when adding acls.`);
         }
-        const resourcePattern = {
-          resourceType: pattern.resourceType as ResourceType,
-          name: pattern.name!,
-          patternType: pattern.patternType,
-        };
-        out += block(`Adding ACLs for resource \`${patternText(resourcePattern)}\``, entries.map(entryText));
-        for (const entry of entries) creations.push({ pattern: resourcePattern, entry });
-      }
-      const response = await conn.request(ApiKey.CreateAcls, {
-        creations: creations.map(({ pattern, entry }) => ({
-          resourceType: RESOURCE_TYPE_CODES[pattern.resourceType],
-          resourceName: pattern.name,
-          resourcePatternType: PATTERN_TYPE_CODES[pattern.patternType],
-          principal: entry.principal,
-          host: entry.host,
-          operation: OPERATION_CODES[entry.operation],
-          permissionType: PERMISSION_TYPE_CODES[entry.permissionType],
-        })),
+        const resource = { resourceType: pattern.resourceType as ResourceType, name: pattern.name!, patternType: pattern.patternType };
+        return { resource, entries };
       });
-      const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
-      if (error) refused(error.errorCode, error.errorMessage);
-      await listCurrent(filters);
-      return out;
+      // As Kafka: each resource's block, then its ACLs created, before the next resource's.
+      for (const { resource, entries } of resources) {
+        print(block(`Adding ACLs for resource \`${patternText(resource)}\``, entries.map(entryText)));
+        const response = await conn.request(ApiKey.CreateAcls, {
+          creations: entries.map((entry) => {
+            const { patternType, ...codes } = bindingCodes({ pattern: resource, entry });
+            return { ...codes, resourcePatternType: patternType };
+          }),
+        });
+        const error = response.results.find((r) => r.errorCode !== ErrorCode.NONE);
+        if (error) refused(error.errorCode, error.errorMessage);
+      }
+      return;
     }
     if (options.action === 'remove') {
       if (filters.length === 0)
@@ -279,16 +286,13 @@ export async function runAclCommand(
         const error = response.filterResults.find((r) => r.errorCode !== ErrorCode.NONE);
         if (error) refused(error.errorCode, error.errorMessage);
       }
-      await listCurrent(filters);
-      return out;
+      return;
     }
-    const principal = options.principal === undefined ? null : checkedPrincipal(options.principal);
+    const principals = [...new Set(options.principals.map(checkedPrincipal))];
     const anyResource: ResourcePatternFilter = { resourceType: 'ANY', name: null, patternType: 'ANY' as PatternTypeFilterName };
-    if (principal !== null) out += `ACLs for principal \`${principal}\`\n`;
-    for (const pattern of filters.length > 0 ? filters : [anyResource]) {
-      const found = await describe(conn, { pattern, entry: { ...ANY_ENTRY, principal } });
-      for (const [resource, acls] of found) out += block(`Current ACLs for resource \`${resource}\``, acls);
-    }
-    return out;
+    const acls: ListedAcl[] = [];
+    for (const pattern of filters.length > 0 ? filters : [anyResource]) acls.push(...(await describe(conn, { pattern, entry: ANY_ENTRY })));
+    if (principals.length === 0) print(listing(acls));
+    for (const p of principals) print(`ACLs for principal \`${p}\`\n${listing(acls.filter((a) => a.principal === p))}`);
   });
 }

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { ApiKey } from '../../../src/protocol/generated/api-info.js';
 import {
@@ -9,7 +11,36 @@ import { defaultProduceRequest, type ProduceResponsePartitionProduceResponse } f
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { decodeBatch, encodeBatch, type BatchInput } from '../../../src/protocol/records/record-batch.js';
 import type { DecodedRecord } from '../../../src/protocol/records/record.js';
-import type { StartedBroker } from '../../../src/broker/index.js';
+import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+
+/**
+ * A broker with Kafka's ACL authorizer behind one SASL_PLAINTEXT listener, PLAIN logins for
+ * `passwords` (user to password); `User:admin` is its super user.
+ */
+export function startAuthorizingBroker(passwords: Record<string, string>, config: Record<string, string> = {}): Promise<StartedBroker> {
+  const users = Object.entries(passwords).map(([user, password]) => `user_${user}="${password}"`);
+  return startBroker({
+    config: {
+      listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+      'security.inter.broker.protocol': 'SASL_PLAINTEXT',
+      'sasl.enabled.mechanisms': 'PLAIN',
+      'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${users.join(' ')};`,
+      'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+      'super.users': 'User:admin',
+      ...config,
+    },
+  });
+}
+
+/** A tool's --command-config file, in the broker's log dir, logging in to it as `user` with PLAIN. */
+export function plainCommandConfig(broker: StartedBroker, user: string, password: string): string {
+  const path = join(broker.logDir, `${user}.properties`);
+  writeFileSync(
+    path,
+    `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${password}";\n`,
+  );
+  return path;
+}
 
 export function connect(broker: StartedBroker): Promise<RawKafkaConnection> {
   return RawKafkaConnection.open(broker.host, broker.port, { clientId: 'broker-test' });
