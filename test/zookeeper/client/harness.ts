@@ -44,7 +44,8 @@ export class Clients {
   private readonly open: ZooKeeperClient[] = [];
 
   async connect(connectString: string, options: Partial<ZooKeeperClientOptions> = {}): Promise<ZooKeeperClient> {
-    const zk = await ZooKeeperClient.connect({ connectString, sessionTimeoutMs: 10_000, connectionTimeoutMs: 10_000, ...options });
+    // A bound, not a wait: a JVM server on a loaded 2-core machine took over 10 s to open a first session once.
+    const zk = await ZooKeeperClient.connect({ connectString, sessionTimeoutMs: 10_000, connectionTimeoutMs: 30_000, ...options });
     this.open.push(zk);
     return zk;
   }
