@@ -111,6 +111,7 @@ async function run(flags: Flags): Promise<void> {
       ...(asKafkaScript() ? { onFailure: logSendFailure } : {}),
       input,
       prompt: interactive && process.stdout.isTTY === true,
+      topic: flags.topic,
       parse,
       settings,
       connect: {

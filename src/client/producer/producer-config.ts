@@ -39,6 +39,11 @@ export interface NativeProducerConfig {
   transactionalId: string | null;
   /** transaction.timeout.ms: how long the coordinator lets a transaction stay open. */
   transactionTimeoutMs: number;
+  /**
+   * Topics the producer will send to, looked up with its first Metadata request: a tool that knows
+   * its topic saves its first send the wait for a second one.
+   */
+  topics: readonly string[];
   /** Diagnostics (connection failures, retries), one line each; silent when absent. */
   log?: (line: string) => void;
 }
@@ -71,6 +76,7 @@ const DEFAULTS = {
   ignoreKeys: false,
   transactionalId: null,
   transactionTimeoutMs: 60_000,
+  topics: [],
 } as const satisfies Omit<NativeProducerConfig, 'bootstrap' | 'idempotent'>;
 
 /** The idempotent producer keeps at most this many batches per partition in flight (the broker caches five). */

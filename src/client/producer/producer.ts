@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { BATCH } from '../../protocol/records/batch-header.js';
+import { crc32Lib } from '../../protocol/records/native-codecs.js';
 import type { RecordHeader } from '../../protocol/records/record.js';
 import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
 import { ClusterMetadata } from '../cluster-metadata.js';
@@ -81,6 +82,7 @@ class Producer implements NativeProducer {
     private readonly connections: BrokerConnections,
   ) {
     this.metadata = new ClusterMetadata(config.metadataMaxAgeMs, config.retryBackoffMs, true);
+    for (const topic of config.topics) this.metadata.want(topic);
     this.accumulator = new RecordAccumulator(config);
     this.counters = new ProducerMetrics(config.clientId);
     const idempotence = config.idempotent ? new IdempotenceState(config.transactionalId !== null) : null;
@@ -103,6 +105,14 @@ class Producer implements NativeProducer {
       onProgress: () => this.progress(),
     });
     this.sender.wakeup();
+    // Every batch needs the checksum addon (several ms to load): loading it once the sender's
+    // first requests are out takes it off the first send's path. Should it fail to load, the
+    // first batch reports why.
+    setImmediate(() => {
+      try {
+        crc32Lib();
+      } catch {}
+    });
   }
 
   send(record: ProducerRecord, callback: DeliveryCallback): boolean {

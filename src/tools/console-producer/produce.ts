@@ -16,6 +16,8 @@ export interface ProduceJob {
   input: InputChunks;
   /** Kafka prints a `>` prompt before each line only on an interactive console. */
   prompt: boolean;
+  /** Where `parse` sends records: looked up as the producer starts. */
+  topic: string;
   parse: RecordParser;
   settings: ProducerSettings;
   connect: ConnectOptions;
@@ -60,6 +62,7 @@ export async function produce(job: ProduceJob): Promise<void> {
       retries: settings.retries,
       retryBackoffMs: settings.retryBackoffMs,
       maxInFlight: settings.maxInFlight,
+      topics: [job.topic],
       metadataMaxAgeMs: settings.metadataMaxAgeMs,
       ignoreKeys: settings.ignoreKeys,
       ...(settings.partitionerClass ? { partitionerClass: settings.partitionerClass } : {}),

@@ -124,6 +124,7 @@ describe('console-producer runs against the embedded broker', () => {
     const job = produce({
       input,
       prompt: false,
+      topic: 'broken-input',
       parse: recordParser('line', readerConfig(new Map()), undefined, 'broken-input'),
       settings: producerSettings({}, new Map()),
       connect: { bootstrapServer: broker.bootstrapServers, properties: new Map() },
