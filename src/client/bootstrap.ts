@@ -10,8 +10,12 @@ export const DEFAULT_BOOTSTRAP_SERVER = 'localhost:9092';
 export const BOOTSTRAP_ENV = 'KTS_BOOTSTRAP_SERVER';
 const DEFAULT_PORT = 9092;
 
-/** Commas (ASCII or full-width) and whitespace both separate entries, as people write lists in notes. */
-const SEPARATORS = /[\s,，]+/u;
+/**
+ * Commas (ASCII or full-width, U+FF0C) and whitespace both separate entries, as people write lists
+ * in notes. Escaped: one non-ASCII character makes every command bundle a two-byte string, which
+ * Node reads several ms slower at each start.
+ */
+const SEPARATORS = /[\s,\uFF0C]+/u;
 const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
 /** A listener-style prefix such as `PLAINTEXT://`, pasted from broker configs. */
 const SCHEME = /^[A-Za-z_]+:\/\//;
