@@ -47,7 +47,7 @@ export interface ProducerPerfResult {
 
 export async function producerPerf(job: ProducerPerfJob): Promise<ProducerPerfResult> {
   const transactional = job.transactionDurationMs !== undefined;
-  const { producer } = await openNativeProducer(job.connect, job.producer, 'kts producer-perf-test');
+  const { producer } = await openNativeProducer(job.connect, { ...job.producer, topics: [job.topic] }, 'kts producer-perf-test');
   let failed = 0;
   let firstError: Error | undefined;
   let result: ProducerPerfResult;

@@ -36,7 +36,7 @@ const MESSAGES_PER_TURN = 1000;
  * then tool_data with the counts, so a test harness can check which messages were acknowledged.
  */
 export async function verifiableProducer(job: VerifiableProducerJob): Promise<void> {
-  const { producer } = await openNativeProducer(job.connect, job.producer, 'kts verifiable-producer');
+  const { producer } = await openNativeProducer(job.connect, { ...job.producer, topics: [job.topic] }, 'kts verifiable-producer');
   const event = (name: string, fields: Record<string, EventValue> = {}) => job.print(eventJson({ timestamp: Date.now(), name, ...fields }));
   let stop = false;
   void job.stopped.then(() => (stop = true));
