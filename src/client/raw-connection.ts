@@ -46,6 +46,12 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** A write held back while the connection re-authenticates. */
+interface Held {
+  write(): void;
+  reject(err: Error): void;
+}
+
 /**
  * One connection speaking Kafka's protocol through kts's own codecs: the transport of kts's
  * clients and tools (requests at exact versions, ApiVersions listings).
@@ -59,6 +65,9 @@ export class RawKafkaConnection implements KafkaRequester {
   private unwritten = 0;
   private failure: Error | null = null;
   private readonly failureListeners: Array<(err: Error) => void> = [];
+  /** While re-authenticating (KIP-368): the writes of other requests, sent once it is done. */
+  private held: Held[] | null = null;
+  private reauthTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -88,12 +97,16 @@ export class RawKafkaConnection implements KafkaRequester {
   static async open(host: string, port: number, options: OpenOptions = {}): Promise<RawKafkaConnection> {
     const socket = await connectSocket(host, port, options.tls, options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     const conn = new RawKafkaConnection(socket, options.clientId ?? 'kts', formatBroker({ host, port }));
-    conn.handshakeTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    conn.handshakeTimeoutMs = requestTimeoutMs;
     try {
       if (options.negotiateVersions || options.sasl) {
         conn.versions = await fetchBrokerVersions(conn, options.softwareVersion ?? '0');
       }
-      if (options.sasl) await saslAuthenticate(conn, conn.versions!, options.sasl);
+      if (options.sasl) {
+        const lifetimeMs = await saslAuthenticate(conn, conn.versions!, options.sasl);
+        conn.reauthenticateAfter(lifetimeMs, options.sasl, requestTimeoutMs);
+      }
       return conn;
     } catch (err) {
       conn.close();
@@ -113,7 +126,41 @@ export class RawKafkaConnection implements KafkaRequester {
 
   /** Requests sent and not yet answered, or (without a response) not yet written. */
   get inFlight(): number {
-    return this.pending.length + this.unwritten;
+    return this.pending.length + this.unwritten + (this.held?.length ?? 0);
+  }
+
+  /**
+   * KIP-368 on the client's side: a broker with connections.max.reauth.ms gives each login a
+   * lifetime and closes the connection on its first request after it. As Kafka's clients, this
+   * one logs in again on the same connection at 85-95 % of the lifetime (SaslHandshake, then
+   * SaslAuthenticate), holding other requests back meanwhile: the broker serves only the exchange
+   * until it completes, and answers what was sent before it first. A refused re-authentication
+   * closes the connection, which its users treat as any lost connection.
+   */
+  private reauthenticateAfter(lifetimeMs: number, sasl: SaslCredentials, timeoutMs: number): void {
+    if (lifetimeMs <= 0 || this.failure !== null) return;
+    this.reauthTimer = setTimeout(() => void this.reauthenticate(sasl, timeoutMs), lifetimeMs * (0.85 + 0.1 * Math.random()));
+    this.reauthTimer.unref();
+  }
+
+  private async reauthenticate(sasl: SaslCredentials, timeoutMs: number): Promise<void> {
+    this.held = [];
+    const connection = this;
+    const direct: KafkaRequester = {
+      request: (apiKey, version, body) => this.exchange(apiKey, version, body, timeoutMs, true),
+      get failed() {
+        return connection.failed;
+      },
+    };
+    try {
+      const lifetimeMs = await saslAuthenticate(direct, this.versions!, sasl);
+      const held = this.held;
+      this.held = null;
+      for (const h of held) h.write();
+      this.reauthenticateAfter(lifetimeMs, sasl, timeoutMs);
+    } catch (err) {
+      this.close(new Error(`re-authentication with ${this.address} failed: ${(err as Error).message}`));
+    }
   }
 
   /**
@@ -121,14 +168,25 @@ export class RawKafkaConnection implements KafkaRequester {
    * `timeoutMs` the connection is closed and the request fails with a RequestTimeoutError, as
    * Kafka's NetworkClient disconnects on request.timeout.ms.
    */
-  async request<K extends ApiKey>(
+  request<K extends ApiKey>(
     apiKey: K,
     version: number,
     body: ApiMessages[K]['request'],
     timeoutMs = this.handshakeTimeoutMs,
   ): Promise<ApiMessages[K]['response']> {
+    return this.exchange(apiKey, version, body, timeoutMs, false);
+  }
+
+  /** `request`; `now` writes it even while other writes are held (the re-authentication's own). */
+  private async exchange<K extends ApiKey>(
+    apiKey: K,
+    version: number,
+    body: ApiMessages[K]['request'],
+    timeoutMs: number | undefined,
+    now: boolean,
+  ): Promise<ApiMessages[K]['response']> {
     const correlationId = this.correlationId++;
-    const sent = this.send(encodeRequest(apiKey, version, correlationId, this.clientId, body));
+    const sent = this.send(encodeRequest(apiKey, version, correlationId, this.clientId, body), now);
     const frame = timeoutMs === undefined ? await sent : await this.withinTimeout(sent, apiKey, timeoutMs);
     const response = decodeResponse(apiKey, version, frame);
     if (response.correlationId !== correlationId) {
@@ -152,10 +210,9 @@ export class RawKafkaConnection implements KafkaRequester {
       this.unwritten--;
       onWritten?.(err ? (this.failure ?? err) : null);
     };
-    this.socket.cork();
-    for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]!);
-    this.socket.write(chunks[chunks.length - 1]!, written);
-    this.socket.uncork();
+    const write = (): void => this.write(chunks, written);
+    if (this.held !== null) this.held.push({ write, reject: written });
+    else write();
   }
 
   private async withinTimeout<T>(answer: Promise<T>, apiKey: ApiKey, timeoutMs: number): Promise<T> {
@@ -188,14 +245,25 @@ export class RawKafkaConnection implements KafkaRequester {
     else this.failureListeners.push(listener);
   }
 
-  private send(chunks: Buffer[]): Promise<Buffer> {
+  private send(chunks: Buffer[], now = false): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.socket.cork();
-      for (const chunk of chunks) this.socket.write(chunk);
-      this.socket.uncork();
+      // Responses are matched to requests in the order they were written.
+      const write = (): void => {
+        this.pending.push({ resolve, reject });
+        this.write(chunks);
+      };
+      if (this.held !== null && !now) this.held.push({ write, reject });
+      else write();
     });
+  }
+
+  /** One request's buffers in one corked write; `written` when the socket is done with the last. */
+  private write(chunks: readonly Buffer[], written?: (err: Error | null | undefined) => void): void {
+    this.socket.cork();
+    for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]!);
+    this.socket.write(chunks[chunks.length - 1]!, written);
+    this.socket.uncork();
   }
 
   private fail(err: Error): void {
@@ -204,6 +272,8 @@ export class RawKafkaConnection implements KafkaRequester {
       for (const listener of this.failureListeners.splice(0)) listener(err);
     }
     for (const p of this.pending.splice(0)) p.reject(this.failure);
+    for (const h of this.held?.splice(0) ?? []) h.reject(this.failure);
+    clearTimeout(this.reauthTimer);
   }
 }
 

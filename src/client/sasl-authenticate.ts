@@ -18,9 +18,10 @@ export class SaslAuthenticationError extends Error {
 
 /**
  * Kafka's client-side SASL exchange (KIP-152): SaslHandshake v1 names the mechanism, then each
- * token travels in a SaslAuthenticate request. PLAIN takes one round, SCRAM two.
+ * token travels in a SaslAuthenticate request. PLAIN takes one round, SCRAM two. Resolves to the
+ * session lifetime the broker gave (SaslAuthenticate v1+, KIP-368) in ms; 0 when it has none.
  */
-export async function saslAuthenticate(conn: KafkaRequester, versions: BrokerVersions, sasl: SaslCredentials): Promise<void> {
+export async function saslAuthenticate(conn: KafkaRequester, versions: BrokerVersions, sasl: SaslCredentials): Promise<number> {
   const mechanism = sasl.mechanism.toUpperCase();
   const authenticateVersion = commonVersion(versions, ApiKey.SaslAuthenticate);
   const handshakeVersion = commonVersion(versions, ApiKey.SaslHandshake);
@@ -32,17 +33,19 @@ export async function saslAuthenticate(conn: KafkaRequester, versions: BrokerVer
     const enabled = handshake.mechanisms.length > 0 ? handshake.mechanisms.join(', ') : 'none';
     throw new SaslAuthenticationError(`the broker does not accept SASL mechanism ${mechanism} (enabled: ${enabled})`);
   }
+  let sessionLifetimeMs = 0;
   const exchange = async (authBytes: Buffer): Promise<Buffer> => {
     const response = await conn.request(ApiKey.SaslAuthenticate, authenticateVersion, { authBytes });
     if (response.errorCode !== ErrorCode.NONE) {
       const why = response.errorMessage ?? errorName(response.errorCode) ?? `error code ${response.errorCode}`;
       throw new SaslAuthenticationError(`SASL authentication failed: ${why}`);
     }
+    sessionLifetimeMs = Number(response.sessionLifetimeMs);
     return response.authBytes;
   };
   if (sasl.mechanism === 'plain') {
     await exchange(Buffer.from(`\0${sasl.username}\0${sasl.password}`));
-    return;
+    return sessionLifetimeMs;
   }
   // Loaded here, with node:crypto behind it: a command pays for SCRAM's start-up only when it uses it.
   const { ScramClient } = await import('./scram.js');
@@ -54,4 +57,5 @@ export async function saslAuthenticate(conn: KafkaRequester, versions: BrokerVer
     if (err instanceof SaslAuthenticationError) throw err;
     throw new SaslAuthenticationError((err as Error).message);
   }
+  return sessionLifetimeMs;
 }

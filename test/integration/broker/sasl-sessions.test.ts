@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../../src/broker/index.js';
+import { createNativeProducer } from '../../../src/client/producer/producer.js';
 import { RawKafkaConnection } from '../../../src/client/raw-connection.js';
 import { saltPassword } from '../../../src/client/scram.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
@@ -67,6 +68,7 @@ describe('connections.max.reauth.ms (KIP-368)', () => {
   let broker: StartedBroker;
   const PLAIN_LIFETIME_MS = 1500;
   const SCRAM_LIFETIME_MS = 3000;
+  const expiredConnections = () => logged.filter((line) => line.includes('SASL session expired')).length;
 
   beforeAll(async () => {
     broker = await startSaslBroker(
@@ -147,6 +149,49 @@ describe('connections.max.reauth.ms (KIP-368)', () => {
     await expect(other.request(ApiKey.Metadata, 12, METADATA)).rejects.toThrow('connection closed by the broker');
   });
 
+  it("kts's own connection logs in again before each session ends, holding requests meanwhile, and keeps serving", async () => {
+    const expiredBefore = expiredConnections();
+    const conn = await RawKafkaConnection.open('127.0.0.1', broker.port, {
+      sasl: { mechanism: 'plain', username: 'alice', password: PASSWORDS.alice },
+    });
+    // Bursts of pipelined requests for more than three 1.5 s sessions: some meet a re-authentication.
+    const until = Date.now() + 3 * PLAIN_LIFETIME_MS + 500;
+    let answered = 0;
+    while (Date.now() < until) {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => conn.request(ApiKey.Metadata, 12, METADATA)));
+      answered += answers.filter((a) => a.brokers.length === 1).length;
+      await sleep(40);
+    }
+    expect(conn.failed).toBe(false);
+    expect(answered).toBeGreaterThan(50);
+    expect(expiredConnections()).toBe(expiredBefore);
+    conn.close();
+  });
+
+  it("kts's own producer keeps producing over one connection across several session lifetimes", async () => {
+    const expiredBefore = expiredConnections();
+    const topic = 'reauth-kts-producer';
+    const producer = await createNativeProducer({
+      bootstrap: [{ host: '127.0.0.1', port: broker.port }],
+      sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORDS.alice },
+      topics: [topic],
+    });
+    const values = Array.from({ length: 16 }, (_, i) => `m${i}`);
+    for (const value of values) {
+      await producer.sendAsync({ topic, value: Buffer.from(value) });
+      await sleep(500);
+    }
+    await producer.close();
+    // 8 s of 3 s sessions, and no connection was closed for an expired one.
+    expect(expiredConnections()).toBe(expiredBefore);
+    const conn = await RawKafkaConnection.open('127.0.0.1', broker.port, {
+      sasl: { mechanism: 'plain', username: 'admin', password: PASSWORDS.admin },
+    });
+    const records = await fetchAll(conn, topic, 0);
+    conn.close();
+    expect(records.map((r) => r.value?.toString())).toEqual(values);
+  });
+
   /** kafkajs over SASL, re-authenticating a second before each session ends. */
   const kafkajs = (user: keyof typeof PASSWORDS, mechanism: 'plain' | 'scram-sha-256') =>
     new Kafka({
@@ -178,7 +223,6 @@ describe('connections.max.reauth.ms (KIP-368)', () => {
     expect(requests.filter((name) => name === 'SaslHandshake').length).toBeGreaterThanOrEqual(3);
     return values;
   }
-  const expiredConnections = () => logged.filter((line) => line.includes('SASL session expired')).length;
 
   it('kafkajs re-authenticates its connections and keeps producing across several session lifetimes', async () => {
     const expiredBefore = expiredConnections();
