@@ -10,6 +10,7 @@ import { needs } from '../helpers/requirements.js';
 import { TestCluster } from './harness.js';
 
 const BROKER_PASSWORD = 'broker-secret-9';
+const SESSION_MS = 1500;
 
 describe('a cluster whose brokers talk to each other over SASL_SSL', needs('openssl'), () => {
   let cluster: TestCluster;
@@ -33,6 +34,8 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
         'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
         'super.users': 'User:broker',
         'allow.everyone.if.no.acl.found': 'true',
+        // KIP-368 on the inter-broker listener: links must log in again every 1.5 s session.
+        'listener.name.internal.connections.max.reauth.ms': String(SESSION_MS),
       },
     });
   }, 60_000);
@@ -55,6 +58,24 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
     }
     expect(cluster.output).not.toContain('Failed authentication');
     expect(cluster.output).not.toContain(BROKER_PASSWORD);
+  }, 60_000);
+
+  it('inter-broker links log in again before their sessions end (KIP-368): acks=all writes go on across several sessions', async () => {
+    await cluster.createTopic('reauth', 1, 3, { 'min.insync.replicas': '3' });
+    const { leaderId } = await cluster.waitForPartition('reauth', 0, 'all three replicas in sync', (p) => p.isrNodes.length === 3);
+    const conn = await cluster.connect(leaderId);
+    try {
+      const until = Date.now() + 3 * SESSION_MS + 500;
+      for (let i = 0; Date.now() < until; i++) {
+        const answer = await produce(conn, 'reauth', 0, { records: [{ value: Buffer.from(`r${i}`) }] }, -1);
+        expect(answer.errorCode).toBe(ErrorCode.NONE);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } finally {
+      conn.close();
+    }
+    // A follower's fetch after an unrenewed session would have closed its link, logging why.
+    expect(cluster.output).not.toContain('SASL session expired');
   }, 60_000);
 
   it('a transaction over partitions led by every broker commits: verification and markers travel the authenticated listener', async () => {
