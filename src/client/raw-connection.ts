@@ -67,7 +67,8 @@ export class RawKafkaConnection implements KafkaRequester {
   private readonly failureListeners: Array<(err: Error) => void> = [];
   /** While re-authenticating (KIP-368): the writes of other requests, sent once it is done. */
   private held: Held[] | null = null;
-  private reauthTimer: NodeJS.Timeout | undefined;
+  /** When and how to log in again (KIP-368), for a SASL session with a lifetime. */
+  private reauth: { atMs: number; sasl: SaslCredentials; timeoutMs: number } | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -131,16 +132,24 @@ export class RawKafkaConnection implements KafkaRequester {
 
   /**
    * KIP-368 on the client's side: a broker with connections.max.reauth.ms gives each login a
-   * lifetime and closes the connection on its first request after it. As Kafka's clients, this
-   * one logs in again on the same connection at 85-95 % of the lifetime (SaslHandshake, then
-   * SaslAuthenticate), holding other requests back meanwhile: the broker serves only the exchange
-   * until it completes, and answers what was sent before it first. A refused re-authentication
-   * closes the connection, which its users treat as any lost connection.
+   * lifetime and closes the connection on its first request after it, unless that request begins
+   * a re-authentication. As Kafka's clients, this one logs in again on the same connection
+   * (SaslHandshake, then SaslAuthenticate) before the first request it sends once 85-95 % of the
+   * lifetime has passed, holding that request and any later one until the exchange completes:
+   * the broker serves only the exchange meanwhile, and answers what was sent before it first.
+   * Checked per request rather than by a timer, so a busy event loop cannot let a request slip
+   * out after the deadline. A refused re-authentication closes the connection, which its users
+   * treat as any lost connection.
    */
   private reauthenticateAfter(lifetimeMs: number, sasl: SaslCredentials, timeoutMs: number): void {
-    if (lifetimeMs <= 0 || this.failure !== null) return;
-    this.reauthTimer = setTimeout(() => void this.reauthenticate(sasl, timeoutMs), lifetimeMs * (0.85 + 0.1 * Math.random()));
-    this.reauthTimer.unref();
+    this.reauth = lifetimeMs > 0 ? { atMs: Date.now() + lifetimeMs * (0.85 + 0.1 * Math.random()), sasl, timeoutMs } : undefined;
+  }
+
+  private reauthenticateIfDue(): void {
+    const due = this.reauth;
+    if (due === undefined || this.held !== null || Date.now() < due.atMs) return;
+    this.reauth = undefined;
+    void this.reauthenticate(due.sasl, due.timeoutMs);
   }
 
   private async reauthenticate(sasl: SaslCredentials, timeoutMs: number): Promise<void> {
@@ -211,6 +220,7 @@ export class RawKafkaConnection implements KafkaRequester {
       onWritten?.(err ? (this.failure ?? err) : null);
     };
     const write = (): void => this.write(chunks, written);
+    this.reauthenticateIfDue();
     if (this.held !== null) this.held.push({ write, reject: written });
     else write();
   }
@@ -253,6 +263,7 @@ export class RawKafkaConnection implements KafkaRequester {
         this.pending.push({ resolve, reject });
         this.write(chunks);
       };
+      if (!now) this.reauthenticateIfDue();
       if (this.held !== null && !now) this.held.push({ write, reject });
       else write();
     });
@@ -273,7 +284,6 @@ export class RawKafkaConnection implements KafkaRequester {
     }
     for (const p of this.pending.splice(0)) p.reject(this.failure);
     for (const h of this.held?.splice(0) ?? []) h.reject(this.failure);
-    clearTimeout(this.reauthTimer);
   }
 }
 
