@@ -105,6 +105,7 @@ function onlyNamedCodecs(apis) {
             "import { API_INFO, ApiKey } from './api-info.js';",
             ...kept.map(({ ns, file }) => `import { ${ns}Codec } from '${file}';`),
             'const missing = (info) => () => {',
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of the generated module, whose template literal names the API
             '  throw new Error(`${info.name} was left out of this command bundle (scripts/bundle.mjs): its code never names ApiKey.${info.name}`);',
             '};',
             'export const APIS = Object.fromEntries(Object.values(API_INFO).map((info) => [info.apiKey, { ...info, encodeRequest: missing(info), decodeRequest: missing(info), encodeResponse: missing(info), decodeResponse: missing(info) }]));',
