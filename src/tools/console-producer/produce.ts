@@ -6,6 +6,7 @@ import { describeConnectionError } from '../../client/connection-error.js';
 import type { NativeProducer } from '../../client/producer/producer.js';
 import type { DeliveryCallback, ProducerRecord } from '../../client/producer/producer-record.js';
 import { openNativeProducer } from '../common/native-producer.js';
+import { SenderTurns } from '../common/sender-turns.js';
 import type { InputChunks } from './input-chunks.js';
 import { LineSplitter } from './line-splitter.js';
 import { InputError, type RecordParser } from './record-input.js';
@@ -112,6 +113,7 @@ async function readInto(
   const sync = job.settings.sync;
   const { onFailure } = job;
   let lineNumber = 0;
+  const turns = new SenderTurns();
   /** Waits, after a send, for what the producer or the options ask for (usually nothing). */
   const afterSend = async (accepted: boolean): Promise<void> => {
     if (!accepted) await producer.ready();
@@ -141,6 +143,7 @@ async function readInto(
         // `await` only when there is something to wait for: awaiting undefined still costs a turn.
         const waiting = send(line, utf8);
         if (waiting !== undefined) await waiting;
+        else if (turns.due()) await turns.turn();
       }
       job.onRead?.((read += chunk.length));
     }

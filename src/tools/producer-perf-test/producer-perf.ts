@@ -1,4 +1,3 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { KtsError, oneLine } from '../../util/errors.js';
 import type { ConnectOptions } from '../../client/connect-options.js';
 import type { NativeProducer } from '../../client/producer/producer.js';
@@ -7,6 +6,7 @@ import type { ProducerMetric } from '../../client/producer/producer-metrics.js';
 import type { DeliveryCallback, RecordMetadata } from '../../client/producer/producer-record.js';
 import { javaFixed } from '../common/java-format.js';
 import { openNativeProducer, type ProducerChoices } from '../common/native-producer.js';
+import { SenderTurns } from '../common/sender-turns.js';
 import { ThroughputThrottler } from '../common/throughput-throttler.js';
 import { payloadGenerator, type PayloadSource } from './payloads.js';
 import { PerfStats, type PerfSummary } from './perf-stats.js';
@@ -31,8 +31,6 @@ export interface ProducerPerfJob {
 
 /** Kafka's reporting interval of the window lines. */
 const REPORTING_INTERVAL_MS = 5000;
-/** Records handed to the producer between turns of the event loop (so its sender runs meanwhile). */
-const RECORDS_PER_TURN_BYTES = 1 << 20;
 
 /**
  * ProducerPerformance: sends `numRecords` records as fast as the throttle allows, prints a window
@@ -58,7 +56,7 @@ export async function producerPerf(job: ProducerPerfJob): Promise<ProducerPerfRe
     const payloadOf = payloadGenerator(job.payload);
     const startMs = Date.now();
     const throttler = new ThroughputThrottler(job.throughput, startMs);
-    const perTurn = Math.max(1, Math.floor(RECORDS_PER_TURN_BYTES / (job.payload.kind === 'random' ? Math.max(1, job.payload.size) : 100)));
+    const turns = new SenderTurns();
     let inTransaction = 0;
     let transactionStart = 0;
     /** Kafka's PerfCallback: a record's latency counts from its send; its bytes are its value's. */
@@ -101,7 +99,7 @@ export async function producerPerf(job: ProducerPerfJob): Promise<ProducerPerfRe
       }
       if (throttler.shouldThrottle(i, sendStartMs)) await throttler.throttle();
       else if (!accepted) await producer.ready();
-      else if ((i + 1) % perTurn === 0) await yieldToLoop();
+      else if (turns.due()) await turns.turn();
     }
     if (transactional && inTransaction !== 0) await producer.commitTransaction().catch(asToolError);
     // Kafka closes the producer before the totals, and only flushes when it prints metrics after them.

@@ -1,9 +1,9 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ConnectOptions } from '../../client/connect-options.js';
 import { ProducerError, ProducerTimeoutError } from '../../client/producer/producer-errors.js';
 import type { ProducerRecord, RecordMetadata } from '../../client/producer/producer-record.js';
 import { javaExceptionClass } from '../common/kafka-exceptions.js';
 import { openNativeProducer, type ProducerChoices } from '../common/native-producer.js';
+import { SenderTurns } from '../common/sender-turns.js';
 import { ThroughputThrottler } from '../common/throughput-throttler.js';
 import { JsonDouble, eventJson, type EventValue } from './event-json.js';
 
@@ -27,9 +27,6 @@ export interface VerifiableProducerJob {
   stopped: Promise<void>;
 }
 
-/** Messages handed to the producer between turns of the event loop when unthrottled. */
-const MESSAGES_PER_TURN = 1000;
-
 /**
  * VerifiableProducer: sends increasing integers and prints a JSON event for every outcome
  * (producer_send_success / producer_send_error) between startup_complete and shutdown_complete,
@@ -46,6 +43,7 @@ export async function verifiableProducer(job: VerifiableProducerJob): Promise<vo
   let createTime = job.createTime;
   const startMs = Date.now();
   const throttler = new ThroughputThrottler(job.throughput, startMs);
+  const turns = new SenderTurns();
   event('startup_complete');
   const max = job.maxMessages < 0 ? Number.POSITIVE_INFINITY : job.maxMessages;
   try {
@@ -82,7 +80,7 @@ export async function verifiableProducer(job: VerifiableProducerJob): Promise<vo
       });
       if (throttler.shouldThrottle(i, sendStartMs)) await throttler.throttle();
       else if (!accepted) await producer.ready();
-      else if ((i + 1) % MESSAGES_PER_TURN === 0) await yieldToLoop();
+      else if (turns.due()) await turns.turn();
     }
   } finally {
     await producer.close();
