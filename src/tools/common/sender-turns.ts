@@ -10,7 +10,7 @@ const RECORDS_PER_CHECK = 64;
  * thread, runs only between turns of the event loop: while the loop runs on, responses wait
  * unread and in-flight slots stay empty, so the requests in flight are fewer and each waits
  * longer. A turn every millisecond keeps them going out as slots free up (measured in
- * bench/README.md: a turn per 1 MiB of input took 17 ms per request and 1.2x the time).
+ * bench/README.md: with a turn per 16k records a request took 17 ms, and the whole 1.2x as long).
  */
 export class SenderTurns {
   private records = 0;
