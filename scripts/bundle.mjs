@@ -64,6 +64,19 @@ export function main(rawArgv) {
   }),
 );
 await build({ ...commonJs, entryPoints: [`${root}dist/cli/command-entry.js`], outfile: `${outdir}command-entry.cjs` });
+for (const { name } of COMMANDS) assertAscii(`${outdir}commands/${name}.cjs`);
+assertAscii(`${outdir}command-entry.cjs`);
+
+/**
+ * esbuild escapes non-ASCII text in code but keeps the comments it carries over as they are. One
+ * such character makes V8 hold the whole bundle as a two-byte string, read twice as slowly at
+ * every start of the command.
+ */
+function assertAscii(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((line) => /[\u0080-\uffff]/.test(line));
+  if (at >= 0) throw new Error(`bundle: ${file}:${at + 1} is not ASCII (write the source comment in ASCII): ${lines[at].trim()}`);
+}
 
 /**
  * The APIs a bundle's code names (`ApiKey.Metadata`): the only ones it can send, as every request

@@ -789,7 +789,7 @@ export class Controller {
     return { errorCode: ErrorCode.NONE, remainingPartitions: context.partitionLeadersOnBroker(id) };
   }
 
-  /** Kafka's tryProcessAlterPartition: the §3 checks in order, conditional writes, UpdateMetadata to all. */
+  /** Kafka's tryProcessAlterPartition: section 3's checks in order, conditional writes, UpdateMetadata to all. */
   async #processAlterPartition(request: AlterPartitionRequest, version: number): Promise<AlterPartitionResponse> {
     const top = (errorCode: number): AlterPartitionResponse => ({ throttleTimeMs: 0, errorCode, topics: [] });
     if (!this.isActive) return top(ErrorCode.NOT_CONTROLLER);

@@ -53,7 +53,7 @@ export interface PartitionStateMachineDeps extends StateMachineDeps {
 export class PartitionStateMachine {
   constructor(private readonly deps: PartitionStateMachineDeps) {}
 
-  /** Initial states after failover: no state znode → New; leader online → Online; else Offline. */
+  /** Initial states after failover: no state znode is New; leader online is Online; else Offline. */
   initialize(): void {
     const { context } = this.deps;
     for (const tp of context.allPartitions()) {

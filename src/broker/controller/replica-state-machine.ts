@@ -26,7 +26,7 @@ export class ReplicaStateMachine {
     }
   }
 
-  /** The failover transitions: online replicas → Online (LeaderAndIsr to each), the rest → Offline. */
+  /** The failover transitions: online replicas to Online (LeaderAndIsr to each), the rest to Offline. */
   async startup(): Promise<void> {
     const { context } = this.deps;
     const all = context.replicasForPartitions(context.allPartitions());

@@ -20,7 +20,7 @@ export class ClassicGroup {
   readonly members = new Map<string, GroupMember>();
   /** Members told MEMBER_ID_REQUIRED (KIP-394) who have not joined with their id yet, with their expiry. */
   readonly pendingMembers = new Map<string, Cancel>();
-  /** group.instance.id → member id of static members (KIP-345). */
+  /** group.instance.id to member id, of static members (KIP-345). */
   readonly staticMembers = new Map<string, string>();
   /** Members of the new generation that have not sent SyncGroup yet. */
   readonly pendingSyncMembers = new Set<string>();

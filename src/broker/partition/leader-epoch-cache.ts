@@ -85,7 +85,7 @@ export class LeaderEpochCache {
 
   /**
    * Records that `epoch` starts at `startOffset` (a new leader's epoch at its log end, or the epoch of
-   * an appended batch). Entries it contradicts — as new an epoch, or starting at or after it — go.
+   * an appended batch). Entries it contradicts (as new an epoch, or starting at or after it) go.
    */
   assign(epoch: number, startOffset: bigint): void {
     if (this.#assign(epoch, startOffset)) this.#flush();

@@ -171,7 +171,7 @@ export class ControlledReplicas {
   }
 
   /**
-   * §3's checks: a controller epoch older than the last applied is STALE_CONTROLLER_EPOCH, a broker
+   * Section 3's checks (the replication reference): a controller epoch older than the last applied is STALE_CONTROLLER_EPOCH, a broker
    * epoch older than ours STALE_BROKER_EPOCH. A request that does not come from the controller
    * ZooKeeper names (id and epoch, re-read when they differ from the last seen) is refused too:
    * without an authorizer, Kafka would apply anyone's.

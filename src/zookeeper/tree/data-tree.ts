@@ -26,7 +26,7 @@ const SYSTEM_PATHS = ['/zookeeper', '/zookeeper/quota', '/zookeeper/config'];
 export class DataTree {
   readonly nodes = new Map<string, Znode>();
   readonly sessions = new Map<bigint, SessionRecord>();
-  /** Session id → paths of its ephemeral nodes. */
+  /** Session id to the paths of its ephemeral nodes. */
   readonly ephemerals = new Map<bigint, Set<string>>();
   /** Paths of container and TTL nodes, for the reaper. */
   readonly reapable = new Set<string>();
