@@ -19,7 +19,7 @@ export interface TxnMarkerChannelOptions {
   localBrokerId: number;
   metadata: MetadataCache;
   /** Writes markers to partitions led by this broker (the WriteTxnMarkers handler's own path). */
-  writer: TxnMarkerWriter;
+  writer: Pick<TxnMarkerWriter, 'write'>;
   /** Connections to other brokers' inter-broker listeners; absent on a single broker, which leads every partition. */
   links?: BrokerLinks;
   log: BrokerLogger;
@@ -41,15 +41,32 @@ const RETRIABLE = new Set<number>([
 /** A newer producer epoch or coordinator wrote there: this coordinator stops completing the transaction. */
 const FENCED = new Set<number>([ErrorCode.INVALID_PRODUCER_EPOCH, ErrorCode.TRANSACTION_COORDINATOR_FENCED]);
 
+/** One transaction's markers for one leader, waiting for that leader's next WriteTxnMarkers. */
+interface QueuedMarkers {
+  marker: TxnMarkerSpec;
+  partitions: readonly TopicPartition[];
+  /** Gets the error code per partition key; a partition left out failed to get an answer. */
+  answered: (errors: Map<string, number>) => void;
+}
+
+/** A leader's queue: markers wait while a request to it is out, then all go in the next one. */
+interface LeaderQueue {
+  queued: QueuedMarkers[];
+  sending: boolean;
+}
+
 /**
  * Sends a transaction's markers to the leaders of its partitions (Kafka's
  * TransactionMarkerChannelManager): grouped by leader, WriteTxnMarkers to other brokers over
  * their inter-broker listener, straight to the local writer for this broker's partitions, and
  * again after a backoff for partitions whose leader moved or failed, until every partition has its
  * marker, the partition is gone (a deleted topic), or this broker is no longer the coordinator.
+ * As Kafka's, a leader has one request out at a time, and the markers of every transaction that
+ * completed meanwhile go in the next one.
  */
 export class TxnMarkerChannel {
   readonly #links: BrokerLinks | undefined;
+  readonly #leaders = new Map<number, LeaderQueue>();
   #closed = false;
 
   constructor(private readonly options: TxnMarkerChannelOptions) {
@@ -101,8 +118,33 @@ export class TxnMarkerChannel {
   }
 
   /** Error code per partition key; a connection failure leaves them all out (retried). */
-  async #sendTo(leader: number, marker: TxnMarkerSpec, tps: readonly TopicPartition[]): Promise<Map<string, number>> {
-    const request = markersRequest(marker, tps);
+  #sendTo(leader: number, marker: TxnMarkerSpec, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    return new Promise((answered) => {
+      let queue = this.#leaders.get(leader);
+      if (queue === undefined) this.#leaders.set(leader, (queue = { queued: [], sending: false }));
+      queue.queued.push({ marker, partitions, answered });
+      if (!queue.sending) void this.#drain(leader, queue);
+    });
+  }
+
+  /** Sends the leader's queued markers, one request at a time, until none is left. */
+  async #drain(leader: number, queue: LeaderQueue): Promise<void> {
+    queue.sending = true;
+    while (queue.queued.length > 0) {
+      const batch = queue.queued.splice(0);
+      const answers = await this.#request(leader, batch).catch((err: Error) => {
+        // The local writer failed outright: every partition of the batch is tried again.
+        this.options.log('warn', `Writing transaction markers on broker ${leader} failed: ${err.message}`);
+        return [];
+      });
+      for (const [i, queued] of batch.entries()) queued.answered(answers[i] ?? new Map());
+    }
+    queue.sending = false;
+  }
+
+  /** One WriteTxnMarkers for `batch`: per transaction, the error code per partition key. */
+  async #request(leader: number, batch: readonly QueuedMarkers[]): Promise<Map<string, number>[]> {
+    const request: WriteTxnMarkersRequest = { markers: batch.map(({ marker, partitions }) => markerEntry(marker, partitions)) };
     let response: WriteTxnMarkersResponse;
     if (leader === this.options.localBrokerId) response = await this.options.writer.write(request);
     else {
@@ -110,19 +152,22 @@ export class TxnMarkerChannel {
         if (!this.#links) throw new Error(`broker ${leader} is not this broker and no other is known`);
         const link = await this.#links.get(leader);
         const version = link.versionOf(ApiKey.WriteTxnMarkers);
-        if (version === undefined) return new Map(tps.map((tp) => [topicPartitionKey(tp), ErrorCode.UNSUPPORTED_VERSION]));
+        if (version === undefined)
+          return batch.map(({ partitions }) => new Map(partitions.map((tp) => [topicPartitionKey(tp), ErrorCode.UNSUPPORTED_VERSION])));
         response = await link.request(ApiKey.WriteTxnMarkers, request, version);
       } catch (err) {
         this.options.log('info', `WriteTxnMarkers to broker ${leader} failed: ${(err as Error).message}`);
         this.#links?.drop(leader);
-        return new Map();
+        return [];
       }
     }
-    const errors = new Map<string, number>();
-    for (const m of response.markers)
+    // The answer lists the markers in the request's order (Kafka's WriteTxnMarkersResponse).
+    return response.markers.map((m) => {
+      const errors = new Map<string, number>();
       for (const t of m.topics)
         for (const p of t.partitions) errors.set(topicPartitionKey({ topic: t.name, partition: p.partitionIndex }), p.errorCode);
-    return errors;
+      return errors;
+    });
   }
 
   #backoff(): Promise<void> {
@@ -130,18 +175,14 @@ export class TxnMarkerChannel {
   }
 }
 
-function markersRequest(marker: TxnMarkerSpec, tps: readonly TopicPartition[]): WriteTxnMarkersRequest {
+function markerEntry(marker: TxnMarkerSpec, tps: readonly TopicPartition[]): WriteTxnMarkersRequest['markers'][number] {
   const byTopic = new Map<string, number[]>();
   for (const { topic, partition } of tps) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
   return {
-    markers: [
-      {
-        producerId: marker.producerId,
-        producerEpoch: marker.producerEpoch,
-        transactionResult: marker.commit,
-        coordinatorEpoch: marker.coordinatorEpoch,
-        topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-      },
-    ],
+    producerId: marker.producerId,
+    producerEpoch: marker.producerEpoch,
+    transactionResult: marker.commit,
+    coordinatorEpoch: marker.coordinatorEpoch,
+    topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
   };
 }
