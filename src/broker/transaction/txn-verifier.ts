@@ -14,72 +14,127 @@ import { TRANSACTION_STATE_TOPIC } from './transaction-log.js';
 export interface TxnVerifierOptions {
   localBrokerId: number;
   metadata: MetadataCache;
-  coordinator: TransactionCoordinator;
-  transactionLog: GroupLog;
+  coordinator: Pick<TransactionCoordinator, 'verifyPartitions'>;
+  transactionLog: Pick<GroupLog, 'partitionCount'>;
   /** Other brokers' inter-broker listeners; absent on a single broker. */
-  links?: BrokerLinks;
+  links?: Pick<BrokerLinks, 'get' | 'drop'>;
   log: BrokerLogger;
 }
 
 /** The first AddPartitionsToTxn version with batched transactions and verify_only. */
 const VERIFY_VERSION = 4;
 
+interface Producer {
+  producerId: bigint;
+  producerEpoch: number;
+}
+
+/** One Produce request's partitions, waiting for their coordinator's next AddPartitionsToTxn. */
+interface QueuedVerification {
+  transactionalId: string;
+  producer: Producer;
+  partitions: readonly TopicPartition[];
+  answered: (answers: Map<string, ErrorName>) => void;
+}
+
+/** A coordinator's queue: verifications wait while a request to it is out, then go in the next one. */
+interface CoordinatorQueue {
+  queued: QueuedVerification[];
+  sending: boolean;
+}
+
 /**
  * KIP-890 part 1 (Kafka's AddPartitionsToTxnManager): a partition leader asks the producer's
  * transaction coordinator whether the partition is in the producer's open transaction before its
  * first transactional batch there is appended — AddPartitionsToTxn v4 with verify_only, or the
- * local coordinator directly. Answers an error name per partition (NONE: verified).
+ * local coordinator directly. Answers an error name per partition (NONE: verified). As Kafka's,
+ * a coordinator has one request from this broker out at a time, and the verifications asked for
+ * meanwhile go together in the next one (one transaction each; a second one for the same
+ * transactional id waits for the request after).
  */
 export class TxnVerifier {
+  readonly #coordinators = new Map<number, CoordinatorQueue>();
+
   constructor(private readonly options: TxnVerifierOptions) {}
 
-  async verify(
-    transactionalId: string,
-    producer: { producerId: bigint; producerEpoch: number },
-    partitions: readonly TopicPartition[],
-  ): Promise<Map<string, ErrorName>> {
-    const all = (error: ErrorName) => new Map(partitions.map((tp) => [topicPartitionKey(tp), error]));
+  async verify(transactionalId: string, producer: Producer, partitions: readonly TopicPartition[]): Promise<Map<string, ErrorName>> {
     const { metadata, localBrokerId, coordinator, links } = this.options;
     const partition = coordinatorPartition(transactionalId, this.options.transactionLog.partitionCount());
     const leader = metadata.topic(TRANSACTION_STATE_TOPIC)?.partitions[partition]?.leader ?? -1;
-    if (leader < 0) return all('COORDINATOR_NOT_AVAILABLE');
+    if (leader < 0 || (leader !== localBrokerId && !links)) return answerAll(partitions, 'COORDINATOR_NOT_AVAILABLE');
     if (leader === localBrokerId) {
       const verified = coordinator.verifyPartitions(transactionalId, producer, partitions);
-      return typeof verified === 'string' ? all(verified) : verified;
+      return typeof verified === 'string' ? answerAll(partitions, verified) : verified;
     }
-    if (!links) return all('COORDINATOR_NOT_AVAILABLE');
+    return new Promise((answered) => {
+      let queue = this.#coordinators.get(leader);
+      if (queue === undefined) this.#coordinators.set(leader, (queue = { queued: [], sending: false }));
+      queue.queued.push({ transactionalId, producer, partitions, answered });
+      if (!queue.sending) void this.#drain(leader, queue);
+    });
+  }
+
+  /** Sends the coordinator's queued verifications, one request at a time, until none is left. */
+  async #drain(leader: number, queue: CoordinatorQueue): Promise<void> {
+    queue.sending = true;
+    while (queue.queued.length > 0) {
+      const batch: QueuedVerification[] = [];
+      const later: QueuedVerification[] = [];
+      const ids = new Set<string>();
+      for (const v of queue.queued) {
+        if (ids.has(v.transactionalId)) later.push(v);
+        else {
+          ids.add(v.transactionalId);
+          batch.push(v);
+        }
+      }
+      queue.queued = later;
+      const answers = await this.#request(leader, batch);
+      for (const [i, verification] of batch.entries()) verification.answered(answers[i]!);
+    }
+    queue.sending = false;
+  }
+
+  /** One AddPartitionsToTxn (verify_only) for `batch`: per verification, the error name per partition key. */
+  async #request(leader: number, batch: readonly QueuedVerification[]): Promise<Map<string, ErrorName>[]> {
+    const links = this.options.links!;
+    const answerEach = (error: ErrorName) => batch.map(({ partitions }) => answerAll(partitions, error));
     try {
       const link = await links.get(leader);
       const version = link.versionOf(ApiKey.AddPartitionsToTxn);
       // A coordinator without verify_only: verification is skipped, as Kafka skips it.
-      if (version === undefined || version < VERIFY_VERSION) return all('NONE');
-      const byTopic = new Map<string, number[]>();
-      for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-      const response = await link.request(
-        ApiKey.AddPartitionsToTxn,
-        {
-          ...defaultAddPartitionsToTxnRequest(),
-          transactions: [
-            { transactionalId, ...producer, verifyOnly: true, topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps })) },
-          ],
-        },
-        version,
-      );
+      if (version === undefined || version < VERIFY_VERSION) return answerEach('NONE');
+      const transactions = batch.map(({ transactionalId, producer, partitions }) => {
+        const byTopic = new Map<string, number[]>();
+        for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+        return { transactionalId, ...producer, verifyOnly: true, topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps })) };
+      });
+      const response = await link.request(ApiKey.AddPartitionsToTxn, { ...defaultAddPartitionsToTxnRequest(), transactions }, version);
       if (response.errorCode !== ErrorCode.NONE) {
-        return all(response.errorCode === ErrorCode.CLUSTER_AUTHORIZATION_FAILED ? 'INVALID_TXN_STATE' : nameOf(response.errorCode));
+        return answerEach(response.errorCode === ErrorCode.CLUSTER_AUTHORIZATION_FAILED ? 'INVALID_TXN_STATE' : nameOf(response.errorCode));
       }
-      const answers = all('NONE');
-      for (const t of response.resultsByTransaction[0]?.topicResults ?? []) {
-        for (const p of t.resultsByPartition)
-          answers.set(topicPartitionKey({ topic: t.name, partition: p.partitionIndex }), nameOf(p.partitionErrorCode));
-      }
-      return answers;
+      const results = new Map(response.resultsByTransaction.map((r) => [r.transactionalId, r.topicResults]));
+      return batch.map(({ transactionalId, partitions }) => {
+        const topicResults = results.get(transactionalId);
+        // A transaction the answer leaves out is not verified: its Produce is retried.
+        const answers = answerAll(partitions, topicResults === undefined ? 'NETWORK_EXCEPTION' : 'NONE');
+        for (const t of topicResults ?? []) {
+          for (const p of t.resultsByPartition)
+            answers.set(topicPartitionKey({ topic: t.name, partition: p.partitionIndex }), nameOf(p.partitionErrorCode));
+        }
+        return answers;
+      });
     } catch (err) {
-      this.options.log('info', `Verifying transaction of ${transactionalId} with broker ${leader} failed: ${(err as Error).message}`);
+      const ids = batch.map((v) => v.transactionalId).join(', ');
+      this.options.log('info', `Verifying transactions of ${ids} with broker ${leader} failed: ${(err as Error).message}`);
       links.drop(leader);
-      return all('NETWORK_EXCEPTION');
+      return answerEach('NETWORK_EXCEPTION');
     }
   }
+}
+
+function answerAll(partitions: readonly TopicPartition[], error: ErrorName): Map<string, ErrorName> {
+  return new Map(partitions.map((tp) => [topicPartitionKey(tp), error]));
 }
 
 function nameOf(code: number): ErrorName {
