@@ -5,6 +5,7 @@ import type { BrokerLogger } from '../broker-logger.js';
 import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { BrokerLinks } from './broker-links.js';
+import { PerBrokerBatcher } from './per-broker-batcher.js';
 import type { TxnMarkerWriter } from './txn-marker-writer.js';
 
 /** The marker a transaction's partitions get. */
@@ -41,18 +42,10 @@ const RETRIABLE = new Set<number>([
 /** A newer producer epoch or coordinator wrote there: this coordinator stops completing the transaction. */
 const FENCED = new Set<number>([ErrorCode.INVALID_PRODUCER_EPOCH, ErrorCode.TRANSACTION_COORDINATOR_FENCED]);
 
-/** One transaction's markers for one leader, waiting for that leader's next WriteTxnMarkers. */
-interface QueuedMarkers {
+/** One transaction's markers for one leader. */
+interface LeaderMarkers {
   marker: TxnMarkerSpec;
   partitions: readonly TopicPartition[];
-  /** Gets the error code per partition key; a partition left out failed to get an answer. */
-  answered: (errors: Map<string, number>) => void;
-}
-
-/** A leader's queue: markers wait while a request to it is out, then all go in the next one. */
-interface LeaderQueue {
-  queued: QueuedMarkers[];
-  sending: boolean;
 }
 
 /**
@@ -66,7 +59,14 @@ interface LeaderQueue {
  */
 export class TxnMarkerChannel {
   readonly #links: BrokerLinks | undefined;
-  readonly #leaders = new Map<number, LeaderQueue>();
+  /** Per leader: the error code per partition key of each transaction's markers; a partition left out got no answer. */
+  readonly #leaders = new PerBrokerBatcher<LeaderMarkers, Map<string, number>>((leader, batch) =>
+    this.#request(leader, batch).catch((err: Error) => {
+      // The local writer failed outright: every partition of the batch is tried again.
+      this.options.log('warn', `Writing transaction markers on broker ${leader} failed: ${err.message}`);
+      return batch.map(() => new Map());
+    }),
+  );
   #closed = false;
 
   constructor(private readonly options: TxnMarkerChannelOptions) {
@@ -86,7 +86,7 @@ export class TxnMarkerChannel {
         if (state.leader < 0) retry.push(tp);
         else byLeader.set(state.leader, [...(byLeader.get(state.leader) ?? []), tp]);
       }
-      const answers = await Promise.all([...byLeader].map(([leader, tps]) => this.#sendTo(leader, marker, tps)));
+      const answers = await Promise.all([...byLeader].map(([leader, tps]) => this.#leaders.request(leader, { marker, partitions: tps })));
       for (const [i, [leader, tps]] of [...byLeader].entries()) {
         for (const tp of tps) {
           const error = answers[i]!.get(topicPartitionKey(tp)) ?? ErrorCode.NETWORK_EXCEPTION;
@@ -117,33 +117,8 @@ export class TxnMarkerChannel {
     this.#closed = true;
   }
 
-  /** Error code per partition key; a connection failure leaves them all out (retried). */
-  #sendTo(leader: number, marker: TxnMarkerSpec, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
-    return new Promise((answered) => {
-      let queue = this.#leaders.get(leader);
-      if (queue === undefined) this.#leaders.set(leader, (queue = { queued: [], sending: false }));
-      queue.queued.push({ marker, partitions, answered });
-      if (!queue.sending) void this.#drain(leader, queue);
-    });
-  }
-
-  /** Sends the leader's queued markers, one request at a time, until none is left. */
-  async #drain(leader: number, queue: LeaderQueue): Promise<void> {
-    queue.sending = true;
-    while (queue.queued.length > 0) {
-      const batch = queue.queued.splice(0);
-      const answers = await this.#request(leader, batch).catch((err: Error) => {
-        // The local writer failed outright: every partition of the batch is tried again.
-        this.options.log('warn', `Writing transaction markers on broker ${leader} failed: ${err.message}`);
-        return [];
-      });
-      for (const [i, queued] of batch.entries()) queued.answered(answers[i] ?? new Map());
-    }
-    queue.sending = false;
-  }
-
-  /** One WriteTxnMarkers for `batch`: per transaction, the error code per partition key. */
-  async #request(leader: number, batch: readonly QueuedMarkers[]): Promise<Map<string, number>[]> {
+  /** One WriteTxnMarkers for `batch`: per transaction, the error code per partition key (none: retried). */
+  async #request(leader: number, batch: readonly LeaderMarkers[]): Promise<Map<string, number>[]> {
     const request: WriteTxnMarkersRequest = { markers: batch.map(({ marker, partitions }) => markerEntry(marker, partitions)) };
     let response: WriteTxnMarkersResponse;
     if (leader === this.options.localBrokerId) response = await this.options.writer.write(request);
@@ -158,13 +133,13 @@ export class TxnMarkerChannel {
       } catch (err) {
         this.options.log('info', `WriteTxnMarkers to broker ${leader} failed: ${(err as Error).message}`);
         this.#links?.drop(leader);
-        return [];
+        return batch.map(() => new Map());
       }
     }
     // The answer lists the markers in the request's order (Kafka's WriteTxnMarkersResponse).
-    return response.markers.map((m) => {
+    return batch.map((_, i) => {
       const errors = new Map<string, number>();
-      for (const t of m.topics)
+      for (const t of response.markers[i]?.topics ?? [])
         for (const p of t.partitions) errors.set(topicPartitionKey({ topic: t.name, partition: p.partitionIndex }), p.errorCode);
       return errors;
     });

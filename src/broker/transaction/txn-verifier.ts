@@ -8,6 +8,7 @@ import { coordinatorPartition } from '../group/coordinator-partition.js';
 import { type TopicPartition, topicPartitionKey } from '../log/log-file-names.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { BrokerLinks } from './broker-links.js';
+import { PerBrokerBatcher } from './per-broker-batcher.js';
 import type { TransactionCoordinator } from './transaction-coordinator.js';
 import { TRANSACTION_STATE_TOPIC } from './transaction-log.js';
 
@@ -29,18 +30,11 @@ interface Producer {
   producerEpoch: number;
 }
 
-/** One Produce request's partitions, waiting for their coordinator's next AddPartitionsToTxn. */
-interface QueuedVerification {
+/** One Produce request's partitions to verify with their coordinator. */
+interface Verification {
   transactionalId: string;
   producer: Producer;
   partitions: readonly TopicPartition[];
-  answered: (answers: Map<string, ErrorName>) => void;
-}
-
-/** A coordinator's queue: verifications wait while a request to it is out, then go in the next one. */
-interface CoordinatorQueue {
-  queued: QueuedVerification[];
-  sending: boolean;
 }
 
 /**
@@ -53,7 +47,11 @@ interface CoordinatorQueue {
  * transactional id waits for the request after).
  */
 export class TxnVerifier {
-  readonly #coordinators = new Map<number, CoordinatorQueue>();
+  /** Per coordinator: each verification's error name per partition key. */
+  readonly #coordinators = new PerBrokerBatcher<Verification, Map<string, ErrorName>>(
+    (leader, batch) => this.#request(leader, batch),
+    (v) => v.transactionalId,
+  );
 
   constructor(private readonly options: TxnVerifierOptions) {}
 
@@ -66,37 +64,11 @@ export class TxnVerifier {
       const verified = coordinator.verifyPartitions(transactionalId, producer, partitions);
       return typeof verified === 'string' ? answerAll(partitions, verified) : verified;
     }
-    return new Promise((answered) => {
-      let queue = this.#coordinators.get(leader);
-      if (queue === undefined) this.#coordinators.set(leader, (queue = { queued: [], sending: false }));
-      queue.queued.push({ transactionalId, producer, partitions, answered });
-      if (!queue.sending) void this.#drain(leader, queue);
-    });
-  }
-
-  /** Sends the coordinator's queued verifications, one request at a time, until none is left. */
-  async #drain(leader: number, queue: CoordinatorQueue): Promise<void> {
-    queue.sending = true;
-    while (queue.queued.length > 0) {
-      const batch: QueuedVerification[] = [];
-      const later: QueuedVerification[] = [];
-      const ids = new Set<string>();
-      for (const v of queue.queued) {
-        if (ids.has(v.transactionalId)) later.push(v);
-        else {
-          ids.add(v.transactionalId);
-          batch.push(v);
-        }
-      }
-      queue.queued = later;
-      const answers = await this.#request(leader, batch);
-      for (const [i, verification] of batch.entries()) verification.answered(answers[i]!);
-    }
-    queue.sending = false;
+    return this.#coordinators.request(leader, { transactionalId, producer, partitions });
   }
 
   /** One AddPartitionsToTxn (verify_only) for `batch`: per verification, the error name per partition key. */
-  async #request(leader: number, batch: readonly QueuedVerification[]): Promise<Map<string, ErrorName>[]> {
+  async #request(leader: number, batch: readonly Verification[]): Promise<Map<string, ErrorName>[]> {
     const links = this.options.links!;
     const answerEach = (error: ErrorName) => batch.map(({ partitions }) => answerAll(partitions, error));
     try {
