@@ -171,6 +171,8 @@ describe('persistence', () => {
     for (let i = 0; i < 32; i++) {
       db.commit(new Prep(db.tree, owner).create(OpCode.create, create(`/s${i}`)));
       await new Promise<void>((r) => db.whenDurable(r));
+      // A snapshot due while the last one is still being written would be skipped.
+      await db.snapshotWritten();
     }
     await db.close();
     const snapDir = join(dir, VERSION_DIR);

@@ -62,8 +62,16 @@ export class Database {
     this.log.whenDurable(fn);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Resolves once no snapshot is being written. A snapshot due while one is still being written is
+   * skipped, as ZooKeeper's SyncRequestProcessor does ("Too busy to snap, skipping").
+   */
+  async snapshotWritten(): Promise<void> {
     await this.snapshotting;
+  }
+
+  async close(): Promise<void> {
+    await this.snapshotWritten();
     await this.log.close();
   }
 
