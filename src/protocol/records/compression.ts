@@ -5,12 +5,11 @@
  * (or pause) long before the end. Every decompression takes an output limit.
  */
 import { ErrorCode } from '../errors.js';
-import * as zlib from 'node:zlib';
 import { COMPRESSION, type CompressionName } from './batch-header.js';
 import { DecompressionLimitError, OutputLimit, collect } from './bounded-output.js';
 import { RecordsError } from './errors.js';
 import { lz4Chunks, lz4CompressFrame } from './lz4-frame.js';
-import { zstdLib } from './native-codecs.js';
+import { zlibLib, zstdLib } from './native-codecs.js';
 import { snappyChunks, snappyCompressXerial } from './snappy-xerial.js';
 
 const NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
@@ -41,8 +40,10 @@ export function compress(codec: CompressionName, data: Buffer, options: Compress
   switch (codec) {
     case 'none':
       return data;
-    case 'gzip':
+    case 'gzip': {
+      const zlib = zlibLib();
       return zlib.gzipSync(data, { level: options.level ?? zlib.constants.Z_DEFAULT_COMPRESSION });
+    }
     case 'snappy':
       return snappyCompressXerial(data);
     case 'lz4':
@@ -94,7 +95,7 @@ const GUNZIP_CHUNK = 64 * 1024;
  */
 export async function* gunzipChunks(data: Buffer, maxBytes: number): AsyncGenerator<Buffer> {
   const limit = new OutputLimit(maxBytes);
-  const stream = zlib.createGunzip({ chunkSize: GUNZIP_CHUNK });
+  const stream = zlibLib().createGunzip({ chunkSize: GUNZIP_CHUNK });
   stream.end(data);
   try {
     for await (const chunk of stream) yield limit.take(chunk as Buffer);
@@ -110,7 +111,7 @@ function gunzip(data: Buffer, maxBytes: number): Buffer {
   let out: Buffer;
   try {
     // zlib stops inflating at maxOutputLength, which must be at least 1.
-    out = zlib.gunzipSync(data, { maxOutputLength: Math.max(1, maxBytes) });
+    out = zlibLib().gunzipSync(data, { maxOutputLength: Math.max(1, maxBytes) });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionLimitError(maxBytes);
     throw corrupt('gzip');
