@@ -9,9 +9,19 @@ import { ProtocolError } from './primitives/protocol-error.js';
 const INCREMENTAL_FRAME_BYTES = 1 << 20;
 
 /**
+ * The buffer a frame spanning received chunks is copied into: `size` bytes, chosen knowing the
+ * frame's first received bytes (`head`, a view of at least one byte). A receiver can hand out
+ * buffers it takes back once the frame has been dealt with.
+ */
+export type FrameBufferSource = (size: number, head: Buffer) => Buffer;
+
+const allocate = (size: number): Buffer => Buffer.allocUnsafe(size);
+
+/**
  * Cuts a byte stream into int32 size-prefixed frames. Sizes above `maxFrameBytes` (e.g.
  * socket.request.max.bytes) or below zero are rejected before any buffering for them happens.
- * A frame lying inside one received chunk is returned as a view of it, without copying.
+ * A frame lying inside one received chunk is returned as a view of it, without copying; one
+ * spanning chunks is copied into a buffer from `bufferFor`.
  */
 export class FrameSplitter {
   private readonly chunks: Buffer[] = [];
@@ -22,8 +32,11 @@ export class FrameSplitter {
   private frame: Buffer | undefined;
   private frameFilled = 0;
 
-  /** May be raised between frames (a SASL connection once authenticated). */
-  constructor(public maxFrameBytes: number) {}
+  /** `maxFrameBytes` may be raised between frames (a SASL connection once authenticated). */
+  constructor(
+    public maxFrameBytes: number,
+    private readonly bufferFor: FrameBufferSource = allocate,
+  ) {}
 
   /** Bytes received but not yet returned as part of a frame. */
   get buffered(): number {
@@ -52,7 +65,7 @@ export class FrameSplitter {
     for (;;) {
       if (this.frameSize < 0) {
         if (this.bufferedBytes < 4) break;
-        const size = this.take(4).readInt32BE(0);
+        const size = this.take(4, allocate).readInt32BE(0);
         if (size < 0) throw new ProtocolError('INVALID_FRAME_SIZE', `invalid frame size ${size}`);
         if (size > this.maxFrameBytes) {
           throw new ProtocolError('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the limit of ${this.maxFrameBytes}`);
@@ -62,26 +75,28 @@ export class FrameSplitter {
       if (this.bufferedBytes < this.frameSize) {
         if (this.frameSize > INCREMENTAL_FRAME_BYTES && this.bufferedBytes >= INCREMENTAL_FRAME_BYTES) {
           this.frameFilled = this.bufferedBytes;
-          this.frame = this.take(this.bufferedBytes, this.frameSize);
+          this.frame = this.take(this.bufferedBytes, this.bufferFor, this.frameSize);
         }
         break;
       }
-      frames.push(this.take(this.frameSize));
+      frames.push(this.take(this.frameSize, this.bufferFor));
       this.frameSize = -1;
     }
     return frames;
   }
 
-  /** The next `n` buffered bytes, in a buffer of `capacity` bytes when they must be copied (a view when one chunk holds them). */
-  private take(n: number, capacity = n): Buffer {
+  /** The next `n` buffered bytes: a view when one chunk holds them, else copied into `bufferFor(capacity)`. */
+  private take(n: number, bufferFor: FrameBufferSource, capacity = n): Buffer {
     this.bufferedBytes -= n;
     const first = this.chunks[0];
-    if (capacity === n && first !== undefined && first.length >= n) {
+    // Nothing buffered: an empty frame.
+    if (first === undefined) return Buffer.alloc(0);
+    if (capacity === n && first.length >= n) {
       if (first.length === n) this.chunks.shift();
       else this.chunks[0] = first.subarray(n);
       return first.subarray(0, n);
     }
-    const out = Buffer.allocUnsafe(capacity);
+    const out = bufferFor(capacity, first);
     let filled = 0;
     while (filled < n) {
       const head = this.chunks[0]!;

@@ -5,6 +5,7 @@ import { API_INFO, ApiKey } from '../../protocol/generated/api-info.js';
 import { ProtocolError } from '../../protocol/primitives/protocol-error.js';
 import { decodeServedRequest, encodeServedResponse, type CodecLookup, type DecodedRequest } from '../../protocol/server-framing.js';
 import type { SaslAuthenticator, Session } from '../security/sasl-authenticator.js';
+import type { FramePool } from './frame-pool.js';
 import { ResponseQueue } from './response-queue.js';
 
 export interface ConnectionInfo {
@@ -76,10 +77,13 @@ export class Connection implements ConnectionInfo {
     readonly listenerName: string,
     readonly session: Session,
     private readonly options: ConnectionOptions,
+    private readonly framePool: FramePool,
   ) {
     this.remoteAddress = peerAddress(socket);
     // Until a SASL client has authenticated, requests are bounded by sasl.server.max.receive.size.
-    this.frames = new FrameSplitter(session.sasl?.settings.maxReceiveSize ?? options.maxRequestBytes);
+    this.frames = new FrameSplitter(session.sasl?.settings.maxReceiveSize ?? options.maxRequestBytes, (size, head) =>
+      isProduce(head) ? framePool.take(size) : Buffer.allocUnsafe(size),
+    );
     this.responses = new ResponseQueue((chunks) => this.write(chunks));
     socket.setNoDelay(true);
     socket.setTimeout(options.idleTimeoutMs, () => this.close('idle'));
@@ -171,7 +175,7 @@ export class Connection implements ConnectionInfo {
         return;
       }
     }
-    this.dispatch(request);
+    this.dispatch(request, frame);
   }
 
   /**
@@ -221,7 +225,8 @@ export class Connection implements ConnectionInfo {
     if (this.session.authenticated) this.frames.maxFrameBytes = this.options.maxRequestBytes;
   }
 
-  private dispatch(request: DecodedRequest): void {
+  /** `frame` is the request's bytes: a Produce frame from the pool goes back to it once the request is answered. */
+  private dispatch(request: DecodedRequest, frame: Buffer): void {
     const { apiKey, apiVersion, header } = request;
     const isFetch = apiKey === ApiKey.Fetch;
     if (isFetch) this.fetchInFlight = true;
@@ -243,7 +248,12 @@ export class Connection implements ConnectionInfo {
     const { codec } = router.codecOf(apiKey)!;
     router
       .dispatch(request, this)
-      .then((body) => reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body)))
+      .then((body) => {
+        reply(body === null ? null : encodeServedResponse(codec, apiKey, apiVersion, header.correlationId, body));
+        // Its records are in the log and nothing holds a view of them: the frame's buffer may serve
+        // the next one. (Not after a failure, when parts of the request may still be under way.)
+        if (apiKey === ApiKey.Produce) this.framePool.give(frame);
+      })
       .catch((err: unknown) => {
         this.options.onHandlerFailure(
           this,
@@ -277,4 +287,9 @@ export class Connection implements ConnectionInfo {
 function peerAddress(socket: Socket): string {
   const { remoteAddress: host, remotePort: port } = socket;
   return host === undefined || port === undefined ? 'unknown' : `${host}:${port}`;
+}
+
+/** A request frame starts with its int16 api key; `head` is its first received bytes. */
+function isProduce(head: Buffer): boolean {
+  return head.length >= 2 && head.readInt16BE(0) === ApiKey.Produce;
 }

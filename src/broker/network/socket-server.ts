@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { ANONYMOUS, Session } from '../security/sasl-authenticator.js';
+import { FramePool } from './frame-pool.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 
 export interface ListenerSpec {
@@ -34,6 +35,9 @@ export class SocketServer {
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 0;
 
+  /** Shared by this server's connections: Produce frames that span socket chunks. */
+  private readonly framePool = new FramePool();
+
   constructor(private readonly options: SocketServerOptions) {}
 
   get connectionCount(): number {
@@ -61,7 +65,7 @@ export class SocketServer {
           socket.destroy();
           return;
         }
-        const connection = new Connection(socket, this.nextConnectionId++, spec.name, session, this.options);
+        const connection = new Connection(socket, this.nextConnectionId++, spec.name, session, this.options, this.framePool);
         this.connections.add(connection);
         socket.on('close', () => this.connections.delete(connection));
       };

@@ -14,7 +14,7 @@ import { FrameSplitter } from '../../../src/protocol/frame-splitter.js';
 import { iterateBatches } from '../../../src/protocol/records/batch-iterator.js';
 import { encodeBatch } from '../../../src/protocol/records/record-batch.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { connect, fetchTopic, produce } from './helpers.js';
+import { connect, fetchAll, fetchTopic, produce } from './helpers.js';
 
 /** A client socket that writes request frames as given and collects the correlation ids of the responses, in arrival order. */
 interface RawClient {
@@ -299,4 +299,63 @@ describe('shutdown', () => {
       await broker.stop();
     }
   }, 15_000);
+});
+
+describe('Produce frames spanning socket chunks (copied into pooled buffers)', () => {
+  it('keeps every record of pipelined requests intact, waiting behind a slow one and in buffers used again', async () => {
+    const broker = await startBroker({ log: () => {} });
+    const conn = await connect(broker);
+    try {
+      await conn.request(ApiKey.CreateTopics, 7, {
+        ...defaultCreateTopicsRequest(),
+        topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: 'pooled', numPartitions: 4, replicationFactor: 1 }],
+      });
+      const errors: number[] = [];
+      const client = await rawClient(broker, {
+        onResponse: (frame) =>
+          errors.push(...decodeResponse(ApiKey.Produce, 9, frame).body.responses[0]!.partitionResponses.map((p) => p.errorCode)),
+      });
+      // Every value unique. A round is a 3 MB request (a 750 KB batch for each of 4 partitions),
+      // checked in slices over several turns of the event loop, then twelve 150 KB requests to its
+      // last partition (a few 64 KiB reads each), whose appends wait behind it while the next ones
+      // arrive. The second round goes once the first is answered, so its frames go into buffers the
+      // first one's used.
+      const value = (request: number, partition: number, record: number) => Buffer.alloc(10_000, `${request}.${partition}.${record};`);
+      const batch = (r: number, p: number, records: number) =>
+        encodeBatch({ records: Array.from({ length: records }, (_, i) => ({ value: value(r, p, i) })) });
+      const request = (r: number, partitions: number[], records: number) =>
+        Buffer.concat(
+          encodeRequest(ApiKey.Produce, 9, r, 'net', {
+            ...defaultProduceRequest(),
+            acks: 1,
+            timeoutMs: 5000,
+            topicData: [{ name: 'pooled', partitionData: partitions.map((p) => ({ index: p, records: batch(r, p, records) })) }],
+          }),
+        );
+      const round = (first: number) => [
+        request(first, [0, 1, 2, 3], 75),
+        ...Array.from({ length: 12 }, (_, i) => request(first + 1 + i, [3], 15)),
+      ];
+      client.socket.write(Buffer.concat(round(0)));
+      await client.responses(13);
+      client.socket.write(Buffer.concat(round(13)));
+      await client.responses(26);
+      client.socket.destroy();
+      expect(errors).toEqual(Array(32).fill(0));
+
+      const expected = (p: number) =>
+        [0, 13].flatMap((first) => [
+          ...Array.from({ length: 75 }, (_, i) => value(first, p, i)),
+          ...(p === 3 ? Array.from({ length: 12 * 15 }, (_, n) => value(first + 1 + Math.floor(n / 15), 3, n % 15)) : []),
+        ]);
+      for (const p of [0, 1, 2, 3]) {
+        const values = (await fetchAll(conn, 'pooled', p)).map((rec) => rec.value!);
+        expect(values).toHaveLength(expected(p).length);
+        expect(values.filter((v, n) => !v.equals(expected(p)[n]!))).toEqual([]);
+      }
+    } finally {
+      conn.close();
+      await broker.stop();
+    }
+  });
 });

@@ -126,6 +126,24 @@ describe('FrameSplitter', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3 << 20);
   });
 
+  it('copies a frame spanning chunks into the buffer its source gives, knowing the first bytes', () => {
+    const asked: { size: number; head: number[] }[] = [];
+    const lent = Buffer.alloc(64);
+    const s = new FrameSplitter(100, (size, head) => {
+      asked.push({ size, head: [...head] });
+      return lent.subarray(0, size);
+    });
+    // The size prefix split over two chunks is not a frame: the source is not asked for it.
+    const stream = Buffer.concat([frame([0, 0, 5, 6]), frame([1, 2])]);
+    const frames = [...s.push(stream.subarray(0, 2)), ...s.push(stream.subarray(2, 6)), ...s.push(stream.subarray(6))];
+    expect(frames.map((f) => [...f])).toEqual([
+      [0, 0, 5, 6],
+      [1, 2],
+    ]);
+    expect(asked).toEqual([{ size: 4, head: [0, 0] }]);
+    expect(frames[0]!.buffer).toBe(lent.buffer);
+  });
+
   it('rejects negative and oversized frame sizes as soon as the prefix arrives', () => {
     expect(() => new FrameSplitter(100).push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toThrow(
       expect.objectContaining({ code: 'INVALID_FRAME_SIZE' }),
