@@ -7,7 +7,8 @@
 // 16384, linger.ms 1000, idempotent), so each kts run has a kcat run with the same settings beside it.
 // Wall clock around each process, start-up included,
 // the client's CPU time (user + system, all threads; with GNU time) and the broker's over the same
-// span; every run is checked against the topic's end offsets. Load averages are printed at start and end.
+// span; every run is checked against the topic's end offsets. Load averages are printed at start and end,
+// and Node's own start-up (`node -e 0`), which every kts run pays and kcat does not.
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
 // broker (in this process; the clients are separate processes).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
@@ -108,6 +109,13 @@ async function measure(name, target, prefix) {
 
 console.log(
   `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores, load average ${load()}`,
+);
+// Node's own start-up is part of every kts run's wall clock and of none of kcat's.
+const nodeStarts = [];
+for (let r = 0; r < 5; r++) nodeStarts.push((await timedRun(process.execPath, ['-e', '0'])).ms);
+console.log(
+  `node -e 0: ${median(nodeStarts).toFixed(0)} ms (median of 5)` +
+    (process.env.NODE_EXTRA_CA_CERTS ? '; NODE_EXTRA_CA_CERTS is set, so every Node process parses that CA bundle as it starts' : ''),
 );
 const results = [];
 try {
