@@ -1,7 +1,9 @@
-/** Buffers come in powers of two from this size up to MAX_POOLED_BYTES (a 140 KB frame takes a 256 KiB buffer). */
+/** The smallest buffer the pool keeps; frames above MAX_POOLED_BYTES are allocated each time. */
 const MIN_POOLED_BYTES = 64 * 1024;
-/** A producer's max.request.size is 1 MB by default; larger frames are allocated each time. */
+/** A producer's max.request.size is 1 MB by default. */
 const MAX_POOLED_BYTES = 2 * 1024 * 1024;
+/** Sizes kept go up in steps of 2^(1/4) (in whole pages), so a frame leaves at most a fifth of its buffer unused. */
+const STEPS_PER_DOUBLING = 4;
 /** Free buffers kept for the next frames; beyond this, returned buffers are left to the GC. */
 const MAX_FREE_BYTES = 16 * 1024 * 1024;
 
@@ -27,7 +29,7 @@ export class FramePool {
   /** A buffer of `size` bytes, pooled when the size is one the pool keeps. */
   take(size: number): Buffer {
     if (size > MAX_POOLED_BYTES) return Buffer.allocUnsafe(size);
-    const capacity = Math.max(MIN_POOLED_BYTES, 2 ** Math.ceil(Math.log2(size)));
+    const capacity = capacityFor(size);
     let whole = this.#free.get(capacity)?.pop();
     if (whole === undefined) whole = Buffer.allocUnsafe(capacity);
     else this.#freeBytes -= capacity;
@@ -45,4 +47,11 @@ export class FramePool {
     this.#free.set(memory.byteLength, free);
     this.#freeBytes += memory.byteLength;
   }
+}
+
+/** The buffer size for a frame of `size` bytes: the next step up, in whole pages. */
+function capacityFor(size: number): number {
+  if (size <= MIN_POOLED_BYTES) return MIN_POOLED_BYTES;
+  const step = 2 ** (Math.ceil(Math.log2(size) * STEPS_PER_DOUBLING) / STEPS_PER_DOUBLING);
+  return Math.ceil(step / 4096) * 4096;
 }

@@ -6,13 +6,16 @@ describe('FramePool', () => {
     const pool = new FramePool();
     const first = pool.take(140_000);
     expect(first.length).toBe(140_000);
-    expect(first.buffer.byteLength).toBe(256 * 1024);
+    // The next size up in steps of 2^(1/4), in whole pages: 2^17.25 bytes, rounded up.
+    expect(first.buffer.byteLength).toBe(159_744);
     const meanwhile = pool.take(140_000);
     expect(meanwhile.buffer).not.toBe(first.buffer);
     pool.give(first);
-    const next = pool.take(200_000);
+    const next = pool.take(150_000);
     expect(next.buffer).toBe(first.buffer);
-    expect(next.length).toBe(200_000);
+    expect(next.length).toBe(150_000);
+    // A frame of another size gets a buffer of its own size.
+    expect(pool.take(200_000).buffer).not.toBe(first.buffer);
   });
 
   it('takes back only what it lent, and only once', () => {
