@@ -7,7 +7,7 @@ import { produce } from '../../tools/console-producer/produce.js';
 import { PRODUCER_KEYS } from '../../tools/common/producer-properties.js';
 import { producerSettings, type ProducerFlags } from '../../tools/console-producer/producer-settings.js';
 import { readerConfig } from '../../tools/console-producer/reader-properties.js';
-import { INPUT_FORMATS, recordParser, type InputFormat } from '../../tools/console-producer/record-input.js';
+import { INPUT_FORMATS, recordParser, valueLines, type InputFormat } from '../../tools/console-producer/record-input.js';
 import type { ProducerRecord } from '../../client/producer/producer-record.js';
 import { KtsError, oneLine, UsageError } from '../../util/errors.js';
 import { asKafkaScript } from '../kafka-script.js';
@@ -100,7 +100,9 @@ async function run(flags: Flags): Promise<void> {
     throw new UsageError(`Error: --line-reader '${flags.lineReader}' is not supported: kts reads lines as Kafka's ${LINE_MESSAGE_READER}`);
   }
   const settings = producerSettings(flags, properties);
-  const parse = recordParser(flags.inputFormat, readerConfig(readerProps), flags.partition, flags.topic);
+  const reader = readerConfig(readerProps);
+  const parse = recordParser(flags.inputFormat, reader, flags.partition, flags.topic);
+  const values = flags.partition === undefined ? valueLines(flags.inputFormat, reader) : undefined;
   const interactive = flags.file === undefined && process.stdin.isTTY === true;
   const input = openInput(flags.file);
   // A file's size is known: a bar on a terminal shows how much of it was read (and sent on).
@@ -113,6 +115,7 @@ async function run(flags: Flags): Promise<void> {
       prompt: interactive && process.stdout.isTTY === true,
       topic: flags.topic,
       parse,
+      ...(values !== undefined ? { values } : {}),
       settings,
       connect: {
         bootstrapServer: flags.bootstrapServer ?? flags.brokerList,

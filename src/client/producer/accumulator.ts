@@ -84,9 +84,9 @@ export class RecordAccumulator {
     sizeUpperBound: number,
     nowMs: number,
   ): number {
-    const last = q.batches[q.batches.length - 1];
-    if (last !== undefined && !last.full && !last.closed) {
-      const appended = last.tryAppend(timestamp, key, value, headers, callback);
+    const open = this.openBatch(q);
+    if (open !== undefined) {
+      const appended = open.tryAppend(timestamp, key, value, headers, callback);
       if (appended >= 0) return appended;
     }
     const size = Math.max(this.config.batchSize, sizeUpperBound);
@@ -139,10 +139,10 @@ export class RecordAccumulator {
     return parts.length;
   }
 
-  /** No open batch is left in the partition: its last one is full or gone (see StickyPartitioner). */
-  noOpenBatch(q: PartitionQueue): boolean {
+  /** The partition's batch still taking records: its last, unless that one is full or drained (see StickyPartitioner). */
+  openBatch(q: PartitionQueue): ProducerBatch | undefined {
     const last = q.batches[q.batches.length - 1];
-    return last === undefined || last.full || last.closed;
+    return last === undefined || last.full || last.closed ? undefined : last;
   }
 
   /** A batch's outcome is known: its memory returns to the pool. */

@@ -2,6 +2,7 @@ import { ATTR, BATCH, MAGIC_V2, computeBatchCrc, type CompressionName } from '..
 import { compress, compressionCode } from '../../protocol/records/compression.js';
 import { readRecord } from '../../protocol/records/record.js';
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../protocol/records/varint.js';
+import { copyBytes } from '../../util/copy-bytes.js';
 import type { DeliveryCallback, ProducerHeader } from './producer-record.js';
 
 const INT32_MIN = -0x80000000;
@@ -48,10 +49,13 @@ export function recordSizeUpperBound(
   value: Buffer | string | null,
   headers: readonly ProducerHeader[] | undefined,
 ): number {
-  const keyLength = key === null ? 0 : key.length;
-  const valueLength = value === null ? 0 : byteLength(value);
+  return sizeUpperBound(key === null ? 0 : key.length, value === null ? 0 : byteLength(value), headers ? headersSize(headers) : 1);
+}
+
+/** recordSizeUpperBound from the key's and value's lengths and the headers' encoded size. */
+export function sizeUpperBound(keyLength: number, valueLength: number, headersBytes: number): number {
   // length, attributes, timestamp and offset deltas at their widest, key and value lengths.
-  return BATCH.HEADER_SIZE + 5 + 1 + 10 + 5 + 5 + keyLength + 5 + valueLength + (headers ? headersSize(headers) : 1);
+  return BATCH.HEADER_SIZE + 5 + 1 + 10 + 5 + 5 + keyLength + 5 + valueLength + headersBytes;
 }
 
 /**
@@ -138,29 +142,20 @@ export class ProducerBatch {
     headers: readonly ProducerHeader[] | undefined,
     callback: DeliveryCallback,
   ): number {
-    const count = this.count;
-    if (count === 0) this.baseTimestamp = timestamp;
-    const timestampDelta = timestamp - this.baseTimestamp;
     const keyLength = key === null ? -1 : key.length;
     const valueLength = value === null ? -1 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    const timestampDelta = this.timestampDelta(timestamp);
     const body =
       1 +
       sizeOfTimestampDelta(timestampDelta) +
-      sizeOfVarint(count) +
+      sizeOfVarint(this.count) +
       (keyLength < 0 ? 1 : sizeOfVarint(keyLength) + keyLength) +
       (valueLength < 0 ? 1 : sizeOfVarint(valueLength) + valueLength) +
       (headers === undefined ? 1 : headersSize(headers));
-    const size = sizeOfVarint(body) + body;
-    if (count > 0 && BATCH.HEADER_SIZE + (this.recordsBytes + size) * this.sizeFactor > this.writeLimit) {
-      this.full = true;
-      return -1;
-    }
-    if (this.pos + size > this.buf.length) this.grow(this.pos + size);
+    const size = this.reserve(body);
+    if (size < 0) return -1;
     const buf = this.buf;
-    let pos = writeVarint(buf, this.pos, body);
-    buf[pos++] = 0;
-    pos = writeTimestampDelta(buf, pos, timestampDelta);
-    pos = writeVarint(buf, pos, count);
+    let pos = this.writeRecordStart(body, timestampDelta);
     pos = writeBytes(buf, pos, key, keyLength);
     pos = writeBytes(buf, pos, value, valueLength);
     if (headers === undefined) buf[pos++] = 0;
@@ -171,7 +166,61 @@ export class ProducerBatch {
         pos = writeBytes(buf, pos, h.value, h.value === null ? -1 : byteLength(h.value));
       }
     }
-    this.pos = pos;
+    this.commit(pos, timestamp, callback);
+    return size;
+  }
+
+  /**
+   * tryAppend of a record without key or headers whose value is `source[start, end)`, copied
+   * without making a view of it (see NativeProducer.sendValue).
+   */
+  tryAppendValue(timestamp: number, source: Buffer, start: number, end: number, callback: DeliveryCallback): number {
+    const length = end - start;
+    const timestampDelta = this.timestampDelta(timestamp);
+    const body = 1 + sizeOfTimestampDelta(timestampDelta) + sizeOfVarint(this.count) + 1 + sizeOfVarint(length) + length + 1;
+    const size = this.reserve(body);
+    if (size < 0) return -1;
+    const buf = this.buf;
+    let pos = this.writeRecordStart(body, timestampDelta);
+    pos = writeVarint(buf, pos, -1);
+    pos = writeVarint(buf, pos, length);
+    copyBytes(source, start, end, buf, pos);
+    pos += length;
+    buf[pos++] = 0;
+    this.commit(pos, timestamp, callback);
+    return size;
+  }
+
+  /** The record's timestamp delta; the first record's timestamp is the batch's base. */
+  private timestampDelta(timestamp: number): number {
+    if (this.count === 0) this.baseTimestamp = timestamp;
+    return timestamp - this.baseTimestamp;
+  }
+
+  /** The size of a record of `body` bytes, with room made for it; -1 when it does not fit (the batch is then full). */
+  private reserve(body: number): number {
+    const size = sizeOfVarint(body) + body;
+    if (this.count > 0 && BATCH.HEADER_SIZE + (this.recordsBytes + size) * this.sizeFactor > this.writeLimit) {
+      this.full = true;
+      return -1;
+    }
+    if (this.pos + size > this.buf.length) this.grow(this.pos + size);
+    return size;
+  }
+
+  /** Writes a record's length, attributes and deltas at the end of the records; returns where its key goes. */
+  private writeRecordStart(body: number, timestampDelta: number): number {
+    const buf = this.buf;
+    let pos = writeVarint(buf, this.pos, body);
+    buf[pos++] = 0;
+    pos = writeTimestampDelta(buf, pos, timestampDelta);
+    return writeVarint(buf, pos, this.count);
+  }
+
+  /** The record ending at `end` is written: counts it, with its callback and timestamp. */
+  private commit(end: number, timestamp: number, callback: DeliveryCallback): void {
+    const count = this.count;
+    this.pos = end;
     this.count = count + 1;
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
     const runs = this.runStarts.length;
@@ -180,7 +229,6 @@ export class ProducerBatch {
       this.runCallbacks.push(callback);
       this.runTimestamps.push(timestamp);
     }
-    return size;
   }
 
   /** Calls `f` for each record in order, with its index in the batch, its callback and its timestamp. */

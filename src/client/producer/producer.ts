@@ -4,10 +4,10 @@ import { crc32Lib } from '../../protocol/records/native-codecs.js';
 import type { RecordHeader } from '../../protocol/records/record.js';
 import { connectToCluster, type BrokerConnections } from '../broker-connections.js';
 import { ClusterMetadata } from '../cluster-metadata.js';
-import { EXCEEDS_MEMORY, NEEDS_MEMORY, RecordAccumulator } from './accumulator.js';
+import { EXCEEDS_MEMORY, NEEDS_MEMORY, RecordAccumulator, type PartitionQueue } from './accumulator.js';
 import { IdempotenceState } from './idempotence.js';
 import { StickyPartitioner, checkCustomPartition, checkExplicitPartition, partitionForKey, type TopicPartitions } from './partitioner.js';
-import { recordSizeUpperBound } from './producer-batch.js';
+import { recordSizeUpperBound, sizeUpperBound } from './producer-batch.js';
 import { resolveProducerConfig, type NativeProducerConfig, type ProducerOptions } from './producer-config.js';
 import { ProducerError, ProducerTimeoutError } from './producer-errors.js';
 import { topicErrorText } from '../topic-errors.js';
@@ -23,6 +23,13 @@ export interface NativeProducer {
    * (for buffer memory or topic metadata): send more only after `ready()` resolves.
    */
   send(record: ProducerRecord, callback: DeliveryCallback): boolean;
+  /**
+   * `send({ topic, value: source.subarray(start, end), timestamp }, callback)` without making the
+   * record or the view: for tools that send many values cut from one buffer (the lines of an
+   * input chunk), where those objects cost more than the append itself. `source` must stay as it
+   * is until the producer accepted the record (true, or once `ready()` resolves).
+   */
+  sendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, callback: DeliveryCallback): boolean;
   /** `send` as a promise: convenient, and one Promise per record. */
   sendAsync(record: ProducerRecord): Promise<RecordMetadata>;
   /** Resolves when no record is waiting, so `send` accepts records at once again. */
@@ -116,11 +123,7 @@ class Producer implements NativeProducer {
   }
 
   send(record: ProducerRecord, callback: DeliveryCallback): boolean {
-    const refused = this.closed
-      ? new ProducerError('Cannot perform operation after producer has been closed')
-      : this.transactions !== null && !this.transactions.inTransaction
-        ? new ProducerError('Cannot call send outside a transaction: call beginTransaction first')
-        : this.sender.fatalError;
+    const refused = this.refusal();
     if (refused !== null) {
       callback(refused, null);
       return true;
@@ -129,6 +132,13 @@ class Producer implements NativeProducer {
     this.waiting.push({ record, callback, deadlineMs: Date.now() + this.config.maxBlockMs });
     this.armWaitingTimer();
     return false;
+  }
+
+  sendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, callback: DeliveryCallback): boolean {
+    return (
+      this.appendValue(topic, source, start, end, timestamp, callback) ||
+      this.send({ topic, value: source.subarray(start, end), timestamp }, callback)
+    );
   }
 
   sendAsync(record: ProducerRecord): Promise<RecordMetadata> {
@@ -185,6 +195,34 @@ class Producer implements NativeProducer {
     return this.transactions;
   }
 
+  /** Why no record is accepted now (closed, outside a transaction, a fatal error), or null. */
+  private refusal(): Error | null {
+    return this.closed
+      ? new ProducerError('Cannot perform operation after producer has been closed')
+      : this.transactions !== null && !this.transactions.inTransaction
+        ? new ProducerError('Cannot call send outside a transaction: call beginTransaction first')
+        : this.sender.fatalError;
+  }
+
+  /**
+   * sendValue's common case, appended without the general path's objects and lookups: a keyless
+   * record into the open batch of the partition the sticky partitioner is on. False, having done
+   * nothing, whenever anything else applies (a refusal, records waiting, no metadata or sticky
+   * partition yet, a partitioner.class, no open batch, a value it cannot take): `send` then
+   * decides, as for any record.
+   */
+  private appendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, callback: DeliveryCallback): boolean {
+    if (this.waiting.length > 0 || this.config.partitioner !== null || this.refusal() !== null) return false;
+    const partitions = this.metadata.topic(topic);
+    const sticky = this.sticky.get(topic);
+    if (partitions === undefined || sticky === undefined || this.tooLarge(sizeUpperBound(0, end - start, 1)) !== undefined) return false;
+    const q = this.accumulator.queue(topic, sticky.partition(partitions));
+    const appended = this.accumulator.openBatch(q)?.tryAppendValue(timestamp, source, start, end, callback) ?? -1;
+    if (appended < 0) return false;
+    this.appended(q, partitions, sticky, appended, false);
+    return true;
+  }
+
   /** Appends the record, or fails it through its callback; false when it has to wait. */
   private append(record: ProducerRecord, callback: DeliveryCallback, nowMs: number): boolean {
     const topic = this.metadata.topic(record.topic);
@@ -202,12 +240,7 @@ class Producer implements NativeProducer {
     const value = record.value ?? null;
     const headers = record.headers;
     const size = recordSizeUpperBound(key, value, headers);
-    const tooLarge =
-      size > this.config.maxRequestSize
-        ? `${this.config.maxRequestSize}, which is the value of the max.request.size configuration.`
-        : size > this.config.bufferMemory
-          ? 'the total memory buffer you have configured with the buffer.memory configuration.'
-          : undefined;
+    const tooLarge = this.tooLarge(size);
     if (tooLarge !== undefined) {
       callback(
         new ProducerError(`The message is ${size} bytes when serialized which is larger than ${tooLarge}`, ErrorCode.MESSAGE_TOO_LARGE),
@@ -242,11 +275,31 @@ class Producer implements NativeProducer {
       );
       return true;
     }
-    this.counters.recordAppended(q.batches.length !== batches ? appended - BATCH.HEADER_SIZE : appended);
-    sticky?.appended(appended, topic, this.accumulator.noOpenBatch(q));
-    // A new batch means the previous one filled up, or a linger timer is needed.
-    if (q.batches.length !== batches) this.sender.wakeup();
+    this.appended(q, topic, sticky, appended, q.batches.length !== batches);
     return true;
+  }
+
+  /** What limit a record of `size` bytes (upper bound) is over, in Kafka's words; undefined when none. */
+  private tooLarge(size: number): string | undefined {
+    return size > this.config.maxRequestSize
+      ? `${this.config.maxRequestSize}, which is the value of the max.request.size configuration.`
+      : size > this.config.bufferMemory
+        ? 'the total memory buffer you have configured with the buffer.memory configuration.'
+        : undefined;
+  }
+
+  /** A record took `appended` bytes of queue `q`, a batch header included when it opened a batch. */
+  private appended(
+    q: PartitionQueue,
+    topic: TopicPartitions,
+    sticky: StickyPartitioner | undefined,
+    appended: number,
+    openedBatch: boolean,
+  ): void {
+    this.counters.recordAppended(openedBatch ? appended - BATCH.HEADER_SIZE : appended);
+    sticky?.appended(appended, topic, this.accumulator.openBatch(q) === undefined);
+    // A new batch means the previous one filled up, or a linger timer is needed.
+    if (openedBatch) this.sender.wakeup();
   }
 
   /** An explicit, custom-partitioner or key-hash partition; -1 leaves it to the sticky partitioner. */

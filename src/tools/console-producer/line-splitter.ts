@@ -5,13 +5,14 @@ const CR = 0x0d;
 
 /**
  * Splits input bytes into lines as Java's BufferedReader.readLine does: `\n`, `\r` and `\r\n`
- * all end a line, and a last line without a terminator still counts. `push` takes a chunk, `next`
- * then hands out its lines one at a time, as views of the chunk (only a line spanning chunks is
- * copied): the common case of a line that becomes a record value costs no decoding or copying,
- * and no line outlives its turn (a list of a chunk's lines would keep thousands of views alive
- * across garbage collections). A view is valid as long as its chunk (InputChunks may reuse a
- * chunk's memory for the next one), so the unfinished tail of a chunk is kept as a copy. A `\r`
- * at the end of a chunk waits for the next one, which may start with its `\n`.
+ * all end a line, and a last line without a terminator still counts. `push` takes a chunk,
+ * `nextLine` then moves through its lines one at a time, as ranges of the chunk (only a line
+ * spanning chunks is copied): the common case of a line that becomes a record value costs no
+ * decoding or copying, and no line outlives its turn (a list of a chunk's lines would keep
+ * thousands of views alive across garbage collections). A line is valid as long as its chunk
+ * (InputChunks may reuse a chunk's memory for the next one), so the unfinished tail of a chunk is
+ * kept as a copy. A `\r` at the end of a chunk waits for the next one, which may start with its
+ * `\n`.
  */
 export class LineSplitter {
   private chunk: Buffer = Buffer.alloc(0);
@@ -26,6 +27,10 @@ export class LineSplitter {
   private pendingCr = false;
   /** Whether every line of the last `push` (or `end`) is valid UTF-8 (checked per chunk, not per line). */
   utf8 = true;
+  /** The line nextLine() moved to: a range of the chunk, or a copy joining chunks. */
+  lineSource: Buffer = this.chunk;
+  lineStart = 0;
+  lineEnd = 0;
 
   /** Takes the next chunk; the lines of the previous one must have been taken with `next`. */
   push(chunk: Buffer): void {
@@ -59,18 +64,33 @@ export class LineSplitter {
     if (this.linesEnd < chunk.length) this.keep(chunk.subarray(this.linesEnd));
   }
 
-  /** The next line of the chunk, or undefined once they were all taken. */
-  next(): Buffer | undefined {
+  /**
+   * Moves to the next line of the chunk, which is then `lineSource[lineStart, lineEnd)`; false
+   * once they were all taken. Where a line is only needed as bytes to copy, this spares making
+   * a view of it.
+   */
+  nextLine(): boolean {
     const joined = this.joined;
     if (joined !== null) {
       this.joined = null;
-      return joined;
+      this.lineSource = joined;
+      this.lineStart = 0;
+      this.lineEnd = joined.length;
+      return true;
     }
     const pos = this.pos;
-    if (pos >= this.linesEnd) return undefined;
+    if (pos >= this.linesEnd) return false;
     const end = this.terminatorFrom(pos);
     this.pos = this.after(end);
-    return this.chunk.subarray(pos, end);
+    this.lineSource = this.chunk;
+    this.lineStart = pos;
+    this.lineEnd = end;
+    return true;
+  }
+
+  /** The line nextLine() moved to, as a view. */
+  line(): Buffer {
+    return this.lineSource.subarray(this.lineStart, this.lineEnd);
   }
 
   /** The unterminated last line at end of input, if any. */

@@ -14,6 +14,20 @@ export class InputError extends Error {}
 /** `utf8`: the line is known to be valid UTF-8 (else it is checked when that matters). */
 export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => ProducerRecord;
 
+/** Lines whose bytes are their records' values as they are: only the null marker stands for something else. */
+export interface ValueLines {
+  /** Whether `line[start, end)` is the null marker, a record with a null value. */
+  isNull(line: Buffer, start: number, end: number): boolean;
+}
+
+/** ValueLines for the line format without key or headers; undefined for any other input. */
+export function valueLines(format: InputFormat, reader: ReaderConfig): ValueLines | undefined {
+  if (format !== 'line' || reader.parseKey || reader.parseHeaders) return undefined;
+  const marker = reader.nullMarker === undefined ? null : Buffer.from(reader.nullMarker);
+  if (marker === null) return { isNull: () => false };
+  return { isNull: (line, start, end) => end - start === marker.length && line.compare(marker, 0, marker.length, start, end) === 0 };
+}
+
 /**
  * Turns input lines into records for `topic`: Kafka's LineMessageReader grammar, or the JSON lines
  * `console-consumer --output json` writes. `--partition` pins every record; otherwise a JSON
@@ -24,11 +38,10 @@ export type RecordParser = (line: Buffer, lineNumber: number, utf8: boolean) => 
  */
 export function recordParser(format: InputFormat, reader: ReaderConfig, partition: number | undefined, topic: string): RecordParser {
   const pin = (m: ParsedRecord): ProducerRecord => (partition !== undefined ? { ...m, topic, partition } : { ...m, topic });
-  if (format === 'line' && !reader.parseKey && !reader.parseHeaders) {
-    const nullMarker = reader.nullMarker === undefined ? null : Buffer.from(reader.nullMarker);
+  const values = valueLines(format, reader);
+  if (values !== undefined) {
     return (line, _, utf8) => {
-      const isNull = nullMarker !== null && line.length === nullMarker.length && line.equals(nullMarker);
-      const value = isNull ? null : utf8 || isUtf8(line) ? line : Buffer.from(line.toString());
+      const value = values.isNull(line, 0, line.length) ? null : utf8 || isUtf8(line) ? line : Buffer.from(line.toString());
       return partition === undefined ? { topic, value } : { topic, partition, value };
     };
   }

@@ -215,4 +215,46 @@ describe('native producer against the embedded broker', needs('kcat'), () => {
     expect(outcomes).toHaveLength(accepted + 1);
     expect(outcomes.every((e) => e === null)).toBe(true);
   });
+  it('sendValue: values cut from a buffer reused once accepted arrive whole, spread by the sticky partitioner, with their timestamps', async () => {
+    const p = await open({ batchSize: 1024, lingerMs: 5 });
+    const values = Array.from({ length: 600 }, (_, i) => `value-${i}-`.padEnd(20 + (i % 50), String.fromCharCode(97 + (i % 26))));
+    const source = Buffer.from(values.join('\n'));
+    const outcomes: Array<{ err: Error | null; metadata: RecordMetadata | null }> = [];
+    let start = 0;
+    for (const [i, v] of values.entries()) {
+      const callback = (err: Error | null, metadata: RecordMetadata | null) => (outcomes[i] = { err, metadata });
+      const copy = Buffer.from(source);
+      const end = start + Buffer.byteLength(v);
+      // Every tenth record goes through send with a key: the two paths interleave.
+      const accepted =
+        i % 10 === 5
+          ? p.send({ topic: 'values', key: 'k', value: copy.subarray(start, end), timestamp: 1000 + i }, callback)
+          : p.sendValue('values', copy, start, end, 1000 + i, callback);
+      if (!accepted) await p.ready();
+      copy.fill(0x23); // what the producer took must be a copy by now
+      start = end + 1;
+    }
+    await p.flush();
+    expect(outcomes.map((o) => o.err)).toEqual(values.map(() => null));
+    expect(outcomes.map((o) => o.metadata!.timestamp)).toEqual(values.map((_, i) => 1000 + i));
+    const read = await kcatRecords(broker.bootstrapServers, 'values');
+    expect(read.map((r) => r.value).sort()).toEqual([...values].sort());
+    expect(new Set(read.filter((r) => r.key === '').map((r) => r.partition)).size).toBeGreaterThan(1);
+  });
+
+  it('sendValue fails a record as send does: too large for max.request.size, or after close', async () => {
+    const p = await open({ maxRequestSize: 2000 });
+    await p.sendAsync({ topic: 'values-refused', value: 'warm-up' });
+    const errors: Array<string | undefined> = [];
+    const callback = (i: number) => (err: Error | null) => (errors[i] = err?.message);
+    p.sendValue('values-refused', Buffer.alloc(100), 0, 100, Date.now(), callback(0));
+    p.sendValue('values-refused', Buffer.alloc(3000), 0, 3000, Date.now(), callback(1));
+    await p.close();
+    p.sendValue('values-refused', Buffer.alloc(100), 0, 100, Date.now(), callback(2));
+    expect(errors).toEqual([
+      undefined,
+      'The message is 3093 bytes when serialized which is larger than 2000, which is the value of the max.request.size configuration.',
+      'Cannot perform operation after producer has been closed',
+    ]);
+  });
 });

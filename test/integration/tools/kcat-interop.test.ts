@@ -54,6 +54,35 @@ describe("kts and kcat read each other's records byte for byte", needs('kcat'), 
     expect(JSON.parse(json.stdout.toString()).headers).toEqual(['h3', 'x', 'hn', null]);
   });
 
+  it('kts console-producer value lines from a file of several read chunks, as kcat sees them, with the time they were read', async () => {
+    // Over 1 MiB (the file's read chunk): lines span chunks. Line ends vary, NULL is the null
+    // marker, one chunk holds invalid UTF-8 (its lines are decoded and re-encoded, as Kafka does).
+    const lines: Buffer[] = [];
+    for (let i = 0; lines.length < 30_000; i++) {
+      lines.push(Buffer.from(i % 997 === 0 ? 'NULL' : `${i}:`.padEnd(i % 120, 'abcdefgh'[i % 8])));
+      if (i === 12_345) lines.push(Buffer.alloc(300_000, 'L'), Buffer.from([0x61, 0xff, 0x62]));
+    }
+    const ends = ['\n', '\r\n', '\r'];
+    const file = join(dir, 'value-lines.txt');
+    writeFileSync(file, Buffer.concat(lines.flatMap((line, i) => [line, Buffer.from(ends[i % 3]!)])));
+    expect((await tools.kts(['topics', '--create', '--topic', 'value-lines', '--partitions', '1'])).code).toBe(0);
+    const before = Date.now();
+    const r = await tools.kts(['console-producer', '--topic', 'value-lines', '--file', file, '--property', 'null.marker=NULL']);
+    const after = Date.now();
+    expect([r.code, r.stderr]).toEqual([0, '']);
+
+    const read = await tools.kcat(['-C', '-t', 'value-lines', '-e', '-q', '-f', '%K,%S:%k%s']);
+    const expected = lines.map((line) => (line.toString() === 'NULL' ? null : Buffer.from(line.toString())));
+    expect(splitSized(read.stdout).map((rec) => rec.value)).toEqual(expected);
+    const timestamps = (await tools.kcat(['-C', '-t', 'value-lines', '-e', '-q', '-f', '%T\n'])).stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
+    expect(timestamps).toHaveLength(lines.length);
+    expect(timestamps.every((t) => t >= before && t <= after)).toBe(true);
+  });
+
   it('kts JSON input with binary keys, values and header values as kcat sees them', async () => {
     const reversed = Buffer.from(ALL_BYTES).reverse();
     // No NUL byte: kcat's %h prints header values as C strings.

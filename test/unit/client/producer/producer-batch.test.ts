@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProducerBatch } from '../../../../src/client/producer/producer-batch.js';
+import type { DeliveryCallback } from '../../../../src/client/producer/producer-record.js';
 import { readBatchHeader } from '../../../../src/protocol/records/batch-header.js';
 import { decodeBatch } from '../../../../src/protocol/records/record-batch.js';
 
@@ -81,5 +82,35 @@ describe('ProducerBatch', () => {
     expect(decodeBatch(batch.wire(), LIMITS)).toMatchObject({ isTransactional: true, compression: 'lz4' });
     batch.stamp(9n, 2, 0, false);
     expect(decodeBatch(batch.wire(), LIMITS).isTransactional).toBe(false);
+  });
+  it('appends a value cut from a buffer (tryAppendValue) exactly as tryAppend does that keyless record', () => {
+    const source = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31) & 0xff));
+    const append = fc.record({
+      start: fc.nat(2900),
+      length: fc.oneof(fc.nat(20), fc.nat(600)),
+      delta: fc.integer({ min: -100, max: 100 }),
+    });
+    fc.assert(
+      fc.property(fc.array(append, { minLength: 1, maxLength: 40 }), fc.constantFrom(1, 1.3), (appends, sizeFactor) => {
+        const [byValue, byRecord] = [0, 1].map(() => new ProducerBatch('t', 0, 1024, 0, 1024, sizeFactor));
+        const callbacks: DeliveryCallback[] = [noop, () => {}];
+        appends.forEach(({ start, length, delta }, i) => {
+          const end = Math.min(source.length, start + length);
+          const callback = callbacks[i % 3 === 0 ? 1 : 0]!;
+          const took = byValue!.tryAppendValue(1_700_000_000_000 + delta, source, start, end, callback);
+          expect(took).toBe(byRecord!.tryAppend(1_700_000_000_000 + delta, null, source.subarray(start, end), undefined, callback));
+          expect(byValue!.full).toBe(byRecord!.full);
+        });
+        for (const b of [byValue!, byRecord!]) b.close('none', undefined);
+        expect(byValue!.wire()).toEqual(byRecord!.wire());
+        const runs = (b: ProducerBatch) => {
+          const seen: unknown[] = [];
+          b.forEachRecord((index, callback, timestamp) => seen.push([index, callbacks.indexOf(callback), timestamp]));
+          return seen;
+        };
+        expect(runs(byValue!)).toEqual(runs(byRecord!));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

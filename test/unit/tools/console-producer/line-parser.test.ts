@@ -115,7 +115,10 @@ describe('LineSplitter (BufferedReader.readLine)', () => {
   const linesOf = (s: LineSplitter, chunk: Buffer): Buffer[] => {
     s.push(chunk);
     const out: Buffer[] = [];
-    for (let line = s.next(); line !== undefined; line = s.next()) out.push(line);
+    while (s.nextLine()) {
+      expect(s.line()).toEqual(s.lineSource.subarray(s.lineStart, s.lineEnd));
+      out.push(s.line());
+    }
     return out;
   };
   const push = (s: LineSplitter, text: string) => linesOf(s, Buffer.from(text)).map(String);

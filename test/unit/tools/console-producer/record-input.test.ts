@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, recordParser } from '../../../../src/tools/console-producer/record-input.js';
+import { InputError, recordParser, valueLines } from '../../../../src/tools/console-producer/record-input.js';
 import { readerConfig } from '../../../../src/tools/console-producer/reader-properties.js';
 
 const reader = readerConfig(new Map([['parse.key', 'true']]));
@@ -20,6 +20,25 @@ describe('record parsers', () => {
     expect(plain(bytes, 1, true).value).toBe(bytes);
     expect(plain(line('N'), 1, true)).toEqual({ topic: 't', value: null });
     expect(plain(Buffer.from([0x61, 0xff]), 1, false).value).toEqual(Buffer.from('a\ufffd'));
+  });
+
+  it('value lines: only the line format without key or headers; the null marker found within a larger buffer', () => {
+    expect(valueLines('line', reader)).toBeUndefined();
+    expect(valueLines('line', readerConfig(new Map([['parse.headers', 'true']])))).toBeUndefined();
+    expect(valueLines('json', readerConfig(new Map()))).toBeUndefined();
+    expect(valueLines('line', readerConfig(new Map()))!.isNull(line('null'), 0, 4)).toBe(false);
+    const marked = valueLines('line', readerConfig(new Map([['null.marker', 'NUL']])))!;
+    const chunk = line('NUL\nNULL\nxNUL\nNU\nNUL');
+    expect(
+      [
+        [0, 3],
+        [4, 8],
+        [9, 13],
+        [14, 16],
+        [17, 20],
+        [4, 7],
+      ].map(([start, end]) => marked.isNull(chunk, start!, end!)),
+    ).toEqual([true, false, false, false, true, true]);
   });
 
   it('json format: keeps the record partition and timestamp unless --partition pins it', () => {
