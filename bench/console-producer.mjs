@@ -9,15 +9,16 @@
 // the client's CPU time (user + system, all threads; with GNU time) and the broker's over the same
 // span; every run is checked against the topic's end offsets. Load averages are printed at start and end,
 // and Node's own start-up (`node -e 0`), which every kts run pays and kcat does not.
-// Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the embedded kts
-// broker (in this process; the clients are separate processes).
+// Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the kts broker
+// (`kts server-start` in its own process, as a user runs it).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { endOffsetSum } from './lib/end-offsets.mjs';
-import { startMockCluster } from './lib/mock-cluster.mjs';
+import { startKtsBroker } from './lib/kts-broker.mjs';
+import { startMockCluster, stopChild } from './lib/mock-cluster.mjs';
 import { median, timedRun } from './lib/timed-run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -61,17 +62,19 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-async function startKtsBroker() {
-  const module = join(root, 'dist/broker/index.js');
-  if (!existsSync(module)) return null;
-  const { startBroker } = await import(module);
-  const broker = await startBroker({ config: { 'num.partitions': String(PARTITIONS) }, log: () => {} });
-  // The broker lives in this process, which does little else while a client runs.
-  const cpuMs = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
+/** `kts server-start` in its own process, as a user runs it (with its V8 settings); null when not built. */
+async function startKts() {
+  if (!existsSync(join(root, 'dist/bundle/commands/server-start.cjs'))) return null;
+  const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-producer-logs-'));
+  const { child, port, pid } = await startKtsBroker(root, { logDir, overrides: { 'num.partitions': PARTITIONS } });
+  return {
+    bootstrap: `127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(pid),
+    stop: async () => {
+      await stopChild(child);
+      rmSync(logDir, { recursive: true, force: true });
+    },
   };
-  return { bootstrap: broker.bootstrapServers, cpuMs, stop: () => broker.stop() };
 }
 
 /** CPU milliseconds (user + system) a process has used so far, from /proc (Linux). */
@@ -126,7 +129,7 @@ try {
   } finally {
     await mock.stop();
   }
-  const kts = await startKtsBroker();
+  const kts = await startKts();
   if (kts) {
     try {
       results.push(await measure('kts broker', kts, `cp-kts-${Date.now()}`));

@@ -5,26 +5,22 @@ import { join } from 'node:path';
 import { accepts, freePort } from './ports.mjs';
 
 /**
- * Starts the broker of `checkout` on a free loopback port with `log.dirs=logDir` and its code cache
- * in `cacheHome`, optionally under `ulimit -n openFiles`; resolves once it accepts connections,
- * with the ms that took (spawn → accepting: logs are loaded before the listener opens).
+ * Starts the broker of `checkout` on a free loopback port with `log.dirs=logDir`, further broker
+ * settings from `overrides` and its code cache in `cacheHome` (the user's when not given),
+ * optionally under `ulimit -n openFiles`; resolves once it accepts connections, with the ms that
+ * took (spawn → accepting: logs are loaded before the listener opens).
  */
-export async function startKtsBroker(checkout, { logDir, cacheHome, openFiles }) {
+export async function startKtsBroker(checkout, { logDir, cacheHome, openFiles, overrides = {} }) {
   const port = await freePort();
   const t0 = performance.now();
-  const args = [
-    join(checkout, 'bin/kts'),
-    'server-start',
-    '--override',
-    `listeners=PLAINTEXT://127.0.0.1:${port}`,
-    '--override',
-    `log.dirs=${logDir}`,
-  ];
+  const settings = { listeners: `PLAINTEXT://127.0.0.1:${port}`, 'log.dirs': logDir, ...overrides };
+  const args = [join(checkout, 'bin/kts'), 'server-start', ...Object.entries(settings).flatMap(([k, v]) => ['--override', `${k}=${v}`])];
   const [command, argv] =
     openFiles === undefined
       ? [process.execPath, args]
       : ['/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...args]];
-  const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+  const env = cacheHome === undefined ? process.env : { ...process.env, XDG_CACHE_HOME: cacheHome };
+  const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let exited = false;
