@@ -4,9 +4,11 @@ import { fsyncFile } from './file-io.js';
 
 /**
  * A sparse index file of fixed-size big-endian entries (OffsetIndex, TimeIndex). Kafka preallocates
- * and mmaps these files and trims them on close; we keep the entries in memory and append only
- * the new ones to the file once per log append, so the file always holds whole entries (readable
- * at once, as Kafka's mapped pages are) and no trimming is needed. Entries load lazily: a broker
+ * and mmaps these files and trims them on close; we keep the entries in memory and append the new
+ * ones to the file in one write (writePending), so the file always holds whole entries and no
+ * trimming is needed. The log writes them shortly after the appends that made them, not after each
+ * one (see Log's INDEX_WRITE_BEHIND_MS): lookups use the entries in memory, and recovery after a
+ * crash rebuilds the indexes past the recovery point, as Kafka's does. Entries load lazily: a broker
  * holds many segments whose indexes are never read. Writes go through the segment descriptor pool
  * (an open and a close per append were a sixth of the produce path with 16 KiB batches); the
  * descriptor goes when the segment is released or closed, or idle.
@@ -115,6 +117,11 @@ export abstract class IndexFile {
   /** Drops the entries from memory once they are all in the file; they load again when next needed (an inactive segment). */
   releaseEntries(): void {
     if (this.#buf !== undefined && this.#written === this.#entries) this.#buf = undefined;
+  }
+
+  /** Entries appended and not yet in the file. */
+  get pendingEntries(): number {
+    return this.#entries - this.#written;
   }
 
   /** Writes the entries appended since the last call: one syscall, whatever their number. */

@@ -132,7 +132,8 @@ export class LogSegment {
 
   /**
    * Writes `records` (whole v2 batches, offsets already assigned) at the end of the file, then adds
-   * index entries: one write for the data and at most one per index file.
+   * index entries in memory: one write for the data; the index files catch up in
+   * writePendingIndexEntries (or on a roll, flush or close).
    */
   append(records: Buffer, indexIntervalBytes: number): void {
     const start = this.#size;
@@ -144,6 +145,15 @@ export class LogSegment {
       at += size;
     }
     this.#size = start + records.length;
+  }
+
+  /** Whether index entries wait to be written (see writePendingIndexEntries). */
+  get indexEntriesPending(): boolean {
+    return this.offsetIndex.pendingEntries > 0 || this.timeIndex.pendingEntries > 0;
+  }
+
+  /** Writes the index entries appended since the last write: at most one write per index file. */
+  writePendingIndexEntries(): void {
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
   }
@@ -244,8 +254,7 @@ export class LogSegment {
     if (end === 'corrupt') fault = 'a batch length smaller than a batch header';
     const truncatedBytes = this.#size - position;
     if (truncatedBytes > 0) this.#truncateFile(position);
-    this.offsetIndex.writePending();
-    this.timeIndex.writePending();
+    this.writePendingIndexEntries();
     return { validBytes: position, truncatedBytes, ...(truncatedBytes > 0 && { fault }) };
   }
 
@@ -267,10 +276,10 @@ export class LogSegment {
     return dropped;
   }
 
-  /** A rolled segment: record its final max timestamp in the time index, as Kafka does. */
+  /** A rolled segment: record its final max timestamp in the time index, as Kafka does, and write the entries still pending. */
   onBecomeInactive(): void {
     this.#appendFinalTimeIndexEntry();
-    this.timeIndex.writePending();
+    this.writePendingIndexEntries();
   }
 
   flush(): void {
@@ -303,8 +312,7 @@ export class LogSegment {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#maxTimestamp !== undefined) this.#appendFinalTimeIndexEntry();
-    this.offsetIndex.writePending();
-    this.timeIndex.writePending();
+    this.writePendingIndexEntries();
     this.offsetIndex.closeDescriptor();
     this.timeIndex.closeDescriptor();
     this.#file.close();

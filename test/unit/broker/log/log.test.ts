@@ -61,6 +61,9 @@ async function readAllValues(log: Log, from = log.logStartOffset): Promise<{ off
   return out;
 }
 
+/** Longer than Log's INDEX_WRITE_BEHIND_MS: index entries appended before are in their files after it. */
+const indexWriteBehind = () => new Promise((resolve) => setTimeout(resolve, 150));
+
 function batchesIn(data: Buffer): { base: bigint; last: bigint; size: number }[] {
   const out = [];
   for (let at = 0; at < data.length; ) {
@@ -152,6 +155,7 @@ describe('Log append and read', () => {
   it('writes offset and time index entries in Kafka layout', async () => {
     const log = openLog({ 'index.interval.bytes': 0 });
     await appendAll(log, await makeBatches(4, 2));
+    await indexWriteBehind();
     const index = readFileSync(join(log.dir, '00000000000000000000.index'));
     const data = log.read(0n, 1 << 20);
     const batches = batchesIn(data);
@@ -168,6 +172,33 @@ describe('Log append and read', () => {
     expect(timeIndex.length).toBe(36);
     expect(Number(timeIndex.readBigInt64BE(0))).toBe(T0 + 3);
     expect(timeIndex.readInt32BE(8)).toBe(3);
+  });
+
+  it('writes index entries behind: used from memory at once, in the files within 100 ms, at once on a roll or close', async () => {
+    const log = openLog({ 'index.interval.bytes': 0, 'segment.bytes': 2000 });
+    const sizes = (base: string) => ['index', 'timeindex'].map((ext) => readFileSync(join(log.dir, `${base}.${ext}`)).length);
+    const first = '00000000000000000000';
+    await appendAll(log, await makeBatches(4, 2));
+    expect(sizes(first)).toEqual([0, 0]);
+    // Lookups go by the entries in memory: the batch holding offset 5 starts at 4.
+    expect(batchesIn(log.read(5n, 1)).map((b) => b.base)).toEqual([4n]);
+    expect(log.offsetForTimestamp(T0 + 5)?.header.baseOffset).toBe(4n);
+    await indexWriteBehind();
+    expect(sizes(first)).toEqual([24, 36]);
+
+    // A roll writes the rolled segment's entries at once: one per batch after its first.
+    let batches = 4;
+    while (log.segmentBaseOffsets.length === 1) {
+      await appendAll(log, await makeBatches(1, 2, Number(log.logEndOffset)));
+      batches++;
+    }
+    expect(sizes(first)[0]).toBe((batches - 2) * 8);
+
+    const active = String(log.segmentBaseOffsets[1]).padStart(20, '0');
+    await appendAll(log, await makeBatches(2, 2, Number(log.logEndOffset)));
+    expect(sizes(active)[0]).toBeLessThan(16);
+    log.close();
+    expect(sizes(active)[0]).toBeGreaterThanOrEqual(16);
   });
 
   it('rolls by size, with 20-digit segment names', async () => {
