@@ -32,7 +32,7 @@ export class LineSplitter {
   lineStart = 0;
   lineEnd = 0;
 
-  /** Takes the next chunk; the lines of the previous one must have been taken with `next`. */
+  /** Takes the next chunk; the lines of the previous one must have been taken with `nextLine`. */
   push(chunk: Buffer): void {
     let start = 0;
     // An empty chunk leaves a pending `\r` pending: its `\n` may still come.

@@ -149,7 +149,7 @@ async function readInto(
       splitter.push(chunk);
       const utf8 = splitter.utf8;
       // The lines of a chunk arrived together: they share a timestamp, taken again after each wait
-      // or turn (at least every millisecond), which spares a clock read per line.
+      // or turn (about once a millisecond), which spares a clock read per line.
       let now = Date.now();
       while (splitter.nextLine()) {
         const { lineSource, lineStart, lineEnd } = splitter;
