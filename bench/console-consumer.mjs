@@ -6,7 +6,7 @@
 //   kcat -C -e -o beginning -q > /dev/null
 // Wall clock around each process, start-up included (for --group: joining the group, and the final
 // commit and LeaveGroup); median of REPEAT alternating runs.
-// Broker: the embedded kts broker, in this process (the clients are separate processes). Not
+// Broker: the kts broker (`kts server-start` in its own process, as a user runs it). Not
 // librdkafka's mock cluster: it drops old message sets of a partition (earliest offsets move past 0
 // while a million messages go in), and its ListOffsets v4+ answers misplace every partition after
 // the first (an int64 leader epoch), so neither a full read nor kts's start positions can be checked.
@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBroker } from '../dist/broker/index.js';
+import { startKtsBroker } from './lib/kts-broker.mjs';
+import { stopChild } from './lib/mock-cluster.mjs';
 import { median, timedRun } from './lib/timed-run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -76,12 +77,12 @@ try {
   const input = join(work, 'lines.txt');
   writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
   // No initial rebalance delay (3 s by default): the --group runs measure consuming, not that wait.
-  const config = { 'num.partitions': String(PARTITIONS), 'group.initial.rebalance.delay.ms': '0' };
-  const broker = await startBroker({ config, log: () => {} });
+  const overrides = { 'num.partitions': PARTITIONS, 'group.initial.rebalance.delay.ms': 0 };
+  const { child, port } = await startKtsBroker(root, { logDir: join(work, 'logs'), overrides });
   try {
-    results.push(await measure('kts broker', broker.bootstrapServers, input));
+    results.push(await measure('kts broker', `127.0.0.1:${port}`, input));
   } finally {
-    await broker.stop();
+    await stopChild(child);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
