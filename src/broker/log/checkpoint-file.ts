@@ -20,7 +20,8 @@ export function writeCheckpointLines(path: string, lines: readonly string[]): vo
 
 /**
  * The entry lines of a checkpoint file, each parsed by `parse` (undefined: malformed); undefined
- * when the file does not exist. Malformed: CORRUPT_CHECKPOINT.
+ * when the file does not exist, none when it is empty (as Kafka's CheckpointFile creates and reads
+ * it). Malformed: CORRUPT_CHECKPOINT.
  */
 export function readCheckpointLines<T>(path: string, parse: (line: string) => T | undefined): T[] | undefined {
   let text: string;
@@ -30,6 +31,7 @@ export function readCheckpointLines<T>(path: string, parse: (line: string) => T 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  if (text === '') return [];
   const corrupt = (why: string) => new LogError('CORRUPT_CHECKPOINT', `Checkpoint file ${path}: ${why}`);
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();

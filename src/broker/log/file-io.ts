@@ -45,6 +45,11 @@ export function writeFileAtomically(path: string, content: string): void {
   fsyncDir(dirname(path));
 }
 
+/** Creates `path` empty unless it exists (Java's Files.createFile, its existence not an error), without an fsync. */
+export function createEmptyFile(path: string): void {
+  closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT));
+}
+
 /** Writes `buf` at `position` of the file at `path` (created if missing) without keeping a descriptor. */
 export function writeFileAt(path: string, buf: Uint8Array, position: number): void {
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT);

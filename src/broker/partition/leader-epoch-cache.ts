@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readCheckpointLines, writeCheckpointLines } from '../log/checkpoint-file.js';
+import { createEmptyFile } from '../log/file-io.js';
 import type { Log } from '../log/log.js';
 
 /** Kafka's UNDEFINED_EPOCH and UNDEFINED_EPOCH_OFFSET. */
@@ -57,7 +58,8 @@ export class LeaderEpochCache {
     const cache = new LeaderEpochCache(log, path, stored ?? [], stored !== undefined);
     if (stored === undefined) {
       log.forEachBatch(log.logStartOffset, (batch) => cache.#assign(batch.partitionLeaderEpoch, batch.baseOffset));
-      cache.#flush();
+      if (cache.#entries.length > 0) cache.#flush();
+      else cache.#createEmpty();
     }
     cache.#truncate(log.logEndOffset);
     return cache;
@@ -148,6 +150,17 @@ export class LeaderEpochCache {
     const below = this.#entries.filter((e) => e.startOffset <= logStartOffset).length;
     if (below === 0) return this.#entries;
     return [{ epoch: this.#entries[below - 1]!.epoch, startOffset: logStartOffset }, ...this.#entries.slice(below)];
+  }
+
+  /**
+   * A new log's file, empty and not synced, as Kafka's CheckpointFile constructor creates it: the
+   * first epoch assigned writes it in full, and a file lost before then is rebuilt from batches
+   * that cannot exist yet. Creating a partition is then spared a synced write of nothing (an fsync
+   * of the file and one of its directory).
+   */
+  #createEmpty(): void {
+    this.#log.io(`writing the ${LEADER_EPOCH_CHECKPOINT} of ${this.#log.name}`, () => createEmptyFile(this.#path));
+    this.#written = '';
   }
 
   /** A failure to write it takes the log dir offline, as any failure on the log's files (Kafka's CheckpointFileWithFailureHandler). */

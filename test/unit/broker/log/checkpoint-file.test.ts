@@ -30,13 +30,16 @@ describe('offset checkpoint files', () => {
     writeOffsetCheckpoint(path, []);
     expect(readFileSync(path, 'utf8')).toBe('0\n0\n');
     expect(readOffsetCheckpoint(join(tmp.path, 'missing'))).toEqual(new Map());
+    // Kafka's CheckpointFile creates a file empty and reads it so.
+    writeFileSync(path, '');
+    expect(readOffsetCheckpoint(path)).toEqual(new Map());
   });
 
   it('reject malformed files with CORRUPT_CHECKPOINT', () => {
     const tmp = tempDir();
     cleanups.push(tmp.remove);
     const path = join(tmp.path, 'cp');
-    for (const text of ['1\n0\n', '0\n2\nt 0 1\n', '0\n1\nt x 1\n', '0\nz\n', '', '0\n1\nt 0 1 2\n']) {
+    for (const text of ['1\n0\n', '0\n2\nt 0 1\n', '0\n1\nt x 1\n', '0\nz\n', '\n', '0\n1\nt 0 1 2\n']) {
       writeFileSync(path, text);
       expect(() => readOffsetCheckpoint(path), JSON.stringify(text)).toThrow(expect.objectContaining({ code: 'CORRUPT_CHECKPOINT' }));
     }

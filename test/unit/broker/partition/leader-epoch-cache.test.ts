@@ -44,6 +44,21 @@ describe('LeaderEpochCache (Kafka’s LeaderEpochFileCache)', () => {
     expect(end(-1)).toEqual({ leaderEpoch: -1, endOffset: -1n });
   });
 
+  it('is created empty for a new log, as Kafka creates it, and written once an epoch is assigned', () => {
+    const log = logWritten([]);
+    const path = join(log.dir, LEADER_EPOCH_CHECKPOINT);
+    const cache = LeaderEpochCache.load(log);
+    expect(readFileSync(path, 'utf8')).toBe('');
+    expect(LeaderEpochCache.load(log).entries).toEqual([]);
+    cache.assign(0, 0n);
+    expect(readFileSync(path, 'utf8')).toBe('0\n1\n0 0\n');
+    // A log with batches and no file (written before replication existed) gets its entries written at once.
+    const old = logWritten([{ epoch: 3, count: 2 }]);
+    rmSync(join(old.dir, LEADER_EPOCH_CHECKPOINT), { force: true });
+    LeaderEpochCache.load(old);
+    expect(readFileSync(join(old.dir, LEADER_EPOCH_CHECKPOINT), 'utf8')).toBe('0\n1\n3 0\n');
+  });
+
   it('is not written again when a restarted leader assigns what it holds (an empty partition: epoch 0 at 0)', () => {
     const log = logWritten([]);
     const path = join(log.dir, LEADER_EPOCH_CHECKPOINT);
