@@ -45,6 +45,8 @@ export class ClusterMetadata {
   private updateRequested = true;
   private lastRefreshMs = 0;
   private lastAttemptMs = -Infinity;
+  /** Counts the updates applied: what `topic()` answers is unchanged while it is. */
+  #version = 0;
 
   constructor(
     private readonly maxAgeMs: number,
@@ -82,7 +84,12 @@ export class ClusterMetadata {
     };
   }
 
+  get version(): number {
+    return this.#version;
+  }
+
   update(response: MetadataResponse, nowMs: number): void {
+    this.#version++;
     this.brokers.clear();
     for (const b of response.brokers) this.brokers.set(b.nodeId, { host: b.host, port: b.port });
     this.updateRequested = false;

@@ -72,6 +72,19 @@ function toBytes(v: Buffer | string | null | undefined): Buffer | null {
   return v === undefined || v === null ? null : typeof v === 'string' ? Buffer.from(v) : v;
 }
 
+/**
+ * What sendValue's common case looked up for its last topic: its metadata and sticky partitioner
+ * (kept until the metadata is updated) and the queue of the partition last stuck to. Looked up for
+ * every value, they cost 5-10 % of console-producer's time (bench/README.md).
+ */
+interface ValuePath {
+  readonly topic: string;
+  readonly metadataVersion: number;
+  readonly partitions: TopicPartitions;
+  readonly sticky: StickyPartitioner;
+  queue: PartitionQueue | undefined;
+}
+
 class Producer implements NativeProducer {
   private readonly metadata: ClusterMetadata;
   private readonly accumulator: RecordAccumulator;
@@ -83,6 +96,7 @@ class Producer implements NativeProducer {
   private waitingTimer: NodeJS.Timeout | undefined;
   private waiters: Array<() => void> = [];
   private closed = false;
+  private valuePath: ValuePath | undefined;
 
   constructor(
     private readonly config: NativeProducerConfig,
@@ -213,14 +227,27 @@ class Producer implements NativeProducer {
    */
   private appendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, callback: DeliveryCallback): boolean {
     if (this.waiting.length > 0 || this.config.partitioner !== null || this.refusal() !== null) return false;
-    const partitions = this.metadata.topic(topic);
-    const sticky = this.sticky.get(topic);
-    if (partitions === undefined || sticky === undefined || this.tooLarge(sizeUpperBound(0, end - start, 1)) !== undefined) return false;
-    const q = this.accumulator.queue(topic, sticky.partition(partitions));
+    const path = this.valuePathFor(topic);
+    if (path === undefined || this.tooLarge(sizeUpperBound(0, end - start, 1)) !== undefined) return false;
+    const { partitions, sticky } = path;
+    const partition = sticky.partition(partitions);
+    let q = path.queue;
+    if (q?.partition !== partition) path.queue = q = this.accumulator.queue(topic, partition);
     const appended = this.accumulator.openBatch(q)?.tryAppendValue(timestamp, source, start, end, callback) ?? -1;
     if (appended < 0) return false;
     this.appended(q, partitions, sticky, appended, false);
     return true;
+  }
+
+  /** The lookups of `topic` for appendValue, made again once the metadata changed; undefined until it has both. */
+  private valuePathFor(topic: string): ValuePath | undefined {
+    const path = this.valuePath;
+    const metadataVersion = this.metadata.version;
+    if (path !== undefined && path.topic === topic && path.metadataVersion === metadataVersion) return path;
+    const partitions = this.metadata.topic(topic);
+    const sticky = this.sticky.get(topic);
+    if (partitions === undefined || sticky === undefined) return undefined;
+    return (this.valuePath = { topic, metadataVersion, partitions, sticky, queue: undefined });
   }
 
   /** Appends the record, or fails it through its callback; false when it has to wait. */

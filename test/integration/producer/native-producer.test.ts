@@ -242,6 +242,31 @@ describe('native producer against the embedded broker', needs('kcat'), () => {
     expect(new Set(read.filter((r) => r.key === '').map((r) => r.partition)).size).toBeGreaterThan(1);
   });
 
+  it('sendValue spreads over partitions added to its topic once the metadata is refreshed', async () => {
+    await kts(['topics', '--create', '--topic', 'values-grow', '--partitions', '1'], '');
+    const p = await open({ batchSize: 1024, lingerMs: 5, metadataMaxAgeMs: 100 });
+    const partitions = new Set<number>();
+    let sent = 0;
+    const send = async (count: number) => {
+      for (let i = 0; i < count; i++, sent++) {
+        const value = Buffer.from(`grow-${sent}`.padEnd(60, '.'));
+        const callback = (err: Error | null, metadata: RecordMetadata | null) => {
+          if (err === null) partitions.add(metadata!.partition);
+        };
+        if (!p.sendValue('values-grow', value, 0, value.length, Date.now(), callback)) await p.ready();
+      }
+      await p.flush();
+    };
+    await send(200);
+    expect([...partitions]).toEqual([0]);
+    await kts(['topics', '--alter', '--topic', 'values-grow', '--partitions', '4'], '');
+    // Within a few refreshes (metadata.max.age.ms 100) the sticky partitioner sees the new partitions.
+    const deadline = Date.now() + 10_000;
+    while (partitions.size < 2 && Date.now() < deadline) await send(200);
+    expect(partitions.size).toBeGreaterThan(1);
+    expect(await read('values-grow')).toHaveLength(sent);
+  });
+
   it('sendValue fails a record as send does: too large for max.request.size, or after close', async () => {
     const p = await open({ maxRequestSize: 2000 });
     await p.sendAsync({ topic: 'values-refused', value: 'warm-up' });
