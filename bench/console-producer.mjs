@@ -7,7 +7,9 @@
 // 16384, linger.ms 1000, idempotent), so each kts run has a kcat run with the same settings beside it.
 // Wall clock around each process, start-up included,
 // the client's CPU time (user + system, all threads; with GNU time) and the broker's over the same
-// span; every run is checked against the topic's end offsets. Load averages are printed at start and end,
+// span; every run is checked against the topic's end offsets. The table gives each tool's medians and
+// the lowest and highest of kcat's time over the tool's within one round (the tools of a round run
+// back to back), which shows how much the machine moved during the run. Load averages are printed at start and end,
 // and Node's own start-up (`node -e 0`), which every kts run pays and kcat does not.
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the kts broker
 // (`kts server-start` in its own process, as a user runs it).
@@ -107,7 +109,14 @@ async function measure(name, target, prefix) {
   const medians = Object.fromEntries(
     NAMES.map((tool) => [tool, Object.fromEntries(Object.entries(times[tool]).map(([k, xs]) => [k, median(xs)]))]),
   );
-  return { name, medians };
+  // kcat's time over the tool's within each round (the tools of a round run back to back), lowest and highest.
+  const rounds = Object.fromEntries(
+    NAMES.map((tool) => {
+      const ratios = times[tool].ms.map((ms, r) => times.kcat.ms[r] / ms);
+      return [tool, `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`];
+    }),
+  );
+  return { name, medians, rounds };
 }
 
 console.log(
@@ -142,16 +151,18 @@ try {
 }
 
 console.log(`\nload average at the end: ${load()}`);
-console.log('\n| broker | tool | median | kcat time / tool time | same-settings peer time / tool time | client CPU | broker CPU |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
-for (const { name, medians } of results) {
+console.log(
+  '\n| broker | tool | median | kcat time / tool time | the same, per round | same-settings peer time / tool time | client CPU | broker CPU |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const { name, medians, rounds } of results) {
   const rate = (ms) => `${Math.round(COUNT / (ms / 1000)).toLocaleString('en')} msgs/s (${ms.toFixed(0)} ms)`;
   for (const tool of NAMES) {
     const m = medians[tool];
     const cpu = m.cpuMs === undefined ? '' : `${m.cpuMs.toFixed(0)} ms`;
     const peer = medians[SAME_SETTINGS[tool]].ms / m.ms;
     console.log(
-      `| ${name} | ${tool} | ${rate(m.ms)} | ${(medians.kcat.ms / m.ms).toFixed(2)} | ${peer.toFixed(2)} | ${cpu} | ${m.brokerCpuMs.toFixed(0)} ms |`,
+      `| ${name} | ${tool} | ${rate(m.ms)} | ${(medians.kcat.ms / m.ms).toFixed(2)} | ${rounds[tool]} | ${peer.toFixed(2)} | ${cpu} | ${m.brokerCpuMs.toFixed(0)} ms |`,
     );
   }
 }
