@@ -101,6 +101,8 @@ export class LogManager {
   /** Log dirs whose recovery points moved since their checkpoint was last written, and the timer that will write it. */
   readonly #flushedDirs = new Set<string>();
   #flushedTimer: NodeJS.Timeout | undefined;
+  /** Log dirs that got partition dirs in this run of synchronous work, each fsynced once when it ends (see #createLog). */
+  readonly #dirsToSync = new Set<string>();
   #closed = false;
   /**
    * Set by the replica manager: a partition's last stable offset (its high watermark, or the first
@@ -244,7 +246,7 @@ export class LogManager {
     return this.io(logDir, doing, () => {
       try {
         mkdirSync(dir);
-        fsyncDir(logDir);
+        this.#syncWhenDone(logDir);
         return Log.open({ dir, topicPartition: tp, config, hadCleanShutdown: true, ...this.#logCallbacks(logDir) });
       } catch (err) {
         // Nothing half made is left behind (a full disk, no descriptors left).
@@ -563,6 +565,31 @@ export class LogManager {
       for (const dir of this.#flushedDirs) this.writeCheckpoint(dir, RECOVERY_POINT_CHECKPOINT, (log) => log.recoveryPoint);
       this.#flushedDirs.clear();
     }, FLUSHED_CHECKPOINT_DELAY_MS).unref();
+  }
+
+  /**
+   * A new partition dir's entry in `logDir` is made durable by an fsync of `logDir` once the
+   * synchronous work that made it is over (a microtask): a topic's partitions, or a LeaderAndIsr
+   * request's, are made in one go, and one fsync per log dir then covers them all, where one per
+   * partition made creating partitions wait on the disk once more for each. Kafka does not sync
+   * the log dir here at all. A failure takes the dir offline as any other.
+   */
+  #syncWhenDone(logDir: string): void {
+    if (this.#dirsToSync.size === 0) {
+      queueMicrotask(() => {
+        for (const dir of this.#dirsToSync) {
+          if (this.isOffline(dir)) continue;
+          try {
+            this.io(dir, 'syncing the new partition directories', () => fsyncDir(dir));
+          } catch (err) {
+            // io reported a file system failure already.
+            if (!(err instanceof LogError && isFileSystemError(err.cause))) this.#onError(err as Error);
+          }
+        }
+        this.#dirsToSync.clear();
+      });
+    }
+    this.#dirsToSync.add(logDir);
   }
 
   /** The live log dir holding the fewest partitions. */
