@@ -89,6 +89,12 @@ export class RecordAccumulator {
       const appended = open.tryAppend(timestamp, key, value, headers, callback);
       if (appended >= 0) return appended;
     }
+    const batch = this.newBatch(q, sizeUpperBound, nowMs);
+    return typeof batch === 'number' ? batch : BATCH.HEADER_SIZE + batch.tryAppend(timestamp, key, value, headers, callback);
+  }
+
+  /** A new batch at the end of `q` with room for a record of `sizeUpperBound` bytes, or why there is none. */
+  newBatch(q: PartitionQueue, sizeUpperBound: number, nowMs: number): ProducerBatch | typeof NEEDS_MEMORY | typeof EXCEEDS_MEMORY {
     const size = Math.max(this.config.batchSize, sizeUpperBound);
     if (size > this.config.bufferMemory) return EXCEEDS_MEMORY;
     if (this.usedMemory + size > this.config.bufferMemory) return NEEDS_MEMORY;
@@ -97,7 +103,7 @@ export class RecordAccumulator {
     const buffer = size === this.config.batchSize ? (this.pool.pop() ?? this.cutFromSlab()) : Buffer.allocUnsafe(size);
     const batch = this.allocate(new ProducerBatch(q.topic, q.partition, size, nowMs, this.config.batchSize, factor, buffer));
     q.batches.push(batch);
-    return BATCH.HEADER_SIZE + batch.tryAppend(timestamp, key, value, headers, callback);
+    return batch;
   }
 
   /**

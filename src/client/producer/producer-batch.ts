@@ -16,6 +16,13 @@ function writeTimestampDelta(buf: Buffer, pos: number, delta: number): number {
   return delta >= INT32_MIN && delta <= INT32_MAX ? writeVarint(buf, pos, delta) : writeVarlong(buf, pos, BigInt(delta));
 }
 
+/** An int64 field from a safe integer, without the BigInt writeBigInt64BE needs (a producer closes thousands of batches a second). */
+function writeInt64(buf: Buffer, value: number, at: number): void {
+  const high = Math.floor(value / 0x1_0000_0000);
+  buf.writeInt32BE(high, at);
+  buf.writeUInt32BE(value - high * 0x1_0000_0000, at + 4);
+}
+
 function byteLength(v: Buffer | string): number {
   return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
@@ -279,14 +286,14 @@ export class ProducerBatch {
       out = Buffer.allocUnsafe(BATCH.HEADER_SIZE + body.length);
       body.copy(out, BATCH.HEADER_SIZE);
     }
-    out.writeBigInt64BE(0n, BATCH.BASE_OFFSET);
+    writeInt64(out, 0, BATCH.BASE_OFFSET);
     out.writeInt32BE(out.length - BATCH.LOG_OVERHEAD, BATCH.LENGTH);
     out.writeInt32BE(-1, BATCH.PARTITION_LEADER_EPOCH);
     out.writeInt8(MAGIC_V2, BATCH.MAGIC);
     out.writeInt16BE(compressionCode(compression) & ATTR.COMPRESSION_MASK, BATCH.ATTRIBUTES);
     out.writeInt32BE(this.count - 1, BATCH.LAST_OFFSET_DELTA);
-    out.writeBigInt64BE(BigInt(this.baseTimestamp), BATCH.BASE_TIMESTAMP);
-    out.writeBigInt64BE(BigInt(this.maxTimestamp), BATCH.MAX_TIMESTAMP);
+    writeInt64(out, this.baseTimestamp, BATCH.BASE_TIMESTAMP);
+    writeInt64(out, this.maxTimestamp, BATCH.MAX_TIMESTAMP);
     out.writeInt32BE(this.count, BATCH.RECORDS_COUNT);
     this.encoded = out;
     this.stamp(this.producerId, this.producerEpoch, this.baseSequence, this.transactional);

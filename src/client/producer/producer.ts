@@ -220,22 +220,28 @@ class Producer implements NativeProducer {
 
   /**
    * sendValue's common case, appended without the general path's objects and lookups: a keyless
-   * record into the open batch of the partition the sticky partitioner is on. False, having done
-   * nothing, whenever anything else applies (a refusal, records waiting, no metadata or sticky
-   * partition yet, a partitioner.class, no open batch, a value it cannot take): `send` then
-   * decides, as for any record.
+   * record into the open batch of the partition the sticky partitioner is on, or a new one. False,
+   * having appended nothing, whenever anything else applies (a refusal, records waiting, no
+   * metadata or sticky partition yet, a partitioner.class, no memory for a new batch, a value it
+   * cannot take): `send` then decides, as for any record.
    */
   private appendValue(topic: string, source: Buffer, start: number, end: number, timestamp: number, callback: DeliveryCallback): boolean {
     if (this.waiting.length > 0 || this.config.partitioner !== null || this.refusal() !== null) return false;
     const path = this.valuePathFor(topic);
-    if (path === undefined || this.tooLarge(sizeUpperBound(0, end - start, 1)) !== undefined) return false;
+    const size = sizeUpperBound(0, end - start, 1);
+    if (path === undefined || this.tooLarge(size) !== undefined) return false;
     const { partitions, sticky } = path;
     const partition = sticky.partition(partitions);
     let q = path.queue;
     if (q?.partition !== partition) path.queue = q = this.accumulator.queue(topic, partition);
-    const appended = this.accumulator.openBatch(q)?.tryAppendValue(timestamp, source, start, end, callback) ?? -1;
-    if (appended < 0) return false;
-    this.appended(q, partitions, sticky, appended, false);
+    let appended = this.accumulator.openBatch(q)?.tryAppendValue(timestamp, source, start, end, callback) ?? -1;
+    const opened = appended < 0;
+    if (opened) {
+      const batch = this.accumulator.newBatch(q, size, Date.now());
+      if (typeof batch === 'number') return false;
+      appended = BATCH.HEADER_SIZE + batch.tryAppendValue(timestamp, source, start, end, callback);
+    }
+    this.appended(q, partitions, sticky, appended, opened);
     return true;
   }
 

@@ -217,7 +217,10 @@ describe('native producer against the embedded broker', needs('kcat'), () => {
   });
   it('sendValue: values cut from a buffer reused once accepted arrive whole, spread by the sticky partitioner, with their timestamps', async () => {
     const p = await open({ batchSize: 1024, lingerMs: 5 });
-    const values = Array.from({ length: 600 }, (_, i) => `value-${i}-`.padEnd(20 + (i % 50), String.fromCharCode(97 + (i % 26))));
+    // Every hundredth value is larger than batch.size: it gets a batch of its own size.
+    const values = Array.from({ length: 600 }, (_, i) =>
+      `value-${i}-`.padEnd(i % 100 === 42 ? 1500 : 20 + (i % 50), String.fromCharCode(97 + (i % 26))),
+    );
     const source = Buffer.from(values.join('\n'));
     const outcomes: Array<{ err: Error | null; metadata: RecordMetadata | null }> = [];
     let start = 0;
