@@ -11,8 +11,12 @@
 // the lowest and highest of kcat's time over the tool's within one round (the tools of a round run
 // back to back), which shows how much the machine moved during the run. Load averages are printed at start and end,
 // and Node's own start-up (`node -e 0`), which every kts run pays and kcat does not.
-// Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev) and, when built, the kts broker
-// (`kts server-start` in its own process, as a user runs it).
+// Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev); the same mock with TCP_NODELAY set
+// on its connections (bench/lib/tcp-nodelay.c), as Kafka's broker sets it on every connection it accepts:
+// the stock mock leaves Nagle's algorithm on, so when two responses are due back to back the second waits
+// for the client's delayed ACK (up to 40 ms), which a client with several requests in flight at its end
+// pays and one with a single request in flight does not; and, when built, the kts broker (`kts
+// server-start` in its own process, as a user runs it).
 // Env: COUNT (1000000), SIZE (100), REPEAT (3), PARTITIONS (32), SHARED (../shared next to the checkout).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -131,12 +135,17 @@ console.log(
 );
 const results = [];
 try {
-  const mockPrefix = `cp-mock-${Date.now()}`;
-  const mock = await startMockCluster(topics(mockPrefix), PARTITIONS);
-  try {
-    results.push(await measure('mock cluster', { ...mock, cpuMs: () => processCpuMs(mock.pid) }, mockPrefix));
-  } finally {
-    await mock.stop();
+  for (const [name, noDelay] of [
+    ['mock cluster', false],
+    ['mock cluster, TCP_NODELAY', true],
+  ]) {
+    const mockPrefix = `cp-mock-${Date.now()}`;
+    const mock = await startMockCluster(topics(mockPrefix), PARTITIONS, { noDelay });
+    try {
+      results.push(await measure(name, { ...mock, cpuMs: () => processCpuMs(mock.pid) }, mockPrefix));
+    } finally {
+      await mock.stop();
+    }
   }
   const kts = await startKts();
   if (kts) {

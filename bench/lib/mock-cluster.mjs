@@ -9,19 +9,33 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const shared = process.env.SHARED ?? join(root, '../shared');
 
-/** Compiles the mock cluster once per machine (needs gcc and librdkafka-dev). */
-function buildMock() {
+/** Runs gcc with `args` into `output` in the benchmarks' temp dir, once per machine; returns the output's path. */
+function compileOnce(output, args, what) {
   const dir = join(tmpdir(), 'kts-bench');
   mkdirSync(dir, { recursive: true });
-  const bin = join(dir, 'mockcluster');
-  if (!existsSync(bin)) {
-    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', bin, join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'], {
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('could not build the mock cluster (needs gcc and librdkafka-dev)');
+  const path = join(dir, output);
+  if (!existsSync(path)) {
+    const r = spawnSync('gcc', ['-O2', '-std=gnu11', '-o', path, ...args], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`could not build ${what}`);
   }
-  return bin;
+  return path;
 }
+
+/** The mock cluster (needs gcc and librdkafka-dev). */
+const buildMock = () =>
+  compileOnce(
+    'mockcluster',
+    [join(shared, 'tools/mockcluster/mockcluster.c'), '-lrdkafka'],
+    'the mock cluster (needs gcc and librdkafka-dev)',
+  );
+
+/** The TCP_NODELAY shim (tcp-nodelay.c), for a mock that answers as Kafka's broker does. */
+const buildNoDelay = () =>
+  compileOnce(
+    'tcp-nodelay.so',
+    ['-shared', '-fPIC', fileURLToPath(new URL('tcp-nodelay.c', import.meta.url)), '-ldl'],
+    'the TCP_NODELAY shim',
+  );
 
 /** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
 export function stopChild(child) {
@@ -33,10 +47,14 @@ export function stopChild(child) {
   });
 }
 
-/** A one-broker mock cluster with `topics` of `partitions` partitions each. */
-export async function startMockCluster(topics, partitions) {
+/**
+ * A one-broker mock cluster with `topics` of `partitions` partitions each; with `noDelay`, its
+ * connections have TCP_NODELAY set (tcp-nodelay.c, Linux), as a Kafka broker's have.
+ */
+export async function startMockCluster(topics, partitions, { noDelay = false } = {}) {
   const args = topics.flatMap((t) => ['-t', `${t}:${partitions}`]);
-  const child = spawn(buildMock(), [...args, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = noDelay ? { ...process.env, LD_PRELOAD: buildNoDelay() } : process.env;
+  const child = spawn(buildMock(), [...args, '1'], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const bootstrap = await new Promise((resolve, reject) => {
     child.stdout.once('data', (d) => resolve(String(d).split('\n')[0].trim()));
     child.once('exit', (code) => reject(new Error(`mockcluster exited ${code}`)));
