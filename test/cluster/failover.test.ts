@@ -29,9 +29,7 @@ describe('a 3-broker cluster on the bundled ZooKeeper', () => {
       '3',
     ]);
     expect(created).toMatchObject({ code: 0, stdout: 'Created topic spread.\n' });
-    const m = await cluster.metadata(['spread']);
-    const partitions = m.topics[0]!.partitions;
-    expect(partitions).toHaveLength(6);
+    const partitions = (await cluster.waitForTopic('spread', 6)).topics[0]!.partitions;
     expect(new Set(partitions.map((p) => p.leaderId))).toEqual(new Set([1, 2, 3]));
     for (const p of partitions) {
       expect(p.replicaNodes.sort()).toEqual([1, 2, 3]);

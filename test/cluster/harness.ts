@@ -214,6 +214,25 @@ export class TestCluster {
     for (const [k, v] of Object.entries(configs)) args.push('--config', `${k}=${v}`);
     const r = await runKts(args);
     if (r.code !== 0) throw new Error(`kts ${args.join(' ')} failed: ${r.stderr}\n${this.output}`);
+    await this.waitForTopic(name, partitions);
+  }
+
+  /**
+   * Waits until Metadata (from the broker `metadata` asks) lists `partitions` partitions of the
+   * topic, each with a leader; returns that Metadata. A created topic reaches the brokers through
+   * the controller's UpdateMetadata, so the broker asked may learn of it a moment after the one
+   * that created it answered, as with Kafka.
+   */
+  async waitForTopic(topic: string, partitions: number, timeoutMs = 30_000): Promise<MetadataResponse> {
+    return waitUntil(
+      async () => {
+        const m = await this.metadata([topic]).catch(() => undefined);
+        const listed = m?.topics[0]?.partitions ?? [];
+        return listed.length === partitions && listed.every((p) => p.leaderId >= 0) ? m : undefined;
+      },
+      `every partition of ${topic} with a leader in metadata`,
+      timeoutMs,
+    );
   }
 
   /** The partition as Metadata shows it (leader, replicas, ISR). */
