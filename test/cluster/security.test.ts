@@ -5,7 +5,7 @@ import { ApiKey } from '../../src/protocol/generated/api-info.js';
 import { defaultListOffsetsRequestListOffsetsPartition } from '../../src/protocol/generated/apis/list-offsets.js';
 import { waitUntil } from '../helpers/wait.js';
 import { fetchAll, produce } from '../integration/broker/helpers.js';
-import { makeCertificates } from '../helpers/certificates.js';
+import { makeCertificates, type TestCertificates } from '../helpers/certificates.js';
 import { needs } from '../helpers/requirements.js';
 import { TestCluster } from './harness.js';
 
@@ -14,9 +14,10 @@ const SESSION_MS = 1500;
 
 describe('a cluster whose brokers talk to each other over SASL_SSL', needs('openssl'), () => {
   let cluster: TestCluster;
+  let certs: TestCertificates;
 
   beforeAll(async () => {
-    const certs = makeCertificates();
+    certs = makeCertificates();
     cluster = await TestCluster.start({
       brokers: 3,
       extraListeners: 'INTERNAL://127.0.0.1:0',
@@ -42,6 +43,7 @@ describe('a cluster whose brokers talk to each other over SASL_SSL', needs('open
 
   afterAll(async () => {
     await cluster?.stop();
+    certs?.remove();
   });
 
   it('replicates, and the controller reaches every broker, through the authenticated listener', async () => {

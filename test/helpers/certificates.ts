@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** PEM files of a throw-away certificate authority and what it signed, for TLS tests. */
 export interface TestCertificates {
   dir: string;
+  /** Deletes `dir`, keys included. */
+  remove(): void;
   /** The authority's certificate: every party's trust store. */
   caCert: string;
   /** The broker's certificate (CN=localhost, SAN localhost and 127.0.0.1) and its key, both in one file too. */
@@ -86,6 +88,7 @@ export function makeCertificates(): TestCertificates {
   const clients = new Map<string, { cert: string; key: string; pem: string }>();
   return {
     dir,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
     caCert: join(dir, 'ca.pem'),
     brokerCert: broker.cert,
     brokerKey: broker.key,

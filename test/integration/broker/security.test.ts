@@ -76,6 +76,7 @@ describe('SASL and TLS listeners', needs('openssl'), () => {
   afterAll(async () => {
     if (process.env.DEBUG_LOG) console.log(logged.join('\n'));
     await broker?.stop();
+    certs?.remove();
   });
 
   function saslConnection(sasl: SaslCredentials, listener = 'SASL_PLAINTEXT'): Promise<RawKafkaConnection> {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { generate, writeGenerated } from '../../../generator/generate.js';
 import { kafkaProtocolDir } from '../../../generator/kafka-protocol-dir.js';
 import { requestHeaderVersion, responseHeaderVersion } from '../../../src/protocol/header.js';
@@ -21,10 +21,9 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 describe('src/protocol/generated against Kafka’s schemas', needs('kafka-schemas'), () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'kts-gen-'));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
   it('is exactly what the generator makes from the schemas (run npm run gen:protocol after changes)', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'kts-gen-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
     writeGenerated(scratch, generate(SCHEMAS_DIR));
     const fresh = snapshot(scratch);
     const committed = snapshot(COMMITTED);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, createServer, type TLSSocket } from 'node:tls';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { peerDistinguishedName, SslPrincipalMapper } from '../../../../src/broker/security/ssl-principal-mapper.js';
 import { makeCertificates } from '../../../helpers/certificates.js';
 import { needs } from '../../../helpers/requirements.js';
@@ -23,6 +23,7 @@ describe('SslPrincipalMapper (ssl.principal.mapping.rules)', () => {
 
   it('reads a client certificate subject most specific first, as Java’s X500Principal.getName()', needs('openssl'), async () => {
     const certs = makeCertificates();
+    onTestFinished(() => certs.remove());
     const alice = certs.client('alice');
     const seen = new Promise<string | undefined>((resolve, reject) => {
       const server = createServer(

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32c } from '../../../../src/protocol/records/crc.js';
 import { endTxnMarkerBatch } from '../../../../src/protocol/records/control-record.js';
 import { encodeMessageSet } from '../../../../src/protocol/records/legacy-message-set.js';
@@ -100,6 +100,8 @@ describe('kafka-dump-log on files in Kafka formats', () => {
     }
     writeFileSync(join(dir, '00000000000000000000.log'), Buffer.concat([...batches, Buffer.from([1, 2, 3, 4, 5])]));
   });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints one line per batch, as DumpLogSegments does, and the bytes that are not a batch', () => {
     const { out, err } = run(['00000000000000000000.log']);

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ThroughputThrottler } from '../../../../src/tools/common/throughput-throttler.js';
 import { payloadGenerator, readPayloadFile } from '../../../../src/tools/producer-perf-test/payloads.js';
 import { parsePerfProps } from '../../../../src/tools/producer-perf-test/perf-props.js';
@@ -73,6 +73,7 @@ describe('payloads', () => {
 
   it('a payload file is split by the delimiter regex (Java split: trailing empties dropped) and announced as Kafka does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kts-payloads-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'p.txt');
     writeFileSync(file, 'a|b||c||');
     const lines: string[] = [];
