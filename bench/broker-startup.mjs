@@ -17,10 +17,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 21);
 const DEADLINE_MS = 10_000;
 
-/** Spawns `args`, resolves to ms until `port` accepts a connection, then (after `holdMs`) stops the process. */
-async function timeToAccept(args, port, env = {}, holdMs = 0) {
+/** Spawns `command` with `args`, resolves to ms until `port` accepts a connection, then (after `holdMs`) stops the process. */
+async function timeToAccept(command, args, port, env = {}, holdMs = 0) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + DEADLINE_MS;
@@ -40,15 +40,8 @@ async function kts(cacheHome, holdMs = 0) {
   const port = await freePort();
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-startup-'));
   try {
-    const args = [
-      join(root, 'bin/kts'),
-      'server-start',
-      '--override',
-      `listeners=PLAINTEXT://127.0.0.1:${port}`,
-      '--override',
-      `log.dirs=${logDir}`,
-    ];
-    return await timeToAccept(args, port, { XDG_CACHE_HOME: cacheHome }, holdMs);
+    const args = ['server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`];
+    return await timeToAccept(join(root, 'bin/kts'), args, port, { XDG_CACHE_HOME: cacheHome }, holdMs);
   } finally {
     rmSync(logDir, { recursive: true, force: true });
   }
@@ -67,7 +60,7 @@ async function ktsCold() {
 async function nodeFloor() {
   const port = await freePort();
   const script = `require('net').createServer().listen(${port}, '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
-  return timeToAccept(['-e', script], port);
+  return timeToAccept(process.execPath, ['-e', script], port);
 }
 
 async function mock() {

@@ -40,9 +40,8 @@ async function startKts() {
   const port = await freePort();
   const logDir = mkdtempSync(join(tmpdir(), 'kts-bench-logs-'));
   const child = spawn(
-    process.execPath,
+    join(root, 'bin/kts'),
     [
-      join(root, 'bin/kts'),
       'server-start',
       '--override',
       `listeners=PLAINTEXT://127.0.0.1:${port}`,

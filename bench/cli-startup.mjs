@@ -9,7 +9,7 @@ function measure(args) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [bin, ...args], { stdio: 'ignore' });
+    const r = spawnSync(bin, args, { stdio: 'ignore' });
     if (r.status !== 0) throw new Error(`kts ${args.join(' ')} exited ${r.status}`);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }

@@ -53,17 +53,13 @@ class Server {
   }
   async start() {
     // 10,000 partitions hold more descriptors than a default limit allows: raise it for the broker.
-    this.child = spawn(
-      'bash',
-      ['-c', 'ulimit -n 200000 2>/dev/null || ulimit -n $(ulimit -Hn); exec "$@"', 'kts', process.execPath, kts, ...this.args],
-      {
-        stdio: ['ignore', process.env.SERVER_LOGS ? 'inherit' : 'ignore', 'inherit'],
-        ...(HEAP_SNAPSHOTS && {
-          cwd: HEAP_SNAPSHOTS,
-          env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2` },
-        }),
-      },
-    );
+    this.child = spawn('bash', ['-c', 'ulimit -n 200000 2>/dev/null || ulimit -n $(ulimit -Hn); exec "$@"', 'kts', kts, ...this.args], {
+      stdio: ['ignore', process.env.SERVER_LOGS ? 'inherit' : 'ignore', 'inherit'],
+      ...(HEAP_SNAPSHOTS && {
+        cwd: HEAP_SNAPSHOTS,
+        env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2` },
+      }),
+    });
     await waitFor(`port ${this.port}`, () => accepts(this.port), 30_000);
   }
   kill9() {

@@ -44,14 +44,14 @@ async function measure(name, server, input) {
   ];
   let group = 0;
   const tools = {
-    kts: () => timedRun(process.execPath, [kts, ...consumer]),
+    kts: () => timedRun(kts, consumer),
     kcat: () => timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q']),
     // kcat -e learns a partition's end from a fetch that finds nothing new, which the broker holds
     // for fetch.wait.max.ms (500 ms): this variant shows kcat without most of that idle time.
     'kcat -X fetch.wait.max.ms=5': () =>
       timedRun('kcat', ['-C', '-b', server, '-t', TOPIC, '-e', '-o', 'beginning', '-q', '-X', 'fetch.wait.max.ms=5']),
     // A fresh group each run: no committed offsets, so it reads from the beginning too.
-    'kts --group': () => timedRun(process.execPath, [kts, ...consumer, '--group', `bench-${group++}`]),
+    'kts --group': () => timedRun(kts, [...consumer, '--group', `bench-${group++}`]),
   };
   const times = Object.fromEntries(Object.keys(tools).map((t) => [t, []]));
   for (let r = 0; r < REPEAT; r++) {

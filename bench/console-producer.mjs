@@ -10,7 +10,7 @@
 // span; every run is checked against the topic's end offsets. The table gives each tool's medians and
 // the lowest and highest of kcat's time over the tool's within one round (the tools of a round run
 // back to back), which shows how much the machine moved during the run. Load averages are printed at start and end,
-// and Node's own start-up (`node -e 0`), which every kts run pays and kcat does not.
+// and Node's own start-up (`node -e 0`, as bin/kts starts it), which every kts run pays and kcat does not.
 // Brokers: librdkafka's mock cluster (built with gcc + librdkafka-dev); the same mock with TCP_NODELAY set
 // on its connections (bench/lib/tcp-nodelay.c), as Kafka's broker sets it on every connection it accepts:
 // the stock mock leaves Nagle's algorithm on, so when two responses are due back to back the second waits
@@ -28,7 +28,7 @@ import { createTopics } from './lib/create-topics.mjs';
 import { endOffsetSum } from './lib/end-offsets.mjs';
 import { startKtsBroker } from './lib/kts-broker.mjs';
 import { startMockCluster, stopChild } from './lib/mock-cluster.mjs';
-import { median, timedRun } from './lib/timed-run.mjs';
+import { median, nodeEnvOfBinKts, timedRun } from './lib/timed-run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const COUNT = Number(process.env.COUNT ?? 1_000_000);
@@ -44,8 +44,8 @@ writeFileSync(input, `${'x'.repeat(SIZE)}\n`.repeat(COUNT));
 const ktsProducer =
   (...extra) =>
   (bootstrap, topic) => [
-    process.execPath,
-    [join(root, 'bin/kts'), 'console-producer', '--bootstrap-server', bootstrap, '--topic', topic, '--file', input, ...extra],
+    join(root, 'bin/kts'),
+    ['console-producer', '--bootstrap-server', bootstrap, '--topic', topic, '--file', input, ...extra],
   ];
 const TOOLS = {
   kts: ktsProducer(),
@@ -129,12 +129,18 @@ async function measure(name, target, prefix) {
 console.log(
   `# console-producer vs kcat -P, ${new Date().toISOString()}, ${COUNT} x ${SIZE} B, ${PARTITIONS} partitions, median of ${REPEAT}, ${cpus().length} cores, load average ${load()}`,
 );
-// Node's own start-up is part of every kts run's wall clock and of none of kcat's.
+// Node's own start-up, as bin/kts starts it, is part of every kts run's wall clock and of none of kcat's.
 const nodeStarts = [];
-for (let r = 0; r < 5; r++) nodeStarts.push((await timedRun(process.execPath, ['-e', '0'])).ms);
+const nodeStartsWithCaBundle = [];
+for (let r = 0; r < 5; r++) {
+  nodeStarts.push((await timedRun(process.execPath, ['-e', '0'], { env: nodeEnvOfBinKts() })).ms);
+  if (process.env.NODE_EXTRA_CA_CERTS) nodeStartsWithCaBundle.push((await timedRun(process.execPath, ['-e', '0'])).ms);
+}
 console.log(
   `node -e 0: ${median(nodeStarts).toFixed(0)} ms (median of 5)` +
-    (process.env.NODE_EXTRA_CA_CERTS ? '; NODE_EXTRA_CA_CERTS is set, so every Node process parses that CA bundle as it starts' : ''),
+    (process.env.NODE_EXTRA_CA_CERTS
+      ? `; ${median(nodeStartsWithCaBundle).toFixed(0)} ms with the NODE_EXTRA_CA_CERTS set here, which bin/kts keeps from Node`
+      : ''),
 );
 const results = [];
 try {

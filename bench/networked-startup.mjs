@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, timedRun } from './lib/timed-run.mjs';
+import { median, nodeEnvOfBinKts, timedRun } from './lib/timed-run.mjs';
 
 const bin = fileURLToPath(new URL('../bin/kts', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 30);
@@ -17,8 +17,7 @@ const work = mkdtempSync(join(tmpdir(), 'kts-bench-startup-'));
 
 /** The broker in its own process, so the clients measured do not share this one's CPU time with it. */
 function startBroker() {
-  const child = spawn(process.execPath, [
-    bin,
+  const child = spawn(bin, [
     'server-start',
     '--override',
     'listeners=PLAINTEXT://127.0.0.1:0',
@@ -40,24 +39,23 @@ function startBroker() {
 const broker = await startBroker();
 try {
   const server = ['--bootstrap-server', broker.bootstrap];
-  await timedRun(process.execPath, [bin, 'topics', '--create', '--topic', 'startup', '--partitions', '3', ...server]);
+  await timedRun(bin, ['topics', '--create', '--topic', 'startup', '--partitions', '3', ...server]);
   const commands = [
     ['topics --list', ['topics', '--list', ...server]],
     ['get-offsets', ['get-offsets', '--topic', 'startup', ...server]],
     ['consumer-groups --list', ['consumer-groups', '--list', ...server]],
   ];
   const cases = [
-    ['node -e 0', process.execPath, ['-e', '0']],
+    ['node -e 0', process.execPath, ['-e', '0'], nodeEnvOfBinKts()],
+    ...(process.env.NODE_EXTRA_CA_CERTS ? [['node -e 0, NODE_EXTRA_CA_CERTS', process.execPath, ['-e', '0']]] : []),
     ['kcat -L', 'kcat', ['-L', '-b', broker.bootstrap]],
-    ...commands.map(([name, args]) => [`kts ${name}`, process.execPath, [bin, ...args]]),
-    ...(process.env.BASELINE
-      ? commands.map(([name, args]) => [`baseline ${name}`, process.execPath, [process.env.BASELINE, ...args]])
-      : []),
+    ...commands.map(([name, args]) => [`kts ${name}`, bin, args]),
+    ...(process.env.BASELINE ? commands.map(([name, args]) => [`baseline ${name}`, process.env.BASELINE, args]) : []),
   ];
   const times = new Map(cases.map(([name]) => [name, []]));
   for (let run = 0; run < WARMUP + RUNS; run++) {
-    for (const [name, command, args] of cases) {
-      const { ms } = await timedRun(command, args);
+    for (const [name, command, args, env] of cases) {
+      const { ms } = await timedRun(command, args, { env });
       if (run >= WARMUP) times.get(name).push(ms);
     }
   }

@@ -83,8 +83,7 @@ async function measure(name, target, prefix) {
       const { ms, stdout } =
         tool in KCAT
           ? await run('kcat', ['-P', '-b', target.bootstrap, '-t', topic, '-X', 'acks=all', ...KCAT[tool], '-l', input])
-          : await run(process.execPath, [
-              join(root, 'bin/kts'),
+          : await run(join(root, 'bin/kts'), [
               'producer-perf-test',
               '--bootstrap-server',
               target.bootstrap,
@@ -119,8 +118,7 @@ async function measureConsumers(target, prefix) {
       const { ms, stdout } =
         tool === 'kcat -C'
           ? await run('kcat', ['-C', '-b', target.bootstrap, '-t', topic, '-o', 'beginning', '-c', String(COUNT), '-q', '-f', '.'])
-          : await run(process.execPath, [
-              join(root, 'bin/kts'),
+          : await run(join(root, 'bin/kts'), [
               'consumer-perf-test',
               '--bootstrap-server',
               target.bootstrap,

@@ -58,8 +58,8 @@ const overrides = {
   'ssl.keystore.location': join(dir, 'keystore.pem'),
 };
 const broker = spawn(
-  process.execPath,
-  [join(root, 'bin/kts'), 'server-start', ...Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`])],
+  join(root, 'bin/kts'),
+  ['server-start', ...Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`])],
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );
 for (const port of Object.values(ports)) {
@@ -70,7 +70,7 @@ for (const port of Object.values(ports)) {
   }
 }
 
-const kts = (...args) => execFileSync(process.execPath, [join(root, 'bin/kts'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+const kts = (...args) => execFileSync(join(root, 'bin/kts'), args, { stdio: ['ignore', 'ignore', 'inherit'] });
 writeFileSync(
   join(dir, 'admin.properties'),
   `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="bench" password="${password}";\n`,

@@ -49,7 +49,7 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-const broker = spawn(process.execPath, [join(root, 'bin/kts'), 'server-start', config], {
+const broker = spawn(join(root, 'bin/kts'), ['server-start', config], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, KTS_RUN_DIR: join(work, 'run') },
 });
@@ -67,8 +67,7 @@ try {
   for (let r = 0; r < REPEAT; r++) {
     for (const mode of r % 2 === 0 ? MODES : [...MODES].reverse()) {
       const topic = `bench-${mode}-${r}`;
-      await run(process.execPath, [
-        join(root, 'bin/kts'),
+      await run(join(root, 'bin/kts'), [
         'topics',
         '--bootstrap-server',
         bootstrap,

@@ -39,7 +39,7 @@ async function startServer(kind) {
   );
   const child =
     kind === 'kts'
-      ? spawn(process.execPath, [KTS, 'zookeeper-start', cfg], { stdio: 'ignore', env: { ...process.env, KTS_RUN_DIR: join(dir, 'run') } })
+      ? spawn(KTS, ['zookeeper-start', cfg], { stdio: 'ignore', env: { ...process.env, KTS_RUN_DIR: join(dir, 'run') } })
       : spawn(ZK_SERVER, ['start-foreground', cfg], {
           stdio: 'ignore',
           detached: true,

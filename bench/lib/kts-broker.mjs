@@ -14,11 +14,10 @@ export async function startKtsBroker(checkout, { logDir, cacheHome, openFiles, o
   const port = await freePort();
   const t0 = performance.now();
   const settings = { listeners: `PLAINTEXT://127.0.0.1:${port}`, 'log.dirs': logDir, ...overrides };
-  const args = [join(checkout, 'bin/kts'), 'server-start', ...Object.entries(settings).flatMap(([k, v]) => ['--override', `${k}=${v}`])];
+  const bin = join(checkout, 'bin/kts');
+  const args = ['server-start', ...Object.entries(settings).flatMap(([k, v]) => ['--override', `${k}=${v}`])];
   const [command, argv] =
-    openFiles === undefined
-      ? [process.execPath, args]
-      : ['/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...args]];
+    openFiles === undefined ? [bin, args] : ['/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, bin, ...args]];
   const env = cacheHome === undefined ? process.env : { ...process.env, XDG_CACHE_HOME: cacheHome };
   const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';

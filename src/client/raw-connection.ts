@@ -9,6 +9,7 @@ import { fetchBrokerVersions, type BrokerVersions } from './api-versions.js';
 import type { KafkaRequester } from './kafka-requester.js';
 import { saslAuthenticate, type SaslCredentials } from './sasl-authenticate.js';
 import { importTls } from '../util/dynamic-import.js';
+import { withExtraCaCertificates } from './extra-ca-certificates.js';
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 /** Kafka's socket.connection.setup.timeout.ms and request.timeout.ms defaults. */
@@ -292,8 +293,9 @@ export class RawKafkaConnection implements KafkaRequester {
  * loads) is loaded only for a TLS connection: a command's start-up pays for it only when it uses it.
  */
 async function connectSocket(host: string, port: number, tls: ConnectionOptions | undefined, timeoutMs: number): Promise<Socket> {
-  const socket = tls
-    ? (await importTls()).connect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
+  const tlsModule = tls && (await importTls());
+  const socket = tlsModule
+    ? tlsModule.connect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...withExtraCaCertificates(tlsModule, tls) })
     : connect({ host, port, noDelay: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

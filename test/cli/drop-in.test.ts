@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../../src/broker/index.js';
 import { packageVersion } from '../../src/util/package-version.js';
-import { runKts, runShim } from '../helpers/kts.js';
+import { KTS_BIN, runKts, runShim } from '../helpers/kts.js';
 import { freePort } from '../helpers/free-port.js';
 
 /**
@@ -152,7 +152,7 @@ describe('drop-in mode: kafka-*.sh against kts <tool>', () => {
         const args = ['--topic', 'closing', '--from-beginning', ...server];
         const [command, argv] = kafka
           ? [fileURLToPath(new URL('../../bin/kafka/kafka-console-consumer.sh', import.meta.url)), args]
-          : [process.execPath, [fileURLToPath(new URL('../../bin/kts', import.meta.url)), 'console-consumer', ...args]];
+          : [KTS_BIN, ['console-consumer', ...args]];
         const child = spawn(command, argv, { env: { ...process.env, NO_COLOR: '1' } });
         // The reader is gone before the consumer writes anything: its first write fails with EPIPE.
         child.stdout.destroy();

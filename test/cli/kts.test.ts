@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { runKts } from '../helpers/kts.js';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { KTS_BIN, runKts } from '../helpers/kts.js';
+import { runText } from '../helpers/process.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 
 describe('bin/kts', () => {
@@ -26,6 +30,15 @@ describe('bin/kts', () => {
   it('prints the package version', async () => {
     const r = await runKts(['--version']);
     expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('runs through a symbolic link, as npm links it into node_modules/.bin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kts-bin-link-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    symlinkSync(KTS_BIN, join(dir, 'kts'));
+    const r = await runText(join(dir, 'kts'), ['--version']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 

@@ -8,7 +8,7 @@ import { runText } from '../helpers/process.js';
 
 /** Runs kts with a terminal as its standard streams (util-linux `script`), as a person at a shell would. */
 function onTerminal(args: string[]) {
-  const command = [process.execPath, KTS_BIN, ...args].map((a) => `'${a}'`).join(' ');
+  const command = [KTS_BIN, ...args].map((a) => `'${a}'`).join(' ');
   return runText('script', ['-qec', command, '/dev/null'], { env: { NO_COLOR: '1' } });
 }
 

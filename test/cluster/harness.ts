@@ -41,7 +41,7 @@ export class ServerProcess {
   }
 
   async start(timeoutMs = 20_000): Promise<void> {
-    const child = spawn(process.execPath, [KTS_BIN, ...this.args], {
+    const child = spawn(KTS_BIN, this.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.env },
     });

@@ -275,9 +275,8 @@ describe('moving replicas and leaders: kts reassign-partitions and kts leader-el
       Array.from({ length: 100 }, (_, i) => `v${i}\n`).join(''),
     );
     const child = spawn(
-      process.execPath,
+      KTS_BIN,
       [
-        KTS_BIN,
         'replica-verification',
         '--broker-list',
         cluster.bootstrapServers,

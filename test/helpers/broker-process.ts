@@ -25,12 +25,10 @@ export interface BrokerProcessOptions {
 /** Starts a broker on a free loopback port with `log.dirs=logDirs`; rejects if it has not started within `timeoutMs`. */
 export function startBrokerProcess(logDirs: string, options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
   const { overrides = {}, openFileLimit, timeoutMs = 20_000 } = options;
-  const args = [KTS_BIN, 'server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${logDirs}`];
+  const args = ['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${logDirs}`];
   for (const [key, value] of Object.entries(overrides)) args.push('--override', `${key}=${value}`);
   const [command, argv] =
-    openFileLimit === undefined
-      ? [process.execPath, args]
-      : ['/bin/sh', ['-c', `ulimit -n ${openFileLimit} && exec "$0" "$@"`, process.execPath, ...args]];
+    openFileLimit === undefined ? [KTS_BIN, args] : ['/bin/sh', ['-c', `ulimit -n ${openFileLimit} && exec "$0" "$@"`, KTS_BIN, ...args]];
   const child: ChildProcess = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';

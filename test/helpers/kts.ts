@@ -7,7 +7,7 @@ export type RunResult = TextResult;
 
 /** Runs `bin/kts` as a user would: a separate process, no colour, optional stdin, bounded by `timeoutMs`. */
 export function runKts(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return runText(process.execPath, [KTS_BIN, ...args], { ...opts, env: { NO_COLOR: '1', ...opts.env } });
+  return runText(KTS_BIN, args, { ...opts, env: { NO_COLOR: '1', ...opts.env } });
 }
 
 /** Runs a bin/kafka/ drop-in shim (`kafka-topics.sh`, …) as a user would, through /bin/sh. */

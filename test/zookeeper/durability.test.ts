@@ -22,7 +22,7 @@ describe('kts zookeeper-start / zookeeper-stop with node-zookeeper-client', () =
   /** Starts the server in the foreground and resolves with its port once it says it serves. */
   function start(): Promise<number> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [KTS_BIN, 'zookeeper-start', props], {
+      const child = spawn(KTS_BIN, ['zookeeper-start', props], {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

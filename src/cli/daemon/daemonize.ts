@@ -18,7 +18,7 @@ export async function startDaemon(kind: ServerKind, args: string[], logFile: str
   const log = resolve(logDir(), logFile);
   mkdirSync(dirname(log), { recursive: true });
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [packagePath('bin', 'kts'), ...args], { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [packagePath('bin', 'kts.cjs'), ...args], { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exited = false;
   child.on('exit', () => (exited = true));

@@ -36,12 +36,11 @@ describe('console-consumer without --group (native fetcher) against the embedded
   let broker: StartedBroker;
   let dir: string;
   const kts = (args: string[], timeoutMs = 30_000): Promise<ProcessResult> =>
-    runProcess(process.execPath, [KTS_BIN, 'console-consumer', '--bootstrap-server', broker.bootstrapServers, ...args], { timeoutMs });
+    runProcess(KTS_BIN, ['console-consumer', '--bootstrap-server', broker.bootstrapServers, ...args], { timeoutMs });
   const kcat = (args: string[], input?: Buffer): Promise<ProcessResult> =>
     runProcess('kcat', ['-b', broker.bootstrapServers, ...args], { input, timeoutMs: 30_000 });
   const createTopic = async (topic: string, partitions: number) => {
-    const r = await runProcess(process.execPath, [
-      KTS_BIN,
+    const r = await runProcess(KTS_BIN, [
       'topics',
       '--create',
       '--topic',
@@ -217,7 +216,7 @@ describe('console-consumer without --group (native fetcher) against the embedded
       'bash',
       [
         '-c',
-        `set -o pipefail; "${process.execPath}" "${KTS_BIN}" console-consumer --bootstrap-server ${broker.bootstrapServers} --topic ${topic} --from-beginning | head -n 3`,
+        `set -o pipefail; "${KTS_BIN}" console-consumer --bootstrap-server ${broker.bootstrapServers} --topic ${topic} --from-beginning | head -n 3`,
       ],
       {
         timeoutMs: 30_000,
@@ -230,15 +229,7 @@ describe('console-consumer without --group (native fetcher) against the embedded
     const topic = 'signal';
     await createTopic(topic, 1);
     await produceLines(topic, ['one', 'two']);
-    const child = spawn(process.execPath, [
-      KTS_BIN,
-      'console-consumer',
-      '--bootstrap-server',
-      broker.bootstrapServers,
-      '--topic',
-      topic,
-      '--from-beginning',
-    ]);
+    const child = spawn(KTS_BIN, ['console-consumer', '--bootstrap-server', broker.bootstrapServers, '--topic', topic, '--from-beginning']);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -263,13 +254,7 @@ describe('console-consumer without --group (native fetcher) against the embedded
     await produceLines(topic, ['g1', 'g2']);
     const r = await kts(['--topic', topic, '--group', 'native-test-group', '--from-beginning', '--exit-at-end']);
     expect([r.code, r.stdout.toString().split('\n').filter(Boolean).sort()]).toEqual([0, ['g1', 'g2']]);
-    const described = await runProcess(process.execPath, [
-      KTS_BIN,
-      'consumer-groups',
-      '--bootstrap-server',
-      broker.bootstrapServers,
-      '--list',
-    ]);
+    const described = await runProcess(KTS_BIN, ['consumer-groups', '--bootstrap-server', broker.bootstrapServers, '--list']);
     expect(described.stdout.toString()).toContain('native-test-group');
   });
 });

@@ -105,4 +105,37 @@ describe('native producer over TLS', needs('kcat', 'openssl'), () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^Error: could not connect to any broker at ${bootstrap} \\(TLS error: .+\\)\\n$`));
   });
+
+  // bin/kts keeps NODE_EXTRA_CA_CERTS from Node, which would parse the file at every start-up, and
+  // applies it itself (src/client/extra-ca-certificates.ts).
+  describe('NODE_EXTRA_CA_CERTS', () => {
+    const produce = (topic: string, extraCaCerts: string) =>
+      runKts(['console-producer', '--topic', topic, '--bootstrap-server', bootstrap, '--producer-property', 'security.protocol=SSL'], {
+        input: 'one\ntwo\n',
+        env: { NODE_EXTRA_CA_CERTS: extraCaCerts },
+      });
+
+    it('is trusted, as Node trusts it, when no trust store is set', async () => {
+      expect(await produce('extra-ca', cert.certPath)).toMatchObject({ code: 0, stderr: '' });
+      expect(await kcat('extra-ca')).toBe('one\ntwo\n');
+    });
+
+    it("a file that cannot be read gets Node's warning, once, when a TLS connection is made", async () => {
+      const missing = join(dir, 'missing.pem');
+      const r = await produce('extra-ca-missing', missing);
+      expect(r.code).toBe(1);
+      const [warning, error, ...rest] = r.stderr.split('\n');
+      expect(warning).toBe(
+        `Warning: Ignoring extra certs from \`${missing}\`, load failed: ENOENT: no such file or directory, open '${missing}'`,
+      );
+      expect(error).toMatch(/^Error: could not connect to any broker at .+ \(TLS error: .+\)$/);
+      expect(rest).toEqual(['']);
+    });
+
+    it('is not read by a command that makes no TLS connection', async () => {
+      // Node itself would print the warning above at start-up.
+      const r = await runKts(['console-producer', '--version'], { env: { NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') } });
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+    });
+  });
 });

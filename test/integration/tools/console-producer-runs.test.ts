@@ -78,8 +78,7 @@ describe('console-producer runs against the embedded broker', () => {
 
   it('SIGTERM: the lines read so far are sent before the producer exits 0', async () => {
     // A linger of a minute: only the flush on the signal can send these.
-    const child = spawn(process.execPath, [
-      KTS_BIN,
+    const child = spawn(KTS_BIN, [
       'console-producer',
       '--bootstrap-server',
       broker.bootstrapServers,

@@ -235,8 +235,8 @@ describe('kts consumer-groups against the embedded broker', () => {
 
   it('refreshes the table with --watch until interrupted', async () => {
     const child = spawn(
-      process.execPath,
-      [KTS_BIN, 'consumer-groups', '--bootstrap-server', broker.bootstrapServers, '--describe', '--all-groups', '--watch', '0.2'],
+      KTS_BIN,
+      ['consumer-groups', '--bootstrap-server', broker.bootstrapServers, '--describe', '--all-groups', '--watch', '0.2'],
       {
         env: { ...process.env, NO_COLOR: '1' },
       },

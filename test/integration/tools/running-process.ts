@@ -36,8 +36,8 @@ export class RunningProcess {
 
   /** `kts console-consumer --verbose` with `args`, against `bootstrap`. */
   static consoleConsumer(name: string, bootstrap: string, args: string[]): RunningProcess {
-    const argv = [KTS_BIN, 'console-consumer', '--bootstrap-server', bootstrap, '--verbose', ...args];
-    return new RunningProcess(name, spawn(process.execPath, argv, { env: { ...process.env, NO_COLOR: '1' } }));
+    const argv = ['console-consumer', '--bootstrap-server', bootstrap, '--verbose', ...args];
+    return new RunningProcess(name, spawn(KTS_BIN, argv, { env: { ...process.env, NO_COLOR: '1' } }));
   }
 
   static kcat(name: string, bootstrap: string, args: string[]): RunningProcess {

@@ -11,7 +11,7 @@ export function toolsAgainst(broker: StartedBroker) {
     kts: (args: string[], input?: string | Buffer): Promise<RunResult> => runKts([...args, ...server], { input, timeoutMs: 30_000 }),
     /** For byte-exact output: stdout as a Buffer. */
     ktsRaw: (args: string[], input?: string | Buffer): Promise<ProcessResult> =>
-      runProcess(process.execPath, [KTS_BIN, ...args, ...server], { input, timeoutMs: 30_000 }),
+      runProcess(KTS_BIN, [...args, ...server], { input, timeoutMs: 30_000 }),
     /** Everything in a topic, then exit. */
     consume: (topic: string, ...extra: string[]): Promise<RunResult> =>
       runKts(['console-consumer', '--topic', topic, '--from-beginning', '--exit-at-end', ...extra, ...server], { timeoutMs: 30_000 }),

@@ -23,8 +23,8 @@ const events = (stdout: string): Event[] =>
     .map((l) => JSON.parse(l) as Event);
 
 function verifiable(tool: 'producer' | 'consumer', bootstrap: string, args: string[]): RunningProcess {
-  const argv = [KTS_BIN, `verifiable-${tool}`, '--bootstrap-server', bootstrap, ...args];
-  return new RunningProcess(tool, spawn(process.execPath, argv, { env: { ...process.env, NO_COLOR: '1' } }));
+  const argv = [`verifiable-${tool}`, '--bootstrap-server', bootstrap, ...args];
+  return new RunningProcess(tool, spawn(KTS_BIN, argv, { env: { ...process.env, NO_COLOR: '1' } }));
 }
 
 describe('verifiable-producer and verifiable-consumer against the embedded broker', () => {
