@@ -65,7 +65,7 @@ try {
   for (const [name, ms] of times) {
     const m = median(ms);
     console.log(
-      `${name.padEnd(28)} ${m.toFixed(1).padStart(7)} ms  ${(m / floor).toFixed(2)}× node -e 0  ${(m / kcat).toFixed(1)}× kcat -L`,
+      `${name.padEnd(34)} ${m.toFixed(1).padStart(7)} ms  ${(m / floor).toFixed(2)}× node -e 0  ${(m / kcat).toFixed(1)}× kcat -L`,
     );
     console.log(
       `RESULT bench=networked-startup case=${JSON.stringify(name)} median_ms=${m.toFixed(1)} vs_node=${(m / floor).toFixed(2)} vs_kcat=${(m / kcat).toFixed(2)}`,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { KTS_BIN, runKts } from '../helpers/kts.js';
 import { runText } from '../helpers/process.js';
@@ -33,11 +34,14 @@ describe('bin/kts', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('runs through a symbolic link, as npm links it into node_modules/.bin', async () => {
+  it.each([
+    ['kts', KTS_BIN],
+    ['kafka-topics.sh', fileURLToPath(new URL('../../bin/kafka/kafka-topics.sh', import.meta.url))],
+  ])('%s runs through a symbolic link, as npm links bin/kts into node_modules/.bin', async (name, target) => {
     const dir = mkdtempSync(join(tmpdir(), 'kts-bin-link-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    symlinkSync(KTS_BIN, join(dir, 'kts'));
-    const r = await runText(join(dir, 'kts'), ['--version']);
+    symlinkSync(target, join(dir, name));
+    const r = await runText(join(dir, name), ['--version']);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
