@@ -22,6 +22,7 @@ const common = {
   // Bundled CommonJS (commander, cli-table3) calls require() for Node's built-ins, which ES modules lack.
   banner: { js: "import { createRequire as __ktsCreateRequire } from 'node:module'; const require = __ktsCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander()],
 };
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -57,7 +58,7 @@ export function main(rawArgv) {
         sourcefile: `${name}-main.js`,
       },
       outfile: `${outdir}commands/${name}.cjs`,
-      plugins: name === 'completion' ? [] : [onlyCommand(name)],
+      plugins: name === 'completion' ? common.plugins : [...common.plugins, onlyCommand(name)],
     };
     const { metafile } = await build({ ...options, write: false, metafile: true });
     await build({ ...options, plugins: [...options.plugins, onlyNamedCodecs(namedApis(metafile))] });
@@ -128,6 +129,26 @@ function onlyNamedCodecs(apis) {
           resolveDir: dirname(path),
         };
       });
+    },
+  };
+}
+
+/**
+ * commander loads node:child_process as it loads, for `git`-style subcommands run as executables,
+ * which kts has none of. Node's child_process (with the net and dgram modules it loads) cost every
+ * command ~0.4 ms of its start-up; commander gets a stand-in that loads it on first use.
+ */
+function lazyChildProcessForCommander() {
+  return {
+    name: 'lazy-child-process-for-commander',
+    setup(b) {
+      b.onResolve({ filter: /^node:child_process$/ }, ({ importer }) =>
+        /[/\\]node_modules[/\\]commander[/\\]/.test(importer) ? { path: 'node:child_process', namespace: 'lazy-child-process' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+        contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+        loader: 'js',
+      }));
     },
   };
 }

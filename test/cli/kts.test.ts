@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { brokerForTest } from '../helpers/broker.js';
 import { KTS_BIN, runKts } from '../helpers/kts.js';
 import { runText } from '../helpers/process.js';
 import { COMMANDS } from '../../src/cli/registry.js';
@@ -44,6 +45,27 @@ describe('bin/kts', () => {
     const r = await runText(join(dir, name), ['--version']);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("a networked command loads none of Node's modules that it does not use", async () => {
+    // Each of these costs a short command's start-up ~0.2-1.5 ms (bench/networked-startup.mjs);
+    // `topics --list` needs none of them (child_process: commander's executable subcommands; v8: server-start's flags).
+    const unused = ['child_process', 'v8', 'tls', 'crypto', 'zlib', 'worker_threads', 'dgram', 'tty', 'readline', 'http'];
+    const broker = await brokerForTest();
+    const dir = mkdtempSync(join(tmpdir(), 'kts-modules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const preload = join(dir, 'record-modules.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded'))}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const r = await runKts(['topics', '--list', '--bootstrap-server', broker.bootstrapServers], {
+      env: { NODE_OPTIONS: `--require ${preload}` },
+    });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const loaded = readFileSync(join(dir, 'loaded'), 'utf8').split('\n');
+    expect(loaded).toContain('NativeModule net');
+    expect(unused.filter((name) => loaded.includes(`NativeModule ${name}`))).toEqual([]);
   });
 
   it('rejects an unknown command with one line on stderr and exit 2', async () => {
