@@ -21,6 +21,8 @@ type CommandBundle = { main(rawArgv: string[]): Promise<void> };
  */
 const V8_FLAGS: Readonly<Record<string, string>> = { 'server-start': '--heap-growing-percent=400' };
 
+const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V']);
+
 /** Commands that start a server: their code cache is written once start-up is over, not at exit. */
 const SERVERS: ReadonlySet<string> = new Set(['server-start', 'zookeeper-start']);
 
@@ -41,6 +43,7 @@ export function runCommandBundle(rawArgv: string[]): Promise<void> | undefined {
 }
 
 function cacheWrite(name: string, rawArgv: readonly string[]): CacheWrite {
-  if (!SERVERS.has(name)) return 'at-exit';
-  return rawArgv.includes('-daemon') || rawArgv.includes('--daemon') ? 'never' : 'after-start-up';
+  if (SERVERS.has(name)) return { when: rawArgv.includes('-daemon') || rawArgv.includes('--daemon') ? 'never' : 'after-start-up' };
+  const didItsWork = () => Number(process.exitCode ?? 0) === 0 && !rawArgv.some((a) => HELP_OR_VERSION.has(a));
+  return { when: 'at-exit', didItsWork };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_AFTER_MS } from '../../../src/cli/cached-bundle.js';
+import { brokerForTest } from '../../helpers/broker.js';
 import { runKts } from '../../helpers/kts.js';
 import { waitUntil } from '../../helpers/wait.js';
 
@@ -84,5 +85,34 @@ describe('server-start code cache', () => {
     await runKts(['topics', '--list', '--bootstrap-server', '127.0.0.1:1'], { env: own });
     expect(toolCaches()).toEqual([name]);
     expect(statSync(join(root, 'tool-cache', 'kts', name!)).mtimeMs).toBe(written);
+  });
+
+  it("a tool's cache from --help or a failed run is replaced by the first run that does the command's work, then kept", async () => {
+    const broker = await brokerForTest();
+    const own = { ...env, XDG_CACHE_HOME: join(root, 'help-first-cache') };
+    const dir = join(root, 'help-first-cache', 'kts');
+    const cache = () => {
+      const [name, ...more] = readdirSync(dir).filter((f) => f.startsWith('topics.cjs-'));
+      expect(more).toEqual([]);
+      const path = join(dir, name!);
+      return { bytes: readFileSync(path), mtimeMs: statSync(path).mtimeMs };
+    };
+    const listTopics = (bootstrap: string) => runKts(['topics', '--list', '--bootstrap-server', bootstrap], { env: own });
+
+    expect((await runKts(['topics', '--help'], { env: own })).code).toBe(0);
+    const fromHelp = cache();
+    expect(fromHelp.bytes[0]).toBe(0);
+    expect((await listTopics('127.0.0.1:1')).code).not.toBe(0);
+    expect(cache()).toEqual(fromHelp);
+
+    expect((await listTopics(broker.bootstrapServers)).code).toBe(0);
+    const fromWork = cache();
+    expect(fromWork.bytes[0]).toBe(1);
+    // It holds what the --help run compiled as well as what this one did.
+    expect(fromWork.bytes.length).toBeGreaterThan(fromHelp.bytes.length);
+
+    expect((await listTopics(broker.bootstrapServers)).code).toBe(0);
+    expect((await runKts(['topics', '--help'], { env: own })).code).toBe(0);
+    expect(cache()).toEqual(fromWork);
   });
 });
