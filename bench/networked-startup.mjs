@@ -71,7 +71,9 @@ try {
   const kcat = median(times.get('kcat -L'));
   const oneRequest = median(times.get('node, one request'));
   console.log(`# networked start-up, ${RUNS} interleaved runs each (after ${WARMUP} warm-up runs), medians`);
-  console.log(`# goal: within 1.5 × (node -e 0 plus one round trip) = 1.5 × ${oneRequest.toFixed(1)} ms = ${(1.5 * oneRequest).toFixed(1)} ms`);
+  console.log(
+    `# goal: within 1.5 × (node -e 0 plus one round trip) = 1.5 × ${oneRequest.toFixed(1)} ms = ${(1.5 * oneRequest).toFixed(1)} ms`,
+  );
   for (const [name, ms] of times) {
     const m = median(ms);
     console.log(
