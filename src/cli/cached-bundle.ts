@@ -13,7 +13,7 @@ export const WRITE_AFTER_MS = 1_000;
  * - a server's once its start-up is over (WRITE_AFTER_MS);
  * - a tool's when it exits, so the cache holds every function the run compiled. `didItsWork` says
  *   then whether the run did what the command is for: a usage error, `--help` or a failure compiles
- *   a sliver of it, and its cache would leave every later run compiling the rest (2-3 ms of a
+ *   a sliver of it, and its cache would leave every later run compiling the rest (1-3 ms of a
  *   networked command's start). Such a run's cache is kept only until a run that did its work
  *   replaces it;
  * - never by a server's `-daemon` launcher, whose server writes it (two writers would replace each

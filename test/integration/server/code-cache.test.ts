@@ -108,7 +108,7 @@ describe('server-start code cache', () => {
     expect((await listTopics(broker.bootstrapServers)).code).toBe(0);
     const fromWork = cache();
     expect(fromWork.bytes[0]).toBe(1);
-    // It holds what the --help run compiled as well as what this one did.
+    // More of the command than --help compiled.
     expect(fromWork.bytes.length).toBeGreaterThan(fromHelp.bytes.length);
 
     expect((await listTopics(broker.bootstrapServers)).code).toBe(0);
